@@ -1,0 +1,63 @@
+/**
+ * Shared CLI plumbing: error reporting, exit codes, progress output.
+ *
+ * Phase: cli. Every command handler runs inside `runCommand`, which turns an InputError into
+ * located diagnostics on stderr and the documented exit code, and any other exception into an
+ * internal error (exit 1) with its stack — a broken invariant is never swallowed.
+ */
+import { InputError, EXIT, formatDiagnostic, type Diagnostic } from '../schema/diagnostics.js';
+
+export let exitCode: number = EXIT.ok;
+
+export function setExitCode(code: number): void {
+  exitCode = code;
+}
+
+export function printDiagnostics(diags: Diagnostic[]): void {
+  const sorted = [...diags].sort((a, b) => (a.file === b.file ? (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0) : a.file < b.file ? -1 : 1));
+  for (const d of sorted) process.stderr.write(formatDiagnostic(d) + '\n');
+}
+
+export async function runCommand(fn: () => Promise<number | void> | number | void): Promise<void> {
+  try {
+    const code = await fn();
+    if (typeof code === 'number') exitCode = code;
+  } catch (e) {
+    if (e instanceof InputError) {
+      printDiagnostics(e.diagnostics);
+      exitCode = e.exitCode;
+    } else {
+      process.stderr.write(`dispatchsim: internal error: ${(e as Error).stack ?? String(e)}\n`);
+      exitCode = EXIT.internal;
+    }
+  }
+}
+
+/** A one-line progress bar with ETA on stderr (only when stderr is a TTY or DISPATCHSIM_PROGRESS=1). */
+export class Progress {
+  private readonly start = Date.now();
+  private last = 0;
+  private readonly enabled: boolean;
+  constructor(
+    private readonly label: string,
+    private readonly total: number,
+  ) {
+    this.enabled = process.stderr.isTTY === true || process.env.DISPATCHSIM_PROGRESS === '1';
+  }
+  update(done: number, note = ''): void {
+    if (!this.enabled) return;
+    const now = Date.now();
+    if (now - this.last < 100 && done < this.total) return;
+    this.last = now;
+    const frac = this.total > 0 ? done / this.total : 1;
+    const width = 24;
+    const bar = '#'.repeat(Math.round(frac * width)).padEnd(width, '.');
+    const elapsed = (now - this.start) / 1000;
+    const eta = frac > 0 ? (elapsed / frac) * (1 - frac) : 0;
+    process.stderr.write(`\r${this.label} [${bar}] ${done}/${this.total} ${elapsed.toFixed(1)}s eta ${eta.toFixed(1)}s ${note}`.slice(0, 160).padEnd(80));
+    if (done >= this.total) process.stderr.write('\n');
+  }
+  done(): void {
+    if (this.enabled) this.update(this.total);
+  }
+}

@@ -1,0 +1,130 @@
+/**
+ * Event queue for the discrete-event engine: a binary min-heap ordered by (timeNs, seq).
+ *
+ * Phase: simulate. Struct-of-arrays on typed arrays (after mourner's flatqueue) so that no object
+ * is allocated per event; `seq` is a global insertion counter, so events with equal times pop in
+ * the order they were pushed (SimPy's `eid` tie-break) and results never depend on heap internals.
+ * Every event carries a numeric `kind` and two integer operands; the runtime interprets them.
+ *
+ * Memory: grows by doubling; never shrinks during a run. Times are integer nanoseconds held in
+ * float64 (exact to 2^53 ns ≈ 104 days).
+ */
+export class EventQueue {
+  private times: Float64Array;
+  private seqs: Float64Array;
+  private kinds: Int32Array;
+  private as: Int32Array;
+  private bs: Int32Array;
+  private n = 0;
+  private nextSeq = 0;
+
+  // Scratch fields filled by pop(): read them right after a pop, before the next push.
+  timeNs = 0;
+  kind = 0;
+  a = 0;
+  b = 0;
+
+  constructor(capacity = 1024) {
+    this.times = new Float64Array(capacity);
+    this.seqs = new Float64Array(capacity);
+    this.kinds = new Int32Array(capacity);
+    this.as = new Int32Array(capacity);
+    this.bs = new Int32Array(capacity);
+  }
+
+  get size(): number {
+    return this.n;
+  }
+
+  /** Earliest time in the queue, or +Infinity when empty. */
+  peekTime(): number {
+    return this.n > 0 ? this.times[0] : Infinity;
+  }
+
+  push(timeNs: number, kind: number, a: number, b: number): void {
+    if (this.n === this.times.length) this.grow();
+    const seq = this.nextSeq++;
+    // Sift up with a hole: move parents down until the new entry's place is found.
+    let i = this.n++;
+    const times = this.times;
+    const seqs = this.seqs;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      const pt = times[p];
+      if (pt < timeNs || (pt === timeNs && seqs[p] < seq)) break;
+      this.moveEntry(p, i);
+      i = p;
+    }
+    times[i] = timeNs;
+    seqs[i] = seq;
+    this.kinds[i] = kind;
+    this.as[i] = a;
+    this.bs[i] = b;
+  }
+
+  /** Removes the earliest event and copies it into timeNs/kind/a/b. Returns false when empty. */
+  pop(): boolean {
+    if (this.n === 0) return false;
+    this.timeNs = this.times[0];
+    this.kind = this.kinds[0];
+    this.a = this.as[0];
+    this.b = this.bs[0];
+    const last = --this.n;
+    if (last > 0) {
+      const t = this.times[last];
+      const s = this.seqs[last];
+      const k = this.kinds[last];
+      const a = this.as[last];
+      const b = this.bs[last];
+      const times = this.times;
+      const seqs = this.seqs;
+      const half = last >> 1;
+      let i = 0;
+      while (i < half) {
+        let c = 2 * i + 1;
+        const r = c + 1;
+        if (r < last && (times[r] < times[c] || (times[r] === times[c] && seqs[r] < seqs[c]))) c = r;
+        if (t < times[c] || (t === times[c] && s < seqs[c])) break;
+        this.moveEntry(c, i);
+        i = c;
+      }
+      times[i] = t;
+      seqs[i] = s;
+      this.kinds[i] = k;
+      this.as[i] = a;
+      this.bs[i] = b;
+    }
+    return true;
+  }
+
+  clear(): void {
+    this.n = 0;
+  }
+
+  private moveEntry(from: number, to: number): void {
+    this.times[to] = this.times[from];
+    this.seqs[to] = this.seqs[from];
+    this.kinds[to] = this.kinds[from];
+    this.as[to] = this.as[from];
+    this.bs[to] = this.bs[from];
+  }
+
+  private grow(): void {
+    const cap = this.times.length * 2;
+    const t = new Float64Array(cap);
+    t.set(this.times);
+    this.times = t;
+    const s = new Float64Array(cap);
+    s.set(this.seqs);
+    this.seqs = s;
+    const k = new Int32Array(cap);
+    k.set(this.kinds);
+    this.kinds = k;
+    const a = new Int32Array(cap);
+    a.set(this.as);
+    this.as = a;
+    const b = new Int32Array(cap);
+    b.set(this.bs);
+    this.bs = b;
+  }
+}

@@ -1,0 +1,48 @@
+/**
+ * The mechanistic cost-model parameters the runtime models read, with what each means and
+ * which probe benchmark calibrates it (P-numbers of tokio-mechanics.md §9).
+ *
+ * Phase: model. A model may hold further parameters (user work such as `record_sql`); those are
+ * looked up by name from scenario costs.
+ */
+export interface ParameterInfo {
+  name: string;
+  unit: 'ns' | 'per_sec' | 'ratio';
+  kind: 'cost' | 'latency' | 'rate';
+  p: string;
+  meaning: string;
+}
+
+export const RUNTIME_PARAMETERS: ParameterInfo[] = [
+  { name: 'poll_self', unit: 'ns', kind: 'cost', p: 'P1', meaning: 'scheduler cost of one task poll (state transitions, queue push/pop, empty poll)' },
+  { name: 'yield_extra', unit: 'ns', kind: 'cost', p: 'P2', meaning: 'extra cost of yield_now over a self-wake (defer push, waker clone, deferred wake), excluding the driver poll' },
+  { name: 'driver_poll_none', unit: 'ns', kind: 'cost', p: 'P3', meaning: 'non-blocking driver poll with no timer and no I/O (ParkThread CAS)' },
+  { name: 'driver_poll_timer', unit: 'ns', kind: 'cost', p: 'P3', meaning: 'non-blocking driver poll with the timer enabled' },
+  { name: 'driver_poll_io', unit: 'ns', kind: 'cost', p: 'P3', meaning: 'non-blocking driver poll with timer and I/O (one epoll_wait syscall)' },
+  { name: 'remote_check', unit: 'ns', kind: 'cost', p: 'P6', meaning: 'current_thread remote-queue lock (every 31 ticks or when local is empty); inject pop on multi_thread' },
+  { name: 'driver_unpark_io', unit: 'ns', kind: 'cost', p: 'P3/§1.6', meaning: 'driver.unpark() with I/O enabled (eventfd write), paid by the block_on waker on current_thread' },
+  { name: 'unpark_worker', unit: 'ns', kind: 'cost', p: 'P5', meaning: 'cost to the notifier of unparking an idle worker (sleeper-list lock + futex wake)' },
+  { name: 'wake_latency', unit: 'ns', kind: 'latency', p: 'P8', meaning: 'time from unparking a parked thread to it running (OS futex/condvar wake-up); distribution' },
+  { name: 'steal', unit: 'ns', kind: 'cost', p: 'P10', meaning: 'one steal-half attempt that finds work' },
+  { name: 'spawn', unit: 'ns', kind: 'cost', p: 'P11', meaning: 'tokio::spawn of a trivial task (allocation, OwnedTasks insert, schedule)' },
+  { name: 'join', unit: 'ns', kind: 'cost', p: 'P11', meaning: 'awaiting a JoinHandle of a finished task (incl. completion bookkeeping)' },
+  { name: 'send_unbounded', unit: 'ns', kind: 'cost', p: 'P12', meaning: 'unbounded mpsc send, per item' },
+  { name: 'recv_unbounded', unit: 'ns', kind: 'cost', p: 'P12', meaning: 'unbounded mpsc recv().await with an item present' },
+  { name: 'try_recv_unbounded', unit: 'ns', kind: 'cost', p: 'P12', meaning: 'unbounded mpsc try_recv' },
+  { name: 'send_bounded', unit: 'ns', kind: 'cost', p: 'P12', meaning: 'bounded mpsc send().await with a permit available' },
+  { name: 'recv_bounded', unit: 'ns', kind: 'cost', p: 'P12', meaning: 'bounded mpsc recv().await (returns a permit: semaphore mutex)' },
+  { name: 'try_recv_bounded', unit: 'ns', kind: 'cost', p: 'P12', meaning: 'bounded mpsc try_recv' },
+  { name: 'waker_register', unit: 'ns', kind: 'cost', p: 'P12', meaning: 'recv on an empty channel: register the waker and re-check' },
+  { name: 'lockfree_push', unit: 'ns', kind: 'cost', p: 'P12', meaning: 'lock-free queue (SegQueue) push' },
+  { name: 'lockfree_pop', unit: 'ns', kind: 'cost', p: 'P12', meaning: 'lock-free queue pop (hit or miss)' },
+  { name: 'mutex_lock', unit: 'ns', kind: 'cost', p: '-', meaning: 'uncontended tokio::sync::Mutex lock+unlock' },
+  { name: 'clone_record', unit: 'ns', kind: 'cost', p: '-', meaning: 'clone of one record' },
+  { name: 'async_call', unit: 'ns', kind: 'cost', p: '-', meaning: 'one trivial async fn call+await' },
+  { name: 'timer_register', unit: 'ns', kind: 'cost', p: 'P14', meaning: 'creating and first-polling a Sleep (timer mutex, wheel insert)' },
+  { name: 'park_overshoot', unit: 'ns', kind: 'latency', p: 'P14', meaning: 'OS overshoot of a timed park (condvar wait_timeout / epoll_wait); distribution' },
+  { name: 'spin_check', unit: 'ns', kind: 'cost', p: '-', meaning: 'one iteration of a spin_loop wait that checks a queue and the clock' },
+  { name: 'noise_rate', unit: 'per_sec', kind: 'rate', p: 'noise', meaning: 'OS/hypervisor pauses per second of a running thread' },
+  { name: 'noise_pause', unit: 'ns', kind: 'latency', p: 'noise', meaning: 'duration of one OS/hypervisor pause; distribution' },
+];
+
+export const RUNTIME_PARAMETER_NAMES = RUNTIME_PARAMETERS.map((p) => p.name);

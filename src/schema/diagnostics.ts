@@ -1,0 +1,96 @@
+/**
+ * Diagnostics: errors and warnings as data, with a stable code, a file, a JSON pointer and,
+ * where the source text is known, line:column. All messages come from the catalog below, so
+ * tests assert on codes and pointers, not on wording.
+ *
+ * Phase: every phase that reads input. Nothing here prints; the CLI formats diagnostics as
+ * `file:line:col /pointer message [CODE]`.
+ */
+export type Severity = 'error' | 'warning';
+
+export interface Diagnostic {
+  code: string;
+  severity: Severity;
+  file: string;
+  pointer: string;
+  message: string;
+  line?: number;
+  column?: number;
+}
+
+/** Exit codes, documented in `--help`. */
+export const EXIT = { ok: 0, internal: 1, usage: 2, invalidInput: 3, notApplicable: 4, io: 5, validationFailed: 6 } as const;
+
+/** Message catalog: code → template. `{name}` placeholders are filled from params. */
+export const CATALOG = {
+  DS1001: 'is not valid JSON: {detail}',
+  DS1101: 'must be {expected} (got {got})',
+  DS1102: "must have property '{property}'",
+  DS1103: "has unknown property '{property}'",
+  DS1104: 'must be {comparison} {limit} (got {got})',
+  DS1105: 'must be one of {allowed} (got {got})',
+  DS1106: '{detail}',
+  DS1107: 'is not valid: {detail}',
+  DS1201: "unknown channel '{name}'",
+  DS1202: "unknown task '{name}'",
+  DS1203: "unknown mutex '{name}'",
+  DS1204: "unknown cost-model parameter '{name}' (model {model})",
+  DS1205: "task '{name}' is never started: it is a child that no task spawns",
+  DS1206: 'spawn cycle: {cycle}',
+  DS1207: "a spin wait with no time limit on current_thread never lets '{name}' run: the scenario can never finish",
+  DS1208: 'at most one task may be the block_on future (found {count})',
+  DS1209: "channel '{name}' is lock-free and has no waker: wait with try_recv (yield_spin, sleep or spin), not await_recv",
+  DS1210: "'workers' applies only to multi_thread (current_thread has one thread)",
+  DS1211: "output expression does not parse: {detail}",
+  DS1212: "source must say how many batches or for how long ('batches' or 'durationMs')",
+  DS1213: "give either 'template' or 'tasks', not both",
+  DS1214: 'the scenario has no tasks',
+  DS1215: "cost-model parameter '{name}' must be a non-negative duration (got {got})",
+  DS1216: "channel '{name}' capacity only applies to bounded channels",
+  DS1217: "bounded channel '{name}' needs a capacity",
+  DS1218: "task '{name}' is joined but never spawned",
+  DS1219: "cannot read trace file '{name}': {detail}",
+  DS1220: "trace file '{name}' line {line}: expected 'timeUs,records'",
+  DS1221: "'{name}' is spawned more than once; give each spawned task its own name",
+  DS1222: "a source and a task both feed channel '{name}' on an await path that cannot close",
+  DS1223: 'nesting deeper than {limit} levels',
+  DS1301: "parameter '{name}': 95% CI [{lo}, {hi}] is wider than its value {value}",
+  DS1302: "parameter '{name}' ({value} ns) is cheaper than poll_self ({poll} ns): a yield cannot be cheaper than a poll",
+  DS1303: "model mixes build profiles: '{name}' was measured in {other}, the model is {profile}",
+  DS4001: 'not applicable: {detail}',
+  DS5001: "cannot read '{name}': {detail}",
+  DS5002: "cannot write '{name}': {detail}",
+} as const;
+export type Code = keyof typeof CATALOG;
+
+export function formatMessage(code: Code, params: Record<string, unknown>): string {
+  return CATALOG[code].replace(/\{(\w+)\}/g, (_, k: string) => {
+    const v = params[k];
+    return typeof v === 'string' ? v : JSON.stringify(v);
+  });
+}
+
+export function diag(code: Code, file: string, pointer: string, params: Record<string, unknown> = {}, severity: Severity = 'error'): Diagnostic {
+  return { code, severity, file, pointer, message: formatMessage(code, params) };
+}
+
+/** `file:line:col /pointer message [CODE]` (line:col omitted when unknown). */
+export function formatDiagnostic(d: Diagnostic): string {
+  const loc = d.line !== undefined ? `${d.file}:${d.line}:${d.column}` : d.file;
+  const sev = d.severity === 'warning' ? 'warning: ' : '';
+  return `${loc} ${d.pointer || '/'} ${sev}${d.message} [${d.code}]`;
+}
+
+/** Thrown to stop a phase with collected diagnostics; the CLI maps it to exit code 3 (or 4/5). */
+export class InputError extends Error {
+  constructor(
+    readonly diagnostics: Diagnostic[],
+    readonly exitCode: number = EXIT.invalidInput,
+  ) {
+    super(diagnostics.map(formatDiagnostic).join('\n'));
+  }
+}
+
+export function escapePointerToken(s: string): string {
+  return s.replace(/~/g, '~0').replace(/\//g, '~1');
+}

@@ -1,0 +1,203 @@
+/**
+ * Schema validation with located errors.
+ *
+ * Phase: validate. Validators are compiled once per process (ajv, strict, all errors). Each ajv
+ * error becomes a Diagnostic with the JSON pointer of the bad value and, from the source text
+ * (parsed with jsonc-parser, which keeps offsets), its line and column. For unions, only the
+ * branch the user meant is reported (ajv's discriminator for `op`/`kind`; for costs a single
+ * summary message).
+ */
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { parseTree, findNodeAtLocation, type Node, type ParseError, printParseErrorCode } from 'jsonc-parser';
+import { CostModelSchema } from './model.js';
+import { ResultSchema } from './result.js';
+import { ScenarioSchema, toAjvSchema } from './scenario.js';
+import { diag, type Diagnostic, InputError } from './diagnostics.js';
+
+let ajv: Ajv | undefined;
+const compiled = new Map<string, ValidateFunction>();
+
+function getAjv(): Ajv {
+  if (!ajv) {
+    ajv = new Ajv({ allErrors: true, strict: true, discriminator: true, allowUnionTypes: true, strictRequired: false, verbose: true });
+  }
+  return ajv;
+}
+
+export type DocumentKind = 'scenario' | 'model' | 'result';
+
+export function schemaFor(kind: DocumentKind): Record<string, unknown> {
+  switch (kind) {
+    case 'scenario':
+      return toAjvSchema(ScenarioSchema);
+    case 'model':
+      return toAjvSchema(CostModelSchema);
+    case 'result':
+      return toAjvSchema(ResultSchema);
+  }
+}
+
+function validator(kind: DocumentKind): ValidateFunction {
+  let v = compiled.get(kind);
+  if (!v) {
+    const a = getAjv();
+    const schema = schemaFor(kind);
+    v = a.compile(schema);
+    compiled.set(kind, v);
+  }
+  return v;
+}
+
+/** Source text plus its offset tree, so pointers can be turned into line:column. */
+export class SourceMap {
+  private lineStarts: number[] = [0];
+  constructor(
+    readonly text: string,
+    readonly tree: Node | undefined,
+  ) {
+    for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) this.lineStarts.push(i + 1);
+  }
+  position(offset: number): { line: number; column: number } {
+    let lo = 0;
+    let hi = this.lineStarts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.lineStarts[mid] <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, column: offset - this.lineStarts[lo] + 1 };
+  }
+  /** Offset of the value at a JSON pointer (or of its nearest existing ancestor). */
+  locate(pointer: string): { line: number; column: number } | undefined {
+    if (!this.tree) return undefined;
+    const path = pointer === '' ? [] : pointer.slice(1).split('/').map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~'));
+    for (let n = path.length; n >= 0; n--) {
+      const segs = path.slice(0, n).map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+      const node = findNodeAtLocation(this.tree, segs);
+      if (node) {
+        // Point at the property key when the value's parent is a property (more natural for editors).
+        const at = node.parent?.type === 'property' && node.parent.children?.[0] ? node.parent.children[0].offset : node.offset;
+        return this.position(at);
+      }
+    }
+    return undefined;
+  }
+}
+
+/** Parses JSON text; syntax errors become DS1001 diagnostics with line:column. */
+export function parseJsonText(text: string, file: string): { value: unknown; map: SourceMap } {
+  const errors: ParseError[] = [];
+  const tree = parseTree(text, errors, { allowTrailingComma: false, disallowComments: true });
+  const map = new SourceMap(text, tree);
+  if (errors.length > 0 || !tree) {
+    const diags = (errors.length ? errors : [{ error: 1, offset: 0, length: 0 } as unknown as ParseError]).slice(0, 10).map((e) => {
+      const d = diag('DS1001', file, '', { detail: errors.length ? printParseErrorCode(e.error) : 'empty document' });
+      return { ...d, ...map.position(e.offset) };
+    });
+    throw new InputError(diags);
+  }
+  // JSON.parse gives the exact value semantics (numbers, duplicate keys: last wins, like jsonc).
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    throw new InputError([{ ...diag('DS1001', file, '', { detail: (e as Error).message }), line: 1, column: 1 }]);
+  }
+  return { value, map };
+}
+
+function describe(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'array';
+  if (typeof v === 'string') return JSON.stringify(v.length > 40 ? v.slice(0, 40) + '…' : v);
+  if (typeof v === 'object') return 'object';
+  return String(v);
+}
+
+function valueAt(doc: unknown, pointer: string): unknown {
+  if (pointer === '') return doc;
+  let cur: unknown = doc;
+  for (const raw of pointer.slice(1).split('/')) {
+    const key = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<string, unknown>)[key];
+  }
+  return cur;
+}
+
+function toDiagnostic(e: ErrorObject, doc: unknown, file: string): Diagnostic {
+  const got = describe(valueAt(doc, e.instancePath));
+  const p = e.params as Record<string, unknown>;
+  switch (e.keyword) {
+    case 'type':
+      return diag('DS1101', file, e.instancePath, { expected: `of type ${String(p.type)}`, got });
+    case 'required':
+      return diag('DS1102', file, e.instancePath, { property: p.missingProperty });
+    case 'additionalProperties':
+      return diag('DS1103', file, `${e.instancePath}/${String(p.additionalProperty)}`, { property: p.additionalProperty });
+    case 'minimum':
+    case 'maximum':
+    case 'exclusiveMinimum':
+    case 'exclusiveMaximum':
+      return diag('DS1104', file, e.instancePath, { comparison: p.comparison, limit: p.limit, got });
+    case 'minItems':
+    case 'maxItems':
+    case 'minLength':
+    case 'maxLength':
+      return diag('DS1106', file, e.instancePath, { detail: `${e.message} (got ${got})` });
+    case 'const':
+      return diag('DS1105', file, e.instancePath, { allowed: JSON.stringify(p.allowedValue), got });
+    case 'enum':
+      return diag('DS1105', file, e.instancePath, { allowed: (p.allowedValues as unknown[]).map((x) => JSON.stringify(x)).join(', '), got });
+    case 'discriminator': {
+      const tag = String(p.tag);
+      const bad = valueAt(doc, `${e.instancePath}/${tag}`);
+      if (p.error === 'mapping')
+        return diag('DS1105', file, `${e.instancePath}/${tag}`, { allowed: `a known '${tag}'`, got: describe(bad) });
+      return diag('DS1102', file, e.instancePath, { property: tag });
+    }
+    case 'anyOf': {
+      const branches = (e.parentSchema as { anyOf?: Array<{ const?: unknown }> })?.anyOf ?? [];
+      if (branches.length > 0 && branches.every((b) => b.const !== undefined))
+        return diag('DS1105', file, e.instancePath, { allowed: branches.map((b) => JSON.stringify(b.const)).join(', '), got });
+      return diag('DS1107', file, e.instancePath, {
+        detail: `${(e.parentSchema as { description?: string })?.description ?? 'matches no allowed form'} (got ${got})`,
+      });
+    }
+    case 'pattern':
+      return diag('DS1106', file, e.instancePath, { detail: `must match ${String(p.pattern)} (got ${got})` });
+    default:
+      return diag('DS1107', file, e.instancePath, { detail: `${e.message ?? e.keyword} (got ${got})` });
+  }
+}
+
+/**
+ * Validates a parsed document. Returns all diagnostics (empty when valid). Union branch noise is
+ * dropped: when an `anyOf` fails, the errors of its branches are replaced by one DS1107.
+ */
+export function validateDocument(kind: DocumentKind, doc: unknown, file: string, map?: SourceMap): Diagnostic[] {
+  const v = validator(kind);
+  if (v(doc)) return [];
+  const errors = v.errors ?? [];
+  const anyOfPaths = errors.filter((e) => e.keyword === 'anyOf').map((e) => e.schemaPath);
+  const kept = errors.filter(
+    (e) => e.keyword === 'anyOf' || !anyOfPaths.some((sp) => e.schemaPath.startsWith(sp.replace(/\/anyOf$/, '/anyOf/'))),
+  );
+  const seen = new Set<string>();
+  const out: Diagnostic[] = [];
+  for (const e of kept) {
+    const d = toDiagnostic(e, doc, file);
+    const key = `${d.code}|${d.pointer}|${d.message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const pos = map?.locate(d.pointer);
+    out.push(pos ? { ...d, ...pos } : d);
+  }
+  return out;
+}
+
+/** Adds line:column to diagnostics produced by later phases (which know only pointers). */
+export function locateAll(diags: Diagnostic[], map: SourceMap | undefined): Diagnostic[] {
+  if (!map) return diags;
+  return diags.map((d) => (d.line !== undefined ? d : { ...d, ...(map.locate(d.pointer) ?? {}) }));
+}
