@@ -82,6 +82,12 @@ pub const FLAVOR: ParamSpec = ParamSpec {
     ty: Ty::Choice(&["ct", "mt"]),
     doc: "runtime flavor: ct = current_thread, mt = multi_thread",
 };
+pub const FLAVOR_CT: ParamSpec = ParamSpec {
+    name: "flavor",
+    default: "ct",
+    ty: Ty::Choice(&["ct"]),
+    doc: "current_thread only",
+};
 pub const FLAVOR_MT: ParamSpec = ParamSpec {
     name: "flavor",
     default: "mt",
@@ -102,7 +108,7 @@ pub const DRIVER: ParamSpec = ParamSpec {
 };
 pub const REPS: ParamSpec = ParamSpec {
     name: "reps",
-    default: "3",
+    default: "5",
     ty: Ty::Int { min: 1, max: 1000 },
     doc: "repetitions of the iteration-count ladder",
 };
@@ -335,7 +341,9 @@ pub fn run_slope(p: &Params, mut measure: impl FnMut(u64) -> (u64, Duration)) {
     for _ in 0..reps {
         for iters in ladder(n) {
             let (done, d) = measure(iters);
-            emit(&json!({"type": "sample", "bench": p.bench, "params": params, "iters": done, "totalNs": ns(d)}));
+            emit(
+                &json!({"type": "sample", "bench": p.bench, "params": params, "iters": done, "totalNs": ns(d)}),
+            );
         }
     }
 }

@@ -34,7 +34,6 @@ export type Instr =
   | { op: 'self_wake' }
   | { op: 'sleep'; ns: number }
   | { op: 'send'; channel: number; items: number; records: number }
-  | { op: 'forward'; channel: number }
   | { op: 'recv'; channel: number; closed: number }
   | { op: 'try_recv'; channel: number; got: number; closed: number }
   | { op: 'spin_wait'; channel: number; ns: number }
@@ -43,7 +42,7 @@ export type Instr =
   | { op: 'join'; task: number }
   | { op: 'lock'; mutex: number }
   | { op: 'unlock'; mutex: number }
-  | { op: 'loop_init'; slot: number; n: number }
+  | { op: 'loop_init'; slot: number; n: number; exit: number }
   | { op: 'loop_next'; slot: number; target: number }
   | { op: 'jump'; target: number }
   | { op: 'record_start' }

@@ -81,7 +81,7 @@ export const CostModelSchema = Type.Object(
       },
       { additionalProperties: false },
     ),
-    parameters: Type.Record(Type.String({ pattern: '^[a-z][a-z0-9_]*$' }), ParameterSchema),
+    parameters: Type.Record(Type.String({ pattern: '^[a-z][a-z0-9_]*$' }), ParameterSchema, { additionalProperties: false }),
   },
   { additionalProperties: false },
 );

@@ -299,12 +299,12 @@ export const ScenarioSchema = Type.Object(
     seed: Type.Optional(Type.Integer({ minimum: 0, maximum: 4294967295 })),
     runtime: RuntimeSchema,
     machine: Type.Optional(MachineSchema),
-    channels: Type.Optional(Type.Record(Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_.\\-\\[\\]]*$' }), ChannelSchema)),
+    channels: Type.Optional(Type.Record(Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_.\\-\\[\\]]*$' }), ChannelSchema, { additionalProperties: false })),
     mutexes: Type.Optional(Type.Array(Name, { maxItems: 4096 })),
-    tasks: Type.Optional(Type.Record(Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_.\\-\\[\\]]*$' }), TaskSchema)),
-    sources: Type.Optional(Type.Record(Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_.\\-\\[\\]]*$' }), SourceSchema)),
+    tasks: Type.Optional(Type.Record(Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_.\\-\\[\\]]*$' }), TaskSchema, { additionalProperties: false })),
+    sources: Type.Optional(Type.Record(Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_.\\-\\[\\]]*$' }), SourceSchema, { additionalProperties: false })),
     template: Type.Optional(TemplateSchema),
-    outputs: Type.Optional(Type.Record(Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]*$' }), Type.String({ minLength: 1, maxLength: 2000 }))),
+    outputs: Type.Optional(Type.Record(Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]*$' }), Type.String({ minLength: 1, maxLength: 2000 }), { additionalProperties: false })),
     limits: Type.Optional(
       Type.Object(
         {

@@ -1,0 +1,66 @@
+/**
+ * `npm run bench`: simulator throughput and memory, printed as figures and ratios (never
+ * asserted). Run alone: the machine is shared, so compare ratios within one run.
+ *
+ *   1. yield-heavy current_thread: 8 tasks spinning on yield_now (≥ 10 M events) → events/s
+ *   2. the same on multi_thread (2 workers) → events/s and the ratio to (1)
+ *   3. memory: a periodic sequential pipeline at 10^5, 10^6, 10^7 records → peak RSS growth
+ */
+import type { Scenario } from '../src/schema/scenario.js';
+import type { CostModel } from '../src/schema/model.js';
+import { normalizeScenario } from '../src/plan/normalize.js';
+import { simulate } from '../src/runtime/simulate.js';
+import { readFileSync } from 'node:fs';
+
+const model = JSON.parse(readFileSync(new URL('../../models/tokio-1.24-2vcpu-release.json', import.meta.url), 'utf8')) as CostModel;
+
+function spinners(flavor: 'current_thread' | 'multi_thread', records: number): Scenario {
+  return {
+    name: `bench/yield-${flavor}`,
+    runtime: flavor === 'multi_thread' ? { flavor, workers: 2 } : { flavor },
+    machine: { cores: 2 },
+    template: { kind: 'multi_yield', tasks: 8, records, yieldsPerRecord: 20 },
+  };
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+function eventsPerSec(s: Scenario, reps: number): { eps: number; events: number } {
+  const plan = normalizeScenario(s, { model });
+  const eps: number[] = [];
+  let events = 0;
+  for (let i = 0; i < reps; i++) {
+    const t0 = performance.now();
+    const r = simulate(plan, model);
+    const ms = performance.now() - t0;
+    events = r.engine.events;
+    eps.push(events / (ms / 1000));
+  }
+  return { eps: median(eps), events };
+}
+
+const ct = eventsPerSec(spinners('current_thread', 20000), 3);
+console.log(`current_thread, 8 yield spinners: ${(ct.events / 1e6).toFixed(1)} M events, median ${(ct.eps / 1e6).toFixed(2)} M events/s`);
+const mt = eventsPerSec(spinners('multi_thread', 20000), 3);
+console.log(`multi_thread (2 workers), same load: ${(mt.events / 1e6).toFixed(1)} M events, median ${(mt.eps / 1e6).toFixed(2)} M events/s`);
+console.log(`ratio current_thread / multi_thread events/s: ${(ct.eps / mt.eps).toFixed(2)}× (target ≤ 2×)`);
+
+function seq(records: number): Scenario {
+  return {
+    name: 'bench/memory',
+    runtime: { flavor: 'current_thread' },
+    template: { kind: 'sequential', source: { arrival: { kind: 'periodic', intervalUs: 100 }, batchRecords: 100, batches: records / 100 }, recordCost: 0.5 },
+  };
+}
+const base = process.memoryUsage().rss;
+for (const n of [1e5, 1e6, 1e7]) {
+  const plan = normalizeScenario(seq(n), { model });
+  const t0 = performance.now();
+  const r = simulate(plan, model);
+  const ms = performance.now() - t0;
+  const rss = process.memoryUsage().rss;
+  console.log(`memory: ${n.toExponential(0)} records → ${r.records} simulated in ${ms.toFixed(0)} ms, RSS ${(rss / 2 ** 20).toFixed(1)} MiB (+${((rss - base) / 2 ** 20).toFixed(1)} MiB over start)`);
+}

@@ -1,0 +1,374 @@
+//! channel: tokio::sync::mpsc per-item costs and the coop budget (tokio-mechanics §1.7, §4;
+//! model parameters P12, P13). Each operation runs inside a spawned task (so the coop
+//! budget and wakes behave as in a real partition task) and is timed there.
+
+use crate::execute::{
+    build_runtime, emit_summary, in_task, n_spec, ov, run_slope, Bench, Kind, Overrides, ParamSpec,
+    Params, Ty, DRIVER, FLAVOR, REPS, WORKERS,
+};
+use serde_json::json;
+use std::future::Future;
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+use tokio::sync::mpsc::{channel, unbounded_channel};
+
+const OP: ParamSpec = ParamSpec {
+    name: "op",
+    default: "send_u",
+    ty: Ty::Choice(&[
+        "send_u",
+        "recv_u",
+        "try_recv_u",
+        "send_b",
+        "recv_b",
+        "try_send_b",
+        "try_recv_b",
+        "stream",
+        "pingpong",
+    ]),
+    doc: "operation: _u unbounded, _b bounded; stream = producer task → consumer task; pingpong = round trips between two tasks",
+};
+const CAP: ParamSpec = ParamSpec {
+    name: "cap",
+    default: "0",
+    ty: Ty::Int {
+        min: 0,
+        max: 1 << 24,
+    },
+    doc: "capacity for stream/pingpong (0 = unbounded); the other ops size their channel to hold every item",
+};
+const COOP_MODE: ParamSpec = ParamSpec {
+    name: "mode",
+    default: "recv_u",
+    ty: Ty::Choice(&["recv_u", "send_b", "stream_b"]),
+    doc: "recv_u: drain a prefilled unbounded channel; send_b: fill a bounded channel with send().await; stream_b: producer→consumer through capacity cap, consumer polls counted",
+};
+const COOP_CAP: ParamSpec = ParamSpec {
+    name: "cap",
+    default: "16",
+    ty: Ty::Int {
+        min: 1,
+        max: 1 << 24,
+    },
+    doc: "capacity for mode=stream_b",
+};
+
+/// Times `n` operations of kind `op`; all channel work happens in one spawned task.
+async fn channel_op(op: &'static str, cap: usize, n: u64) -> Duration {
+    match op {
+        "send_u" => {
+            let (tx, rx) = unbounded_channel::<u64>();
+            let t = Instant::now();
+            for i in 0..n {
+                tx.send(black_box(i)).expect("closed");
+            }
+            let d = t.elapsed();
+            drop(rx);
+            d
+        }
+        "recv_u" | "try_recv_u" => {
+            let (tx, mut rx) = unbounded_channel::<u64>();
+            for i in 0..n {
+                tx.send(i).expect("closed");
+            }
+            let t = Instant::now();
+            if op == "recv_u" {
+                for _ in 0..n {
+                    black_box(rx.recv().await);
+                }
+            } else {
+                for _ in 0..n {
+                    black_box(rx.try_recv().ok());
+                }
+            }
+            t.elapsed()
+        }
+        "send_b" | "try_send_b" => {
+            let (tx, rx) = channel::<u64>(n as usize);
+            let t = Instant::now();
+            if op == "send_b" {
+                for i in 0..n {
+                    tx.send(black_box(i)).await.expect("closed");
+                }
+            } else {
+                for i in 0..n {
+                    tx.try_send(black_box(i)).expect("full");
+                }
+            }
+            let d = t.elapsed();
+            drop(rx);
+            d
+        }
+        "recv_b" | "try_recv_b" => {
+            let (tx, mut rx) = channel::<u64>(n as usize);
+            for i in 0..n {
+                tx.try_send(i).expect("full");
+            }
+            let t = Instant::now();
+            if op == "recv_b" {
+                for _ in 0..n {
+                    black_box(rx.recv().await);
+                }
+            } else {
+                for _ in 0..n {
+                    black_box(rx.try_recv().ok());
+                }
+            }
+            t.elapsed()
+        }
+        "stream" => stream(cap, n).await,
+        "pingpong" => pingpong(cap, n).await,
+        _ => unreachable!("op validated by its spec"),
+    }
+}
+
+/// Producer task → consumer task, n items; timed until the consumer has all of them.
+async fn stream(cap: usize, n: u64) -> Duration {
+    let t = Instant::now();
+    let consumer = if cap == 0 {
+        let (tx, mut rx) = unbounded_channel::<u64>();
+        tokio::spawn(async move {
+            for i in 0..n {
+                tx.send(black_box(i)).expect("closed");
+            }
+        });
+        tokio::spawn(async move { while black_box(rx.recv().await).is_some() {} })
+    } else {
+        let (tx, mut rx) = channel::<u64>(cap);
+        tokio::spawn(async move {
+            for i in 0..n {
+                tx.send(black_box(i)).await.expect("closed");
+            }
+        });
+        tokio::spawn(async move { while black_box(rx.recv().await).is_some() {} })
+    };
+    consumer.await.expect("consumer panicked");
+    t.elapsed()
+}
+
+/// n round trips between this task and an echo task (two hops each).
+async fn pingpong(cap: usize, n: u64) -> Duration {
+    if cap == 0 {
+        let (tx, mut rx) = unbounded_channel::<u64>();
+        let (back_tx, mut back_rx) = unbounded_channel::<u64>();
+        let echo = tokio::spawn(async move {
+            while let Some(x) = rx.recv().await {
+                if back_tx.send(x).is_err() {
+                    break;
+                }
+            }
+        });
+        let t = Instant::now();
+        for i in 0..n {
+            tx.send(i).expect("closed");
+            black_box(back_rx.recv().await);
+        }
+        let d = t.elapsed();
+        drop(tx);
+        echo.await.expect("echo panicked");
+        d
+    } else {
+        let (tx, mut rx) = channel::<u64>(cap);
+        let (back_tx, mut back_rx) = channel::<u64>(cap);
+        let echo = tokio::spawn(async move {
+            while let Some(x) = rx.recv().await {
+                if back_tx.send(x).await.is_err() {
+                    break;
+                }
+            }
+        });
+        let t = Instant::now();
+        for i in 0..n {
+            tx.send(i).await.expect("closed");
+            black_box(back_rx.recv().await);
+        }
+        let d = t.elapsed();
+        drop(tx);
+        echo.await.expect("echo panicked");
+        d
+    }
+}
+
+fn op_name(p: &Params) -> &'static str {
+    let op = p.str("op");
+    match OP.ty {
+        Ty::Choice(c) => c.iter().find(|x| **x == op).copied().unwrap_or("send_u"),
+        Ty::Int { .. } => unreachable!(),
+    }
+}
+
+fn run_channel(p: &Params) -> Result<(), String> {
+    let op = op_name(p);
+    let cap = p.int("cap") as usize;
+    let rt = build_runtime(p);
+    run_slope(p, |iters| (iters, in_task(&rt, channel_op(op, cap, iters))));
+    Ok(())
+}
+
+/// Polls `fut` to completion, counting how many times it was polled.
+async fn count_polls<F: Future>(fut: F) -> (F::Output, u64) {
+    let mut polls = 0u64;
+    let mut fut = Box::pin(fut);
+    let out = std::future::poll_fn(|cx| {
+        polls += 1;
+        fut.as_mut().poll(cx)
+    })
+    .await;
+    (out, polls)
+}
+
+/// P13: how many polls a consumer needs to drain n items (coop budget = 128 per poll).
+fn run_coop(p: &Params) -> Result<(), String> {
+    let n = p.int("n");
+    let cap = p.int("cap") as usize;
+    let mode = p.str("mode").to_string();
+    let rt = build_runtime(p);
+    let m = mode.clone();
+    let (polls, d) = in_task(&rt, async move {
+        let t = Instant::now();
+        let polls = match m.as_str() {
+            "recv_u" => {
+                let (tx, mut rx) = unbounded_channel::<u64>();
+                for i in 0..n {
+                    tx.send(i).expect("closed");
+                }
+                drop(tx);
+                count_polls(async move { while black_box(rx.recv().await).is_some() {} })
+                    .await
+                    .1
+            }
+            "send_b" => {
+                let (tx, rx) = channel::<u64>(n as usize);
+                let polls = count_polls(async move {
+                    for i in 0..n {
+                        tx.send(i).await.expect("closed");
+                    }
+                })
+                .await
+                .1;
+                drop(rx);
+                polls
+            }
+            _ => {
+                let (tx, mut rx) = channel::<u64>(cap);
+                tokio::spawn(async move {
+                    for i in 0..n {
+                        tx.send(i).await.expect("closed");
+                    }
+                });
+                tokio::spawn(count_polls(async move {
+                    while black_box(rx.recv().await).is_some() {}
+                }))
+                .await
+                .expect("consumer panicked")
+                .1
+            }
+        };
+        (polls, t.elapsed())
+    });
+    let expected = if mode == "stream_b" {
+        json!(null)
+    } else {
+        json!(n.div_ceil(128))
+    };
+    emit_summary(
+        p,
+        json!({"items": n, "polls": polls, "expectedPolls": expected, "durationNs": d.as_nanos() as u64}),
+    );
+    Ok(())
+}
+
+const CHANNEL_PARAMS: &[ParamSpec] = &[OP, CAP, FLAVOR, WORKERS, DRIVER, n_spec("200000"), REPS];
+const COOP_PARAMS: &[ParamSpec] = &[
+    COOP_MODE,
+    COOP_CAP,
+    FLAVOR,
+    WORKERS,
+    DRIVER,
+    ParamSpec {
+        name: "n",
+        default: "100000",
+        ty: Ty::Int {
+            min: 1,
+            max: 100_000_000,
+        },
+        doc: "items",
+    },
+];
+
+fn grid_channel() -> Vec<Overrides> {
+    let mut g = Vec::new();
+    for op in [
+        "send_u",
+        "recv_u",
+        "try_recv_u",
+        "send_b",
+        "recv_b",
+        "try_send_b",
+        "try_recv_b",
+    ] {
+        g.push(ov(&[("op", op), ("flavor", "ct")]));
+    }
+    for cap in ["0", "16", "1024"] {
+        g.push(ov(&[("op", "stream"), ("cap", cap), ("flavor", "ct")]));
+    }
+    for cap in ["0", "1024"] {
+        g.push(ov(&[
+            ("op", "stream"),
+            ("cap", cap),
+            ("flavor", "mt"),
+            ("workers", "2"),
+            ("n", "100000"),
+        ]));
+    }
+    g.push(ov(&[
+        ("op", "pingpong"),
+        ("cap", "0"),
+        ("flavor", "ct"),
+        ("n", "50000"),
+    ]));
+    g.push(ov(&[
+        ("op", "pingpong"),
+        ("cap", "16"),
+        ("flavor", "ct"),
+        ("n", "50000"),
+    ]));
+    g.push(ov(&[
+        ("op", "pingpong"),
+        ("cap", "0"),
+        ("flavor", "mt"),
+        ("workers", "2"),
+        ("n", "20000"),
+    ]));
+    g
+}
+
+fn grid_coop() -> Vec<Overrides> {
+    vec![
+        ov(&[("mode", "recv_u")]),
+        ov(&[("mode", "send_b")]),
+        ov(&[("mode", "stream_b"), ("cap", "16")]),
+        ov(&[("mode", "stream_b"), ("cap", "1024")]),
+    ]
+}
+
+pub const BENCHES: &[Bench] = &[
+    Bench {
+        name: "channel",
+        kind: Kind::Slope,
+        feeds: &["P12"],
+        about: "mpsc per-item cost of op (iters = items, or round trips for pingpong)",
+        params: CHANNEL_PARAMS,
+        run: run_channel,
+        grid: grid_channel,
+    },
+    Bench {
+        name: "coop",
+        kind: Kind::Count,
+        feeds: &["P13"],
+        about: "polls needed to move n items through a channel; summary line with polls and expectedPolls = ceil(n/128)",
+        params: COOP_PARAMS,
+        run: run_coop,
+        grid: grid_coop,
+    },
+];

@@ -1,0 +1,356 @@
+//! scheduler: per-poll scheduler costs (tokio-mechanics §1, §2; model parameters P1–P6).
+//! Every benchmark here is slope-type: K tasks each run M iterations of a self-wake or a
+//! `yield_now`, timed from an outer spawned task, so the TypeScript side fits
+//! totalNs = a + b·iters where `iters` is the operation the parameter is about.
+
+use crate::execute::{
+    build_runtime, driver_kinds, emit_metrics, in_task, n_spec, ov, run_slope, slope_total_iters,
+    Bench, Kind, Overrides, ParamSpec, Params, Ty, DRIVER, FLAVOR, FLAVOR_CT, FLAVOR_MT, REPS,
+    WORKERS,
+};
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+use std::time::Instant;
+
+/// A future that wakes its own task and returns Pending once: the self-wake path
+/// (what coop exhaustion does), as opposed to `yield_now`'s deferred wake.
+struct SelfWake {
+    woken: bool,
+}
+
+impl Future for SelfWake {
+    type Output = ();
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        if self.woken {
+            Poll::Ready(())
+        } else {
+            self.woken = true;
+            cx.waker().wake_by_ref();
+            Poll::Pending
+        }
+    }
+}
+
+pub async fn self_wake_loop(m: u64) {
+    for _ in 0..m {
+        SelfWake { woken: false }.await;
+    }
+}
+
+pub async fn yield_loop(m: u64) {
+    for _ in 0..m {
+        tokio::task::yield_now().await;
+    }
+}
+
+const K: ParamSpec = ParamSpec {
+    name: "k",
+    default: "1",
+    ty: Ty::Int { min: 1, max: 4096 },
+    doc: "number of concurrent tasks",
+};
+const K4: ParamSpec = ParamSpec {
+    name: "k",
+    default: "4",
+    ..K
+};
+const EVI: ParamSpec = ParamSpec {
+    name: "evi",
+    default: "61",
+    ty: Ty::Int {
+        min: 1,
+        max: 1_000_000_000,
+    },
+    doc: "Builder::event_interval",
+};
+const GQI: ParamSpec = ParamSpec {
+    name: "gqi",
+    default: "31",
+    ty: Ty::Int {
+        min: 1,
+        max: 1_000_000_000,
+    },
+    doc: "Builder::global_queue_interval (ct default 31, mt default 61)",
+};
+const IN: ParamSpec = ParamSpec {
+    name: "in",
+    default: "task",
+    ty: Ty::Choice(&["task", "block_on"]),
+    doc: "where the loop runs: a spawned task or the block_on future itself",
+};
+const LOOP: ParamSpec = ParamSpec {
+    name: "loop",
+    default: "yield",
+    ty: Ty::Choice(&["yield", "self"]),
+    doc: "yield = tokio::task::yield_now, self = hand-written self-wake",
+};
+
+/// K tasks × M iterations of `body`, timed in an outer task; iters = K·M.
+fn run_k_tasks(p: &Params, yield_now: bool) {
+    let k = p.int("k");
+    let rt = build_runtime(p);
+    run_slope(p, |iters| {
+        let m = (iters / k).max(1);
+        let d = in_task(&rt, async move {
+            let t = Instant::now();
+            let hs: Vec<_> = (0..k)
+                .map(|_| {
+                    if yield_now {
+                        tokio::spawn(async move { yield_loop(m).await })
+                    } else {
+                        tokio::spawn(async move { self_wake_loop(m).await })
+                    }
+                })
+                .collect();
+            for h in hs {
+                h.await.expect("spinner panicked");
+            }
+            t.elapsed()
+        });
+        (m * k, d)
+    });
+    emit_metrics(p, &rt, slope_total_iters(p));
+}
+
+fn run_poll_self(p: &Params) -> Result<(), String> {
+    run_k_tasks(p, false);
+    Ok(())
+}
+
+fn run_yield_lone(p: &Params) -> Result<(), String> {
+    let rt = build_runtime(p);
+    let on_block_on = p.str("in") == "block_on";
+    run_slope(p, |iters| {
+        let d = if on_block_on {
+            rt.block_on(async move {
+                let t = Instant::now();
+                yield_loop(iters).await;
+                t.elapsed()
+            })
+        } else {
+            in_task(&rt, async move {
+                let t = Instant::now();
+                yield_loop(iters).await;
+                t.elapsed()
+            })
+        };
+        (iters, d)
+    });
+    emit_metrics(p, &rt, slope_total_iters(p));
+    Ok(())
+}
+
+/// K tasks each yielding M times: iters = M = number of rounds.
+fn run_yield_round(p: &Params) -> Result<(), String> {
+    let k = p.int("k");
+    let rt = build_runtime(p);
+    run_slope(p, |rounds| {
+        let d = in_task(&rt, async move {
+            let t = Instant::now();
+            let hs: Vec<_> = (0..k).map(|_| tokio::spawn(yield_loop(rounds))).collect();
+            for h in hs {
+                h.await.expect("spinner panicked");
+            }
+            t.elapsed()
+        });
+        (rounds, d)
+    });
+    emit_metrics(p, &rt, slope_total_iters(p));
+    Ok(())
+}
+
+fn run_mt_yield_idle(p: &Params) -> Result<(), String> {
+    run_k_tasks(p, p.str("loop") == "yield");
+    Ok(())
+}
+
+const POLL_SELF_PARAMS: &[ParamSpec] = &[FLAVOR, WORKERS, DRIVER, K, n_spec("200000"), REPS];
+const YIELD_LONE_PARAMS: &[ParamSpec] = &[FLAVOR, WORKERS, DRIVER, IN, n_spec("100000"), REPS];
+const DRIVER_POLL_PARAMS: &[ParamSpec] =
+    &[FLAVOR, WORKERS, DRIVER, K4, EVI, n_spec("200000"), REPS];
+const YIELD_ROUND_PARAMS: &[ParamSpec] = &[FLAVOR, WORKERS, DRIVER, K4, n_spec("20000"), REPS];
+const MT_YIELD_IDLE_PARAMS: &[ParamSpec] = &[
+    FLAVOR_MT,
+    WORKERS,
+    DRIVER,
+    LOOP,
+    ParamSpec {
+        name: "k",
+        default: "1",
+        ty: Ty::Int { min: 1, max: 1 },
+        doc: "always 1 (a lone task)",
+    },
+    n_spec("50000"),
+    REPS,
+];
+const REMOTE_CHECK_PARAMS: &[ParamSpec] = &[FLAVOR_CT, DRIVER, K4, GQI, n_spec("200000"), REPS];
+
+fn grid_poll_self() -> Vec<Overrides> {
+    let mut g = Vec::new();
+    for d in driver_kinds() {
+        for k in ["1", "4", "16"] {
+            g.push(ov(&[("flavor", "ct"), ("driver", d), ("k", k)]));
+        }
+    }
+    g.push(ov(&[
+        ("flavor", "mt"),
+        ("workers", "1"),
+        ("driver", "timer"),
+    ]));
+    g.push(ov(&[
+        ("flavor", "mt"),
+        ("workers", "2"),
+        ("driver", "timer"),
+        ("n", "50000"),
+    ]));
+    g
+}
+
+fn grid_yield_lone() -> Vec<Overrides> {
+    let mut g = Vec::new();
+    for d in driver_kinds() {
+        g.push(ov(&[("flavor", "ct"), ("driver", d)]));
+        let n = if d == "io" { "20000" } else { "100000" };
+        g.push(ov(&[
+            ("flavor", "ct"),
+            ("driver", d),
+            ("in", "block_on"),
+            ("n", n),
+        ]));
+    }
+    g.push(ov(&[
+        ("flavor", "mt"),
+        ("workers", "1"),
+        ("driver", "timer"),
+    ]));
+    g.push(ov(&[
+        ("flavor", "mt"),
+        ("workers", "2"),
+        ("driver", "timer"),
+        ("in", "block_on"),
+    ]));
+    g
+}
+
+fn grid_driver_poll() -> Vec<Overrides> {
+    let mut g = Vec::new();
+    for d in driver_kinds() {
+        for evi in ["1", "8", "61", "1000000"] {
+            let n = if d == "io" && evi == "1" {
+                "40000"
+            } else {
+                "200000"
+            };
+            g.push(ov(&[
+                ("flavor", "ct"),
+                ("driver", d),
+                ("evi", evi),
+                ("n", n),
+            ]));
+        }
+    }
+    for evi in ["1", "1000000"] {
+        g.push(ov(&[
+            ("flavor", "mt"),
+            ("workers", "1"),
+            ("driver", "timer"),
+            ("evi", evi),
+        ]));
+    }
+    g
+}
+
+fn grid_yield_round() -> Vec<Overrides> {
+    let mut g = Vec::new();
+    for d in driver_kinds() {
+        if d == "none" {
+            continue;
+        }
+        for k in [1u64, 2, 4, 8, 16, 64] {
+            let n = (160_000 / k).clamp(2_000, 40_000);
+            let n = if d == "io" { n / 2 } else { n };
+            g.push(ov(&[
+                ("flavor", "ct"),
+                ("driver", d),
+                ("k", &k.to_string()),
+                ("n", &n.to_string()),
+            ]));
+        }
+    }
+    g
+}
+
+fn grid_mt_yield_idle() -> Vec<Overrides> {
+    let mut g = Vec::new();
+    for w in ["1", "2", "4"] {
+        g.push(ov(&[("workers", w), ("loop", "yield")]));
+    }
+    g.push(ov(&[("workers", "2"), ("loop", "self")]));
+    g
+}
+
+fn grid_remote_check() -> Vec<Overrides> {
+    vec![
+        ov(&[("gqi", "1")]),
+        ov(&[("gqi", "31")]),
+        ov(&[("gqi", "1000000")]),
+    ]
+}
+
+pub const BENCHES: &[Bench] = &[
+    Bench {
+        name: "poll_self",
+        kind: Kind::Slope,
+        feeds: &["P1"],
+        about: "k spawned tasks each awaiting hand-written self-wake futures; iters = total polls",
+        params: POLL_SELF_PARAMS,
+        run: run_poll_self,
+        grid: grid_poll_self,
+    },
+    Bench {
+        name: "yield_lone",
+        kind: Kind::Slope,
+        feeds: &["P2", "P3"],
+        about: "lone yield_now loop in a spawned task or in the block_on future; iters = yields",
+        params: YIELD_LONE_PARAMS,
+        run: run_yield_lone,
+        grid: grid_yield_lone,
+    },
+    Bench {
+        name: "driver_poll",
+        kind: Kind::Slope,
+        feeds: &["P3", "P15"],
+        about: "k=4 self-waking tasks with event_interval=evi; iters = total polls; fit per-poll cost vs 1/evi, slope = one non-blocking driver poll",
+        params: DRIVER_POLL_PARAMS,
+        run: run_poll_self,
+        grid: grid_driver_poll,
+    },
+    Bench {
+        name: "yield_round",
+        kind: Kind::Slope,
+        feeds: &["P4"],
+        about: "k tasks each yielding n times on current_thread; iters = rounds; fit round = a + b*k",
+        params: YIELD_ROUND_PARAMS,
+        run: run_yield_round,
+        grid: grid_yield_round,
+    },
+    Bench {
+        name: "mt_yield_idle",
+        kind: Kind::Slope,
+        feeds: &["P5"],
+        about: "lone yield (or self-wake) loop on multi_thread with idle workers; unstable builds add a metrics summary (parks/noops/steals)",
+        params: MT_YIELD_IDLE_PARAMS,
+        run: run_mt_yield_idle,
+        grid: grid_mt_yield_idle,
+    },
+    Bench {
+        name: "remote_check",
+        kind: Kind::Slope,
+        feeds: &["P6", "P15"],
+        about: "k=4 self-waking tasks on current_thread with global_queue_interval=gqi; iters = total polls",
+        params: REMOTE_CHECK_PARAMS,
+        run: run_poll_self,
+        grid: grid_remote_check,
+    },
+];

@@ -1,0 +1,221 @@
+/**
+ * Maps probe benchmarks to the mechanistic parameters of `model/parameters.ts`.
+ *
+ * Phase: calibrate. One rule per parameter. A rule either reads a measurement directly
+ * (`calibrated`: a slope, a quantile set, a fit across configurations, or an exact difference
+ * of two measurements of the same code path) or derives the parameter from other measured ones
+ * with a formula written in its note (`inferred`: the probe cannot isolate it). A rule whose
+ * inputs are absent says which benchmark it needs; nothing is ever filled in silently.
+ * Current_thread configurations are the reference unless a parameter is about multi_thread.
+ */
+import { combine, fitReciprocal, latencyEstimate, type Estimate, type Filter, type Fitter } from './fit.js';
+import { median } from './stats.js';
+
+export interface Derived {
+  est: Estimate;
+  provenance: 'calibrated' | 'inferred';
+  note?: string;
+}
+export interface Missing {
+  missing: string;
+}
+export type Outcome = Derived | Missing;
+
+export function isMissing(o: Outcome): o is Missing {
+  return (o as Missing).missing !== undefined;
+}
+
+/** Lazily resolves parameters (rules may depend on other parameters); memoized. */
+export class Deriver {
+  private readonly done = new Map<string, Outcome>();
+  /** @param overrides parameters taken as given (e.g. imported from criterion), not derived */
+  constructor(
+    readonly fitter: Fitter,
+    overrides: ReadonlyMap<string, Derived> = new Map(),
+  ) {
+    for (const [k, v] of overrides) this.done.set(k, v);
+  }
+
+  get(name: string): Outcome {
+    let o = this.done.get(name);
+    if (!o) {
+      const rule = RULES[name];
+      if (!rule) throw new Error(`internal: no calibration rule for parameter ${name}`);
+      o = rule(this);
+      this.done.set(name, o);
+    }
+    return o;
+  }
+
+  /** Estimates of `names`, or the first missing one. */
+  all(names: string[]): Estimate[] | Missing {
+    const out: Estimate[] = [];
+    for (const n of names) {
+      const o = this.get(n);
+      if (isMissing(o)) return { missing: `${o.missing} (via ${n})` };
+      out.push(o.est);
+    }
+    return out;
+  }
+}
+
+type Rule = (d: Deriver) => Outcome;
+
+const CT: Filter = { flavor: 'ct' };
+
+function slope(d: Deriver, bench: string, filter: Filter): Outcome {
+  const est = d.fitter.slope(bench, filter);
+  return est ? { est, provenance: 'calibrated' } : { missing: describe(bench, filter, 'sample') };
+}
+
+function describe(bench: string, filter: Filter, kind: string): string {
+  const f = Object.entries(filter).map(([k, v]) => `${k}=${v}`);
+  return `${kind} lines of benchmark '${bench}'${f.length ? ` with ${f.join(' ')}` : ''}`;
+}
+
+/** measured − Σ parameters, computed replicate by replicate. */
+function difference(d: Deriver, bench: string, filter: Filter, minus: string[], provenance: Derived['provenance'], note: string): Outcome {
+  const base = d.fitter.slope(bench, filter);
+  if (!base) return { missing: describe(bench, filter, 'sample') };
+  const parts = d.all(minus);
+  if (!Array.isArray(parts)) return parts;
+  const est = combine([base, ...parts], (v) => v[0] - v.slice(1).reduce((a, b) => a + b, 0), `${base.source} − ${minus.join(' − ')}`);
+  return { est, provenance, note };
+}
+
+/** Sum of other parameters (an inferred upper bound or composition). */
+function sumOf(d: Deriver, names: string[], note: string, extra: Estimate[] = []): Outcome {
+  const parts = d.all(names);
+  if (!Array.isArray(parts)) return parts;
+  const est = combine([...parts, ...extra], (v) => v.reduce((a, b) => a + b, 0), [...names, ...extra.map((e) => e.source)].join(' + '));
+  return { est, provenance: 'inferred', note };
+}
+
+/** Fit per-poll cost vs 1/`key` over the configurations matching `filter`. */
+function reciprocal(d: Deriver, bench: string, filter: Filter, key: string): Outcome {
+  const pts = d.fitter
+    .configs(bench, filter)
+    .map((p) => ({ x: Number(p[key]), est: d.fitter.slope(bench, p) }))
+    .filter((p): p is { x: number; est: Estimate } => p.est !== undefined && p.x > 0);
+  const est = fitReciprocal(pts, `${bench}{${Object.entries(filter).map(([k, v]) => `${k}=${v}`).join(' ')}}: per-poll cost vs 1/${key}, OLS slope over ${key} ∈ {${pts.map((p) => p.x).join(', ')}}`);
+  return est ? { est, provenance: 'calibrated' } : { missing: `${describe(bench, filter, 'sample')} at ≥ 2 values of ${key}` };
+}
+
+function driverPoll(kind: string): Rule {
+  return (d) => reciprocal(d, 'driver_poll', { ...CT, driver: kind }, 'evi');
+}
+
+/** δ_park: an idle sleep(d) takes (⌊d/1 ms⌋ + 1) whole 1-ms ticks plus the OS overshoot. */
+function parkOvershoot(d: Deriver): Outcome {
+  const values: number[] = [];
+  const headers = new Set<number>();
+  // 500 µs is left out: whether its deadline crosses one tick boundary or two depends on where
+  // in the millisecond it was registered, so its wall time is bimodal (§10.4 mean 1598 µs).
+  for (const dUs of [0, 1, 100, 1000, 2000]) {
+    const { values: v, headers: h } = d.fitter.latencyValues('sleep', { ...CT, load: 'idle', driver: 'timer', d_us: dUs });
+    const parkNs = (Math.floor(dUs / 1000) + 1) * 1e6;
+    for (const ns of v) values.push(Math.max(0, ns - parkNs));
+    h.forEach((x) => headers.add(x));
+  }
+  if (values.length < 2) return { missing: describe('sleep', { ...CT, load: 'idle', driver: 'timer' }, 'latency') };
+  const est = latencyEstimate(values, 'sleep{ct idle timer, d_us ∈ 0,1,100,1000,2000}: wall time − (⌊d/1ms⌋+1) ms, quantiles', [...headers], d.fitter.options, 'park_overshoot');
+  return { est, provenance: 'calibrated', note: 'overshoot of the idle park beyond the whole-millisecond timer deadline' };
+}
+
+function latency(d: Deriver, bench: string, filter: Filter): Outcome {
+  const est = d.fitter.latency(bench, filter);
+  return est ? { est, provenance: 'calibrated' } : { missing: describe(bench, filter, 'latency') };
+}
+
+function noiseRate(d: Deriver): Outcome {
+  const rates = d.fitter.summaryValues('noise', 'pausesPerSec');
+  if (rates.length === 0) return { missing: "a summary line of benchmark 'noise' with pausesPerSec" };
+  const pauses = d.fitter.summaryValues('noise', 'pauses').reduce((a, b) => a + b, 0);
+  const est: Estimate = { value: median(rates), boot: [], samples: pauses, outliers: 0, source: `noise summary pausesPerSec (median of ${rates.length} runs)`, headers: [] };
+  return { est, provenance: 'calibrated' };
+}
+
+/** Wake-ups per operation from tokio_unstable metrics (parks of all workers / ops), if present. */
+function wakeupsPerOp(d: Deriver, filter: Filter): number | undefined {
+  const s = d.fitter.output.summaries.find((x) => x.bench === 'mt_yield_idle' && Object.entries(filter).every(([k, v]) => String(x.params[k]) === String(v)));
+  const m = s?.fields.metrics as { parkCount?: number[] } | undefined;
+  const ops = s?.fields.ops;
+  if (!m?.parkCount || typeof ops !== 'number' || ops <= 0) return undefined;
+  const parks = m.parkCount.reduce((a, b) => a + b, 0);
+  return parks > 0 ? parks / ops : undefined;
+}
+
+function unparkWorker(d: Deriver): Outcome {
+  const two = d.fitter.slope('mt_yield_idle', { workers: 2, loop: 'yield' });
+  const one = d.fitter.slope('mt_yield_idle', { workers: 1, loop: 'yield' });
+  if (!two || !one) return { missing: describe('mt_yield_idle', { loop: 'yield' }, 'sample') + ' at workers=1 and workers=2' };
+  const p = wakeupsPerOp(d, { workers: 2, loop: 'yield' });
+  const est = combine([two, one], (v) => (v[0] - v[1]) / (p ?? 1), `(mt_yield_idle{workers=2} − mt_yield_idle{workers=1}) / ${p === undefined ? '1 wake-up per yield (assumed)' : `${p.toFixed(3)} wake-ups per yield (metrics)`}`);
+  return p === undefined
+    ? { est, provenance: 'inferred', note: 'extra cost per lone yield with an idle second worker, assuming one unpark per yield (no tokio_unstable metrics): a lower bound of the per-unpark cost' }
+    : { est, provenance: 'calibrated', note: 'extra cost per lone yield with an idle second worker, divided by parks per yield from tokio_unstable metrics' };
+}
+
+function driverUnparkIo(d: Deriver): Outcome {
+  const f = (driver: string, where: string) => d.fitter.slope('yield_lone', { ...CT, driver, in: where });
+  const ins = [f('io', 'block_on'), f('io', 'task'), f('timer', 'block_on'), f('timer', 'task')];
+  if (ins.some((e) => e === undefined)) return { missing: "sample lines of 'yield_lone' (ct, in=block_on and in=task, driver=io and driver=timer; build with --features io)" };
+  const est = combine(ins as Estimate[], (v) => v[0] - v[1] - (v[2] - v[3]), 'yield_lone{ct}: (block_on − task)[io] − (block_on − task)[timer]');
+  return { est, provenance: 'inferred', note: 'a yield in the block_on future wakes it through driver.unpark(); with I/O that is an eventfd write, so the extra cost of block_on over a task with I/O, net of the same difference with the timer only, is one unpark' };
+}
+
+function joinRule(d: Deriver): Outcome {
+  return difference(d, 'spawn_join', { ...CT, mode: 'hot', from: 'task' }, ['spawn', 'poll_self', 'poll_self'], 'inferred', 'spawn-then-await per task = spawn + poll(child) + poll(parent) + join; join is the remainder');
+}
+
+const RULES: Record<string, Rule> = {
+  poll_self: (d) => slope(d, 'poll_self', { ...CT, driver: 'none' }),
+  yield_extra: (d) => difference(d, 'yield_lone', { ...CT, driver: 'none', in: 'task' }, ['poll_self', 'driver_poll_none'], 'calibrated', 'lone yield_now with no driver minus a self-wake poll and one driver poll (§9 P2)'),
+  driver_poll_none: driverPoll('none'),
+  driver_poll_timer: driverPoll('timer'),
+  driver_poll_io: driverPoll('io'),
+  remote_check: (d) => reciprocal(d, 'remote_check', CT, 'gqi'),
+  driver_unpark_io: driverUnparkIo,
+  unpark_worker: unparkWorker,
+  wake_latency: (d) => latency(d, 'xwake', { ...CT, driver: 'timer', in: 'task', g: 500 }),
+  steal: (d) => sumOf(d, ['remote_check', 'poll_self'], 'not isolated by the probe (§9 P10): a steal-half = a CAS on the victim queue head plus moving tasks into the local queue, taken as one remote-queue check plus one poll; order of magnitude only'),
+  spawn: (d) => slope(d, 'spawn_join', { ...CT, mode: 'detached', from: 'task' }),
+  join: joinRule,
+  send_unbounded: (d) => slope(d, 'channel', { ...CT, op: 'send_u' }),
+  recv_unbounded: (d) => slope(d, 'channel', { ...CT, op: 'recv_u' }),
+  try_recv_unbounded: (d) => slope(d, 'channel', { ...CT, op: 'try_recv_u' }),
+  send_bounded: (d) => slope(d, 'channel', { ...CT, op: 'send_b' }),
+  recv_bounded: (d) => slope(d, 'channel', { ...CT, op: 'recv_b' }),
+  try_recv_bounded: (d) => slope(d, 'channel', { ...CT, op: 'try_recv_b' }),
+  waker_register: (d) => {
+    const rt = d.fitter.slope('channel', { ...CT, op: 'pingpong', cap: 0 });
+    if (!rt) return { missing: describe('channel', { ...CT, op: 'pingpong', cap: 0 }, 'sample') };
+    const parts = d.all(['send_unbounded', 'recv_unbounded', 'poll_self']);
+    if (!Array.isArray(parts)) return parts;
+    const est = combine([rt, ...parts], (v) => v[0] / 2 - v[1] - v[2] - v[3], `${rt.source} / 2 − send_unbounded − recv_unbounded − poll_self`);
+    return { est, provenance: 'inferred', note: 'a ping-pong hop = send + poll of the woken task + recv + waker registration on the empty channel' };
+  },
+  lockfree_push: (d) => sumOf(d, ['send_unbounded'], 'the probe has no SegQueue: taken as the unbounded mpsc send (itself a lock-free block-list push, plus a waker notify), an upper bound'),
+  lockfree_pop: (d) => sumOf(d, ['try_recv_unbounded'], 'the probe has no SegQueue: taken as the unbounded mpsc try_recv (a lock-free block-list pop), an upper bound'),
+  mutex_lock: (d) => slope(d, 'mutex', { kind: 'tokio' }),
+  clone_record: (d) => slope(d, 'clone', {}),
+  async_call: (d) => slope(d, 'async_call', { mode: 'async' }),
+  timer_register: (d) => {
+    const o = sumOf(d, ['driver_poll_timer'], '');
+    if (isMissing(o)) return o;
+    const none = d.get('driver_poll_none');
+    if (isMissing(none)) return none;
+    const est = combine([o.est, none.est], (v) => v[0] - v[1], 'driver_poll_timer − driver_poll_none');
+    return { est, provenance: 'inferred', note: 'not isolated by the probe: a registration takes the timer mutex and inserts into one wheel slot, taken as the timer part of a driver poll (which takes the same mutex and looks at the wheel)' };
+  },
+  park_overshoot: parkOvershoot,
+  spin_check: (d) => {
+    const clock = d.fitter.slope('instant_now', {});
+    if (!clock) return { missing: describe('instant_now', {}, 'sample') };
+    return sumOf(d, ['try_recv_unbounded'], 'one spin iteration = one try_recv on the queue + one Instant::now()', [clock]);
+  },
+  noise_rate: noiseRate,
+  noise_pause: (d) => latency(d, 'noise', {}),
+};
+
+export const CALIBRATION_RULE_NAMES = Object.keys(RULES);

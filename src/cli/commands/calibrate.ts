@@ -1,0 +1,168 @@
+/**
+ * `dispatchsim calibrate`: runs the probe's microbenchmarks on this machine (or re-fits saved
+ * probe output) and writes a cost model.
+ *
+ *   probe build ─► probe suite (taskset) ─► JSON lines ─┐
+ *   --from-samples *.jsonl ─────────────────────────────┤─► fit (slopes, quantiles, bootstrap)
+ *   --import-criterion dir + --mapping ──────────────────┘     ─► derive parameters ─► check ─► write
+ *
+ * Phase: cli. Every problem is a located diagnostic; the model is written atomically and only
+ * when it is schema-valid and has every runtime parameter (nothing is written otherwise).
+ */
+import type { CommandModule } from 'yargs';
+import { EXIT, InputError, type Diagnostic } from '../../schema/diagnostics.js';
+import type { CostModel } from '../../schema/model.js';
+import { readText, stableJson, writeFileAtomic } from '../../io/files.js';
+import { printDiagnostics, Progress, runCommand } from '../common.js';
+import { buildProbe } from '../../calibrate/probe-build.js';
+import { checkTaskset, runProbe } from '../../calibrate/probe-run.js';
+import { emptyProbeOutput, parseProbeOutput, type ProbeOutput } from '../../calibrate/probe-output.js';
+import { Fitter } from '../../calibrate/fit.js';
+import { Deriver, type Derived } from '../../calibrate/derive.js';
+import { assembleModel, checkCalibratedModel, type ModelMeta } from '../../calibrate/write-model.js';
+import { importCriterion, readMapping } from '../../calibrate/criterion.js';
+import { gitRevision, machineInfo } from '../../calibrate/machine.js';
+import { formatModelTable } from '../../calibrate/table.js';
+import { RUNTIME_PARAMETER_NAMES } from '../../model/parameters.js';
+
+interface Args {
+  profile: 'release' | 'debug';
+  cores?: string;
+  out?: string;
+  'dry-run': boolean;
+  quick: boolean;
+  features: string[];
+  unstable: boolean;
+  name?: string;
+  'import-criterion'?: string;
+  mapping?: string;
+  'from-samples'?: string[];
+  'save-samples'?: string;
+  seed: number;
+}
+
+const log = (line: string): void => void process.stderr.write(`${line}\n`);
+
+/** Builds and runs the probe; returns its raw stdout (JSON lines). */
+async function runSuite(a: Args): Promise<string> {
+  if (a.cores) checkTaskset();
+  const binary = await buildProbe({ profile: a.profile, features: a.features, unstable: a.unstable, onLog: (l) => (l.startsWith('probe:') ? log(l) : undefined) });
+  log(`probe: running ${binary} suite${a.quick ? ' quick=1' : ''}${a.cores ? ` pinned to cores ${a.cores}` : ''}`);
+  let bar: Progress | undefined;
+  const started = Date.now();
+  const text = await runProbe({
+    binary,
+    quick: a.quick,
+    cores: a.cores,
+    onProgress: (p) => {
+      bar ??= new Progress('calibrate', p.total);
+      bar.update(p.done, p.bench);
+    },
+    onLog: log,
+  });
+  bar?.done();
+  log(`probe: suite finished in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  return text;
+}
+
+/** Probe output from saved files or a fresh run (saved with --save-samples). */
+async function collectOutput(a: Args): Promise<{ output: ProbeOutput; source: string }> {
+  const output = emptyProbeOutput();
+  if (a['from-samples']?.length) {
+    for (const f of a['from-samples']) parseProbeOutput(readText(f), f, output);
+    return { output, source: `dispatchsim calibrate --from-samples ${a['from-samples'].join(' ')}` };
+  }
+  const text = await runSuite(a);
+  if (a['save-samples']) writeFileAtomic(a['save-samples'], text);
+  parseProbeOutput(text, a['save-samples'] ?? 'probe stdout', output);
+  return { output, source: `dispatchsim calibrate: probe suite${a.quick ? ' quick=1' : ''}` };
+}
+
+function metaFor(a: Args, output: ProbeOutput, source: string): ModelMeta {
+  const h = output.headers[0];
+  const profile = h?.profile ?? a.profile;
+  const features = [...new Set(output.headers.flatMap((x) => x.features))];
+  const unstable = output.headers.some((x) => x.tokioUnstable);
+  const m = machineInfo();
+  const tokio = h?.tokio ?? 'unknown';
+  return {
+    name: a.name ?? `host-${profile}`,
+    description:
+      `Calibrated on ${m.cpu} (${m.cores} cores${a.cores ? `, pinned to ${a.cores}` : ''}), tokio ${tokio} [${features.join(',')}]${unstable ? ' + tokio_unstable' : ''}, ${profile} build. ` +
+      'Flavors: current_thread configurations are the reference for per-operation costs; multi_thread (1 and 2 workers) for unpark_worker. See docs/calibration.md.',
+    profile,
+    tokio,
+    provenance: {
+      kind: 'calibrated',
+      source,
+      machine: { cpu: m.cpu, cores: m.cores, kernel: m.kernel, hostname: m.hostname, ...(a.cores ? { pinnedCores: a.cores } : {}) },
+      features: unstable ? [...features, 'tokio_unstable'] : features,
+      date: new Date().toISOString(),
+      probeRevision: gitRevision(),
+      ...(h?.rustc ? { rustc: h.rustc } : {}),
+    },
+  };
+}
+
+/** Criterion estimates: runtime parameters override the probe's, others are added. */
+function criterionParams(a: Args): { overrides: Map<string, Derived>; extra: Map<string, Derived> } {
+  const overrides = new Map<string, Derived>();
+  const extra = new Map<string, Derived>();
+  if (!a['import-criterion']) return { overrides, extra };
+  const imported = importCriterion(a['import-criterion'], readMapping(a.mapping as string));
+  for (const [name, d] of imported) (RUNTIME_PARAMETER_NAMES.includes(name) ? overrides : extra).set(name, d);
+  return { overrides, extra };
+}
+
+export async function calibrate(a: Args): Promise<{ model: CostModel; warnings: Diagnostic[] }> {
+  const file = a.out ?? '(dry run)';
+  const { overrides, extra } = criterionParams(a);
+  const { output, source } = await collectOutput(a);
+  const fitter = new Fitter(output, { seed: a.seed, resamples: 1000 });
+  const { model, diags } = assembleModel(new Deriver(fitter, overrides), metaFor(a, output, source), output.headers, file, extra);
+  const all = [...diags, ...(diags.some((d) => d.severity === 'error') ? [] : checkCalibratedModel(model, file))];
+  if (all.some((d) => d.severity === 'error')) throw new InputError(all);
+  return { model, warnings: all };
+}
+
+export const calibrateCommand: CommandModule<object, Args> = {
+  command: 'calibrate',
+  describe: "measure this machine's tokio costs with the Rust probe (or re-fit saved probe output) and write a cost model",
+  builder: (y) =>
+    y
+      .option('profile', { choices: ['release', 'debug'] as const, default: 'release' as const, describe: 'cargo profile of the probe build' })
+      .option('cores', { type: 'string', describe: 'pin the probe with taskset -c, e.g. 0,1' })
+      .option('out', { type: 'string', describe: 'model file to write, e.g. models/host-release.json (required unless --dry-run)' })
+      .option('dry-run', { type: 'boolean', default: false, describe: 'fit and print, write nothing' })
+      .option('quick', { type: 'boolean', default: false, describe: 'probe suite quick=1 (fewer iterations; a rough model in about a minute)' })
+      .option('features', {
+        type: 'string',
+        array: true,
+        default: ['io'],
+        describe: "probe cargo features; 'io' (tokio/net) is needed for driver_poll_io and driver_unpark_io",
+      })
+      .option('unstable', { type: 'boolean', default: false, describe: 'build with --cfg tokio_unstable (metrics: wake-ups per yield for unpark_worker)' })
+      .option('name', { type: 'string', describe: 'model name (default host-<profile>)' })
+      .option('import-criterion', { type: 'string', describe: 'criterion output directory (target/criterion) to import estimates from' })
+      .option('mapping', { type: 'string', describe: 'JSON file {benchmarkId: parameterName} for --import-criterion' })
+      .option('from-samples', { type: 'string', array: true, describe: 'fit saved probe output (JSON lines) instead of running the probe' })
+      .option('save-samples', { type: 'string', describe: 'also save the raw probe output here (re-fit later with --from-samples)' })
+      .option('seed', { type: 'number', default: 1, describe: 'bootstrap PRNG seed' })
+      .check((a) => {
+        if (!a.out && !a['dry-run']) throw new Error('give --out <file> or --dry-run');
+        if (a['import-criterion'] && !a.mapping) throw new Error('--import-criterion needs --mapping <file>');
+        return true;
+      }) as never,
+  handler: (argv) =>
+    runCommand(async () => {
+      const features = argv.features.flatMap((f) => f.split(',')).filter((f) => f !== '');
+      const { model, warnings } = await calibrate({ ...argv, features });
+      printDiagnostics(warnings);
+      if (argv.out && !argv['dry-run']) {
+        writeFileAtomic(argv.out, stableJson(model));
+        log(`wrote ${argv.out} (${Object.keys(model.parameters).length} parameters)`);
+      }
+      process.stdout.write(formatModelTable(model, false));
+      return EXIT.ok;
+    }),
+};

@@ -1,0 +1,61 @@
+/**
+ * `dispatchsim simulate <scenario>`: run the discrete-event simulator and print a summary (or the
+ * Result document with --json / --out).
+ *
+ * Phase: cli.
+ */
+import type { Argv, CommandModule } from 'yargs';
+import { loadScenario } from '../load.js';
+import { simulateWithTrace } from '../../runtime/simulate.js';
+import { runCommand, printDiagnostics } from '../common.js';
+import { stableJson, writeFileAtomic } from '../../io/files.js';
+import { formatSummary } from '../summary.js';
+import { toChromeTrace } from '../../report/chrome-trace.js';
+import { DEFAULT_LIMITS } from '../../plan/normalize.js';
+
+interface Args {
+  scenario: string;
+  model?: string;
+  seed?: number;
+  json?: boolean;
+  out?: string;
+  trace?: string;
+  traceEvents?: number;
+  maxEvents?: number;
+  maxSimulatedMs?: number;
+  maxWallMs?: number;
+}
+
+export const simulateCommand: CommandModule<object, Args> = {
+  command: 'simulate <scenario>',
+  describe: 'simulate a scenario on the tokio scheduler model',
+  builder: (y: Argv) =>
+    y
+      .positional('scenario', { type: 'string', demandOption: true, describe: 'scenario JSON file' })
+      .option('model', { type: 'string', describe: "cost model JSON (default: the scenario's `model`, else models/tokio-1.24-2vcpu-release.json)" })
+      .option('seed', { type: 'number', describe: "PRNG seed (default: the scenario's `seed`, else 1)" })
+      .option('json', { type: 'boolean', describe: 'print the Result document instead of the summary' })
+      .option('out', { type: 'string', describe: 'write the Result document to this file (atomically)' })
+      .option('trace', { type: 'string', describe: 'write a Chrome trace-event file (open in Perfetto)' })
+      .option('trace-events', { type: 'number', default: 20000, describe: 'polls recorded in the trace' })
+      .option('max-events', { type: 'number', describe: `stop after this many events (default ${DEFAULT_LIMITS.maxEvents}); the Result is marked truncated` })
+      .option('max-simulated-ms', { type: 'number', describe: `stop at this simulated time (default ${DEFAULT_LIMITS.maxSimulatedMs} ms)` })
+      .option('max-wall-ms', { type: 'number', describe: `stop after this much wall time (default ${DEFAULT_LIMITS.maxWallMs} ms)` }) as unknown as Argv<Args>,
+  handler: (argv) =>
+    runCommand(() => {
+      const { plan, model, warnings } = loadScenario(argv.scenario, argv.model, argv.seed);
+      if (warnings.length) printDiagnostics(warnings);
+      const { result, spans } = simulateWithTrace(plan, model, {
+        ...(argv.seed !== undefined ? { seed: argv.seed } : {}),
+        ...(argv.maxEvents !== undefined ? { maxEvents: argv.maxEvents } : {}),
+        ...(argv.maxSimulatedMs !== undefined ? { maxSimulatedNs: argv.maxSimulatedMs * 1e6 } : {}),
+        ...(argv.maxWallMs !== undefined ? { maxWallMs: argv.maxWallMs } : {}),
+        ...(argv.trace ? { traceSpans: argv.traceEvents ?? 20000 } : {}),
+      });
+      if (argv.out) writeFileAtomic(argv.out, stableJson(result));
+      if (argv.trace) writeFileAtomic(argv.trace, stableJson(toChromeTrace(spans, result.workers.map((w) => w.name))));
+      if (argv.json) process.stdout.write(stableJson(result));
+      else process.stdout.write(formatSummary(result, plan));
+      return 0;
+    }),
+};

@@ -1,0 +1,106 @@
+/**
+ * Loading what a command needs: scenario → (model) → Plan, with every input problem located.
+ *
+ * Phase: cli (I/O). Reads the scenario, its default model (relative to the scenario file) or the
+ * `--model` override, and any trace files its sources name; validates each against its schema and
+ * runs the semantic checks; then normalizes. All diagnostics of one file are reported together.
+ */
+import { dirname, resolve, relative } from 'node:path';
+import { readDocument, readText } from '../io/files.js';
+import type { Scenario } from '../schema/scenario.js';
+import type { CostModel } from '../schema/model.js';
+import { diag, InputError, type Diagnostic } from '../schema/diagnostics.js';
+import { locateAll, type SourceMap } from '../schema/validate.js';
+import { checkModel } from '../model/load.js';
+import { normalizeScenario } from '../plan/normalize.js';
+import type { Plan } from '../plan/types.js';
+
+export const DEFAULT_MODEL = 'models/tokio-1.24-2vcpu-release.json';
+
+export function displayPath(p: string): string {
+  const r = relative(process.cwd(), p);
+  return r.startsWith('..') ? p : r;
+}
+
+export function loadModel(file: string): { model: CostModel; warnings: Diagnostic[] } {
+  const shown = displayPath(file);
+  const { doc, map } = readDocument<CostModel>('model', file);
+  const diags = locateAll(checkModel(doc, shown), map).map((d) => ({ ...d, file: shown }));
+  if (diags.some((d) => d.severity === 'error')) throw new InputError(diags);
+  return { model: doc, warnings: diags };
+}
+
+export function readScenario(file: string): { scenario: Scenario; map: SourceMap } {
+  const { doc, map } = readDocument<Scenario>('scenario', file);
+  return { scenario: doc, map };
+}
+
+/** Resolves which model applies: --model, else the scenario's `model`, else the default. */
+export function modelPathFor(scenarioFile: string, scenario: Scenario, override?: string): string {
+  if (override) return resolve(override);
+  if (scenario.model) return resolve(dirname(scenarioFile), scenario.model);
+  return resolve(DEFAULT_MODEL);
+}
+
+function loadTraces(scenarioFile: string, scenario: Scenario, map: SourceMap): Record<string, { timesUs: number[]; records: number[] }> {
+  const out: Record<string, { timesUs: number[]; records: number[] }> = {};
+  const files: Array<{ name: string; ptr: string }> = [];
+  for (const [k, s] of Object.entries(scenario.sources ?? {})) if (s.arrival.kind === 'trace') files.push({ name: s.arrival.file, ptr: `/sources/${k}/arrival/file` });
+  const t = scenario.template;
+  if (t && (t.kind === 'pipeline' || t.kind === 'sequential') && t.source.arrival.kind === 'trace') files.push({ name: t.source.arrival.file, ptr: '/template/source/arrival/file' });
+  const diags: Diagnostic[] = [];
+  for (const f of files) {
+    const path = resolve(dirname(scenarioFile), f.name);
+    let text: string;
+    try {
+      text = readText(path);
+    } catch (e) {
+      diags.push(diag('DS1219', scenarioFile, f.ptr, { name: f.name, detail: (e as Error).message.split('\n')[0] }));
+      continue;
+    }
+    const timesUs: number[] = [];
+    const records: number[] = [];
+    text.split(/\r?\n/).forEach((line, i) => {
+      const l = line.trim();
+      if (!l || l.startsWith('#') || /^[a-zA-Z]/.test(l)) return;
+      const [a, b] = l.split(/[,\s]+/).map(Number);
+      if (!Number.isFinite(a) || !Number.isFinite(b) || a < 0 || b < 1 || (timesUs.length > 0 && a < timesUs[timesUs.length - 1])) {
+        if (diags.length < 20) diags.push(diag('DS1220', scenarioFile, f.ptr, { name: f.name, line: i + 1 }));
+        return;
+      }
+      timesUs.push(a);
+      records.push(Math.round(b));
+    });
+    out[f.name] = { timesUs, records };
+  }
+  if (diags.length) throw new InputError(locateAll(diags, map));
+  return out;
+}
+
+export interface Loaded {
+  scenario: Scenario;
+  plan: Plan;
+  model: CostModel;
+  modelFile: string;
+  warnings: Diagnostic[];
+}
+
+export function loadScenario(file: string, modelOverride?: string, seed?: number): Loaded {
+  const shown = displayPath(file);
+  const { scenario, map } = readScenario(file);
+  const modelFile = modelPathFor(file, scenario, modelOverride);
+  const { model, warnings } = loadModel(modelFile);
+  const traces = loadTraces(file, scenario, map);
+  try {
+    const plan = normalizeScenario(scenario, { file: shown, model, modelFile: displayPath(modelFile), traces, ...(seed !== undefined ? { seed } : {}) });
+    return { scenario, plan, model, modelFile, warnings };
+  } catch (e) {
+    if (e instanceof InputError) throw new InputError(locateAll(e.diagnostics, map), e.exitCode);
+    throw e;
+  }
+}
+
+/** Same, for a scenario already in memory (sweeps vary a parsed scenario). */
+export function planScenario(scenario: Scenario, model: CostModel, file = '<scenario>', seed?: number): Plan {
+  return normalizeScenario(scenario, { file, model, ...(seed !== undefined ? { seed } : {}) });
+}

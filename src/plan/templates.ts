@@ -1,0 +1,199 @@
+/**
+ * Templates: sugar that expands into plain task programs, channels and sources.
+ *
+ * Phase: normalize (step 1). Each template is a function from its parameters to the same shapes
+ * a user could have written by hand under `tasks`/`channels`/`sources`, so the compiler, the
+ * simulator and the probe never see a template. A new architecture is a new function here.
+ */
+import type { Arrival, Cost, Op, PipelineTemplate, SourceDef, TaskDef, Template, WaitStep } from '../schema/scenario.js';
+
+export interface Expanded {
+  channels: Record<string, { kind: 'unbounded' | 'bounded' | 'lockfree'; capacity?: number }>;
+  mutexes: string[];
+  tasks: Record<string, TaskDef>;
+  sources: Record<string, SourceDef>;
+  roles: Record<string, string>;
+}
+
+const rec = (cost: Cost | undefined): Op[] => (cost === undefined ? [] : [{ op: 'compute', cost }]);
+
+export function expandTemplate(t: Template): Expanded {
+  switch (t.kind) {
+    case 'pipeline':
+      return expandPipeline(t);
+    case 'spawn_join': {
+      const body: Op[] =
+        (t.mode ?? 'bulk') === 'hot'
+          ? [{ op: 'repeat', n: t.tasks, body: [{ op: 'spawn', task: 'child' }, { op: 'join', task: 'child' }] }]
+          : [
+              { op: 'repeat', n: t.tasks, body: [{ op: 'spawn', task: 'child' }] },
+              { op: 'repeat', n: t.tasks, body: [{ op: 'join', task: 'child' }] },
+            ];
+      const tasks: Record<string, TaskDef> = { child: { start: 'child', program: [] } };
+      if ((t.from ?? 'block_on') === 'block_on') tasks.main = { start: 'block_on', program: body };
+      else tasks.main = { start: 'spawn', program: body };
+      return { channels: {}, mutexes: [], tasks, sources: {}, roles: { main: 'spawner', child: 'child' } };
+    }
+    case 'channel': {
+      const per = Math.max(1, Math.floor(t.items / t.batches));
+      const kind = t.bounded ? 'bounded' : 'unbounded';
+      return {
+        channels: { items: t.bounded ? { kind, capacity: t.bounded } : { kind } },
+        mutexes: [],
+        tasks: {
+          producer: {
+            start: 'block_on',
+            program: [
+              { op: 'spawn', task: 'consumer' },
+              { op: 'repeat', n: t.batches, body: [{ op: 'send', channel: 'items', items: per, records: 1 }] },
+              { op: 'close', channel: 'items' },
+              { op: 'join', task: 'consumer' },
+            ],
+          },
+          consumer: { start: 'child', program: [{ op: 'while_open', channel: 'items', body: [{ op: 'record_end' }] }] },
+        },
+        sources: {},
+        roles: { producer: 'producer', consumer: 'consumer' },
+      };
+    }
+    case 'yield_loop': {
+      const ypr = t.yieldsPerRecord ?? 1;
+      const records = Math.max(1, Math.floor(t.yields / ypr));
+      const program: Op[] = [
+        { op: 'repeat', n: records, body: [{ op: 'record_start' }, ...rec(t.recordCost), { op: 'repeat', n: ypr, body: [{ op: 'yield' }] }, { op: 'record_end' }] },
+      ];
+      const start = (t.in ?? 'block_on') === 'block_on' ? 'block_on' : 'spawn';
+      return { channels: {}, mutexes: [], tasks: { yielder: { start, program } }, sources: {}, roles: { yielder: 'yielder' } };
+    }
+    case 'multi_yield': {
+      const tasks: Record<string, TaskDef> = {};
+      const main: Op[] = [];
+      for (let i = 0; i < t.tasks; i++) {
+        const name = `worker${i}`;
+        tasks[name] = {
+          start: 'child',
+          program: [
+            { op: 'repeat', n: t.records, body: [{ op: 'record_start' }, ...rec(t.recordCost), { op: 'repeat', n: t.yieldsPerRecord, body: [{ op: 'yield' }] }, { op: 'record_end' }] },
+          ],
+        };
+        main.push({ op: 'spawn', task: name });
+      }
+      for (let i = 0; i < t.tasks; i++) main.push({ op: 'join', task: `worker${i}` });
+      tasks.main = { start: 'block_on', program: main };
+      return { channels: {}, mutexes: [], tasks, sources: {}, roles: { main: 'spawner' } };
+    }
+    case 'async_call':
+      return {
+        channels: {},
+        mutexes: [],
+        tasks: { caller: { start: 'block_on', program: [{ op: 'async_call', n: t.calls }] } },
+        sources: {},
+        roles: { caller: 'caller' },
+      };
+    case 'producer_consumer': {
+      const batchBody: Op[] = [];
+      if ((t.producerSleepUs ?? 0) > 0) batchBody.push({ op: 'sleep', us: t.producerSleepUs ?? 0 });
+      batchBody.push({ op: 'send', channel: 'batches', items: 1, records: t.batchRecords });
+      const consumerBody: Op[] = [{ op: 'for_each_record', body: [...rec(t.recordCost), { op: 'record_end' }] }];
+      if ((t.yieldsPerBatch ?? 0) > 0) consumerBody.push({ op: 'repeat', n: t.yieldsPerBatch ?? 1, body: [{ op: 'yield' }] });
+      return {
+        channels: { batches: { kind: 'unbounded' } },
+        mutexes: [],
+        tasks: {
+          producer: {
+            start: 'block_on',
+            program: [
+              { op: 'spawn', task: 'consumer' },
+              { op: 'repeat', n: t.batches, body: batchBody },
+              { op: 'close', channel: 'batches' },
+              { op: 'join', task: 'consumer' },
+            ],
+          },
+          consumer: { start: 'child', program: [{ op: 'while_open', channel: 'batches', body: consumerBody }] },
+        },
+        sources: {},
+        roles: { producer: 'producer', consumer: 'consumer' },
+      };
+    }
+    case 'sequential':
+      return {
+        channels: { input: { kind: 'unbounded' } },
+        mutexes: [],
+        tasks: {
+          processor: {
+            start: 'spawn',
+            program: [
+              {
+                op: 'while_open',
+                channel: 'input',
+                body: [...rec(t.batchCost), { op: 'for_each_record', body: [{ op: 'compute', cost: t.recordCost }, { op: 'record_end' }] }],
+              },
+            ],
+          },
+        },
+        sources: { reader: sourceOf(t.source.arrival, t.source.batchRecords, t.source.batches, t.source.durationMs, 'input') },
+        roles: { processor: 'processor' },
+      };
+  }
+}
+
+function sourceOf(arrival: Arrival, records: number, batches: number | undefined, durationMs: number | undefined, channel: string): SourceDef {
+  const s: SourceDef = { channel, arrival, records };
+  if (batches !== undefined) s.batches = batches;
+  if (durationMs !== undefined) s.durationMs = durationMs;
+  return s;
+}
+
+/** Coordinator + P partitions (velostream V2 and its variants); see velostream-architecture.md §7. */
+function expandPipeline(t: PipelineTemplate): Expanded {
+  const P = t.partitions;
+  const ch = t.channel ?? { kind: 'unbounded' as const };
+  const co = t.coordinator ?? {};
+  const channels: Expanded['channels'] = { input: { kind: 'unbounded' } };
+  const tasks: Record<string, TaskDef> = {};
+  const roles: Record<string, string> = { coordinator: 'coordinator' };
+  const mutexes: string[] = [];
+  if (t.partition.writer) mutexes.push('writer');
+  if (t.partition.lockPerRecord) for (let i = 0; i < P; i++) mutexes.push(`engine[${i}]`);
+  if (co.barrier) channels.acks = { kind: 'unbounded' };
+
+  const coordBody: Op[] = [...rec(co.batchCost)];
+  // `route` is not a user op: the template marks it with a compute label the compiler rewrites.
+  coordBody.push({ op: 'compute', cost: co.routeCost ?? 0, label: `route:${co.routing ?? 'round_robin'}:${co.hashSkew ?? 0}` });
+  if (co.barrier) coordBody.push({ op: 'repeat', n: P, body: [{ op: 'recv', channel: 'acks' }] });
+  const coord: Op[] = [];
+  for (let i = 0; i < P; i++) coord.push({ op: 'spawn', task: `partition[${i}]` });
+  coord.push({ op: 'while_open', channel: 'input', body: coordBody });
+  for (let i = 0; i < P; i++) coord.push({ op: 'close', channel: `part[${i}]` });
+  for (let i = 0; i < P; i++) coord.push({ op: 'join', task: `partition[${i}]` });
+  tasks.coordinator = { start: co.start ?? 'spawn', program: coord };
+
+  for (let i = 0; i < P; i++) {
+    channels[`part[${i}]`] = ch.kind === 'bounded' ? { kind: 'bounded', capacity: ch.capacity ?? 1000 } : { kind: ch.kind };
+    const perRecord: Op[] = [];
+    if (t.partition.clonePerRecord) perRecord.push({ op: 'clone' });
+    if (t.partition.lockPerRecord) perRecord.push({ op: 'lock', mutex: `engine[${i}]` });
+    perRecord.push({ op: 'compute', cost: t.partition.recordCost });
+    if (t.partition.lockPerRecord) perRecord.push({ op: 'unlock', mutex: `engine[${i}]` });
+    perRecord.push({ op: 'record_end' });
+    const body: Op[] = [{ op: 'for_each_record', body: perRecord }, ...rec(t.partition.batchCost)];
+    if (t.partition.writer) body.push({ op: 'lock', mutex: 'writer' }, { op: 'compute', cost: t.partition.writer.holdCost, label: 'writer' }, { op: 'unlock', mutex: 'writer' });
+    if (co.barrier) body.push({ op: 'send', channel: 'acks', items: 1, records: 0 });
+    tasks[`partition[${i}]`] = { start: 'child', program: [{ op: 'while_open', channel: `part[${i}]`, wait: t.partition.wait as WaitStep[], body }] };
+    roles[`partition[${i}]`] = 'partition';
+  }
+  return {
+    channels,
+    mutexes,
+    tasks,
+    sources: { reader: sourceOf(t.source.arrival, t.source.batchRecords, t.source.batches, t.source.durationMs, 'input') },
+    roles,
+  };
+}
+
+/** The routing marker the pipeline template leaves for the compiler (see compile.ts). */
+export function parseRouteLabel(label: string | undefined): { policy: 'round_robin' | 'hash' | 'sticky' | 'all_to_one'; skew: number } | undefined {
+  if (!label?.startsWith('route:')) return undefined;
+  const [, policy, skew] = label.split(':');
+  return { policy: policy as 'round_robin', skew: Number(skew) };
+}

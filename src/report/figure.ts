@@ -1,0 +1,30 @@
+/**
+ * A report figure: a title, where its numbers came from, and a Vega-Lite spec.
+ *
+ * Phase: report. Specs are built from fixed field names chosen here; user strings (scenario,
+ * task, model names) appear only as data values or titles, never as field names or Vega
+ * expressions, so no input can inject code into the chart runtime.
+ */
+import type { TopLevelSpec } from 'vega-lite';
+import type { Result } from '../schema/result.js';
+
+export interface Figure {
+  id: string;
+  title: string;
+  /** One line per distinct origin of the plotted numbers, e.g. "simulated · model m (release, calibrated)". */
+  sources: string[];
+  spec: TopLevelSpec;
+}
+
+export const CHART_WIDTH = 560;
+export const CHART_HEIGHT = 260;
+
+/** "simulated · model m (release, calibrated)": where a Result's numbers came from. */
+export function originOf(r: Pick<Result, 'source' | 'model'>): string {
+  return `${r.source} · model ${r.model.name} (${r.model.profile}, ${r.model.provenance})`;
+}
+
+/** Distinct entries in first-seen order (stable output). */
+export function distinct<T>(xs: Iterable<T>): T[] {
+  return [...new Set(xs)];
+}

@@ -1,0 +1,103 @@
+/**
+ * Figures from Result documents: latency percentiles, latency CDF, per-op breakdown.
+ *
+ * Phase: report. Data are precomputed here (cumulative fractions, µs conversions) so the specs
+ * need no Vega expressions. Each run is labelled `#k scenario (source)`; the `#k` keeps labels
+ * distinct when two inputs share a scenario name.
+ */
+import type { Result } from '../schema/result.js';
+import { CHART_HEIGHT, CHART_WIDTH, distinct, originOf, type Figure } from './figure.js';
+
+export interface LabelledResult {
+  label: string;
+  result: Result;
+}
+
+const PERCENTILES = ['p50', 'p90', 'p99', 'p999', 'max'] as const;
+
+export function labelResults(results: readonly Result[]): LabelledResult[] {
+  return results.map((result, i) => ({ label: `#${i + 1} ${result.scenario.name} (${result.source})`, result }));
+}
+
+export function latencyFigure(runs: readonly LabelledResult[]): Figure {
+  const values = runs.flatMap(({ label, result }) => PERCENTILES.map((p) => ({ run: label, percentile: p, us: result.latencyUs[p] })));
+  return {
+    id: 'latency-percentiles',
+    title: 'Latency percentiles (µs)',
+    sources: distinct(runs.map((r) => originOf(r.result))),
+    spec: {
+      width: CHART_WIDTH,
+      height: CHART_HEIGHT,
+      data: { values },
+      mark: { type: 'bar', tooltip: true },
+      encoding: {
+        x: { field: 'percentile', type: 'nominal', sort: [...PERCENTILES], title: 'percentile' },
+        xOffset: { field: 'run', type: 'nominal' },
+        y: { field: 'us', type: 'quantitative', title: 'latency (µs)' },
+        color: { field: 'run', type: 'nominal', title: 'run' },
+      },
+    },
+  };
+}
+
+/** Cumulative fraction of records at or below each bucket's upper edge, from `[lowNs, count]` buckets. */
+export function cdfPoints(buckets: readonly (readonly [number, number])[]): { us: number; fraction: number }[] {
+  const total = buckets.reduce((s, b) => s + b[1], 0);
+  if (total <= 0) return [];
+  const sorted = [...buckets].sort((a, b) => a[0] - b[0]);
+  const out: { us: number; fraction: number }[] = [];
+  let seen = 0;
+  for (let i = 0; i < sorted.length; i++) {
+    seen += sorted[i][1];
+    // A bucket's records lie below the next bucket's low edge; the last bucket has no upper edge.
+    const upperNs = i + 1 < sorted.length ? sorted[i + 1][0] : sorted[i][0];
+    out.push({ us: upperNs / 1000, fraction: seen / total });
+  }
+  return out;
+}
+
+export function cdfFigure(runs: readonly LabelledResult[]): Figure | undefined {
+  const values = runs.flatMap(({ label, result }) => cdfPoints(result.latencyBuckets).map((p) => ({ run: label, ...p })));
+  if (values.length === 0) return undefined;
+  return {
+    id: 'latency-cdf',
+    title: 'Latency CDF (from the streaming histogram)',
+    sources: distinct(runs.filter((r) => r.result.latencyBuckets.length > 0).map((r) => originOf(r.result))),
+    spec: {
+      width: CHART_WIDTH,
+      height: CHART_HEIGHT,
+      data: { values },
+      mark: { type: 'line', interpolate: 'step-after', point: false, tooltip: true },
+      encoding: {
+        x: { field: 'us', type: 'quantitative', scale: { type: 'symlog' }, title: 'latency (µs)' },
+        y: { field: 'fraction', type: 'quantitative', scale: { domain: [0, 1] }, title: 'fraction of records ≤ latency' },
+        color: { field: 'run', type: 'nominal', title: 'run' },
+      },
+    },
+  };
+}
+
+export function breakdownFigure(runs: readonly LabelledResult[]): Figure | undefined {
+  const values = runs.flatMap(({ label, result }) =>
+    Object.keys(result.breakdownUs)
+      .sort()
+      .map((op) => ({ run: label, op, us: result.breakdownUs[op] })),
+  );
+  if (values.length === 0) return undefined;
+  return {
+    id: 'breakdown',
+    title: 'Time per operation kind (µs, stacked)',
+    sources: distinct(runs.map((r) => originOf(r.result))),
+    spec: {
+      width: CHART_WIDTH,
+      height: CHART_HEIGHT,
+      data: { values },
+      mark: { type: 'bar', tooltip: true },
+      encoding: {
+        y: { field: 'run', type: 'nominal', title: 'run' },
+        x: { field: 'us', type: 'quantitative', stack: 'zero', title: 'time (µs)' },
+        color: { field: 'op', type: 'nominal', title: 'operation' },
+      },
+    },
+  };
+}

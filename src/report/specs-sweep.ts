@@ -1,0 +1,128 @@
+/**
+ * Figures from sweep documents: a metric against each numeric axis (mean with its 95% CI band,
+ * one line per combination of the other axes, measured points overlaid), and heatmaps over the
+ * first two axes.
+ *
+ * Phase: report. Measured overlays come from validation rows whose `params` name the axis's
+ * pointer, and from measured Results when the axis is `/runtime/workers`.
+ */
+import type { Result } from '../schema/result.js';
+import type { SweepDoc, SweepPoint } from '../sweep/sweep-doc.js';
+import type { ValidationRow } from '../sweep/validation-doc.js';
+import { CHART_HEIGHT, CHART_WIDTH, distinct, originOf, type Figure } from './figure.js';
+
+type Value = number | string | boolean;
+
+const LINE_METRICS = [
+  { metric: 'recordsPerSec', title: 'throughput (records/s)', aliases: ['recordsPerSec', 'throughput', 'throughput.recordsPerSec'] },
+  { metric: 'p99Us', title: 'p99 latency (µs)', aliases: ['p99Us', 'p99', 'latencyUs.p99'] },
+] as const;
+/** More series than this make a chart unreadable; the rest are left out and the title says so. */
+const MAX_SERIES = 12;
+
+function engineSummaries(p: SweepPoint): ['simulated' | 'analytic', NonNullable<SweepPoint['summary']['simulated']>][] {
+  const out: ['simulated' | 'analytic', NonNullable<SweepPoint['summary']['simulated']>][] = [];
+  if (p.summary.simulated) out.push(['simulated', p.summary.simulated]);
+  if (p.summary.analytic) out.push(['analytic', p.summary.analytic]);
+  return out;
+}
+
+function sweepOrigins(doc: SweepDoc): string[] {
+  const sources = doc.engine === 'both' ? ['simulated', 'analytic'] : [doc.engine === 'sim' ? 'simulated' : 'analytic'];
+  return sources.map((source) => originOf({ source: source as Result['source'], model: doc.model }));
+}
+
+function otherLabel(doc: SweepDoc, p: SweepPoint, axis: number): string {
+  return doc.grid
+    .map((a, i) => (i === axis ? '' : `${a.label}=${String(p.values[i])}`))
+    .filter((s) => s !== '')
+    .join(' ');
+}
+
+function measuredOverlay(pointer: string, aliases: readonly string[], rows: readonly ValidationRow[], measured: readonly Result[], metric: string) {
+  const fromRows = rows
+    .filter((r) => aliases.includes(r.metric) && r.params && typeof r.params[pointer] === 'number')
+    .map((r) => ({ x: r.params![pointer] as number, y: r.measured, series: `measured ${r.scenario}` }));
+  const fromResults =
+    pointer === '/runtime/workers'
+      ? measured.map((r) => ({ x: r.runtime.workers, y: metric === 'recordsPerSec' ? r.throughput.recordsPerSec : r.latencyUs.p99, series: `measured ${r.scenario.name}` }))
+      : [];
+  return [...fromRows, ...fromResults];
+}
+
+export function sweepLineFigures(doc: SweepDoc, sweepIndex: number, rows: readonly ValidationRow[], measured: readonly Result[]): Figure[] {
+  const figures: Figure[] = [];
+  doc.grid.forEach((axis, ai) => {
+    if (!axis.values.every((v) => typeof v === 'number')) return;
+    for (const m of LINE_METRICS) {
+      let series: string[] = [];
+      const values = doc.points.flatMap((p) =>
+        engineSummaries(p)
+          .filter(([, s]) => s[m.metric] !== undefined)
+          .map(([source, s]) => {
+            const other = otherLabel(doc, p, ai);
+            return { x: p.values[ai] as number, mean: s[m.metric].mean, lo: s[m.metric].lo, hi: s[m.metric].hi, series: other ? `${other} · ${source}` : source };
+          }),
+      );
+      series = distinct(values.map((v) => v.series));
+      const kept = new Set(series.slice(0, MAX_SERIES));
+      const shown = values.filter((v) => kept.has(v.series));
+      if (shown.length === 0) continue;
+      const overlay = measuredOverlay(axis.pointer, m.aliases, rows, measured, m.metric);
+      const more = series.length > MAX_SERIES ? ` (first ${MAX_SERIES} of ${series.length} series)` : '';
+      figures.push({
+        id: `sweep-${sweepIndex}-${ai}-${m.metric}`,
+        title: `${m.title} vs ${axis.label} — sweep of ${doc.scenario.name}${more}`,
+        sources: [...sweepOrigins(doc), ...(overlay.length ? ['measured (points)'] : [])],
+        spec: {
+          width: CHART_WIDTH,
+          height: CHART_HEIGHT,
+          layer: [
+            { data: { values: shown }, mark: { type: 'area', opacity: 0.2 }, encoding: { x: { field: 'x', type: 'quantitative', title: axis.pointer }, y: { field: 'lo', type: 'quantitative', title: m.title }, y2: { field: 'hi' }, color: { field: 'series', type: 'nominal', title: 'series' } } },
+            { data: { values: shown }, mark: { type: 'line', point: true, tooltip: true }, encoding: { x: { field: 'x', type: 'quantitative' }, y: { field: 'mean', type: 'quantitative' }, color: { field: 'series', type: 'nominal' } } },
+            ...(overlay.length
+              ? [{ data: { values: overlay }, mark: { type: 'point' as const, shape: 'cross', size: 120, filled: true, tooltip: true }, encoding: { x: { field: 'x', type: 'quantitative' as const }, y: { field: 'y', type: 'quantitative' as const }, color: { field: 'series', type: 'nominal' as const } } }]
+              : []),
+          ],
+        },
+      });
+    }
+  });
+  return figures;
+}
+
+export function sweepHeatmaps(doc: SweepDoc, sweepIndex: number): Figure[] {
+  if (doc.grid.length < 2) return [];
+  const [ax, ay] = doc.grid;
+  // Further axes are held at their first value: a heatmap shows two dimensions.
+  const fixed = doc.points.filter((p) => doc.grid.every((a, i) => i < 2 || p.values[i] === a.values[0]));
+  const held = doc.grid.slice(2).map((a) => `${a.label}=${String(a.values[0])}`).join(' ');
+  const figures: Figure[] = [];
+  for (const m of LINE_METRICS) {
+    for (const source of ['simulated', 'analytic'] as const) {
+      const values = fixed
+        .filter((p) => p.summary[source]?.[m.metric] !== undefined)
+        .map((p) => ({ x: p.values[0], y: p.values[1], value: p.summary[source]![m.metric].mean }));
+      if (values.length === 0) continue;
+      figures.push({
+        id: `heatmap-${sweepIndex}-${m.metric}-${source}`,
+        title: `${m.title}, ${source} — ${doc.scenario.name}${held ? ` (${held})` : ''}`,
+        sources: [originOf({ source, model: doc.model })],
+        spec: {
+          width: CHART_WIDTH,
+          height: CHART_HEIGHT,
+          data: { values },
+          encoding: {
+            x: { field: 'x', type: 'ordinal', sort: ax.values as Value[] as number[], title: ax.pointer },
+            y: { field: 'y', type: 'ordinal', sort: ay.values as Value[] as number[], title: ay.pointer },
+          },
+          layer: [
+            { mark: { type: 'rect', tooltip: true }, encoding: { color: { field: 'value', type: 'quantitative', title: m.title } } },
+            { mark: { type: 'text', fontSize: 10 }, encoding: { text: { field: 'value', type: 'quantitative', format: '.3~s' } } },
+          ],
+        },
+      });
+    }
+  }
+  return figures;
+}

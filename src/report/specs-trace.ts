@@ -1,0 +1,48 @@
+/**
+ * Per-worker timeline of a short window of a Chrome trace (as `simulate --trace` writes it).
+ *
+ * Phase: report. Only the first `MAX_SPANS` complete events (by start time) are drawn: the
+ * report stays small and the chart legible; Perfetto is the tool for whole traces.
+ */
+import type { ChromeTrace } from './chrome-trace.js';
+import { CHART_WIDTH, distinct, type Figure } from './figure.js';
+
+export const MAX_SPANS = 1000;
+/** Colour by task while tasks are few; by span kind beyond that, or the legend is a wall. */
+const MAX_TASK_COLOURS = 20;
+
+export function timelineFigure(trace: ChromeTrace, index: number, file: string): Figure | undefined {
+  const names = new Map<number, string>();
+  for (const e of trace.traceEvents) {
+    const n = e.args?.name;
+    if (e.ph === 'M' && e.name === 'thread_name' && typeof n === 'string') names.set(e.tid, n);
+  }
+  const spans = trace.traceEvents
+    .filter((e) => e.ph === 'X' && typeof e.ts === 'number')
+    .map((e, i) => ({ e, i }))
+    .sort((a, b) => a.e.ts! - b.e.ts! || a.i - b.i)
+    .slice(0, MAX_SPANS)
+    .map(({ e }) => ({ worker: names.get(e.tid) ?? `thread ${e.tid}`, task: e.name, kind: e.cat ?? '', start: e.ts!, end: e.ts! + (e.dur ?? 0) }));
+  if (spans.length === 0) return undefined;
+  const byTask = distinct(spans.map((s) => s.task)).length <= MAX_TASK_COLOURS;
+  const workers = distinct(spans.map((s) => s.worker));
+  const from = spans[0].start;
+  const to = Math.max(...spans.map((s) => s.end));
+  return {
+    id: `timeline-${index}`,
+    title: `Per-worker timeline, ${from}–${to} µs (first ${spans.length} spans of ${file})`,
+    sources: ['simulated trace'],
+    spec: {
+      width: CHART_WIDTH,
+      height: Math.max(60, 28 * workers.length),
+      data: { values: spans },
+      mark: { type: 'bar', tooltip: true },
+      encoding: {
+        y: { field: 'worker', type: 'nominal', sort: workers, title: 'worker' },
+        x: { field: 'start', type: 'quantitative', title: 'time (µs)', scale: { zero: false } },
+        x2: { field: 'end' },
+        color: { field: byTask ? 'task' : 'kind', type: 'nominal', title: byTask ? 'task' : 'kind' },
+      },
+    },
+  };
+}

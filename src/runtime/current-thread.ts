@@ -1,0 +1,240 @@
+/**
+ * tokio's current_thread scheduler (tokio-mechanics.md §1).
+ *
+ * One thread (id 0) runs everything: the block_on future (polled at the top of the outer loop
+ * when woken), then up to `event_interval` (61) task polls, taking from the remote queue first on
+ * every `global_queue_interval`-th (31) tick and when the local FIFO is empty; a non-blocking
+ * driver poll after 61 polls or when the queue drains with deferred yielders; a blocking park
+ * (timer-timed, plus OS overshoot) when nothing is runnable. Wakes on the runtime thread are local
+ * push_backs; wakes from other threads go to the remote queue and unpark the thread.
+ *
+ * Phase: simulate.
+ */
+import type { CostModel } from '../schema/model.js';
+import type { Plan } from '../plan/types.js';
+import { IntRing } from './rings.js';
+import * as S from './state.js';
+import { Simulator, P_OUTER, P_INNER, P_POLL, P_PARKED, P_SPIN, R_AHEAD, R_BLOCK, R_DONE, R_SELF, R_SPIN, R_YIELD, type SimOptions } from './simulator.js';
+
+const COOP_BUDGET = 128;
+
+export class CurrentThreadSim extends Simulator {
+  private readonly local = new IntRing(64);
+  private readonly remote = new IntRing(16);
+  private tick = 0;
+  private inner = 0;
+  private woken = true; // the block_on future is polled on the first outer iteration
+  private driverNotified = false; // driver.unpark() was called: the next park returns at once
+  private parked = false;
+  private pollAfter = P_INNER;
+
+  constructor(plan: Plan, model: CostModel, opts: SimOptions) {
+    super(plan, model, opts, 1);
+  }
+
+  start(): void {
+    this.plan.tasks.forEach((t, def) => {
+      if (t.start === 'block_on') this.blockOnTask = this.spawnTask(def, 0);
+    });
+    this.plan.tasks.forEach((t, def) => {
+      if (t.start === 'spawn') {
+        const id = this.spawnTask(def, 0);
+        this.tasks.state[id] = S.T_QUEUED;
+        this.tasks.blockReason[id] = S.W_RUNNABLE;
+        this.local.pushBack(id);
+      }
+    });
+    if (this.blockOnTask >= 0) this.tasks.state[this.blockOnTask] = S.T_QUEUED;
+    this.thrPos[0] = P_OUTER;
+    this.resched(0);
+  }
+
+  schedule(task: number, from: number, _isYield: boolean): void {
+    if (from === 0 && !this.parked) {
+      this.local.pushBack(task);
+      return;
+    }
+    // From another thread (a source), or while the runtime thread is parked.
+    this.remote.pushBack(task);
+    this.unparkRuntime(from);
+  }
+
+  wakeBlockOn(from: number): void {
+    this.woken = true;
+    // The block_on waker always calls driver.unpark(): an eventfd write with the I/O driver.
+    if (from === 0) {
+      this.thrT[0] += this.c.driverUnparkIo;
+      this.breakdown[S.C_UNPARK] += this.c.driverUnparkIo;
+    }
+    this.driverNotified = true;
+    this.unparkRuntime(from);
+  }
+
+  timerRegistered(_tickNs: number, _from: number): void {
+    // The runtime thread registers its own timers while running, so it is never parked here.
+  }
+
+  private unparkRuntime(from: number): void {
+    if (!this.parked) return;
+    this.parked = false;
+    this.stUnparks[0]++;
+    const now = this.nowOf(from);
+    this.wakeThreadAt(0, Math.max(now, this.thrParkStart[0]) + this.latency(this.c.wakeLatency));
+  }
+
+  runThread(th: number): void {
+    const thrT = this.thrT;
+    for (;;) {
+      if (this.finished) return;
+      if (thrT[0] > this.q.peekTime()) {
+        this.resched(0);
+        return;
+      }
+      switch (this.thrPos[0]) {
+        case P_PARKED: {
+          // Woken from a blocking park: the driver poll that ends the park fires timers and
+          // deferred wakers.
+          this.parked = false;
+          this.stIdle[0] += thrT[0] - this.thrParkStart[0];
+          this.afterDriver();
+          this.thrPos[0] = P_OUTER;
+          break;
+        }
+        case P_SPIN:
+          this.endSpin(0);
+          this.continuePoll();
+          if (!this.atLoop()) return;
+          break;
+        case P_POLL:
+          this.continuePoll();
+          if (!this.atLoop()) return;
+          break;
+        case P_OUTER:
+          this.inner = 0;
+          if (this.blockOnTask >= 0 && this.woken && this.tasks.state[this.blockOnTask] !== S.T_DONE) {
+            this.woken = false;
+            if (this.tasks.state[this.blockOnTask] === S.T_QUEUED) {
+              this.pollAfter = P_INNER;
+              this.startPoll(this.blockOnTask);
+              this.continuePoll();
+              if (!this.atLoop()) return;
+              break;
+            }
+          }
+          this.thrPos[0] = P_INNER;
+          break;
+        case P_INNER: {
+          if (this.inner >= this.plan.runtime.eventInterval) {
+            this.driverPoll(0);
+            this.afterDriverDeferred();
+            this.thrPos[0] = P_OUTER;
+            break;
+          }
+          const task = this.nextTask();
+          if (task < 0) {
+            if (this.defer[0].length > 0) {
+              this.driverPoll(0);
+              this.afterDriverDeferred();
+              this.thrPos[0] = P_OUTER;
+              break;
+            }
+            if (this.park()) return;
+            this.thrPos[0] = P_OUTER;
+            break;
+          }
+          this.inner++;
+          this.pollAfter = P_INNER;
+          this.startPoll(task);
+          this.continuePoll();
+          if (!this.atLoop()) return;
+          break;
+        }
+        default:
+          throw new Error(`internal: current_thread position ${this.thrPos[th]}`);
+      }
+    }
+  }
+
+  /** True when the thread is back in its scheduler loop (not parked, spinning or mid-poll). */
+  private atLoop(): boolean {
+    const p: number = this.thrPos[0];
+    return p === P_OUTER || p === P_INNER;
+  }
+
+  private nextTask(): number {
+    const t = this.tick++;
+    const gqi = this.plan.runtime.globalQueueInterval;
+    if (t % gqi === 0) {
+      const r = this.popRemote();
+      if (r >= 0) return r;
+      return this.local.popFront();
+    }
+    const l = this.local.popFront();
+    if (l >= 0) return l;
+    return this.popRemote();
+  }
+
+  private popRemote(): number {
+    // Every remote check takes the mutex (tokio 1.24: no lock-free fast path).
+    this.thrT[0] += this.c.remoteCheck;
+    this.breakdown[S.C_REMOTE] += this.c.remoteCheck;
+    const r = this.remote.popFront();
+    if (r >= 0) this.stInject[0]++;
+    return r;
+  }
+
+  private startPoll(task: number): void {
+    this.beginPoll(0, task);
+    this.thrBudget[0] = COOP_BUDGET;
+  }
+
+  /** Runs the current poll; on completion routes the task and sets the next position. */
+  private continuePoll(): void {
+    const r = this.execPoll(0);
+    if (r === R_AHEAD) {
+      this.thrPos[0] = P_POLL;
+      this.resched(0);
+      return;
+    }
+    if (r === R_SPIN) return; // thrPos = P_SPIN; a push or the time-out resumes it
+    const task = this.thrTask[0];
+    const out = this.finishPoll(0, r);
+    if (out === R_YIELD) this.defer[0].pushBack(task);
+    else if (out === R_SELF) {
+      if (task === this.blockOnTask) this.woken = true;
+      else this.local.pushBack(task);
+    } else if (out === R_BLOCK || out === R_DONE) {
+      /* waits for its waker, or finished */
+    }
+    this.thrPos[0] = this.pollAfter;
+  }
+
+  private afterDriver(): void {
+    this.driverPoll(0);
+    this.afterDriverDeferred();
+  }
+
+  private afterDriverDeferred(): void {
+    this.driverNotified = false;
+    this.wakeDeferred(0);
+  }
+
+  /** Blocking park. Returns true when the thread really parked (the caller must return). */
+  private park(): boolean {
+    if (this.local.length > 0 || this.remote.length > 0) return false;
+    if (this.driverNotified) {
+      // driver.unpark() happened: the park returns at once after a driver poll.
+      this.afterDriver();
+      return false;
+    }
+    const now = this.thrT[0];
+    const wake = this.parkWakeTime(now);
+    this.parked = true;
+    this.stParks[0]++;
+    this.thrParkStart[0] = now;
+    this.thrPos[0] = P_PARKED;
+    if (wake < Infinity) this.wakeThreadAt(0, wake);
+    else ++this.thrGen[0];
+    return true;
+  }
+}

@@ -1,0 +1,548 @@
+/**
+ * tokio's multi_thread scheduler (tokio-mechanics.md §2), 1.24 rules.
+ *
+ * N workers, each with a LIFO slot (never stolen) and a 256-slot local queue (overflow: half to
+ * the inject queue). Worker loop: tick; maintenance every event_interval (61) ticks = a
+ * non-blocking driver poll if the shared driver's try_lock succeeds, then deferred wakers; next
+ * task: every global_queue_interval (61) ticks inject → LIFO → local, otherwise LIFO → local →
+ * inject; else steal half from a random victim (searcher limit 2·searching < workers); else a
+ * non-blocking driver poll if yielders wait, else park (in the driver if it is free, timed by the
+ * timer wheel; otherwise on the worker's condvar). Wakes from a worker go to its LIFO slot (the
+ * displaced task to the back of the local queue + notify); yields/self-wakes to the back of the
+ * local queue + notify; wakes from outside to the inject queue + notify. notify_parked wakes the
+ * most recently parked worker only if nobody is searching; leaving the searching state as the
+ * last searcher notifies another worker. The block_on future runs on its own thread (not a
+ * worker). Unpark latencies are drawn from the model's wake_latency distribution.
+ *
+ * Cores: when runnable threads outnumber `cores`, threads get cores in FIFO order and a running
+ * thread is preempted after `timesliceNs` if another waits (round-robin; see docs/semantics.md).
+ *
+ * Phase: simulate.
+ */
+import type { CostModel } from '../schema/model.js';
+import type { Plan } from '../plan/types.js';
+import { IntRing } from './rings.js';
+import * as S from './state.js';
+import { Simulator, EV_SLICE, P_OUTER, P_POLL, P_PARKED, P_SPIN, P_DONE, R_AHEAD, R_DONE, R_SELF, R_SPIN, R_YIELD, type SimOptions } from './simulator.js';
+
+const COOP_BUDGET = 128;
+const LOCAL_CAP = 256;
+
+export class MultiThreadSim extends Simulator {
+  private readonly W: number;
+  private readonly bo: number; // block_on thread id, or -1
+  private readonly local: IntRing[];
+  private readonly lifo: Int32Array;
+  private readonly inject = new IntRing(64);
+  private readonly tick: Int32Array;
+  private readonly searching: Uint8Array;
+  private readonly parked: Uint8Array;
+  private readonly inDriver: Uint8Array;
+  private readonly sleepers = new IntRing(16);
+  private numSearching = 0;
+  private numUnparked: number;
+  private driverOwner = -1;
+  private boNotified = false;
+  private readonly pickedTask: Uint8Array; // polled something since the last unpark (no-op wake accounting)
+  // Cores.
+  private readonly cores: number;
+  private coresFree: number;
+  private readonly onCore: Uint8Array;
+  private readonly waitingCore = new IntRing(8);
+  private readonly sliceStart: Float64Array;
+  private readonly readySince: Float64Array;
+
+  constructor(plan: Plan, model: CostModel, opts: SimOptions) {
+    const W = plan.runtime.workers;
+    const hasBo = plan.tasks.some((t) => t.start === 'block_on');
+    super(plan, model, opts, W + (hasBo ? 1 : 0));
+    this.W = W;
+    this.bo = hasBo ? W : -1;
+    this.local = Array.from({ length: W }, () => new IntRing(LOCAL_CAP));
+    this.lifo = new Int32Array(W).fill(-1);
+    this.tick = new Int32Array(W);
+    this.searching = new Uint8Array(W);
+    this.parked = new Uint8Array(this.nThreads);
+    this.inDriver = new Uint8Array(W);
+    this.numUnparked = W;
+    this.pickedTask = new Uint8Array(W);
+    this.cores = plan.runtime.cores;
+    this.coresFree = this.cores;
+    this.onCore = new Uint8Array(this.nThreads);
+    this.sliceStart = new Float64Array(this.nThreads);
+    this.readySince = new Float64Array(this.nThreads);
+  }
+
+  override threadName(th: number): string {
+    return th === this.bo ? 'block_on' : `worker-${th}`;
+  }
+
+  start(): void {
+    this.plan.tasks.forEach((t, def) => {
+      if (t.start === 'block_on') this.blockOnTask = this.spawnTask(def, 0);
+    });
+    this.plan.tasks.forEach((t, def) => {
+      if (t.start === 'spawn') {
+        const id = this.spawnTask(def, 0);
+        this.tasks.state[id] = S.T_QUEUED;
+        this.tasks.blockReason[id] = S.W_RUNNABLE;
+        this.inject.pushBack(id);
+      }
+    });
+    // Workers start parked-free and searching for work; the block_on thread polls its future.
+    for (let w = 0; w < this.W; w++) {
+      this.thrPos[w] = P_OUTER;
+      this.requestCore(w, 0);
+    }
+    if (this.bo >= 0) {
+      this.tasks.state[this.blockOnTask] = S.T_QUEUED;
+      this.thrPos[this.bo] = P_OUTER;
+      this.requestCore(this.bo, 0);
+    }
+  }
+
+  // ---- cores (OS scheduling) -----------------------------------------------------------------
+
+  /** A thread became runnable at `t`: give it a core, or queue it until one frees up. */
+  private requestCore(th: number, t: number): void {
+    if (this.onCore[th]) {
+      this.wakeThreadAt(th, t);
+      return;
+    }
+    if (this.coresFree > 0) {
+      this.coresFree--;
+      this.onCore[th] = 1;
+      this.sliceStart[th] = t;
+      if (this.waitingCore.length > 0 || this.needSlices()) this.q.push(t + this.plan.runtime.timesliceNs, EV_SLICE, th, this.thrGen[th] + 1);
+      this.wakeThreadAt(th, t);
+      return;
+    }
+    this.readySince[th] = t;
+    this.waitingCore.pushBack(th);
+    ++this.thrGen[th]; // nothing runs until a core is granted
+    this.armSlices(t);
+  }
+
+  private needSlices(): boolean {
+    return this.nThreads > this.cores;
+  }
+
+  /** Arm slice expiries on running threads when someone waits for a core. */
+  private armSlices(t: number): void {
+    for (let th = 0; th < this.nThreads; th++) {
+      if (this.onCore[th]) this.q.push(Math.max(t, this.sliceStart[th] + this.plan.runtime.timesliceNs), EV_SLICE, th, -1);
+    }
+  }
+
+  /** A thread parks: free its core for a waiting thread. */
+  private releaseCore(th: number, t: number): void {
+    if (!this.onCore[th]) return;
+    this.onCore[th] = 0;
+    this.coresFree++;
+    this.grantWaiting(t);
+  }
+
+  private grantWaiting(t: number): void {
+    while (this.coresFree > 0 && this.waitingCore.length > 0) {
+      const next = this.waitingCore.popFront();
+      this.stDesched[next] += t - this.readySince[next];
+      this.coresFree--;
+      this.onCore[next] = 1;
+      this.sliceStart[next] = t;
+      this.thrT[next] = Math.max(this.thrT[next], t + this.preemptedAhead[next]);
+      this.preemptedAhead[next] = 0;
+      this.resched(next);
+    }
+  }
+
+  /** Time slice over: if a thread waits for a core, preempt this one (round-robin). */
+  override onSlice(th: number): void {
+    const now = this.q.timeNs;
+    if (!this.onCore[th] || this.waitingCore.length === 0) return;
+    if (now - this.sliceStart[th] < this.plan.runtime.timesliceNs) return;
+    // Preempt: the work already charged to its clock resumes when it gets a core back.
+    this.preemptedAhead[th] = Math.max(0, this.thrT[th] - now);
+    this.onCore[th] = 0;
+    this.coresFree++;
+    ++this.thrGen[th];
+    this.readySince[th] = now;
+    this.waitingCore.pushBack(th);
+    this.grantWaiting(now);
+    this.armSlices(now);
+  }
+
+  private readonly preemptedAhead = new Float64Array(this.nThreads);
+
+  // ---- wakes -------------------------------------------------------------------------------
+
+  schedule(task: number, from: number, isYield: boolean): void {
+    if (from >= 0 && from < this.W && !this.parked[from]) {
+      if (isYield || !this.plan.runtime.lifoSlot) {
+        this.pushLocal(from, task);
+        this.notifyParked(from);
+        return;
+      }
+      const prev = this.lifo[from];
+      this.lifo[from] = task;
+      if (prev >= 0) {
+        this.pushLocal(from, prev);
+        this.notifyParked(from);
+      }
+      return;
+    }
+    this.inject.pushBack(task);
+    this.notifyParked(from);
+  }
+
+  private pushLocal(w: number, task: number): void {
+    const l = this.local[w];
+    if (l.length >= LOCAL_CAP) {
+      for (let i = 0; i < LOCAL_CAP / 2; i++) this.inject.pushBack(l.popFront());
+      this.inject.pushBack(task);
+      return;
+    }
+    l.pushBack(task);
+  }
+
+  /** idle.worker_to_notify: wake the most recently parked worker unless someone searches. */
+  private notifyParked(from: number): void {
+    if (this.numSearching > 0 || this.numUnparked >= this.W || this.sleepers.length === 0) return;
+    const w = this.sleepers.popBack();
+    this.numUnparked++;
+    this.numSearching++;
+    this.searching[w] = 1;
+    if (w === from) return; // notified itself while parking: park returns at once
+    const now = this.nowOf(from);
+    if (from >= 0) {
+      this.thrT[from] += this.c.unparkWorker;
+      this.breakdown[S.C_UNPARK] += this.c.unparkWorker;
+    }
+    this.unparkThread(w, now);
+  }
+
+  private unparkThread(th: number, now: number): void {
+    if (!this.parked[th]) return;
+    this.parked[th] = 0;
+    this.stUnparks[th]++;
+    if (th < this.W && this.inDriver[th]) {
+      this.inDriver[th] = 0;
+      this.driverOwner = -1;
+      this.wokeFromDriver[th] = 1;
+    }
+    this.requestCore(th, Math.max(now, this.thrParkStart[th]) + this.latency(this.c.wakeLatency));
+  }
+
+  private readonly wokeFromDriver = new Uint8Array(this.nThreads);
+
+  wakeBlockOn(from: number): void {
+    if (this.bo < 0) return;
+    if (this.parked[this.bo]) this.unparkThread(this.bo, this.nowOf(from));
+    else this.boNotified = true;
+  }
+
+  timerRegistered(tickNs: number, from: number): void {
+    // A timer earlier than the driver owner's planned wake unparks the driver (it re-parks with
+    // the new timeout): model as an unpark of the owner.
+    const o = this.driverOwner;
+    if (o >= 0 && o !== from && this.parked[o] && this.plannedWake[o] > tickNs) {
+      this.parked[o] = 0;
+      this.inDriver[o] = 0;
+      this.driverOwner = -1;
+      this.wokeFromDriver[o] = 1;
+      this.stUnparks[o]++;
+      this.requestCore(o, this.nowOf(from) + this.latency(this.c.wakeLatency));
+    }
+  }
+
+  private readonly plannedWake = new Float64Array(this.nThreads).fill(Infinity);
+
+  // ---- thread loops --------------------------------------------------------------------------
+
+  runThread(th: number): void {
+    if (!this.onCore[th]) return; // waiting for a core: resumed by grantWaiting
+    if (th === this.bo) this.runBlockOn();
+    else this.runWorker(th);
+  }
+
+  private runBlockOn(): void {
+    const th = this.bo;
+    for (;;) {
+      if (this.finished) return;
+      if (this.thrT[th] > this.q.peekTime()) {
+        this.resched(th);
+        return;
+      }
+      const pos: number = this.thrPos[th];
+      if (pos === P_PARKED) {
+        this.stIdle[th] += this.thrT[th] - this.thrParkStart[th];
+        this.thrPos[th] = P_OUTER;
+      } else if (pos === P_OUTER) {
+        const task = this.blockOnTask;
+        if (this.tasks.state[task] === S.T_DONE) return;
+        if (this.tasks.state[task] !== S.T_QUEUED && !this.boNotified) {
+          this.parkThread(th);
+          return;
+        }
+        this.boNotified = false;
+        this.beginPoll(th, task);
+        this.thrBudget[th] = COOP_BUDGET;
+        if (!this.pollStep(th)) return;
+      } else if (pos === P_POLL || pos === P_SPIN) {
+        if (pos === P_SPIN) this.endSpin(th);
+        if (!this.pollStep(th)) return;
+      } else return;
+    }
+  }
+
+  /** Runs the current poll on `th`; returns false when the thread must stop (ahead, spinning, done). */
+  private pollStep(th: number): boolean {
+    const r = this.execPoll(th);
+    if (r === R_AHEAD) {
+      this.thrPos[th] = P_POLL;
+      this.resched(th);
+      return false;
+    }
+    if (r === R_SPIN) return false;
+    const task = this.thrTask[th];
+    const out = this.finishPoll(th, r);
+    if (th === this.bo) {
+      // block_on thread: yield_now is deferred and woken just before park → polled again at once.
+      if (out === R_YIELD || out === R_SELF) {
+        this.tasks.state[task] = S.T_QUEUED;
+        this.boNotified = true;
+      }
+      this.thrPos[th] = out === R_DONE ? P_DONE : P_OUTER;
+      return out !== R_DONE;
+    }
+    if (out === R_YIELD) this.defer[th].pushBack(task);
+    else if (out === R_SELF) this.schedule(task, th, true);
+    this.thrPos[th] = P_OUTER;
+    // LIFO chaining under the same budget (1.24: no other cap).
+    const l = this.lifo[th];
+    if (l >= 0 && this.plan.runtime.lifoSlot) {
+      this.lifo[th] = -1;
+      if (this.thrBudget[th] > 0) {
+        this.stLifo[th]++;
+        this.beginPoll(th, l);
+        return true;
+      }
+      this.pushLocal(th, l);
+    }
+    return true;
+  }
+
+  private runWorker(w: number): void {
+    for (;;) {
+      if (this.finished) return;
+      if (this.thrT[w] > this.q.peekTime()) {
+        this.resched(w);
+        return;
+      }
+      const pos: number = this.thrPos[w];
+      if (pos === P_PARKED) {
+        this.afterPark(w);
+        continue;
+      }
+      if (pos === P_SPIN) {
+        this.endSpin(w);
+        if (!this.pollStep(w)) return;
+        continue;
+      }
+      if (pos === P_POLL) {
+        if (!this.pollStep(w)) return;
+        continue;
+      }
+      // P_OUTER: one iteration of the worker loop.
+      const tick = ++this.tick[w];
+      this.events++;
+      if (tick % this.plan.runtime.eventInterval === 0) this.maintenance(w);
+      const task = this.nextTask(w, tick);
+      if (task >= 0) {
+        this.runTask(w, task);
+        if (!this.pollStep(w)) return;
+        continue;
+      }
+      const stolen = this.steal(w);
+      if (stolen >= 0) {
+        this.runTask(w, stolen);
+        if (!this.pollStep(w)) return;
+        continue;
+      }
+      if (this.defer[w].length > 0) {
+        this.parkTimeout0(w);
+        continue;
+      }
+      if (this.park(w)) return;
+    }
+  }
+
+  private runTask(w: number, task: number): void {
+    if (this.searching[w]) {
+      this.searching[w] = 0;
+      this.numSearching--;
+      if (this.numSearching === 0) this.notifyParked(w);
+    }
+    this.pickedTask[w] = 1;
+    this.beginPoll(w, task);
+    this.thrBudget[w] = COOP_BUDGET;
+  }
+
+  private nextTask(w: number, tick: number): number {
+    if (tick % this.plan.runtime.globalQueueInterval === 0) {
+      const i = this.popInject(w);
+      if (i >= 0) return i;
+    }
+    const l = this.lifo[w];
+    if (l >= 0) {
+      this.lifo[w] = -1;
+      this.stLifo[w]++;
+      return l;
+    }
+    const t = this.local[w].popFront();
+    if (t >= 0) return t;
+    return this.popInject(w);
+  }
+
+  private popInject(w: number): number {
+    if (this.inject.length === 0) return -1; // atomic length check: no lock
+    this.thrT[w] += this.c.remoteCheck;
+    this.breakdown[S.C_REMOTE] += this.c.remoteCheck;
+    this.stInject[w]++;
+    return this.inject.popFront();
+  }
+
+  private steal(w: number): number {
+    if (!this.searching[w]) {
+      if (2 * this.numSearching >= this.W) return this.popInject(w);
+      this.searching[w] = 1;
+      this.numSearching++;
+    }
+    const W = this.W;
+    const start = W > 1 ? this.rngSteal.nextInt(W) : 0;
+    for (let i = 0; i < W; i++) {
+      const v = (start + i) % W;
+      if (v === w) continue;
+      const victim = this.local[v];
+      if (victim.length === 0) continue;
+      const n = victim.length - Math.floor(victim.length / 2);
+      this.thrT[w] += this.c.steal;
+      this.breakdown[S.C_STEAL] += this.c.steal;
+      this.stSteals[w]++;
+      const first = victim.popFront();
+      for (let k = 1; k < n; k++) this.local[w].pushBack(victim.popFront());
+      return first;
+    }
+    return this.popInject(w);
+  }
+
+  private maintenance(w: number): void {
+    this.parkTimeout0(w);
+  }
+
+  /** park_timeout(0): poll the driver if try_lock succeeds, then wake deferred tasks (→ LIFO). */
+  private parkTimeout0(w: number): void {
+    if (this.driverOwner < 0) this.driverPoll(w);
+    else {
+      this.events++;
+    }
+    this.wakeDeferred(w);
+  }
+
+  /** Park the worker. Returns true when it really parked. */
+  private park(w: number): boolean {
+    if (this.lifo[w] >= 0 || this.local[w].length > 0) return false;
+    const now = this.thrT[w];
+    if (this.searching[w]) {
+      this.searching[w] = 0;
+      this.numSearching--;
+      this.numUnparked--;
+      this.sleepers.pushBack(w);
+      if (this.numSearching === 0 && this.workPending()) {
+        this.notifyParked(w);
+        if (!this.sleepersHas(w)) return false; // notified itself: park returns at once
+      }
+    } else {
+      this.numUnparked--;
+      this.sleepers.pushBack(w);
+    }
+    if (!this.pickedTask[w] && this.stUnparks[w] > 0) this.stNoop[w]++;
+    this.pickedTask[w] = 0;
+    this.parkThread(w);
+    if (this.driverOwner < 0) {
+      this.driverOwner = w;
+      this.inDriver[w] = 1;
+      const wake = this.parkWakeTime(now);
+      this.plannedWake[w] = wake;
+      if (wake < Infinity) this.wakeThreadAt(w, wake);
+    } else this.plannedWake[w] = Infinity;
+    return true;
+  }
+
+  private parkThread(th: number): void {
+    this.parked[th] = 1;
+    this.stParks[th]++;
+    this.thrParkStart[th] = this.thrT[th];
+    this.thrPos[th] = P_PARKED;
+    ++this.thrGen[th];
+    this.releaseCore(th, this.thrT[th]);
+  }
+
+  private sleepersHas(w: number): boolean {
+    for (let i = 0; i < this.sleepers.length; i++) if (this.sleepers.at(i) === w) return true;
+    return false;
+  }
+
+  private workPending(): boolean {
+    if (this.inject.length > 0) return true;
+    for (let v = 0; v < this.W; v++) if (this.local[v].length > 0) return true;
+    return false;
+  }
+
+  /** The worker resumes after a park: driver work if it parked in the driver, then decide. */
+  private afterPark(w: number): void {
+    this.stIdle[w] += this.thrT[w] - this.thrParkStart[w];
+    const fromTimer = this.parked[w] === 1; // still marked parked: its own timer woke it
+    if (fromTimer) {
+      this.parked[w] = 0;
+      this.inDriver[w] = 0;
+      this.driverOwner = -1;
+      this.wokeFromDriver[w] = 1;
+    }
+    if (this.wokeFromDriver[w]) {
+      this.wokeFromDriver[w] = 0;
+      this.driverPoll(w);
+    }
+    this.wakeDeferred(w);
+    // transition_from_parked: still in the sleeper list → woken by its timer, not by a notifier.
+    if (this.sleepersHas(w)) {
+      if (this.lifo[w] < 0 && this.local[w].length === 0) {
+        this.stNoop[w]++;
+        this.thrPos[w] = P_PARKED;
+        this.parked[w] = 1;
+        this.thrParkStart[w] = this.thrT[w];
+        if (this.driverOwner < 0) {
+          this.driverOwner = w;
+          this.inDriver[w] = 1;
+          const wake = this.parkWakeTime(this.thrT[w]);
+          this.plannedWake[w] = wake;
+          if (wake < Infinity) this.wakeThreadAt(w, wake);
+          else ++this.thrGen[w];
+        } else ++this.thrGen[w];
+        this.releaseCore(w, this.thrT[w]);
+        return;
+      }
+      this.removeSleeper(w);
+      this.numUnparked++;
+    }
+    this.thrPos[w] = P_OUTER;
+  }
+
+  private removeSleeper(w: number): void {
+    const keep: number[] = [];
+    while (this.sleepers.length > 0) {
+      const s = this.sleepers.popFront();
+      if (s !== w) keep.push(s);
+    }
+    for (const s of keep) this.sleepers.pushBack(s);
+  }
+}

@@ -1,0 +1,98 @@
+/**
+ * Growable ring buffers on typed arrays: run queues of task ids and channel message queues.
+ *
+ * Phase: simulate. No allocation per operation; capacity doubles when full (rare, amortised).
+ */
+export class IntRing {
+  private buf: Int32Array;
+  private head = 0;
+  length = 0;
+  constructor(capacity = 16) {
+    this.buf = new Int32Array(capacity);
+  }
+  pushBack(v: number): void {
+    if (this.length === this.buf.length) this.grow();
+    this.buf[(this.head + this.length) % this.buf.length] = v;
+    this.length++;
+  }
+  pushFront(v: number): void {
+    if (this.length === this.buf.length) this.grow();
+    this.head = (this.head - 1 + this.buf.length) % this.buf.length;
+    this.buf[this.head] = v;
+    this.length++;
+  }
+  /** Removes and returns the front element, or -1 when empty. */
+  popFront(): number {
+    if (this.length === 0) return -1;
+    const v = this.buf[this.head];
+    this.head = (this.head + 1) % this.buf.length;
+    this.length--;
+    return v;
+  }
+  popBack(): number {
+    if (this.length === 0) return -1;
+    this.length--;
+    return this.buf[(this.head + this.length) % this.buf.length];
+  }
+  at(i: number): number {
+    return this.buf[(this.head + i) % this.buf.length];
+  }
+  clear(): void {
+    this.head = 0;
+    this.length = 0;
+  }
+  private grow(): void {
+    const nb = new Int32Array(this.buf.length * 2);
+    for (let i = 0; i < this.length; i++) nb[i] = this.buf[(this.head + i) % this.buf.length];
+    this.buf = nb;
+    this.head = 0;
+  }
+}
+
+/** Channel messages: (records, timestamp of the batch's arrival in ns). */
+export class MsgRing {
+  private recs: Float64Array;
+  private ts: Float64Array;
+  private head = 0;
+  length = 0;
+  // Scratch filled by popFront.
+  outRecords = 0;
+  outTs = 0;
+  constructor(capacity = 16) {
+    this.recs = new Float64Array(capacity);
+    this.ts = new Float64Array(capacity);
+  }
+  push(records: number, tsNs: number): void {
+    if (this.length === this.recs.length) this.grow();
+    const i = (this.head + this.length) % this.recs.length;
+    this.recs[i] = records;
+    this.ts[i] = tsNs;
+    this.length++;
+  }
+  popFront(): boolean {
+    if (this.length === 0) return false;
+    this.outRecords = this.recs[this.head];
+    this.outTs = this.ts[this.head];
+    this.head = (this.head + 1) % this.recs.length;
+    this.length--;
+    return true;
+  }
+  /** Sum of records queued (for in-flight accounting at the end of a run). */
+  queuedRecords(): number {
+    let s = 0;
+    for (let i = 0; i < this.length; i++) s += this.recs[(this.head + i) % this.recs.length];
+    return s;
+  }
+  private grow(): void {
+    const n = this.recs.length * 2;
+    const r = new Float64Array(n);
+    const t = new Float64Array(n);
+    for (let i = 0; i < this.length; i++) {
+      r[i] = this.recs[(this.head + i) % this.recs.length];
+      t[i] = this.ts[(this.head + i) % this.recs.length];
+    }
+    this.recs = r;
+    this.ts = t;
+    this.head = 0;
+  }
+}

@@ -1,0 +1,161 @@
+/**
+ * simulate(plan, model) → Result.
+ *
+ *   1. pick the scheduler model for the plan's flavor (current_thread / multi_thread)
+ *   2. run the event loop until the block_on future completes, every task and source is done,
+ *      nothing more can happen, or a limit is hit (then the Result is marked `truncated`)
+ *   3. fold the streamed statistics into the Result document (stable key order, µs rounded to ns)
+ *   4. evaluate the scenario's derived outputs (mathjs expressions over the Result)
+ *
+ * Phase: simulate. Pure with respect to I/O; wall-clock time is only read for the `engine` block
+ * and the wall-time limit.
+ */
+import { evaluate } from 'mathjs';
+import type { CostModel } from '../schema/model.js';
+import type { Plan } from '../plan/types.js';
+import type { Result, TaskResult, WorkerResult } from '../schema/result.js';
+import * as S from './state.js';
+import { CurrentThreadSim } from './current-thread.js';
+import { MultiThreadSim } from './multi-thread.js';
+import type { SimOptions, Simulator, Span } from './simulator.js';
+
+export type { SimOptions, Span } from './simulator.js';
+
+const us = (ns: number) => Math.round(ns) / 1000;
+
+export function createSimulator(plan: Plan, model: CostModel, opts: SimOptions = {}): Simulator {
+  return plan.runtime.flavor === 'current_thread' ? new CurrentThreadSim(plan, model, opts) : new MultiThreadSim(plan, model, opts);
+}
+
+/** Runs one simulation. Memory is bounded by the task/channel state, not by the record count. */
+export function simulate(plan: Plan, model: CostModel, opts: SimOptions = {}): Result {
+  return simulateWithTrace(plan, model, opts).result;
+}
+
+export function simulateWithTrace(plan: Plan, model: CostModel, opts: SimOptions = {}): { result: Result; spans: Span[] } {
+  const wall0 = performance.now();
+  const sim = createSimulator(plan, model, opts);
+  sim.run();
+  const wallMs = performance.now() - wall0;
+  return { result: buildResult(sim, plan, opts.seed ?? plan.seed, wallMs), spans: sim.spans };
+}
+
+function buildResult(sim: Simulator, plan: Plan, seed: number, wallMs: number): Result {
+  const end = sim.endNs;
+  const h = sim.hist;
+  const tasks: Record<string, TaskResult> = {};
+  const tk = sim.tasks;
+  plan.tasks.forEach((def, d) => {
+    let first = Infinity;
+    let last = 0;
+    let busy = 0;
+    let polls = 0;
+    let yields = 0;
+    let done = true;
+    let any = false;
+    const wait = new Float64Array(S.WAIT_NAMES.length);
+    for (let i = 0; i < tk.n; i++) {
+      if (tk.def[i] !== d) continue;
+      any = true;
+      first = Math.min(first, tk.startNs[i]);
+      const e = tk.endNs[i] >= 0 ? tk.endNs[i] : end;
+      if (tk.endNs[i] < 0) done = false;
+      last = Math.max(last, e);
+      busy += tk.busyNs[i];
+      polls += tk.polls[i];
+      yields += tk.yields[i];
+      for (let w = 0; w < S.WAIT_NAMES.length; w++) wait[w] += tk.waitNs[i * S.WAIT_NAMES.length + w];
+    }
+    const waitUs: Record<string, number> = {};
+    S.WAIT_NAMES.forEach((n, w) => (waitUs[n] = us(wait[w])));
+    tasks[def.name] = {
+      elapsedUs: any ? us(last - first) : 0,
+      busyUs: us(busy),
+      polls,
+      yields,
+      waitUs,
+      completed: any && done,
+    };
+  });
+  const workers: WorkerResult[] = [];
+  for (let th = 0; th < sim.nThreads; th++) {
+    workers.push({
+      name: sim.threadName(th),
+      busyUs: us(sim.stBusy[th]),
+      spinUs: us(sim.stSpin[th]),
+      idleUs: us(sim.stIdle[th]),
+      descheduledUs: us(sim.stDesched[th]),
+      polls: sim.stPolls[th],
+      driverPolls: sim.stDriver[th],
+      steals: sim.stSteals[th],
+      parks: sim.stParks[th],
+      unparks: sim.stUnparks[th],
+      noopWakes: sim.stNoop[th],
+      lifoHits: sim.stLifo[th],
+      injectPops: sim.stInject[th],
+    });
+  }
+  const breakdownUs: Record<string, number> = {};
+  let useful = 0;
+  let waiting = 0;
+  let scheduler = 0;
+  const schedCats = new Set(['poll', 'driver', 'steal', 'unpark', 'remote']);
+  sim.categories.forEach((name, i) => {
+    const v = sim.breakdown[i];
+    breakdownUs[name] = us(v);
+    if (S.WAITING_CATEGORIES.has(name)) waiting += v;
+    else if (schedCats.has(name)) scheduler += v;
+    else useful += v;
+  });
+  let yieldsTotal = 0;
+  for (let i = 0; i < tk.n; i++) yieldsTotal += tk.yields[i];
+  let inFlight = 0;
+  for (const ch of sim.channels) inFlight += ch.q.queuedRecords();
+  const result: Result = {
+    source: 'simulated',
+    scenario: { ...plan.scenario },
+    model: { ...plan.model },
+    runtime: { flavor: plan.runtime.flavor, workers: plan.runtime.workers, cores: plan.runtime.cores, driver: plan.runtime.driver },
+    seed,
+    records: sim.records,
+    recordsInFlight: inFlight,
+    simulatedUs: us(end),
+    throughput: { recordsPerSec: end > 0 ? Math.round((sim.records / end) * 1e9 * 1000) / 1000 : 0 },
+    latencyUs: {
+      p50: us(h.quantile(0.5)),
+      p90: us(h.quantile(0.9)),
+      p99: us(h.quantile(0.99)),
+      p999: us(h.quantile(0.999)),
+      max: us(h.count ? h.max : 0),
+      mean: us(h.mean()),
+      count: h.count,
+    },
+    latencyBuckets: h.buckets(),
+    yieldsPerRecord: sim.records > 0 ? Math.round((yieldsTotal / sim.records) * 1e6) / 1e6 : 0,
+    tasks,
+    workers,
+    breakdownUs,
+    cpuUs: { useful: us(useful), waiting: us(waiting), scheduler: us(scheduler), total: us(useful + waiting + scheduler) },
+    outputs: {},
+    warnings: [...sim.warnings],
+    engine: { events: sim.events, eventsPerSec: wallMs > 0 ? Math.round((sim.events / wallMs) * 1000) : 0, wallMs: Math.round(wallMs * 1000) / 1000 },
+  };
+  if (sim.truncated) result.truncated = { reason: sim.truncated };
+  result.outputs = evaluateOutputs(plan.outputs, result);
+  return result;
+}
+
+/** Evaluates derived outputs (mathjs) with the Result as scope; a failing expression becomes a warning. */
+export function evaluateOutputs(outputs: Record<string, string>, result: Result): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [name, expr] of Object.entries(outputs)) {
+    try {
+      const v: unknown = evaluate(expr, { ...result, outputs: out });
+      if (typeof v === 'number' && Number.isFinite(v)) out[name] = Math.round(v * 1e6) / 1e6;
+      else result.warnings.push({ code: 'DS3003', message: `output '${name}' is not a finite number` });
+    } catch (e) {
+      result.warnings.push({ code: 'DS3003', message: `output '${name}': ${(e as Error).message}` });
+    }
+  }
+  return out;
+}

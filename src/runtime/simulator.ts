@@ -1,0 +1,929 @@
+/**
+ * The discrete-event simulator of tokio's schedulers.
+ *
+ *   events (EventQueue, (timeNs, seq) order)
+ *     ├─ EV_THREAD  a thread continues: its scheduler loop (current_thread.ts / multi_thread.ts)
+ *     │             picks a task and `execPoll` runs the task's instructions inline while the
+ *     │             thread's clock stays at or before the next event (run-ahead is causal)
+ *     ├─ EV_SOURCE  an external thread delivers a batch into a channel (remote wake)
+ *     └─ EV_SLICE   OS time-slice expiry when threads outnumber cores
+ *
+ * Phase: simulate. Semantics follow tokio 1.24 as tokio-mechanics.md describes it; docs/semantics.md
+ * states the rules. All state lives on the instance (struct-of-arrays in state.ts); the hot loop
+ * allocates nothing per event. The scheduler policies live in subclasses so each stays readable.
+ */
+import { EventQueue } from '../engine/event-queue.js';
+import { Histogram } from '../engine/histogram.js';
+import { Prng } from '../engine/prng.js';
+import type { CostModel } from '../schema/model.js';
+import type { Plan, PlanCost } from '../plan/types.js';
+import { IntRing } from './rings.js';
+import { runtimeCosts, sampleCost, type RuntimeCosts } from './costs.js';
+import * as S from './state.js';
+import * as O from './code.js';
+import { encodeProgram } from './code.js';
+
+export const EV_THREAD = 1;
+export const EV_SOURCE = 2;
+export const EV_SLICE = 3;
+
+/** Thread positions (where a thread's loop resumes). */
+export const P_OUTER = 0; // current_thread: top of the outer loop; multi_thread: top of the worker loop
+export const P_INNER = 1; // current_thread inner loop
+export const P_POLL = 2; // in the middle of a task poll
+export const P_PARKED = 3;
+export const P_SPIN = 4; // inside a spin_wait
+export const P_DONE = 5;
+
+/** Outcomes of executing a poll. */
+export const R_YIELD = 0; // yield_now: deferred until the next driver poll
+export const R_SELF = 1; // self-wake / coop budget exhausted: requeued at once
+export const R_BLOCK = 2; // parked on a resource
+export const R_DONE = 3;
+export const R_AHEAD = 4; // the thread's clock passed the next event: continue later
+export const R_SPIN = 5; // entered a spin wait
+
+export interface SimOptions {
+  seed?: number;
+  maxEvents?: number;
+  maxSimulatedNs?: number;
+  maxWallMs?: number;
+  /** Record per-poll spans (worker, task, start, end) for the first `maxSpans` polls. */
+  traceSpans?: number;
+}
+
+export interface Span {
+  thread: number;
+  task: string;
+  startNs: number;
+  endNs: number;
+  kind: string;
+}
+
+export abstract class Simulator {
+  readonly q = new EventQueue(256);
+  readonly timers = new EventQueue(64);
+  readonly c: RuntimeCosts;
+  readonly tasks: S.Tasks;
+  readonly channels: S.Channel[];
+  readonly mutexes: S.Mutex[];
+  readonly codes: Int32Array[];
+  readonly extra: number[] = [];
+  readonly costs: PlanCost[];
+  readonly costConst: Float64Array; // ≥ 0: constant ns; -1: draw from the distribution
+  readonly costCat: Int32Array;
+  readonly categories: string[] = [...S.FIXED_CATEGORIES];
+  breakdown: Float64Array;
+  readonly hist = new Histogram();
+  readonly rngCost: Prng;
+  readonly rngLatency: Prng;
+  readonly rngRoute: Prng;
+  readonly rngArrival: Prng;
+  readonly rngSteal: Prng;
+  readonly rngNoise: Prng;
+
+  // Threads: workers first; multi_thread adds the block_on thread last.
+  readonly nThreads: number;
+  readonly thrT: Float64Array;
+  readonly thrPos: Int32Array;
+  readonly thrGen: Int32Array;
+  readonly thrTask: Int32Array;
+  readonly thrBudget: Int32Array;
+  readonly thrPollStart: Float64Array;
+  readonly thrSpinStart: Float64Array;
+  readonly thrParkStart: Float64Array;
+  readonly defer: IntRing[];
+  // Per-thread statistics.
+  readonly stBusy: Float64Array;
+  readonly stSpin: Float64Array;
+  readonly stIdle: Float64Array;
+  readonly stDesched: Float64Array;
+  readonly stPolls: Float64Array;
+  readonly stDriver: Float64Array;
+  readonly stSteals: Float64Array;
+  readonly stParks: Float64Array;
+  readonly stUnparks: Float64Array;
+  readonly stNoop: Float64Array;
+  readonly stLifo: Float64Array;
+  readonly stInject: Float64Array;
+
+  readonly instances: IntRing[]; // per task definition: instance ids in spawn order
+  readonly joinCursor: Int32Array;
+  blockOnTask = -1;
+  records = 0;
+  events = 0;
+  finished = false;
+  endNs = 0;
+  truncated: string | undefined;
+  lastTickNs = 0; // last processed timer tick (ns on the 1 ms grid)
+  readonly res: number;
+  private rr = 0;
+  private sticky = 0;
+  private readonly routeCounts: Float64Array;
+  readonly srcNext: Float64Array;
+  readonly srcSent: Float64Array;
+  readonly srcBursting: Uint8Array;
+  readonly srcPhaseEnd: Float64Array;
+  readonly warnings: Array<{ code: string; message: string }> = [];
+  readonly spans: Span[] = [];
+  readonly maxSpans: number;
+  readonly maxEvents: number;
+  readonly maxSimNs: number;
+  readonly maxWallMs: number;
+
+  constructor(
+    readonly plan: Plan,
+    model: CostModel,
+    opts: SimOptions,
+    nThreads: number,
+  ) {
+    const seed = opts.seed ?? plan.seed;
+    this.c = runtimeCosts(model, plan.runtime.driver);
+    this.res = plan.runtime.timerResolutionNs;
+    const slots = Math.max(1, ...plan.tasks.map((t) => t.slots));
+    this.tasks = new S.Tasks(64, slots);
+    this.channels = plan.channels.map((ch) => new S.Channel(ch.kind === 'unbounded' ? 0 : ch.kind === 'bounded' ? 1 : 2, ch.capacity));
+    this.mutexes = plan.mutexes.map(() => new S.Mutex());
+    this.codes = plan.tasks.map((t) => encodeProgram(t.code, this.extra));
+    this.costs = plan.costs.map((c) => c.cost);
+    this.costConst = new Float64Array(plan.costs.map((c) => (c.cost.dist === 'const' ? c.cost.ns : -1)));
+    this.costCat = new Int32Array(
+      plan.costs.map((c) => {
+        let i = this.categories.indexOf(c.category);
+        if (i < 0) i = this.categories.push(c.category) - 1;
+        return i;
+      }),
+    );
+    this.breakdown = new Float64Array(this.categories.length);
+    this.rngCost = new Prng(seed, 'cost');
+    this.rngLatency = new Prng(seed, 'latency');
+    this.rngRoute = new Prng(seed, 'route');
+    this.rngArrival = new Prng(seed, 'arrival');
+    this.rngSteal = new Prng(seed, 'steal');
+    this.rngNoise = new Prng(seed, 'noise');
+    this.nThreads = nThreads;
+    const f = () => new Float64Array(nThreads);
+    this.thrT = f();
+    this.thrPos = new Int32Array(nThreads);
+    this.thrGen = new Int32Array(nThreads);
+    this.thrTask = new Int32Array(nThreads).fill(-1);
+    this.thrBudget = new Int32Array(nThreads);
+    this.thrPollStart = f();
+    this.thrSpinStart = f();
+    this.thrParkStart = f();
+    this.defer = Array.from({ length: nThreads }, () => new IntRing(16));
+    this.stBusy = f();
+    this.stSpin = f();
+    this.stIdle = f();
+    this.stDesched = f();
+    this.stPolls = f();
+    this.stDriver = f();
+    this.stSteals = f();
+    this.stParks = f();
+    this.stUnparks = f();
+    this.stNoop = f();
+    this.stLifo = f();
+    this.stInject = f();
+    this.instances = plan.tasks.map(() => new IntRing(4));
+    this.joinCursor = new Int32Array(plan.tasks.length);
+    this.routeCounts = new Float64Array(Math.max(1, ...plan.tasks.flatMap((t) => t.code.map((i) => (i.op === 'route' ? i.partitions : 1)))));
+    const ns = plan.sources.length;
+    this.srcNext = new Float64Array(ns);
+    this.srcSent = new Float64Array(ns);
+    this.srcBursting = new Uint8Array(ns);
+    this.srcPhaseEnd = new Float64Array(ns);
+    this.maxSpans = opts.traceSpans ?? 0;
+    this.maxEvents = opts.maxEvents ?? plan.limits.maxEvents;
+    this.maxSimNs = opts.maxSimulatedNs ?? plan.limits.maxSimulatedNs;
+    this.maxWallMs = opts.maxWallMs ?? plan.limits.maxWallMs;
+  }
+
+  // ---- scheduler hooks (implemented per flavor) --------------------------------------------
+
+  /** Continue thread `th` from its position until it parks or its clock passes the next event. */
+  abstract runThread(th: number): void;
+  /** Schedule a runnable task; `from` is the waking thread (-1: a thread outside the runtime). */
+  abstract schedule(task: number, from: number, isYield: boolean): void;
+  /** Start: create initial tasks and threads. */
+  abstract start(): void;
+  /** A registered timer is earlier than a parked driver's planned wake. */
+  abstract timerRegistered(tickNs: number, from: number): void;
+  /** Wake the block_on future. */
+  abstract wakeBlockOn(from: number): void;
+  threadName(_th: number): string {
+    return 'current_thread';
+  }
+
+  /** Per-flavor handling when a thread's slice ends (contention). */
+  onSlice(_th: number): void {}
+
+  // ---- the event loop ----------------------------------------------------------------------
+
+  run(): void {
+    const wallStart = Date.now();
+    this.start();
+    for (let s = 0; s < this.plan.sources.length; s++) this.scheduleFirstArrival(s);
+    const q = this.q;
+    let checks = 0;
+    while (!this.finished && q.pop()) {
+      const t = q.timeNs;
+      if (t > this.maxSimNs) {
+        this.truncate(`simulated time limit ${this.maxSimNs / 1e6} ms reached`, this.maxSimNs);
+        break;
+      }
+      if (this.events > this.maxEvents) {
+        this.truncate(`event limit ${this.maxEvents} reached`, t);
+        break;
+      }
+      if (++checks >= 4096) {
+        checks = 0;
+        if (Date.now() - wallStart > this.maxWallMs) {
+          this.truncate(`wall-time limit ${this.maxWallMs} ms reached`, t);
+          break;
+        }
+      }
+      switch (q.kind) {
+        case EV_THREAD:
+          if (q.b === this.thrGen[q.a]) {
+            const th = q.a;
+            if (this.thrT[th] < t) this.thrT[th] = t;
+            this.runThread(th);
+          }
+          break;
+        case EV_SOURCE:
+          this.arrival(q.a, t);
+          break;
+        case EV_SLICE:
+          this.onSlice(q.a);
+          break;
+      }
+    }
+    if (!this.finished && !this.truncated) {
+      // Nothing left that can happen: every task still alive is blocked forever.
+      let end = 0;
+      for (let th = 0; th < this.nThreads; th++) end = Math.max(end, this.thrParkStart[th]);
+      this.endNs = Math.max(this.endNs, end);
+      const alive = this.aliveTasks();
+      if (alive > 0) this.warnings.push({ code: 'DS3001', message: `stalled: ${alive} task(s) blocked forever (nothing left that could wake them)` });
+    }
+  }
+
+  truncate(reason: string, t: number): void {
+    this.truncated = reason;
+    this.endNs = t;
+  }
+
+  aliveTasks(): number {
+    let n = 0;
+    for (let i = 0; i < this.tasks.n; i++) if (this.tasks.state[i] !== S.T_DONE) n++;
+    return n;
+  }
+
+  /** Re-queue thread `th` to continue at its own clock. */
+  resched(th: number): void {
+    this.q.push(this.thrT[th], EV_THREAD, th, ++this.thrGen[th]);
+  }
+
+  /** Wake thread `th` (parked or spinning) at time `t`. */
+  wakeThreadAt(th: number, t: number): void {
+    this.q.push(t, EV_THREAD, th, ++this.thrGen[th]);
+  }
+
+  sample(c: PlanCost): number {
+    return sampleCost(c, this.rngCost);
+  }
+
+  latency(c: PlanCost): number {
+    return sampleCost(c, this.rngLatency);
+  }
+
+  // ---- tasks ---------------------------------------------------------------------------------
+
+  spawnTask(def: number, t: number): number {
+    const id = this.tasks.add(def, t);
+    this.instances[def].pushBack(id);
+    return id;
+  }
+
+  /** Wake a task (tokio's waker.wake()). A running task is marked notified and requeued after its poll. */
+  wake(task: number, from: number): void {
+    const tk = this.tasks;
+    const st = tk.state[task];
+    if (task === this.blockOnTask) {
+      if (st === S.T_DONE) return;
+      if (st === S.T_RUNNING) {
+        tk.notified[task] = 1;
+        return;
+      }
+      this.endWait(task, from);
+      tk.state[task] = S.T_QUEUED;
+      tk.blockReason[task] = S.W_RUNNABLE;
+      tk.blockedSince[task] = this.nowOf(from);
+      this.wakeBlockOn(from);
+      return;
+    }
+    if (st === S.T_RUNNING) {
+      tk.notified[task] = 1;
+      return;
+    }
+    if (st !== S.T_BLOCKED && st !== S.T_NEW) return; // already queued or deferred
+    this.endWait(task, from);
+    tk.state[task] = S.T_QUEUED;
+    tk.blockReason[task] = S.W_RUNNABLE;
+    tk.blockedSince[task] = this.nowOf(from);
+    this.schedule(task, from, false);
+  }
+
+  nowOf(from: number): number {
+    return from >= 0 ? this.thrT[from] : this.q.timeNs;
+  }
+
+  endWait(task: number, from: number): void {
+    const tk = this.tasks;
+    if (tk.state[task] === S.T_NEW) return;
+    const now = this.nowOf(from);
+    const r = tk.blockReason[task];
+    tk.waitNs[task * S.WAIT_NAMES.length + r] += now - tk.blockedSince[task];
+  }
+
+  block(task: number, reason: number, t: number): void {
+    this.tasks.state[task] = S.T_BLOCKED;
+    this.tasks.blockReason[task] = reason;
+    this.tasks.blockedSince[task] = t;
+  }
+
+  /** Account the time a task sat in a run queue, when a thread picks it. */
+  picked(task: number, th: number): void {
+    const tk = this.tasks;
+    if (tk.state[task] === S.T_QUEUED) {
+      tk.waitNs[task * S.WAIT_NAMES.length + tk.blockReason[task]] += this.thrT[th] - tk.blockedSince[task];
+    }
+  }
+
+  // ---- the poll: run a task's instructions ---------------------------------------------------
+
+  /** Begin polling `task` on thread `th` (charges the scheduler's per-poll cost). */
+  beginPoll(th: number, task: number): void {
+    const tk = this.tasks;
+    this.picked(task, th);
+    tk.state[task] = S.T_RUNNING;
+    tk.notified[task] = 0;
+    tk.polls[task]++;
+    tk.lastWorker[task] = th;
+    this.stPolls[th]++;
+    this.thrTask[th] = task;
+    this.thrPollStart[th] = this.thrT[th];
+    this.thrT[th] += this.c.poll;
+    this.breakdown[S.C_POLL] += this.c.poll;
+    this.thrPos[th] = P_POLL;
+    this.events++;
+  }
+
+  /**
+   * Executes instructions of the task being polled on `th` until the poll ends or the thread's
+   * clock passes the next event. Effects happen at the op's start; its cost then advances the
+   * clock. Returns an R_* outcome; on R_AHEAD the caller re-queues the thread.
+   */
+  execPoll(th: number): number {
+    const tk = this.tasks;
+    const task = this.thrTask[th];
+    const code = this.codes[tk.def[task]];
+    const q = this.q;
+    const c = this.c;
+    const bd = this.breakdown;
+    const thrT = this.thrT;
+    let pc = tk.pc[task];
+    for (;;) {
+      if (thrT[th] > q.peekTime()) {
+        tk.pc[task] = pc;
+        return R_AHEAD;
+      }
+      this.events++;
+      const o = pc * O.W;
+      switch (code[o]) {
+        case O.OP_COMPUTE: {
+          const ci = code[o + 1];
+          const k = this.costConst[ci];
+          const d = (k >= 0 ? k : this.sample(this.costs[ci])) * code[o + 2];
+          bd[this.costCat[ci]] += d;
+          thrT[th] += d;
+          pc++;
+          break;
+        }
+        case O.OP_SPIN: {
+          const ci = code[o + 1];
+          const k = this.costConst[ci];
+          const d = k >= 0 ? k : this.sample(this.costs[ci]);
+          bd[S.C_SPIN] += d;
+          this.stSpin[th] += d;
+          thrT[th] += d;
+          pc++;
+          break;
+        }
+        case O.OP_YIELD:
+          tk.yields[task]++;
+          thrT[th] += c.yieldExtra;
+          bd[S.C_YIELD] += c.yieldExtra;
+          tk.pc[task] = pc + 1;
+          return R_YIELD;
+        case O.OP_SELF_WAKE:
+          tk.yields[task]++;
+          tk.pc[task] = pc + 1;
+          return R_SELF;
+        case O.OP_SLEEP: {
+          if (this.thrBudget[th] <= 0) {
+            tk.pc[task] = pc;
+            return R_SELF;
+          }
+          this.thrBudget[th]--;
+          thrT[th] += c.timerRegister;
+          bd[S.C_TIMER] += c.timerRegister;
+          const deadline = thrT[th] + this.extra[code[o + 1]];
+          const tick = Math.ceil(deadline / this.res) * this.res;
+          pc++;
+          if (tick <= this.lastTickNs) break; // already elapsed on the wheel: ready at once
+          this.timers.push(tick, 0, task, 0);
+          this.timerRegistered(tick, th);
+          tk.pc[task] = pc;
+          this.block(task, S.W_SLEEP, thrT[th]);
+          return R_BLOCK;
+        }
+        case O.OP_SEND: {
+          const ch = this.channels[code[o + 1]];
+          const items = code[o + 2];
+          const recs = code[o + 3];
+          const ts = tk.hasItem[task] ? tk.itemTs[task] : thrT[th];
+          // Bounded channels: items left to send survive a block in the task's send counter.
+          let left = tk.sendLeft[task] > 0 ? tk.sendLeft[task] : items;
+          while (left > 0) {
+            if (ch.kind === 1) {
+              if (ch.q.length >= ch.capacity) {
+                tk.sendLeft[task] = left;
+                ch.senders.pushBack(task);
+                tk.pc[task] = pc;
+                this.block(task, S.W_SEND, thrT[th]);
+                return R_BLOCK;
+              }
+              if (this.thrBudget[th] <= 0) {
+                tk.sendLeft[task] = left;
+                tk.pc[task] = pc;
+                return R_SELF;
+              }
+              this.thrBudget[th]--;
+            }
+            const cost = ch.kind === 0 ? c.sendU : ch.kind === 1 ? c.sendB : c.lfPush;
+            this.push(ch, recs, ts, th);
+            thrT[th] += cost;
+            bd[S.C_SEND] += cost;
+            left--;
+          }
+          tk.sendLeft[task] = 0;
+          pc++;
+          break;
+        }
+        case O.OP_RECV: {
+          const ch = this.channels[code[o + 1]];
+          if (ch.q.length > 0) {
+            if (this.thrBudget[th] <= 0) {
+              tk.pc[task] = pc;
+              return R_SELF;
+            }
+            this.thrBudget[th]--;
+            this.pop(ch, task, th);
+            const cost = ch.kind === 0 ? c.recvU : c.recvB;
+            thrT[th] += cost;
+            bd[S.C_RECV] += cost;
+            pc++;
+          } else if (ch.closed) {
+            tk.hasItem[task] = 0;
+            pc = code[o + 2] >= 0 ? code[o + 2] : pc + 1;
+          } else {
+            thrT[th] += c.wakerRegister;
+            bd[S.C_RECV] += c.wakerRegister;
+            ch.receiver = task;
+            tk.pc[task] = pc;
+            this.block(task, S.W_RECV, thrT[th]);
+            return R_BLOCK;
+          }
+          break;
+        }
+        case O.OP_TRY_RECV: {
+          const ch = this.channels[code[o + 1]];
+          const cost = ch.kind === 0 ? c.tryRecvU : ch.kind === 1 ? c.tryRecvB : c.lfPop;
+          thrT[th] += cost;
+          bd[S.C_RECV] += cost;
+          if (ch.q.length > 0) {
+            this.pop(ch, task, th);
+            pc = code[o + 2];
+          } else if (ch.closed) {
+            tk.hasItem[task] = 0;
+            pc = code[o + 3];
+          } else pc++;
+          break;
+        }
+        case O.OP_SPIN_WAIT: {
+          const ch = this.channels[code[o + 1]];
+          thrT[th] += c.spinCheck;
+          bd[S.C_SPIN] += c.spinCheck;
+          this.stSpin[th] += c.spinCheck;
+          if (ch.q.length > 0 || ch.closed) {
+            pc++;
+            break;
+          }
+          const d = this.extra[code[o + 2]];
+          tk.pc[task] = pc + 1;
+          ch.spinner = th;
+          this.thrSpinStart[th] = thrT[th];
+          this.thrPos[th] = P_SPIN;
+          if (d >= 0) this.wakeThreadAt(th, thrT[th] + d);
+          else ++this.thrGen[th];
+          return R_SPIN;
+        }
+        case O.OP_CLOSE: {
+          const ch = this.channels[code[o + 1]];
+          ch.closed = true;
+          this.notifyChannel(ch, th);
+          pc++;
+          break;
+        }
+        case O.OP_SPAWN: {
+          thrT[th] += c.spawn;
+          bd[S.C_SPAWN] += c.spawn;
+          const id = this.spawnTask(code[o + 1], thrT[th]);
+          this.wake(id, th);
+          pc++;
+          break;
+        }
+        case O.OP_JOIN: {
+          const def = code[o + 1];
+          const inst = this.instances[def];
+          if (this.joinCursor[def] >= inst.length) {
+            pc++; // nothing spawned to join (normalize warns); tokio would not compile this
+            break;
+          }
+          const target = inst.at(this.joinCursor[def]);
+          if (tk.state[target] === S.T_DONE) {
+            if (this.thrBudget[th] <= 0) {
+              tk.pc[task] = pc;
+              return R_SELF;
+            }
+            this.thrBudget[th]--;
+            this.joinCursor[def]++;
+            thrT[th] += c.join;
+            bd[S.C_JOIN] += c.join;
+            pc++;
+            break;
+          }
+          tk.joiner[target] = task;
+          tk.pc[task] = pc;
+          this.block(task, S.W_JOIN, thrT[th]);
+          return R_BLOCK;
+        }
+        case O.OP_LOCK: {
+          const m = this.mutexes[code[o + 1]];
+          if (m.owner === task) {
+            pc++;
+            break;
+          }
+          thrT[th] += c.mutex;
+          bd[S.C_LOCK] += c.mutex;
+          if (m.owner < 0) {
+            m.owner = task;
+            pc++;
+            break;
+          }
+          m.waiters.pushBack(task);
+          tk.pc[task] = pc;
+          this.block(task, S.W_LOCK, thrT[th]);
+          return R_BLOCK;
+        }
+        case O.OP_UNLOCK: {
+          const m = this.mutexes[code[o + 1]];
+          if (m.waiters.length > 0) {
+            m.owner = m.waiters.popFront();
+            this.wake(m.owner, th);
+          } else m.owner = -1;
+          pc++;
+          break;
+        }
+        case O.OP_LOOP_INIT: {
+          const n = code[o + 2] < 0 ? tk.itemRecords[task] : code[o + 2];
+          if (n <= 0) pc = code[o + 3];
+          else {
+            tk.slots[task * tk.slotsPerTask + code[o + 1]] = n;
+            pc++;
+          }
+          break;
+        }
+        case O.OP_LOOP_NEXT: {
+          const i = task * tk.slotsPerTask + code[o + 1];
+          if (--tk.slots[i] > 0) pc = code[o + 2];
+          else pc++;
+          break;
+        }
+        case O.OP_JUMP:
+          pc = code[o + 1];
+          break;
+        case O.OP_RECORD_START:
+          tk.itemTs[task] = thrT[th];
+          tk.itemRecords[task] = 1;
+          tk.hasItem[task] = 1;
+          pc++;
+          break;
+        case O.OP_RECORD_END:
+          this.hist.record(thrT[th] - tk.itemTs[task]);
+          this.records++;
+          pc++;
+          break;
+        case O.OP_ROUTE:
+          this.route(th, task, code, o);
+          pc++;
+          break;
+        case O.OP_END:
+          tk.pc[task] = pc;
+          return R_DONE;
+        default:
+          throw new Error(`internal: unknown opcode ${code[o]} at pc ${pc}`);
+      }
+    }
+  }
+
+  /** The coordinator's routing of the current batch's records over P partition channels. */
+  private route(th: number, task: number, code: Int32Array, o: number): void {
+    const tk = this.tasks;
+    const base = code[o + 1];
+    const P = code[o + 2];
+    const policy = code[o + 3] & 3;
+    const skew = this.extra[code[o + 3] >> 2];
+    const n = tk.itemRecords[task];
+    const ci = code[o + 4];
+    const k = this.costConst[ci];
+    const per = k >= 0 ? k : this.sample(this.costs[ci]);
+    this.thrT[th] += per * n;
+    this.breakdown[this.costCat[ci]] += per * n;
+    const counts = this.routeCounts;
+    counts.fill(0, 0, P);
+    if (policy === 0) {
+      const startP = this.rr % P;
+      const q = Math.floor(n / P);
+      const r = n % P;
+      for (let p = 0; p < P; p++) counts[p] = q + ((p - startP + P) % P < r ? 1 : 0);
+      this.rr += n;
+    } else if (policy === 1) {
+      // Zipf(skew) over partitions; skew 0 = uniform hash.
+      let total = 0;
+      for (let p = 0; p < P; p++) total += 1 / Math.pow(p + 1, skew);
+      for (let i = 0; i < n; i++) {
+        let u = this.rngRoute.nextFloat() * total;
+        let p = 0;
+        while (p < P - 1) {
+          u -= 1 / Math.pow(p + 1, skew);
+          if (u < 0) break;
+          p++;
+        }
+        counts[p]++;
+      }
+    } else if (policy === 2) {
+      counts[this.sticky++ % P] = n;
+    } else {
+      // velostream's AlwaysHash with no GROUP BY: FNV offset basis mod P.
+      counts[Number(0xcbf29ce484222325n % BigInt(P))] = n;
+    }
+    const ts = tk.itemTs[task];
+    for (let p = 0; p < P; p++) {
+      if (counts[p] === 0) continue;
+      const ch = this.channels[base + p];
+      const cost = ch.kind === 0 ? this.c.sendU : ch.kind === 1 ? this.c.sendB : this.c.lfPush;
+      this.push(ch, counts[p], ts, th);
+      this.thrT[th] += cost;
+      this.breakdown[S.C_SEND] += cost;
+    }
+  }
+
+  /** Push a message and wake whoever waits on the channel. */
+  push(ch: S.Channel, records: number, ts: number, from: number): void {
+    ch.q.push(records, ts);
+    this.notifyChannel(ch, from);
+  }
+
+  notifyChannel(ch: S.Channel, from: number): void {
+    if (ch.receiver >= 0) {
+      const r = ch.receiver;
+      ch.receiver = -1; // AtomicWaker: only the first send after registration wakes
+      this.wake(r, from);
+    }
+    if (ch.spinner >= 0) {
+      const sp = ch.spinner;
+      ch.spinner = -1;
+      this.wakeThreadAt(sp, Math.max(this.nowOf(from), this.thrSpinStart[sp]) + this.c.spinCheck);
+    }
+  }
+
+  private pop(ch: S.Channel, task: number, from: number): void {
+    const tk = this.tasks;
+    ch.q.popFront();
+    tk.itemRecords[task] = ch.q.outRecords;
+    tk.itemTs[task] = ch.q.outTs;
+    tk.hasItem[task] = 1;
+    if (ch.kind === 1 && ch.senders.length > 0) this.wake(ch.senders.popFront(), from);
+  }
+
+  /** A spin wait ended (message arrived or time out): account the spin and continue the poll. */
+  endSpin(th: number): void {
+    const d = this.thrT[th] - this.thrSpinStart[th];
+    this.stSpin[th] += d;
+    this.breakdown[S.C_SPIN] += d;
+    const task = this.thrTask[th];
+    const ch = this.channels.find((x) => x.spinner === th);
+    if (ch) ch.spinner = -1;
+    this.thrPos[th] = P_POLL;
+    void task;
+  }
+
+  /**
+   * After a poll: account busy time and move the task to its next state. Returns the outcome
+   * unchanged, except R_BLOCK with a notification during the poll becomes R_SELF (tokio requeues a
+   * task woken while running through the yield path).
+   */
+  finishPoll(th: number, outcome: number): number {
+    const tk = this.tasks;
+    const task = this.thrTask[th];
+    const d = this.thrT[th] - this.thrPollStart[th];
+    tk.busyNs[task] += d;
+    this.stBusy[th] += d;
+    if (this.spans.length < this.maxSpans)
+      this.spans.push({ thread: th, task: this.plan.tasks[tk.def[task]].name, startNs: this.thrPollStart[th], endNs: this.thrT[th], kind: 'poll' });
+    this.thrTask[th] = -1;
+    if (outcome === R_DONE) {
+      tk.state[task] = S.T_DONE;
+      tk.endNs[task] = this.thrT[th];
+      const j = tk.joiner[task];
+      if (j >= 0) this.wake(j, th);
+      if (task === this.blockOnTask) this.finish(this.thrT[th]);
+      else if (this.blockOnTask < 0 && this.allDone()) this.finish(this.thrT[th]);
+      return R_DONE;
+    }
+    if (outcome === R_BLOCK && tk.notified[task]) {
+      tk.notified[task] = 0;
+      this.endWait(task, th);
+      tk.state[task] = S.T_QUEUED;
+      tk.blockReason[task] = S.W_RUNNABLE;
+      tk.blockedSince[task] = this.thrT[th];
+      return R_SELF;
+    }
+    if (outcome === R_SELF) {
+      tk.state[task] = S.T_QUEUED;
+      tk.blockReason[task] = S.W_RUNNABLE;
+      tk.blockedSince[task] = this.thrT[th];
+    } else if (outcome === R_YIELD) {
+      tk.state[task] = S.T_DEFERRED;
+      tk.blockReason[task] = S.W_DEFERRED;
+      tk.blockedSince[task] = this.thrT[th];
+    }
+    return outcome;
+  }
+
+  allDone(): boolean {
+    for (let i = 0; i < this.tasks.n; i++) if (this.tasks.state[i] !== S.T_DONE) return false;
+    for (let s = 0; s < this.plan.sources.length; s++) if (this.srcNext[s] >= 0) return false;
+    return true;
+  }
+
+  finish(t: number): void {
+    this.finished = true;
+    this.endNs = t;
+  }
+
+  /** Deferred wakers (yield_now) are woken after a driver poll, FIFO. */
+  wakeDeferred(th: number): void {
+    const d = this.defer[th];
+    const tk = this.tasks;
+    while (d.length > 0) {
+      const task = d.popFront();
+      if (task === this.blockOnTask) {
+        this.endWait(task, th);
+        tk.state[task] = S.T_QUEUED;
+        tk.blockReason[task] = S.W_RUNNABLE;
+        tk.blockedSince[task] = this.thrT[th];
+        this.wakeBlockOn(th);
+        continue;
+      }
+      this.endWait(task, th);
+      tk.state[task] = S.T_QUEUED;
+      tk.blockReason[task] = S.W_RUNNABLE;
+      tk.blockedSince[task] = this.thrT[th];
+      this.schedule(task, th, false);
+    }
+  }
+
+  /** Fire every timer whose tick is ≤ now (a driver poll on thread `th`). */
+  fireTimers(th: number): void {
+    const now = this.thrT[th];
+    const floor = Math.floor(now / this.res) * this.res;
+    if (floor > this.lastTickNs) this.lastTickNs = floor;
+    const timers = this.timers;
+    while (timers.size > 0 && timers.peekTime() <= floor) {
+      timers.pop();
+      this.wake(timers.a, th);
+    }
+  }
+
+  /** A non-blocking driver poll (park_timeout(0)): cost, timers, deferred wakers. */
+  driverPoll(th: number): void {
+    this.thrT[th] += this.c.driverPoll;
+    this.breakdown[S.C_DRIVER] += this.c.driverPoll;
+    this.stBusy[th] += this.c.driverPoll;
+    this.stDriver[th]++;
+    this.events++;
+    if (this.plan.runtime.driver !== 'none') this.fireTimers(th);
+  }
+
+  /** How long a timed park sleeps: whole ms to the next timer tick from floor(now), plus OS overshoot. */
+  parkWakeTime(now: number): number {
+    if (this.timers.size === 0) return Infinity;
+    const floor = Math.floor(now / this.res) * this.res;
+    const next = this.timers.peekTime();
+    const dur = Math.max(0, next - floor);
+    return now + dur + this.latency(this.c.parkOvershoot);
+  }
+
+  // ---- sources -------------------------------------------------------------------------------
+
+  private scheduleFirstArrival(s: number): void {
+    const src = this.plan.sources[s];
+    const a = src.arrival;
+    let t: number;
+    switch (a.kind) {
+      case 'periodic':
+        t = a.phaseNs;
+        break;
+      case 'poisson':
+        t = Math.round(this.rngArrival.exponential(1e9 / a.ratePerSec));
+        break;
+      case 'bursty':
+        this.srcBursting[s] = 1;
+        this.srcPhaseEnd[s] = Math.round(this.rngArrival.exponential(a.onNs));
+        t = Math.round(this.rngArrival.exponential(1e9 / a.ratePerSec));
+        break;
+      case 'trace':
+        t = a.timesNs.length > 0 ? a.timesNs[0] : -1;
+        break;
+    }
+    this.srcNext[s] = t;
+    if (t >= 0) this.q.push(t, EV_SOURCE, s, 0);
+    else this.endSource(s, 0);
+  }
+
+  private arrival(s: number, t: number): void {
+    const src = this.plan.sources[s];
+    const ch = this.channels[src.channel];
+    const i = this.srcSent[s]++;
+    const records = src.arrival.kind === 'trace' ? src.arrival.records[i] : src.records;
+    this.events++;
+    if (ch.kind === 1 && ch.q.length >= ch.capacity) {
+      this.warnings.push({ code: 'DS3002', message: `source '${src.name}' found channel full; batch dropped` });
+    } else this.push(ch, records, t, -1);
+    // Next arrival.
+    let next = -1;
+    const a = src.arrival;
+    const more = src.batches < 0 || this.srcSent[s] < src.batches;
+    if (more) {
+      switch (a.kind) {
+        case 'periodic':
+          next = a.phaseNs + this.srcSent[s] * a.intervalNs;
+          break;
+        case 'poisson':
+          next = t + Math.max(1, Math.round(this.rngArrival.exponential(1e9 / a.ratePerSec)));
+          break;
+        case 'bursty': {
+          next = t + Math.max(1, Math.round(this.rngArrival.exponential(1e9 / a.ratePerSec)));
+          while (next > this.srcPhaseEnd[s]) {
+            // Skip an off period, then start a new on period.
+            const off = Math.round(this.rngArrival.exponential(Math.max(1, a.offNs)));
+            const onStart = this.srcPhaseEnd[s] + off;
+            this.srcPhaseEnd[s] = onStart + Math.round(this.rngArrival.exponential(a.onNs));
+            next = onStart + Math.max(1, Math.round(this.rngArrival.exponential(1e9 / a.ratePerSec)));
+          }
+          break;
+        }
+        case 'trace':
+          next = this.srcSent[s] < a.timesNs.length ? a.timesNs[this.srcSent[s]] : -1;
+          break;
+      }
+    }
+    if (next >= 0 && src.durationNs >= 0 && next > src.durationNs) next = -1;
+    this.srcNext[s] = next;
+    if (next >= 0) this.q.push(next, EV_SOURCE, s, 0);
+    else this.endSource(s, t);
+  }
+
+  private endSource(s: number, _t: number): void {
+    const src = this.plan.sources[s];
+    this.srcNext[s] = -1;
+    if (src.close) {
+      const ch = this.channels[src.channel];
+      ch.closed = true;
+      this.notifyChannel(ch, -1);
+    }
+  }
+}

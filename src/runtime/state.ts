@@ -1,0 +1,150 @@
+/**
+ * Simulation state in struct-of-arrays form: task instances, threads (workers), channels,
+ * mutexes, and the per-op accounting the Result reports.
+ *
+ * Phase: simulate. Task instances are created by spawns, so their arrays grow by doubling; every
+ * field is a typed array indexed by task id (no object per task, no allocation per event).
+ */
+import { IntRing, MsgRing } from './rings.js';
+
+/** Task states (tokio's task state, reduced to what scheduling needs). */
+export const T_NEW = 0;
+export const T_QUEUED = 1;
+export const T_RUNNING = 2;
+export const T_BLOCKED = 3;
+export const T_DEFERRED = 4;
+export const T_DONE = 5;
+
+/** Why a task is blocked (index into the wait accounting). */
+export const W_SLEEP = 0;
+export const W_RECV = 1;
+export const W_JOIN = 2;
+export const W_LOCK = 3;
+export const W_SEND = 4;
+export const W_RUNNABLE = 5;
+export const W_DEFERRED = 6;
+export const WAIT_NAMES = ['sleep', 'recv', 'join', 'lock', 'send', 'runnable', 'deferred'];
+
+/** Breakdown categories of CPU time (ns), fixed ones first; compute labels are appended. */
+export const C_POLL = 0;
+export const C_YIELD = 1;
+export const C_DRIVER = 2;
+export const C_SEND = 3;
+export const C_RECV = 4;
+export const C_SPAWN = 5;
+export const C_JOIN = 6;
+export const C_LOCK = 7;
+export const C_TIMER = 8;
+export const C_SPIN = 9;
+export const C_STEAL = 10;
+export const C_UNPARK = 11;
+export const C_REMOTE = 12;
+export const FIXED_CATEGORIES = ['poll', 'yield', 'driver', 'send', 'recv', 'spawn', 'join', 'lock', 'timer', 'spin', 'steal', 'unpark', 'remote'];
+/** Categories that count as "waiting" CPU (burnt while no useful work is available). */
+export const WAITING_CATEGORIES = new Set(['yield', 'spin']);
+
+export class Tasks {
+  n = 0;
+  def: Int32Array;
+  state: Int32Array;
+  pc: Int32Array;
+  notified: Uint8Array;
+  itemRecords: Float64Array;
+  itemTs: Float64Array;
+  hasItem: Uint8Array;
+  sendLeft: Float64Array;
+  joiner: Int32Array;
+  blockReason: Int32Array;
+  blockedSince: Float64Array;
+  startNs: Float64Array;
+  endNs: Float64Array;
+  polls: Float64Array;
+  yields: Float64Array;
+  busyNs: Float64Array;
+  waitNs: Float64Array; // n × WAIT_NAMES.length
+  slots: Float64Array; // n × slotsPerTask
+  lastWorker: Int32Array;
+  constructor(
+    cap: number,
+    readonly slotsPerTask: number,
+  ) {
+    this.def = new Int32Array(cap);
+    this.state = new Int32Array(cap);
+    this.pc = new Int32Array(cap);
+    this.notified = new Uint8Array(cap);
+    this.itemRecords = new Float64Array(cap);
+    this.itemTs = new Float64Array(cap);
+    this.hasItem = new Uint8Array(cap);
+    this.sendLeft = new Float64Array(cap);
+    this.joiner = new Int32Array(cap);
+    this.blockReason = new Int32Array(cap);
+    this.blockedSince = new Float64Array(cap);
+    this.startNs = new Float64Array(cap);
+    this.endNs = new Float64Array(cap);
+    this.polls = new Float64Array(cap);
+    this.yields = new Float64Array(cap);
+    this.busyNs = new Float64Array(cap);
+    this.waitNs = new Float64Array(cap * WAIT_NAMES.length);
+    this.slots = new Float64Array(cap * Math.max(1, slotsPerTask));
+    this.lastWorker = new Int32Array(cap);
+  }
+
+  /** Adds a task instance of definition `def`; returns its id. */
+  add(def: number, nowNs: number): number {
+    if (this.n === this.def.length) this.grow();
+    const id = this.n++;
+    this.def[id] = def;
+    this.state[id] = T_NEW;
+    this.pc[id] = 0;
+    this.joiner[id] = -1;
+    this.startNs[id] = nowNs;
+    this.endNs[id] = -1;
+    this.lastWorker[id] = -1;
+    return id;
+  }
+
+  private grow(): void {
+    const cap = this.def.length * 2;
+    const g = <T extends Int32Array | Float64Array | Uint8Array>(a: T, mult = 1): T => {
+      const b = new (a.constructor as new (n: number) => T)(cap * mult);
+      b.set(a);
+      return b;
+    };
+    this.def = g(this.def);
+    this.state = g(this.state);
+    this.pc = g(this.pc);
+    this.notified = g(this.notified);
+    this.itemRecords = g(this.itemRecords);
+    this.itemTs = g(this.itemTs);
+    this.hasItem = g(this.hasItem);
+    this.sendLeft = g(this.sendLeft);
+    this.joiner = g(this.joiner);
+    this.blockReason = g(this.blockReason);
+    this.blockedSince = g(this.blockedSince);
+    this.startNs = g(this.startNs);
+    this.endNs = g(this.endNs);
+    this.polls = g(this.polls);
+    this.yields = g(this.yields);
+    this.busyNs = g(this.busyNs);
+    this.waitNs = g(this.waitNs, WAIT_NAMES.length);
+    this.slots = g(this.slots, Math.max(1, this.slotsPerTask));
+    this.lastWorker = g(this.lastWorker);
+  }
+}
+
+export class Channel {
+  readonly q = new MsgRing();
+  closed = false;
+  receiver = -1; // task whose waker is registered, -1 none
+  spinner = -1; // thread spin-waiting on this channel, -1 none
+  readonly senders = new IntRing(4); // tasks blocked on a full bounded channel
+  constructor(
+    readonly kind: number, // 0 unbounded, 1 bounded, 2 lockfree
+    readonly capacity: number,
+  ) {}
+}
+
+export class Mutex {
+  owner = -1;
+  readonly waiters = new IntRing(4);
+}

@@ -1,0 +1,104 @@
+/**
+ * Sweep grids: parsing `--vary /pointer=values`, expanding the cartesian product, and applying
+ * one point's values to a copy of the scenario.
+ *
+ * Phase: sweep. Value syntax (docs/reports.md): a comma list `a,b,c` whose items are numbers,
+ * `true`/`false` or strings, an integer range `lo..hi` (step 1), or a geometric range
+ * `lo..hi:log2` (`:log10`, any `:logB`) giving lo, lo·B, lo·B², … ≤ hi; ranges may appear as
+ * list items (`1..4,16`). The first `--vary` is the outermost loop, so point indices follow the
+ * order of the command line.
+ */
+import { diag, InputError, type Diagnostic } from '../schema/diagnostics.js';
+import type { SourceMap } from '../schema/validate.js';
+import type { SweepAxis } from './sweep-doc.js';
+
+export type AxisValue = number | string | boolean;
+
+/** More values than this in one range is almost certainly a typo (`1..1000000`). */
+export const MAX_RANGE_VALUES = 100_000;
+/** Largest grid accepted. */
+export const MAX_POINTS = 1_000_000;
+
+const NUMBER = /^-?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$/;
+const RANGE = /^(-?\d+)\.\.(-?\d+)(?::log(\d+))?$/;
+
+function parseToken(tok: string): AxisValue[] | undefined {
+  const r = RANGE.exec(tok);
+  if (r) {
+    const lo = Number(r[1]);
+    const hi = Number(r[2]);
+    const base = r[3] === undefined ? undefined : Number(r[3]);
+    if (hi < lo || (base !== undefined && (base < 2 || lo <= 0))) return undefined;
+    const out: number[] = [];
+    for (let v = lo; v <= hi && out.length <= MAX_RANGE_VALUES; v = base === undefined ? v + 1 : v * base) out.push(v);
+    return out.length > MAX_RANGE_VALUES ? undefined : out;
+  }
+  if (tok === '') return undefined;
+  if (NUMBER.test(tok)) return [Number(tok)];
+  if (tok === 'true' || tok === 'false') return [tok === 'true'];
+  return [tok];
+}
+
+/** Parses one `--vary` argument; throws DS1601 (usage, exit 3) on bad syntax. */
+export function parseVary(spec: string): { pointer: string; values: AxisValue[] } {
+  const eq = spec.indexOf('=');
+  const pointer = eq < 0 ? '' : spec.slice(0, eq);
+  const tokens = eq < 0 ? [] : spec.slice(eq + 1).split(',');
+  const values: AxisValue[] = [];
+  for (const t of tokens) {
+    const v = parseToken(t.trim());
+    if (!v) throw new InputError([diag('DS1601', '<command line>', '', { spec })]);
+    values.push(...v);
+  }
+  if (!pointer.startsWith('/') || values.length === 0) throw new InputError([diag('DS1601', '<command line>', '', { spec })]);
+  return { pointer, values };
+}
+
+export function pointerTokens(pointer: string): string[] {
+  return pointer === '' ? [] : pointer.slice(1).split('/').map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~'));
+}
+
+/** The value at `pointer`, or `{ found: false }`. Only own properties count. */
+export function getAt(doc: unknown, pointer: string): { found: boolean; value?: unknown } {
+  let cur: unknown = doc;
+  for (const key of pointerTokens(pointer)) {
+    if (cur === null || typeof cur !== 'object' || !Object.prototype.hasOwnProperty.call(cur, key)) return { found: false };
+    cur = (cur as Record<string, unknown>)[key];
+  }
+  return { found: true, value: cur };
+}
+
+/** A deep copy of `doc` with each pointer set to its value (pointers must exist: see `checkAxes`). */
+export function applyValues<T>(doc: T, pointers: readonly string[], values: readonly AxisValue[]): T {
+  const copy = structuredClone(doc);
+  pointers.forEach((p, i) => {
+    const toks = pointerTokens(p);
+    let cur = copy as unknown as Record<string, unknown>;
+    for (const k of toks.slice(0, -1)) cur = cur[k] as Record<string, unknown>;
+    cur[toks[toks.length - 1]] = values[i];
+  });
+  return copy;
+}
+
+/** Builds axes; every pointer must name a value present in the scenario (DS1602, located). */
+export function buildAxes(scenario: unknown, varies: readonly { pointer: string; values: AxisValue[] }[], file: string, map?: SourceMap): SweepAxis[] {
+  const diags: Diagnostic[] = [];
+  for (const v of varies) {
+    if (v.pointer === '' || !getAt(scenario, v.pointer).found) {
+      const d = diag('DS1602', file, v.pointer, { pointer: v.pointer });
+      diags.push({ ...d, ...(map?.locate(v.pointer) ?? {}) });
+    }
+  }
+  if (diags.length) throw new InputError(diags);
+  const last = varies.map((v) => pointerTokens(v.pointer).at(-1) ?? v.pointer);
+  const total = varies.reduce((n, v) => n * v.values.length, 1);
+  if (total > MAX_POINTS) throw new InputError([diag('DS1607', '<command line>', '', { count: total, limit: MAX_POINTS })]);
+  return varies.map((v, i) => ({ pointer: v.pointer, label: last.filter((l) => l === last[i]).length > 1 ? v.pointer : last[i], values: v.values }));
+}
+
+/** All points, first axis outermost: point k's values. */
+export function expandGrid(axes: readonly SweepAxis[]): AxisValue[][] {
+  let points: AxisValue[][] = [[]];
+  for (const a of axes) points = points.flatMap((p) => a.values.map((v) => [...p, v]));
+  return points;
+}

@@ -1,0 +1,44 @@
+/**
+ * Replication statistics: mean and 95% Student-t confidence interval, and replication seeds.
+ *
+ * Phase: sweep. Sums run in replication order, so the same runs give the same bits.
+ */
+import { Prng } from '../engine/prng.js';
+import type { Interval } from './sweep-doc.js';
+
+// t(0.975, df) for df = 1..30; beyond, the Cornish–Fisher expansion in 1/df (two terms) is within 0.001.
+const T975 = [12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131, 2.12, 2.11, 2.101, 2.093, 2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042];
+
+export function t975(df: number): number {
+  if (df <= 0) return NaN;
+  return df <= 30 ? T975[df - 1] : 1.959964 + 2.3683 / df + 2.8226 / (df * df);
+}
+
+/** Mean and 95% CI of `xs`; with one sample the interval is the point itself (`n` says so). */
+export function meanInterval(xs: readonly number[]): Interval {
+  const n = xs.length;
+  if (n === 0) throw new Error('internal: meanInterval of no samples');
+  let sum = 0;
+  for (const x of xs) sum += x;
+  const mean = sum / n;
+  if (n === 1) return { mean, lo: mean, hi: mean, n };
+  let ss = 0;
+  for (const x of xs) ss += (x - mean) * (x - mean);
+  const half = t975(n - 1) * Math.sqrt(ss / (n - 1) / n);
+  return { mean, lo: mean - half, hi: mean + half, n };
+}
+
+/**
+ * Seeds for replications 0..r-1: replication 0 uses the base seed (so a one-replication sweep
+ * reproduces `simulate`), later ones come from a PRNG stream of the base seed, distinct by
+ * construction. The same list is used at every point (common random numbers).
+ */
+export function replicationSeeds(baseSeed: number, replications: number): number[] {
+  const seeds = [baseSeed];
+  const prng = new Prng(baseSeed, 'sweep-replications');
+  while (seeds.length < replications) {
+    const s = prng.nextU32();
+    if (!seeds.includes(s)) seeds.push(s);
+  }
+  return seeds.slice(0, replications);
+}

@@ -1,0 +1,43 @@
+/** Test helpers: run scenarios in memory, find repository files. */
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Scenario } from '../src/schema/scenario.js';
+import type { CostModel } from '../src/schema/model.js';
+import { normalizeScenario } from '../src/plan/normalize.js';
+import { simulateWithTrace, type SimOptions } from '../src/runtime/simulate.js';
+
+/** Repository root (tests run from dist/test/…). */
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+export function readJson<T>(rel: string): T {
+  return JSON.parse(readFileSync(join(ROOT, rel), 'utf8')) as T;
+}
+
+export function model(name = 'tokio-1.24-2vcpu-release'): CostModel {
+  return readJson<CostModel>(`models/${name}.json`);
+}
+
+export function run(s: Scenario, m: CostModel = model(), opts: SimOptions = {}) {
+  const plan = normalizeScenario(s, { model: m });
+  return simulateWithTrace(plan, m, opts);
+}
+
+/** Task names in the order they were polled (from the bounded trace). */
+export function pollOrder(s: Scenario, m: CostModel = model(), only?: (name: string) => boolean): string[] {
+  const { spans } = run(s, m, { traceSpans: 100000 });
+  return spans.map((x) => x.task).filter((n) => (only ? only(n) : true));
+}
+
+export function listJson(dirRel: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string) => {
+    for (const e of readdirSync(join(ROOT, d)).sort()) {
+      const p = join(d, e);
+      if (statSync(join(ROOT, p)).isDirectory()) walk(p);
+      else if (e.endsWith('.json')) out.push(p);
+    }
+  };
+  walk(dirRel);
+  return out;
+}

@@ -1,0 +1,54 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { renderReport, buildFigures } from '../../../src/report/render.js';
+import { classifyDocument, type ReportInput } from '../../../src/report/inputs.js';
+import { cdfPoints } from '../../../src/report/specs-result.js';
+import { InputError } from '../../../src/schema/diagnostics.js';
+import { fixtureResult, fixtureSweep, fixtureTrace, fixtureValidation } from './fixtures.js';
+
+const FAKE_LIBS = [{ name: 'vega', version: '0', source: '/* lib */' }];
+
+function allInputs(name = 'pipeline-4p'): ReportInput[] {
+  return [
+    classifyDocument(fixtureResult(name), 'a.json'),
+    classifyDocument(fixtureResult(name, 'measured', 1.1), 'm.json'),
+    classifyDocument(fixtureSweep(name), 's.json'),
+    classifyDocument(fixtureValidation(name), 'v.json'),
+    classifyDocument(fixtureTrace(), 't.json'),
+  ];
+}
+
+test('classifyDocument recognizes each kind and rejects the rest with DS1701 or schema errors', () => {
+  assert.deepEqual(allInputs().map((i) => i.kind), ['result', 'result', 'sweep', 'validation', 'trace']);
+  assert.throws(() => classifyDocument({ hello: 1 }, 'x.json'), (e: unknown) => e instanceof InputError && e.diagnostics[0].code === 'DS1701');
+  const bad = { ...fixtureSweep(), replications: 'three' };
+  assert.throws(() => classifyDocument(bad, 'x.json'), (e: unknown) => e instanceof InputError && e.diagnostics.some((d) => d.pointer === '/replications'));
+});
+
+test('every figure kind is built, with sources named', () => {
+  const figs = buildFigures(allInputs());
+  const ids = figs.map((f) => f.id);
+  for (const id of ['latency-percentiles', 'latency-cdf', 'breakdown', 'validation-0', 'timeline-0', 'sweep-0-0-recordsPerSec', 'heatmap-0-recordsPerSec-simulated'])
+    assert.ok(ids.includes(id), `missing ${id} in ${ids.join(',')}`);
+  for (const f of figs) assert.ok(f.sources.length > 0, f.id);
+  const tput = figs.find((f) => f.id === 'sweep-0-1-recordsPerSec')!;
+  assert.ok(JSON.stringify(tput.spec).includes('measured'), 'measured points overlaid on the workers axis');
+});
+
+test('the report is deterministic and user strings are inert', () => {
+  const evil = '</script><img src=x onerror=alert(1)>';
+  const html = renderReport(allInputs(evil), FAKE_LIBS);
+  assert.equal(html, renderReport(allInputs(evil), FAKE_LIBS));
+  assert.ok(!html.includes('<img'), 'no raw tag from user input');
+  assert.ok(html.includes('&lt;/script&gt;&lt;img'), 'escaped in the summary table');
+  const island = html.match(/<script type="application\/json" id="dispatchsim-specs">([^]*?)<\/script>/)![1];
+  assert.ok(JSON.stringify(JSON.parse(island)).includes(evil), 'spec JSON carries the name intact');
+  assert.ok(html.includes("default-src 'none'"), 'CSP forbids requests');
+});
+
+test('cdfPoints is monotone and ends at 1', () => {
+  const pts = cdfPoints(fixtureResult().latencyBuckets);
+  for (let i = 1; i < pts.length; i++) assert.ok(pts[i].fraction >= pts[i - 1].fraction && pts[i].us >= pts[i - 1].us);
+  assert.equal(pts[pts.length - 1].fraction, 1);
+  assert.deepEqual(cdfPoints([]), []);
+});

@@ -1,0 +1,20 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { meanInterval, replicationSeeds, t975 } from '../../../src/sweep/stats.js';
+
+test('meanInterval: Student-t 95% interval', () => {
+  const iv = meanInterval([1, 2, 3]);
+  assert.equal(iv.mean, 2);
+  assert.equal(iv.n, 3);
+  assert.ok(Math.abs(iv.hi - (2 + 4.303 * Math.sqrt(1 / 3))) < 1e-9);
+  assert.deepEqual(meanInterval([5]), { mean: 5, lo: 5, hi: 5, n: 1 });
+  assert.ok(Math.abs(t975(31) - 2.0395) < 0.001 && Math.abs(t975(1000) - 1.9623) < 0.001);
+});
+
+test('replication seeds: first is the base seed, all distinct, deterministic', () => {
+  const s = replicationSeeds(42, 50);
+  assert.equal(s[0], 42);
+  assert.equal(new Set(s).size, 50);
+  assert.deepEqual(s, replicationSeeds(42, 50));
+  assert.deepEqual(replicationSeeds(42, 3), s.slice(0, 3), 'prefix-stable: more replications keep the earlier seeds');
+});
