@@ -11,7 +11,7 @@
  * caller and given as `traces`). Does not mutate the scenario.
  */
 import { createHash } from 'node:crypto';
-import { parse as mathParse } from 'mathjs';
+import { mathjs } from '../engine/lazy-math.js';
 import type { CostModel } from '../schema/model.js';
 import type { Cost, Op, Scenario, SourceDef, TaskDef, WaitStep } from '../schema/scenario.js';
 import { diag, escapePointerToken, InputError, type Diagnostic } from '../schema/diagnostics.js';
@@ -130,7 +130,7 @@ export function normalizeScenario(scenario: Scenario, opts: NormalizeOptions): P
   }
   for (const [name, expr] of Object.entries(scenario.outputs ?? {})) {
     try {
-      mathParse(expr);
+      mathjs().parse(expr);
     } catch (e) {
       err(diag('DS1211', file, `/outputs/${escapePointerToken(name)}`, { detail: (e as Error).message }));
     }

@@ -10,7 +10,7 @@
  * Phase: simulate. Pure with respect to I/O; wall-clock time is only read for the `engine` block
  * and the wall-time limit.
  */
-import { evaluate } from 'mathjs';
+import { mathjs } from '../engine/lazy-math.js';
 import type { CostModel } from '../schema/model.js';
 import type { Plan } from '../plan/types.js';
 import type { Result, TaskResult, WorkerResult } from '../schema/result.js';
@@ -111,6 +111,8 @@ function buildResult(sim: Simulator, plan: Plan, seed: number, wallMs: number): 
   for (let i = 0; i < tk.n; i++) yieldsTotal += tk.yields[i];
   let inFlight = 0;
   for (const ch of sim.channels) inFlight += ch.q.queuedRecords();
+  // Records a task took from a channel but had not finished when the run ended.
+  for (let i = 0; i < tk.n; i++) if (tk.state[i] !== S.T_DONE && tk.hasItem[i]) inFlight += Math.max(0, tk.itemRecords[i] - tk.doneOfItem[i]);
   const result: Result = {
     source: 'simulated',
     scenario: { ...plan.scenario },
@@ -150,7 +152,7 @@ export function evaluateOutputs(outputs: Record<string, string>, result: Result)
   const out: Record<string, number> = {};
   for (const [name, expr] of Object.entries(outputs)) {
     try {
-      const v: unknown = evaluate(expr, { ...result, outputs: out });
+      const v: unknown = mathjs().evaluate(expr, { ...result, outputs: out });
       if (typeof v === 'number' && Number.isFinite(v)) out[name] = Math.round(v * 1e6) / 1e6;
       else result.warnings.push({ code: 'DS3003', message: `output '${name}' is not a finite number` });
     } catch (e) {

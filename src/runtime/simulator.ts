@@ -626,13 +626,14 @@ export abstract class Simulator {
           break;
         case O.OP_RECORD_START:
           tk.itemTs[task] = thrT[th];
-          tk.itemRecords[task] = 1;
+          tk.itemRecords[task] = 0; // self-generated: not a record that arrived on a channel
           tk.hasItem[task] = 1;
           pc++;
           break;
         case O.OP_RECORD_END:
           this.hist.record(thrT[th] - tk.itemTs[task]);
           this.records++;
+          tk.doneOfItem[task]++;
           pc++;
           break;
         case O.OP_ROUTE:
@@ -725,6 +726,7 @@ export abstract class Simulator {
     tk.itemRecords[task] = ch.q.outRecords;
     tk.itemTs[task] = ch.q.outTs;
     tk.hasItem[task] = 1;
+    tk.doneOfItem[task] = 0;
     if (ch.kind === 1 && ch.senders.length > 0) this.wake(ch.senders.popFront(), from);
   }
 

@@ -53,6 +53,7 @@ export class Tasks {
   itemTs: Float64Array;
   hasItem: Uint8Array;
   sendLeft: Float64Array;
+  doneOfItem: Float64Array; // records of the held message already processed
   joiner: Int32Array;
   blockReason: Int32Array;
   blockedSince: Float64Array;
@@ -76,6 +77,7 @@ export class Tasks {
     this.itemTs = new Float64Array(cap);
     this.hasItem = new Uint8Array(cap);
     this.sendLeft = new Float64Array(cap);
+    this.doneOfItem = new Float64Array(cap);
     this.joiner = new Int32Array(cap);
     this.blockReason = new Int32Array(cap);
     this.blockedSince = new Float64Array(cap);
@@ -118,6 +120,7 @@ export class Tasks {
     this.itemTs = g(this.itemTs);
     this.hasItem = g(this.hasItem);
     this.sendLeft = g(this.sendLeft);
+    this.doneOfItem = g(this.doneOfItem);
     this.joiner = g(this.joiner);
     this.blockReason = g(this.blockReason);
     this.blockedSince = g(this.blockedSince);

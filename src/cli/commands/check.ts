@@ -15,6 +15,16 @@ interface Args {
   model?: string;
 }
 
+/** A model has `parameters`, `profile` or `tokio` at top level; anything else is a scenario. */
+function looksLikeModel(text: string): boolean {
+  try {
+    const v: unknown = JSON.parse(text);
+    return v !== null && typeof v === 'object' && ['parameters', 'profile', 'tokio'].some((k) => k in (v as object));
+  } catch {
+    return false; // the scenario path reports the syntax error with its location
+  }
+}
+
 export const checkCommand: CommandModule<object, Args> = {
   command: 'check <files..>',
   describe: 'validate scenario and cost-model files (exit 3 with located diagnostics when invalid)',
@@ -28,7 +38,7 @@ export const checkCommand: CommandModule<object, Args> = {
       let worst: number = EXIT.ok;
       for (const f of argv.files) {
         try {
-          const isModel = /"parameters"\s*:/.test(readText(f));
+          const isModel = looksLikeModel(readText(f));
           if (isModel) all.push(...loadModel(f).warnings);
           else all.push(...loadScenario(f, argv.model).warnings);
           process.stdout.write(`${displayPath(f)}: ok (${isModel ? 'cost model' : 'scenario'})\n`);
