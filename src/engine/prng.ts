@@ -3,7 +3,7 @@
  *
  * Phase: simulate. One `Prng` per purpose (arrivals, costs, stealing victims, noise…), each
  * derived from (seed, stream name) by hashing, so adding a stream never shifts another
- * stream's numbers. Never Math.random. All arithmetic is 32-bit integer (Math.imul), so the
+ * stream's numbers. No global random source is used. All arithmetic is 32-bit integer (Math.imul), so the
  * sequence is identical on every machine.
  */
 function splitmix32(state: number): [number, number] {

@@ -33,17 +33,7 @@ export class CurrentThreadSim extends Simulator {
   }
 
   start(): void {
-    this.plan.tasks.forEach((t, def) => {
-      if (t.start === 'block_on') this.blockOnTask = this.spawnTask(def, 0);
-    });
-    this.plan.tasks.forEach((t, def) => {
-      if (t.start === 'spawn') {
-        const id = this.spawnTask(def, 0);
-        this.tasks.state[id] = S.T_QUEUED;
-        this.tasks.blockReason[id] = S.W_RUNNABLE;
-        this.local.pushBack(id);
-      }
-    });
+    this.spawnInitialTasks((id) => this.local.pushBack(id));
     if (this.blockOnTask >= 0) this.tasks.state[this.blockOnTask] = S.T_QUEUED;
     this.thrPos[0] = P_OUTER;
     this.resched(0);

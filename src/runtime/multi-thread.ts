@@ -78,17 +78,7 @@ export class MultiThreadSim extends Simulator {
   }
 
   start(): void {
-    this.plan.tasks.forEach((t, def) => {
-      if (t.start === 'block_on') this.blockOnTask = this.spawnTask(def, 0);
-    });
-    this.plan.tasks.forEach((t, def) => {
-      if (t.start === 'spawn') {
-        const id = this.spawnTask(def, 0);
-        this.tasks.state[id] = S.T_QUEUED;
-        this.tasks.blockReason[id] = S.W_RUNNABLE;
-        this.inject.pushBack(id);
-      }
-    });
+    this.spawnInitialTasks((id) => this.inject.pushBack(id));
     // Workers start parked-free and searching for work; the block_on thread polls its future.
     for (let w = 0; w < this.W; w++) {
       this.thrPos[w] = P_OUTER;

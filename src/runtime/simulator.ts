@@ -299,6 +299,20 @@ export abstract class Simulator {
 
   // ---- tasks ---------------------------------------------------------------------------------
 
+  /** Creates the block_on future and the tasks spawned at start; `enqueue` places each spawned one. */
+  spawnInitialTasks(enqueue: (id: number) => void): void {
+    this.plan.tasks.forEach((t, def) => {
+      if (t.start === 'block_on') this.blockOnTask = this.spawnTask(def, 0);
+    });
+    this.plan.tasks.forEach((t, def) => {
+      if (t.start !== 'spawn') return;
+      const id = this.spawnTask(def, 0);
+      this.tasks.state[id] = S.T_QUEUED;
+      this.tasks.blockReason[id] = S.W_RUNNABLE;
+      enqueue(id);
+    });
+  }
+
   spawnTask(def: number, t: number): number {
     const id = this.tasks.add(def, t);
     this.instances[def].pushBack(id);
