@@ -11,6 +11,7 @@ import type { CostModel } from '../src/schema/model.js';
 import { normalizeScenario } from '../src/plan/normalize.js';
 import { simulate } from '../src/runtime/simulate.js';
 import { readFileSync } from 'node:fs';
+import { benchAnalytic, printAnalyticBench } from './analytic.js';
 
 const model = JSON.parse(readFileSync(new URL('../../models/tokio-1.24-2vcpu-release.json', import.meta.url), 'utf8')) as CostModel;
 
@@ -64,3 +65,4 @@ for (const n of [1e5, 1e6, 1e7]) {
   const rss = process.memoryUsage().rss;
   console.log(`memory: ${n.toExponential(0)} records → ${r.records} simulated in ${ms.toFixed(0)} ms, RSS ${(rss / 2 ** 20).toFixed(1)} MiB (+${((rss - base) / 2 ** 20).toFixed(1)} MiB over start)`);
 }
+printAnalyticBench(benchAnalytic(model));

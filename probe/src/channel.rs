@@ -2,7 +2,7 @@
 //! model parameters P12, P13). Each operation runs inside a spawned task (so the coop
 //! budget and wakes behave as in a real partition task) and is timed there.
 
-use crate::execute::{
+use crate::bench::{
     build_runtime, emit_summary, in_task, n_spec, ov, run_slope, Bench, Kind, Overrides, ParamSpec,
     Params, Ty, DRIVER, FLAVOR, REPS, WORKERS,
 };

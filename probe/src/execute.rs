@@ -1,456 +1,439 @@
-//! execute: the machinery every benchmark shares — parameter specs and parsing, runtime
-//! construction, the sampling schedule for slope-type benchmarks, and the JSON-line
-//! output contract (header, sample, latency, summary). Benchmarks never print on their
-//! own; they call the `emit_*` functions here so that stdout carries JSON lines only.
+//! execute: `probe execute --plan <file|-> [--repeat n] [--timeout-s s]` runs a dispatchsim
+//! Plan on a real tokio runtime of the plan's flavor, workers, driver and knobs, `repeat`
+//! times, each on a fresh runtime.
+//!
+//! ```text
+//! plan JSON ─► Plan::parse ─► per repeat: build runtime ─► Shared (channels, stats)
+//!          ─► source thread (sources::deliver) + rt.block_on(interp::root) ─► result line
+//! ```
+//!
+//! Stdout: the header line, then one `{"type":"result","repeat":i,"result":{…},"probe":{…}}`
+//! per repeat, where `result` holds the Result document's measured fields (source
+//! `measured`; the same latency buckets as the simulator) and `probe` what only a real run
+//! has (source lateness, dropped batches). dispatchsim's `measure` owns the statistics over
+//! repeats. Stderr: `{"type":"progress",…}` after each repeat, errors as JSON lines.
+//! Exit codes: 0 ok, 2 usage, 3 the plan cannot be executed, 4 a run exceeded the timeout.
 
+use crate::bench::{emit, emit_err, header};
+use crate::histogram::Histogram;
+use crate::interp::{root, Shared};
+use crate::plan::{ChannelKind, Driver, Instr, Plan};
+use crate::sources::{deliver, schedule, SourceReport};
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
-use std::future::Future;
-use std::io::Write;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::runtime::{Builder, Runtime};
 
-/// How a benchmark's output is meant to be fitted on the TypeScript side.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
-    /// `sample` lines: fit totalNs = a + b·iters; b is the per-operation cost.
-    Slope,
-    /// `latency` lines: one observation each; keep the distribution (quantiles).
-    Latency,
-    /// Only `summary` lines with counts (structural facts such as coop polls).
-    Count,
+struct Args {
+    plan: String,
+    repeat: u64,
+    warmup: u64,
+    timeout_s: u64,
 }
 
-impl Kind {
-    pub fn name(self) -> &'static str {
-        match self {
-            Kind::Slope => "slope",
-            Kind::Latency => "latency",
-            Kind::Count => "count",
-        }
-    }
+fn fail(code: i32, kind: &str, msg: &str) -> ! {
+    emit_err(&json!({"type": "error", "code": kind, "message": msg}));
+    std::process::exit(code);
 }
 
-/// The type (and accepted values) of one benchmark parameter.
-pub enum Ty {
-    Int { min: u64, max: u64 },
-    Choice(&'static [&'static str]),
-}
-
-pub struct ParamSpec {
-    pub name: &'static str,
-    pub default: &'static str,
-    pub ty: Ty,
-    pub doc: &'static str,
-}
-
-/// One benchmark: its description for `probe list`, its runner and its suite grid.
-pub struct Bench {
-    pub name: &'static str,
-    pub kind: Kind,
-    /// Model parameters of tokio-mechanics §9 that this benchmark feeds (e.g. "P1").
-    pub feeds: &'static [&'static str],
-    pub about: &'static str,
-    pub params: &'static [ParamSpec],
-    /// Runs the benchmark; `Err` is a usage problem (exit code 2).
-    pub run: fn(&Params) -> Result<(), String>,
-    /// Parameter overrides for each configuration `probe suite` runs.
-    pub grid: fn() -> Vec<Overrides>,
-}
-
-pub type Overrides = Vec<(&'static str, String)>;
-
-/// Builds an override list from string pairs (used by the suite grids).
-pub fn ov(pairs: &[(&'static str, &str)]) -> Overrides {
-    pairs.iter().map(|(k, v)| (*k, v.to_string())).collect()
-}
-
-/// Driver kinds this build can start: "io" only when compiled with feature `io`.
-pub fn driver_kinds() -> Vec<&'static str> {
-    if cfg!(feature = "io") {
-        vec!["none", "timer", "io"]
-    } else {
-        vec!["none", "timer"]
-    }
-}
-
-// ---- common parameter specs -------------------------------------------------------------
-
-pub const FLAVOR: ParamSpec = ParamSpec {
-    name: "flavor",
-    default: "ct",
-    ty: Ty::Choice(&["ct", "mt"]),
-    doc: "runtime flavor: ct = current_thread, mt = multi_thread",
-};
-pub const FLAVOR_CT: ParamSpec = ParamSpec {
-    name: "flavor",
-    default: "ct",
-    ty: Ty::Choice(&["ct"]),
-    doc: "current_thread only",
-};
-pub const FLAVOR_MT: ParamSpec = ParamSpec {
-    name: "flavor",
-    default: "mt",
-    ty: Ty::Choice(&["mt"]),
-    doc: "multi_thread only",
-};
-pub const WORKERS: ParamSpec = ParamSpec {
-    name: "workers",
-    default: "2",
-    ty: Ty::Int { min: 1, max: 64 },
-    doc: "worker threads (mt only; omitted from output params for ct)",
-};
-pub const DRIVER: ParamSpec = ParamSpec {
-    name: "driver",
-    default: "timer",
-    ty: Ty::Choice(&["none", "timer", "io"]),
-    doc: "resource drivers: none, timer (enable_time), io (enable_all with tokio/net; needs --features io)",
-};
-pub const REPS: ParamSpec = ParamSpec {
-    name: "reps",
-    default: "5",
-    ty: Ty::Int { min: 1, max: 1000 },
-    doc: "repetitions of the iteration-count ladder",
-};
-
-/// Base iteration count `n` with a benchmark-specific default.
-pub const fn n_spec(default: &'static str) -> ParamSpec {
-    ParamSpec {
-        name: "n",
-        default,
-        ty: Ty::Int {
-            min: 4,
-            max: 100_000_000,
-        },
-        doc: "base iteration count; samples use n/4, n/2, n, 2n",
-    }
-}
-
-/// Number of latency observations with a benchmark-specific default.
-pub const fn count_spec(default: &'static str) -> ParamSpec {
-    ParamSpec {
-        name: "count",
-        default,
-        ty: Ty::Int {
-            min: 1,
-            max: 10_000_000,
-        },
-        doc: "number of latency observations (after a short discarded warm-up)",
-    }
-}
-
-// ---- parameters -------------------------------------------------------------------------
-
-/// Resolved, validated parameters of one benchmark run.
-pub struct Params {
-    pub bench: &'static str,
-    specs: &'static [ParamSpec],
-    values: BTreeMap<&'static str, String>,
-}
-
-impl Params {
-    /// Defaults, then `key=value` arguments. Errors name the offending argument.
-    pub fn parse(bench: &Bench, args: &[String]) -> Result<Params, String> {
-        let mut p = Params {
-            bench: bench.name,
-            specs: bench.params,
-            values: bench
-                .params
-                .iter()
-                .map(|s| (s.name, s.default.to_string()))
-                .collect(),
+fn parse_args(argv: &[String]) -> Args {
+    let mut a = Args {
+        plan: String::new(),
+        repeat: 1,
+        warmup: 0,
+        timeout_s: 120,
+    };
+    let mut it = argv[2..].iter();
+    while let Some(k) = it.next() {
+        let mut value = |name: &str| {
+            it.next()
+                .cloned()
+                .unwrap_or_else(|| fail(2, "usage", &format!("execute: {name} needs a value")))
         };
-        for arg in args {
-            let (k, v) = arg
-                .split_once('=')
-                .ok_or_else(|| format!("{}: expected key=value, got {arg:?}", bench.name))?;
-            p.set(k, v)?;
+        let int = |name: &str, v: String, max: u64| -> u64 {
+            match v.parse::<u64>() {
+                Ok(x) if x <= max && (x >= 1 || name == "--warmup") => x,
+                _ => fail(
+                    2,
+                    "usage",
+                    &format!("execute: {name} must be an integer in 1..={max}, got {v:?}"),
+                ),
+            }
+        };
+        match k.as_str() {
+            "--plan" => a.plan = value("--plan"),
+            "--repeat" => a.repeat = int("--repeat", value("--repeat"), 1000),
+            "--warmup" => a.warmup = int("--warmup", value("--warmup"), 100).min(100),
+            "--timeout-s" => a.timeout_s = int("--timeout-s", value("--timeout-s"), 86_400),
+            other => fail(2, "usage", &format!("execute: unknown argument {other:?}")),
         }
-        p.check_build()?;
-        Ok(p)
     }
+    if a.plan.is_empty() {
+        fail(
+            2,
+            "usage",
+            "execute: --plan <file> (or - for stdin) is required",
+        );
+    }
+    a
+}
 
-    /// Sets one parameter after validating it against its spec.
-    pub fn set(&mut self, key: &str, value: &str) -> Result<(), String> {
-        let spec = self.specs.iter().find(|s| s.name == key).ok_or_else(|| {
-            let names: Vec<&str> = self.specs.iter().map(|s| s.name).collect();
-            format!(
-                "{}: unknown parameter {key:?} (accepted: {})",
-                self.bench,
-                names.join(", ")
-            )
-        })?;
-        match spec.ty {
-            Ty::Int { min, max } => {
-                let x: u64 = value.parse().map_err(|_| {
-                    format!("{}: {key} must be an integer, got {value:?}", self.bench)
-                })?;
-                if x < min || x > max {
-                    return Err(format!(
-                        "{}: {key} must be in {min}..={max}, got {x}",
-                        self.bench
+fn read_plan(path: &str) -> Plan {
+    let text = if path == "-" {
+        let mut s = String::new();
+        std::io::Read::read_to_string(&mut std::io::stdin(), &mut s)
+            .unwrap_or_else(|e| fail(3, "plan", &format!("cannot read the plan from stdin: {e}")));
+        s
+    } else {
+        std::fs::read_to_string(path)
+            .unwrap_or_else(|e| fail(3, "plan", &format!("cannot read {path}: {e}")))
+    };
+    Plan::parse(&text)
+        .unwrap_or_else(|e| fail(3, "plan", &format!("the plan cannot be executed: {e}")))
+}
+
+/// What this build cannot honour, as errors; what it honours differently, as warnings.
+fn check_support(plan: &Plan) -> Vec<(String, String)> {
+    let mut warnings = Vec::new();
+    if plan.runtime.driver == Driver::TimerIo && !cfg!(feature = "io") {
+        fail(
+            3,
+            "plan",
+            "driver timer_io needs a probe built with --features io (tokio/net)",
+        );
+    }
+    if !plan.runtime.lifo_slot && !cfg!(tokio_unstable) {
+        fail(
+            3,
+            "plan",
+            "lifoSlot=false needs a probe built with RUSTFLAGS=\"--cfg tokio_unstable\"",
+        );
+    }
+    for t in &plan.tasks {
+        for ins in &t.code {
+            match ins {
+                Instr::Recv { ch, .. } if plan.channels[*ch].kind == ChannelKind::LockFree => fail(
+                    3,
+                    "plan",
+                    &format!(
+                        "task '{}' awaits a recv on lock-free channel '{}', which has no waker",
+                        t.name, plan.channels[*ch].name
+                    ),
+                ),
+                Instr::Sleep { .. } if plan.runtime.driver == Driver::None => {
+                    warnings.push((
+                        "DS1811".into(),
+                        format!("task '{}' sleeps but the plan's driver is 'none': the probe enables the timer", t.name),
                     ));
                 }
-            }
-            Ty::Choice(choices) => {
-                if !choices.contains(&value) {
-                    return Err(format!(
-                        "{}: {key} must be one of {}, got {value:?}",
-                        self.bench,
-                        choices.join("|")
-                    ));
-                }
+                _ => {}
             }
         }
-        self.values.insert(spec.name, value.to_string());
-        Ok(())
     }
-
-    /// Rejects parameter values this build cannot honour.
-    fn check_build(&self) -> Result<(), String> {
-        if self.has("driver") && self.str("driver") == "io" && !cfg!(feature = "io") {
-            return Err(format!(
-                "{}: driver=io needs a probe built with --features io (tokio/net)",
-                self.bench
-            ));
-        }
-        if self.has("disable_lifo") && self.int("disable_lifo") == 1 && !cfg!(tokio_unstable) {
-            return Err(format!(
-                "{}: disable_lifo=1 needs a build with RUSTFLAGS=\"--cfg tokio_unstable\"",
-                self.bench
-            ));
-        }
-        Ok(())
-    }
-
-    pub fn has(&self, key: &str) -> bool {
-        self.values.contains_key(key)
-    }
-
-    /// An integer parameter. Panics if the benchmark did not declare it (a bug).
-    pub fn int(&self, key: &str) -> u64 {
-        self.values[key]
-            .parse()
-            .unwrap_or_else(|_| panic!("parameter {key} is not an integer"))
-    }
-
-    /// A choice parameter. Panics if the benchmark did not declare it (a bug).
-    pub fn str(&self, key: &str) -> &str {
-        &self.values[key]
-    }
-
-    pub fn is_mt(&self) -> bool {
-        self.has("flavor") && self.str("flavor") == "mt"
-    }
-
-    /// The params object printed on every line (`workers` is left out for ct).
-    pub fn json(&self) -> Value {
-        let mut m = Map::new();
-        for spec in self.specs {
-            if spec.name == "workers" && !self.is_mt() {
-                continue;
-            }
-            let v = &self.values[spec.name];
-            let jv = match spec.ty {
-                Ty::Int { .. } => json!(v.parse::<u64>().unwrap_or(0)),
-                Ty::Choice(_) => json!(v),
-            };
-            m.insert(spec.name.to_string(), jv);
-        }
-        Value::Object(m)
-    }
+    warnings.dedup();
+    warnings
 }
 
-/// The `probe list` line describing one benchmark.
-pub fn describe(b: &Bench) -> Value {
-    let params: Vec<Value> = b
-        .params
-        .iter()
-        .map(|s| match s.ty {
-            Ty::Int { min, max } => json!({"name": s.name, "type": "int", "default": s.default.parse::<u64>().unwrap_or(0), "min": min, "max": max, "doc": s.doc}),
-            Ty::Choice(c) => json!({"name": s.name, "type": "choice", "default": s.default, "choices": c, "doc": s.doc}),
-        })
-        .collect();
-    json!({"type": "bench", "name": b.name, "kind": b.kind.name(), "feeds": b.feeds, "about": b.about, "params": params})
-}
-
-// ---- output -----------------------------------------------------------------------------
-
-/// Writes one JSON line to stdout (the only way anything reaches stdout).
-pub fn emit(v: &Value) {
-    let mut out = std::io::stdout().lock();
-    // A closed stdout (e.g. `| head`) is not worth a panic message mid-benchmark.
-    if writeln!(out, "{v}").is_err() {
-        std::process::exit(0);
-    }
-}
-
-/// Writes one JSON line to stderr (progress and errors).
-pub fn emit_err(v: &Value) {
-    let _ = writeln!(std::io::stderr().lock(), "{v}");
-}
-
-/// The header line: what was built, with what, where.
-pub fn header(command: &[String]) -> Value {
-    let mut features = vec!["rt", "rt-multi-thread", "sync", "time", "macros"];
-    if cfg!(feature = "io") {
-        features.push("net");
-    }
-    let cpus = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(0);
-    let unix_ms = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_millis() as u64)
-        .unwrap_or(0);
-    json!({
-        "type": "header",
-        "probe": "dispatchsim-probe",
-        "probeVersion": env!("CARGO_PKG_VERSION"),
-        "tokio": env!("PROBE_TOKIO_VERSION"),
-        "tokioVersionSource": env!("PROBE_TOKIO_VERSION_SOURCE"),
-        "features": features,
-        "profile": if cfg!(debug_assertions) { "debug" } else { "release" },
-        "tokioUnstable": cfg!(tokio_unstable),
-        "rustc": env!("PROBE_RUSTC_VERSION"),
-        "target": env!("PROBE_TARGET"),
-        "os": std::env::consts::OS,
-        "cpus": cpus,
-        "pid": std::process::id(),
-        "startedUnixMs": unix_ms,
-        "command": command,
-    })
-}
-
-pub fn ns(d: Duration) -> u64 {
-    d.as_nanos() as u64
-}
-
-/// Iteration counts of one rep of the ladder: n/4, n/2, n, 2n.
-pub fn ladder(n: u64) -> [u64; 4] {
-    [(n / 4).max(1), (n / 2).max(1), n, 2 * n]
-}
-
-/// Slope-type sampling (criterion's method): one discarded warm-up at n/4, then `reps`
-/// passes over the ladder. `measure(iters)` returns (iterations actually done, time).
-pub fn run_slope(p: &Params, mut measure: impl FnMut(u64) -> (u64, Duration)) {
-    let n = p.int("n");
-    let reps = p.int("reps");
-    let params = p.json();
-    let _ = measure((n / 4).max(1));
-    for _ in 0..reps {
-        for iters in ladder(n) {
-            let (done, d) = measure(iters);
-            emit(
-                &json!({"type": "sample", "bench": p.bench, "params": params, "iters": done, "totalNs": ns(d)}),
-            );
-        }
-    }
-}
-
-/// One `latency` line per observation, in observation order.
-pub fn emit_latencies(p: &Params, values_ns: &[u64]) {
-    let params = p.json();
-    for v in values_ns {
-        emit(&json!({"type": "latency", "bench": p.bench, "params": params, "ns": v}));
-    }
-}
-
-/// A `summary` line: `fields` (an object) merged after type/bench/params.
-pub fn emit_summary(p: &Params, fields: Value) {
-    let mut m = Map::new();
-    m.insert("type".into(), json!("summary"));
-    m.insert("bench".into(), json!(p.bench));
-    m.insert("params".into(), p.json());
-    if let Value::Object(f) = fields {
-        m.extend(f);
-    }
-    emit(&Value::Object(m));
-}
-
-// ---- runtimes ---------------------------------------------------------------------------
-
-/// Builds the runtime a benchmark asked for: flavor/workers, driver kind, and the optional
-/// knobs `evi` (event_interval), `gqi` (global_queue_interval; 0 = default) and
-/// `disable_lifo` (tokio_unstable builds only).
-pub fn build_runtime(p: &Params) -> Runtime {
-    let mut b = if p.is_mt() {
+fn build_runtime(plan: &Plan) -> Runtime {
+    let rt = &plan.runtime;
+    let mut b = if rt.multi_thread {
         let mut b = Builder::new_multi_thread();
-        b.worker_threads(p.int("workers") as usize);
+        b.worker_threads(rt.workers);
         b
     } else {
         Builder::new_current_thread()
     };
-    if p.has("driver") {
-        match p.str("driver") {
-            "timer" => {
-                b.enable_time();
-            }
-            "io" => {
-                b.enable_all();
-            }
-            _ => {}
+    let sleeps = plan
+        .tasks
+        .iter()
+        .any(|t| t.code.iter().any(|i| matches!(i, Instr::Sleep { .. })));
+    match rt.driver {
+        Driver::None if !sleeps => {}
+        Driver::None | Driver::Timer => {
+            b.enable_time();
+        }
+        Driver::TimerIo => {
+            b.enable_all();
         }
     }
-    if p.has("evi") && p.int("evi") > 0 {
-        b.event_interval(p.int("evi").min(u32::MAX as u64) as u32);
-    }
-    if p.has("gqi") && p.int("gqi") > 0 {
-        b.global_queue_interval(p.int("gqi").min(u32::MAX as u64) as u32);
-    }
+    b.event_interval(rt.event_interval);
+    b.global_queue_interval(rt.global_queue_interval);
     #[cfg(tokio_unstable)]
-    if p.has("disable_lifo") && p.int("disable_lifo") == 1 {
+    if !rt.lifo_slot {
         b.disable_lifo_slot();
     }
-    b.build().expect("building the tokio runtime failed")
-}
-
-/// Runs `fut` as a spawned task (not as the block_on future) and returns its output.
-pub fn in_task<F>(rt: &Runtime, fut: F) -> F::Output
-where
-    F: Future + Send + 'static,
-    F::Output: Send + 'static,
-{
-    rt.block_on(async move { tokio::spawn(fut).await.expect("benchmark task panicked") })
-}
-
-/// Busy-waits (no syscall, no yield) for `d`.
-pub fn spin_for(d: Duration) {
-    let t = Instant::now();
-    while t.elapsed() < d {
-        std::hint::spin_loop();
-    }
-}
-
-/// Runtime metrics (tokio_unstable builds): per-worker counters since the runtime started.
-#[cfg(tokio_unstable)]
-pub fn metrics_json(rt: &Runtime) -> Value {
-    let m = rt.metrics();
-    let w = m.num_workers();
-    let per = |f: &dyn Fn(usize) -> u64| (0..w).map(f).collect::<Vec<u64>>();
-    json!({
-        "workers": w,
-        "remoteScheduleCount": m.remote_schedule_count(),
-        "parkCount": per(&|i| m.worker_park_count(i)),
-        "noopCount": per(&|i| m.worker_noop_count(i)),
-        "stealCount": per(&|i| m.worker_steal_count(i)),
-        "pollCount": per(&|i| m.worker_poll_count(i)),
-        "localScheduleCount": per(&|i| m.worker_local_schedule_count(i)),
-        "overflowCount": per(&|i| m.worker_overflow_count(i)),
+    b.build().unwrap_or_else(|e| {
+        fail(
+            3,
+            "plan",
+            &format!("building the tokio runtime failed: {e}"),
+        )
     })
 }
 
-/// Emits a summary line with the runtime's metrics (tokio_unstable builds only) and the
-/// number of benchmark operations they cover; a no-op otherwise.
-pub fn emit_metrics(p: &Params, rt: &Runtime, ops: u64) {
-    #[cfg(tokio_unstable)]
-    emit_summary(p, json!({"metrics": metrics_json(rt), "ops": ops}));
-    #[cfg(not(tokio_unstable))]
-    let _ = (p, rt, ops);
+/// (run ns, run-queue wait ns) summed over this process's threads, from Linux's
+/// `/proc/self/task/*/schedstat`; None where it is not available. The wait is time a
+/// runnable thread spent waiting for a CPU: other processes' load shows up here.
+fn sched_totals() -> Option<(u64, u64)> {
+    let mut run = 0;
+    let mut wait = 0;
+    for e in std::fs::read_dir("/proc/self/task").ok()?.flatten() {
+        let text = std::fs::read_to_string(e.path().join("schedstat")).ok()?;
+        let mut it = text
+            .split_whitespace()
+            .map(|x| x.parse::<u64>().unwrap_or(0));
+        run += it.next()?;
+        wait += it.next()?;
+    }
+    Some((run, wait))
 }
 
-/// Total iterations `run_slope` performs (warm-up included), for metrics summaries.
-pub fn slope_total_iters(p: &Params) -> u64 {
-    let n = p.int("n");
-    (n / 4).max(1) + p.int("reps") * ladder(n).iter().sum::<u64>()
+fn us(ns: f64) -> f64 {
+    ns.round() / 1000.0
+}
+
+fn latency_json(h: &Histogram) -> Value {
+    json!({
+        "p50": us(h.quantile(0.5)),
+        "p90": us(h.quantile(0.9)),
+        "p99": us(h.quantile(0.99)),
+        "p999": us(h.quantile(0.999)),
+        "max": us(if h.count > 0 { h.max as f64 } else { 0.0 }),
+        "mean": us(h.mean()),
+        "count": h.count,
+    })
+}
+
+/// Per-worker runtime metrics (tokio_unstable builds); empty otherwise.
+#[allow(unused_variables)]
+fn workers_json(rt: &Runtime, plan: &Plan) -> Vec<Value> {
+    #[cfg(tokio_unstable)]
+    {
+        let m = rt.metrics();
+        (0..m.num_workers())
+            .map(|i| {
+                let name = if plan.runtime.multi_thread {
+                    format!("worker-{i}")
+                } else {
+                    "current_thread".to_string()
+                };
+                json!({
+                    "name": name,
+                    "busyUs": us(m.worker_total_busy_duration(i).as_nanos() as f64),
+                    "spinUs": 0, "idleUs": 0, "descheduledUs": 0,
+                    "polls": m.worker_poll_count(i),
+                    "driverPolls": 0,
+                    "steals": m.worker_steal_count(i),
+                    "parks": m.worker_park_count(i),
+                    "unparks": 0,
+                    "noopWakes": m.worker_noop_count(i),
+                    "lifoHits": 0,
+                    "injectPops": 0,
+                })
+            })
+            .collect()
+    }
+    #[cfg(not(tokio_unstable))]
+    Vec::new()
+}
+
+/// One run on a fresh runtime; returns the result line.
+fn run_once(plan: &Arc<Plan>, repeat: u64, warnings: &[(String, String)], watch: &Watch) -> Value {
+    let deliveries = schedule(plan).unwrap_or_else(|e| fail(3, "plan", &e));
+    let rt = build_runtime(plan);
+    let started = Instant::now();
+    watch.arm(started);
+    let sched0 = sched_totals();
+    let sh = Arc::new(Shared::new(plan.clone(), started));
+    let source = (!deliveries.is_empty()).then(|| {
+        sh.live.fetch_add(1, Ordering::AcqRel);
+        let s = sh.clone();
+        std::thread::Builder::new()
+            .name("dispatchsim-source".into())
+            .spawn(move || deliver(s, deliveries))
+            .unwrap_or_else(|e| fail(3, "plan", &format!("cannot start the source thread: {e}")))
+    });
+    rt.block_on(root(sh.clone()));
+    let end_ns = sh.end_ns.load(Ordering::Acquire);
+    let workers = workers_json(&rt, plan);
+    // Before the runtime and the source thread go away, so that their time is counted.
+    let sched = match (sched0, sched_totals()) {
+        (Some((r0, w0)), Some((r1, w1))) => {
+            json!({"cpuMs": r1.saturating_sub(r0) as f64 / 1e6, "runQueueWaitMs": w1.saturating_sub(w0) as f64 / 1e6})
+        }
+        _ => Value::Null,
+    };
+    drop(rt); // drops unfinished tasks: their statistics merge into `sh`
+    let rep: SourceReport = source
+        .map(|h| h.join().unwrap_or_default())
+        .unwrap_or_default();
+    let wall_ms = started.elapsed().as_secs_f64() * 1000.0;
+    if let Some(e) = sh.errors.lock().map(|e| e.first().cloned()).unwrap_or(None) {
+        fail(3, "plan", &e);
+    }
+    let mut in_flight = 0u64;
+    for slot in &sh.rx {
+        if let Some(r) = slot.lock().ok().and_then(|mut s| s.take()) {
+            let mut r = r;
+            in_flight += r.drain_records();
+        }
+    }
+    let hist = sh
+        .hist
+        .lock()
+        .map(|mut h| std::mem::take(&mut *h))
+        .unwrap_or_default();
+    let records = hist.count;
+    let mut tasks = Map::new();
+    let mut yields_total = 0u64;
+    let get = |a: &AtomicU64| a.load(Ordering::Acquire);
+    for (d, t) in plan.tasks.iter().enumerate() {
+        let s = &sh.defs[d];
+        let (instances, yields) = (get(&s.instances), get(&s.yields));
+        let unfinished = s.unfinished.load(Ordering::Acquire);
+        yields_total += yields;
+        let first = get(&s.first_start_ns).min(end_ns);
+        let last = if unfinished {
+            get(&s.last_end_ns).max(end_ns)
+        } else {
+            get(&s.last_end_ns)
+        };
+        tasks.insert(
+            t.name.clone(),
+            json!({
+                "elapsedUs": if instances > 0 { us(last.saturating_sub(first) as f64) } else { 0.0 },
+                "busyUs": us(get(&s.busy_ns) as f64),
+                "polls": get(&s.polls),
+                "yields": yields,
+                "waitUs": {},
+                "completed": instances > 0 && !unfinished,
+            }),
+        );
+    }
+    let bd = sh
+        .breakdown_ns
+        .lock()
+        .map(|b| b.clone())
+        .unwrap_or_default();
+    let mut by_cat: BTreeMap<&str, f64> = BTreeMap::new();
+    let (mut useful, mut waiting) = (0.0, 0.0);
+    for (i, ns) in bd.iter().enumerate() {
+        let cat = plan.costs.get(i).map_or("spin", |c| c.category.as_str());
+        *by_cat.entry(cat).or_default() += ns;
+        if cat == "spin" {
+            waiting += ns;
+        } else {
+            useful += ns;
+        }
+    }
+    let breakdown: Map<String, Value> = by_cat
+        .into_iter()
+        .map(|(k, ns)| (k.to_string(), json!(us(ns))))
+        .collect();
+    let mut warn: Vec<Value> = warnings
+        .iter()
+        .map(|(c, m)| json!({"code": c, "message": m}))
+        .collect();
+    warn.push(json!({"code": "DS1812", "message": "measured busyUs and cpuUs count compute/spin instructions only; scheduler time is not timed in a real run"}));
+    if rep.dropped > 0 {
+        warn.push(json!({"code": "DS1813", "message": format!("{} batches found a full bounded channel and were dropped", rep.dropped)}));
+    }
+    let result = json!({
+        "source": "measured",
+        "scenario": plan.scenario,
+        "model": plan.model,
+        "runtime": {
+            "flavor": if plan.runtime.multi_thread { "multi_thread" } else { "current_thread" },
+            "workers": plan.runtime.workers,
+            "cores": plan.runtime.cores,
+            "driver": match plan.runtime.driver { Driver::None => "none", Driver::Timer => "timer", Driver::TimerIo => "timer_io" },
+        },
+        "seed": plan.seed,
+        "records": records,
+        "recordsInFlight": in_flight,
+        "simulatedUs": us(end_ns as f64),
+        "throughput": {"recordsPerSec": if end_ns > 0 { (records as f64 / end_ns as f64 * 1e9 * 1000.0).round() / 1000.0 } else { 0.0 }},
+        "latencyUs": latency_json(&hist),
+        "latencyBuckets": hist.buckets().iter().map(|(lo, c)| json!([lo, c])).collect::<Vec<_>>(),
+        "yieldsPerRecord": if records > 0 { (yields_total as f64 / records as f64 * 1e6).round() / 1e6 } else { 0.0 },
+        "tasks": tasks,
+        "workers": workers,
+        "breakdownUs": breakdown,
+        "cpuUs": {"useful": us(useful), "waiting": us(waiting), "scheduler": 0.0, "total": us(useful + waiting)},
+        "outputs": {},
+        "warnings": warn,
+        "engine": {"events": 0, "eventsPerSec": 0, "wallMs": (wall_ms * 1000.0).round() / 1000.0},
+    });
+    json!({
+        "type": "result",
+        "repeat": repeat,
+        "result": result,
+        "probe": {
+            "sourceLatenessUs": latency_json(&rep.lateness),
+            "droppedBatches": rep.dropped,
+            "sched": sched,
+            "wallMs": (wall_ms * 1000.0).round() / 1000.0,
+        },
+    })
+}
+
+/// Exits with code 4 when a run passes its deadline: a plan that blocks forever would
+/// otherwise hang the caller. Deadlines are ms since `origin`; 0 = disarmed.
+struct Watch {
+    origin: Instant,
+    timeout: Duration,
+    deadline_ms: Arc<AtomicU64>,
+}
+
+impl Watch {
+    fn start(timeout: Duration) -> Watch {
+        let w = Watch {
+            origin: Instant::now(),
+            timeout,
+            deadline_ms: Arc::new(AtomicU64::new(0)),
+        };
+        let (origin, deadline) = (w.origin, w.deadline_ms.clone());
+        std::thread::Builder::new()
+            .name("dispatchsim-watchdog".into())
+            .spawn(move || loop {
+                std::thread::sleep(Duration::from_millis(100));
+                let d = deadline.load(Ordering::Acquire);
+                if d > 0 && origin.elapsed().as_millis() as u64 > d {
+                    fail(4, "timeout", "a run exceeded --timeout-s (a task blocked forever, or the plan is too long)");
+                }
+            })
+            .expect("starting the watchdog thread failed");
+        w
+    }
+
+    fn arm(&self, run_start: Instant) {
+        let at = (run_start + self.timeout)
+            .duration_since(self.origin)
+            .as_millis() as u64;
+        self.deadline_ms.store(at.max(1), Ordering::Release);
+    }
+}
+
+pub fn execute(argv: &[String]) {
+    let a = parse_args(argv);
+    let plan = Arc::new(read_plan(&a.plan));
+    let warnings = check_support(&plan);
+    let mut h = header(argv);
+    h["plan"] = json!({"scenario": plan.scenario, "tasks": plan.tasks.len(), "channels": plan.channels.len(), "sources": plan.sources.len()});
+    emit(&h);
+    let watch = Watch::start(Duration::from_secs(a.timeout_s));
+    for _ in 0..a.warmup {
+        run_once(&plan, 0, &warnings, &watch);
+    }
+    let started = Instant::now();
+    for i in 0..a.repeat {
+        let line = run_once(&plan, i, &warnings, &watch);
+        emit(&line);
+        emit_err(
+            &json!({"type": "progress", "done": i + 1, "total": a.repeat, "bench": "execute", "elapsedMs": started.elapsed().as_millis() as u64}),
+        );
+    }
+    watch.deadline_ms.store(0, Ordering::Release);
 }

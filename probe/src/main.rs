@@ -1,6 +1,7 @@
 //! dispatchsim-probe: microbenchmarks of tokio's scheduler, channels, timers and spawn,
 //! printed as JSON lines so that dispatchsim's TypeScript calibration owns all the
-//! statistics. See README.md for the output contract and each benchmark.
+//! statistics; and `execute`, which runs a dispatchsim Plan on a real tokio runtime (the
+//! measured side of `dispatchsim validate`). See README.md for the output contracts.
 //!
 //! ```text
 //! argv ──► command ──► (Params::parse) ──► Bench::run ──► emit_* ──► stdout (JSON lines)
@@ -8,21 +9,28 @@
 //! ```
 //!
 //! Exit codes: 0 ok, 1 a benchmark failed inside the suite, 2 usage (bad command or
-//! parameter); a panic (an internal bug) exits with Rust's 101.
+//! parameter), 3 a plan `execute` cannot run, 4 an `execute` run timed out; a panic (an
+//! internal bug) exits with Rust's 101.
 
+mod bench;
 mod channel;
 mod execute;
+mod histogram;
+mod interp;
 mod misc;
 mod noise;
+mod plan;
+mod prng;
 mod scheduler;
+mod sources;
 mod spawn;
 mod timer;
 mod wake;
 
-use execute::{describe, emit, emit_err, header, Bench, Params};
+use bench::{describe, emit, emit_err, header, Bench, Params};
 use serde_json::json;
 
-const USAGE: &str = "usage: probe info | probe list | probe microbench <bench> [key=value ...] | probe suite [quick=1] [only=a,b] [hint ...]";
+const USAGE: &str = "usage: probe info | probe list | probe microbench <bench> [key=value ...] | probe suite [quick=1] [only=a,b] [hint ...] | probe execute --plan <file|-> [--repeat n] [--warmup n] [--timeout-s s]";
 
 /// Every benchmark, in suite order.
 fn all_benches() -> Vec<&'static Bench> {
@@ -56,6 +64,7 @@ fn main() {
         }
         Some("microbench") => microbench(&argv),
         Some("suite") => suite(&argv),
+        Some("execute") => execute::execute(&argv),
         Some(other) => usage_error(&format!("unknown command {other:?}")),
         None => usage_error("missing command"),
     }

@@ -3,7 +3,7 @@
 //! clock. Slope-type; iters = operations. The async ones run in a spawned task on a
 //! current_thread runtime with no drivers.
 
-use crate::execute::{
+use crate::bench::{
     build_runtime, in_task, n_spec, ov, run_slope, Bench, Kind, Overrides, ParamSpec, Params, Ty,
     REPS,
 };

@@ -4,7 +4,7 @@
 //! from the start) and a `summary` line with the rate, so the simulator can add machine
 //! noise and the calibration can discount samples hit by it.
 
-use crate::execute::{emit, emit_summary, ns, Bench, Kind, Overrides, ParamSpec, Params, Ty};
+use crate::bench::{emit, emit_summary, ns, Bench, Kind, Overrides, ParamSpec, Params, Ty};
 use serde_json::json;
 use std::time::{Duration, Instant};
 

@@ -3,7 +3,7 @@
 //! `yield_now`, timed from an outer spawned task, so the TypeScript side fits
 //! totalNs = a + b·iters where `iters` is the operation the parameter is about.
 
-use crate::execute::{
+use crate::bench::{
     build_runtime, driver_kinds, emit_metrics, in_task, n_spec, ov, run_slope, slope_total_iters,
     Bench, Kind, Overrides, ParamSpec, Params, Ty, DRIVER, FLAVOR, FLAVOR_CT, FLAVOR_MT, REPS,
     WORKERS,

@@ -1,7 +1,7 @@
 //! spawn: cost of `tokio::spawn` and of awaiting its JoinHandle (tokio-mechanics §6; model
 //! parameter P11). Slope-type; iters = tasks spawned.
 
-use crate::execute::{
+use crate::bench::{
     build_runtime, in_task, n_spec, ov, run_slope, Bench, Kind, Overrides, ParamSpec, Params, Ty,
     DRIVER, FLAVOR, REPS, WORKERS,
 };

@@ -3,7 +3,7 @@
 //! `Sleep` is created to its completion; the TypeScript side fits the 1 ms grid and the
 //! OS park overshoot from the distribution.
 
-use crate::execute::{
+use crate::bench::{
     build_runtime, count_spec, emit_latencies, emit_metrics, ns, ov, Bench, Kind, Overrides,
     ParamSpec, Params, Ty, FLAVOR, WORKERS,
 };

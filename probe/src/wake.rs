@@ -2,7 +2,7 @@
 //! Latency-type: one `latency` line per message; the TypeScript side keeps the
 //! distribution (p10/p50/p90…), it does not fit a slope.
 
-use crate::execute::{
+use crate::bench::{
     build_runtime, count_spec, emit_latencies, emit_metrics, ns, ov, spin_for, Bench, Kind,
     Overrides, ParamSpec, Params, Ty, DRIVER, FLAVOR, FLAVOR_MT, WORKERS,
 };

@@ -77,6 +77,22 @@ function loadTraces(scenarioFile: string, scenario: Scenario, map: SourceMap): R
   return out;
 }
 
+/**
+ * loadModel, but a model file the scenario names (`model`) that cannot be read is reported at
+ * the scenario's `/model`, with its line and column, instead of at a path with no location.
+ */
+function loadModelNamedBy(shown: string, scenario: Scenario, map: SourceMap, modelFile: string, override?: string): ReturnType<typeof loadModel> {
+  try {
+    return loadModel(modelFile);
+  } catch (e) {
+    if (!(e instanceof InputError) || override || scenario.model === undefined) throw e;
+    const diags = e.diagnostics.map((d) =>
+      d.code === 'DS5001' && d.line === undefined ? diag('DS5001', shown, '/model', { name: scenario.model, detail: d.message.replace(/^cannot read '.*': /s, '') }) : d,
+    );
+    throw new InputError(locateAll(diags, map), e.exitCode);
+  }
+}
+
 export interface Loaded {
   scenario: Scenario;
   plan: Plan;
@@ -89,7 +105,7 @@ export function loadScenario(file: string, modelOverride?: string, seed?: number
   const shown = displayPath(file);
   const { scenario, map } = readScenario(file);
   const modelFile = modelPathFor(file, scenario, modelOverride);
-  const { model, warnings } = loadModel(modelFile);
+  const { model, warnings } = loadModelNamedBy(shown, scenario, map, modelFile, modelOverride);
   const traces = loadTraces(file, scenario, map);
   try {
     const plan = normalizeScenario(scenario, { file: shown, model, modelFile: displayPath(modelFile), traces, ...(seed !== undefined ? { seed } : {}) });

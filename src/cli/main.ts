@@ -16,9 +16,11 @@ import { EXIT } from '../schema/diagnostics.js';
 const EPILOG = `Exit codes: 0 ok, 1 internal error, 2 usage error, 3 invalid input (located diagnostics on stderr),
 4 not applicable (the analytic model refuses the scenario), 5 I/O error, 6 validation failed (prediction outside tolerance).`;
 
+/** A usage error already reported on stderr (exit 2). */
+class UsageError extends Error {}
+
 export async function main(argv: string[]): Promise<number> {
   setExitCode(EXIT.ok);
-  let usageError = false;
   const cli = yargs(argv)
     .scriptName('dispatchsim')
     .usage('$0 <command> [options]')
@@ -27,13 +29,22 @@ export async function main(argv: string[]): Promise<number> {
     .epilog(EPILOG)
     .wrap(Math.min(110, process.stdout.columns ?? 110))
     .fail((msg, err) => {
-      if (err) throw err;
-      usageError = true;
-      process.stderr.write(`dispatchsim: ${msg}\nRun 'dispatchsim --help' for usage.\n`);
+      // Handlers run inside runCommand, so whatever reaches here is a usage error: yargs' own
+      // messages, or an option check that threw (an Error) or returned a string. Throwing stops
+      // yargs from running the handler anyway.
+      if (err instanceof UsageError) throw err; // already reported (yargs re-enters fail)
+      const text = msg || (err instanceof Error ? err.message : String(err));
+      process.stderr.write(`dispatchsim: ${text}\nRun 'dispatchsim --help' for usage.\n`);
+      throw new UsageError(text);
     })
     .help()
     .version();
   for (const c of COMMANDS) cli.command(c);
-  await cli.parseAsync();
-  return usageError ? EXIT.usage : exitCode;
+  try {
+    await cli.parseAsync();
+  } catch (e) {
+    if (e instanceof UsageError) return EXIT.usage;
+    throw e;
+  }
+  return exitCode;
 }

@@ -86,6 +86,7 @@ export function normalizeScenario(scenario: Scenario, opts: NormalizeOptions): P
   // 2. References, spawn graph, waits.
   const spawnEdges = new Map<string, Set<string>>();
   const joined = new Map<string, string>();
+  const receivers = new Map<string, string>();
   const walk = (ops: Op[], ptr: string, owner: string, depth: number): void => {
     if (depth > 64) {
       err(diag('DS1223', file, ptr, { limit: 64 }));
@@ -101,6 +102,20 @@ export function normalizeScenario(scenario: Scenario, opts: NormalizeOptions): P
         spawnEdges.get(owner)!.add(op.task);
       }
       if (op.op === 'join') joined.set(op.task, `${p}/task`);
+      if (rt.driver === 'none') {
+        // tokio panics on a timer without the time driver ("timers are disabled").
+        if (op.op === 'sleep') err(diag('DS1225', file, base || p));
+        if (op.op === 'while_open') {
+          const at = (op.wait ?? []).findIndex((w) => w.kind === 'sleep');
+          if (at >= 0) err(diag('DS1225', file, base || `${p}/wait/${at}`));
+        }
+      }
+      if ((op.op === 'recv' || op.op === 'try_recv' || op.op === 'while_open') && ex.channels[op.channel] && ex.channels[op.channel].kind !== 'lockfree') {
+        // tokio mpsc has one Receiver (and one AtomicWaker): a second consumer cannot exist.
+        const first = receivers.get(op.channel);
+        if (first === undefined) receivers.set(op.channel, owner);
+        else if (first !== owner) err(diag('DS1224', file, `${p}/channel`, { name: op.channel, first }));
+      }
       if (!base && (op.op === 'recv' || (op.op === 'while_open' && (op.wait ?? [{ kind: 'await_recv' }]).some((w) => w.kind === 'await_recv'))) && ex.channels[op.channel]?.kind === 'lockfree')
         err(diag('DS1209', file, `${p}/channel`, { name: op.channel }));
       if (!base && op.op === 'while_open' && rt.flavor === 'current_thread') {

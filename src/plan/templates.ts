@@ -154,7 +154,12 @@ function expandPipeline(t: PipelineTemplate): Expanded {
   const roles: Record<string, string> = { coordinator: 'coordinator' };
   const mutexes: string[] = [];
   if (t.partition.writer) mutexes.push('writer');
-  if (t.partition.lockPerRecord) for (let i = 0; i < P; i++) mutexes.push(`engine[${i}]`);
+  // The engine lock around each record: the partition's own (uncontended), or one for all.
+  const shared = t.partition.sharedEngine === true;
+  const engineLock = (i: number) => (shared ? 'engine' : `engine[${i}]`);
+  const lockRecord = shared || t.partition.lockPerRecord === true;
+  if (shared) mutexes.push('engine');
+  else if (lockRecord) for (let i = 0; i < P; i++) mutexes.push(engineLock(i));
   if (co.barrier) channels.acks = { kind: 'unbounded' };
 
   const coordBody: Op[] = [...rec(co.batchCost)];
@@ -172,9 +177,9 @@ function expandPipeline(t: PipelineTemplate): Expanded {
     channels[`part[${i}]`] = ch.kind === 'bounded' ? { kind: 'bounded', capacity: ch.capacity ?? 1000 } : { kind: ch.kind };
     const perRecord: Op[] = [];
     if (t.partition.clonePerRecord) perRecord.push({ op: 'clone' });
-    if (t.partition.lockPerRecord) perRecord.push({ op: 'lock', mutex: `engine[${i}]` });
+    if (lockRecord) perRecord.push({ op: 'lock', mutex: engineLock(i) });
     perRecord.push({ op: 'compute', cost: t.partition.recordCost });
-    if (t.partition.lockPerRecord) perRecord.push({ op: 'unlock', mutex: `engine[${i}]` });
+    if (lockRecord) perRecord.push({ op: 'unlock', mutex: engineLock(i) });
     perRecord.push({ op: 'record_end' });
     const body: Op[] = [{ op: 'for_each_record', body: perRecord }, ...rec(t.partition.batchCost)];
     if (t.partition.writer) body.push({ op: 'lock', mutex: 'writer' }, { op: 'compute', cost: t.partition.writer.holdCost, label: 'writer' }, { op: 'unlock', mutex: 'writer' });

@@ -45,7 +45,9 @@ function dist(model: CostModel, name: string): PlanCost {
 }
 
 export function runtimeCosts(model: CostModel, driver: 'none' | 'timer' | 'timer_io'): RuntimeCosts {
-  const v = (n: string) => paramNs(model, n);
+  // Simulated time is integer ns: every fixed cost is rounded once here (28.6 → 29 ns), so clocks
+  // stay exact integers and results are the same bytes on any machine.
+  const v = (n: string) => Math.round(paramNs(model, n));
   return {
     poll: v('poll_self'),
     yieldExtra: v('yield_extra'),
@@ -68,7 +70,7 @@ export function runtimeCosts(model: CostModel, driver: 'none' | 'timer' | 'timer
     mutex: v('mutex_lock'),
     timerRegister: v('timer_register'),
     spinCheck: v('spin_check'),
-    noiseRate: v('noise_rate'),
+    noiseRate: paramNs(model, 'noise_rate'),
     wakeLatency: dist(model, 'wake_latency'),
     parkOvershoot: dist(model, 'park_overshoot'),
     noisePause: dist(model, 'noise_pause'),
@@ -79,7 +81,7 @@ export function runtimeCosts(model: CostModel, driver: 'none' | 'timer' | 'timer
 export function sampleCost(c: PlanCost, rng: Prng): number {
   switch (c.dist) {
     case 'const':
-      return c.ns;
+      return Math.round(c.ns);
     case 'uniform':
       return Math.round(c.minNs + rng.nextFloat() * (c.maxNs - c.minNs));
     case 'exponential':

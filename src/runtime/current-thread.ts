@@ -76,7 +76,7 @@ export class CurrentThreadSim extends Simulator {
     const thrT = this.thrT;
     for (;;) {
       if (this.finished) return;
-      if (thrT[0] > this.q.peekTime()) {
+      if (this.mustHandBack(0)) {
         this.resched(0);
         return;
       }
@@ -191,8 +191,11 @@ export class CurrentThreadSim extends Simulator {
     const out = this.finishPoll(0, r);
     if (out === R_YIELD) this.defer[0].pushBack(task);
     else if (out === R_SELF) {
-      if (task === this.blockOnTask) this.woken = true;
-      else this.local.pushBack(task);
+      if (task === this.blockOnTask) {
+        // block_on's waker sets `woken` and unparks the driver: the next park returns at once.
+        this.woken = true;
+        this.driverNotified = true;
+      } else this.local.pushBack(task);
     } else if (out === R_BLOCK || out === R_DONE) {
       /* waits for its waker, or finished */
     }

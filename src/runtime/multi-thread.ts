@@ -135,11 +135,14 @@ export class MultiThreadSim extends Simulator {
   private grantWaiting(t: number): void {
     while (this.coresFree > 0 && this.waitingCore.length > 0) {
       const next = this.waitingCore.popFront();
-      this.stDesched[next] += t - this.readySince[next];
+      // A thread may have asked for a core from a future instant (an unpark with wake latency):
+      // it cannot start before that instant, and it was not descheduled before it either.
+      const start = Math.max(t, this.readySince[next]);
+      this.stDesched[next] += start - this.readySince[next];
       this.coresFree--;
       this.onCore[next] = 1;
-      this.sliceStart[next] = t;
-      this.thrT[next] = Math.max(this.thrT[next], t + this.preemptedAhead[next]);
+      this.sliceStart[next] = start;
+      this.thrT[next] = Math.max(this.thrT[next], start + this.preemptedAhead[next]);
       this.preemptedAhead[next] = 0;
       this.resched(next);
     }
@@ -249,7 +252,12 @@ export class MultiThreadSim extends Simulator {
   // ---- thread loops --------------------------------------------------------------------------
 
   runThread(th: number): void {
-    if (!this.onCore[th]) return; // waiting for a core: resumed by grantWaiting
+    if (!this.onCore[th]) {
+      // A parked thread's own timeout (the driver owner's timer) fires: it needs a core again.
+      // Any other off-core thread waits for a core and is resumed by grantWaiting.
+      if (this.thrPos[th] === P_PARKED && this.parked[th]) this.requestCore(th, this.thrT[th]);
+      return;
+    }
     if (th === this.bo) this.runBlockOn();
     else this.runWorker(th);
   }
@@ -258,7 +266,7 @@ export class MultiThreadSim extends Simulator {
     const th = this.bo;
     for (;;) {
       if (this.finished) return;
-      if (this.thrT[th] > this.q.peekTime()) {
+      if (this.mustHandBack(th)) {
         this.resched(th);
         return;
       }
@@ -324,13 +332,13 @@ export class MultiThreadSim extends Simulator {
   private runWorker(w: number): void {
     for (;;) {
       if (this.finished) return;
-      if (this.thrT[w] > this.q.peekTime()) {
+      if (this.mustHandBack(w)) {
         this.resched(w);
         return;
       }
       const pos: number = this.thrPos[w];
       if (pos === P_PARKED) {
-        this.afterPark(w);
+        if (!this.afterPark(w)) return; // woken by its timer with nothing to do: parked again
         continue;
       }
       if (pos === P_SPIN) {
@@ -449,7 +457,7 @@ export class MultiThreadSim extends Simulator {
       this.sleepers.pushBack(w);
       if (this.numSearching === 0 && this.workPending()) {
         this.notifyParked(w);
-        if (!this.sleepersHas(w)) return false; // notified itself: park returns at once
+        if (!this.sleepers.has(w)) return false; // notified itself: park returns at once
       }
     } else {
       this.numUnparked--;
@@ -477,10 +485,6 @@ export class MultiThreadSim extends Simulator {
     this.releaseCore(th, this.thrT[th]);
   }
 
-  private sleepersHas(w: number): boolean {
-    for (let i = 0; i < this.sleepers.length; i++) if (this.sleepers.at(i) === w) return true;
-    return false;
-  }
 
   private workPending(): boolean {
     if (this.inject.length > 0) return true;
@@ -488,8 +492,11 @@ export class MultiThreadSim extends Simulator {
     return false;
   }
 
-  /** The worker resumes after a park: driver work if it parked in the driver, then decide. */
-  private afterPark(w: number): void {
+  /**
+   * The worker resumes after a park: driver work if it parked in the driver, then decide.
+   * Returns false when it found nothing to do and parked again.
+   */
+  private afterPark(w: number): boolean {
     this.stIdle[w] += this.thrT[w] - this.thrParkStart[w];
     const fromTimer = this.parked[w] === 1; // still marked parked: its own timer woke it
     if (fromTimer) {
@@ -504,7 +511,7 @@ export class MultiThreadSim extends Simulator {
     }
     this.wakeDeferred(w);
     // transition_from_parked: still in the sleeper list → woken by its timer, not by a notifier.
-    if (this.sleepersHas(w)) {
+    if (this.sleepers.has(w)) {
       if (this.lifo[w] < 0 && this.local[w].length === 0) {
         this.stNoop[w]++;
         this.thrPos[w] = P_PARKED;
@@ -519,20 +526,13 @@ export class MultiThreadSim extends Simulator {
           else ++this.thrGen[w];
         } else ++this.thrGen[w];
         this.releaseCore(w, this.thrT[w]);
-        return;
+        return false;
       }
-      this.removeSleeper(w);
+      this.sleepers.remove(w);
       this.numUnparked++;
     }
     this.thrPos[w] = P_OUTER;
+    return true;
   }
 
-  private removeSleeper(w: number): void {
-    const keep: number[] = [];
-    while (this.sleepers.length > 0) {
-      const s = this.sleepers.popFront();
-      if (s !== w) keep.push(s);
-    }
-    for (const s of keep) this.sleepers.pushBack(s);
-  }
 }

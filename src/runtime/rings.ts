@@ -41,6 +41,20 @@ export class IntRing {
     this.head = 0;
     this.length = 0;
   }
+  /** Whether `v` is queued. O(length): for the short lists (sleepers, spinners) it serves. */
+  has(v: number): boolean {
+    for (let i = 0; i < this.length; i++) if (this.buf[(this.head + i) % this.buf.length] === v) return true;
+    return false;
+  }
+  /** Removes every occurrence of `v`, keeping the order of the rest. O(length). */
+  remove(v: number): void {
+    let k = 0;
+    for (let i = 0; i < this.length; i++) {
+      const x = this.buf[(this.head + i) % this.buf.length];
+      if (x !== v) this.buf[(this.head + k++) % this.buf.length] = x;
+    }
+    this.length = k;
+  }
   private grow(): void {
     const nb = new Int32Array(this.buf.length * 2);
     for (let i = 0; i < this.length; i++) nb[i] = this.buf[(this.head + i) % this.buf.length];

@@ -93,6 +93,7 @@ function buildResult(sim: Simulator, plan: Plan, seed: number, wallMs: number): 
       noopWakes: sim.stNoop[th],
       lifoHits: sim.stLifo[th],
       injectPops: sim.stInject[th],
+      ...(sim.plan.runtime.noise ? { noisePauses: sim.stNoisePauses[th] } : {}),
     });
   }
   const breakdownUs: Record<string, number> = {};

@@ -24,6 +24,8 @@ import * as O from './code.js';
 import { encodeProgram } from './code.js';
 
 export const EV_THREAD = 1;
+/** Events a thread loop may run before handing back to the event loop (see mustHandBack). */
+const THREAD_RUN_EVENTS = 1 << 16;
 export const EV_SOURCE = 2;
 export const EV_SLICE = 3;
 
@@ -98,6 +100,10 @@ export abstract class Simulator {
   readonly stSpin: Float64Array;
   readonly stIdle: Float64Array;
   readonly stDesched: Float64Array;
+  /** Platform noise (scenario machine.noise): pauses taken, and running ns left until the next. */
+  readonly stNoisePauses: Float64Array;
+  readonly noiseLeft: Float64Array;
+  readonly noiseMeanGapNs: number;
   readonly stPolls: Float64Array;
   readonly stDriver: Float64Array;
   readonly stSteals: Float64Array;
@@ -146,7 +152,7 @@ export abstract class Simulator {
     this.mutexes = plan.mutexes.map(() => new S.Mutex());
     this.codes = plan.tasks.map((t) => encodeProgram(t.code, this.extra));
     this.costs = plan.costs.map((c) => c.cost);
-    this.costConst = new Float64Array(plan.costs.map((c) => (c.cost.dist === 'const' ? c.cost.ns : -1)));
+    this.costConst = new Float64Array(plan.costs.map((c) => (c.cost.dist === 'const' ? Math.round(c.cost.ns) : -1)));
     this.costCat = new Int32Array(
       plan.costs.map((c) => {
         let i = this.categories.indexOf(c.category);
@@ -184,6 +190,11 @@ export abstract class Simulator {
     this.stNoop = f();
     this.stLifo = f();
     this.stInject = f();
+    this.stNoisePauses = f();
+    // Platform noise: running time left until each thread's next OS/hypervisor pause.
+    this.noiseMeanGapNs = plan.runtime.noise && this.c.noiseRate > 0 ? 1e9 / this.c.noiseRate : Infinity;
+    this.noiseLeft = f().fill(Infinity);
+    if (this.noiseMeanGapNs < Infinity) for (let th = 0; th < nThreads; th++) this.noiseLeft[th] = this.rngNoise.exponential(this.noiseMeanGapNs);
     this.instances = plan.tasks.map(() => new IntRing(4));
     this.joinCursor = new Int32Array(plan.tasks.length);
     this.routeCounts = new Float64Array(Math.max(1, ...plan.tasks.flatMap((t) => t.code.map((i) => (i.op === 'route' ? i.partitions : 1)))));
@@ -204,6 +215,18 @@ export abstract class Simulator {
   abstract runThread(th: number): void;
   /** Schedule a runnable task; `from` is the waking thread (-1: a thread outside the runtime). */
   abstract schedule(task: number, from: number, isYield: boolean): void;
+  /**
+   * A thread loop runs ahead while it is the earliest thing that can happen; it also hands back to
+   * the event loop after THREAD_RUN_EVENTS events, so the run limits (events, simulated and wall
+   * time) are checked even when one thread runs alone for ever (a yield loop with no end).
+   */
+  eventsYield = 0;
+
+  /** Whether thread `th`, at the top of its loop, must hand back to the event loop. */
+  mustHandBack(th: number): boolean {
+    return this.thrT[th] > this.q.peekTime() || this.events >= this.eventsYield;
+  }
+
   /** Start: create initial tasks and threads. */
   abstract start(): void;
   /** A registered timer is earlier than a parked driver's planned wake. */
@@ -235,7 +258,7 @@ export abstract class Simulator {
         this.truncate(`event limit ${this.maxEvents} reached`, t);
         break;
       }
-      if (++checks >= 4096) {
+      if (++checks >= 256) {
         checks = 0;
         if (Date.now() - wallStart > this.maxWallMs) {
           this.truncate(`wall-time limit ${this.maxWallMs} ms reached`, t);
@@ -247,6 +270,7 @@ export abstract class Simulator {
           if (q.b === this.thrGen[q.a]) {
             const th = q.a;
             if (this.thrT[th] < t) this.thrT[th] = t;
+            this.eventsYield = this.events + THREAD_RUN_EVENTS;
             this.runThread(th);
           }
           break;
@@ -261,10 +285,31 @@ export abstract class Simulator {
     if (!this.finished && !this.truncated) {
       // Nothing left that can happen: every task still alive is blocked forever.
       let end = 0;
-      for (let th = 0; th < this.nThreads; th++) end = Math.max(end, this.thrParkStart[th]);
+      for (let th = 0; th < this.nThreads; th++) end = Math.max(end, this.thrParkStart[th], this.thrT[th]);
       this.endNs = Math.max(this.endNs, end);
       const alive = this.aliveTasks();
       if (alive > 0) this.warnings.push({ code: 'DS3001', message: `stalled: ${alive} task(s) blocked forever (nothing left that could wake them)` });
+    }
+    this.noteMonopolised();
+  }
+
+  /**
+   * A thread whose current poll has lasted ≥ 1 ms when the run ends never returned to its
+   * scheduler: a task spinning (spin, or a spin wait step) monopolises its worker, and nothing
+   * else runs there, not even the timer driver. Say so: it explains a stall or a starved task.
+   */
+  private noteMonopolised(): void {
+    const end = Math.max(this.endNs, ...this.thrT);
+    for (let th = 0; th < this.nThreads; th++) {
+      const task = this.thrTask[th];
+      if (task < 0) continue;
+      const ms = (end - this.thrPollStart[th]) / 1e6;
+      if (ms < 1 && this.thrPos[th] !== P_SPIN) continue;
+      const name = this.plan.tasks[this.tasks.def[task]].name;
+      this.warnings.push({
+        code: 'DS3005',
+        message: `${this.threadName(th)} is monopolised by task '${name}', still in one poll after ${ms.toFixed(3)} ms (it spins without yielding): nothing else runs on that worker, not even the timer driver`,
+      });
     }
   }
 
@@ -509,7 +554,9 @@ export abstract class Simulator {
             bd[S.C_RECV] += cost;
             pc++;
           } else if (ch.closed) {
+            // recv() returned None: no message is held, so a following for_each_record counts none.
             tk.hasItem[task] = 0;
+            tk.itemRecords[task] = 0;
             pc = code[o + 2] >= 0 ? code[o + 2] : pc + 1;
           } else {
             thrT[th] += c.wakerRegister;
@@ -531,6 +578,7 @@ export abstract class Simulator {
             pc = code[o + 2];
           } else if (ch.closed) {
             tk.hasItem[task] = 0;
+            tk.itemRecords[task] = 0;
             pc = code[o + 3];
           } else pc++;
           break;
@@ -546,7 +594,7 @@ export abstract class Simulator {
           }
           const d = this.extra[code[o + 2]];
           tk.pc[task] = pc + 1;
-          ch.spinner = th;
+          ch.spinners.pushBack(th);
           this.thrSpinStart[th] = thrT[th];
           this.thrPos[th] = P_SPIN;
           if (d >= 0) this.wakeThreadAt(th, thrT[th] + d);
@@ -727,9 +775,9 @@ export abstract class Simulator {
       ch.receiver = -1; // AtomicWaker: only the first send after registration wakes
       this.wake(r, from);
     }
-    if (ch.spinner >= 0) {
-      const sp = ch.spinner;
-      ch.spinner = -1;
+    // Every spinner sees the push at its next check; the first to pop wins, the others spin on.
+    while (ch.spinners.length > 0) {
+      const sp = ch.spinners.popFront();
       this.wakeThreadAt(sp, Math.max(this.nowOf(from), this.thrSpinStart[sp]) + this.c.spinCheck);
     }
   }
@@ -749,11 +797,9 @@ export abstract class Simulator {
     const d = this.thrT[th] - this.thrSpinStart[th];
     this.stSpin[th] += d;
     this.breakdown[S.C_SPIN] += d;
-    const task = this.thrTask[th];
-    const ch = this.channels.find((x) => x.spinner === th);
-    if (ch) ch.spinner = -1;
+    // A spin that timed out leaves the channel's spinner list (a notified one already has).
+    for (const ch of this.channels) if (ch.spinners.length > 0) ch.spinners.remove(th);
     this.thrPos[th] = P_POLL;
-    void task;
   }
 
   /**
@@ -761,12 +807,29 @@ export abstract class Simulator {
    * unchanged, except R_BLOCK with a notification during the poll becomes R_SELF (tokio requeues a
    * task woken while running through the yield path).
    */
+  /**
+   * Platform noise: the OS or hypervisor took the core away from a running thread. Pauses arrive
+   * as a Poisson process in the thread's *running* time (rate noise_rate) and last noise_pause;
+   * one that falls inside a poll is applied at the poll's end, which delays everything the
+   * thread does next by the same amount. Idle (parked) time draws no pauses.
+   */
+  private notePause(th: number): void {
+    while (this.noiseLeft[th] <= 0) {
+      const p = Math.round(sampleCost(this.c.noisePause, this.rngNoise));
+      this.thrT[th] += p;
+      this.stDesched[th] += p;
+      this.stNoisePauses[th]++;
+      this.noiseLeft[th] += this.rngNoise.exponential(this.noiseMeanGapNs);
+    }
+  }
+
   finishPoll(th: number, outcome: number): number {
     const tk = this.tasks;
     const task = this.thrTask[th];
     const d = this.thrT[th] - this.thrPollStart[th];
     tk.busyNs[task] += d;
     this.stBusy[th] += d;
+    if ((this.noiseLeft[th] -= d) <= 0) this.notePause(th);
     if (this.spans.length < this.maxSpans)
       this.spans.push({ thread: th, task: this.plan.tasks[tk.def[task]].name, startNs: this.thrPollStart[th], endNs: this.thrT[th], kind: 'poll' });
     this.thrTask[th] = -1;

@@ -139,7 +139,8 @@ export class Channel {
   readonly q = new MsgRing();
   closed = false;
   receiver = -1; // task whose waker is registered, -1 none
-  spinner = -1; // thread spin-waiting on this channel, -1 none
+  /** Threads spin-waiting on this channel (a lock-free queue may have several consumers). */
+  readonly spinners = new IntRing(4);
   readonly senders = new IntRing(4); // tasks blocked on a full bounded channel
   constructor(
     readonly kind: number, // 0 unbounded, 1 bounded, 2 lockfree

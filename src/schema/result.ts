@@ -42,6 +42,7 @@ export const WorkerResultSchema = Type.Object(
     noopWakes: Num,
     lifoHits: Num,
     injectPops: Num,
+    noisePauses: Type.Optional(Type.Number({ description: 'OS/hypervisor pauses taken (scenario machine.noise)' })),
   },
   { additionalProperties: false },
 );

@@ -221,7 +221,10 @@ export const PipelineSchema = Type.Object(
         recordCost: CostSchema,
         batchCost: Type.Optional(CostSchema),
         clonePerRecord: Type.Optional(Type.Boolean()),
-        lockPerRecord: Type.Optional(Type.Boolean()),
+        lockPerRecord: Type.Optional(Type.Boolean({ description: 'take the partition\'s own engine lock around each record (uncontended)' })),
+        sharedEngine: Type.Optional(
+          Type.Boolean({ description: 'one engine lock shared by all partitions, taken around each record: partitions contend on it' }),
+        ),
         writer: Type.Optional(
           Type.Object({ holdCost: CostSchema }, { additionalProperties: false, description: 'global writer mutex taken once per batch' }),
         ),

@@ -84,8 +84,34 @@ export class SourceMap {
   }
 }
 
-/** Parses JSON text; syntax errors become DS1001 diagnostics with line:column. */
+/**
+ * Deepest array/object nesting accepted in a document. The parsers and validators recurse per
+ * level, so a deeper document would exhaust the stack; real scenarios stay far below this (the
+ * op nesting limit, DS1223 in normalize, is 64 levels ≈ 130 JSON levels).
+ */
+export const MAX_JSON_DEPTH = 512;
+
+/** Offset of the first bracket that opens level `limit + 1` (strings skipped), or -1. Linear, no recursion. */
+function tooDeepAt(text: string, limit: number): number {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92) i++; // backslash: skip the escaped character
+      else if (c === 34) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 91 || c === 123) {
+      if (++depth > limit) return i;
+    } else if (c === 93 || c === 125) depth--;
+  }
+  return -1;
+}
+
+/** Parses JSON text; syntax errors become DS1001 diagnostics with line:column, nesting deeper than MAX_JSON_DEPTH DS1223. */
 export function parseJsonText(text: string, file: string): { value: unknown; map: SourceMap } {
+  const deep = tooDeepAt(text, MAX_JSON_DEPTH);
+  if (deep >= 0) throw new InputError([{ ...diag('DS1223', file, '', { limit: MAX_JSON_DEPTH }), ...new SourceMap(text, undefined).position(deep) }]);
   const errors: ParseError[] = [];
   const tree = parseTree(text, errors, { allowTrailingComma: false, disallowComments: true });
   const map = new SourceMap(text, tree);

@@ -18,6 +18,15 @@ export const ValidationRowSchema = Type.Object(
     predictedSource: Type.Optional(Type.Union([Type.Literal('simulated'), Type.Literal('analytic')])),
     model: Type.Optional(Type.String()),
     params: Type.Optional(Type.Record(Type.String(), Type.Union([Type.Number(), Type.String(), Type.Boolean()]))),
+    // Written by `dispatchsim validate` (src/validate); optional so older documents stay valid.
+    flavor: Type.Optional(Type.String({ description: 'runtime flavor of the scenario' })),
+    unit: Type.Optional(Type.String()),
+    tolerancePct: Type.Optional(Type.Number({ minimum: 0 })),
+    pass: Type.Optional(Type.Boolean({ description: '|errorPct| <= tolerancePct' })),
+    measuredMin: Type.Optional(Type.Number({ description: 'smallest value over the measured repeats' })),
+    measuredMax: Type.Optional(Type.Number({ description: 'largest value over the measured repeats' })),
+    repeats: Type.Optional(Type.Integer({ minimum: 1, description: 'measured runs the median is taken over' })),
+    runQueueWaitPct: Type.Optional(Type.Number({ minimum: 0, description: "share of the probe's runnable time spent waiting for a CPU (machine load)" })),
   },
   { additionalProperties: false },
 );

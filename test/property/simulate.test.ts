@@ -120,8 +120,9 @@ const tasksScenarioArb: fc.Arbitrary<Generated> = runtimeArb.chain((runtime) =>
         ? waitArb(g.kind === "lockfree", runtime.flavor === "current_thread")
         : fc.constant(undefined)
       ).map((wait): Generated => {
+        // tokio mpsc has a single receiver (DS1224); only the lock-free queue is multi-consumer.
         const consumers = Array.from(
-          { length: g.consumers },
+          { length: g.kind === "lockfree" ? g.consumers : 1 },
           (_, i) => `consumer${i}`,
         );
         const batchBody: Op[] = [{ op: "compute", cost: g.produceCost }];
@@ -258,13 +259,6 @@ function run(g: Generated): { result: Result; json: string } {
   return { result, json: JSON.stringify(rest) };
 }
 
-// Known bug (reported to the lead, not fixed here): on multi_thread (1 or 2 workers) a task
-// that sleeps briefly is never woken, e.g. {"runtime":{"flavor":"multi_thread","workers":1},"tasks":{"main":
-// {"start":"spawn","program":[{"op":"sleep","us":1},{"op":"record_end"}]}}} ends at 0.109 µs with
-// DS3001 "stalled" and records 0. Until it is fixed the property runs as a todo (reported, not failing).
-const KNOWN_BUG =
-  "multi_thread: a short sleep is never woken (DS3001 stalled, records lost); negative worker descheduledUs";
-
 function checkInvariants(g: Generated): void {
   const { result: r, json } = run(g);
   assert.deepEqual(
@@ -272,8 +266,11 @@ function checkInvariants(g: Generated): void {
     [],
     "Result is schema-valid",
   );
-  // Records in = processed + in flight (only a complete run accounts for every record).
-  if (!r.truncated)
+  // Records in = processed + in flight (only a complete run accounts for every record). A worker
+  // monopolised by an unbounded spin (DS3005) can starve the producer for real: that run may
+  // stall, but it must say so.
+  const monopolised = r.warnings.some((w) => w.code === "DS3005");
+  if (!r.truncated && !monopolised)
     assert.equal(
       r.records + r.recordsInFlight,
       g.recordsIn,
@@ -322,32 +319,10 @@ function checkInvariants(g: Generated): void {
 
 test(
   "random small scenarios: invariants of the Result",
-  { todo: KNOWN_BUG },
   () => {
     fc.assert(fc.property(scenarioArb, checkInvariants), {
       seed: SEED,
       numRuns: RUNS,
     });
-  },
-);
-
-test(
-  "random small scenarios without sleeps on multi_thread: invariants of the Result",
-  {
-    todo: "fails on a lock-free spin-wait multi_thread scenario (seed 20240601), cause not yet isolated",
-  },
-  () => {
-    const avoidsKnownBug = (g: Generated) =>
-      !(
-        g.scenario.runtime.flavor === "multi_thread" &&
-        JSON.stringify(g.scenario).includes('"sleep"')
-      );
-    fc.assert(
-      fc.property(scenarioArb.filter(avoidsKnownBug), checkInvariants),
-      {
-        seed: SEED,
-        numRuns: RUNS,
-      },
-    );
   },
 );

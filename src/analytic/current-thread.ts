@@ -1,0 +1,441 @@
+/**
+ * Closed forms for the microbenchmark shapes on tokio's current_thread scheduler
+ * (tokio-mechanics.md §1; the simulator's `runtime/current-thread.ts` rules):
+ *
+ *   yield round of K yield_now spinners = K·(poll + yield_extra) + driver poll + remote check
+ *     (+ K/31 remote checks on global-queue ticks); the block_on future's round adds the
+ *     block_on waker's driver.unpark() (eventfd write with the I/O driver)
+ *   self-wake: poll + remote check/31 + driver poll/61 per poll (no round)
+ *   spawn + join, bulk: spawn + child poll + join per task, the block_on future polled once per
+ *     61 child polls
+ *   producer → consumer without waiting: all sends in one poll, then the consumer drains 128
+ *     messages per poll (coop budget)
+ *   a sleeping producer on an idle runtime: period = 1 ms + (time to the deadline) + E[park
+ *     overshoot] (phase on the 1 ms grid uniform)
+ *
+ * Phase: analyze. Every function returns a Prediction in ns.
+ */
+import type { Ctx } from './context.js';
+import { add, addWork, workNs } from './context.js';
+import type { MultiYieldShape, ProducerConsumerShape, SpawnJoinShape, StraightShape, YieldLoopShape } from './plan-shape.js';
+import { emptyTask, emptyWorker, zeroLatency, type LatencyPrediction, type Prediction } from './prediction.js';
+import { LatencyDist } from './percentiles.js';
+import { costMoments } from './costs.js';
+
+const COOP_BUDGET = 128;
+
+/** Latency that is the same for every record. */
+export function constLatency(ns: number): LatencyPrediction {
+  return { meanNs: ns, p50Ns: ns, p90Ns: ns, p99Ns: ns, p999Ns: ns, maxNs: ns };
+}
+
+function ctWorker(busyNs: number, polls: number, driverPolls: number, parks = 0): Prediction['workers'] {
+  const w = emptyWorker('current_thread');
+  w.busyNs = busyNs;
+  w.polls = polls;
+  w.driverPolls = driverPolls;
+  w.parks = parks;
+  return [w];
+}
+
+/** One task that only computes: elapsed = (remote check) + poll + work. Exact on both flavors. */
+export function ctStraight(ctx: Ctx, s: StraightShape): Prediction {
+  const c = ctx.c;
+  const spawned = s.start !== 'block_on';
+  const work = workNs(ctx, s.work);
+  const end = (spawned ? c.remoteCheck : 0) + c.poll + work;
+  const bd: Record<string, number> = { poll: c.poll };
+  if (spawned) add(bd, 'remote', c.remoteCheck);
+  addWork(ctx, bd, s.work, 1);
+  const tasks = ctx.plan.tasks.map(() => emptyTask());
+  tasks[s.task] = {
+    elapsedNs: end - (spawned ? 0 : 0),
+    busyNs: c.poll + work,
+    polls: 1,
+    yields: 0,
+    wait: { runnable: spawned ? c.remoteCheck : 0 },
+  };
+  const workers = ctx.plan.runtime.flavor === 'current_thread' ? ctWorker(end, 1, 0) : mtStraightWorkers(ctx, s, end);
+  return {
+    approximation: 'exact: straight-line work',
+    bottleneck: 'runtime',
+    records: 0,
+    endNs: end,
+    latency: zeroLatency(),
+    yields: 0,
+    tasks,
+    workers,
+    breakdownNs: bd,
+    warnings: [],
+  };
+}
+
+function mtStraightWorkers(ctx: Ctx, s: StraightShape, end: number): Prediction['workers'] {
+  const W = ctx.plan.runtime.workers;
+  const out = Array.from({ length: W }, (_, i) => emptyWorker(`worker-${i}`));
+  if (s.start === 'block_on') {
+    const bo = emptyWorker('block_on');
+    bo.busyNs = end;
+    bo.polls = 1;
+    out.push(bo);
+  } else {
+    out[0].busyNs = end;
+    out[0].polls = 1;
+  }
+  return out;
+}
+
+/** Cost of one yield round of K spinners (ns), and driver polls per round. */
+export function ctYieldRound(
+  ctx: Ctx,
+  K: number,
+  blockOn: boolean,
+): { roundNs: number; driverPolls: number; remoteChecks: number } {
+  const c = ctx.c;
+  const rt = ctx.plan.runtime;
+  if (blockOn)
+    return { roundNs: c.poll + c.yieldExtra + c.remoteCheck + c.driverPoll + c.driverUnparkIo, driverPolls: 1, remoteChecks: 1 };
+  if (K < rt.eventInterval) {
+    // K polls, one empty tick (remote check), one driver poll; K of the K+1 ticks may land on a global-queue tick.
+    const rcs = 1 + K / rt.globalQueueInterval;
+    return { roundNs: K * (c.poll + c.yieldExtra) + c.driverPoll + c.remoteCheck * rcs, driverPolls: 1, remoteChecks: rcs };
+  }
+  // More spinners than event_interval: the queue never drains; a driver poll every 61 polls.
+  const dps = K / rt.eventInterval;
+  const rcs = K / rt.globalQueueInterval;
+  return { roundNs: K * (c.poll + c.yieldExtra) + dps * c.driverPoll + rcs * c.remoteCheck, driverPolls: dps, remoteChecks: rcs };
+}
+
+/** A lone task yielding Y times per record (yield_now or self-wake). Exact. */
+export function ctYieldLoop(ctx: Ctx, s: YieldLoopShape): Prediction {
+  const c = ctx.c;
+  const rt = ctx.plan.runtime;
+  const blockOn = s.start === 'block_on';
+  const work = workNs(ctx, s.perRecord);
+  const n = s.records * s.yieldsPerRecord;
+  let per: number;
+  let dps: number;
+  let rcs: number;
+  let unparks = 0;
+  if (!s.selfWake) {
+    const r = ctYieldRound(ctx, 1, blockOn);
+    per = r.roundNs;
+    dps = r.driverPolls;
+    rcs = r.remoteChecks;
+    if (blockOn) unparks = 1;
+  } else if (blockOn) {
+    // tokio: the block_on waker sets `woken` and unparks the driver; the park after the empty tick returns at once.
+    per = c.poll + c.remoteCheck + c.driverPoll + c.driverUnparkIo;
+    dps = 1;
+    rcs = 1;
+    unparks = 1;
+  } else {
+    per = c.poll + c.remoteCheck / rt.globalQueueInterval + c.driverPoll / rt.eventInterval;
+    dps = 1 / rt.eventInterval;
+    rcs = 1 / rt.globalQueueInterval;
+  }
+  const first = (blockOn ? 0 : c.remoteCheck) + c.poll;
+  const recordNs = work + s.yieldsPerRecord * per;
+  const end = first + s.records * recordNs;
+  const bd: Record<string, number> = {};
+  add(bd, 'poll', (n + 1) * c.poll);
+  if (!s.selfWake) add(bd, 'yield', n * c.yieldExtra);
+  add(bd, 'driver', n * dps * c.driverPoll);
+  add(bd, 'remote', n * rcs * c.remoteCheck + (blockOn ? 0 : c.remoteCheck));
+  if (unparks) add(bd, 'unpark', n * c.driverUnparkIo);
+  addWork(ctx, bd, s.perRecord, s.records);
+  const tasks = ctx.plan.tasks.map(() => emptyTask());
+  const busy = (n + 1) * c.poll + (s.selfWake ? 0 : n * c.yieldExtra) + s.records * work;
+  tasks[s.task] = {
+    elapsedNs: end,
+    busyNs: busy,
+    polls: n + 1,
+    yields: n,
+    wait: s.selfWake ? { runnable: end - busy } : { deferred: end - busy },
+  };
+  return {
+    approximation: s.selfWake ? 'exact: self-wake polls (driver every event_interval)' : 'exact: yield rounds',
+    bottleneck: 'runtime',
+    records: s.records,
+    endNs: end,
+    latency: constLatency(recordNs),
+    yields: n,
+    tasks,
+    workers: ctWorker(end, n + 1, n * dps),
+    breakdownNs: bd,
+    warnings: [],
+  };
+}
+
+/** K spawned tasks yielding in rounds, joined by the block_on future. Exact. */
+export function ctMultiYield(ctx: Ctx, s: MultiYieldShape): Prediction {
+  const c = ctx.c;
+  const K = s.children.length;
+  const work = workNs(ctx, s.perRecord);
+  const r = ctYieldRound(ctx, K, false);
+  const rounds = s.records * s.yieldsPerRecord;
+  const recordNs = s.yieldsPerRecord * r.roundNs + K * work;
+  const start = c.poll + K * c.spawn;
+  // The last round ends the children instead of yielding; the block_on future then wakes, the
+  // park returns at once (driver poll), and it joins every child.
+  const body = s.records * recordNs - K * c.yieldExtra;
+  const end = start + body + c.driverUnparkIo + c.remoteCheck + c.driverPoll + c.poll + K * c.join;
+  const yields = K * rounds;
+  const bd: Record<string, number> = {};
+  add(bd, 'poll', (yields + K + 2) * c.poll);
+  add(bd, 'yield', yields * c.yieldExtra);
+  add(bd, 'driver', rounds * r.driverPolls * c.driverPoll);
+  add(bd, 'remote', rounds * r.remoteChecks * c.remoteCheck);
+  add(bd, 'spawn', K * c.spawn);
+  add(bd, 'join', K * c.join);
+  add(bd, 'unpark', c.driverUnparkIo);
+  addWork(ctx, bd, s.perRecord, K * s.records);
+  const tasks = ctx.plan.tasks.map(() => emptyTask());
+  tasks[s.main] = {
+    elapsedNs: end,
+    busyNs: 2 * c.poll + K * (c.spawn + c.join),
+    polls: 2,
+    yields: 0,
+    wait: { join: end - 2 * c.poll - K * (c.spawn + c.join) },
+  };
+  s.children.forEach((t, i) => {
+    const busy = (rounds + 1) * c.poll + rounds * c.yieldExtra + s.records * work;
+    const elapsed = end - (c.poll + K * c.join) - (c.poll + (i + 1) * c.spawn);
+    tasks[t] = { elapsedNs: elapsed, busyNs: busy, polls: rounds + 1, yields: rounds, wait: { deferred: elapsed - busy } };
+  });
+  return {
+    approximation: 'exact: yield rounds',
+    bottleneck: 'runtime',
+    records: K * s.records,
+    endNs: end,
+    latency: constLatency(recordNs),
+    yields,
+    tasks,
+    workers: ctWorker(end, yields + K + 2, rounds * r.driverPolls),
+    breakdownNs: bd,
+    warnings: [],
+  };
+}
+
+/** Spawn n empty children and join them (bulk: all spawns first; hot: spawn+join each). */
+export function ctSpawnJoin(ctx: Ctx, s: SpawnJoinShape): Prediction {
+  const c = ctx.c;
+  const rt = ctx.plan.runtime;
+  const n = s.n;
+  const EI = rt.eventInterval;
+  const GQ = rt.globalQueueInterval;
+  const blockOn = s.start === 'block_on';
+  let mainPolls: number;
+  let driverPolls: number;
+  let remoteChecks: number;
+  let unparks = 0;
+  if (s.mode === 'bulk' && blockOn) {
+    // The block_on future is looked at once per outer iteration: every 61 child polls.
+    mainPolls = 1 + n / EI;
+    driverPolls = n / EI;
+    remoteChecks = n / GQ;
+    unparks = n / EI;
+  } else if (s.mode === 'bulk') {
+    // The first child to finish wakes main behind all other children; main then joins 128 per poll.
+    mainPolls = 1 + Math.ceil(n / COOP_BUDGET);
+    driverPolls = (n + mainPolls) / EI;
+    remoteChecks = 1 + (n + mainPolls) / GQ;
+  } else if (blockOn) {
+    // Each child's completion wakes the block_on future; the empty queue parks, and the park
+    // returns at once (driver.unpark()) after a driver poll.
+    mainPolls = 1 + n;
+    driverPolls = n;
+    remoteChecks = n + n / GQ;
+    unparks = n;
+  } else {
+    mainPolls = 1 + n;
+    driverPolls = (2 * n) / EI;
+    remoteChecks = 1 + (2 * n) / GQ;
+  }
+  const end =
+    n * (c.spawn + c.poll + c.join) +
+    mainPolls * c.poll +
+    driverPolls * c.driverPoll +
+    remoteChecks * c.remoteCheck +
+    unparks * c.driverUnparkIo;
+  const bd: Record<string, number> = {
+    poll: (n + mainPolls) * c.poll,
+    driver: driverPolls * c.driverPoll,
+    spawn: n * c.spawn,
+    join: n * c.join,
+    unpark: unparks * c.driverUnparkIo,
+    remote: remoteChecks * c.remoteCheck,
+  };
+  const tasks = ctx.plan.tasks.map(() => emptyTask());
+  const mainBusy = mainPolls * c.poll + n * (c.spawn + c.join);
+  tasks[s.main] = { elapsedNs: end, busyNs: mainBusy, polls: mainPolls, yields: 0, wait: { join: end - mainBusy } };
+  tasks[s.child] = { elapsedNs: end - c.poll - c.spawn, busyNs: n * c.poll, polls: n, yields: 0, wait: {} };
+  return {
+    approximation: 'exact: spawn/join sequence',
+    bottleneck: 'runtime',
+    records: 0,
+    endNs: end,
+    latency: zeroLatency(),
+    yields: 0,
+    tasks,
+    workers: ctWorker(end, n + mainPolls, driverPolls),
+    breakdownNs: bd,
+    warnings: [],
+  };
+}
+
+/** The block_on future sends messages to a spawned consumer, optionally sleeping before each. */
+export function ctProducerConsumer(ctx: Ctx, s: ProducerConsumerShape): Prediction | string {
+  return s.sleepNs > 0 ? ctTimedProducer(ctx, s) : ctBurstProducer(ctx, s);
+}
+
+/** No sleep: every send happens in the producer's first poll; the consumer drains afterwards. */
+function ctBurstProducer(ctx: Ctx, s: ProducerConsumerShape): Prediction {
+  const c = ctx.c;
+  const EI = ctx.plan.runtime.eventInterval;
+  const items = s.messages * s.itemsPerSend;
+  const recs = s.messageIsRecord ? 1 : s.recordsPerItem;
+  const work = workNs(ctx, s.perRecord);
+  const perItem = c.recvU + recs * work;
+  const sendsEnd = c.poll + c.spawn + items * c.sendU; // the close costs nothing
+  const consumerPolls = Math.ceil(items / COOP_BUDGET) + 1;
+  const perPoll = c.poll + c.driverPoll / EI;
+  // Record k (0-based over all items) ends at consumerStart + (polls so far)·poll + (k+1)·perItem.
+  const consumerStart = sendsEnd + c.remoteCheck;
+  const dist = new LatencyDist(null);
+  dist.reset();
+  const groups = Math.min(s.messages, 200);
+  for (let g = 0; g < groups; g++) {
+    const m0 = Math.floor((g * s.messages) / groups);
+    const m1 = Math.floor(((g + 1) * s.messages) / groups) - 1;
+    const first = m0 * s.itemsPerSend;
+    const last = (m1 + 1) * s.itemsPerSend - 1;
+    const endOf = (k: number) => consumerStart + (1 + Math.floor(k / COOP_BUDGET)) * perPoll + (k + 1) * perItem;
+    const tsOf = (m: number) => c.poll + c.spawn + m * s.itemsPerSend * c.sendU;
+    const lo = Math.min(endOf(first) - tsOf(m0), endOf(m1 * s.itemsPerSend) - tsOf(m1));
+    const hi = Math.max(endOf(last) - tsOf(m1), endOf((m0 + 1) * s.itemsPerSend - 1) - tsOf(m0));
+    dist.addSegment(lo, hi, (last - first + 1) * recs);
+  }
+  const consumerEnd = consumerStart + consumerPolls * perPoll + items * perItem;
+  const end = consumerEnd + c.driverUnparkIo + c.remoteCheck + c.driverPoll + c.poll + c.join;
+  const records = items * recs;
+  const bd: Record<string, number> = {
+    poll: (consumerPolls + 2) * c.poll,
+    driver: (consumerPolls / EI + 1) * c.driverPoll,
+    send: items * c.sendU,
+    recv: items * c.recvU,
+    spawn: c.spawn,
+    join: c.join,
+    unpark: c.driverUnparkIo,
+    remote: 2 * c.remoteCheck,
+  };
+  addWork(ctx, bd, s.perRecord, records);
+  const tasks = ctx.plan.tasks.map(() => emptyTask());
+  tasks[s.producer] = {
+    elapsedNs: end,
+    busyNs: sendsEnd + c.poll + c.join,
+    polls: 2,
+    yields: 0,
+    wait: { join: end - sendsEnd - c.poll - c.join },
+  };
+  tasks[s.consumer] = {
+    elapsedNs: consumerEnd - (c.poll + c.spawn),
+    busyNs: consumerPolls * c.poll + items * perItem,
+    polls: consumerPolls,
+    yields: 0,
+    wait: { runnable: consumerStart - c.poll - c.spawn },
+  };
+  return {
+    approximation: 'exact: burst of sends, coop-budget drain',
+    bottleneck: 'channel',
+    records,
+    endNs: end,
+    latency: latencyOf(dist, records),
+    yields: 0,
+    tasks,
+    workers: ctWorker(end, consumerPolls + 2, consumerPolls / EI + 1),
+    breakdownNs: bd,
+    warnings: [],
+  };
+}
+
+/** Producer sleeps before each send on an otherwise idle runtime: a timer-bound loop. */
+function ctTimedProducer(ctx: Ctx, s: ProducerConsumerShape): Prediction | string {
+  const c = ctx.c;
+  const res = ctx.plan.runtime.timerResolutionNs;
+  if (ctx.plan.runtime.driver === 'none') return 'sleep needs the timer driver';
+  const recs = s.messageIsRecord ? 1 : s.recordsPerItem;
+  const work = workNs(ctx, s.perRecord);
+  const Y = s.yieldsPerMessage;
+  const yr = ctYieldRound(ctx, 1, false);
+  const overshoot = costMoments(c.parkOvershoot).mean;
+  // From the wake-up to the sleep's deadline: driver poll (fires the timer; the block_on waker
+  // unparks), the producer's poll, its send, the timer registration, the sleep itself.
+  const toSleep = c.driverPoll + c.driverUnparkIo + c.poll + s.itemsPerSend * c.sendU;
+  const a = toSleep + c.timerRegister + s.sleepNs;
+  // Busy time after the wake-up until the runtime parks again.
+  const consumerNs = c.remoteCheck + c.poll + s.itemsPerSend * (c.recvU + recs * work) + Y * yr.roundNs + c.wakerRegister;
+  const busy = toSleep + c.timerRegister + consumerNs + c.remoteCheck;
+  if (busy >= s.sleepNs + c.timerRegister)
+    return "the consumer is still busy when the producer's timer is due: the timer fires on a busy runtime";
+  // Phase on the grid uniform ⇒ E[tick − floor(now)] = res + a − busy ⇒ period = res + a + E[overshoot].
+  const period = res + a + overshoot;
+  const M = s.messages;
+  const end = M * period + busy;
+  const records = M * s.itemsPerSend * recs;
+  // A record ends after the producer's remaining poll (timer registration), the consumer's poll,
+  // its receive, and the work of the records before it in the message.
+  const base = s.itemsPerSend * c.sendU + c.timerRegister + c.poll + c.recvU;
+  const dist = new LatencyDist(null);
+  dist.reset();
+  dist.addSegment(base + work, base + recs * work, 1);
+  const yields = M * Y;
+  const bd: Record<string, number> = {
+    poll: M * (2 + Y) * c.poll,
+    yield: yields * c.yieldExtra,
+    driver: M * (1 + Y) * c.driverPoll,
+    send: M * s.itemsPerSend * c.sendU,
+    recv: M * (s.itemsPerSend * c.recvU + c.wakerRegister),
+    timer: M * c.timerRegister,
+    unpark: M * c.driverUnparkIo,
+    remote: M * (2 + Y * yr.remoteChecks) * c.remoteCheck,
+    spawn: c.spawn,
+    join: c.join,
+  };
+  addWork(ctx, bd, s.perRecord, records);
+  const tasks = ctx.plan.tasks.map(() => emptyTask());
+  const pBusy = M * (c.poll + s.itemsPerSend * c.sendU + c.timerRegister);
+  tasks[s.producer] = { elapsedNs: end, busyNs: pBusy, polls: M + 1, yields: 0, wait: { sleep: end - pBusy - busy } };
+  const cBusy = M * (consumerNs - c.remoteCheck - Y * (c.driverPoll + c.remoteCheck));
+  tasks[s.consumer] = {
+    elapsedNs: end - c.poll - c.spawn,
+    busyNs: cBusy,
+    polls: M * (1 + Y) + 1,
+    yields,
+    wait: { recv: end - M * consumerNs },
+  };
+  const wk = ctWorker(M * busy, M * (2 + Y), M * (1 + Y), M);
+  wk[0].idleNs = end - M * busy;
+  return {
+    approximation: 'timer grid: idle park, phase uniform on the 1 ms grid',
+    bottleneck: 'timer',
+    records,
+    endNs: end,
+    latency: latencyOf(dist, records),
+    yields,
+    tasks,
+    workers: wk,
+    breakdownNs: bd,
+    warnings: [],
+  };
+}
+
+/** Percentiles of a filled distribution; max = the quantile at 1 − 1/(2n). */
+export function latencyOf(d: LatencyDist, n: number): LatencyPrediction {
+  const p50 = d.quantile(0.5);
+  const p90 = d.quantile(0.9, p50);
+  const p99 = d.quantile(0.99, p90);
+  const p999 = d.quantile(0.999, p99);
+  const max = n > 0 ? d.quantile(Math.max(0.999, 1 - 0.5 / n), p999) : p999;
+  return { meanNs: d.mean(), p50Ns: p50, p90Ns: p90, p99Ns: p99, p999Ns: p999, maxNs: max };
+}

@@ -1,0 +1,118 @@
+/**
+ * `dispatchsim measure <scenario>`: run the scenario's Plan on real tokio with the probe's
+ * `execute` (build, pin, repeat, progress) and print a summary, or the measured Result with
+ * --json / --out.
+ *
+ *   scenario ─► Plan (scenario's model, or --model) ─► probe build ─► probe execute × repeat
+ *            ─► median Result (source: measured; spread in outputs.spread.*)
+ *
+ * Phase: cli. Progress and the probe's own messages go to stderr; stdout carries only the
+ * summary or the JSON document.
+ */
+import type { Argv, CommandModule } from 'yargs';
+import { loadScenario } from '../load.js';
+import { printDiagnostics, Progress, runCommand } from '../common.js';
+import { stableJson, writeFileAtomic } from '../../io/files.js';
+import { formatSummary } from '../summary.js';
+import { checkTaskset } from '../../calibrate/probe-run.js';
+import { measurePlan, ProbeBuilds, variantFor, type Measurement, type MeasureOptions } from '../../validate/measure.js';
+import type { Plan } from '../../plan/types.js';
+import { fmt } from '../../validate/table.js';
+
+export interface ProbeArgs {
+  profile: 'release' | 'debug';
+  cores?: string;
+  repeat: number;
+  warmup: number;
+  'timeout-s': number;
+}
+
+interface Args extends ProbeArgs {
+  scenario: string;
+  model?: string;
+  seed?: number;
+  json?: boolean;
+  out?: string;
+}
+
+export const log = (line: string): void => void process.stderr.write(`${line}\n`);
+
+/** The probe options shared by `measure` and `validate`. */
+export function probeOptions<T>(y: Argv<T>): Argv<T> {
+  return y
+    .option('profile', { choices: ['release', 'debug'] as const, default: 'release' as const, describe: 'cargo profile of the probe build (match the model)' })
+    .option('cores', { type: 'string', describe: 'pin the probe with taskset -c, e.g. 0,1 (default: not pinned)' })
+    .option('repeat', { type: 'number', default: 5, describe: 'measured runs per scenario (the median is reported, with min–max)' })
+    .option('warmup', { type: 'number', default: 1, describe: 'discarded runs before the measured ones' })
+    .option('timeout-s', { type: 'number', default: 120, describe: 'give up on a run after this many seconds (exit 5)' })
+    .check((a) => {
+      const r = (a as unknown as ProbeArgs).repeat;
+      if (!Number.isInteger(r) || r < 1 || r > 1000) throw new Error('--repeat must be an integer in 1..1000');
+      const w = (a as unknown as ProbeArgs).warmup;
+      if (!Number.isInteger(w) || w < 0 || w > 100) throw new Error('--warmup must be an integer in 0..100');
+      return true;
+    }) as unknown as Argv<T>;
+}
+
+/** Builds the probe variant the plan needs and measures it, with a progress bar. */
+export async function measureWithProbe(plan: Plan, a: ProbeArgs, builds: ProbeBuilds, label: string): Promise<Measurement> {
+  const binary = await builds.binary(variantFor(plan, a.profile));
+  const bar = new Progress(label, a.warmup + a.repeat);
+  const opts: MeasureOptions = {
+    repeat: a.repeat,
+    warmup: a.warmup,
+    timeoutS: a['timeout-s'],
+    onProgress: (done) => bar.update(a.warmup + done),
+    onLog: log,
+    ...(a.cores ? { cores: a.cores } : {}),
+  };
+  const m = await measurePlan(plan, binary, opts);
+  bar.done();
+  return m;
+}
+
+/** The lines `measure` adds under the summary: spread over the repeats and the probe build. */
+export function formatSpread(m: Measurement): string {
+  const o = m.result.outputs;
+  const rows = Object.keys(o)
+    .filter((k) => k.startsWith('spread.') && k.endsWith('.min'))
+    .map((k) => k.slice('spread.'.length, -'.min'.length))
+    .map((name) => `    ${name.padEnd(24)} ${fmt(o[`spread.${name}.min`])} – ${fmt(o[`spread.${name}.max`])}`);
+  const h = m.header;
+  return [
+    `  measured: ${m.runs.length} run(s), median shown; min – max over the runs:`,
+    ...rows,
+    ...(m.runQueueWaitPct !== undefined ? [`  machine load: the probe's threads waited for a CPU ${m.runQueueWaitPct}% of their runnable time (median over runs)`] : []),
+    `  probe: tokio ${String(h.tokio)} [${(h.features as string[] | undefined)?.join(',') ?? ''}]${h.tokioUnstable ? ' + tokio_unstable' : ''}, ${String(h.profile)} build, ${String(h.cpus)} CPUs`,
+  ].join('\n') + '\n';
+}
+
+export const measureCommand: CommandModule<object, Args> = {
+  command: 'measure <scenario>',
+  describe: "run a scenario on real tokio with the Rust probe (its Plan, not a re-interpretation) and print what was measured",
+  builder: (y: Argv) =>
+    probeOptions(
+      y
+        .positional('scenario', { type: 'string', demandOption: true, describe: 'scenario JSON file' })
+        .option('model', { type: 'string', describe: "cost model that resolves named costs in the scenario (default: the scenario's `model`)" })
+        .option('seed', { type: 'number', describe: "seed of random arrivals and costs (default: the scenario's `seed`)" })
+        .option('json', { type: 'boolean', describe: 'print the measured Result document instead of the summary' })
+        .option('out', { type: 'string', describe: 'write the measured Result to this file (atomically); validate --measured reads it' }),
+    ) as unknown as Argv<Args>,
+  handler: (argv) =>
+    runCommand(async () => {
+      const { plan, warnings } = loadScenario(argv.scenario, argv.model, argv.seed);
+      if (warnings.length) printDiagnostics(warnings);
+      if (argv.cores) checkTaskset();
+      log(`measure: ${plan.scenario.name}: ${argv.warmup} warm-up + ${argv.repeat} run(s) on tokio (${plan.runtime.flavor}${plan.runtime.flavor === 'multi_thread' ? `, ${plan.runtime.workers} workers` : ''})`);
+      const m = await measureWithProbe(plan, argv, new ProbeBuilds(log), 'measure');
+      if (argv.out) writeFileAtomic(argv.out, stableJson(m.result));
+      if (argv.json) process.stdout.write(stableJson(m.result));
+      else {
+        // The spread has its own lines below; the summary lists the scenario's outputs only.
+        const outputs = Object.fromEntries(Object.entries(m.result.outputs).filter(([k]) => !k.startsWith('spread.') && !k.startsWith('measure.')));
+        process.stdout.write(formatSummary({ ...m.result, outputs }, plan) + formatSpread(m));
+      }
+      return 0;
+    }),
+};

@@ -1,0 +1,59 @@
+/**
+ * `dispatchsim schema`: print, write or check the JSON Schema files generated from the TypeBox
+ * sources (`schema/scenario.schema.json`, `model.schema.json`, `result.schema.json`).
+ *
+ * Phase: cli. A subcommand rather than a build script so an installed tool can hand its schemas
+ * to an editor, and CI can run `dispatchsim schema --check` (exit 6 when a file is stale).
+ */
+import type { Argv, CommandModule } from 'yargs';
+import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { runCommand } from '../common.js';
+import { readText, writeFileAtomic } from '../../io/files.js';
+import { EXIT } from '../../schema/diagnostics.js';
+import type { DocumentKind } from '../../schema/validate.js';
+import { jsonSchemaText, schemaFileName, SCHEMA_KINDS } from '../../schema/json-schema.js';
+
+interface Args {
+  kind?: DocumentKind;
+  write?: boolean;
+  check?: boolean;
+  dir: string;
+}
+
+export const schemaCommand: CommandModule<object, Args> = {
+  command: 'schema [kind]',
+  describe: 'print the JSON Schema of scenarios, cost models or results; --write/--check the files in schema/',
+  builder: (y: Argv) =>
+    y
+      .positional('kind', { choices: SCHEMA_KINDS, describe: 'which schema to print' })
+      .option('write', { type: 'boolean', describe: 'write every schema file into --dir' })
+      .option('check', { type: 'boolean', describe: 'exit 6 when a file in --dir differs from the generated schema' })
+      .option('dir', { type: 'string', default: 'schema', describe: 'directory of the schema files' })
+      .check((a) =>
+        a.write || a.check || a.kind ? true : 'name a kind (scenario, model, result), or give --write or --check',
+      ) as unknown as Argv<Args>,
+  handler: (argv) =>
+    runCommand(() => {
+      const kinds = argv.kind ? [argv.kind] : SCHEMA_KINDS;
+      if (!argv.write && !argv.check) {
+        process.stdout.write(jsonSchemaText(kinds[0]));
+        return EXIT.ok;
+      }
+      let stale = 0;
+      for (const kind of kinds) {
+        const file = join(argv.dir, schemaFileName(kind));
+        const text = jsonSchemaText(kind);
+        if (argv.check) {
+          if (!existsSync(file) || readText(file) !== text) {
+            stale++;
+            process.stderr.write(`${file}: stale; run 'dispatchsim schema --write'\n`);
+          } else process.stdout.write(`${file}: up to date\n`);
+        } else {
+          writeFileAtomic(file, text);
+          process.stdout.write(`wrote ${file}\n`);
+        }
+      }
+      return stale ? EXIT.validationFailed : EXIT.ok;
+    }),
+};

@@ -1,0 +1,165 @@
+/**
+ * `dispatchsim validate <files or dirs…>`: predicted vs measured, with a pass/fail verdict.
+ *
+ *   for each scenario:
+ *     1. predict: Plan with --model ─► simulate ─► figures
+ *     2. measure: Plan with the scenario's own model ─► probe execute × repeat ─► median figures
+ *        (or --measured <file>: a Result or CSV; or --measured <dir>: <name>.measured.json)
+ *     3. compare: signed % error per metric, tolerance per metric kind
+ *   print the table and the per-flavor summary; write the validation document (--out);
+ *   exit 6 when any compared figure is outside its tolerance.
+ *
+ * The measured Plan is normalized with the scenario's own model, not --model, so that a wrong
+ * model changes the prediction only, never what runs on tokio.
+ *
+ * Phase: cli.
+ */
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import type { Argv, CommandModule } from 'yargs';
+import { displayPath, loadScenario } from '../load.js';
+import { printDiagnostics, runCommand } from '../common.js';
+import { stableJson, writeFileAtomic } from '../../io/files.js';
+import { diag, EXIT, InputError } from '../../schema/diagnostics.js';
+import { simulate } from '../../runtime/simulate.js';
+import { checkTaskset } from '../../calibrate/probe-run.js';
+import type { ValidationRow } from '../../sweep/validation-doc.js';
+import { ProbeBuilds } from '../../validate/measure.js';
+import { compareFigures, figuresOf, isMetricKey, kindOf, METRIC_KINDS, parseTolerance, type Figures, type MetricKind } from '../../validate/compare.js';
+import { readMeasured, spreadOf } from '../../validate/measured-input.js';
+import { formatSummary, formatValidationTable } from '../../validate/table.js';
+import { log, measureWithProbe, probeOptions, type ProbeArgs } from './measure.js';
+
+interface Args extends ProbeArgs {
+  paths: string[];
+  model?: string;
+  tolerance: string[];
+  metrics?: string;
+  measured?: string;
+  'save-measured'?: string;
+  out?: string;
+  json?: boolean;
+  seed?: number;
+}
+
+/** Scenario files: each file as given, each directory's *.json recursively, in sorted order. */
+export function expandScenarioPaths(paths: readonly string[]): string[] {
+  const out: string[] = [];
+  const walk = (dir: string) => {
+    for (const e of readdirSync(dir).sort()) {
+      const p = join(dir, e);
+      if (statSync(p).isDirectory()) walk(p);
+      else if (e.endsWith('.json') && !e.endsWith('.measured.json')) out.push(p);
+    }
+  };
+  for (const p of paths) {
+    if (existsSync(p) && statSync(p).isDirectory()) {
+      const before = out.length;
+      walk(p);
+      if (out.length === before) throw new InputError([diag('DS1806', p, '', { name: p })], EXIT.io);
+    } else out.push(p);
+  }
+  return out;
+}
+
+/** `--metrics throughput,p50` → kinds; every kind when absent. */
+function parseMetrics(spec: string | undefined): MetricKind[] {
+  if (!spec) return [...METRIC_KINDS];
+  const kinds: MetricKind[] = [];
+  for (const name of spec.split(',').map((s) => s.trim()).filter(Boolean)) {
+    if (!isMetricKey(name)) throw new InputError([diag('DS1808', '--metrics', '', { spec, name, known: METRIC_KINDS.join(', ') })], EXIT.usage);
+    kinds.push((METRIC_KINDS as readonly string[]).includes(name) ? (name as MetricKind) : (kindOf(name) as MetricKind));
+  }
+  return kinds;
+}
+
+const measuredFileFor = (dir: string, scenarioFile: string) => join(dir, `${basename(scenarioFile, '.json')}.measured.json`);
+
+async function measuredFigures(file: string, a: Args, builds: ProbeBuilds, index: string): Promise<{ figures: Figures; repeats?: number; runQueueWaitPct?: number }> {
+  if (a.measured) {
+    const isDir = existsSync(a.measured) && statSync(a.measured).isDirectory();
+    const src = isDir ? measuredFileFor(a.measured, file) : a.measured;
+    if (isDir && !existsSync(src)) throw new InputError([diag('DS1805', displayPath(file), '', { name: displayPath(file), file: src })], EXIT.io);
+    const m = readMeasured(src);
+    log(`validate: ${index} ${displayPath(file)}: measured figures from ${displayPath(src)}`);
+    return { figures: m.figures, ...(m.runQueueWaitPct !== undefined ? { runQueueWaitPct: m.runQueueWaitPct } : {}) };
+  }
+  const { plan } = loadScenario(file, undefined, a.seed);
+  log(`validate: ${index} ${displayPath(file)}: measuring on tokio (${a.warmup} warm-up + ${a.repeat} runs)`);
+  const m = await measureWithProbe(plan, a, builds, `  ${plan.scenario.name}`);
+  if (a['save-measured']) writeFileAtomic(measuredFileFor(a['save-measured'], file), stableJson(m.result));
+  if (m.runQueueWaitPct !== undefined && m.runQueueWaitPct >= 5)
+    log(`validate: ${index} ${plan.scenario.name}: the machine was busy: ${m.runQueueWaitPct}% of the probe's runnable time was spent waiting for a CPU`);
+  return { figures: figuresOf(m.result, spreadOf(m.result)), repeats: m.runs.length, ...(m.runQueueWaitPct !== undefined ? { runQueueWaitPct: m.runQueueWaitPct } : {}) };
+}
+
+export async function validate(a: Args): Promise<{ rows: ValidationRow[]; failed: number }> {
+  const { tolerance, bad } = parseTolerance(a.tolerance);
+  if (bad.length) throw new InputError(bad.map((spec) => diag('DS1801', '--tolerance', '', { spec, metrics: METRIC_KINDS.join(', ') })), EXIT.usage);
+  const kinds = parseMetrics(a.metrics);
+  const files = expandScenarioPaths(a.paths);
+  if (a.measured && files.length > 1 && !(existsSync(a.measured) && statSync(a.measured).isDirectory()))
+    throw new InputError([diag('DS1804', a.measured, '', { name: a.measured, count: files.length })], EXIT.usage);
+  if (a.cores && !a.measured) checkTaskset();
+  const builds = new ProbeBuilds(log);
+  const rows: ValidationRow[] = [];
+  const shown = new Set<string>(); // a model's warnings once, not once per scenario
+  for (const [i, file] of files.entries()) {
+    const index = `[${i + 1}/${files.length}]`;
+    const { plan, model, warnings } = loadScenario(resolve(file), a.model, a.seed);
+    const fresh = warnings.filter((w) => !shown.has(JSON.stringify(w)));
+    fresh.forEach((w) => shown.add(JSON.stringify(w)));
+    if (fresh.length) printDiagnostics(fresh);
+    const predicted = simulate(plan, model);
+    const measured = await measuredFigures(file, a, builds, index);
+    const { rows: mine, missing } = compareFigures(figuresOf(predicted), measured.figures, {
+      scenario: plan.scenario.name,
+      flavor: plan.runtime.flavor,
+      model: model.name,
+      tolerance,
+      kinds,
+      ...(measured.repeats !== undefined ? { repeats: measured.repeats } : {}),
+      ...(measured.runQueueWaitPct !== undefined ? { runQueueWaitPct: measured.runQueueWaitPct } : {}),
+    });
+    if (missing.length && a.measured) log(`validate: ${index} ${plan.scenario.name}: not in the measurement, not compared: ${missing.join(', ')}`);
+    const failed = mine.filter((r) => r.pass === false);
+    log(`validate: ${index} ${plan.scenario.name}: ${mine.length} figures, ${failed.length} outside tolerance`);
+    rows.push(...mine);
+  }
+  return { rows, failed: rows.filter((r) => r.pass === false).length };
+}
+
+export const validateCommand: CommandModule<object, Args> = {
+  command: 'validate <paths..>',
+  describe: 'simulate and measure scenarios (or compare with --measured), print predicted vs measured, exit 6 when outside tolerance',
+  builder: (y: Argv) =>
+    probeOptions(
+      y
+        .positional('paths', { type: 'string', array: true, demandOption: true, describe: 'scenario files or directories (searched recursively for *.json)' })
+        .option('model', { type: 'string', describe: "cost model of the prediction (default: each scenario's `model`)" })
+        .option('tolerance', {
+          type: 'string',
+          array: true,
+          default: ['10%'],
+          describe: 'allowed |error|: 10% for every metric, or per metric kind (throughput, p50, p99, yields, elapsed): p99=50%',
+        })
+        .option('metrics', { type: 'string', describe: `compare only these metric kinds, comma-separated (default: ${METRIC_KINDS.join(',')})` })
+        .option('measured', { type: 'string', describe: 'compare with this measurement instead of running the probe: a Result JSON or a metric,value CSV; or a directory of <scenario>.measured.json' })
+        .option('save-measured', { type: 'string', describe: 'directory to save each measured Result as <scenario>.measured.json (re-use with --measured)' })
+        .option('out', { type: 'string', describe: 'write the validation document (rows of predicted vs measured) here; `report` draws it' })
+        .option('json', { type: 'boolean', describe: 'print the validation document instead of the table' })
+        .option('seed', { type: 'number', describe: "seed for both prediction and measurement (default: each scenario's `seed`)" }),
+    ) as unknown as Argv<Args>,
+  handler: (argv) =>
+    runCommand(async () => {
+      const { rows, failed } = await validate(argv);
+      if (argv.out) writeFileAtomic(argv.out, stableJson(rows));
+      if (argv.json) process.stdout.write(stableJson(rows));
+      else process.stdout.write(`${formatValidationTable(rows)}\n${formatSummary(rows)}`);
+      if (failed > 0) {
+        printDiagnostics([diag('DS1809', argv.out ?? 'validate', '', { failed, total: rows.length })]);
+        return EXIT.validationFailed;
+      }
+      return EXIT.ok;
+    }),
+};

@@ -1,0 +1,200 @@
+/**
+ * Predicted vs measured: which figures are compared, the signed error, tolerances, summaries.
+ *
+ *   Result (simulated) ─► figuresOf ─┐
+ *                                     ├─► compareFigures ─► ValidationRow[] (signed % error, pass)
+ *   Result (measured) | CSV ─────────┘                         └─► summarize (median / worst |error|)
+ *
+ * Phase: validate. Pure: no I/O. The error is 100 × (predicted − measured) / measured, so a
+ * positive error means the model predicts more (more throughput, a longer latency) than the
+ * real run. When the measured value is 0 and the predicted one is not, the error is taken
+ * relative to the predicted value instead (±100 %), so it stays a finite, failing number.
+ */
+import type { Result } from '../schema/result.js';
+import type { ValidationRow } from '../sweep/validation-doc.js';
+
+/** Metric kinds, as `--metrics` and `--tolerance metric=…` name them. */
+export const METRIC_KINDS = ['throughput', 'p50', 'p99', 'yields', 'elapsed'] as const;
+export type MetricKind = (typeof METRIC_KINDS)[number];
+
+/** A figure: its value and, for measured ones, the spread over repeats. */
+export interface Figure {
+  value: number;
+  min?: number;
+  max?: number;
+}
+
+/** Figures by metric name: `throughput`, `p50`, `p99`, `yieldsPerRecord`, `elapsed:<task>`. */
+export type Figures = Map<string, Figure>;
+
+export const UNITS: Record<MetricKind, string> = { throughput: 'records/s', p50: 'µs', p99: 'µs', yields: 'yields/record', elapsed: 'µs' };
+
+/** The kind of a metric name (`elapsed:coordinator` → `elapsed`). */
+export function kindOf(metric: string): MetricKind | undefined {
+  if (metric.startsWith('elapsed:')) return 'elapsed';
+  switch (metric) {
+    case 'throughput':
+    case 'p50':
+    case 'p99':
+      return metric;
+    case 'yieldsPerRecord':
+      return 'yields';
+  }
+  return undefined;
+}
+
+/** A `--metrics`/`--tolerance` key: a kind (`p99`, `yields`, `elapsed`) or one metric. */
+export function isMetricKey(key: string): boolean {
+  return (METRIC_KINDS as readonly string[]).includes(key) || kindOf(key) !== undefined;
+}
+
+/**
+ * The compared figures of a Result. Throughput, latency and yields need records; a task that
+ * never ran is left out. `spread` (per metric, from repeated measurements) is attached as is.
+ */
+export function figuresOf(r: Result, spread?: Record<string, { min: number; max: number }>): Figures {
+  const f: Figures = new Map();
+  const put = (name: string, value: number) => f.set(name, spread?.[name] ? { value, ...spread[name] } : { value });
+  if (r.records > 0) {
+    put('throughput', r.throughput.recordsPerSec);
+    put('yieldsPerRecord', r.yieldsPerRecord);
+  }
+  if (r.latencyUs.count > 0) {
+    put('p50', r.latencyUs.p50);
+    put('p99', r.latencyUs.p99);
+  }
+  for (const [name, t] of Object.entries(r.tasks)) if (t.elapsedUs > 0) put(`elapsed:${name}`, t.elapsedUs);
+  return f;
+}
+
+/** Signed % error of a prediction (see the module comment for measured = 0). */
+export function signedErrorPct(predicted: number, measured: number): number {
+  if (measured === 0) return predicted === 0 ? 0 : 100 * Math.sign(predicted);
+  return (100 * (predicted - measured)) / Math.abs(measured);
+}
+
+/** Tolerances in %: a default and per-kind or per-metric overrides. */
+export interface Tolerance {
+  defaultPct: number;
+  byMetric: Record<string, number>;
+}
+
+export function toleranceFor(t: Tolerance, metric: string): number {
+  return t.byMetric[metric] ?? t.byMetric[kindOf(metric) ?? ''] ?? t.defaultPct;
+}
+
+/**
+ * Parses `--tolerance` values: `10%` (or `10`) sets the default, `p99=50%` a kind,
+ * `elapsed:coordinator=20%` one metric. Returns the problem specs for diagnostics.
+ */
+export function parseTolerance(specs: readonly string[], defaultPct = 10): { tolerance: Tolerance; bad: string[] } {
+  const tolerance: Tolerance = { defaultPct, byMetric: {} };
+  const bad: string[] = [];
+  for (const spec of specs.flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean)) {
+    const m = /^(?:([A-Za-z][A-Za-z0-9]*(?::[^=]+)?)=)?(\d+(?:\.\d+)?)%?$/.exec(spec);
+    if (!m) {
+      bad.push(spec);
+      continue;
+    }
+    const pct = Number(m[2]);
+    if (m[1] === undefined) tolerance.defaultPct = pct;
+    else if (isMetricKey(m[1])) tolerance.byMetric[m[1] === 'yieldsPerRecord' ? 'yields' : m[1]] = pct;
+    else bad.push(spec);
+  }
+  return { tolerance, bad };
+}
+
+export interface CompareContext {
+  scenario: string;
+  flavor: string;
+  model: string;
+  tolerance: Tolerance;
+  /** Kinds compared (default: all). */
+  kinds?: readonly MetricKind[];
+  repeats?: number;
+  runQueueWaitPct?: number;
+}
+
+/**
+ * One row per metric present on both sides (in the predicted figures' order). A metric only
+ * one side has is not compared: the caller reports `missing` if it wants to.
+ */
+export function compareFigures(predicted: Figures, measured: Figures, ctx: CompareContext): { rows: ValidationRow[]; missing: string[] } {
+  const rows: ValidationRow[] = [];
+  const missing: string[] = [];
+  const kinds = new Set(ctx.kinds ?? METRIC_KINDS);
+  for (const [metric, p] of predicted) {
+    const kind = kindOf(metric);
+    if (!kind || !kinds.has(kind)) continue;
+    const m = measured.get(metric);
+    if (!m) {
+      missing.push(metric);
+      continue;
+    }
+    // Two zeros (no yields on either side) say nothing about the model.
+    if (kind === 'yields' && p.value === 0 && m.value === 0) continue;
+    const errorPct = round(signedErrorPct(p.value, m.value), 2);
+    const tolerancePct = toleranceFor(ctx.tolerance, metric);
+    const row: ValidationRow = {
+      scenario: ctx.scenario,
+      metric,
+      predicted: p.value,
+      measured: m.value,
+      errorPct,
+      predictedSource: 'simulated',
+      model: ctx.model,
+      flavor: ctx.flavor,
+      unit: UNITS[kind],
+      tolerancePct,
+      pass: Math.abs(errorPct) <= tolerancePct,
+    };
+    if (m.min !== undefined && m.max !== undefined) {
+      row.measuredMin = m.min;
+      row.measuredMax = m.max;
+    }
+    if (ctx.repeats !== undefined) row.repeats = ctx.repeats;
+    if (ctx.runQueueWaitPct !== undefined) row.runQueueWaitPct = ctx.runQueueWaitPct;
+    rows.push(row);
+  }
+  return { rows, missing };
+}
+
+const round = (x: number, d: number) => Math.round(x * 10 ** d) / 10 ** d;
+
+export function median(xs: readonly number[]): number {
+  if (xs.length === 0) return NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  const h = Math.floor(s.length / 2);
+  return s.length % 2 ? s[h] : (s[h - 1] + s[h]) / 2;
+}
+
+export interface SummaryLine {
+  flavor: string;
+  kind: MetricKind;
+  n: number;
+  medianAbsPct: number;
+  worst: { scenario: string; metric: string; errorPct: number } | undefined;
+  failed: number;
+}
+
+/** Median and worst |error| per (flavor, metric kind), flavors and kinds in a fixed order. */
+export function summarize(rows: readonly ValidationRow[]): SummaryLine[] {
+  const out: SummaryLine[] = [];
+  const flavors = [...new Set(rows.map((r) => r.flavor ?? 'unknown'))].sort();
+  for (const flavor of flavors) {
+    for (const kind of METRIC_KINDS) {
+      const mine = rows.filter((r) => (r.flavor ?? 'unknown') === flavor && kindOf(r.metric) === kind);
+      if (!mine.length) continue;
+      const worst = mine.reduce((a, b) => (Math.abs(b.errorPct) > Math.abs(a.errorPct) ? b : a));
+      out.push({
+        flavor,
+        kind,
+        n: mine.length,
+        medianAbsPct: round(median(mine.map((r) => Math.abs(r.errorPct))), 2),
+        worst: { scenario: worst.scenario, metric: worst.metric, errorPct: worst.errorPct },
+        failed: mine.filter((r) => r.pass === false).length,
+      });
+    }
+  }
+  return out;
+}

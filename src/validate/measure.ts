@@ -1,0 +1,244 @@
+/**
+ * measure: runs a Plan on real tokio with the probe's `execute` and folds the repeats into one
+ * measured Result.
+ *
+ *   Plan ─► temp file ─► [taskset -c cores] probe execute --plan f --repeat n --warmup w
+ *        ─► JSON lines: header, one `result` per repeat (stderr: progress)
+ *        ─► combineRuns: median of each figure over the repeats, spread (min/max) kept
+ *
+ * Phase: validate (I/O: writes a temp file, spawns the probe). The combined Result has the
+ * simulator's key order; its `outputs` hold the scenario's derived outputs evaluated on the
+ * medians, plus `spread.<metric>.min|max` for every compared figure and
+ * `measure.runQueueWaitPct` (machine load during the runs), both read back by
+ * measured-input.ts, so a saved measurement keeps its spread and its context.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Plan } from '../plan/types.js';
+import type { Result, TaskResult } from '../schema/result.js';
+import { diag, EXIT, InputError } from '../schema/diagnostics.js';
+import { evaluateOutputs } from '../runtime/simulate.js';
+import { buildProbe, variantName } from '../calibrate/probe-build.js';
+import { parseProgress } from '../calibrate/probe-run.js';
+import { figuresOf, median } from './compare.js';
+
+export interface ProbeVariant {
+  profile: 'release' | 'debug';
+  features: string[];
+  unstable: boolean;
+}
+
+/** The probe build a plan needs: always `io` (so `timer_io` works), tokio_unstable when the LIFO slot is off. */
+export function variantFor(plan: Plan, profile: 'release' | 'debug'): ProbeVariant {
+  return { profile, features: ['io'], unstable: plan.runtime.lifoSlot === false };
+}
+
+/** Builds each probe variant once per process. */
+export class ProbeBuilds {
+  private readonly built = new Map<string, Promise<string>>();
+  constructor(
+    private readonly onLog: (line: string) => void,
+    private readonly probeDir?: string,
+  ) {}
+  binary(v: ProbeVariant): Promise<string> {
+    const key = variantName(v);
+    let p = this.built.get(key);
+    if (!p) {
+      p = buildProbe({ ...v, onLog: (l) => (l.startsWith('probe:') ? this.onLog(l) : undefined), ...(this.probeDir ? { probeDir: this.probeDir } : {}) });
+      this.built.set(key, p);
+    }
+    return p;
+  }
+}
+
+export interface MeasureOptions {
+  repeat: number;
+  warmup: number;
+  timeoutS: number;
+  /** taskset -c list, e.g. "0,1"; undefined = not pinned. */
+  cores?: string;
+  onProgress?: (done: number, total: number) => void;
+  onLog: (line: string) => void;
+}
+
+export interface ProbeRun {
+  result: Result;
+  probe: {
+    sourceLatenessUs: { p50: number; p99: number; max: number };
+    droppedBatches: number;
+    wallMs: number;
+    /** CPU time of the probe's threads and their time waiting for a CPU (Linux schedstat); null elsewhere. */
+    sched: { cpuMs: number; runQueueWaitMs: number } | null;
+  };
+}
+
+export interface Measurement {
+  result: Result;
+  runs: ProbeRun[];
+  header: Record<string, unknown>;
+  /** Median share (%) of the probe's runnable time spent waiting for a CPU; undefined if unknown. */
+  runQueueWaitPct?: number;
+}
+
+/**
+ * How much the machine's other load got in the way: the median over runs of
+ * wait / (cpu + wait), in %. A busy-spin `compute` is stretched by the same share.
+ */
+export function runQueueWaitPct(runs: readonly ProbeRun[]): number | undefined {
+  const xs = runs.flatMap((r) => (r.probe.sched && r.probe.sched.cpuMs + r.probe.sched.runQueueWaitMs > 0 ? [(100 * r.probe.sched.runQueueWaitMs) / (r.probe.sched.cpuMs + r.probe.sched.runQueueWaitMs)] : []));
+  return xs.length ? Math.round(median(xs) * 10) / 10 : undefined;
+}
+
+/** Probe argv for executing a plan file (exported for tests). */
+export function executeCommand(binary: string, planFile: string, o: Pick<MeasureOptions, 'repeat' | 'warmup' | 'timeoutS' | 'cores'>): { cmd: string; args: string[] } {
+  const args = ['execute', '--plan', planFile, '--repeat', String(o.repeat), '--warmup', String(o.warmup), '--timeout-s', String(o.timeoutS)];
+  return o.cores ? { cmd: 'taskset', args: ['-c', o.cores, binary, ...args] } : { cmd: binary, args };
+}
+
+/** Parses the probe's stdout: the header and every `result` line. */
+export function parseExecuteOutput(text: string, source: string): { header: Record<string, unknown>; runs: ProbeRun[] } {
+  let header: Record<string, unknown> = {};
+  const runs: ProbeRun[] = [];
+  for (const line of text.split('\n')) {
+    if (!line.trim()) continue;
+    let v: Record<string, unknown>;
+    try {
+      v = JSON.parse(line) as Record<string, unknown>;
+    } catch {
+      throw new InputError([diag('DS1807', source, '', { detail: `not a JSON line: ${line.slice(0, 80)}` })], EXIT.io);
+    }
+    if (v.type === 'header') header = v;
+    else if (v.type === 'result') runs.push({ result: v.result as Result, probe: v.probe as ProbeRun['probe'] });
+  }
+  if (!runs.length) throw new InputError([diag('DS1807', source, '', { detail: 'the probe printed no result' })], EXIT.io);
+  return { header, runs };
+}
+
+/** Runs the plan with the probe binary; resolves with every repeat. */
+export async function measurePlan(plan: Plan, binary: string, o: MeasureOptions): Promise<Measurement> {
+  const dir = mkdtempSync(join(tmpdir(), 'dispatchsim-measure-'));
+  const planFile = join(dir, 'plan.json');
+  try {
+    writeFileSync(planFile, JSON.stringify(plan));
+    const text = await runExecute(binary, planFile, o);
+    const { header, runs } = parseExecuteOutput(text, binary);
+    const wait = runQueueWaitPct(runs);
+    return { result: combineRuns(runs.map((r) => r.result), plan, runs), runs, header, ...(wait !== undefined ? { runQueueWaitPct: wait } : {}) };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function runExecute(binary: string, planFile: string, o: MeasureOptions): Promise<string> {
+  const { cmd, args } = executeCommand(binary, planFile, o);
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const out: string[] = [];
+    const errTail: string[] = [];
+    let partial = '';
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (c: string) => out.push(c));
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (chunk: string) => {
+      const parts = (partial + chunk).split('\n');
+      partial = parts.pop() ?? '';
+      for (const line of parts) {
+        const p = parseProgress(line);
+        if (p) o.onProgress?.(p.done, p.total);
+        else if (line.trim()) {
+          errTail.push(line);
+          if (errTail.length > 8) errTail.shift();
+          o.onLog(line);
+        }
+      }
+    });
+    child.on('error', (e: NodeJS.ErrnoException) =>
+      reject(new InputError([diag('DS5003', cmd, '', { name: cmd, detail: e.code === 'ENOENT' ? 'not found' : e.message })], EXIT.io)),
+    );
+    child.on('close', (code) => {
+      if (code === 0) resolvePromise(out.join(''));
+      else {
+        const message = errTail.map((l) => (l.startsWith('{') ? ((JSON.parse(l) as { message?: string }).message ?? l) : l)).join(' | ');
+        reject(new InputError([diag('DS1807', binary, '', { detail: `exit ${code ?? 'signal'}: ${message || 'no message'}` })], code === 3 ? EXIT.invalidInput : EXIT.io));
+      }
+    });
+  });
+}
+
+const med = (xs: number[]) => median(xs);
+
+/**
+ * One Result from several measured runs: the median of every figure (each percentile on its
+ * own), the latency buckets, workers and breakdown of the run with the median throughput, the
+ * union of warnings, and the spread of every compared figure in `outputs`.
+ */
+export function combineRuns(runs: Result[], plan: Plan, probeRuns?: ProbeRun[]): Result {
+  if (!runs.length) throw new Error('internal: combineRuns needs at least one run');
+  const pick = (f: (r: Result) => number) => med(runs.map(f));
+  const byTput = [...runs].sort((a, b) => a.throughput.recordsPerSec - b.throughput.recordsPerSec);
+  const mid = byTput[Math.floor((byTput.length - 1) / 2)];
+  const tasks: Record<string, TaskResult> = {};
+  for (const name of Object.keys(runs[0].tasks)) {
+    const ts = runs.map((r) => r.tasks[name]).filter((t): t is TaskResult => t !== undefined);
+    tasks[name] = {
+      elapsedUs: med(ts.map((t) => t.elapsedUs)),
+      busyUs: med(ts.map((t) => t.busyUs)),
+      polls: med(ts.map((t) => t.polls)),
+      yields: med(ts.map((t) => t.yields)),
+      waitUs: {},
+      completed: ts.every((t) => t.completed),
+    };
+  }
+  const warnings = new Map<string, { code: string; message: string }>();
+  for (const r of runs) for (const w of r.warnings) warnings.set(`${w.code} ${w.message}`, w);
+  if (probeRuns?.length) {
+    const late = med(probeRuns.map((p) => p.probe.sourceLatenessUs.p50));
+    const lateMax = Math.max(...probeRuns.map((p) => p.probe.sourceLatenessUs.max));
+    const wait = runQueueWaitPct(probeRuns);
+    if (wait !== undefined && wait >= 5)
+      warnings.set('DS1811', { code: 'DS1811', message: `the machine was busy: the probe's threads spent a median ${wait}% of their runnable time waiting for a CPU (other processes' load); busy-wait compute and latencies are stretched accordingly` });
+    if (late > 0) warnings.set('DS1810', { code: 'DS1810', message: `the source thread sent batches a median ${late} µs (max ${lateMax} µs) after their planned time (OS sleep overshoot); latencies start when a batch was really sent` });
+  }
+  const result: Result = {
+    source: 'measured',
+    scenario: { ...plan.scenario },
+    model: { ...plan.model },
+    runtime: { flavor: plan.runtime.flavor, workers: plan.runtime.workers, cores: plan.runtime.cores, driver: plan.runtime.driver },
+    seed: plan.seed,
+    records: pick((r) => r.records),
+    recordsInFlight: pick((r) => r.recordsInFlight),
+    simulatedUs: pick((r) => r.simulatedUs),
+    throughput: { recordsPerSec: pick((r) => r.throughput.recordsPerSec) },
+    latencyUs: {
+      p50: pick((r) => r.latencyUs.p50),
+      p90: pick((r) => r.latencyUs.p90),
+      p99: pick((r) => r.latencyUs.p99),
+      p999: pick((r) => r.latencyUs.p999),
+      max: pick((r) => r.latencyUs.max),
+      mean: pick((r) => r.latencyUs.mean),
+      count: pick((r) => r.latencyUs.count),
+    },
+    latencyBuckets: mid.latencyBuckets,
+    yieldsPerRecord: pick((r) => r.yieldsPerRecord),
+    tasks,
+    workers: mid.workers,
+    breakdownUs: mid.breakdownUs,
+    cpuUs: mid.cpuUs,
+    outputs: {},
+    warnings: [...warnings.values()],
+    engine: { events: 0, eventsPerSec: 0, wallMs: Math.round(runs.reduce((s, r) => s + r.engine.wallMs, 0) * 1000) / 1000 },
+  };
+  result.outputs = evaluateOutputs(plan.outputs, result);
+  const wait = probeRuns ? runQueueWaitPct(probeRuns) : undefined;
+  if (wait !== undefined) result.outputs['measure.runQueueWaitPct'] = wait;
+  const each = runs.map((r) => figuresOf(r));
+  for (const name of figuresOf(result).keys()) {
+    const xs = each.map((f) => f.get(name)?.value).filter((x): x is number => x !== undefined);
+    if (!xs.length) continue;
+    result.outputs[`spread.${name}.min`] = Math.min(...xs);
+    result.outputs[`spread.${name}.max`] = Math.max(...xs);
+  }
+  return result;
+}

@@ -1,0 +1,92 @@
+/** Comparison math: signed error, tolerances, which figures are compared, summaries, median of repeats. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { compareFigures, figuresOf, parseTolerance, signedErrorPct, summarize, toleranceFor, type Figures } from '../../../src/validate/compare.js';
+import { combineRuns } from '../../../src/validate/measure.js';
+import { loadScenario } from '../../../src/cli/load.js';
+import { simulate } from '../../../src/runtime/simulate.js';
+import { validateDocument } from '../../../src/schema/validate.js';
+import type { Result } from '../../../src/schema/result.js';
+
+test('signed error: positive when the model predicts more; measured 0 gives ±100 %, never Infinity', () => {
+  assert.equal(signedErrorPct(110, 100), 10);
+  assert.equal(signedErrorPct(90, 100), -10);
+  assert.equal(signedErrorPct(50, 200), -75);
+  assert.equal(signedErrorPct(0, 0), 0);
+  assert.equal(signedErrorPct(5, 0), 100);
+  assert.equal(signedErrorPct(-5, 0), -100);
+});
+
+test('tolerances: a default, per kind, per metric; bad specs are returned', () => {
+  const { tolerance, bad } = parseTolerance(['10%', 'p99=50%', 'elapsed:coordinator=20', 'yieldsPerRecord=30%', 'p42=1%', 'ten']);
+  assert.deepEqual(bad, ['p42=1%', 'ten']);
+  assert.equal(toleranceFor(tolerance, 'throughput'), 10);
+  assert.equal(toleranceFor(tolerance, 'p99'), 50);
+  assert.equal(toleranceFor(tolerance, 'elapsed:coordinator'), 20);
+  assert.equal(toleranceFor(tolerance, 'elapsed:partition[0]'), 10);
+  assert.equal(toleranceFor(tolerance, 'yieldsPerRecord'), 30);
+  assert.equal(parseTolerance(['25']).tolerance.defaultPct, 25);
+  assert.equal(parseTolerance(['p50=5%,p99=40%']).tolerance.byMetric.p99, 40);
+});
+
+const figs = (o: Record<string, number>): Figures => new Map(Object.entries(o).map(([k, v]) => [k, { value: v }]));
+
+test('rows: pass/fail at the tolerance boundary, kinds filter, metrics missing on one side', () => {
+  const predicted = figs({ throughput: 1100, p50: 10, p99: 30, yieldsPerRecord: 0, 'elapsed:a': 1000, 'elapsed:b': 500 });
+  const measured = figs({ throughput: 1000, p50: 9.5, p99: 20, yieldsPerRecord: 0, 'elapsed:a': 1000 });
+  const { tolerance } = parseTolerance(['10%']);
+  const ctx = { scenario: 's', flavor: 'current_thread', model: 'm', tolerance };
+  const { rows, missing } = compareFigures(predicted, measured, ctx);
+  assert.deepEqual(
+    rows.map((r) => [r.metric, r.errorPct, r.pass]),
+    [
+      ['throughput', 10, true],
+      ['p50', 5.26, true],
+      ['p99', 50, false],
+      ['elapsed:a', 0, true],
+    ],
+    'yields 0 vs 0 is not a comparison; exactly 10 % passes',
+  );
+  assert.deepEqual(missing, ['elapsed:b']);
+  const only = compareFigures(predicted, measured, { ...ctx, kinds: ['p99'] }).rows;
+  assert.deepEqual(only.map((r) => r.metric), ['p99']);
+  assert.equal(rows[0].unit, 'records/s');
+  assert.equal(rows[0].tolerancePct, 10);
+});
+
+test('summary: median and worst |error| per flavor and kind', () => {
+  const { tolerance } = parseTolerance(['10%']);
+  const rows = [
+    ...compareFigures(figs({ throughput: 110, p50: 1 }), figs({ throughput: 100, p50: 2 }), { scenario: 'a', flavor: 'current_thread', model: 'm', tolerance }).rows,
+    ...compareFigures(figs({ throughput: 98 }), figs({ throughput: 100 }), { scenario: 'b', flavor: 'current_thread', model: 'm', tolerance }).rows,
+    ...compareFigures(figs({ throughput: 130 }), figs({ throughput: 100 }), { scenario: 'c', flavor: 'multi_thread', model: 'm', tolerance }).rows,
+  ];
+  const s = summarize(rows);
+  const ct = s.find((l) => l.flavor === 'current_thread' && l.kind === 'throughput');
+  assert.equal(ct?.n, 2);
+  assert.equal(ct?.medianAbsPct, 6);
+  assert.deepEqual(ct?.worst, { scenario: 'a', metric: 'throughput', errorPct: 10 });
+  assert.equal(s.find((l) => l.kind === 'p50')?.failed, 1);
+  assert.equal(s.find((l) => l.flavor === 'multi_thread')?.medianAbsPct, 30);
+});
+
+test('figures of a simulated Result: throughput, p50, p99, yields, per-task elapsed', () => {
+  const { plan, model } = loadScenario('scenarios/validation/ct-await-1p.json');
+  const r = simulate(plan, model);
+  const f = figuresOf(r);
+  assert.deepEqual([...f.keys()], ['throughput', 'yieldsPerRecord', 'p50', 'p99', 'elapsed:coordinator', 'elapsed:partition[0]']);
+  assert.equal(f.get('p50')?.value, r.latencyUs.p50);
+});
+
+test('combineRuns: the median of each figure, spread kept in outputs, a schema-valid Result', () => {
+  const { plan, model } = loadScenario('scenarios/validation/ct-await-1p.json');
+  const base = simulate(plan, model);
+  const run = (tput: number, p50: number): Result => ({ ...structuredClone(base), source: 'measured', throughput: { recordsPerSec: tput }, latencyUs: { ...base.latencyUs, p50 } });
+  const r = combineRuns([run(300, 9), run(100, 7), run(200, 30)], plan);
+  assert.equal(r.source, 'measured');
+  assert.equal(r.throughput.recordsPerSec, 200);
+  assert.equal(r.latencyUs.p50, 9, 'each figure has its own median');
+  assert.equal(r.outputs['spread.throughput.min'], 100);
+  assert.equal(r.outputs['spread.p50.max'], 30);
+  assert.deepEqual(validateDocument('result', r, 'combined'), []);
+});
