@@ -65,4 +65,36 @@ for (const n of [1e5, 1e6, 1e7]) {
   const rss = process.memoryUsage().rss;
   console.log(`memory: ${n.toExponential(0)} records → ${r.records} simulated in ${ms.toFixed(0)} ms, RSS ${(rss / 2 ** 20).toFixed(1)} MiB (+${((rss - base) / 2 ** 20).toFixed(1)} MiB over start)`);
 }
+// Fast-forward: 10 simulated seconds of an 8-partition yield-spin pipeline at 1,000 batches/s.
+function yieldPipeline10s(flavor: 'current_thread' | 'multi_thread'): Scenario {
+  return {
+    name: `bench/${flavor}-yield-8p-10s`,
+    runtime: flavor === 'multi_thread' ? { flavor, workers: 2, driver: 'timer_io' } : { flavor, driver: 'timer_io' },
+    machine: { cores: 2 },
+    template: {
+      kind: 'pipeline',
+      partitions: 8,
+      source: { arrival: { kind: 'periodic', intervalUs: 1000 }, batchRecords: 100, durationMs: 10_000 },
+      coordinator: { routing: 'round_robin', routeCost: 0.05 },
+      channel: { kind: 'lockfree' },
+      partition: { wait: [{ kind: 'yield_spin' }], recordCost: 'record_sql', clonePerRecord: true, lockPerRecord: true, writer: { holdCost: 5 } },
+    },
+  };
+}
+for (const flavor of ['current_thread', 'multi_thread'] as const) {
+  const plan = normalizeScenario(yieldPipeline10s(flavor), { model });
+  const wall = (fastForward: boolean) => {
+    const t0 = performance.now();
+    const r = simulate(plan, model, { fastForward });
+    return { ms: performance.now() - t0, r };
+  };
+  const fast = wall(true);
+  const stepped = wall(false);
+  const ff = fast.r.engine.fastForward;
+  console.log(
+    `10 s of an 8-partition yield-spin pipeline, ${flavor}: fast-forward ${fast.ms.toFixed(0)} ms (${ff ? `${ff.jumps} jumps, ${(ff.skippedUs / 1e6).toFixed(2)} s skipped` : 'no cycle found'}), ` +
+      `stepping ${stepped.ms.toFixed(0)} ms, ratio ${(stepped.ms / fast.ms).toFixed(2)}× (target: under 1,000 ms)`,
+  );
+}
+
 printAnalyticBench(benchAnalytic(model));

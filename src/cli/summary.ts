@@ -52,5 +52,7 @@ export function formatSummary(r: Result, plan: Plan): string {
   }
   for (const w of r.warnings) L.push(`  warning: ${w.message} [${w.code}]`);
   L.push(`  engine: ${r.engine.events} events in ${f(r.engine.wallMs)} ms (${f(r.engine.eventsPerSec / 1e6)} M events/s)`);
+  const ff = r.engine.fastForward;
+  if (ff) L.push(`  fast-forward: ${ff.jumps} jump(s) over cycles of idle spinning, ${f(ff.skippedUs / 1000, 3)} ms of simulated time counted, not stepped`);
   return L.join('\n') + '\n';
 }

@@ -101,6 +101,68 @@ export class EventQueue {
     this.n = 0;
   }
 
+  // ---- whole-queue access for the fast-forward (rare; never on the hot path) ----------------
+
+  /** Entry `i` in heap order (0 ≤ i < size): its time, kind and operands. */
+  timeAt(i: number): number {
+    return this.times[i];
+  }
+  kindAt(i: number): number {
+    return this.kinds[i];
+  }
+  aAt(i: number): number {
+    return this.as[i];
+  }
+  bAt(i: number): number {
+    return this.bs[i];
+  }
+
+  /**
+   * Adds `dNs` to entry `i`'s time. The caller must call `heapify()` afterwards; the relative
+   * order of equal times keeps following the original insertion sequence.
+   */
+  shiftTimeAt(i: number, dNs: number): void {
+    this.times[i] += dNs;
+  }
+
+  /** Restores the heap order after `shiftTimeAt`. O(size). */
+  heapify(): void {
+    for (let i = (this.n >> 1) - 1; i >= 0; i--) this.siftDown(i);
+  }
+
+  private siftDown(i: number): void {
+    const times = this.times;
+    const seqs = this.seqs;
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= this.n) return;
+      const r = l + 1;
+      let c = l;
+      if (r < this.n && (times[r] < times[l] || (times[r] === times[l] && seqs[r] < seqs[l]))) c = r;
+      if (times[i] < times[c] || (times[i] === times[c] && seqs[i] < seqs[c])) return;
+      this.swap(i, c);
+      i = c;
+    }
+  }
+
+  private swap(i: number, j: number): void {
+    const t = this.times[i];
+    this.times[i] = this.times[j];
+    this.times[j] = t;
+    const s = this.seqs[i];
+    this.seqs[i] = this.seqs[j];
+    this.seqs[j] = s;
+    const k = this.kinds[i];
+    this.kinds[i] = this.kinds[j];
+    this.kinds[j] = k;
+    const a = this.as[i];
+    this.as[i] = this.as[j];
+    this.as[j] = a;
+    const b = this.bs[i];
+    this.bs[i] = this.bs[j];
+    this.bs[j] = b;
+  }
+
   private moveEntry(from: number, to: number): void {
     this.times[to] = this.times[from];
     this.seqs[to] = this.seqs[from];

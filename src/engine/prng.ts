@@ -46,6 +46,11 @@ export class Prng {
     if ((this.s0 | this.s1 | this.s2 | this.s3) === 0) this.s0 = 1;
   }
 
+  /** The generator's state (four 32-bit words), e.g. to prove a stretch drew no numbers. */
+  stateWord(i: 0 | 1 | 2 | 3): number {
+    return i === 0 ? this.s0 : i === 1 ? this.s1 : i === 2 ? this.s2 : this.s3;
+  }
+
   /** Uniform unsigned 32-bit integer. */
   nextU32(): number {
     const result = Math.imul(rotl(Math.imul(this.s1, 5), 7), 9);

@@ -10,6 +10,7 @@
  *
  * Phase: simulate.
  */
+import type { StateWalk } from './fast-forward.js';
 import type { CostModel } from '../schema/model.js';
 import type { Plan } from '../plan/types.js';
 import { IntRing } from './rings.js';
@@ -72,6 +73,18 @@ export class CurrentThreadSim extends Simulator {
     this.wakeThreadAt(0, Math.max(now, this.thrParkStart[0]) + this.latency(this.c.wakeLatency));
   }
 
+  walkFlavor(w: StateWalk): void {
+    w.ring(this.local);
+    w.ring(this.remote);
+    this.tick += w.ac(this.tick);
+    w.ex(this.tick % this.plan.runtime.globalQueueInterval);
+    w.ex(this.inner);
+    w.ex(this.woken ? 1 : 0);
+    w.ex(this.driverNotified ? 1 : 0);
+    w.ex(this.parked ? 1 : 0);
+    w.ex(this.pollAfter);
+  }
+
   runThread(th: number): void {
     const thrT = this.thrT;
     for (;;) {
@@ -100,6 +113,7 @@ export class CurrentThreadSim extends Simulator {
           if (!this.atLoop()) return;
           break;
         case P_OUTER:
+          this.ffCheckpoint(); // a round boundary: idle spinning may be skipped from here
           this.inner = 0;
           if (this.blockOnTask >= 0 && this.woken && this.tasks.state[this.blockOnTask] !== S.T_DONE) {
             this.woken = false;

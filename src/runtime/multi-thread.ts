@@ -19,6 +19,7 @@
  *
  * Phase: simulate.
  */
+import type { StateWalk } from './fast-forward.js';
 import type { CostModel } from '../schema/model.js';
 import type { Plan } from '../plan/types.js';
 import { IntRing } from './rings.js';
@@ -248,8 +249,44 @@ export class MultiThreadSim extends Simulator {
   }
 
   private readonly plannedWake = new Float64Array(this.nThreads).fill(Infinity);
+  private readonly stealSeed = this.rngSteal.nextU32();
+  private readonly stealCount = new Float64Array(this.nThreads);
+  private readonly stealChoices = new Float64Array(this.nThreads);
 
   // ---- thread loops --------------------------------------------------------------------------
+
+  walkFlavor(w: StateWalk): void {
+    const rt = this.plan.runtime;
+    for (let v = 0; v < this.W; v++) {
+      w.ex(this.lifo[v]);
+      w.ring(this.local[v]);
+      this.tick[v] += w.ac(this.tick[v]);
+      w.ex(this.tick[v] % rt.eventInterval);
+      w.ex(this.tick[v] % rt.globalQueueInterval);
+      w.ex(this.searching[v]);
+      w.ex(this.inDriver[v]);
+      w.ex(this.pickedTask[v]);
+      this.stealCount[v] += w.ac(this.stealCount[v]);
+      w.ex(this.stealChoices[v]); // a steal whose victim choice mattered breaks the cycle
+    }
+    for (let th = 0; th < this.nThreads; th++) {
+      w.ex(this.parked[th]);
+      w.ex(this.onCore[th]);
+      this.sliceStart[th] += w.tm(this.sliceStart[th]);
+      this.readySince[th] += w.tm(this.readySince[th]);
+      w.ex(this.preemptedAhead[th]);
+      w.ex(this.wokeFromDriver[th]);
+      this.plannedWake[th] += w.tm(this.plannedWake[th]);
+    }
+    w.ring(this.inject);
+    w.ring(this.sleepers);
+    w.ring(this.waitingCore);
+    w.ex(this.numSearching);
+    w.ex(this.numUnparked);
+    w.ex(this.driverOwner);
+    w.ex(this.boNotified ? 1 : 0);
+    w.ex(this.coresFree);
+  }
 
   runThread(th: number): void {
     if (!this.onCore[th]) {
@@ -416,7 +453,16 @@ export class MultiThreadSim extends Simulator {
       this.numSearching++;
     }
     const W = this.W;
-    const start = W > 1 ? this.rngSteal.nextInt(W) : 0;
+    // tokio draws the first victim from the worker's own FastRand. Here it is a hash of (seed,
+    // worker, attempt): as random, but a function of a counter, so a fast-forward can skip
+    // attempts. With two workers there is one candidate and the draw cannot matter.
+    let start = 0;
+    if (W > 2) {
+      start = stealStart(this.stealSeed, w, this.stealCount[w]++, W);
+      let candidates = 0;
+      for (let v = 0; v < W; v++) if (v !== w && this.local[v].length > 0) candidates++;
+      if (candidates > 1) this.stealChoices[w]++;
+    }
     for (let i = 0; i < W; i++) {
       const v = (start + i) % W;
       if (v === w) continue;
@@ -535,4 +581,13 @@ export class MultiThreadSim extends Simulator {
     return true;
   }
 
+}
+
+/** First steal victim for worker `w`'s `attempt`-th steal: a 32-bit integer hash, uniform over W. */
+function stealStart(seed: number, w: number, attempt: number, W: number): number {
+  let h = (seed ^ Math.imul(w + 1, 0x9e3779b1) ^ Math.imul(attempt | 0, 0x85ebca77) ^ Math.floor(attempt / 4294967296)) | 0;
+  h = Math.imul(h ^ (h >>> 16), 0x7feb352d);
+  h = Math.imul(h ^ (h >>> 15), 0x846ca68b);
+  h ^= h >>> 16;
+  return (h >>> 0) % W;
 }

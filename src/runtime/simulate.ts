@@ -141,7 +141,12 @@ function buildResult(sim: Simulator, plan: Plan, seed: number, wallMs: number): 
     cpuUs: { useful: us(useful), waiting: us(waiting), scheduler: us(scheduler), total: us(useful + waiting + scheduler) },
     outputs: {},
     warnings: [...sim.warnings],
-    engine: { events: sim.events, eventsPerSec: wallMs > 0 ? Math.round((sim.events / wallMs) * 1000) : 0, wallMs: Math.round(wallMs * 1000) / 1000 },
+    engine: {
+      events: sim.events,
+      eventsPerSec: wallMs > 0 ? Math.round((sim.events / wallMs) * 1000) : 0,
+      wallMs: Math.round(wallMs * 1000) / 1000,
+      ...(sim.ff.jumps > 0 ? { fastForward: { jumps: sim.ff.jumps, skippedUs: sim.ff.skippedNs / 1000 } } : {}),
+    },
   };
   if (sim.truncated) result.truncated = { reason: sim.truncated };
   result.outputs = evaluateOutputs(plan.outputs, result);

@@ -19,6 +19,7 @@ import type { CostModel } from '../schema/model.js';
 import type { Plan, PlanCost } from '../plan/types.js';
 import { IntRing } from './rings.js';
 import { runtimeCosts, sampleCost, type RuntimeCosts } from './costs.js';
+import { CycleDetector, type StateWalk } from './fast-forward.js';
 import * as S from './state.js';
 import * as O from './code.js';
 import { encodeProgram } from './code.js';
@@ -52,6 +53,8 @@ export interface SimOptions {
   maxWallMs?: number;
   /** Record per-poll spans (worker, task, start, end) for the first `maxSpans` polls. */
   traceSpans?: number;
+  /** Skip cycles of idle spinning in one step (default true; the result is the same bytes). */
+  fastForward?: boolean;
 }
 
 export interface Span {
@@ -122,6 +125,18 @@ export abstract class Simulator {
   endNs = 0;
   truncated: string | undefined;
   lastTickNs = 0; // last processed timer tick (ns on the 1 ms grid)
+  private lastTimerPollNs = 0; // the clock of the last driver poll that processed the wheel
+  /** Fast-forward over idle spinning (fast-forward.ts): the cycle detector, off when not exact. */
+  readonly ff = new CycleDetector();
+  private readonly ffOn: boolean;
+  private readonly evIdx: Int32Array;
+  private evExtMin = Infinity;
+  private ffRecords = -1;
+  private readonly ffRngs: Prng[];
+  private readonly ffThreadCounters: Float64Array[];
+  /** Tasks that finished (a cheap sign of progress for the fast-forward). */
+  tasksDone = 0;
+  private ffTasks = -1;
   readonly res: number;
   private rr = 0;
   private sticky = 0;
@@ -207,6 +222,16 @@ export abstract class Simulator {
     this.maxEvents = opts.maxEvents ?? plan.limits.maxEvents;
     this.maxSimNs = opts.maxSimulatedNs ?? plan.limits.maxSimulatedNs;
     this.maxWallMs = opts.maxWallMs ?? plan.limits.maxWallMs;
+    this.evIdx = new Int32Array(nThreads);
+    this.ffRngs = [this.rngCost, this.rngLatency, this.rngRoute, this.rngArrival, this.rngSteal, this.rngNoise];
+    this.ffThreadCounters = [
+      this.stBusy, this.stSpin, this.stIdle, this.stDesched, this.stPolls, this.stDriver,
+      this.stSteals, this.stParks, this.stUnparks, this.stNoop, this.stLifo, this.stInject,
+    ];
+    // Noise and traces consume per-poll randomness or record every poll: never skip them. Only a
+    // single scheduler thread has exact cycles: several workers run loops of unequal periods
+    // whose relative phase drifts, so their joint state does not recur (stepped, exactly).
+    this.ffOn = opts.fastForward !== false && this.noiseMeanGapNs === Infinity && this.maxSpans === 0 && nThreads === 1;
   }
 
   // ---- scheduler hooks (implemented per flavor) --------------------------------------------
@@ -275,9 +300,11 @@ export abstract class Simulator {
           }
           break;
         case EV_SOURCE:
+          this.ff.reset();
           this.arrival(q.a, t);
           break;
         case EV_SLICE:
+          this.ff.reset();
           this.onSlice(q.a);
           break;
       }
@@ -292,6 +319,165 @@ export abstract class Simulator {
     }
     this.noteMonopolised();
   }
+
+  // ---- fast-forward (fast-forward.ts) --------------------------------------------------------
+
+  /**
+   * Checkpoint, called by the scheduler loop of the single thread at the top of an outer
+   * iteration (a round boundary): record the state; when it repeats a saved one (a cycle of idle
+   * spinning), jump over as many whole cycles as fit before the next outside event (the thread's
+   * clock moves with them). Returns the shift in ns, 0 when it did not jump.
+   */
+  ffCheckpoint(): number {
+    const ff = this.ff;
+    if (!this.ffOn) return 0;
+    // Records done or tasks spawned since the last checkpoint: busy, not idle. Cheap to tell;
+    // the next quiet stretch starts a new search.
+    const progress = this.tasks.n * 1e9 + this.tasksDone;
+    if (this.records !== this.ffRecords || progress !== this.ffTasks) {
+      this.ffRecords = this.records;
+      this.ffTasks = progress;
+      ff.reset();
+      return 0;
+    }
+    if (!ff.enabled) return 0;
+    const t = this.thrT[0];
+    for (let i = 0; i < this.channels.length; i++) if (this.channels[i].q.length > 0) return 0; // work pending: not idle
+    const w = ff.walk;
+    w.beginRecord(t);
+    this.ffScanEvents();
+    this.walkState(w, t);
+    const saved = ff.check();
+    if (!saved) return 0;
+    const cur = w.current;
+    const delta = t - saved.tNs;
+    // The first outside event bounds the jump: arrivals, slices, timers, limits, and any
+    // thread event that did not move with the cycle (a timed park).
+    let horizon = Math.min(this.evExtMin, this.timers.peekTime(), this.maxSimNs);
+    let ahead = 0;
+    for (let th = 0; th < this.nThreads; th++) {
+      const k = 2 * th + 1;
+      if (cur.vals[k - 1] === 0) continue;
+      if (cur.vals[k] - saved.vals[k] === delta) ahead = Math.max(ahead, cur.vals[k] - t);
+      else horizon = Math.min(horizon, cur.vals[k]);
+      if (this.thrT[th] > t) ahead = Math.max(ahead, this.thrT[th] - t);
+    }
+    let cycles = Math.floor((horizon - t - ahead - delta) / delta);
+    const eventsPerCycle = cur.accs[0] - saved.accs[0];
+    if (eventsPerCycle > 0) cycles = Math.min(cycles, Math.floor((this.maxEvents - this.events) / eventsPerCycle) - 1);
+    if (cycles < 1) return 0;
+    w.beginShift(saved, cycles);
+    this.walkState(w, t);
+    w.endShift();
+    this.q.heapify();
+    // The wheel's last tick follows the last driver poll, as stepping would have left it.
+    const floor = Math.floor(this.lastTimerPollNs / this.res) * this.res;
+    if (floor > this.lastTickNs) this.lastTickNs = floor;
+    ff.jumped(cycles * delta);
+    return cycles * delta;
+  }
+
+  /** Index in the event heap of each thread's live event; the earliest outside event. */
+  private ffScanEvents(): void {
+    const q = this.q;
+    this.evIdx.fill(-1);
+    this.evExtMin = Infinity;
+    for (let i = 0; i < q.size; i++) {
+      if (q.kindAt(i) === EV_THREAD) {
+        const a = q.aAt(i);
+        if (q.bAt(i) === this.thrGen[a]) this.evIdx[a] = i;
+      } else this.evExtMin = Math.min(this.evExtMin, q.timeAt(i));
+    }
+  }
+
+  /**
+   * Walks every piece of mutable state in a fixed order (fast-forward.ts): exact values, times
+   * (shifted by the jump when they move with the cycle) and counters (grown by the jump).
+   * The first 2·nThreads entries are each thread's pending event (present?, time): ffCheckpoint
+   * reads them by position. Anything added to the simulator's state must be added here.
+   */
+  private walkState(w: StateWalk, t: number): void {
+    const q = this.q;
+    for (let th = 0; th < this.nThreads; th++) {
+      if (th === 0) {
+        w.ex(2); // the checkpointing thread itself, running at t (its clock is walked below)
+        w.tm(t);
+      } else if (this.evIdx[th] >= 0) {
+        const i = this.evIdx[th];
+        w.ex(1);
+        const d = w.tm(q.timeAt(i));
+        if (d !== 0) q.shiftTimeAt(i, d);
+      } else {
+        w.ex(0);
+        w.ex(0);
+      }
+    }
+    this.events += w.ac(this.events); // accumulator 0: ffCheckpoint bounds the jump by maxEvents
+    for (const r of this.ffRngs) {
+      w.ex(r.stateWord(0));
+      w.ex(r.stateWord(1));
+      w.ex(r.stateWord(2));
+      w.ex(r.stateWord(3));
+    }
+    w.ex(this.records);
+    w.ex(this.hist.count);
+    w.ex(this.blockOnTask);
+    w.ex(this.rr);
+    w.ex(this.sticky);
+    this.lastTimerPollNs += w.tm(this.lastTimerPollNs);
+    for (let i = 0; i < this.breakdown.length; i++) this.breakdown[i] += w.ac(this.breakdown[i]);
+    for (let th = 0; th < this.nThreads; th++) {
+      w.ex(this.thrPos[th]);
+      w.ex(this.thrTask[th]);
+      w.ex(this.thrBudget[th]);
+      this.thrT[th] += w.tm(this.thrT[th]);
+      this.thrPollStart[th] += w.tm(this.thrPollStart[th]);
+      this.thrSpinStart[th] += w.tm(this.thrSpinStart[th]);
+      this.thrParkStart[th] += w.tm(this.thrParkStart[th]);
+      w.ring(this.defer[th]);
+      for (const a of this.ffThreadCounters) a[th] += w.ac(a[th]);
+    }
+    const tk = this.tasks;
+    w.ex(tk.n);
+    const slots = tk.slotsPerTask;
+    const nWait = S.WAIT_NAMES.length;
+    for (let i = 0; i < tk.n; i++) {
+      w.ex(tk.state[i]);
+      w.ex(tk.pc[i]);
+      w.ex(tk.notified[i]);
+      w.ex(tk.hasItem[i]);
+      w.ex(tk.itemRecords[i]);
+      if (tk.hasItem[i]) tk.itemTs[i] += w.tm(tk.itemTs[i]);
+      w.ex(tk.sendLeft[i]);
+      w.ex(tk.doneOfItem[i]);
+      w.ex(tk.joiner[i]);
+      w.ex(tk.blockReason[i]);
+      tk.blockedSince[i] += w.tm(tk.blockedSince[i]);
+      w.ex(tk.endNs[i]);
+      w.ex(tk.lastWorker[i]);
+      for (let k = 0; k < slots; k++) w.ex(tk.slots[i * slots + k]);
+      tk.polls[i] += w.ac(tk.polls[i]);
+      tk.yields[i] += w.ac(tk.yields[i]);
+      tk.busyNs[i] += w.ac(tk.busyNs[i]);
+      for (let k = 0; k < nWait; k++) tk.waitNs[i * nWait + k] += w.ac(tk.waitNs[i * nWait + k]);
+    }
+    for (const ch of this.channels) {
+      w.ex(ch.q.length);
+      w.ex(ch.closed ? 1 : 0);
+      w.ex(ch.receiver);
+      w.ring(ch.spinners);
+      w.ring(ch.senders);
+    }
+    for (const m of this.mutexes) {
+      w.ex(m.owner);
+      w.ring(m.waiters);
+    }
+    for (let d = 0; d < this.instances.length; d++) w.ex(this.instances[d].length);
+    this.walkFlavor(w);
+  }
+
+  /** The flavor's own scheduler state, in the same way as walkState. */
+  abstract walkFlavor(w: StateWalk): void;
 
   /**
    * A thread whose current poll has lasted ≥ 1 ms when the run ends never returned to its
@@ -834,6 +1020,7 @@ export abstract class Simulator {
       this.spans.push({ thread: th, task: this.plan.tasks[tk.def[task]].name, startNs: this.thrPollStart[th], endNs: this.thrT[th], kind: 'poll' });
     this.thrTask[th] = -1;
     if (outcome === R_DONE) {
+      this.tasksDone++;
       tk.state[task] = S.T_DONE;
       tk.endNs[task] = this.thrT[th];
       const j = tk.joiner[task];
@@ -900,6 +1087,7 @@ export abstract class Simulator {
     const now = this.thrT[th];
     const floor = Math.floor(now / this.res) * this.res;
     if (floor > this.lastTickNs) this.lastTickNs = floor;
+    this.lastTimerPollNs = now;
     const timers = this.timers;
     while (timers.size > 0 && timers.peekTime() <= floor) {
       timers.pop();

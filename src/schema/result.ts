@@ -77,7 +77,20 @@ export const ResultSchema = Type.Object(
     bottleneck: Type.Optional(Type.String()),
     truncated: Type.Optional(Type.Object({ reason: Type.String() }, { additionalProperties: false })),
     warnings: Type.Array(Type.Object({ code: Type.String(), message: Type.String() }, { additionalProperties: false })),
-    engine: Type.Object({ events: Num, eventsPerSec: Num, wallMs: Num }, { additionalProperties: false }),
+    engine: Type.Object(
+      {
+        events: Num,
+        eventsPerSec: Num,
+        wallMs: Num,
+        fastForward: Type.Optional(
+          Type.Object(
+            { jumps: Num, skippedUs: Num },
+            { additionalProperties: false, description: 'cycles of idle spinning skipped in one step (counted, not stepped)' },
+          ),
+        ),
+      },
+      { additionalProperties: false },
+    ),
   },
   { additionalProperties: false },
 );

@@ -24,6 +24,7 @@ interface Args {
   maxEvents?: number;
   maxSimulatedMs?: number;
   maxWallMs?: number;
+  fastForward?: boolean;
 }
 
 export const simulateCommand: CommandModule<object, Args> = {
@@ -40,7 +41,12 @@ export const simulateCommand: CommandModule<object, Args> = {
       .option('trace-events', { type: 'number', default: 20000, describe: 'polls recorded in the trace' })
       .option('max-events', { type: 'number', describe: `stop after this many events (default ${DEFAULT_LIMITS.maxEvents}); the Result is marked truncated` })
       .option('max-simulated-ms', { type: 'number', describe: `stop at this simulated time (default ${DEFAULT_LIMITS.maxSimulatedMs} ms)` })
-      .option('max-wall-ms', { type: 'number', describe: `stop after this much wall time (default ${DEFAULT_LIMITS.maxWallMs} ms)` }) as unknown as Argv<Args>,
+      .option('max-wall-ms', { type: 'number', describe: `stop after this much wall time (default ${DEFAULT_LIMITS.maxWallMs} ms)` })
+      .option('fast-forward', {
+        type: 'boolean',
+        default: true,
+        describe: 'skip exact cycles of idle spinning in one step (same result); --no-fast-forward steps every poll',
+      }) as unknown as Argv<Args>,
   handler: (argv) =>
     runCommand(() => {
       const { plan, model, warnings } = loadScenario(argv.scenario, argv.model, argv.seed);
@@ -51,6 +57,7 @@ export const simulateCommand: CommandModule<object, Args> = {
         ...(argv.maxSimulatedMs !== undefined ? { maxSimulatedNs: argv.maxSimulatedMs * 1e6 } : {}),
         ...(argv.maxWallMs !== undefined ? { maxWallMs: argv.maxWallMs } : {}),
         ...(argv.trace ? { traceSpans: argv.traceEvents ?? 20000 } : {}),
+        fastForward: argv.fastForward !== false,
       });
       if (argv.out) writeFileAtomic(argv.out, stableJson(result));
       if (argv.trace) writeFileAtomic(argv.trace, stableJson(toChromeTrace(spans, result.workers.map((w) => w.name))));

@@ -1,0 +1,65 @@
+/**
+ * Fast-forward over idle spinning (src/runtime/fast-forward.ts) is exact: the same scenario run
+ * stepping every poll and fast-forwarding gives the same Result bytes (engine block aside), and
+ * on the spin-heavy ones it does jump (so this test can tell a fast-forward that never fires).
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { loadScenario } from '../../../src/cli/load.js';
+import { simulate } from '../../../src/runtime/simulate.js';
+import type { Scenario } from '../../../src/schema/scenario.js';
+import { ROOT, model } from '../../helpers.js';
+import { normalizeScenario } from '../../../src/plan/normalize.js';
+
+const strip = (r: ReturnType<typeof simulate>) => JSON.stringify({ ...r, engine: null });
+
+function bothWays(file: string) {
+  const { plan, model: m } = loadScenario(join(ROOT, file));
+  return { stepped: simulate(plan, m, { fastForward: false }), fast: simulate(plan, m) };
+}
+
+for (const file of [
+  'scenarios/validation/ct-yield-4p.json',
+  'scenarios/velostream/passthrough-baseline.json',
+  'scenarios/velostream/yield-50-per-record.json',
+  'scenarios/validation/ct-backoff-8p.json',
+  'scenarios/validation/ct-lockfree-spin-2p.json',
+  'scenarios/velostream/context-switching.json',
+]) {
+  test(`fast-forward gives the same bytes as stepping: ${file}`, () => {
+    const { stepped, fast } = bothWays(file);
+    assert.equal(strip(fast), strip(stepped));
+    assert.equal(stepped.engine.fastForward, undefined);
+  });
+}
+
+test('fast-forward jumps over the idle gaps of a yield-spin pipeline and counts what it skipped', () => {
+  const { stepped, fast } = bothWays('scenarios/validation/ct-yield-4p.json');
+  const ff = fast.engine.fastForward;
+  assert.ok(ff && ff.jumps >= 100, `jumps ${ff?.jumps}`);
+  assert.ok(ff.skippedUs > 0.5 * fast.simulatedUs, `skipped ${ff.skippedUs} of ${fast.simulatedUs} µs`);
+  // The skipped polls are accounted: events, polls, yields and driver polls equal stepping's.
+  assert.equal(fast.engine.events, stepped.engine.events);
+  assert.equal(fast.workers[0].driverPolls, stepped.workers[0].driverPolls);
+  assert.equal(fast.yieldsPerRecord, stepped.yieldsPerRecord);
+});
+
+test('jittered record costs: draws happen only while records are processed; the result is still identical', () => {
+  const s: Scenario = {
+    name: 'jitter',
+    runtime: { flavor: 'current_thread' },
+    template: {
+      kind: 'pipeline',
+      partitions: 3,
+      source: { arrival: { kind: 'periodic', intervalUs: 500 }, batchRecords: 10, batches: 20 },
+      channel: { kind: 'lockfree' },
+      partition: { wait: [{ kind: 'yield_spin' }], recordCost: { dist: 'uniform', minUs: 1, maxUs: 3 } },
+    },
+  };
+  const m = model();
+  const plan = normalizeScenario(s, { model: m });
+  const fast = simulate(plan, m);
+  const stepped = simulate(plan, m, { fastForward: false });
+  assert.equal(strip(fast), strip(stepped));
+});
