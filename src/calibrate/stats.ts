@@ -7,7 +7,7 @@
  * time against iteration count over a ladder of counts, so fixed per-sample overhead (timer
  * reads, spawning the outer task) lands in the intercept and the slope is the per-iteration cost.
  */
-import { Prng } from '../engine/prng.js';
+import { type Prng } from '../engine/prng.js';
 
 export interface Point {
   x: number;

@@ -6,7 +6,7 @@
  */
 import type { CostModel } from '../schema/model.js';
 import type { PlanCost } from '../plan/types.js';
-import { Prng } from '../engine/prng.js';
+import { type Prng } from '../engine/prng.js';
 import { paramNs, param } from '../model/load.js';
 
 export interface RuntimeCosts {
