@@ -203,6 +203,8 @@ export function normalizeScenario(scenario: Scenario, opts: NormalizeOptions): P
       globalQueueInterval: rt.globalQueueInterval ?? (rt.flavor === 'multi_thread' ? 61 : 31),
       lifoSlot: rt.lifoSlot ?? true,
       timerResolutionNs: 1_000_000,
+      // The grid runs from the time driver's start; timerPhaseUs is how far into a tick t = 0 is.
+      ...(rt.timerPhaseUs ? { timerPhaseNs: (1_000_000 - Math.round(rt.timerPhaseUs * 1000)) % 1_000_000 } : {}),
       timesliceNs: Math.round((scenario.machine?.timesliceUs ?? 3000) * 1000),
       noise: scenario.machine?.noise ?? false,
     },

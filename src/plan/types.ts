@@ -88,6 +88,8 @@ export interface PlanRuntime {
   globalQueueInterval: number;
   lifoSlot: boolean;
   timerResolutionNs: number;
+  /** Timer grid offset: ticks are at phase + k·resolution (ns, 0 ≤ phase < resolution). */
+  timerPhaseNs?: number;
   timesliceNs: number;
   noise: boolean;
 }

@@ -138,6 +138,8 @@ export abstract class Simulator {
   tasksDone = 0;
   private ffTasks = -1;
   readonly res: number;
+  /** Timer grid offset: ticks at phase + k·res. */
+  readonly phase: number;
   private rr = 0;
   private sticky = 0;
   private readonly routeCounts: Float64Array;
@@ -161,6 +163,8 @@ export abstract class Simulator {
     const seed = opts.seed ?? plan.seed;
     this.c = runtimeCosts(model, plan.runtime.driver);
     this.res = plan.runtime.timerResolutionNs;
+    this.phase = plan.runtime.timerPhaseNs ?? 0;
+    this.lastTickNs = this.floorTick(0);
     const slots = Math.max(1, ...plan.tasks.map((t) => t.slots));
     this.tasks = new S.Tasks(64, slots);
     this.channels = plan.channels.map((ch) => new S.Channel(ch.kind === 'unbounded' ? 0 : ch.kind === 'bounded' ? 1 : 2, ch.capacity));
@@ -371,7 +375,7 @@ export abstract class Simulator {
     w.endShift();
     this.q.heapify();
     // The wheel's last tick follows the last driver poll, as stepping would have left it.
-    const floor = Math.floor(this.lastTimerPollNs / this.res) * this.res;
+    const floor = this.floorTick(this.lastTimerPollNs);
     if (floor > this.lastTickNs) this.lastTickNs = floor;
     ff.jumped(cycles * delta);
     return cycles * delta;
@@ -684,7 +688,7 @@ export abstract class Simulator {
           thrT[th] += c.timerRegister;
           bd[S.C_TIMER] += c.timerRegister;
           const deadline = thrT[th] + this.extra[code[o + 1]];
-          const tick = Math.ceil(deadline / this.res) * this.res;
+          const tick = Math.ceil((deadline - this.phase) / this.res) * this.res + this.phase;
           pc++;
           if (tick <= this.lastTickNs) break; // already elapsed on the wheel: ready at once
           this.timers.push(tick, 0, task, 0);
@@ -1082,10 +1086,15 @@ export abstract class Simulator {
     }
   }
 
+  /** The last timer tick at or before `t` (ns). */
+  floorTick(t: number): number {
+    return Math.floor((t - this.phase) / this.res) * this.res + this.phase;
+  }
+
   /** Fire every timer whose tick is ≤ now (a driver poll on thread `th`). */
   fireTimers(th: number): void {
     const now = this.thrT[th];
-    const floor = Math.floor(now / this.res) * this.res;
+    const floor = this.floorTick(now);
     if (floor > this.lastTickNs) this.lastTickNs = floor;
     this.lastTimerPollNs = now;
     const timers = this.timers;
@@ -1108,7 +1117,7 @@ export abstract class Simulator {
   /** How long a timed park sleeps: whole ms to the next timer tick from floor(now), plus OS overshoot. */
   parkWakeTime(now: number): number {
     if (this.timers.size === 0) return Infinity;
-    const floor = Math.floor(now / this.res) * this.res;
+    const floor = this.floorTick(now);
     const next = this.timers.peekTime();
     const dur = Math.max(0, next - floor);
     return now + dur + this.latency(this.c.parkOvershoot);

@@ -129,6 +129,13 @@ export const RuntimeSchema = Type.Object(
     workers: Type.Optional(Type.Integer({ minimum: 1, maximum: 1024 })),
     driver: Type.Optional(Type.Union([Type.Literal('none'), Type.Literal('timer'), Type.Literal('timer_io')])),
     eventInterval: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000_000 })),
+    timerPhaseUs: Type.Optional(
+      Type.Number({
+        minimum: 0,
+        exclusiveMaximum: 1000,
+        description: "where t = 0 falls on tokio's 1 ms timer grid: the first tick after t = 0 is at (1000 − timerPhaseUs) µs; 0 = aligned (default)",
+      }),
+    ),
     globalQueueInterval: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000_000 })),
     lifoSlot: Type.Optional(Type.Boolean({ description: 'false = Builder::disable_lifo_slot (tokio_unstable)' })),
   },

@@ -125,3 +125,20 @@ test('simulated clocks are integer nanoseconds even with fractional per-op costs
   assert.ok(Number.isInteger(Math.round(r.simulatedUs * 1000 * 1000) / 1000), `${r.simulatedUs} µs`);
   assert.equal(r.simulatedUs * 1000, Math.round(r.simulatedUs * 1000));
 });
+
+test("runtime.timerPhaseUs moves tokio's 1 ms grid against t = 0 (busy runtime: timers fire at the first driver poll after the tick)", () => {
+  const sleeper = (timerPhaseUs?: number): Scenario => ({
+    name: 'phase',
+    runtime: { flavor: 'current_thread', ...(timerPhaseUs !== undefined ? { timerPhaseUs } : {}) },
+    tasks: {
+      busy: { start: 'spawn', program: [{ op: 'repeat', n: 1500, body: [{ op: 'compute', cost: 1 }, { op: 'yield' }] }] },
+      sleeper: { start: 'spawn', program: [{ op: 'sleep', us: 50 }, { op: 'record_end' }] },
+    },
+  });
+  // Aligned: the 50 µs deadline rounds up to the tick at 1 ms. With t = 0 900 µs into a tick,
+  // the next tick is at 100 µs: the sleep ends there instead.
+  const aligned = run(sleeper()).result.tasks.sleeper.elapsedUs;
+  const shifted = run(sleeper(900)).result.tasks.sleeper.elapsedUs;
+  assert.ok(aligned >= 1000 && aligned < 1010, `aligned ${aligned}`);
+  assert.ok(shifted >= 100 && shifted < 110, `shifted ${shifted}`);
+});
