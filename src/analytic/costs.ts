@@ -2,12 +2,11 @@
  * Cost moments for the analytic model: the runtime's mechanistic parameters read once into plain
  * numbers (ns), and mean / second moment of every Plan cost distribution.
  *
- * Phase: analyze (set-up). Reads the model only through `model/load.ts`; the same parameters and
- * driver choice as the simulator's `runtime/costs.ts`, without importing the runtime layer.
+ * Phase: analyze (set-up). The per-op table is model/runtime-costs.ts, shared with the simulator.
  */
 import type { CostModel } from '../schema/model.js';
 import type { PlanCost } from '../plan/types.js';
-import { param, paramNs } from '../model/load.js';
+import { runtimeCosts, type RuntimeCosts } from '../plan/runtime-costs.js';
 
 /** A non-negative random duration summarized by its first two moments and its quantile function. */
 export interface Moments {
@@ -16,68 +15,11 @@ export interface Moments {
   m2: number;
 }
 
-export interface AnalyticCosts {
-  poll: number;
-  yieldExtra: number;
-  driverPoll: number;
-  remoteCheck: number;
-  driverUnparkIo: number;
-  unparkWorker: number;
-  steal: number;
-  spawn: number;
-  join: number;
-  sendU: number;
-  recvU: number;
-  tryRecvU: number;
-  sendB: number;
-  recvB: number;
-  tryRecvB: number;
-  wakerRegister: number;
-  lfPush: number;
-  lfPop: number;
-  mutex: number;
-  timerRegister: number;
-  spinCheck: number;
-  /** OS wake-up of a parked thread (distribution). */
-  wakeLatency: PlanCost;
-  /** OS overshoot of a timed park (distribution). */
-  parkOvershoot: PlanCost;
-}
-
-function dist(model: CostModel, name: string): PlanCost {
-  const p = param(model, name);
-  if (!p) return { dist: 'const', ns: 0 };
-  if (p.distribution) return { dist: 'quantiles', p: [...p.distribution.p], ns: [...p.distribution.ns] };
-  return { dist: 'const', ns: p.value };
-}
+/** The simulator's own per-op cost table (integer ns), so exact cases agree to the nanosecond. */
+export type AnalyticCosts = RuntimeCosts;
 
 export function analyticCosts(model: CostModel, driver: 'none' | 'timer' | 'timer_io'): AnalyticCosts {
-  const v = (n: string) => paramNs(model, n);
-  return {
-    poll: v('poll_self'),
-    yieldExtra: v('yield_extra'),
-    driverPoll: driver === 'none' ? v('driver_poll_none') : driver === 'timer' ? v('driver_poll_timer') : v('driver_poll_io'),
-    remoteCheck: v('remote_check'),
-    driverUnparkIo: driver === 'timer_io' ? v('driver_unpark_io') : 0,
-    unparkWorker: v('unpark_worker'),
-    steal: v('steal'),
-    spawn: v('spawn'),
-    join: v('join'),
-    sendU: v('send_unbounded'),
-    recvU: v('recv_unbounded'),
-    tryRecvU: v('try_recv_unbounded'),
-    sendB: v('send_bounded'),
-    recvB: v('recv_bounded'),
-    tryRecvB: v('try_recv_bounded'),
-    wakerRegister: v('waker_register'),
-    lfPush: v('lockfree_push'),
-    lfPop: v('lockfree_pop'),
-    mutex: v('mutex_lock'),
-    timerRegister: v('timer_register'),
-    spinCheck: v('spin_check'),
-    wakeLatency: dist(model, 'wake_latency'),
-    parkOvershoot: dist(model, 'park_overshoot'),
-  };
+  return runtimeCosts(model, driver);
 }
 
 /** Mean and second moment of a cost distribution (ns, ns²). Quantile tables are piecewise linear. */

@@ -1,0 +1,78 @@
+/**
+ * The runtime's mechanistic per-op costs, read once from a cost model into plain numbers (integer
+ * ns) and latency distributions, with the driver kind chosen. One table for every back-end: the
+ * simulator (runtime/costs.ts) and the analytic model (analytic/costs.ts) read the same numbers.
+ *
+ * Phase: normalize / simulate / analyze (set-up); lives in plan/ because both back-ends read plan/.
+ */
+import type { CostModel } from '../schema/model.js';
+import type { PlanCost } from './types.js';
+import { paramNs, param } from '../model/load.js';
+
+export interface RuntimeCosts {
+  poll: number;
+  yieldExtra: number;
+  driverPoll: number;
+  remoteCheck: number;
+  driverUnparkIo: number;
+  unparkWorker: number;
+  steal: number;
+  spawn: number;
+  join: number;
+  sendU: number;
+  recvU: number;
+  tryRecvU: number;
+  sendB: number;
+  recvB: number;
+  tryRecvB: number;
+  wakerRegister: number;
+  lfPush: number;
+  lfPop: number;
+  mutex: number;
+  timerRegister: number;
+  spinCheck: number;
+  noiseRate: number;
+  wakeLatency: PlanCost;
+  parkOvershoot: PlanCost;
+  noisePause: PlanCost;
+}
+
+function dist(model: CostModel, name: string): PlanCost {
+  const p = param(model, name);
+  if (!p) return { dist: 'const', ns: 0 };
+  if (p.distribution) return { dist: 'quantiles', p: [...p.distribution.p], ns: [...p.distribution.ns] };
+  return { dist: 'const', ns: p.value };
+}
+
+export function runtimeCosts(model: CostModel, driver: 'none' | 'timer' | 'timer_io'): RuntimeCosts {
+  // Simulated time is integer ns: every fixed cost is rounded once here (28.6 → 29 ns), so clocks
+  // stay exact integers and results are the same bytes on any machine.
+  const v = (n: string) => Math.round(paramNs(model, n));
+  return {
+    poll: v('poll_self'),
+    yieldExtra: v('yield_extra'),
+    driverPoll: driver === 'none' ? v('driver_poll_none') : driver === 'timer' ? v('driver_poll_timer') : v('driver_poll_io'),
+    remoteCheck: v('remote_check'),
+    driverUnparkIo: driver === 'timer_io' ? v('driver_unpark_io') : 0,
+    unparkWorker: v('unpark_worker'),
+    steal: v('steal'),
+    spawn: v('spawn'),
+    join: v('join'),
+    sendU: v('send_unbounded'),
+    recvU: v('recv_unbounded'),
+    tryRecvU: v('try_recv_unbounded'),
+    sendB: v('send_bounded'),
+    recvB: v('recv_bounded'),
+    tryRecvB: v('try_recv_bounded'),
+    wakerRegister: v('waker_register'),
+    lfPush: v('lockfree_push'),
+    lfPop: v('lockfree_pop'),
+    mutex: v('mutex_lock'),
+    timerRegister: v('timer_register'),
+    spinCheck: v('spin_check'),
+    noiseRate: paramNs(model, 'noise_rate'),
+    wakeLatency: dist(model, 'wake_latency'),
+    parkOvershoot: dist(model, 'park_overshoot'),
+    noisePause: dist(model, 'noise_pause'),
+  };
+}
