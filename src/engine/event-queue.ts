@@ -42,8 +42,21 @@ export class EventQueue {
   }
 
   push(timeNs: number, kind: number, a: number, b: number): void {
+    this.pushSeq(timeNs, kind, a, b, this.nextSeq++);
+  }
+
+  /**
+   * Like push, but ahead of every event already queued at the same time (a negative sequence
+   * number): for a thread that only paused, so that pausing changes no order.
+   */
+  pushAhead(timeNs: number, kind: number, a: number, b: number): void {
+    this.pushSeq(timeNs, kind, a, b, this.aheadSeq--);
+  }
+
+  private aheadSeq = -1;
+
+  private pushSeq(timeNs: number, kind: number, a: number, b: number, seq: number): void {
     if (this.n === this.times.length) this.grow();
-    const seq = this.nextSeq++;
     // Sift up with a hole: move parents down until the new entry's place is found.
     let i = this.n++;
     const times = this.times;

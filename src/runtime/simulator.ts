@@ -253,8 +253,13 @@ export abstract class Simulator {
 
   /** Whether thread `th`, at the top of its loop, must hand back to the event loop. */
   mustHandBack(th: number): boolean {
-    return this.thrT[th] > this.q.peekTime() || this.events >= this.eventsYield;
+    if (this.thrT[th] > this.q.peekTime()) return true;
+    if (this.events < this.eventsYield) return false;
+    this.pauseAhead = true; // only pausing: resched() queues it ahead of equal-time events
+    return true;
   }
+
+  private pauseAhead = false;
 
   /** Start: create initial tasks and threads. */
   abstract start(): void;
@@ -516,7 +521,10 @@ export abstract class Simulator {
 
   /** Re-queue thread `th` to continue at its own clock. */
   resched(th: number): void {
-    this.q.push(this.thrT[th], EV_THREAD, th, ++this.thrGen[th]);
+    if (this.pauseAhead) {
+      this.pauseAhead = false;
+      this.q.pushAhead(this.thrT[th], EV_THREAD, th, ++this.thrGen[th]);
+    } else this.q.push(this.thrT[th], EV_THREAD, th, ++this.thrGen[th]);
   }
 
   /** Wake thread `th` (parked or spinning) at time `t`. */
