@@ -10,7 +10,7 @@
  *
  * Phase: simulate.
  */
-import type { StateWalk } from './fast-forward.js';
+import { mix, mixRing, type StateWalk } from './fast-forward.js';
 import type { CostModel } from '../schema/model.js';
 import type { Plan } from '../plan/types.js';
 import { IntRing } from './rings.js';
@@ -71,6 +71,14 @@ export class CurrentThreadSim extends Simulator {
     this.stUnparks[0]++;
     const now = this.nowOf(from);
     this.wakeThreadAt(0, Math.max(now, this.thrParkStart[0]) + this.latency(this.c.wakeLatency));
+  }
+
+  flavorSignature(): number {
+    let h = mixRing(mixRing(0, this.local), this.defer[0]);
+    h = mix(h, this.remote.length);
+    h = mix(h, this.tick % this.plan.runtime.globalQueueInterval);
+    h = mix(h, this.inner);
+    return mix(h, (this.woken ? 1 : 0) | (this.driverNotified ? 2 : 0) | (this.parked ? 4 : 0) | (this.pollAfter << 3));
   }
 
   walkFlavor(w: StateWalk): void {

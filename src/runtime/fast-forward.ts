@@ -3,8 +3,9 @@
  *
  * Phase: simulate. When partitions spin on empty queues (yield loops, spin waits) between two
  * arrivals, the simulator would step through millions of identical polls. Instead, at
- * checkpoints (round boundaries of the scheduler loop) the simulator's whole mutable state is
- * walked into a flat vector and compared with the recent ones. The state has
+ * checkpoints (round boundaries of the scheduler loop) a cheap signature of the scheduler state
+ * finds a candidate period, and then the simulator's whole mutable state is walked into a flat
+ * vector twice, one candidate period apart, and compared. The state has
  * *cycled* when every entry is equal, except times that moved by exactly Δ (the time between the
  * two checkpoints), and no random number was drawn in between (the generators' states are part
  * of the vector). A deterministic system in such a state repeats the same Δ-long stretch until
@@ -149,19 +150,29 @@ export class StateWalk {
   }
 }
 
+/** What the simulator must do at a checkpoint (see CycleDetector.onSignature). */
+export const FF_NOTHING = 0;
+export const FF_SNAPSHOT = 1;
+export const FF_VERIFY = 2;
+
 /**
- * Cycle detection over state vectors taken at checkpoints: the last HISTORY states are kept;
- * a new state that equals one of them (hash of the exact entries first, then every entry, times
- * allowed to have moved by exactly Δ) closes a cycle at its first recurrence. After GIVE_UP
- * checkpoints without one, it stops looking until the next outside event.
+ * Cycle detection in two phases, so that most checkpoints cost a few operations:
+ * 1. each checkpoint gives a cheap signature (a hash of the scheduler's positions, queues, tick
+ *    residues and task program counters); when one equals a signature seen L checkpoints ago,
+ *    L is a candidate period and the full state is recorded (snapshot A);
+ * 2. L checkpoints later the full state is recorded again and compared with A: every entry equal,
+ *    except times that moved by exactly Δ. Equal closes a cycle; otherwise the search goes on.
+ * After GIVE_UP checkpoints without a cycle it stops looking until the next outside event.
  */
 export class CycleDetector {
   readonly walk = new StateWalk();
-  private readonly history: Vec[] = Array.from({ length: HISTORY }, () => new Vec());
-  private count = 0; // states held in history (ring)
+  private readonly sigs = new Float64Array(HISTORY);
+  private count = 0; // signatures held (ring)
   private next = 0;
   private since = 0;
   private off = false;
+  private readonly saved = new Vec();
+  private verifyIn = -1; // checkpoints until the verification, -1 = not pending
   jumps = 0;
   skippedNs = 0;
 
@@ -171,24 +182,44 @@ export class CycleDetector {
     this.next = 0;
     this.since = 0;
     this.off = false;
+    this.verifyIn = -1;
   }
 
   get enabled(): boolean {
     return !this.off;
   }
 
-  /** After `walk` recorded the current state: the earlier state it repeats (Δ > 0), or undefined. */
-  check(): Vec | undefined {
-    const cur = this.walk.current;
-    for (let j = 1; j <= this.count; j++) {
-      const v = this.history[(this.next - j + HISTORY) % HISTORY];
-      if (v.hash === cur.hash && cur.tNs > v.tNs && same(cur, v)) return v;
+  /** A checkpoint's cheap signature: returns FF_NOTHING, FF_SNAPSHOT or FF_VERIFY. */
+  onSignature(sig: number): number {
+    let act = FF_NOTHING;
+    if (this.verifyIn > 0 && --this.verifyIn === 0) {
+      this.verifyIn = -1;
+      act = FF_VERIFY;
+    } else if (this.verifyIn < 0) {
+      for (let j = 1; j <= this.count; j++) {
+        if (this.sigs[(this.next - j + HISTORY) % HISTORY] === sig) {
+          this.verifyIn = j;
+          act = FF_SNAPSHOT;
+          break;
+        }
+      }
     }
-    this.history[this.next].copyFrom(cur);
+    this.sigs[this.next] = sig;
     this.next = (this.next + 1) % HISTORY;
     if (this.count < HISTORY) this.count++;
     if (++this.since > GIVE_UP) this.off = true;
-    return undefined;
+    return act;
+  }
+
+  /** After FF_SNAPSHOT: keep the state `walk` just recorded. */
+  keepSnapshot(): void {
+    this.saved.copyFrom(this.walk.current);
+  }
+
+  /** After FF_VERIFY: the snapshot the state just recorded repeats (Δ > 0), or undefined. */
+  verify(): Vec | undefined {
+    const cur = this.walk.current;
+    return cur.tNs > this.saved.tNs && cur.hash === this.saved.hash && same(cur, this.saved) ? this.saved : undefined;
   }
 
   /** Call after a jump: the next stretch starts a new search. */
@@ -210,4 +241,16 @@ function same(cur: Vec, s: Vec): boolean {
     if (cur.kinds[i] === EXACT || a - b !== d) return false;
   }
   return true;
+}
+
+/** One step of a 32-bit multiplicative hash (for ffSignature). */
+export function mix(h: number, x: number): number {
+  return (Math.imul(h ^ (x | 0), 0x9e3779b1) + 0x7f4a7c15) | 0;
+}
+
+/** The hash of an integer ring's contents, mixed into `h`. */
+export function mixRing(h: number, r: { length: number; at(i: number): number }): number {
+  h = mix(h, r.length);
+  for (let i = 0; i < r.length; i++) h = mix(h, r.at(i));
+  return h;
 }

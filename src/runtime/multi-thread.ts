@@ -19,7 +19,7 @@
  *
  * Phase: simulate.
  */
-import type { StateWalk } from './fast-forward.js';
+import { mix, mixRing, type StateWalk } from './fast-forward.js';
 import type { CostModel } from '../schema/model.js';
 import type { Plan } from '../plan/types.js';
 import { IntRing } from './rings.js';
@@ -254,6 +254,13 @@ export class MultiThreadSim extends Simulator {
   private readonly stealChoices = new Float64Array(this.nThreads);
 
   // ---- thread loops --------------------------------------------------------------------------
+
+  flavorSignature(): number {
+    // multi_thread is not fast-forwarded (ffOn needs a single thread); kept complete anyway.
+    let h = mixRing(0, this.inject);
+    for (let v = 0; v < this.W; v++) h = mix(mixRing(mixRing(h, this.local[v]), this.defer[v]), this.lifo[v]);
+    return h;
+  }
 
   walkFlavor(w: StateWalk): void {
     const rt = this.plan.runtime;

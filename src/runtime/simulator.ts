@@ -19,7 +19,7 @@ import type { CostModel } from '../schema/model.js';
 import type { Plan, PlanCost } from '../plan/types.js';
 import { IntRing } from './rings.js';
 import { runtimeCosts, sampleCost, type RuntimeCosts } from './costs.js';
-import { CycleDetector, type StateWalk } from './fast-forward.js';
+import { CycleDetector, FF_NOTHING, FF_SNAPSHOT, mix, type StateWalk } from './fast-forward.js';
 import * as S from './state.js';
 import * as O from './code.js';
 import { encodeProgram } from './code.js';
@@ -352,11 +352,17 @@ export abstract class Simulator {
     if (!ff.enabled) return 0;
     const t = this.thrT[0];
     for (let i = 0; i < this.channels.length; i++) if (this.channels[i].q.length > 0) return 0; // work pending: not idle
+    const act = ff.onSignature(this.ffSignature());
+    if (act === FF_NOTHING) return 0;
     const w = ff.walk;
     w.beginRecord(t);
     this.ffScanEvents();
     this.walkState(w, t);
-    const saved = ff.check();
+    if (act === FF_SNAPSHOT) {
+      ff.keepSnapshot();
+      return 0;
+    }
+    const saved = ff.verify();
     if (!saved) return 0;
     const cur = w.current;
     const delta = t - saved.tNs;
@@ -487,6 +493,22 @@ export abstract class Simulator {
 
   /** The flavor's own scheduler state, in the same way as walkState. */
   abstract walkFlavor(w: StateWalk): void;
+
+  /**
+   * A cheap hash of the state that decides what happens next (thread positions, task states and
+   * program counters, the flavor's queues and tick residues): equal whenever the full state is
+   * equal, so a cycle's period shows up in it first. Collisions are harmless (walkState checks).
+   */
+  private ffSignature(): number {
+    let h = this.flavorSignature();
+    for (let th = 0; th < this.nThreads; th++) h = mix(mix(h, this.thrPos[th]), this.thrTask[th]);
+    const tk = this.tasks;
+    for (let i = 0; i < tk.n; i++) h = mix(mix(h, tk.state[i]), tk.pc[i]);
+    return h;
+  }
+
+  /** The flavor's part of ffSignature. */
+  abstract flavorSignature(): number;
 
   /**
    * A thread whose current poll has lasted ≥ 1 ms when the run ends never returned to its
