@@ -41,3 +41,23 @@ export function listJson(dirRel: string): string[] {
   walk(dirRel);
   return out;
 }
+
+/** Runs the CLI in-process with stdout and stderr captured together; returns the exit code and text. */
+export async function runMain(argv: string[]): Promise<{ code: number; out: string }> {
+  const { main } = await import('../src/cli/main.js');
+  const out: string[] = [];
+  const ow = process.stdout.write.bind(process.stdout);
+  const ew = process.stderr.write.bind(process.stderr);
+  const capture = ((chunk: string | Uint8Array) => (
+    out.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8')),
+    true
+  )) as typeof process.stdout.write;
+  process.stdout.write = capture;
+  process.stderr.write = capture;
+  try {
+    return { code: await main(argv), out: out.join('') };
+  } finally {
+    process.stdout.write = ow;
+    process.stderr.write = ew;
+  }
+}

@@ -21,7 +21,7 @@ use crate::plan::{ChannelKind, Driver, Instr, Plan};
 use crate::sources::{deliver, schedule, SourceReport};
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::runtime::{Builder, Runtime};
@@ -136,7 +136,16 @@ fn check_support(plan: &Plan) -> Vec<(String, String)> {
     warnings
 }
 
-fn build_runtime(plan: &Plan) -> Runtime {
+/// Whether some task of the plan sleeps: only then do timers, and so the grid's phase, matter.
+fn plan_sleeps(plan: &Plan) -> bool {
+    plan.tasks
+        .iter()
+        .any(|t| t.code.iter().any(|i| matches!(i, Instr::Sleep { .. })))
+}
+
+/// The runtime, with `Instant`s read just before and just after `Builder::build`: tokio's
+/// time driver reads its start (the origin of its 1 ms ticks) in between.
+fn build_runtime(plan: &Plan) -> (Runtime, Instant, Instant) {
     let rt = &plan.runtime;
     let mut b = if rt.multi_thread {
         let mut b = Builder::new_multi_thread();
@@ -145,10 +154,7 @@ fn build_runtime(plan: &Plan) -> Runtime {
     } else {
         Builder::new_current_thread()
     };
-    let sleeps = plan
-        .tasks
-        .iter()
-        .any(|t| t.code.iter().any(|i| matches!(i, Instr::Sleep { .. })));
+    let sleeps = plan_sleeps(plan);
     match rt.driver {
         Driver::None if !sleeps => {}
         Driver::None | Driver::Timer => {
@@ -164,13 +170,155 @@ fn build_runtime(plan: &Plan) -> Runtime {
     if !rt.lifo_slot {
         b.disable_lifo_slot();
     }
-    b.build().unwrap_or_else(|e| {
+    let before = Instant::now();
+    let built = b.build();
+    let after = Instant::now();
+    let runtime = built.unwrap_or_else(|e| {
         fail(
             3,
             "plan",
             &format!("building the tokio runtime failed: {e}"),
         )
+    });
+    (runtime, before, after)
+}
+
+/// tokio's timer resolution: its time driver counts whole milliseconds since it started
+/// (`TimeSource::new` reads the clock while the runtime is built; deadlines round up to the
+/// next whole ms, `deadline_to_tick`).
+pub const TICK_NS: u64 = 1_000_000;
+
+/// Timer samples taken to find the driver's start (the minimum is kept).
+const TICK_SAMPLES: usize = 6;
+
+/// Setup time left between the grid measurement and the scenario's t = 0 (Shared, the
+/// source thread): t = 0 is the first aligned instant at least this far ahead.
+const SETUP_NS: u64 = 3_000_000;
+
+/// Where the time driver's tick origin falls, in ns after the `before` instant of the build,
+/// from timer wake-ups (`wakes_ns`, ns after `before`). A timer fires at the first driver
+/// poll at or after its tick, origin + k ms, so every wake-up is a tick plus a latency ≥ 0:
+/// the smallest wake-up offset within the ms is the origin plus the smallest latency. The
+/// origin lies between before and after (`gap_ns`), so a larger offset is cut to the gap.
+/// None without wake-ups.
+pub fn tick_origin_from_wakes(wakes_ns: &[u64], gap_ns: u64) -> Option<u64> {
+    let min = wakes_ns.iter().map(|w| w % TICK_NS).min()?;
+    Some(if gap_ns < TICK_NS {
+        min.min(gap_ns)
+    } else {
+        min
     })
+}
+
+/// The scenario's t = 0 as ns after `before`: the first instant at or after `earliest_ns`
+/// at which scenario time `phase_ns` (the plan's `timerPhaseNs`) falls on a tick of the
+/// driver whose ticks are at `origin_ns` + k ms, i.e. t0 + phase ≡ origin (mod 1 ms).
+pub fn aligned_t0_ns(origin_ns: u64, earliest_ns: u64, phase_ns: u64) -> u64 {
+    let want = (origin_ns % TICK_NS + TICK_NS - phase_ns % TICK_NS) % TICK_NS;
+    let base = earliest_ns - earliest_ns % TICK_NS + want;
+    if base >= earliest_ns {
+        base
+    } else {
+        base + TICK_NS
+    }
+}
+
+/// How far into a driver tick t = 0 falls, in µs (the scenario's `runtime.timerPhaseUs`
+/// convention: the first tick after t = 0 is at 1000 − phase µs).
+pub fn timer_phase_us(t0_ns: u64, origin_ns: u64) -> f64 {
+    ((t0_ns + TICK_NS - origin_ns % TICK_NS) % TICK_NS) as f64 / 1000.0
+}
+
+/// Wake-up instants (ns after `before`) of short sleeps on the freshly built runtime while
+/// one `yield_now` spinner per worker keeps every worker polling the driver (a deferred
+/// yield makes a worker poll it with a zero timeout), so that a timer fires within about a
+/// µs of its tick.
+fn timer_wakes(rt: &Runtime, plan: &Plan, before: Instant) -> Vec<u64> {
+    let spinners = if plan.runtime.multi_thread {
+        plan.runtime.workers
+    } else {
+        1
+    };
+    rt.block_on(async move {
+        let stop = Arc::new(AtomicBool::new(false));
+        let spin: Vec<_> = (0..spinners)
+            .map(|_| {
+                let stop = stop.clone();
+                tokio::spawn(async move {
+                    while !stop.load(Ordering::Relaxed) {
+                        tokio::task::yield_now().await;
+                    }
+                })
+            })
+            .collect();
+        let mut wakes = Vec::with_capacity(TICK_SAMPLES);
+        for _ in 0..TICK_SAMPLES {
+            let woke = tokio::spawn(async {
+                tokio::time::sleep(Duration::from_micros(100)).await;
+                Instant::now()
+            })
+            .await;
+            if let Ok(w) = woke {
+                wakes.push(w.saturating_duration_since(before).as_nanos() as u64);
+            }
+        }
+        stop.store(true, Ordering::Relaxed);
+        for h in spin {
+            let _ = h.await;
+        }
+        wakes
+    })
+}
+
+/// Where a run's t = 0 lies on tokio's timer grid.
+struct Grid {
+    /// The scenario's t = 0 (the source's time 0 and the latency origin).
+    t0: Instant,
+    /// How far into a driver tick t = 0 falls (µs), against the estimated tick origin.
+    phase_us: f64,
+    /// `after − before` of the build (µs): the driver's start is somewhere in it.
+    build_gap_us: f64,
+    /// Where the estimated tick origin lies after `before` (µs).
+    origin_us: f64,
+    /// Whether the origin was measured from timer wake-ups (else: the middle of the build).
+    measured: bool,
+}
+
+/// Places t = 0 so that the plan's timer grid (ticks at `timerPhaseNs` + k ms of scenario
+/// time) falls on the driver's ticks. Plans that sleep measure the driver's tick origin
+/// (`timer_wakes`): where in the build tokio reads its clock depends on the flavor (a
+/// current_thread runtime starts its timer at the end of `build`, a multi_thread one before
+/// starting its worker threads, tens of µs earlier). Other plans have no timers, and the
+/// middle of the build serves.
+fn place_t0(rt: &Runtime, plan: &Plan, before: Instant, after: Instant) -> Grid {
+    let gap = after.duration_since(before).as_nanos() as u64;
+    let origin = plan_sleeps(plan)
+        .then(|| tick_origin_from_wakes(&timer_wakes(rt, plan, before), gap))
+        .flatten();
+    let measured = origin.is_some();
+    let origin = origin.unwrap_or(gap / 2);
+    let earliest = before.elapsed().as_nanos() as u64 + SETUP_NS;
+    let t0_ns = aligned_t0_ns(origin, earliest, plan.runtime.timer_phase_ns);
+    Grid {
+        t0: before + Duration::from_nanos(t0_ns),
+        phase_us: timer_phase_us(t0_ns, origin),
+        build_gap_us: us(gap as f64),
+        origin_us: us(origin as f64),
+        measured,
+    }
+}
+
+/// Sleeps, then spins, until `t`: returns how late it got there (ns).
+fn wait_until(t: Instant) -> u64 {
+    let now = Instant::now();
+    let margin = Duration::from_micros(300);
+    if t > now + margin {
+        std::thread::sleep(t - now - margin);
+    }
+    while Instant::now() < t {
+        std::hint::spin_loop();
+    }
+    Instant::now().duration_since(t).as_nanos() as u64
 }
 
 /// (run ns, run-queue wait ns) summed over this process's threads, from Linux's
@@ -242,10 +390,10 @@ fn workers_json(rt: &Runtime, plan: &Plan) -> Vec<Value> {
 /// One run on a fresh runtime; returns the result line.
 fn run_once(plan: &Arc<Plan>, repeat: u64, warnings: &[(String, String)], watch: &Watch) -> Value {
     let deliveries = schedule(plan).unwrap_or_else(|e| fail(3, "plan", &e));
-    let rt = build_runtime(plan);
-    let started = Instant::now();
-    watch.arm(started);
-    let sched0 = sched_totals();
+    let (rt, before, after) = build_runtime(plan);
+    watch.arm(before);
+    let grid = place_t0(&rt, plan, before, after);
+    let started = grid.t0;
     let sh = Arc::new(Shared::new(plan.clone(), started));
     let source = (!deliveries.is_empty()).then(|| {
         sh.live.fetch_add(1, Ordering::AcqRel);
@@ -255,6 +403,8 @@ fn run_once(plan: &Arc<Plan>, repeat: u64, warnings: &[(String, String)], watch:
             .spawn(move || deliver(s, deliveries))
             .unwrap_or_else(|e| fail(3, "plan", &format!("cannot start the source thread: {e}")))
     });
+    let sched0 = sched_totals();
+    let start_late_ns = wait_until(started);
     rt.block_on(root(sh.clone()));
     let end_ns = sh.end_ns.load(Ordering::Acquire);
     let workers = workers_json(&rt, plan);
@@ -337,6 +487,9 @@ fn run_once(plan: &Arc<Plan>, repeat: u64, warnings: &[(String, String)], watch:
         .map(|(c, m)| json!({"code": c, "message": m}))
         .collect();
     warn.push(json!({"code": "DS1812", "message": "measured busyUs and cpuUs count compute/spin instructions only; scheduler time is not timed in a real run"}));
+    if plan.runtime.timer_resolution_ns != TICK_NS {
+        warn.push(json!({"code": "DS1814", "message": format!("the plan's timer resolution is {} ns; tokio's is fixed at 1 ms", plan.runtime.timer_resolution_ns)}));
+    }
     if rep.dropped > 0 {
         warn.push(json!({"code": "DS1813", "message": format!("{} batches found a full bounded channel and were dropped", rep.dropped)}));
     }
@@ -362,7 +515,11 @@ fn run_once(plan: &Arc<Plan>, repeat: u64, warnings: &[(String, String)], watch:
         "workers": workers,
         "breakdownUs": breakdown,
         "cpuUs": {"useful": us(useful), "waiting": us(waiting), "scheduler": 0.0, "total": us(useful + waiting)},
-        "outputs": {},
+        "outputs": {
+            "measure.timerPhaseUs": grid.phase_us,
+            "measure.timerStartUncertaintyUs": grid.build_gap_us,
+            "measure.timerStartUs": grid.origin_us,
+        },
         "warnings": warn,
         "engine": {"events": 0, "eventsPerSec": 0, "wallMs": (wall_ms * 1000.0).round() / 1000.0},
     });
@@ -375,6 +532,13 @@ fn run_once(plan: &Arc<Plan>, repeat: u64, warnings: &[(String, String)], watch:
             "droppedBatches": rep.dropped,
             "sched": sched,
             "wallMs": (wall_ms * 1000.0).round() / 1000.0,
+            "timer": {
+                "phaseUs": grid.phase_us,
+                "buildGapUs": grid.build_gap_us,
+                "originUs": grid.origin_us,
+                "originMeasured": grid.measured,
+                "startLateUs": us(start_late_ns as f64),
+            },
         },
     })
 }
@@ -436,4 +600,56 @@ pub fn execute(argv: &[String]) {
         );
     }
     watch.deadline_ms.store(0, Ordering::Release);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn t0_puts_the_plans_grid_on_the_drivers_ticks() {
+        // Driver ticks at 12 345 ns + k ms after `before`; scenario ticks at phase + k ms.
+        let origin = 12_345;
+        for phase in [0, 1, 300_000, 500_000, 999_999] {
+            let t0 = aligned_t0_ns(origin, 5_000_000, phase);
+            assert!(
+                (5_000_000..6_000_000).contains(&t0),
+                "phase {phase}: t0 {t0}"
+            );
+            // Scenario time `phase` is a driver tick.
+            assert_eq!((t0 + phase - origin) % TICK_NS, 0, "phase {phase}");
+            // The scenario's timerPhaseUs convention: t = 0 lies (1 ms − phase) into a tick.
+            let want_us = ((TICK_NS - phase) % TICK_NS) as f64 / 1000.0;
+            assert_eq!(timer_phase_us(t0, origin), want_us, "phase {phase}");
+        }
+        // Already aligned: the earliest instant itself.
+        assert_eq!(aligned_t0_ns(0, 7_000_000, 0), 7_000_000);
+        assert_eq!(aligned_t0_ns(250_000, 7_250_000, 0), 7_250_000);
+        // Just past an aligned instant: the next one, a whole ms later.
+        assert_eq!(aligned_t0_ns(0, 7_000_001, 0), 8_000_000);
+        // An origin beyond a whole ms reduces mod 1 ms.
+        assert_eq!(aligned_t0_ns(3_250_000, 7_000_000, 0), 7_250_000);
+        // phase 700 µs: scenario ticks at 0.7, 1.7 … ms, so t = 0 is 300 µs into a tick.
+        let t0 = aligned_t0_ns(40_000, 5_000_000, 700_000);
+        assert_eq!(t0, 5_340_000);
+        assert_eq!(timer_phase_us(t0, 40_000), 300.0);
+    }
+
+    #[test]
+    fn tick_origin_is_the_earliest_wake_within_the_ms_cut_to_the_build() {
+        // Ticks at before + 15 µs + k ms; wake-ups 0.6–40 µs after their tick.
+        let wakes = [1_015_600, 2_055_000, 3_015_900, 4_016_000];
+        assert_eq!(tick_origin_from_wakes(&wakes, 90_000), Some(15_600));
+        // Every wake-up late: the origin cannot lie past the end of the build.
+        assert_eq!(
+            tick_origin_from_wakes(&[1_200_000, 2_300_000], 30_000),
+            Some(30_000)
+        );
+        // A build longer than a tick does not bound the phase.
+        assert_eq!(
+            tick_origin_from_wakes(&[5_200_000], 2_000_000),
+            Some(200_000)
+        );
+        assert_eq!(tick_origin_from_wakes(&[], 30_000), None);
+    }
 }

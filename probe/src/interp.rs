@@ -12,7 +12,7 @@
 //! | `close(ch)` | an in-band close marker, so queued messages drain first (as in the simulator) |
 //! | `spawn` / `join` | `tokio::spawn` / awaiting the `JoinHandle`s of a task in spawn order |
 //! | `lock` / `unlock` | `tokio::sync::Mutex::lock_owned` / dropping the guard |
-//! | `record_start` / `record_end` | clock reads; latency = end − the record's origin time |
+//! | `record_start` / `record_end` | clock reads (a `record_end` right after a `compute` reuses the compute's last read); latency = end − the record's origin time |
 //! | `route` | the coordinator's split of a batch over partition channels (same policies) |
 //!
 //! A message carries (records, origin ns since the run's start). Statistics are kept per task
@@ -335,17 +335,19 @@ impl Shared {
     }
 }
 
-/// Busy-waits for `ns` (no syscall, no yield) and returns the time actually spent.
-pub fn spin_ns(ns: f64) -> u64 {
-    let start = Instant::now();
+/// Busy-waits for `ns` (no syscall, no yield) and returns the time actually spent and the
+/// instant it ended (None for no wait: a zero cost reads no clock).
+pub fn spin_ns(ns: f64) -> (u64, Option<Instant>) {
     if ns <= 0.0 {
-        return 0;
+        return (0, None);
     }
+    let start = Instant::now();
     let d = Duration::from_nanos(ns as u64);
     loop {
-        let e = start.elapsed();
+        let now = Instant::now();
+        let e = now.duration_since(start);
         if e >= d {
-            return e.as_nanos() as u64;
+            return (e.as_nanos() as u64, Some(now));
         }
         std::hint::spin_loop();
     }
@@ -611,19 +613,26 @@ async fn run_task(sh: Arc<Shared>, def: usize) {
     let mut slots = vec![0u64; plan.tasks[def].slots];
     let (mut item_records, mut item_ts, mut has_item) = (0u64, 0u64, false);
     let mut pc = 0usize;
+    // The instant the previous instruction's busy-wait ended, when it was a compute: a
+    // record_end right after it takes that as the record's end instead of reading the clock
+    // again (the simulator charges nothing for record_end; a clock read is ≈25 ns).
+    let mut ended: Option<Instant> = None;
     loop {
+        let just_ended = ended.take();
         match &code[pc] {
             Instr::End => return,
             Instr::Compute { cost, n } => {
                 let d = plan.costs[*cost].cost.sample(&mut l.rng) * *n as f64;
-                let spent = spin_ns(d);
+                let (spent, end) = spin_ns(d);
                 l.busy(*cost, spent);
+                ended = end;
                 pc += 1;
             }
             Instr::Spin { cost } => {
                 let d = plan.costs[*cost].cost.sample(&mut l.rng);
-                let spent = spin_ns(d);
+                let (spent, end) = spin_ns(d);
                 l.busy(*cost, spent);
+                ended = end;
                 pc += 1;
             }
             Instr::YieldNow => {
@@ -745,7 +754,10 @@ async fn run_task(sh: Arc<Shared>, def: usize) {
                 pc += 1;
             }
             Instr::RecordEnd => {
-                let now = sh.now_ns();
+                let now = match just_ended {
+                    Some(t) => t.saturating_duration_since(sh.t0).as_nanos() as u64,
+                    None => sh.now_ns(),
+                };
                 l.record(now.saturating_sub(item_ts));
                 pc += 1;
             }
@@ -757,7 +769,7 @@ async fn run_task(sh: Arc<Shared>, def: usize) {
                 cost,
             } => {
                 let per = plan.costs[*cost].cost.sample(&mut l.rng);
-                let spent = spin_ns(per * item_records as f64);
+                let (spent, _) = spin_ns(per * item_records as f64);
                 l.busy(*cost, spent);
                 let counts = route_counts(&sh, *policy, *skew, item_records, *partitions);
                 for (p, &c) in counts.iter().enumerate() {

@@ -160,6 +160,11 @@ pub struct Runtime {
     pub event_interval: u32,
     pub global_queue_interval: u32,
     pub lifo_slot: bool,
+    /// The simulator's timer resolution (ns); tokio's is fixed at 1 ms.
+    pub timer_resolution_ns: u64,
+    /// Where the timer grid lies in scenario time: ticks at `timer_phase_ns` + k·resolution
+    /// (0 ≤ phase < resolution; absent in the plan = 0, t = 0 on a tick).
+    pub timer_phase_ns: u64,
 }
 
 pub struct CostEntry {
@@ -370,7 +375,21 @@ impl Plan {
             global_queue_interval: uint(rt, "globalQueueInterval", "/runtime")?
                 .clamp(1, u32::MAX as u64) as u32,
             lifo_slot: field(rt, "lifoSlot", "/runtime")?.as_bool().unwrap_or(true),
+            timer_resolution_ns: match rt.get("timerResolutionNs") {
+                Some(_) => uint(rt, "timerResolutionNs", "/runtime")?.max(1),
+                None => 1_000_000,
+            },
+            timer_phase_ns: match rt.get("timerPhaseNs") {
+                Some(_) => uint(rt, "timerPhaseNs", "/runtime")?,
+                None => 0,
+            },
         };
+        if runtime.timer_phase_ns >= runtime.timer_resolution_ns {
+            return Err(format!(
+                "/runtime/timerPhaseNs: expected 0 ≤ phase < timerResolutionNs ({}), got {}",
+                runtime.timer_resolution_ns, runtime.timer_phase_ns
+            ));
+        }
         let channels = array(&v, "channels", "")?
             .iter()
             .enumerate()

@@ -13,7 +13,7 @@ use crate::plan::{Arrival, Plan};
 use crate::prng::{js_round, Prng};
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// One delivery: a batch of `records` (or the close marker) into `channel` at `t_ns`.
 pub struct Delivery {
@@ -159,10 +159,40 @@ pub struct SourceReport {
     pub dropped: u64,
 }
 
+/// Asks Linux to wake this thread's sleeps on time: the default timer slack of a thread
+/// (50 µs) lets a sleep end up to that much late, and the simulator's sources are punctual.
+/// Only the source thread does this; tokio's threads keep the default, which the model's
+/// park overshoot was calibrated with. Returns whether it worked.
+#[cfg(target_os = "linux")]
+fn tighten_timer_slack() -> bool {
+    extern "C" {
+        fn prctl(option: i32, ...) -> i32;
+    }
+    const PR_SET_TIMERSLACK: i32 = 29;
+    // SAFETY: prctl(PR_SET_TIMERSLACK, ns) takes one unsigned long and changes only this
+    // thread's timer slack.
+    unsafe { prctl(PR_SET_TIMERSLACK, 1 as std::ffi::c_ulong) == 0 }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn tighten_timer_slack() -> bool {
+    false
+}
+
 /// Delivers `plan` on the current thread (call from a dedicated std::thread). Stops early
 /// when the run has ended. Releases its `live` count when done.
 pub fn deliver(sh: Arc<Shared>, plan: Vec<Delivery>) -> SourceReport {
     let mut rep = SourceReport::default();
+    tighten_timer_slack();
+    // The run's t = 0 lies ahead (aligned on tokio's timer grid): `now_ns` reads 0 until
+    // then, so wait for it first or a delivery planned at 0 would go out early.
+    loop {
+        let now = Instant::now();
+        if now >= sh.t0 {
+            break;
+        }
+        std::thread::sleep((sh.t0 - now).min(Duration::from_millis(10)));
+    }
     for d in plan {
         loop {
             if sh.stopped.load(Ordering::Acquire) {

@@ -13,8 +13,8 @@
  *      (DS4004) — then throughput, latency mean and percentiles, yields, CPU split, bottleneck
  *   4. write the Result (`source: 'analytic'`, `approximation`, `bottleneck`, `engine.events` 0)
  *
- * Phase: analyze. Pure; never prints. Refusals are InputErrors with exit code 4 that also carry
- * DS4001, the generic "not applicable" code sweeps look for.
+ * Phase: analyze. Pure; never prints. Refusals are InputErrors with exit code 4 and one DS40xx
+ * diagnostic; sweeps treat every DS40xx code as "not applicable".
  */
 import type { Plan } from '../plan/types.js';
 import type { CostModel } from '../schema/model.js';

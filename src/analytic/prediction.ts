@@ -159,13 +159,9 @@ export function toResult(plan: Plan, p: Prediction): Result {
 }
 
 /**
- * Refuses a plan: the specific code says why, and a DS4001 companion carries the same reason for
- * callers that only know the generic "not applicable" code (sweep's run-point, plan search).
+ * Refuses a plan with one diagnostic whose code (DS4001–DS4004) says why; callers recognize any
+ * DS40xx code as "not applicable" (sweep's run-point, plan search).
  */
 export function refuse(plan: Plan, code: Code, params: Record<string, unknown>): never {
-  const file = plan.scenario.file ?? plan.scenario.name;
-  const d = diag(code, file, '', params);
-  const generic =
-    code === 'DS4001' ? [] : [diag('DS4001', file, '', { detail: `${d.message.replace(/^not applicable: /, '')} [${code}]` })];
-  throw new InputError([d, ...generic], EXIT.notApplicable);
+  throw new InputError([diag(code, plan.scenario.file ?? plan.scenario.name, '', params)], EXIT.notApplicable);
 }

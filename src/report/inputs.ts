@@ -11,9 +11,9 @@ import type { TSchema } from '@sinclair/typebox';
 import { diag, InputError, type Diagnostic } from '../schema/diagnostics.js';
 import type { Result } from '../schema/result.js';
 import { validateDocument, type SourceMap } from '../schema/validate.js';
-import { SweepDocSchema, type SweepDoc } from '../sweep/sweep-doc.js';
-import { ValidationDocSchema, type ValidationDoc } from '../sweep/validation-doc.js';
-import { ChromeTraceSchema, type ChromeTrace } from './chrome-trace.js';
+import { SweepDocSchema, type SweepDoc } from '../schema/sweep-doc.js';
+import { ValidationDocSchema, type ValidationDoc } from '../schema/validation-doc.js';
+import { ChromeTraceSchema, type ChromeTrace } from '../schema/chrome-trace.js';
 
 export type ReportInput =
   | { kind: 'result'; file: string; doc: Result }
@@ -56,7 +56,9 @@ export function classifyDocument(doc: unknown, file: string, map?: SourceMap): R
     kind = 'result';
     diags = validateDocument('result', doc, file, map);
   } else {
-    throw new InputError([diag('DS1701', file, '', { detail: 'expected an array, traceEvents, kind "dispatchsim-sweep" or a Result\'s source' })]);
+    throw new InputError([
+      diag('DS1701', file, '', { detail: 'expected an array, traceEvents, kind "dispatchsim-sweep" or a Result\'s source' }),
+    ]);
   }
   if (diags.some((d) => d.severity === 'error')) throw new InputError(diags);
   return { kind, file, doc } as ReportInput;

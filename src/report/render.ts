@@ -16,6 +16,7 @@ import type { Figure } from './figure.js';
 import type { ReportInput } from './inputs.js';
 import { breakdownFigure, cdfFigure, labelResults, latencyFigure } from './specs-result.js';
 import { sweepHeatmaps, sweepLineFigures } from './specs-sweep.js';
+import { sweepBreakdownFigure, sweepCdfFigure, sweepLatencyFigure, sweepTimelineFigure } from './specs-sweep-detail.js';
 import { timelineFigure } from './specs-trace.js';
 import { validationFigures } from './specs-validation.js';
 import { summaryRows, summaryTable } from './summary.js';
@@ -30,17 +31,20 @@ export function buildFigures(inputs: readonly ReportInput[]): Figure[] {
   const validation = inputs.flatMap((i) => (i.kind === 'validation' ? [i.doc] : []));
   const measured = results.filter((r: Result) => r.source === 'measured');
   const runs = labelResults(results);
+  const sweeps = inputs.flatMap((i) => (i.kind === 'sweep' ? [i.doc] : []));
   const figures: (Figure | undefined)[] = [];
+  // Distributions first, then throughput and latency across the grid, then where the CPU went,
+  // predicted vs measured, and timelines.
   if (runs.length) figures.push(latencyFigure(runs), cdfFigure(runs));
-  let s = 0;
-  for (const i of inputs) {
-    if (i.kind !== 'sweep') continue;
-    figures.push(...sweepLineFigures(i.doc, s, validation.flat(), measured), ...sweepHeatmaps(i.doc, s));
-    s++;
-  }
+  sweeps.forEach((d, s) => figures.push(sweepLatencyFigure(d, s), sweepCdfFigure(d, s)));
+  sweeps.forEach((d, s) => figures.push(...sweepLineFigures(d, s, validation.flat(), measured), ...sweepHeatmaps(d, s)));
   if (runs.length) figures.push(breakdownFigure(runs));
+  sweeps.forEach((d, s) => figures.push(sweepBreakdownFigure(d, s)));
   if (validation.length) figures.push(...validationFigures(validation));
-  inputs.filter((i) => i.kind === 'trace').forEach((i, k) => i.kind === 'trace' && figures.push(timelineFigure(i.doc, k, i.file)));
+  sweeps.forEach((d, s) => figures.push(sweepTimelineFigure(d, s)));
+  inputs
+    .filter((i) => i.kind === 'trace')
+    .forEach((i, k) => i.kind === 'trace' && figures.push(timelineFigure(i.doc, k, i.file)));
   return figures.filter((f): f is Figure => f !== undefined);
 }
 
@@ -60,9 +64,14 @@ table{border-collapse:collapse;margin:8px 0 24px}th,td{border:1px solid #ccc;pad
 th{background:#f4f4f4}section{margin:28px 0}.from{color:#555;font-size:12px;margin:2px 0 8px}h2{font-size:17px;margin:0}
 .note{color:#555;font-size:12px}`;
 
-const CSP = "default-src 'none'; script-src 'unsafe-inline' 'unsafe-eval'; style-src 'unsafe-inline'; img-src data:; font-src data:";
+const CSP =
+  "default-src 'none'; script-src 'unsafe-inline' 'unsafe-eval'; style-src 'unsafe-inline'; img-src data:; font-src data:";
 
-export function renderReport(inputs: readonly ReportInput[], libraries: readonly ChartLibrary[], opts: ReportOptions = {}): string {
+export function renderReport(
+  inputs: readonly ReportInput[],
+  libraries: readonly ChartLibrary[],
+  opts: ReportOptions = {},
+): string {
   const figures = buildFigures(inputs);
   const title = opts.title ?? 'dispatchsim report';
   const sections = figures.map(

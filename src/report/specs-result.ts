@@ -20,7 +20,9 @@ export function labelResults(results: readonly Result[]): LabelledResult[] {
 }
 
 export function latencyFigure(runs: readonly LabelledResult[]): Figure {
-  const values = runs.flatMap(({ label, result }) => PERCENTILES.map((p) => ({ run: label, percentile: p, us: result.latencyUs[p] })));
+  const values = runs.flatMap(({ label, result }) =>
+    PERCENTILES.map((p) => ({ run: label, percentile: p, us: result.latencyUs[p] })),
+  );
   return {
     id: 'latency-percentiles',
     title: 'Latency percentiles (µs)',
@@ -96,7 +98,7 @@ export function breakdownFigure(runs: readonly LabelledResult[]): Figure | undef
       encoding: {
         y: { field: 'run', type: 'nominal', title: 'run' },
         x: { field: 'us', type: 'quantitative', stack: 'zero', title: 'time (µs)' },
-        color: { field: 'op', type: 'nominal', title: 'operation' },
+        color: { field: 'op', type: 'nominal', title: 'operation', scale: { scheme: 'tableau20' } },
       },
     },
   };

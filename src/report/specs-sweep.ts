@@ -7,14 +7,18 @@
  * pointer, and from measured Results when the axis is `/runtime/workers`.
  */
 import type { Result } from '../schema/result.js';
-import type { SweepDoc, SweepPoint } from '../sweep/sweep-doc.js';
-import type { ValidationRow } from '../sweep/validation-doc.js';
+import type { SweepAxis, SweepDoc, SweepPoint } from '../schema/sweep-doc.js';
+import type { ValidationRow } from '../schema/validation-doc.js';
 import { CHART_HEIGHT, CHART_WIDTH, distinct, originOf, type Figure } from './figure.js';
 
 type Value = number | string | boolean;
 
 const LINE_METRICS = [
-  { metric: 'recordsPerSec', title: 'throughput (records/s)', aliases: ['recordsPerSec', 'throughput', 'throughput.recordsPerSec'] },
+  {
+    metric: 'recordsPerSec',
+    title: 'throughput (records/s)',
+    aliases: ['recordsPerSec', 'throughput', 'throughput.recordsPerSec'],
+  },
   { metric: 'p99Us', title: 'p99 latency (µs)', aliases: ['p99Us', 'p99', 'latencyUs.p99'] },
 ] as const;
 /** More series than this make a chart unreadable; the rest are left out and the title says so. */
@@ -39,18 +43,39 @@ function otherLabel(doc: SweepDoc, p: SweepPoint, axis: number): string {
     .join(' ');
 }
 
-function measuredOverlay(pointer: string, aliases: readonly string[], rows: readonly ValidationRow[], measured: readonly Result[], metric: string) {
+/** Every pointer an axis sets (a tied axis sets several to the same value). */
+const pointersOf = (axis: SweepAxis): string[] => [axis.pointer, ...(axis.also ?? [])];
+
+/** The axis title: its pointer, or its tied pointers joined by `+` as on the command line. */
+export const axisTitle = (axis: SweepAxis): string => pointersOf(axis).join('+');
+
+function measuredOverlay(
+  axis: SweepAxis,
+  aliases: readonly string[],
+  rows: readonly ValidationRow[],
+  measured: readonly Result[],
+  metric: string,
+) {
+  const at = (r: ValidationRow) => pointersOf(axis).find((p) => typeof r.params?.[p] === 'number');
   const fromRows = rows
-    .filter((r) => aliases.includes(r.metric) && r.params && typeof r.params[pointer] === 'number')
-    .map((r) => ({ x: r.params![pointer] as number, y: r.measured, series: `measured ${r.scenario}` }));
-  const fromResults =
-    pointer === '/runtime/workers'
-      ? measured.map((r) => ({ x: r.runtime.workers, y: metric === 'recordsPerSec' ? r.throughput.recordsPerSec : r.latencyUs.p99, series: `measured ${r.scenario.name}` }))
-      : [];
+    .filter((r) => aliases.includes(r.metric) && at(r) !== undefined)
+    .map((r) => ({ x: r.params![at(r)!] as number, y: r.measured, series: `measured ${r.scenario}` }));
+  const fromResults = pointersOf(axis).includes('/runtime/workers')
+    ? measured.map((r) => ({
+        x: r.runtime.workers,
+        y: metric === 'recordsPerSec' ? r.throughput.recordsPerSec : r.latencyUs.p99,
+        series: `measured ${r.scenario.name}`,
+      }))
+    : [];
   return [...fromRows, ...fromResults];
 }
 
-export function sweepLineFigures(doc: SweepDoc, sweepIndex: number, rows: readonly ValidationRow[], measured: readonly Result[]): Figure[] {
+export function sweepLineFigures(
+  doc: SweepDoc,
+  sweepIndex: number,
+  rows: readonly ValidationRow[],
+  measured: readonly Result[],
+): Figure[] {
   const figures: Figure[] = [];
   doc.grid.forEach((axis, ai) => {
     if (!axis.values.every((v) => typeof v === 'number')) return;
@@ -61,15 +86,32 @@ export function sweepLineFigures(doc: SweepDoc, sweepIndex: number, rows: readon
           .filter(([, s]) => s[m.metric] !== undefined)
           .map(([source, s]) => {
             const other = otherLabel(doc, p, ai);
-            return { x: p.values[ai] as number, mean: s[m.metric].mean, lo: s[m.metric].lo, hi: s[m.metric].hi, series: other ? `${other} · ${source}` : source };
+            return {
+              x: p.values[ai] as number,
+              mean: s[m.metric].mean,
+              lo: s[m.metric].lo,
+              hi: s[m.metric].hi,
+              series: other ? `${other} · ${source}` : source,
+            };
           }),
       );
       series = distinct(values.map((v) => v.series));
       const kept = new Set(series.slice(0, MAX_SERIES));
       const shown = values.filter((v) => kept.has(v.series));
       if (shown.length === 0) continue;
-      const overlay = measuredOverlay(axis.pointer, m.aliases, rows, measured, m.metric);
+      const overlay = measuredOverlay(axis, m.aliases, rows, measured, m.metric);
       const more = series.length > MAX_SERIES ? ` (first ${MAX_SERIES} of ${series.length} series)` : '';
+      // Latencies that span orders of magnitude (time-sliced oversubscription next to µs) read on a log axis.
+      const ys = [...shown.map((v) => v.lo), ...shown.map((v) => v.hi), ...overlay.map((o) => o.y)];
+      const log = m.metric !== 'recordsPerSec' && Math.min(...ys) > 0 && Math.max(...ys) / Math.min(...ys) > 20;
+      const y = (field: string, title?: string) => ({
+        field,
+        type: 'quantitative' as const,
+        ...(title ? { title } : {}),
+        scale: log ? { type: 'log' as const } : { zero: true },
+      });
+      const x = { field: 'x', type: 'quantitative' as const, axis: { values: axis.values as number[] } };
+      const color = { field: 'series', type: 'nominal' as const, scale: { scheme: 'tableau20' } };
       figures.push({
         id: `sweep-${sweepIndex}-${ai}-${m.metric}`,
         title: `${m.title} vs ${axis.label} — sweep of ${doc.scenario.name}${more}`,
@@ -77,11 +119,31 @@ export function sweepLineFigures(doc: SweepDoc, sweepIndex: number, rows: readon
         spec: {
           width: CHART_WIDTH,
           height: CHART_HEIGHT,
+          // The line layer first: the merged legend takes its symbols (solid, not the band's 20%).
           layer: [
-            { data: { values: shown }, mark: { type: 'area', opacity: 0.2 }, encoding: { x: { field: 'x', type: 'quantitative', title: axis.pointer }, y: { field: 'lo', type: 'quantitative', title: m.title }, y2: { field: 'hi' }, color: { field: 'series', type: 'nominal', title: 'series' } } },
-            { data: { values: shown }, mark: { type: 'line', point: true, tooltip: true }, encoding: { x: { field: 'x', type: 'quantitative' }, y: { field: 'mean', type: 'quantitative' }, color: { field: 'series', type: 'nominal' } } },
+            {
+              data: { values: shown },
+              mark: { type: 'line', point: true, tooltip: true },
+              encoding: {
+                x: { ...x, title: axisTitle(axis) },
+                y: y('mean', log ? `${m.title}, log scale` : m.title),
+                color: { ...color, title: 'series', legend: { labelLimit: 320 } },
+              },
+            },
+            {
+              data: { values: shown },
+              mark: { type: 'area', opacity: 0.2 },
+              encoding: { x, y: y('lo'), y2: { field: 'hi' }, color },
+            },
             ...(overlay.length
-              ? [{ data: { values: overlay }, mark: { type: 'point' as const, shape: 'cross', size: 120, filled: true, tooltip: true }, encoding: { x: { field: 'x', type: 'quantitative' as const }, y: { field: 'y', type: 'quantitative' as const }, color: { field: 'series', type: 'nominal' as const } } }]
+              ? [
+                  {
+                    name: 'measured',
+                    data: { values: overlay },
+                    mark: { type: 'point' as const, shape: 'cross', size: 120, filled: true, tooltip: true },
+                    encoding: { x, y: y('y'), color },
+                  },
+                ]
               : []),
           ],
         },
@@ -96,7 +158,10 @@ export function sweepHeatmaps(doc: SweepDoc, sweepIndex: number): Figure[] {
   const [ax, ay] = doc.grid;
   // Further axes are held at their first value: a heatmap shows two dimensions.
   const fixed = doc.points.filter((p) => doc.grid.every((a, i) => i < 2 || p.values[i] === a.values[0]));
-  const held = doc.grid.slice(2).map((a) => `${a.label}=${String(a.values[0])}`).join(' ');
+  const held = doc.grid
+    .slice(2)
+    .map((a) => `${a.label}=${String(a.values[0])}`)
+    .join(' ');
   const figures: Figure[] = [];
   for (const m of LINE_METRICS) {
     for (const source of ['simulated', 'analytic'] as const) {
@@ -113,12 +178,18 @@ export function sweepHeatmaps(doc: SweepDoc, sweepIndex: number): Figure[] {
           height: CHART_HEIGHT,
           data: { values },
           encoding: {
-            x: { field: 'x', type: 'ordinal', sort: ax.values as Value[] as number[], title: ax.pointer },
-            y: { field: 'y', type: 'ordinal', sort: ay.values as Value[] as number[], title: ay.pointer },
+            x: { field: 'x', type: 'ordinal', sort: ax.values as Value[] as number[], title: axisTitle(ax) },
+            y: { field: 'y', type: 'ordinal', sort: ay.values as Value[] as number[], title: axisTitle(ay) },
           },
           layer: [
-            { mark: { type: 'rect', tooltip: true }, encoding: { color: { field: 'value', type: 'quantitative', title: m.title } } },
-            { mark: { type: 'text', fontSize: 10 }, encoding: { text: { field: 'value', type: 'quantitative', format: '.3~s' } } },
+            {
+              mark: { type: 'rect', tooltip: true },
+              encoding: { color: { field: 'value', type: 'quantitative', title: m.title } },
+            },
+            {
+              mark: { type: 'text', fontSize: 10 },
+              encoding: { text: { field: 'value', type: 'quantitative', format: '.3~s' } },
+            },
           ],
         },
       });

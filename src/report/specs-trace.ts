@@ -4,7 +4,7 @@
  * Phase: report. Only the first `MAX_SPANS` complete events (by start time) are drawn: the
  * report stays small and the chart legible; Perfetto is the tool for whole traces.
  */
-import type { ChromeTrace } from './chrome-trace.js';
+import type { ChromeTrace } from '../schema/chrome-trace.js';
 import { CHART_WIDTH, distinct, type Figure } from './figure.js';
 
 export const MAX_SPANS = 1000;
@@ -22,7 +22,13 @@ export function timelineFigure(trace: ChromeTrace, index: number, file: string):
     .map((e, i) => ({ e, i }))
     .sort((a, b) => a.e.ts! - b.e.ts! || a.i - b.i)
     .slice(0, MAX_SPANS)
-    .map(({ e }) => ({ worker: names.get(e.tid) ?? `thread ${e.tid}`, task: e.name, kind: e.cat ?? '', start: e.ts!, end: e.ts! + (e.dur ?? 0) }));
+    .map(({ e }) => ({
+      worker: names.get(e.tid) ?? `thread ${e.tid}`,
+      task: e.name,
+      kind: e.cat ?? '',
+      start: e.ts!,
+      end: e.ts! + (e.dur ?? 0),
+    }));
   if (spans.length === 0) return undefined;
   const byTask = distinct(spans.map((s) => s.task)).length <= MAX_TASK_COLOURS;
   const workers = distinct(spans.map((s) => s.worker));
@@ -30,7 +36,7 @@ export function timelineFigure(trace: ChromeTrace, index: number, file: string):
   const to = Math.max(...spans.map((s) => s.end));
   return {
     id: `timeline-${index}`,
-    title: `Per-worker timeline, ${from}–${to} µs (first ${spans.length} spans of ${file})`,
+    title: `Per-worker timeline, ${Number(from.toFixed(3))}–${Number(to.toFixed(3))} µs (first ${spans.length} spans of ${file})`,
     sources: ['simulated trace'],
     spec: {
       width: CHART_WIDTH,

@@ -1,34 +1,61 @@
 /**
- * Predicted-vs-measured scatter, one chart per metric: points, the y = x line and a ±10% band.
+ * Predicted-vs-measured scatter, one chart per metric kind (`elapsed:*` together): points, the
+ * y = x line and a ±10% band.
  *
  * Phase: report. The line and band are two-point data sets computed here (a straight line needs
  * only its ends), not Vega expressions.
  */
-import type { ValidationDoc } from '../sweep/validation-doc.js';
+import type { ValidationDoc } from '../schema/validation-doc.js';
 import { CHART_HEIGHT, CHART_WIDTH, distinct, type Figure } from './figure.js';
 
 export const BAND = 0.1;
 
+/** Metrics are grouped by kind: `elapsed:coordinator`, `elapsed:partition[0]`, … share one chart. */
+const kindOf = (metric: string): string => metric.split(':')[0];
+
 export function validationFigures(docs: readonly ValidationDoc[]): Figure[] {
   const rows = docs.flat();
-  return distinct(rows.map((r) => r.metric)).map((metric, i) => {
-    const mine = rows.filter((r) => r.metric === metric);
+  return distinct(rows.map((r) => kindOf(r.metric))).map((metric, i) => {
+    const mine = rows.filter((r) => kindOf(r.metric) === metric);
     const xs = mine.flatMap((r) => [r.measured, r.predicted]);
     // One point (or equal values) would make a zero-length line: widen the span by ±20%.
     const lo = Math.min(...xs) * (Math.min(...xs) === Math.max(...xs) ? 0.8 : 1);
     const hi = Math.max(...xs) * (Math.min(...xs) === Math.max(...xs) ? 1.2 : 1);
     const ends = [lo, hi].map((x) => ({ x, y: x, lo: x * (1 - BAND), hi: x * (1 + BAND) }));
-    const points = mine.map((r) => ({ scenario: r.scenario, measured: r.measured, predicted: r.predicted, errorPct: r.errorPct, source: r.predictedSource ?? 'predicted' }));
+    const points = mine.map((r) => ({
+      scenario: r.scenario,
+      metric: r.metric,
+      measured: r.measured,
+      predicted: r.predicted,
+      errorPct: r.errorPct,
+      source: r.predictedSource ?? 'predicted',
+    }));
     return {
       id: `validation-${i}`,
       title: `Predicted vs measured: ${metric} (line y = x, band ±${BAND * 100}%)`,
-      sources: distinct(mine.map((r) => `predicted: ${r.predictedSource ?? 'unspecified'}${r.model ? ` · model ${r.model}` : ''}; measured: probe`)),
+      sources: distinct(
+        mine.map(
+          (r) => `predicted: ${r.predictedSource ?? 'unspecified'}${r.model ? ` · model ${r.model}` : ''}; measured: probe`,
+        ),
+      ),
       spec: {
         width: CHART_WIDTH,
         height: CHART_HEIGHT,
         layer: [
-          { data: { values: ends }, mark: { type: 'area', opacity: 0.15, color: 'gray' }, encoding: { x: { field: 'x', type: 'quantitative', title: `measured ${metric}` }, y: { field: 'lo', type: 'quantitative', title: `predicted ${metric}` }, y2: { field: 'hi' } } },
-          { data: { values: ends }, mark: { type: 'line', color: 'gray', strokeDash: [4, 4] }, encoding: { x: { field: 'x', type: 'quantitative' }, y: { field: 'y', type: 'quantitative' } } },
+          {
+            data: { values: ends },
+            mark: { type: 'area', opacity: 0.15, color: 'gray' },
+            encoding: {
+              x: { field: 'x', type: 'quantitative', title: `measured ${metric}`, scale: { zero: false } },
+              y: { field: 'lo', type: 'quantitative', title: `predicted ${metric}`, scale: { zero: false } },
+              y2: { field: 'hi' },
+            },
+          },
+          {
+            data: { values: ends },
+            mark: { type: 'line', color: 'gray', strokeDash: [4, 4] },
+            encoding: { x: { field: 'x', type: 'quantitative' }, y: { field: 'y', type: 'quantitative' } },
+          },
           {
             data: { values: points },
             mark: { type: 'point', filled: true, size: 70 },
@@ -38,6 +65,7 @@ export function validationFigures(docs: readonly ValidationDoc[]): Figure[] {
               color: { field: 'source', type: 'nominal', title: 'predicted by' },
               tooltip: [
                 { field: 'scenario', type: 'nominal' },
+                { field: 'metric', type: 'nominal' },
                 { field: 'measured', type: 'quantitative' },
                 { field: 'predicted', type: 'quantitative' },
                 { field: 'errorPct', type: 'quantitative', format: '.1f' },

@@ -37,22 +37,58 @@ export function summaryRows(inputs: readonly ReportInput[]): SummaryRow[] {
       case 'result': {
         const r = i.doc;
         const runtime = `${r.runtime.flavor}, ${r.runtime.workers} worker(s), ${r.runtime.cores} core(s)`;
-        return { file: i.file, kind: 'result', scenario: r.scenario.name, model: r.model.name, provenance: r.model.provenance, profile: r.model.profile, runtime, source: r.source };
+        return {
+          file: i.file,
+          kind: 'result',
+          scenario: r.scenario.name,
+          model: r.model.name,
+          provenance: r.model.provenance,
+          profile: r.model.profile,
+          runtime,
+          source: r.source,
+        };
       }
       case 'sweep': {
         const d = i.doc;
         const source = d.engine === 'both' ? 'simulated + analytic' : d.engine === 'sim' ? 'simulated' : 'analytic';
-        const grid = d.grid.map((a) => `${a.pointer} (${a.values.length})`).join(', ');
-        return { file: i.file, kind: `sweep: ${d.points.length}/${d.totalPoints} points × ${d.replications} rep. over ${grid}`, scenario: d.scenario.name, model: d.model.name, provenance: d.model.provenance, profile: d.model.profile, runtime: d.runtime.flavor, source };
+        const grid = d.grid.map((a) => `${[a.pointer, ...(a.also ?? [])].join('+')} (${a.values.length})`).join(', ');
+        return {
+          file: i.file,
+          kind: `sweep: ${d.points.length}/${d.totalPoints} points × ${d.replications} rep. over ${grid}`,
+          scenario: d.scenario.name,
+          model: d.model.name,
+          provenance: d.model.provenance,
+          profile: d.model.profile,
+          runtime: d.runtime.flavor,
+          source,
+        };
       }
       case 'validation': {
         const rows = i.doc;
         const models = distinct(rows.map((r) => r.model ?? '—')).join(', ');
         const predicted = distinct(rows.map((r) => r.predictedSource ?? 'predicted')).join(' + ');
-        return { file: i.file, kind: `validation: ${rows.length} rows`, scenario: distinct(rows.map((r) => r.scenario)).join(', '), model: models, provenance: '—', profile: '—', runtime: '—', source: `${predicted} vs measured` };
+        return {
+          file: i.file,
+          kind: `validation: ${rows.length} rows`,
+          scenario: distinct(rows.map((r) => r.scenario)).join(', '),
+          model: models,
+          provenance: '—',
+          profile: '—',
+          runtime: '—',
+          source: `${predicted} vs measured`,
+        };
       }
       case 'trace':
-        return { file: i.file, kind: `trace: ${i.doc.traceEvents.length} events`, scenario: '—', model: '—', provenance: '—', profile: '—', runtime: '—', source: 'simulated' };
+        return {
+          file: i.file,
+          kind: `trace: ${i.doc.traceEvents.length} events`,
+          scenario: '—',
+          model: '—',
+          provenance: '—',
+          profile: '—',
+          runtime: '—',
+          source: 'simulated',
+        };
     }
   });
 }

@@ -14,6 +14,8 @@ export interface Diagnostic {
   file: string;
   pointer: string;
   message: string;
+  /** The values the message was built from (ajv-style), so callers read numbers, not wording. */
+  params?: Record<string, unknown>;
   line?: number;
   column?: number;
 }
@@ -109,7 +111,7 @@ export function formatMessage(code: Code, params: Record<string, unknown>): stri
 }
 
 export function diag(code: Code, file: string, pointer: string, params: Record<string, unknown> = {}, severity: Severity = 'error'): Diagnostic {
-  return { code, severity, file, pointer, message: formatMessage(code, params) };
+  return { code, severity, file, pointer, message: formatMessage(code, params), params };
 }
 
 /** `file:line:col /pointer message [CODE]` (line:col omitted when unknown). */

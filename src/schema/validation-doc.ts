@@ -1,9 +1,8 @@
 /**
  * The validation document: predicted vs measured figures, one row per (scenario, metric).
  *
- * Phase: validate writes it, report reads it. It lives here rather than in src/report because
- * the writer (src/validate) sits below report in the layer table; it belongs in src/schema once
- * that folder's owner adopts it. `params` places a measurement on a sweep axis (JSON pointer →
+ * Phase: validate writes it, report reads it. It lives in src/schema, below both in the layer
+ * table. `params` places a measurement on a sweep axis (JSON pointer →
  * value) so the report can overlay measured points on predicted curves.
  */
 import { Type, type Static } from '@sinclair/typebox';

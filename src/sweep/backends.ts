@@ -8,13 +8,21 @@
 import type { Plan } from '../plan/types.js';
 import type { CostModel } from '../schema/model.js';
 import type { Result } from '../schema/result.js';
-import { simulate } from '../runtime/simulate.js';
+import type { Span } from '../runtime/simulator.js';
+import { simulate, simulateWithTrace } from '../runtime/simulate.js';
 
 export type SimulateFn = (plan: Plan, model: CostModel, opts?: { seed?: number }) => Result;
+export type SimulateTraceFn = (
+  plan: Plan,
+  model: CostModel,
+  opts: { seed?: number; traceSpans: number; maxSimulatedNs?: number },
+) => { result: Result; spans: Span[] };
 export type AnalyzeFn = (plan: Plan, model: CostModel) => Result;
 
 export interface Backends {
   simulate?: SimulateFn;
+  /** The simulator with its bounded poll trace (for the sweep's traced point). */
+  simulateTrace?: SimulateTraceFn;
   analyze?: AnalyzeFn;
 }
 
@@ -33,6 +41,10 @@ async function tryImport<T>(specifier: string, name: string): Promise<T | undefi
 export function loadBackends(): Promise<Backends> {
   // A specifier in a variable: TypeScript then does not require the module at build time.
   const ana = '../analytic/analyze.js';
-  loaded ??= tryImport<AnalyzeFn>(ana, 'analyze').then((analyze) => ({ simulate: simulate as SimulateFn, analyze }));
+  loaded ??= tryImport<AnalyzeFn>(ana, 'analyze').then((analyze) => ({
+    simulate: simulate as SimulateFn,
+    simulateTrace: simulateWithTrace as SimulateTraceFn,
+    analyze,
+  }));
   return loaded;
 }

@@ -6,11 +6,12 @@
  * `true`/`false` or strings, an integer range `lo..hi` (step 1), or a geometric range
  * `lo..hi:log2` (`:log10`, any `:logB`) giving lo, lo·B, lo·B², … ≤ hi; ranges may appear as
  * list items (`1..4,16`). The first `--vary` is the outermost loop, so point indices follow the
- * order of the command line.
+ * order of the command line. Pointers joined by `+` (`/machine/cores+/runtime/workers=1..8`) form one
+ * tied axis: every pointer takes the same value (one worker per core, as production runs).
  */
 import { diag, InputError, type Diagnostic } from '../schema/diagnostics.js';
 import type { SourceMap } from '../schema/validate.js';
-import type { SweepAxis } from './sweep-doc.js';
+import type { SweepAxis } from '../schema/sweep-doc.js';
 
 export type AxisValue = number | string | boolean;
 
@@ -39,10 +40,17 @@ function parseToken(tok: string): AxisValue[] | undefined {
   return [tok];
 }
 
+/** One parsed `--vary`: the axis pointer, the pointers tied to it (`+`), and the values. */
+export interface Vary {
+  pointer: string;
+  also?: string[];
+  values: AxisValue[];
+}
+
 /** Parses one `--vary` argument; throws DS1601 (usage, exit 3) on bad syntax. */
-export function parseVary(spec: string): { pointer: string; values: AxisValue[] } {
+export function parseVary(spec: string): Vary {
   const eq = spec.indexOf('=');
-  const pointer = eq < 0 ? '' : spec.slice(0, eq);
+  const [pointer, ...also] = eq < 0 ? [''] : spec.slice(0, eq).split('+');
   const tokens = eq < 0 ? [] : spec.slice(eq + 1).split(',');
   const values: AxisValue[] = [];
   for (const t of tokens) {
@@ -50,12 +58,23 @@ export function parseVary(spec: string): { pointer: string; values: AxisValue[] 
     if (!v) throw new InputError([diag('DS1601', '<command line>', '', { spec })]);
     values.push(...v);
   }
-  if (!pointer.startsWith('/') || values.length === 0) throw new InputError([diag('DS1601', '<command line>', '', { spec })]);
-  return { pointer, values };
+  if (![pointer, ...also].every((p) => p.startsWith('/')) || values.length === 0)
+    throw new InputError([diag('DS1601', '<command line>', '', { spec })]);
+  return also.length ? { pointer, also, values } : { pointer, values };
+}
+
+/** Every pointer an axis sets: its own, then the tied ones. */
+export function axisPointers(axis: { pointer: string; also?: string[] }): string[] {
+  return axis.also ? [axis.pointer, ...axis.also] : [axis.pointer];
 }
 
 export function pointerTokens(pointer: string): string[] {
-  return pointer === '' ? [] : pointer.slice(1).split('/').map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~'));
+  return pointer === ''
+    ? []
+    : pointer
+        .slice(1)
+        .split('/')
+        .map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~'));
 }
 
 /** The value at `pointer`, or `{ found: false }`. Only own properties count. */
@@ -68,7 +87,7 @@ export function getAt(doc: unknown, pointer: string): { found: boolean; value?: 
   return { found: true, value: cur };
 }
 
-/** A deep copy of `doc` with each pointer set to its value (pointers must exist: see `checkAxes`). */
+/** A deep copy of `doc` with each pointer set to its value (pointers must exist: see `buildAxes`). */
 export function applyValues<T>(doc: T, pointers: readonly string[], values: readonly AxisValue[]): T {
   const copy = structuredClone(doc);
   pointers.forEach((p, i) => {
@@ -80,20 +99,38 @@ export function applyValues<T>(doc: T, pointers: readonly string[], values: read
   return copy;
 }
 
+/** A deep copy of `doc` with axis i's pointers (tied ones included) set to `values[i]`. */
+export function applyAxes<T>(doc: T, axes: readonly { pointer: string; also?: string[] }[], values: readonly AxisValue[]): T {
+  const pointers: string[] = [];
+  const expanded: AxisValue[] = [];
+  axes.forEach((a, i) => {
+    for (const p of axisPointers(a)) {
+      pointers.push(p);
+      expanded.push(values[i]);
+    }
+  });
+  return applyValues(doc, pointers, expanded);
+}
+
 /** Builds axes; every pointer must name a value present in the scenario (DS1602, located). */
-export function buildAxes(scenario: unknown, varies: readonly { pointer: string; values: AxisValue[] }[], file: string, map?: SourceMap): SweepAxis[] {
+export function buildAxes(scenario: unknown, varies: readonly Vary[], file: string, map?: SourceMap): SweepAxis[] {
   const diags: Diagnostic[] = [];
-  for (const v of varies) {
-    if (v.pointer === '' || !getAt(scenario, v.pointer).found) {
-      const d = diag('DS1602', file, v.pointer, { pointer: v.pointer });
-      diags.push({ ...d, ...(map?.locate(v.pointer) ?? {}) });
+  for (const p of varies.flatMap(axisPointers)) {
+    if (p === '' || !getAt(scenario, p).found) {
+      const d = diag('DS1602', file, p, { pointer: p });
+      diags.push({ ...d, ...(map?.locate(p) ?? {}) });
     }
   }
   if (diags.length) throw new InputError(diags);
   const last = varies.map((v) => pointerTokens(v.pointer).at(-1) ?? v.pointer);
   const total = varies.reduce((n, v) => n * v.values.length, 1);
   if (total > MAX_POINTS) throw new InputError([diag('DS1607', '<command line>', '', { count: total, limit: MAX_POINTS })]);
-  return varies.map((v, i) => ({ pointer: v.pointer, label: last.filter((l) => l === last[i]).length > 1 ? v.pointer : last[i], values: v.values }));
+  return varies.map((v, i) => {
+    const label = last.filter((l) => l === last[i]).length > 1 ? v.pointer : last[i];
+    return v.also
+      ? { pointer: v.pointer, also: v.also, label, values: v.values }
+      : { pointer: v.pointer, label, values: v.values };
+  });
 }
 
 /** All points, first axis outermost: point k's values. */

@@ -3,29 +3,32 @@
  *
  *   1. set the sources' arrival rate; expand the search grid (`--vary` axes)
  *   2. normalize every point (invalid combinations are skipped) and cost it (weights × values)
- *   3. analytic model, where present and applicable: drop points it predicts miss an SLO by more
- *      than PRUNE_MARGIN (its error band), so the simulator spends no time on them
+ *   3. analytic model, where present: drop points it shows miss an SLO (prune.ts: a prediction
+ *      whose band is within PRUNE_MARGIN that misses by more than that, or an overload refusal),
+ *      so the simulator spends no time on them
  *   4. simulate the rest in cost order, `jobs` at a time, until two configurations pass: the
  *      answer and the runner-up
  *
  * Phase: sweep. Every number returned says where it came from (simulated or analytic, model).
  */
+import { bandFor } from '../analytic/bands.js';
 import { normalizeScenario } from '../plan/normalize.js';
 import { InputError } from '../schema/diagnostics.js';
 import type { CostModel } from '../schema/model.js';
 import type { Scenario } from '../schema/scenario.js';
 import type { SourceMap } from '../schema/validate.js';
-import { loadBackends } from './backends.js';
-import { applyValues, buildAxes, expandGrid, type AxisValue } from './grid.js';
-import { runPoints } from './pool.js';
-import { metricsOf, type PointTask } from './run-point.js';
+import type { Plan } from '../plan/types.js';
+import { loadBackends, type AnalyzeFn } from './backends.js';
+import { applyAxes, buildAxes, expandGrid, type AxisValue, type Vary } from './grid.js';
+import { PointPool } from './pool.js';
+import { prunesOnPrediction, prunesOnRefusal, type AnalyticVerdict } from './prune.js';
+import { metricsOf, refusalOf } from './run-point.js';
 import { configCost, margin, withArrivalRate, type Slo } from './slo.js';
 import { replicationSeeds } from './stats.js';
 import { checkPoints } from './sweep.js';
-import type { SweepAxis } from './sweep-doc.js';
+import type { SweepAxis } from '../schema/sweep-doc.js';
 
-/** The analytic model is trusted to ±25% here: only points beyond that are pruned. */
-export const PRUNE_MARGIN = 0.25;
+export { PRUNE_MARGIN } from './prune.js';
 
 export interface PlanRequest {
   scenario: Scenario;
@@ -34,7 +37,7 @@ export interface PlanRequest {
   model: CostModel;
   modelFile?: string;
   traces?: Record<string, { timesUs: number[]; records: number[] }>;
-  varies: { pointer: string; values: AxisValue[] }[];
+  varies: Vary[];
   slos: Slo[];
   ratePerSec: number;
   weights: Record<string, number>;
@@ -42,16 +45,27 @@ export interface PlanRequest {
   jobs: number;
 }
 
+export interface SloCheck {
+  slo: string;
+  value: number;
+  margin: number;
+}
+
 export interface Candidate {
   index: number;
   values: AxisValue[];
+  flavor: Plan['runtime']['flavor'];
+  workers: number;
   cores: number;
   cost: number;
-  source: 'simulated' | 'analytic';
+  /** The numbers the verdict rests on: always the simulator's (the analytic model only prunes). */
+  source: 'simulated';
   replications: number;
   metrics: Record<string, number>;
-  checks: { slo: string; value: number; margin: number }[];
+  checks: SloCheck[];
   meets: boolean;
+  /** What the analytic model said about the same configuration, when it is part of the build. */
+  analytic?: AnalyticVerdict;
 }
 
 export interface PlanAnswer {
@@ -63,13 +77,29 @@ export interface PlanAnswer {
   considered: number;
   invalid: number;
   pruned: number;
+  /** Of `pruned`, the points the analytic model refused as overloaded (DS4004). */
+  prunedOverloaded: number;
   simulated: number;
   analyticAvailable: boolean;
 }
 
-function judge(slos: readonly Slo[], metrics: Record<string, number>) {
+export function judge(slos: readonly Slo[], metrics: Record<string, number>): { checks: SloCheck[]; meets: boolean } {
   const checks = slos.map((s) => ({ slo: s.text, value: metrics[s.metric], margin: margin(s, metrics[s.metric]) }));
   return { checks, meets: checks.every((c) => c.margin >= 0) };
+}
+
+/** The analytic model's answer for one plan, and whether it prunes it (see prune.ts). */
+export function analyticVerdict(analyze: AnalyzeFn, plan: Plan, model: CostModel, slos: readonly Slo[]): AnalyticVerdict {
+  try {
+    const r = analyze(plan, model);
+    const metrics = metricsOf(r);
+    const approximation = r.approximation ?? '';
+    return { kind: 'predicted', approximation, metrics, prune: prunesOnPrediction(slos, metrics, bandFor(approximation)) };
+  } catch (e) {
+    const refusal = refusalOf(e);
+    if (!refusal) throw e;
+    return { kind: 'refused', code: refusal[0].code, message: refusal[0].message, prune: prunesOnRefusal(slos, refusal) };
+  }
 }
 
 export async function searchPlan(req: PlanRequest): Promise<PlanAnswer> {
@@ -81,14 +111,12 @@ export async function searchPlan(req: PlanRequest): Promise<PlanAnswer> {
   if (bad.length) throw new InputError(bad);
   const backends = await loadBackends();
   // 2. Normalize and cost.
-  const pointers = axes.map((a) => a.pointer);
-  const labels = axes.map((a) => a.label);
   let invalid = 0;
   const points = grid.flatMap((values, index) => {
-    const s = applyValues(scenario, pointers, values);
+    const s = applyAxes(scenario, axes, values);
     try {
       const plan = normalizeScenario(s, { file: req.file, model: req.model, modelFile: req.modelFile, traces: req.traces });
-      return [{ index, values, scenario: s, plan, cost: configCost(labels, values, plan.runtime.cores, req.weights) }];
+      return [{ index, values, plan, cost: configCost(axes, values, plan.runtime.cores, req.weights) }];
     } catch (e) {
       if (!(e instanceof InputError)) throw e;
       invalid++; // e.g. `workers` on current_thread: not a configuration, not a failure
@@ -99,35 +127,75 @@ export async function searchPlan(req: PlanRequest): Promise<PlanAnswer> {
   const model = points[0]?.plan.model ?? { name: req.model.name, profile: req.model.profile, provenance: 'unknown' };
   // 3. Prune with the analytic model.
   let pruned = 0;
-  const survivors = points.filter((p) => {
-    if (!backends.analyze) return true;
-    try {
-      const { checks } = judge(req.slos, metricsOf(backends.analyze(p.plan, req.model)));
-      const drop = checks.some((c) => c.margin < -PRUNE_MARGIN);
-      if (drop) pruned++;
-      return !drop;
-    } catch (e) {
-      if (e instanceof InputError) return true; // not applicable here: let the simulator decide
-      throw e;
-    }
+  let prunedOverloaded = 0;
+  const judged = points.map((p) => ({
+    ...p,
+    analytic: backends.analyze && analyticVerdict(backends.analyze, p.plan, req.model, req.slos),
+  }));
+  const survivors = judged.filter((p) => {
+    if (!p.analytic?.prune) return true;
+    pruned++;
+    if (p.analytic.kind === 'refused' && p.analytic.code === 'DS4004') prunedOverloaded++;
+    return false;
   });
-  // 4. Simulate in cost order until two pass.
+  // 4. Simulate in cost order until two pass, on one pool kept across batches.
   const passing: Candidate[] = [];
   let simulated = 0;
-  const batch = Math.max(1, req.jobs);
   const seeds = replicationSeeds(points[0]?.plan.seed ?? 1, req.replications);
-  for (let i = 0; i < survivors.length && passing.length < 2; i += batch) {
-    const slice = survivors.slice(i, i + batch);
-    const tasks: PointTask[] = slice.map((p) => ({ index: p.index, values: p.values, scenario: p.scenario }));
-    const done = await runPoints(tasks, { jobs: req.jobs, ctx: { file: req.file, model: req.model, modelFile: req.modelFile, engine: 'sim', seeds, traces: req.traces } });
-    simulated += done.length;
-    done.forEach((pt, k) => {
-      const means: Record<string, number> = {};
-      for (const [m, iv] of Object.entries(pt.summary.simulated ?? {})) means[m] = iv.mean;
-      const verdict = judge(req.slos, means);
-      const p = slice[k];
-      if (verdict.meets) passing.push({ index: p.index, values: p.values, cores: p.plan.runtime.cores, cost: p.cost, source: 'simulated', replications: req.replications, metrics: means, ...verdict });
-    });
+  const ctx = {
+    scenario,
+    axes,
+    file: req.file,
+    model: req.model,
+    modelFile: req.modelFile,
+    engine: 'sim' as const,
+    seeds,
+    traces: req.traces,
+  };
+  const pool = survivors.length ? new PointPool(Math.min(req.jobs, survivors.length), ctx) : undefined;
+  try {
+    const batch = Math.max(1, req.jobs);
+    for (let i = 0; pool && i < survivors.length && passing.length < 2; i += batch) {
+      const slice = survivors.slice(i, i + batch);
+      const done = await pool.run(slice.map((p) => ({ index: p.index, values: p.values })));
+      simulated += done.length;
+      done.forEach((pt, k) => {
+        const means: Record<string, number> = {};
+        for (const [m, iv] of Object.entries(pt.summary.simulated ?? {})) means[m] = iv.mean;
+        const verdict = judge(req.slos, means);
+        const p = slice[k];
+        if (!verdict.meets) return;
+        const { flavor, workers, cores } = p.plan.runtime;
+        const c: Candidate = {
+          index: p.index,
+          values: p.values,
+          flavor,
+          workers,
+          cores,
+          cost: p.cost,
+          source: 'simulated',
+          replications: req.replications,
+          metrics: means,
+          ...verdict,
+        };
+        if (p.analytic) c.analytic = p.analytic;
+        passing.push(c);
+      });
+    }
+  } finally {
+    await pool?.close();
   }
-  return { axes, ratePointers, model, answer: passing[0], runnerUp: passing[1], considered: grid.length, invalid, pruned, simulated, analyticAvailable: backends.analyze !== undefined };
+  return {
+    axes,
+    ratePointers,
+    model,
+    answer: passing[0],
+    runnerUp: passing[1],
+    considered: grid.length,
+    invalid,
+    pruned,
+    prunedOverloaded,
+    simulated,
+    analyticAvailable: backends.analyze !== undefined,
+  };
 }

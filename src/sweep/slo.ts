@@ -8,6 +8,7 @@
  */
 import { diag, InputError } from '../schema/diagnostics.js';
 import type { Scenario } from '../schema/scenario.js';
+import { axisPointers } from './grid.js';
 
 export interface Slo {
   text: string;
@@ -16,8 +17,15 @@ export interface Slo {
   target: number;
 }
 
-const LATENCY: Record<string, string> = { p50: 'p50Us', p90: 'p90Us', p99: 'p99Us', p999: 'p999Us', max: 'maxUs', mean: 'meanUs' };
-const TIME_UNIT: Record<string, number> = { ns: 1e-3, us: 1, 'µs': 1, ms: 1e3, s: 1e6 };
+const LATENCY: Record<string, string> = {
+  p50: 'p50Us',
+  p90: 'p90Us',
+  p99: 'p99Us',
+  p999: 'p999Us',
+  max: 'maxUs',
+  mean: 'meanUs',
+};
+const TIME_UNIT: Record<string, number> = { ns: 1e-3, us: 1, µs: 1, ms: 1e3, s: 1e6 };
 const SI: Record<string, number> = { '': 1, k: 1e3, K: 1e3, M: 1e6, G: 1e9 };
 
 /** Records per second from `200k/s`, `1.5M/s`, `5000` (DS1703). */
@@ -70,7 +78,11 @@ export function margin(slo: Slo, value: number): number {
  * bursty arrivals get a batch rate; periodic ones a batch interval; trace arrivals cannot be
  * rescaled (DS1704). Returns the JSON pointers it changed, so the report can say what was set.
  */
-export function withArrivalRate(scenario: Scenario, ratePerSec: number, file: string): { scenario: Scenario; pointers: string[] } {
+export function withArrivalRate(
+  scenario: Scenario,
+  ratePerSec: number,
+  file: string,
+): { scenario: Scenario; pointers: string[] } {
   const copy = structuredClone(scenario);
   const pointers: string[] = [];
   const set = (arrival: { kind: string; ratePerSec?: number; intervalUs?: number }, batchRecords: number, ptr: string) => {
@@ -81,17 +93,36 @@ export function withArrivalRate(scenario: Scenario, ratePerSec: number, file: st
     pointers.push(ptr);
   };
   const t = copy.template;
-  if (t && (t.kind === 'pipeline' || t.kind === 'sequential')) set(t.source.arrival, t.source.batchRecords, '/template/source/arrival');
+  if (t && (t.kind === 'pipeline' || t.kind === 'sequential'))
+    set(t.source.arrival, t.source.batchRecords, '/template/source/arrival');
   for (const [name, src] of Object.entries(copy.sources ?? {})) set(src.arrival, src.records ?? 1, `/sources/${name}/arrival`);
-  if (pointers.length === 0) throw new InputError([diag('DS1704', file, '', { detail: 'it has no pipeline/sequential source and no sources' })]);
+  if (pointers.length === 0)
+    throw new InputError([diag('DS1704', file, '', { detail: 'it has no pipeline/sequential source and no sources' })]);
   return { scenario: copy, pointers };
 }
 
-/** Weighted cost of a configuration: Σ weight(label) × value over numeric axes (and `cores`). */
-export function configCost(labels: readonly string[], values: readonly unknown[], cores: number, weights: Record<string, number>): number {
-  let cost = (weights.cores ?? 0) * cores;
-  labels.forEach((l, i) => {
-    if (typeof values[i] === 'number') cost += (weights[l] ?? (l === 'cores' ? 0 : 1)) * (values[i] as number);
+/** Default cost weights: cores are what capacity is bought in; every other numeric axis breaks ties. */
+export const DEFAULT_WEIGHTS = { cores: 1, axis: 0.01 } as const;
+
+/** The axis that sets the plan's cores: costed through `cores`, never twice. */
+const CORES_POINTER = '/machine/cores';
+
+/**
+ * Weighted cost of a configuration: weight(cores) × the plan's cores (`machine.cores`, else its
+ * workers) + Σ weight(label) × value over the other numeric axes (an axis that sets
+ * `/machine/cores`, tied or not, is costed through cores only). Unweighted labels take
+ * DEFAULT_WEIGHTS, so by default the fewest cores win and fewer workers/partitions break ties.
+ */
+export function configCost(
+  axes: readonly { pointer: string; also?: string[]; label: string }[],
+  values: readonly unknown[],
+  cores: number,
+  weights: Record<string, number>,
+): number {
+  let cost = (weights.cores ?? DEFAULT_WEIGHTS.cores) * cores;
+  axes.forEach((a, i) => {
+    if (!axisPointers(a).includes(CORES_POINTER) && typeof values[i] === 'number')
+      cost += (weights[a.label] ?? DEFAULT_WEIGHTS.axis) * (values[i] as number);
   });
   return cost;
 }

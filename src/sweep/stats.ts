@@ -4,10 +4,13 @@
  * Phase: sweep. Sums run in replication order, so the same runs give the same bits.
  */
 import { Prng } from '../engine/prng.js';
-import type { Interval } from './sweep-doc.js';
+import type { Interval } from '../schema/sweep-doc.js';
 
 // t(0.975, df) for df = 1..30; beyond, the Cornish–Fisher expansion in 1/df (two terms) is within 0.001.
-const T975 = [12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131, 2.12, 2.11, 2.101, 2.093, 2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042];
+const T975 = [
+  12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131, 2.12, 2.11, 2.101,
+  2.093, 2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042,
+];
 
 export function t975(df: number): number {
   if (df <= 0) return NaN;
@@ -41,4 +44,33 @@ export function replicationSeeds(baseSeed: number, replications: number): number
     if (!seeds.includes(s)) seeds.push(s);
   }
   return seeds.slice(0, replications);
+}
+
+/**
+ * Latency (µs) at each level of `levels` from a Result's `[lowNs, count]` histogram buckets:
+ * linear inside a bucket, between its low edge and the next bucket's (the last bucket ends at
+ * `maxNs`, the run's exact maximum). No records: all zeros.
+ */
+export function quantilesFromBuckets(
+  buckets: readonly (readonly [number, number])[],
+  levels: readonly number[],
+  maxNs: number,
+): number[] {
+  const sorted = [...buckets].filter((b) => b[1] > 0).sort((a, b) => a[0] - b[0]);
+  const total = sorted.reduce((n, b) => n + b[1], 0);
+  if (total === 0) return levels.map(() => 0);
+  return levels.map((q) => {
+    const target = q * total;
+    let before = 0;
+    for (let i = 0; i < sorted.length; i++) {
+      const [low, n] = sorted[i];
+      if (before + n >= target || i === sorted.length - 1) {
+        const high = i + 1 < sorted.length ? sorted[i + 1][0] : Math.max(low, maxNs);
+        const f = Math.min(1, Math.max(0, (target - before) / n));
+        return Math.round(low + f * (high - low)) / 1000;
+      }
+      before += n;
+    }
+    return maxNs / 1000;
+  });
 }

@@ -3,7 +3,7 @@
  *
  *   1. axes: every pointer must exist in the scenario (DS1602)
  *   2. points: expand the grid; substitute each point's values and schema-check the copy
- *      (DS1603), collecting every problem before failing
+ *      (DS1603), collecting every problem before failing — while the worker pool starts
  *   3. select: this shard's points (index ≡ i−1 mod n), minus those already in a resumed file
  *   4. run: worker pool; points stored by index, so bytes do not depend on `jobs`
  *   5. document: header + points sorted by index
@@ -16,11 +16,12 @@ import { diag, InputError, type Diagnostic } from '../schema/diagnostics.js';
 import type { CostModel } from '../schema/model.js';
 import type { Scenario } from '../schema/scenario.js';
 import { validateDocument, type SourceMap } from '../schema/validate.js';
-import { applyValues, buildAxes, expandGrid, type AxisValue } from './grid.js';
-import { runPoints } from './pool.js';
+import { applyAxes, axisPointers, buildAxes, expandGrid, getAt, type AxisValue, type Vary } from './grid.js';
+import { LATENCY_QUANTILES } from '../schema/sweep-metrics.js';
+import { PointPool } from './pool.js';
 import type { PointTask } from './run-point.js';
 import { replicationSeeds } from './stats.js';
-import { METRICS, type SweepAxis, type SweepDoc, type SweepPoint } from './sweep-doc.js';
+import { METRICS, type SweepAxis, type SweepDoc, type SweepPoint } from '../schema/sweep-doc.js';
 
 export interface SweepRequest {
   scenario: Scenario;
@@ -29,7 +30,7 @@ export interface SweepRequest {
   model: CostModel;
   modelFile?: string;
   traces?: Record<string, { timesUs: number[]; records: number[] }>;
-  varies: { pointer: string; values: AxisValue[] }[];
+  varies: Vary[];
   engine: SweepDoc['engine'];
   replications: number;
   shard?: { index: number; count: number };
@@ -55,6 +56,8 @@ export function makeDoc(h: SweepHeader, points: readonly SweepPoint[]): SweepDoc
     baseSeed: h.baseSeed,
     replications: h.replications,
     metrics: h.metrics,
+    ...(h.quantiles ? { quantiles: h.quantiles } : {}),
+    ...(h.tracedPoint !== undefined ? { tracedPoint: h.tracedPoint } : {}),
     grid: h.grid,
     totalPoints: h.totalPoints,
     points: [...points].sort((a, b) => a.index - b.index),
@@ -65,7 +68,18 @@ export function makeDoc(h: SweepHeader, points: readonly SweepPoint[]): SweepDoc
 
 /** Why two headers describe different sweeps, or undefined when they match (shards aside). */
 export function headerMismatch(a: SweepHeader, b: SweepHeader): string | undefined {
-  const keys = ['scenario', 'model', 'engine', 'baseSeed', 'replications', 'metrics', 'grid', 'totalPoints'] as const;
+  const keys = [
+    'scenario',
+    'model',
+    'engine',
+    'baseSeed',
+    'replications',
+    'metrics',
+    'quantiles',
+    'tracedPoint',
+    'grid',
+    'totalPoints',
+  ] as const;
   for (const k of keys) if (JSON.stringify(a[k]) !== JSON.stringify(b[k])) return `'${k}' differs`;
   return undefined;
 }
@@ -79,40 +93,67 @@ export function headerMismatch(a: SweepHeader, b: SweepHeader): string | undefin
  * combinations only where two axes write into the same object (a union branch may then depend on
  * both).
  */
-export function checkPoints(req: Pick<SweepRequest, 'scenario' | 'file' | 'map'>, axes: SweepAxis[], grid: AxisValue[][]): Diagnostic[] {
+export function checkPoints(
+  req: Pick<SweepRequest, 'scenario' | 'file' | 'map'>,
+  axes: SweepAxis[],
+  grid: AxisValue[][],
+): Diagnostic[] {
   const diags: Diagnostic[] = [];
   const seen = new Set<string>();
-  const check = (pointers: string[], values: AxisValue[], owners: number[]) => {
-    for (const d of validateDocument('scenario', applyValues(req.scenario, pointers, values), req.file)) {
+  const hits = (d: Diagnostic, p: string) => d.pointer === p || d.pointer.startsWith(p + '/') || p.startsWith(d.pointer + '/');
+  const check = (owners: number[], values: AxisValue[]) => {
+    const doc = applyAxes(
+      req.scenario,
+      owners.map((i) => axes[i]),
+      values,
+    );
+    for (const d of validateDocument('scenario', doc, req.file)) {
       // Name the axis value that broke the scenario; report each distinct problem once.
-      const hit = owners.find((i) => d.pointer === axes[i].pointer || d.pointer.startsWith(axes[i].pointer + '/') || axes[i].pointer.startsWith(d.pointer + '/'));
+      const hit = owners.find((i) => axisPointers(axes[i]).some((p) => hits(d, p)));
       const at = hit ?? owners[0];
       const v = values[owners.indexOf(at)];
       const key = `${axes[at].pointer}=${String(v)}|${d.message}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      const out = diag('DS1603', req.file, axes[at].pointer, { pointer: axes[at].pointer, value: v, detail: `${d.pointer} ${d.message}` });
+      const out = diag('DS1603', req.file, axes[at].pointer, {
+        pointer: axes[at].pointer,
+        value: v,
+        detail: `${d.pointer} ${d.message}`,
+      });
       diags.push({ ...out, ...(req.map?.locate(axes[at].pointer) ?? {}) });
     }
   };
-  axes.forEach((a, i) => a.values.forEach((v) => check([a.pointer], [v], [i])));
+  axes.forEach((a, i) => a.values.forEach((v) => check([i], [v])));
   const parent = (p: string) => p.slice(0, p.lastIndexOf('/'));
-  const shared = axes.some((a, i) => axes.some((b, j) => j > i && parent(a.pointer) === parent(b.pointer)));
+  const parents = axes.flatMap((a) => [...new Set(axisPointers(a).map(parent))]);
+  const shared = new Set(parents).size < parents.length;
   if (shared && diags.length === 0) {
-    const pointers = axes.map((a) => a.pointer);
     const all = axes.map((_, i) => i);
-    for (const values of grid) check(pointers, values, all);
+    for (const values of grid) check(all, values);
   }
   return diags;
 }
 
+/**
+ * The point that carries a short trace for the report's timeline: the scenario as written (every
+ * axis at the value the scenario states), when the grid holds it, else the first point.
+ */
+export function tracedPointOf(scenario: unknown, axes: readonly SweepAxis[], grid: readonly AxisValue[][]): number {
+  const own = axes.map((a) => getAt(scenario, a.pointer).value);
+  const k = grid.findIndex((values) => values.every((v, i) => v === own[i]));
+  return k < 0 ? 0 : k;
+}
+
 export async function runSweep(req: SweepRequest): Promise<SweepDoc> {
-  // 1–2. Axes and points.
+  // 1. Axes.
   const axes = buildAxes(req.scenario, req.varies, req.file, req.map);
   const grid = expandGrid(axes);
-  const bad = checkPoints(req, axes, grid);
-  if (bad.length) throw new InputError(bad);
-  const base = normalizeScenario(req.scenario, { file: req.file, model: req.model, modelFile: req.modelFile, traces: req.traces });
+  const base = normalizeScenario(req.scenario, {
+    file: req.file,
+    model: req.model,
+    modelFile: req.modelFile,
+    traces: req.traces,
+  });
   const header: SweepHeader = {
     kind: 'dispatchsim-sweep',
     version: 1,
@@ -123,37 +164,62 @@ export async function runSweep(req: SweepRequest): Promise<SweepDoc> {
     baseSeed: base.seed,
     replications: req.replications,
     metrics: [...METRICS],
+    ...(req.engine !== 'analytic'
+      ? { quantiles: [...LATENCY_QUANTILES], tracedPoint: tracedPointOf(req.scenario, axes, grid) }
+      : {}),
     grid: axes,
     totalPoints: grid.length,
     ...(req.shard ? { shard: req.shard } : {}),
   };
-  // 3. Select.
+  // 3. Select (ahead of step 2, so the pool below starts with as many workers as it needs).
   const kept = new Map<number, SweepPoint>();
   if (req.resume) {
     const why = headerMismatch(req.resume, header);
-    if (why) throw new InputError([diag('DS1605', req.file, '', { name: 'the output file', detail: `it holds a different sweep: ${why}` })]);
+    if (why)
+      throw new InputError([
+        diag('DS1605', req.file, '', { name: 'the output file', detail: `it holds a different sweep: ${why}` }),
+      ]);
     for (const p of req.resume.points) kept.set(p.index, p);
   }
   const mine = (i: number) => !req.shard || i % req.shard.count === req.shard.index - 1;
-  const pointers = axes.map((a) => a.pointer);
   const tasks: PointTask[] = [];
   grid.forEach((values, index) => {
-    if (mine(index) && !kept.has(index)) tasks.push({ index, values, scenario: applyValues(req.scenario, pointers, values) });
+    if (mine(index) && !kept.has(index)) tasks.push({ index, values });
   });
-  // 4. Run.
-  const total = tasks.length;
-  const every = Math.max(1, Math.ceil(total / 20));
-  const finished: SweepPoint[] = [...kept.values()].filter((p) => mine(p.index));
-  let done = 0;
-  const fresh = await runPoints(tasks, {
-    jobs: req.jobs,
-    ctx: { file: req.file, model: req.model, modelFile: req.modelFile, engine: req.engine, seeds: replicationSeeds(base.seed, req.replications), traces: req.traces },
-    onPoint: (p) => {
-      finished.push(p);
-      req.onPoint?.(p, ++done, total);
-      if (req.onCheckpoint && done % every === 0 && done < total) req.onCheckpoint(makeDoc(header, finished));
-    },
-  });
-  // 5. Document.
-  return makeDoc(header, [...[...kept.values()].filter((p) => mine(p.index)), ...fresh]);
+  // PERF (bench/sweep-scaling.ts): the workers start now and load their modules while this thread
+  // schema-checks the grid (step 2), which compiles the validator.
+  const seeds = replicationSeeds(base.seed, req.replications);
+  const ctx = {
+    scenario: req.scenario,
+    axes,
+    file: req.file,
+    model: req.model,
+    modelFile: req.modelFile,
+    engine: req.engine,
+    seeds,
+    tracedPoint: header.tracedPoint,
+    traces: req.traces,
+  };
+  const pool = tasks.length ? new PointPool(Math.min(req.jobs, tasks.length), ctx) : undefined;
+  try {
+    // 2. Points: every varied value schema-checked before anything runs.
+    const bad = checkPoints(req, axes, grid);
+    if (bad.length) throw new InputError(bad);
+    // 4. Run.
+    const total = tasks.length;
+    const every = Math.max(1, Math.ceil(total / 20));
+    const finished: SweepPoint[] = [...kept.values()].filter((p) => mine(p.index));
+    let done = 0;
+    const fresh = !pool
+      ? []
+      : await pool.run(tasks, (p) => {
+          finished.push(p);
+          req.onPoint?.(p, ++done, total);
+          if (req.onCheckpoint && done % every === 0 && done < total) req.onCheckpoint(makeDoc(header, finished));
+        });
+    // 5. Document.
+    return makeDoc(header, [...[...kept.values()].filter((p) => mine(p.index)), ...fresh]);
+  } finally {
+    await pool?.close();
+  }
 }

@@ -11,7 +11,8 @@
  * relative to the predicted value instead (±100 %), so it stays a finite, failing number.
  */
 import type { Result } from '../schema/result.js';
-import type { ValidationRow } from '../sweep/validation-doc.js';
+import { getAt } from '../sweep/grid.js';
+import type { ValidationRow } from '../schema/validation-doc.js';
 
 /** Metric kinds, as `--metrics` and `--tolerance metric=…` name them. */
 export const METRIC_KINDS = ['throughput', 'p50', 'p99', 'yields', 'elapsed'] as const;
@@ -27,7 +28,13 @@ export interface Figure {
 /** Figures by metric name: `throughput`, `p50`, `p99`, `yieldsPerRecord`, `elapsed:<task>`. */
 export type Figures = Map<string, Figure>;
 
-export const UNITS: Record<MetricKind, string> = { throughput: 'records/s', p50: 'µs', p99: 'µs', yields: 'yields/record', elapsed: 'µs' };
+export const UNITS: Record<MetricKind, string> = {
+  throughput: 'records/s',
+  p50: 'µs',
+  p99: 'µs',
+  yields: 'yields/record',
+  elapsed: 'µs',
+};
 
 /** The kind of a metric name (`elapsed:coordinator` → `elapsed`). */
 export function kindOf(metric: string): MetricKind | undefined {
@@ -90,7 +97,10 @@ export function toleranceFor(t: Tolerance, metric: string): number {
 export function parseTolerance(specs: readonly string[], defaultPct = 10): { tolerance: Tolerance; bad: string[] } {
   const tolerance: Tolerance = { defaultPct, byMetric: {} };
   const bad: string[] = [];
-  for (const spec of specs.flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean)) {
+  for (const spec of specs
+    .flatMap((s) => s.split(','))
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const m = /^(?:([A-Za-z][A-Za-z0-9]*(?::[^=]+)?)=)?(\d+(?:\.\d+)?)%?$/.exec(spec);
     if (!m) {
       bad.push(spec);
@@ -113,13 +123,32 @@ export interface CompareContext {
   kinds?: readonly MetricKind[];
   repeats?: number;
   runQueueWaitPct?: number;
+  /** Configuration values by JSON pointer (`configParams`), copied to every row. */
+  params?: Record<string, number>;
+}
+
+/** The configuration values a validation row records, so a report can place it on a sweep axis. */
+export const CONFIG_POINTERS = ['/machine/cores', '/runtime/workers', '/template/partitions'] as const;
+
+/** The numeric values a scenario states at CONFIG_POINTERS (pointer → value). */
+export function configParams(scenario: unknown): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const pointer of CONFIG_POINTERS) {
+    const { found, value } = getAt(scenario, pointer);
+    if (found && typeof value === 'number') out[pointer] = value;
+  }
+  return out;
 }
 
 /**
  * One row per metric present on both sides (in the predicted figures' order). A metric only
  * one side has is not compared: the caller reports `missing` if it wants to.
  */
-export function compareFigures(predicted: Figures, measured: Figures, ctx: CompareContext): { rows: ValidationRow[]; missing: string[] } {
+export function compareFigures(
+  predicted: Figures,
+  measured: Figures,
+  ctx: CompareContext,
+): { rows: ValidationRow[]; missing: string[] } {
   const rows: ValidationRow[] = [];
   const missing: string[] = [];
   const kinds = new Set(ctx.kinds ?? METRIC_KINDS);
@@ -154,6 +183,7 @@ export function compareFigures(predicted: Figures, measured: Figures, ctx: Compa
     }
     if (ctx.repeats !== undefined) row.repeats = ctx.repeats;
     if (ctx.runQueueWaitPct !== undefined) row.runQueueWaitPct = ctx.runQueueWaitPct;
+    if (ctx.params && Object.keys(ctx.params).length) row.params = { ...ctx.params };
     rows.push(row);
   }
   return { rows, missing };

@@ -46,7 +46,11 @@ export class ProbeBuilds {
     const key = variantName(v);
     let p = this.built.get(key);
     if (!p) {
-      p = buildProbe({ ...v, onLog: (l) => (l.startsWith('probe:') ? this.onLog(l) : undefined), ...(this.probeDir ? { probeDir: this.probeDir } : {}) });
+      p = buildProbe({
+        ...v,
+        onLog: (l) => (l.startsWith('probe:') ? this.onLog(l) : undefined),
+        ...(this.probeDir ? { probeDir: this.probeDir } : {}),
+      });
       this.built.set(key, p);
     }
     return p;
@@ -71,6 +75,13 @@ export interface ProbeRun {
     wallMs: number;
     /** CPU time of the probe's threads and their time waiting for a CPU (Linux schedstat); null elsewhere. */
     sched: { cpuMs: number; runQueueWaitMs: number } | null;
+    /**
+     * Where t = 0 fell on tokio's 1 ms timer grid: `phaseUs` (the scenario's timerPhaseUs
+     * convention), the build's duration `buildGapUs` (the time driver started inside it),
+     * the driver start `originUs` after the build began, whether it was measured from timer
+     * wake-ups, and how late the root future started after t = 0. Absent from older probes.
+     */
+    timer?: { phaseUs: number; buildGapUs: number; originUs: number; originMeasured: boolean; startLateUs: number };
   };
 }
 
@@ -87,13 +98,31 @@ export interface Measurement {
  * wait / (cpu + wait), in %. A busy-spin `compute` is stretched by the same share.
  */
 export function runQueueWaitPct(runs: readonly ProbeRun[]): number | undefined {
-  const xs = runs.flatMap((r) => (r.probe.sched && r.probe.sched.cpuMs + r.probe.sched.runQueueWaitMs > 0 ? [(100 * r.probe.sched.runQueueWaitMs) / (r.probe.sched.cpuMs + r.probe.sched.runQueueWaitMs)] : []));
+  const xs = runs.flatMap((r) =>
+    r.probe.sched && r.probe.sched.cpuMs + r.probe.sched.runQueueWaitMs > 0
+      ? [(100 * r.probe.sched.runQueueWaitMs) / (r.probe.sched.cpuMs + r.probe.sched.runQueueWaitMs)]
+      : [],
+  );
   return xs.length ? Math.round(median(xs) * 10) / 10 : undefined;
 }
 
 /** Probe argv for executing a plan file (exported for tests). */
-export function executeCommand(binary: string, planFile: string, o: Pick<MeasureOptions, 'repeat' | 'warmup' | 'timeoutS' | 'cores'>): { cmd: string; args: string[] } {
-  const args = ['execute', '--plan', planFile, '--repeat', String(o.repeat), '--warmup', String(o.warmup), '--timeout-s', String(o.timeoutS)];
+export function executeCommand(
+  binary: string,
+  planFile: string,
+  o: Pick<MeasureOptions, 'repeat' | 'warmup' | 'timeoutS' | 'cores'>,
+): { cmd: string; args: string[] } {
+  const args = [
+    'execute',
+    '--plan',
+    planFile,
+    '--repeat',
+    String(o.repeat),
+    '--warmup',
+    String(o.warmup),
+    '--timeout-s',
+    String(o.timeoutS),
+  ];
   return o.cores ? { cmd: 'taskset', args: ['-c', o.cores, binary, ...args] } : { cmd: binary, args };
 }
 
@@ -125,7 +154,16 @@ export async function measurePlan(plan: Plan, binary: string, o: MeasureOptions)
     const text = await runExecute(binary, planFile, o);
     const { header, runs } = parseExecuteOutput(text, binary);
     const wait = runQueueWaitPct(runs);
-    return { result: combineRuns(runs.map((r) => r.result), plan, runs), runs, header, ...(wait !== undefined ? { runQueueWaitPct: wait } : {}) };
+    return {
+      result: combineRuns(
+        runs.map((r) => r.result),
+        plan,
+        runs,
+      ),
+      runs,
+      header,
+      ...(wait !== undefined ? { runQueueWaitPct: wait } : {}),
+    };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -155,13 +193,22 @@ function runExecute(binary: string, planFile: string, o: MeasureOptions): Promis
       }
     });
     child.on('error', (e: NodeJS.ErrnoException) =>
-      reject(new InputError([diag('DS5003', cmd, '', { name: cmd, detail: e.code === 'ENOENT' ? 'not found' : e.message })], EXIT.io)),
+      reject(
+        new InputError([diag('DS5003', cmd, '', { name: cmd, detail: e.code === 'ENOENT' ? 'not found' : e.message })], EXIT.io),
+      ),
     );
     child.on('close', (code) => {
       if (code === 0) resolvePromise(out.join(''));
       else {
-        const message = errTail.map((l) => (l.startsWith('{') ? ((JSON.parse(l) as { message?: string }).message ?? l) : l)).join(' | ');
-        reject(new InputError([diag('DS1807', binary, '', { detail: `exit ${code ?? 'signal'}: ${message || 'no message'}` })], code === 3 ? EXIT.invalidInput : EXIT.io));
+        const message = errTail
+          .map((l) => (l.startsWith('{') ? ((JSON.parse(l) as { message?: string }).message ?? l) : l))
+          .join(' | ');
+        reject(
+          new InputError(
+            [diag('DS1807', binary, '', { detail: `exit ${code ?? 'signal'}: ${message || 'no message'}` })],
+            code === 3 ? EXIT.invalidInput : EXIT.io,
+          ),
+        );
       }
     });
   });
@@ -198,14 +245,26 @@ export function combineRuns(runs: Result[], plan: Plan, probeRuns?: ProbeRun[]):
     const lateMax = Math.max(...probeRuns.map((p) => p.probe.sourceLatenessUs.max));
     const wait = runQueueWaitPct(probeRuns);
     if (wait !== undefined && wait >= 5)
-      warnings.set('DS1811', { code: 'DS1811', message: `the machine was busy: the probe's threads spent a median ${wait}% of their runnable time waiting for a CPU (other processes' load); busy-wait compute and latencies are stretched accordingly` });
-    if (late > 0) warnings.set('DS1810', { code: 'DS1810', message: `the source thread sent batches a median ${late} µs (max ${lateMax} µs) after their planned time (OS sleep overshoot); latencies start when a batch was really sent` });
+      warnings.set('DS1811', {
+        code: 'DS1811',
+        message: `the machine was busy: the probe's threads spent a median ${wait}% of their runnable time waiting for a CPU (other processes' load); busy-wait compute and latencies are stretched accordingly`,
+      });
+    if (late > 0)
+      warnings.set('DS1810', {
+        code: 'DS1810',
+        message: `the source thread sent batches a median ${late} µs (max ${lateMax} µs) after their planned time (OS sleep overshoot); latencies start when a batch was really sent`,
+      });
   }
   const result: Result = {
     source: 'measured',
     scenario: { ...plan.scenario },
     model: { ...plan.model },
-    runtime: { flavor: plan.runtime.flavor, workers: plan.runtime.workers, cores: plan.runtime.cores, driver: plan.runtime.driver },
+    runtime: {
+      flavor: plan.runtime.flavor,
+      workers: plan.runtime.workers,
+      cores: plan.runtime.cores,
+      driver: plan.runtime.driver,
+    },
     seed: plan.seed,
     records: pick((r) => r.records),
     recordsInFlight: pick((r) => r.recordsInFlight),
@@ -233,6 +292,7 @@ export function combineRuns(runs: Result[], plan: Plan, probeRuns?: ProbeRun[]):
   result.outputs = evaluateOutputs(plan.outputs, result);
   const wait = probeRuns ? runQueueWaitPct(probeRuns) : undefined;
   if (wait !== undefined) result.outputs['measure.runQueueWaitPct'] = wait;
+  Object.assign(result.outputs, timerOutputs(runs, plan));
   const each = runs.map((r) => figuresOf(r));
   for (const name of figuresOf(result).keys()) {
     const xs = each.map((f) => f.get(name)?.value).filter((x): x is number => x !== undefined);
@@ -241,4 +301,54 @@ export function combineRuns(runs: Result[], plan: Plan, probeRuns?: ProbeRun[]):
     result.outputs[`spread.${name}.max`] = Math.max(...xs);
   }
   return result;
+}
+
+/** The plan's timer phase in the scenario's convention: how far into a tick t = 0 falls (µs). */
+export function plannedTimerPhaseUs(plan: Plan): number {
+  const res = plan.runtime.timerResolutionNs;
+  return ((res - ((plan.runtime.timerPhaseNs ?? 0) % res)) % res) / 1000;
+}
+
+/** a − b on the 1000 µs circle of timer phases, in [−500, 500). */
+export function phaseDiffUs(a: number, b: number): number {
+  return ((((a - b) % 1000) + 1500) % 1000) - 500;
+}
+
+const r3 = (x: number) => Math.round(x * 1000) / 1000;
+
+/**
+ * `measure.timerPhaseUs` (the phase the runs achieved: the median of their deviations from
+ * the planned phase, taken on the circle so that 999.9 and 0.1 average to 0),
+ * `measure.timerStartUncertaintyUs` (median duration of the runtime's build, inside which
+ * tokio's time driver read its start) and `measure.timerStartUs` (median of where in the
+ * build the start was placed), from each run's outputs; none when the probe did not report them.
+ */
+export function timerOutputs(runs: readonly Result[], plan: Plan): Record<string, number> {
+  const got = (k: string) => runs.map((r) => r.outputs[k]).filter((x): x is number => typeof x === 'number');
+  const phases = got('measure.timerPhaseUs');
+  if (!phases.length) return {};
+  const planned = plannedTimerPhaseUs(plan);
+  const out: Record<string, number> = {
+    'measure.timerPhaseUs': r3((planned + med(phases.map((p) => phaseDiffUs(p, planned))) + 1000) % 1000),
+  };
+  const gap = got('measure.timerStartUncertaintyUs');
+  if (gap.length) out['measure.timerStartUncertaintyUs'] = r3(med(gap));
+  const start = got('measure.timerStartUs');
+  if (start.length) out['measure.timerStartUs'] = r3(med(start));
+  return out;
+}
+
+/**
+ * A line for `validate`/`measure` when the measured runs' timer phase is more than `tolUs`
+ * off the plan's (the simulator and tokio then round sleeps to different ticks); undefined
+ * when it is within, or when the measurement does not say.
+ */
+export function timerPhaseNote(plan: Plan, measured: Result, tolUs = 20): string | undefined {
+  const achieved = measured.outputs['measure.timerPhaseUs'];
+  if (achieved === undefined) return undefined;
+  const planned = plannedTimerPhaseUs(plan);
+  const off = phaseDiffUs(achieved, planned);
+  if (Math.abs(off) <= tolUs) return undefined;
+  const gap = measured.outputs['measure.timerStartUncertaintyUs'];
+  return `${plan.scenario.name}: tokio's 1 ms timer grid was at phase ${achieved} µs in the measured runs, the plan's is ${planned} µs (${off > 0 ? '+' : ''}${r3(off)} µs${gap !== undefined ? `; the runtime's build, inside which its time driver started, took ${gap} µs` : ''}): sleeps round to different ticks on the two sides`;
 }

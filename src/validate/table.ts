@@ -5,7 +5,7 @@
  * text pastes into docs/accuracy.md. `cpu wait` is the share of the probe's runnable time spent
  * waiting for a CPU during the measurement: other processes' load, which the model does not see.
  */
-import type { ValidationRow } from '../sweep/validation-doc.js';
+import type { ValidationRow } from '../schema/validation-doc.js';
 import { summarize } from './compare.js';
 
 /** Compact figure: 3 significant digits below 1000, thousands separators above. */
@@ -30,7 +30,9 @@ export function formatValidationTable(rows: readonly ValidationRow[]): string {
     r.metric,
     r.unit ?? '',
     fmt(r.predicted),
-    r.measuredMin !== undefined && r.measuredMax !== undefined ? `${fmt(r.measured)} (${fmt(r.measuredMin)}–${fmt(r.measuredMax)})` : fmt(r.measured),
+    r.measuredMin !== undefined && r.measuredMax !== undefined
+      ? `${fmt(r.measured)} (${fmt(r.measuredMin)}–${fmt(r.measuredMax)})`
+      : fmt(r.measured),
     signed(r.errorPct),
     r.tolerancePct !== undefined ? `${r.tolerancePct}%` : '',
     r.pass === false ? 'FAIL' : 'ok',

@@ -1,6 +1,7 @@
 /**
  * The generated report in headless Chromium: every chart renders an SVG with marks, the page
- * makes no network request and logs no error, and a hostile scenario name stays inert.
+ * makes no network request and logs no error, and a hostile scenario name stays inert; the
+ * capacity report of the architectures sweep shows every chart kind, with a screenshot in reports/.
  *
  * Needs Debian's /usr/bin/chromium (driven by playwright-core); skipped, with that message, when
  * it is absent. Every request other than the report file itself is recorded and aborted, so a
@@ -8,7 +9,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
@@ -16,9 +18,19 @@ import { chartLibraries } from '../../src/report/assets.js';
 import { classifyDocument } from '../../src/report/inputs.js';
 import { renderReport } from '../../src/report/render.js';
 import { fixtureResult, fixtureSweep, fixtureTrace, fixtureValidation } from '../unit/report/fixtures.js';
+import { runMain } from '../helpers.js';
 
 const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 const SKIP = existsSync(CHROMIUM) ? false : `browser test skipped: Chromium not found at ${CHROMIUM} (apt-get install chromium)`;
 // dist/test/browser → repository root.
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -44,11 +56,13 @@ interface PageRun {
   dialogs: string[];
   charts: { id: string; state: string | null; marks: number }[];
   images: number;
+  /** Marks of measured-point layers (cross symbols) across all charts. */
+  overlays: number;
 }
 
 async function openReport(browser: Browser, file: string, screenshot?: string): Promise<PageRun> {
   const url = pathToFileURL(file).href;
-  const run: PageRun = { requests: [], errors: [], dialogs: [], charts: [], images: 0 };
+  const run: PageRun = { requests: [], errors: [], dialogs: [], charts: [], images: 0, overlays: 0 };
   const context = await browser.newContext({ offline: true, viewport: { width: 1100, height: 900 } });
   await context.route('**/*', (route) => {
     if (route.request().url() === url) return route.continue();
@@ -66,9 +80,15 @@ async function openReport(browser: Browser, file: string, screenshot?: string): 
   await page.goto(url, { waitUntil: 'load' });
   await page.waitForSelector('body[data-charts-done]', { timeout: 30000 });
   run.charts = await page.$$eval('div.chart', (divs) =>
-    divs.map((d) => ({ id: d.id, state: d.getAttribute('data-rendered'), marks: d.querySelectorAll('svg g.role-mark > *').length })),
+    divs.map((d) => ({
+      id: d.id,
+      state: d.getAttribute('data-rendered'),
+      marks: d.querySelectorAll('svg g.role-mark > *').length,
+    })),
   );
   run.images = await page.$$eval('img', (imgs) => imgs.length);
+  // The measured-points layer is named 'measured' (src/report/specs-sweep.ts): Vega gives its marks that class.
+  run.overlays = await page.$$eval('div.chart svg g.measured_marks > *', (ms) => ms.length);
   if (screenshot) await page.screenshot({ path: screenshot, fullPage: true });
   await context.close();
   return run;
@@ -91,6 +111,91 @@ test('report renders every chart offline with no request and no console error', 
     await browser.close();
   }
 });
+
+/**
+ * The capacity report of the issue, built the way a user builds it: `sweep` over the
+ * architecture scenario (partitions × workers, both engines; 40 batches instead of 200 to keep
+ * the test quick), `validate` against real `measure` output of the four yield-spin scenarios
+ * saved from this machine (test/fixtures/validate/architectures), then `report`.
+ */
+async function writeCapacityReport(dir: string): Promise<string> {
+  const scenario = JSON.parse(readFileSync(join(ROOT, 'scenarios/architectures/v2-yield-8p-2c.json'), 'utf8')) as Record<
+    string,
+    unknown
+  >;
+  (scenario.template as { source: { batches: number } }).source.batches = 40;
+  scenario.model = join(ROOT, 'models/tokio-1.24-2vcpu-release.json');
+  const scenarioFile = join(dir, 'v2-yield-8p-2c.json');
+  writeFileSync(scenarioFile, JSON.stringify(scenario));
+  const sweep = join(dir, 'sweep.json');
+  const s = await runMain([
+    'sweep',
+    scenarioFile,
+    '--vary',
+    '/template/partitions=1,2,4,8',
+    '--vary',
+    '/runtime/workers=1..8',
+    '--engine',
+    'both',
+    '--out',
+    sweep,
+  ]);
+  assert.equal(s.code, 0, s.out);
+  const validation = join(dir, 'validation.json');
+  const files = [1, 2, 4, 8].map((p) => join(ROOT, `scenarios/architectures/v2-yield-${p}p-2c.json`));
+  const v = await runMain([
+    'validate',
+    ...files,
+    '--measured',
+    join(ROOT, 'test/fixtures/validate/architectures'),
+    '--out',
+    validation,
+  ]);
+  assert.ok(v.code === 0 || v.code === 6, v.out); // 6: figures outside tolerance, still a document
+  const html = join(REPORTS, 'capacity-test.html');
+  const r = await runMain(['report', sweep, validation, '--out', html, '--title', 'capacity: V2 yield-spin']);
+  assert.equal(r.code, 0, r.out);
+  return html;
+}
+
+test(
+  'the architectures capacity report (sweep + validation) draws every chart kind offline',
+  { skip: SKIP, timeout: 300000 },
+  async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dispatchsim-capacity-'));
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    try {
+      const shot = join(REPORTS, 'capacity-browser.png');
+      const run = await openReport(browser, await writeCapacityReport(dir), shot);
+      assert.deepEqual(run.requests, [], 'no network request');
+      assert.deepEqual(run.errors, [], 'no console error');
+      const ids = run.charts.map((c) => c.id);
+      for (const kind of [
+        'latency-percentiles',
+        'latency-cdf',
+        'recordsPerSec',
+        'p99Us',
+        'heatmap-',
+        'breakdown',
+        'validation-',
+        'timeline',
+      ])
+        assert.ok(
+          ids.some((id) => id.includes(kind)),
+          `a ${kind} chart among ${ids.join(', ')}`,
+        );
+      for (const c of run.charts) {
+        assert.equal(c.state, 'ok', `chart ${c.id} rendered`);
+        assert.ok(c.marks > 0, `chart ${c.id} has marks`);
+      }
+      assert.ok(run.overlays > 0, 'measured points overlaid on the sweep charts');
+      assert.ok(existsSync(shot), `screenshot at ${shot}`);
+    } finally {
+      await browser.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+);
 
 test('a hostile scenario name is inert: no img element, no dialog', { skip: SKIP, timeout: 120000 }, async () => {
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });

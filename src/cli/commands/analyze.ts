@@ -12,7 +12,6 @@ import { simulate } from '../../runtime/simulate.js';
 import { runCommand, printDiagnostics } from '../common.js';
 import { stableJson, writeFileAtomic } from '../../io/files.js';
 import { formatSummary } from '../summary.js';
-import { InputError } from '../../schema/diagnostics.js';
 import type { Result } from '../../schema/result.js';
 
 interface Args {
@@ -48,15 +47,7 @@ export const analyzeCommand: CommandModule<object, Args> = {
     runCommand(() => {
       const { plan, model, warnings } = loadScenario(argv.scenario, argv.model, argv.seed);
       if (warnings.length) printDiagnostics(warnings);
-      let result: Result;
-      try {
-        result = analyze(plan, model);
-      } catch (e) {
-        // Print the specific reason once (the DS4001 companion repeats it for sweeps).
-        if (e instanceof InputError && e.diagnostics.length > 1 && e.diagnostics[1].code === 'DS4001')
-          throw new InputError([e.diagnostics[0]], e.exitCode);
-        throw e;
-      }
+      const result = analyze(plan, model);
       if (argv.out) writeFileAtomic(argv.out, stableJson(result));
       if (argv.json && !argv.compareSim) {
         process.stdout.write(stableJson(result));

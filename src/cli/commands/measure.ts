@@ -40,9 +40,17 @@ export const log = (line: string): void => void process.stderr.write(`${line}\n`
 /** The probe options shared by `measure` and `validate`. */
 export function probeOptions<T>(y: Argv<T>): Argv<T> {
   return y
-    .option('profile', { choices: ['release', 'debug'] as const, default: 'release' as const, describe: 'cargo profile of the probe build (match the model)' })
+    .option('profile', {
+      choices: ['release', 'debug'] as const,
+      default: 'release' as const,
+      describe: 'cargo profile of the probe build (match the model)',
+    })
     .option('cores', { type: 'string', describe: 'pin the probe with taskset -c, e.g. 0,1 (default: not pinned)' })
-    .option('repeat', { type: 'number', default: 5, describe: 'measured runs per scenario (the median is reported, with min–max)' })
+    .option('repeat', {
+      type: 'number',
+      default: 5,
+      describe: 'measured runs per scenario (the median is reported, with min–max)',
+    })
     .option('warmup', { type: 'number', default: 1, describe: 'discarded runs before the measured ones' })
     .option('timeout-s', { type: 'number', default: 120, describe: 'give up on a run after this many seconds (exit 5)' })
     .check((a) => {
@@ -79,38 +87,57 @@ export function formatSpread(m: Measurement): string {
     .map((k) => k.slice('spread.'.length, -'.min'.length))
     .map((name) => `    ${name.padEnd(24)} ${fmt(o[`spread.${name}.min`])} – ${fmt(o[`spread.${name}.max`])}`);
   const h = m.header;
-  return [
-    `  measured: ${m.runs.length} run(s), median shown; min – max over the runs:`,
-    ...rows,
-    ...(m.runQueueWaitPct !== undefined ? [`  machine load: the probe's threads waited for a CPU ${m.runQueueWaitPct}% of their runnable time (median over runs)`] : []),
-    `  probe: tokio ${String(h.tokio)} [${(h.features as string[] | undefined)?.join(',') ?? ''}]${h.tokioUnstable ? ' + tokio_unstable' : ''}, ${String(h.profile)} build, ${String(h.cpus)} CPUs`,
-  ].join('\n') + '\n';
+  return (
+    [
+      `  measured: ${m.runs.length} run(s), median shown; min – max over the runs:`,
+      ...rows,
+      ...(m.runQueueWaitPct !== undefined
+        ? [`  machine load: the probe's threads waited for a CPU ${m.runQueueWaitPct}% of their runnable time (median over runs)`]
+        : []),
+      ...(o['measure.timerPhaseUs'] !== undefined
+        ? [
+            `  timer grid: t = 0 at ${fmt(o['measure.timerPhaseUs'])} µs into tokio's 1 ms tick (median over runs; the runtime's build, inside which its time driver started, took ${fmt(o['measure.timerStartUncertaintyUs'] ?? NaN)} µs)`,
+          ]
+        : []),
+      `  probe: tokio ${String(h.tokio)} [${(h.features as string[] | undefined)?.join(',') ?? ''}]${h.tokioUnstable ? ' + tokio_unstable' : ''}, ${String(h.profile)} build, ${String(h.cpus)} CPUs`,
+    ].join('\n') + '\n'
+  );
 }
 
 export const measureCommand: CommandModule<object, Args> = {
   command: 'measure <scenario>',
-  describe: "run a scenario on real tokio with the Rust probe (its Plan, not a re-interpretation) and print what was measured",
+  describe: 'run a scenario on real tokio with the Rust probe (its Plan, not a re-interpretation) and print what was measured',
   builder: (y: Argv) =>
     probeOptions(
       y
         .positional('scenario', { type: 'string', demandOption: true, describe: 'scenario JSON file' })
-        .option('model', { type: 'string', describe: "cost model that resolves named costs in the scenario (default: the scenario's `model`)" })
+        .option('model', {
+          type: 'string',
+          describe: "cost model that resolves named costs in the scenario (default: the scenario's `model`)",
+        })
         .option('seed', { type: 'number', describe: "seed of random arrivals and costs (default: the scenario's `seed`)" })
         .option('json', { type: 'boolean', describe: 'print the measured Result document instead of the summary' })
-        .option('out', { type: 'string', describe: 'write the measured Result to this file (atomically); validate --measured reads it' }),
+        .option('out', {
+          type: 'string',
+          describe: 'write the measured Result to this file (atomically); validate --measured reads it',
+        }),
     ) as unknown as Argv<Args>,
   handler: (argv) =>
     runCommand(async () => {
       const { plan, warnings } = loadScenario(argv.scenario, argv.model, argv.seed);
       if (warnings.length) printDiagnostics(warnings);
       if (argv.cores) checkTaskset();
-      log(`measure: ${plan.scenario.name}: ${argv.warmup} warm-up + ${argv.repeat} run(s) on tokio (${plan.runtime.flavor}${plan.runtime.flavor === 'multi_thread' ? `, ${plan.runtime.workers} workers` : ''})`);
+      log(
+        `measure: ${plan.scenario.name}: ${argv.warmup} warm-up + ${argv.repeat} run(s) on tokio (${plan.runtime.flavor}${plan.runtime.flavor === 'multi_thread' ? `, ${plan.runtime.workers} workers` : ''})`,
+      );
       const m = await measureWithProbe(plan, argv, new ProbeBuilds(log), 'measure');
       if (argv.out) writeFileAtomic(argv.out, stableJson(m.result));
       if (argv.json) process.stdout.write(stableJson(m.result));
       else {
         // The spread has its own lines below; the summary lists the scenario's outputs only.
-        const outputs = Object.fromEntries(Object.entries(m.result.outputs).filter(([k]) => !k.startsWith('spread.') && !k.startsWith('measure.')));
+        const outputs = Object.fromEntries(
+          Object.entries(m.result.outputs).filter(([k]) => !k.startsWith('spread.') && !k.startsWith('measure.')),
+        );
         process.stdout.write(formatSummary({ ...m.result, outputs }, plan) + formatSpread(m));
       }
       return 0;

@@ -8,12 +8,15 @@
  */
 import { availableParallelism } from 'node:os';
 import type { Argv, CommandModule } from 'yargs';
+import { bandFor } from '../../analytic/bands.js';
+import type { Scenario } from '../../schema/scenario.js';
 import { EXIT } from '../../schema/diagnostics.js';
 import { parseJsonText } from '../../schema/validate.js';
 import { readText } from '../../io/files.js';
-import { parseVary, type AxisValue } from '../../sweep/grid.js';
+import { axisPointers, parseVary, type Vary } from '../../sweep/grid.js';
 import { searchPlan, type Candidate, type PlanAnswer } from '../../sweep/plan-search.js';
-import { parseRate, parseSlo, parseWeights } from '../../sweep/slo.js';
+import { bandOfMetric, type AnalyticVerdict } from '../../sweep/prune.js';
+import { parseRate, parseSlo, parseWeights, type Slo } from '../../sweep/slo.js';
 import { displayPath, loadScenario } from '../load.js';
 import { runCommand } from '../common.js';
 
@@ -28,18 +31,66 @@ interface Args {
   model?: string;
 }
 
-/** Default search space: workers 1..cores on multi_thread, partitions 1..32 (log2) on pipelines. */
-function defaultVaries(scenario: { runtime: { flavor: string; workers?: number }; template?: { kind: string } }): { pointer: string; values: AxisValue[] }[] {
-  const out: { pointer: string; values: AxisValue[] }[] = [];
+/** Largest core/worker count the default search space tries (the host running `plan` does not matter). */
+const DEFAULT_MAX_CORES = 16;
+
+/**
+ * Default search space, fixed so the answer never depends on the machine that runs `plan`: cores
+ * 1..16 where the scenario states `machine.cores` — tied to the workers (one per core, as production
+ * runs) when the scenario has as many workers as cores, else each on its own axis — and partitions
+ * 1..32 (log2) on pipelines.
+ */
+function defaultVaries(scenario: Scenario): Vary[] {
+  const out: Vary[] = [];
+  const cores = scenario.machine?.cores;
+  const workers = scenario.runtime.flavor === 'multi_thread' ? scenario.runtime.workers : undefined;
+  const range = `1..${DEFAULT_MAX_CORES}`;
+  if (cores !== undefined && workers === cores) out.push(parseVary(`/machine/cores+/runtime/workers=${range}`));
+  else {
+    if (cores !== undefined) out.push(parseVary(`/machine/cores=${range}`));
+    if (workers !== undefined) out.push(parseVary(`/runtime/workers=${range}`));
+  }
   if (scenario.template?.kind === 'pipeline') out.push(parseVary('/template/partitions=1..32:log2'));
-  if (scenario.runtime.flavor === 'multi_thread' && scenario.runtime.workers !== undefined) out.push(parseVary(`/runtime/workers=1..${availableParallelism()}`));
   return out;
 }
 
-function describe(c: Candidate, a: PlanAnswer): string {
+const LATENCY_METRICS = new Set(['p50Us', 'p90Us', 'p99Us', 'p999Us', 'maxUs', 'meanUs']);
+
+/** A metric value with its unit: `85.25 µs`, `130.0k records/s`. */
+function formatMetric(metric: string, v: number): string {
+  if (!Number.isFinite(v)) return String(v);
+  if (LATENCY_METRICS.has(metric)) return `${v.toPrecision(4)} µs`;
+  if (metric === 'recordsPerSec') return `${(v / 1e3).toFixed(1)}k records/s`;
+  return v.toPrecision(4);
+}
+
+function describeAnalytic(v: AnalyticVerdict | undefined, slos: readonly Slo[], available: boolean): string {
+  if (!v) return available ? 'not run' : 'not part of this build';
+  if (v.kind === 'refused') return `refused [${v.code}] ${v.message}`;
+  const band = bandFor(v.approximation);
+  const metrics = [...new Set(slos.map((s) => s.metric))];
+  const shown = metrics.map((m) => {
+    const b = band && bandOfMetric(band, m);
+    return `${m} ${formatMetric(m, v.metrics[m])}${b === undefined ? ' (no stated band)' : ` (±${(b * 100).toFixed(0)}%)`}`;
+  });
+  return `predicted ${shown.join(', ')} · ${v.approximation}`;
+}
+
+function describe(c: Candidate, a: PlanAnswer, slos: readonly Slo[]): string {
   const config = a.axes.map((ax, i) => `${ax.label}=${String(c.values[i])}`).join(' ');
-  const checks = c.checks.map((k) => `${k.slo}: ${k.value.toPrecision(4)} (margin ${(k.margin * 100).toFixed(1)}%)`).join('; ');
-  return `${config} · cost ${c.cost.toPrecision(4)} · ${c.cores} core(s)\n    ${checks}\n    from: ${c.source}, ${c.replications} replication(s), model ${a.model.name} (${a.model.profile}, ${a.model.provenance})`;
+  const checks = c.checks.map(
+    (k) =>
+      `${k.slo}: ${formatMetric(slos.find((s) => s.text === k.slo)!.metric, k.value)} (margin ${(k.margin * 100).toFixed(1)}%)`,
+  );
+  const rate = formatMetric('recordsPerSec', c.metrics.recordsPerSec);
+  // CPU in use on average: CPU time over the run's simulated length (records ÷ records/s).
+  const busyCores = c.metrics.cpuUs / ((c.metrics.records / c.metrics.recordsPerSec) * 1e6);
+  return [
+    `${config} · ${c.cores} core(s), ${c.flavor} with ${c.workers} worker(s) · cost ${c.cost.toPrecision(4)}`,
+    `    ${checks.join('; ')} · throughput ${rate} · CPU busy ${busyCores.toFixed(2)} of ${c.cores} core(s)`,
+    `    from: ${c.source} (mean of ${c.replications} replication(s)), model ${a.model.name} (${a.model.profile} build, ${a.model.provenance}), flavor ${c.flavor}`,
+    `    analytic: ${describeAnalytic(c.analytic, slos, a.analyticAvailable)}`,
+  ].join('\n');
 }
 
 export const planCommand: CommandModule<object, Args> = {
@@ -48,10 +99,24 @@ export const planCommand: CommandModule<object, Args> = {
   builder: (y: Argv) =>
     y
       .positional('scenario', { type: 'string', demandOption: true })
-      .option('slo', { type: 'string', array: true, demandOption: true, describe: "target, e.g. 'p99<=250us', 'mean<=1ms', 'throughput>=200k/s' (repeatable)" })
+      .option('slo', {
+        type: 'string',
+        array: true,
+        demandOption: true,
+        describe: "target, e.g. 'p99<=250us', 'mean<=1ms', 'throughput>=200k/s' (repeatable)",
+      })
       .option('rate', { type: 'string', demandOption: true, describe: 'arrival rate in records/s, e.g. 200k/s' })
-      .option('vary', { type: 'string', array: true, describe: 'search space as for sweep (default: partitions 1..32:log2, workers 1..cores)' })
-      .option('weights', { type: 'string', describe: 'cost weights by axis label (and cores), e.g. cores=1,workers=0.5,partitions=0.1; default 1 per axis' })
+      .option('vary', {
+        type: 'string',
+        array: true,
+        describe:
+          'search space as for sweep (default: /machine/cores+/runtime/workers=1..16 (tied when equal in the scenario), /template/partitions=1..32:log2, where the scenario states them)',
+      })
+      .option('weights', {
+        type: 'string',
+        describe:
+          'cost weights by axis label and cores, e.g. cores=1,workers=0.5,partitions=0.1; default cores=1, 0.01 for other axes',
+      })
       .option('replications', { type: 'number', default: 3 })
       .option('jobs', { type: 'number', default: availableParallelism() })
       .option('model', { type: 'string' }) as never,
@@ -76,11 +141,18 @@ export const planCommand: CommandModule<object, Args> = {
         replications: argv.replications,
         jobs: argv.jobs,
       });
+      const axes = a.axes.map(
+        (x) =>
+          `${axisPointers(x).join('+')}=${x.values.length > 6 ? `${String(x.values[0])}..${String(x.values.at(-1))}` : x.values.join(',')}`,
+      );
+      const pruned = `${a.pruned} pruned by the analytic model (${a.prunedOverloaded} overloaded)${a.analyticAvailable ? '' : ' (not available in this build)'}`;
       const lines = [
         `rate ${ratePerSec} records/s (set at ${a.ratePointers.join(', ')}) · targets ${slos.map((s) => s.text).join(', ')}`,
-        `searched ${a.considered} configurations over ${a.axes.map((x) => x.pointer).join(' × ')}: ${a.invalid} invalid, ${a.pruned} pruned by the analytic model${a.analyticAvailable ? '' : ' (not available in this build)'}, ${a.simulated} simulated`,
-        a.answer ? `answer:    ${describe(a.answer, a)}` : 'answer:    none — no configuration in the search space meets the targets',
-        a.runnerUp ? `runner-up: ${describe(a.runnerUp, a)}` : 'runner-up: none',
+        `searched ${a.considered} configurations over ${axes.join(' × ')}: ${a.invalid} invalid, ${pruned}, ${a.simulated} simulated`,
+        a.answer
+          ? `answer:    ${describe(a.answer, a, slos)}`
+          : 'answer:    none — no configuration in the search space meets the targets',
+        a.runnerUp ? `runner-up: ${describe(a.runnerUp, a, slos)}` : 'runner-up: none',
       ];
       process.stdout.write(lines.join('\n') + '\n');
       return a.answer ? EXIT.ok : EXIT.validationFailed;

@@ -10,7 +10,7 @@ import { simulateWithTrace } from '../../runtime/simulate.js';
 import { runCommand, printDiagnostics } from '../common.js';
 import { stableJson, writeFileAtomic } from '../../io/files.js';
 import { formatSummary } from '../summary.js';
-import { toChromeTrace } from '../../report/chrome-trace.js';
+import { toChromeTrace } from '../../schema/chrome-trace.js';
 import { DEFAULT_LIMITS } from '../../plan/normalize.js';
 
 interface Args {
@@ -33,15 +33,27 @@ export const simulateCommand: CommandModule<object, Args> = {
   builder: (y: Argv) =>
     y
       .positional('scenario', { type: 'string', demandOption: true, describe: 'scenario JSON file' })
-      .option('model', { type: 'string', describe: "cost model JSON (default: the scenario's `model`, else models/tokio-1.24-2vcpu-release.json)" })
+      .option('model', {
+        type: 'string',
+        describe: "cost model JSON (default: the scenario's `model`, else models/tokio-1.24-2vcpu-release.json)",
+      })
       .option('seed', { type: 'number', describe: "PRNG seed (default: the scenario's `seed`, else 1)" })
       .option('json', { type: 'boolean', describe: 'print the Result document instead of the summary' })
       .option('out', { type: 'string', describe: 'write the Result document to this file (atomically)' })
       .option('trace', { type: 'string', describe: 'write a Chrome trace-event file (open in Perfetto)' })
       .option('trace-events', { type: 'number', default: 20000, describe: 'polls recorded in the trace' })
-      .option('max-events', { type: 'number', describe: `stop after this many events (default ${DEFAULT_LIMITS.maxEvents}); the Result is marked truncated` })
-      .option('max-simulated-ms', { type: 'number', describe: `stop at this simulated time (default ${DEFAULT_LIMITS.maxSimulatedMs} ms)` })
-      .option('max-wall-ms', { type: 'number', describe: `stop after this much wall time (default ${DEFAULT_LIMITS.maxWallMs} ms)` })
+      .option('max-events', {
+        type: 'number',
+        describe: `stop after this many events (default ${DEFAULT_LIMITS.maxEvents}); the Result is marked truncated`,
+      })
+      .option('max-simulated-ms', {
+        type: 'number',
+        describe: `stop at this simulated time (default ${DEFAULT_LIMITS.maxSimulatedMs} ms)`,
+      })
+      .option('max-wall-ms', {
+        type: 'number',
+        describe: `stop after this much wall time (default ${DEFAULT_LIMITS.maxWallMs} ms)`,
+      })
       .option('fast-forward', {
         type: 'boolean',
         default: true,
@@ -60,7 +72,16 @@ export const simulateCommand: CommandModule<object, Args> = {
         fastForward: argv.fastForward !== false,
       });
       if (argv.out) writeFileAtomic(argv.out, stableJson(result));
-      if (argv.trace) writeFileAtomic(argv.trace, stableJson(toChromeTrace(spans, result.workers.map((w) => w.name))));
+      if (argv.trace)
+        writeFileAtomic(
+          argv.trace,
+          stableJson(
+            toChromeTrace(
+              spans,
+              result.workers.map((w) => w.name),
+            ),
+          ),
+        );
       if (argv.json) process.stdout.write(stableJson(result));
       else process.stdout.write(formatSummary(result, plan));
       return 0;

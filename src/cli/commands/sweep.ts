@@ -16,7 +16,7 @@ import { sweepToCsv } from '../../sweep/csv.js';
 import { parseVary } from '../../sweep/grid.js';
 import { mergeSweeps } from '../../sweep/merge.js';
 import { parseShard } from '../../sweep/shard.js';
-import type { SweepDoc } from '../../sweep/sweep-doc.js';
+import type { SweepDoc } from '../../schema/sweep-doc.js';
 import { runSweep } from '../../sweep/sweep.js';
 import { displayPath, loadScenario } from '../load.js';
 import { Progress, runCommand } from '../common.js';
@@ -44,7 +44,8 @@ interface MergeArgs {
 export function readSweep(file: string): SweepDoc {
   const { value, map } = parseJsonText(readText(file), file);
   const input = classifyDocument(value, file, map);
-  if (input.kind !== 'sweep') throw new InputError([diag('DS1606', file, '', { name: file, detail: `it is a ${input.kind} document, not a sweep` })]);
+  if (input.kind !== 'sweep')
+    throw new InputError([diag('DS1606', file, '', { name: file, detail: `it is a ${input.kind} document, not a sweep` })]);
   return input.doc;
 }
 
@@ -72,17 +73,31 @@ export const sweepCommand: CommandModule<object, SweepArgs> = {
     y
       .command(mergeCommand)
       .positional('scenario', { type: 'string', demandOption: true })
-      .option('vary', { type: 'string', array: true, demandOption: true, describe: 'POINTER=VALUES; values: a,b,c | lo..hi | lo..hi:log2 (repeatable; first is outermost)' })
+      .option('vary', {
+        type: 'string',
+        array: true,
+        demandOption: true,
+        describe: 'POINTER=VALUES; values: a,b,c | lo..hi | lo..hi:log2 (repeatable; first is outermost)',
+      })
       .option('engine', { choices: ['sim', 'analytic', 'both'] as const, default: 'sim' as const })
-      .option('replications', { type: 'number', default: 1, describe: 'replications per point (distinct seeds, the same at every point)' })
-      .option('jobs', { type: 'number', default: availableParallelism(), describe: 'worker threads (output is identical for any value)' })
+      .option('replications', {
+        type: 'number',
+        default: 1,
+        describe: 'replications per point (distinct seeds, the same at every point)',
+      })
+      .option('jobs', {
+        type: 'number',
+        default: availableParallelism(),
+        describe: 'worker threads (output is identical for any value)',
+      })
       .option('out', { type: 'string', demandOption: true, describe: 'sweep JSON to write' })
       .option('csv', { type: 'string', describe: 'also write a CSV summary here' })
       .option('resume', { type: 'boolean', default: false, describe: 'keep points already in --out and run only the rest' })
       .option('shard', { type: 'string', describe: 'i/n: run only points with index ≡ i−1 (mod n)' })
-      .option('model', { type: 'string', describe: 'cost model file (default: the scenario\'s)' })
+      .option('model', { type: 'string', describe: "cost model file (default: the scenario's)" })
       .check((a) => {
-        if (!Number.isInteger(a.replications) || a.replications < 1 || a.replications > 10000) throw new Error('--replications must be an integer in 1..10000');
+        if (!Number.isInteger(a.replications) || a.replications < 1 || a.replications > 10000)
+          throw new Error('--replications must be an integer in 1..10000');
         if (!Number.isInteger(a.jobs) || a.jobs < 1) throw new Error('--jobs must be a positive integer');
         return true;
       }) as never,
@@ -112,6 +127,8 @@ export const sweepCommand: CommandModule<object, SweepArgs> = {
       bar?.done();
       writeFileAtomic(argv.out, stableJson(doc));
       if (argv.csv) writeFileAtomic(argv.csv, sweepToCsv(doc));
-      process.stderr.write(`wrote ${argv.out} (${doc.points.length}/${doc.totalPoints} points, ${argv.replications} replication(s), engine ${argv.engine})\n`);
+      process.stderr.write(
+        `wrote ${argv.out} (${doc.points.length}/${doc.totalPoints} points, ${argv.replications} replication(s), engine ${argv.engine})\n`,
+      );
     }),
 };

@@ -23,9 +23,20 @@ import { stableJson, writeFileAtomic } from '../../io/files.js';
 import { diag, EXIT, InputError } from '../../schema/diagnostics.js';
 import { simulate } from '../../runtime/simulate.js';
 import { checkTaskset } from '../../calibrate/probe-run.js';
-import type { ValidationRow } from '../../sweep/validation-doc.js';
-import { ProbeBuilds } from '../../validate/measure.js';
-import { compareFigures, figuresOf, isMetricKey, kindOf, METRIC_KINDS, parseTolerance, type Figures, type MetricKind } from '../../validate/compare.js';
+import type { ValidationRow } from '../../schema/validation-doc.js';
+import type { Result } from '../../schema/result.js';
+import { ProbeBuilds, timerPhaseNote } from '../../validate/measure.js';
+import {
+  compareFigures,
+  configParams,
+  figuresOf,
+  isMetricKey,
+  kindOf,
+  METRIC_KINDS,
+  parseTolerance,
+  type Figures,
+  type MetricKind,
+} from '../../validate/compare.js';
 import { readMeasured, spreadOf } from '../../validate/measured-input.js';
 import { formatSummary, formatValidationTable } from '../../validate/table.js';
 import { log, measureWithProbe, probeOptions, type ProbeArgs } from './measure.js';
@@ -66,8 +77,12 @@ export function expandScenarioPaths(paths: readonly string[]): string[] {
 function parseMetrics(spec: string | undefined): MetricKind[] {
   if (!spec) return [...METRIC_KINDS];
   const kinds: MetricKind[] = [];
-  for (const name of spec.split(',').map((s) => s.trim()).filter(Boolean)) {
-    if (!isMetricKey(name)) throw new InputError([diag('DS1808', '--metrics', '', { spec, name, known: METRIC_KINDS.join(', ') })], EXIT.usage);
+  for (const name of spec
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
+    if (!isMetricKey(name))
+      throw new InputError([diag('DS1808', '--metrics', '', { spec, name, known: METRIC_KINDS.join(', ') })], EXIT.usage);
     kinds.push((METRIC_KINDS as readonly string[]).includes(name) ? (name as MetricKind) : (kindOf(name) as MetricKind));
   }
   return kinds;
@@ -75,27 +90,48 @@ function parseMetrics(spec: string | undefined): MetricKind[] {
 
 const measuredFileFor = (dir: string, scenarioFile: string) => join(dir, `${basename(scenarioFile, '.json')}.measured.json`);
 
-async function measuredFigures(file: string, a: Args, builds: ProbeBuilds, index: string): Promise<{ figures: Figures; repeats?: number; runQueueWaitPct?: number }> {
+async function measuredFigures(
+  file: string,
+  a: Args,
+  builds: ProbeBuilds,
+  index: string,
+): Promise<{ figures: Figures; repeats?: number; runQueueWaitPct?: number; result?: Result }> {
   if (a.measured) {
     const isDir = existsSync(a.measured) && statSync(a.measured).isDirectory();
     const src = isDir ? measuredFileFor(a.measured, file) : a.measured;
-    if (isDir && !existsSync(src)) throw new InputError([diag('DS1805', displayPath(file), '', { name: displayPath(file), file: src })], EXIT.io);
+    if (isDir && !existsSync(src))
+      throw new InputError([diag('DS1805', displayPath(file), '', { name: displayPath(file), file: src })], EXIT.io);
     const m = readMeasured(src);
     log(`validate: ${index} ${displayPath(file)}: measured figures from ${displayPath(src)}`);
-    return { figures: m.figures, ...(m.runQueueWaitPct !== undefined ? { runQueueWaitPct: m.runQueueWaitPct } : {}) };
+    return {
+      figures: m.figures,
+      ...(m.runQueueWaitPct !== undefined ? { runQueueWaitPct: m.runQueueWaitPct } : {}),
+      ...(m.result ? { result: m.result } : {}),
+    };
   }
   const { plan } = loadScenario(file, undefined, a.seed);
   log(`validate: ${index} ${displayPath(file)}: measuring on tokio (${a.warmup} warm-up + ${a.repeat} runs)`);
   const m = await measureWithProbe(plan, a, builds, `  ${plan.scenario.name}`);
   if (a['save-measured']) writeFileAtomic(measuredFileFor(a['save-measured'], file), stableJson(m.result));
   if (m.runQueueWaitPct !== undefined && m.runQueueWaitPct >= 5)
-    log(`validate: ${index} ${plan.scenario.name}: the machine was busy: ${m.runQueueWaitPct}% of the probe's runnable time was spent waiting for a CPU`);
-  return { figures: figuresOf(m.result, spreadOf(m.result)), repeats: m.runs.length, ...(m.runQueueWaitPct !== undefined ? { runQueueWaitPct: m.runQueueWaitPct } : {}) };
+    log(
+      `validate: ${index} ${plan.scenario.name}: the machine was busy: ${m.runQueueWaitPct}% of the probe's runnable time was spent waiting for a CPU`,
+    );
+  return {
+    figures: figuresOf(m.result, spreadOf(m.result)),
+    repeats: m.runs.length,
+    result: m.result,
+    ...(m.runQueueWaitPct !== undefined ? { runQueueWaitPct: m.runQueueWaitPct } : {}),
+  };
 }
 
-export async function validate(a: Args): Promise<{ rows: ValidationRow[]; failed: number }> {
+export async function validate(a: Args): Promise<{ rows: ValidationRow[]; failed: number; notes: string[] }> {
   const { tolerance, bad } = parseTolerance(a.tolerance);
-  if (bad.length) throw new InputError(bad.map((spec) => diag('DS1801', '--tolerance', '', { spec, metrics: METRIC_KINDS.join(', ') })), EXIT.usage);
+  if (bad.length)
+    throw new InputError(
+      bad.map((spec) => diag('DS1801', '--tolerance', '', { spec, metrics: METRIC_KINDS.join(', ') })),
+      EXIT.usage,
+    );
   const kinds = parseMetrics(a.metrics);
   const files = expandScenarioPaths(a.paths);
   if (a.measured && files.length > 1 && !(existsSync(a.measured) && statSync(a.measured).isDirectory()))
@@ -103,10 +139,11 @@ export async function validate(a: Args): Promise<{ rows: ValidationRow[]; failed
   if (a.cores && !a.measured) checkTaskset();
   const builds = new ProbeBuilds(log);
   const rows: ValidationRow[] = [];
+  const notes: string[] = [];
   const shown = new Set<string>(); // a model's warnings once, not once per scenario
   for (const [i, file] of files.entries()) {
     const index = `[${i + 1}/${files.length}]`;
-    const { plan, model, warnings } = loadScenario(resolve(file), a.model, a.seed);
+    const { scenario, plan, model, warnings } = loadScenario(resolve(file), a.model, a.seed);
     const fresh = warnings.filter((w) => !shown.has(JSON.stringify(w)));
     fresh.forEach((w) => shown.add(JSON.stringify(w)));
     if (fresh.length) printDiagnostics(fresh);
@@ -118,24 +155,34 @@ export async function validate(a: Args): Promise<{ rows: ValidationRow[]; failed
       model: model.name,
       tolerance,
       kinds,
+      params: configParams(scenario),
       ...(measured.repeats !== undefined ? { repeats: measured.repeats } : {}),
       ...(measured.runQueueWaitPct !== undefined ? { runQueueWaitPct: measured.runQueueWaitPct } : {}),
     });
-    if (missing.length && a.measured) log(`validate: ${index} ${plan.scenario.name}: not in the measurement, not compared: ${missing.join(', ')}`);
+    const note = measured.result ? timerPhaseNote(plan, measured.result) : undefined;
+    if (note) notes.push(note);
+    if (missing.length && a.measured)
+      log(`validate: ${index} ${plan.scenario.name}: not in the measurement, not compared: ${missing.join(', ')}`);
     const failed = mine.filter((r) => r.pass === false);
     log(`validate: ${index} ${plan.scenario.name}: ${mine.length} figures, ${failed.length} outside tolerance`);
     rows.push(...mine);
   }
-  return { rows, failed: rows.filter((r) => r.pass === false).length };
+  return { rows, failed: rows.filter((r) => r.pass === false).length, notes };
 }
 
 export const validateCommand: CommandModule<object, Args> = {
   command: 'validate <paths..>',
-  describe: 'simulate and measure scenarios (or compare with --measured), print predicted vs measured, exit 6 when outside tolerance',
+  describe:
+    'simulate and measure scenarios (or compare with --measured), print predicted vs measured, exit 6 when outside tolerance',
   builder: (y: Argv) =>
     probeOptions(
       y
-        .positional('paths', { type: 'string', array: true, demandOption: true, describe: 'scenario files or directories (searched recursively for *.json)' })
+        .positional('paths', {
+          type: 'string',
+          array: true,
+          demandOption: true,
+          describe: 'scenario files or directories (searched recursively for *.json)',
+        })
         .option('model', { type: 'string', describe: "cost model of the prediction (default: each scenario's `model`)" })
         .option('tolerance', {
           type: 'string',
@@ -143,19 +190,39 @@ export const validateCommand: CommandModule<object, Args> = {
           default: ['10%'],
           describe: 'allowed |error|: 10% for every metric, or per metric kind (throughput, p50, p99, yields, elapsed): p99=50%',
         })
-        .option('metrics', { type: 'string', describe: `compare only these metric kinds, comma-separated (default: ${METRIC_KINDS.join(',')})` })
-        .option('measured', { type: 'string', describe: 'compare with this measurement instead of running the probe: a Result JSON or a metric,value CSV; or a directory of <scenario>.measured.json' })
-        .option('save-measured', { type: 'string', describe: 'directory to save each measured Result as <scenario>.measured.json (re-use with --measured)' })
-        .option('out', { type: 'string', describe: 'write the validation document (rows of predicted vs measured) here; `report` draws it' })
+        .option('metrics', {
+          type: 'string',
+          describe: `compare only these metric kinds, comma-separated (default: ${METRIC_KINDS.join(',')})`,
+        })
+        .option('measured', {
+          type: 'string',
+          describe:
+            'compare with this measurement instead of running the probe: a Result JSON or a metric,value CSV; or a directory of <scenario>.measured.json',
+        })
+        .option('save-measured', {
+          type: 'string',
+          describe: 'directory to save each measured Result as <scenario>.measured.json (re-use with --measured)',
+        })
+        .option('out', {
+          type: 'string',
+          describe: 'write the validation document (rows of predicted vs measured) here; `report` draws it',
+        })
         .option('json', { type: 'boolean', describe: 'print the validation document instead of the table' })
-        .option('seed', { type: 'number', describe: "seed for both prediction and measurement (default: each scenario's `seed`)" }),
+        .option('seed', {
+          type: 'number',
+          describe: "seed for both prediction and measurement (default: each scenario's `seed`)",
+        }),
     ) as unknown as Argv<Args>,
   handler: (argv) =>
     runCommand(async () => {
-      const { rows, failed } = await validate(argv);
+      const { rows, failed, notes } = await validate(argv);
       if (argv.out) writeFileAtomic(argv.out, stableJson(rows));
       if (argv.json) process.stdout.write(stableJson(rows));
-      else process.stdout.write(`${formatValidationTable(rows)}\n${formatSummary(rows)}`);
+      else
+        process.stdout.write(
+          `${formatValidationTable(rows)}\n${formatSummary(rows)}${notes.length ? `\n${notes.map((n) => `note: ${n}`).join('\n')}\n` : ''}`,
+        );
+      if (argv.json) for (const n of notes) log(`validate: note: ${n}`);
       if (failed > 0) {
         printDiagnostics([diag('DS1809', argv.out ?? 'validate', '', { failed, total: rows.length })]);
         return EXIT.validationFailed;

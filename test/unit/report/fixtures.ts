@@ -4,12 +4,26 @@
  * simulator.
  */
 import type { Result } from '../../../src/schema/result.js';
-import type { SweepDoc } from '../../../src/sweep/sweep-doc.js';
-import type { ValidationDoc } from '../../../src/sweep/validation-doc.js';
-import { toChromeTrace, type ChromeTrace } from '../../../src/report/chrome-trace.js';
+import type { SweepDoc } from '../../../src/schema/sweep-doc.js';
+import type { ValidationDoc } from '../../../src/schema/validation-doc.js';
+import { toChromeTrace, type ChromeTrace } from '../../../src/schema/chrome-trace.js';
 
 export function fixtureResult(name = 'pipeline-4p', source: Result['source'] = 'simulated', scale = 1): Result {
-  const worker = (i: number) => ({ name: `worker-${i}`, busyUs: 800 * scale, spinUs: 50, idleUs: 150, descheduledUs: 0, polls: 1000, driverPolls: 10, steals: 3, parks: 4, unparks: 4, noopWakes: 0, lifoHits: 100, injectPops: 20 });
+  const worker = (i: number) => ({
+    name: `worker-${i}`,
+    busyUs: 800 * scale,
+    spinUs: 50,
+    idleUs: 150,
+    descheduledUs: 0,
+    polls: 1000,
+    driverPolls: 10,
+    steals: 3,
+    parks: 4,
+    unparks: 4,
+    noopWakes: 0,
+    lifoHits: 100,
+    injectPops: 20,
+  });
   return {
     source,
     scenario: { name, hash: 'sha256:0123456789abcdef' },
@@ -20,7 +34,15 @@ export function fixtureResult(name = 'pipeline-4p', source: Result['source'] = '
     recordsInFlight: 0,
     simulatedUs: 50000,
     throughput: { recordsPerSec: 200000 / scale },
-    latencyUs: { p50: 40 * scale, p90: 90 * scale, p99: 180 * scale, p999: 260 * scale, max: 400 * scale, mean: 55 * scale, count: 10000 },
+    latencyUs: {
+      p50: 40 * scale,
+      p90: 90 * scale,
+      p99: 180 * scale,
+      p999: 260 * scale,
+      max: 400 * scale,
+      mean: 55 * scale,
+      count: 10000,
+    },
     latencyBuckets: [
       [10000 * scale, 1000],
       [20000 * scale, 3000],
@@ -40,6 +62,8 @@ export function fixtureResult(name = 'pipeline-4p', source: Result['source'] = '
   };
 }
 
+const QUANTILES = [0.1, 0.5, 0.9, 0.99, 1];
+
 export function fixtureSweep(name = 'pipeline-4p'): SweepDoc {
   const partitions = [1, 2, 4, 8];
   const workers = [1, 2, 4];
@@ -48,12 +72,25 @@ export function fixtureSweep(name = 'pipeline-4p'): SweepDoc {
   for (const p of partitions)
     for (const w of workers) {
       const tput = 50000 * Math.min(p, w) * (1 - 0.03 * p);
-      const p99 = 1e6 / tput * 40;
+      const p99 = (1e6 / tput) * 40;
       points.push({
         index: points.length,
         values: [p, w],
-        runs: [0, 1, 2].map((r) => ({ source: 'simulated' as const, replication: r, seed: r + 1, metrics: { recordsPerSec: tput * (1 + 0.01 * r), p99Us: p99 } })),
-        summary: { simulated: { recordsPerSec: iv(tput), p99Us: iv(p99) }, analytic: { recordsPerSec: { mean: tput * 1.05, lo: tput * 1.05, hi: tput * 1.05, n: 1 } } },
+        runs: [0, 1, 2].map((r) => ({
+          source: 'simulated' as const,
+          replication: r,
+          seed: r + 1,
+          metrics: { recordsPerSec: tput * (1 + 0.01 * r), p99Us: p99 },
+        })),
+        summary: {
+          simulated: { recordsPerSec: iv(tput), p99Us: iv(p99), p50Us: iv(p99 / 3), records: iv(10000) },
+          analytic: { recordsPerSec: { mean: tput * 1.05, lo: tput * 1.05, hi: tput * 1.05, n: 1 } },
+        },
+        detail: {
+          breakdownUs: { compute: 20000, poll: 1000 * p, yield: 500 * w },
+          latencyQuantilesUs: QUANTILES.map((q) => p99 * (0.1 + q)),
+        },
+        ...(p === 4 && w === 2 ? { trace: fixtureTrace() } : {}),
       });
     }
   return {
@@ -65,7 +102,9 @@ export function fixtureSweep(name = 'pipeline-4p'): SweepDoc {
     engine: 'both',
     baseSeed: 1,
     replications: 3,
-    metrics: ['recordsPerSec', 'p99Us'],
+    metrics: ['recordsPerSec', 'p99Us', 'p50Us', 'records'],
+    quantiles: [...QUANTILES],
+    tracedPoint: points.findIndex((p) => p.trace),
     grid: [
       { pointer: '/template/partitions', label: 'partitions', values: partitions },
       { pointer: '/runtime/workers', label: 'workers', values: workers },
@@ -77,14 +116,38 @@ export function fixtureSweep(name = 'pipeline-4p'): SweepDoc {
 
 export function fixtureValidation(name = 'pipeline-4p'): ValidationDoc {
   return [
-    { scenario: name, metric: 'recordsPerSec', predicted: 98000, measured: 101000, errorPct: -2.97, predictedSource: 'simulated', model: 'test-model', params: { '/runtime/workers': 2 } },
-    { scenario: `${name}-b`, metric: 'recordsPerSec', predicted: 180000, measured: 160000, errorPct: 12.5, predictedSource: 'analytic', params: { '/template/partitions': 4 } },
+    {
+      scenario: name,
+      metric: 'recordsPerSec',
+      predicted: 98000,
+      measured: 101000,
+      errorPct: -2.97,
+      predictedSource: 'simulated',
+      model: 'test-model',
+      params: { '/runtime/workers': 2 },
+    },
+    {
+      scenario: `${name}-b`,
+      metric: 'recordsPerSec',
+      predicted: 180000,
+      measured: 160000,
+      errorPct: 12.5,
+      predictedSource: 'analytic',
+      params: { '/template/partitions': 4 },
+    },
     { scenario: name, metric: 'p99Us', predicted: 180, measured: 170, errorPct: 5.9, predictedSource: 'simulated' },
   ];
 }
 
 export function fixtureTrace(): ChromeTrace {
   const recs = [];
-  for (let i = 0; i < 40; i++) recs.push({ worker: i % 2, task: i % 3 === 0 ? 'coordinator' : `partition-${i % 4}`, startNs: i * 5000, endNs: i * 5000 + 3500, kind: 'poll' });
+  for (let i = 0; i < 40; i++)
+    recs.push({
+      worker: i % 2,
+      task: i % 3 === 0 ? 'coordinator' : `partition-${i % 4}`,
+      startNs: i * 5000,
+      endNs: i * 5000 + 3500,
+      kind: 'poll',
+    });
   return toChromeTrace(recs);
 }

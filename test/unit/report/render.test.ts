@@ -19,20 +19,63 @@ function allInputs(name = 'pipeline-4p'): ReportInput[] {
 }
 
 test('classifyDocument recognizes each kind and rejects the rest with DS1701 or schema errors', () => {
-  assert.deepEqual(allInputs().map((i) => i.kind), ['result', 'result', 'sweep', 'validation', 'trace']);
-  assert.throws(() => classifyDocument({ hello: 1 }, 'x.json'), (e: unknown) => e instanceof InputError && e.diagnostics[0].code === 'DS1701');
+  assert.deepEqual(
+    allInputs().map((i) => i.kind),
+    ['result', 'result', 'sweep', 'validation', 'trace'],
+  );
+  assert.throws(
+    () => classifyDocument({ hello: 1 }, 'x.json'),
+    (e: unknown) => e instanceof InputError && e.diagnostics[0].code === 'DS1701',
+  );
   const bad = { ...fixtureSweep(), replications: 'three' };
-  assert.throws(() => classifyDocument(bad, 'x.json'), (e: unknown) => e instanceof InputError && e.diagnostics.some((d) => d.pointer === '/replications'));
+  assert.throws(
+    () => classifyDocument(bad, 'x.json'),
+    (e: unknown) => e instanceof InputError && e.diagnostics.some((d) => d.pointer === '/replications'),
+  );
 });
 
 test('every figure kind is built, with sources named', () => {
   const figs = buildFigures(allInputs());
   const ids = figs.map((f) => f.id);
-  for (const id of ['latency-percentiles', 'latency-cdf', 'breakdown', 'validation-0', 'timeline-0', 'sweep-0-0-recordsPerSec', 'heatmap-0-recordsPerSec-simulated'])
+  const sweepDetail = ['sweep-0-latency-percentiles', 'sweep-0-latency-cdf', 'sweep-0-breakdown', 'sweep-0-timeline'];
+  for (const id of [
+    'latency-percentiles',
+    'latency-cdf',
+    'breakdown',
+    'validation-0',
+    'timeline-0',
+    'sweep-0-0-recordsPerSec',
+    'heatmap-0-recordsPerSec-simulated',
+    ...sweepDetail,
+  ])
     assert.ok(ids.includes(id), `missing ${id} in ${ids.join(',')}`);
   for (const f of figs) assert.ok(f.sources.length > 0, f.id);
   const tput = figs.find((f) => f.id === 'sweep-0-1-recordsPerSec')!;
   assert.ok(JSON.stringify(tput.spec).includes('measured'), 'measured points overlaid on the workers axis');
+  // Sweep detail follows the slice through the traced point (partitions=4 workers=2).
+  const pct = figs.find((f) => f.id === 'sweep-0-latency-percentiles')!;
+  assert.match(pct.title, /by partitions at workers=2/);
+  const configs = new Set((pct.spec as { data: { values: { config: string }[] } }).data.values.map((v) => v.config));
+  assert.deepEqual(
+    [...configs],
+    ['partitions=1 workers=2', 'partitions=2 workers=2', 'partitions=4 workers=2', 'partitions=8 workers=2'],
+  );
+  const bars = new Set(
+    (figs.find((f) => f.id === 'sweep-0-breakdown')!.spec as { data: { values: { config: string }[] } }).data.values.map(
+      (v) => v.config,
+    ),
+  );
+  assert.equal(bars.size, 4 + 3 - 1, 'the slices along both axes through the traced point');
+});
+
+test('a tied axis is titled by its pointers and overlays measurements at any of them', () => {
+  const sweep = fixtureSweep();
+  sweep.grid[1] = { ...sweep.grid[1], pointer: '/machine/cores', also: ['/runtime/workers'], label: 'cores' };
+  const figs = buildFigures([classifyDocument(sweep, 's.json'), classifyDocument(fixtureValidation(), 'v.json')]);
+  const f = figs.find((x) => x.id === 'sweep-0-1-recordsPerSec')!;
+  const text = JSON.stringify(f.spec);
+  assert.ok(text.includes('/machine/cores+/runtime/workers'), 'axis title');
+  assert.ok(text.includes('"name":"measured"'), 'the row measured at /runtime/workers = 2 is on the tied axis');
 });
 
 test('the report is deterministic and user strings are inert', () => {

@@ -17,7 +17,6 @@ import { SMALL } from './fixtures.js';
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
 const model = JSON.parse(readFileSync(join(ROOT, 'models/host-release.json'), 'utf8')) as CostModel;
 
-
 const req = (over: Partial<SweepRequest> = {}): SweepRequest => ({
   scenario: SMALL,
   file: 'small.json',
@@ -47,6 +46,30 @@ test('replication r uses the same seed at every point; seeds differ across repli
   assert.ok(doc.points.every((p, i) => p.index === i && p.summary.simulated!.recordsPerSec.n === 2));
 });
 
+test('points keep the per-op breakdown and latency quantiles; the scenario-as-written point carries a trace', async () => {
+  const doc = await runSweep(req());
+  assert.deepEqual(doc.quantiles?.at(-1), 1);
+  // SMALL states partitions 2 and workers 2: grid point (2, 2), index 3.
+  assert.equal(doc.tracedPoint, 3);
+  assert.deepEqual(doc.points[3].values, [2, 2]);
+  for (const p of doc.points) {
+    const q = p.detail!.latencyQuantilesUs;
+    assert.equal(q.length, doc.quantiles!.length);
+    assert.ok(
+      q.every((x, i) => i === 0 || x >= q[i - 1]),
+      `quantiles ascend at point ${p.index}`,
+    );
+    assert.ok(Math.abs(q.at(-1)! - p.summary.simulated!.maxUs.mean) < 1e-6, 'the last quantile is the maximum');
+    assert.ok(Object.values(p.detail!.breakdownUs).some((us) => us > 0));
+    assert.equal(p.trace !== undefined, p.index === 3);
+  }
+  const spans = doc.points[3].trace!.traceEvents.filter((e) => e.ph === 'X');
+  assert.ok(spans.length > 0 && spans.every((e) => typeof e.ts === 'number' && (e.dur ?? 0) >= 0));
+  const analytic = await runSweep(req({ engine: 'analytic' }));
+  assert.equal(analytic.tracedPoint, undefined);
+  assert.ok(analytic.points.every((p) => p.detail === undefined && p.trace === undefined));
+});
+
 test('resume keeps existing points and runs only the missing ones', async () => {
   const full = await runSweep(req());
   const partial = { ...full, points: full.points.slice(0, 3) };
@@ -57,6 +80,16 @@ test('resume keeps existing points and runs only the missing ones', async () => 
 });
 
 test('absent pointers and schema-breaking values are located diagnostics', async () => {
-  await assert.rejects(runSweep(req({ varies: [parseVary('/topology/partitions=1,2')] })), (e: unknown) => e instanceof InputError && e.exitCode === 3 && e.diagnostics[0].code === 'DS1602');
-  await assert.rejects(runSweep(req({ varies: [parseVary('/template/partitions=0,2')] })), (e: unknown) => e instanceof InputError && e.diagnostics.length === 1 && e.diagnostics[0].code === 'DS1603' && e.diagnostics[0].pointer === '/template/partitions');
+  await assert.rejects(
+    runSweep(req({ varies: [parseVary('/topology/partitions=1,2')] })),
+    (e: unknown) => e instanceof InputError && e.exitCode === 3 && e.diagnostics[0].code === 'DS1602',
+  );
+  await assert.rejects(
+    runSweep(req({ varies: [parseVary('/template/partitions=0,2')] })),
+    (e: unknown) =>
+      e instanceof InputError &&
+      e.diagnostics.length === 1 &&
+      e.diagnostics[0].code === 'DS1603' &&
+      e.diagnostics[0].pointer === '/template/partitions',
+  );
 });

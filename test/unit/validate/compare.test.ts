@@ -1,8 +1,17 @@
 /** Comparison math: signed error, tolerances, which figures are compared, summaries, median of repeats. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { compareFigures, figuresOf, parseTolerance, signedErrorPct, summarize, toleranceFor, type Figures } from '../../../src/validate/compare.js';
-import { combineRuns } from '../../../src/validate/measure.js';
+import {
+  compareFigures,
+  configParams,
+  figuresOf,
+  parseTolerance,
+  signedErrorPct,
+  summarize,
+  toleranceFor,
+  type Figures,
+} from '../../../src/validate/compare.js';
+import { combineRuns, phaseDiffUs, plannedTimerPhaseUs, timerOutputs, timerPhaseNote } from '../../../src/validate/measure.js';
 import { loadScenario } from '../../../src/cli/load.js';
 import { simulate } from '../../../src/runtime/simulate.js';
 import { validateDocument } from '../../../src/schema/validate.js';
@@ -49,7 +58,10 @@ test('rows: pass/fail at the tolerance boundary, kinds filter, metrics missing o
   );
   assert.deepEqual(missing, ['elapsed:b']);
   const only = compareFigures(predicted, measured, { ...ctx, kinds: ['p99'] }).rows;
-  assert.deepEqual(only.map((r) => r.metric), ['p99']);
+  assert.deepEqual(
+    only.map((r) => r.metric),
+    ['p99'],
+  );
   assert.equal(rows[0].unit, 'records/s');
   assert.equal(rows[0].tolerancePct, 10);
 });
@@ -57,9 +69,24 @@ test('rows: pass/fail at the tolerance boundary, kinds filter, metrics missing o
 test('summary: median and worst |error| per flavor and kind', () => {
   const { tolerance } = parseTolerance(['10%']);
   const rows = [
-    ...compareFigures(figs({ throughput: 110, p50: 1 }), figs({ throughput: 100, p50: 2 }), { scenario: 'a', flavor: 'current_thread', model: 'm', tolerance }).rows,
-    ...compareFigures(figs({ throughput: 98 }), figs({ throughput: 100 }), { scenario: 'b', flavor: 'current_thread', model: 'm', tolerance }).rows,
-    ...compareFigures(figs({ throughput: 130 }), figs({ throughput: 100 }), { scenario: 'c', flavor: 'multi_thread', model: 'm', tolerance }).rows,
+    ...compareFigures(figs({ throughput: 110, p50: 1 }), figs({ throughput: 100, p50: 2 }), {
+      scenario: 'a',
+      flavor: 'current_thread',
+      model: 'm',
+      tolerance,
+    }).rows,
+    ...compareFigures(figs({ throughput: 98 }), figs({ throughput: 100 }), {
+      scenario: 'b',
+      flavor: 'current_thread',
+      model: 'm',
+      tolerance,
+    }).rows,
+    ...compareFigures(figs({ throughput: 130 }), figs({ throughput: 100 }), {
+      scenario: 'c',
+      flavor: 'multi_thread',
+      model: 'm',
+      tolerance,
+    }).rows,
   ];
   const s = summarize(rows);
   const ct = s.find((l) => l.flavor === 'current_thread' && l.kind === 'throughput');
@@ -81,7 +108,12 @@ test('figures of a simulated Result: throughput, p50, p99, yields, per-task elap
 test('combineRuns: the median of each figure, spread kept in outputs, a schema-valid Result', () => {
   const { plan, model } = loadScenario('scenarios/validation/ct-await-1p.json');
   const base = simulate(plan, model);
-  const run = (tput: number, p50: number): Result => ({ ...structuredClone(base), source: 'measured', throughput: { recordsPerSec: tput }, latencyUs: { ...base.latencyUs, p50 } });
+  const run = (tput: number, p50: number): Result => ({
+    ...structuredClone(base),
+    source: 'measured',
+    throughput: { recordsPerSec: tput },
+    latencyUs: { ...base.latencyUs, p50 },
+  });
   const r = combineRuns([run(300, 9), run(100, 7), run(200, 30)], plan);
   assert.equal(r.source, 'measured');
   assert.equal(r.throughput.recordsPerSec, 200);
@@ -89,4 +121,41 @@ test('combineRuns: the median of each figure, spread kept in outputs, a schema-v
   assert.equal(r.outputs['spread.throughput.min'], 100);
   assert.equal(r.outputs['spread.p50.max'], 30);
   assert.deepEqual(validateDocument('result', r, 'combined'), []);
+});
+
+test("timer phase: the plan's grid in the scenario's convention, medians on the circle, a note past 20 µs", () => {
+  const { plan, model } = loadScenario('scenarios/validation/ct-sleep-2p.json');
+  assert.equal(plannedTimerPhaseUs(plan), 0, 'absent = aligned');
+  // timerPhaseUs 300 = ticks at 700 µs + k ms of scenario time.
+  const shifted = { ...plan, runtime: { ...plan.runtime, timerPhaseNs: 700_000 } };
+  assert.equal(plannedTimerPhaseUs(shifted), 300);
+  assert.equal(phaseDiffUs(999, 1), -2);
+  assert.equal(phaseDiffUs(1, 999), 2);
+  assert.equal(phaseDiffUs(320, 300), 20);
+  const base = simulate(plan, model);
+  const run = (phase: number, gap: number): Result => ({
+    ...structuredClone(base),
+    source: 'measured',
+    outputs: { 'measure.timerPhaseUs': phase, 'measure.timerStartUncertaintyUs': gap, 'measure.timerStartUs': gap / 2 },
+  });
+  // Around 0 the runs' phases straddle the wrap: their median is near 0, not near 500.
+  const out = timerOutputs([run(999.5, 10), run(0.25, 2), run(0.5, 3)], plan);
+  assert.deepEqual(out, { 'measure.timerPhaseUs': 0.25, 'measure.timerStartUncertaintyUs': 3, 'measure.timerStartUs': 1.5 });
+  assert.deepEqual(timerOutputs([structuredClone(base)], plan), {}, 'an older probe reports nothing');
+  const combined = combineRuns([run(300.5, 40), run(299.5, 60), run(300, 50)], shifted);
+  assert.equal(combined.outputs['measure.timerPhaseUs'], 300);
+  assert.equal(timerPhaseNote(shifted, combined), undefined);
+  const off = combineRuns([run(340, 40)], shifted);
+  assert.match(timerPhaseNote(shifted, off) ?? '', /phase 340 µs .* plan's is 300 µs \(\+40 µs; .* took 40 µs\)/);
+  assert.equal(timerPhaseNote(plan, combineRuns([run(985, 40)], plan)), undefined, '15 µs before the tick is within 20 µs');
+});
+
+test('validation rows record the configuration they measured, so a report can place them on sweep axes', () => {
+  const scenario = {
+    machine: { cores: 2 },
+    runtime: { flavor: 'multi_thread', workers: 2 },
+    template: { kind: 'pipeline', partitions: 4 },
+  };
+  assert.deepEqual(configParams(scenario), { '/machine/cores': 2, '/runtime/workers': 2, '/template/partitions': 4 });
+  assert.deepEqual(configParams({ runtime: { flavor: 'current_thread' } }), {});
 });

@@ -8,16 +8,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { main } from '../../../src/cli/main.js';
 import { loadScenario } from '../../../src/cli/load.js';
 import { simulate } from '../../../src/runtime/simulate.js';
 import { validateDocument } from '../../../src/schema/validate.js';
 import { classifyDocument } from '../../../src/report/inputs.js';
 import type { Result } from '../../../src/schema/result.js';
-import type { ValidationDoc } from '../../../src/sweep/validation-doc.js';
+import type { ValidationDoc } from '../../../src/schema/validation-doc.js';
 
 const hasCargo = spawnSync('cargo', ['--version'], { stdio: 'ignore' }).status === 0;
 const skip = hasCargo ? false : 'cargo is not installed: the probe cannot be built (install Rust; CI has it)';
@@ -38,15 +38,67 @@ test('measure: a schema-valid measured Result that processed every record of the
   assert.ok(r.latencyUs.p50 > 0 && r.latencyUs.p50 <= r.latencyUs.p99);
 });
 
-test('validate on a small subset with a generous tolerance: exit 0 and a report-readable document', { skip, timeout: 300_000 }, async () => {
-  const out = join(mkdtempSync(join(tmpdir(), 'ds-validate-')), 'validation.json');
-  const code = await main(['validate', ...SUBSET, '--model', 'models/host-release.json', '--repeat', '1', '--warmup', '0', '--metrics', 'throughput,elapsed', '--tolerance', '300%', '--out', out]);
-  const doc = JSON.parse(readFileSync(out, 'utf8')) as ValidationDoc;
-  assert.equal(code, 0, doc.filter((r) => !r.pass).map((r) => `${r.scenario} ${r.metric} ${r.errorPct}%`).join('; '));
-  assert.equal(classifyDocument(doc, out).kind, 'validation');
-  assert.deepEqual(
-    [...new Set(doc.map((r) => r.flavor))].sort(),
-    ['current_thread', 'multi_thread'],
-  );
-  assert.ok(doc.some((r) => r.metric === 'throughput') && doc.some((r) => r.metric === 'elapsed:coordinator'));
-});
+test(
+  'validate on a small subset with a generous tolerance: exit 0 and a report-readable document',
+  { skip, timeout: 300_000 },
+  async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'ds-validate-')), 'validation.json');
+    const code = await main([
+      'validate',
+      ...SUBSET,
+      '--model',
+      'models/host-release.json',
+      '--repeat',
+      '1',
+      '--warmup',
+      '0',
+      '--metrics',
+      'throughput,elapsed',
+      '--tolerance',
+      '300%',
+      '--out',
+      out,
+    ]);
+    const doc = JSON.parse(readFileSync(out, 'utf8')) as ValidationDoc;
+    assert.equal(
+      code,
+      0,
+      doc
+        .filter((r) => !r.pass)
+        .map((r) => `${r.scenario} ${r.metric} ${r.errorPct}%`)
+        .join('; '),
+    );
+    assert.equal(classifyDocument(doc, out).kind, 'validation');
+    assert.deepEqual([...new Set(doc.map((r) => r.flavor))].sort(), ['current_thread', 'multi_thread']);
+    assert.ok(doc.some((r) => r.metric === 'throughput') && doc.some((r) => r.metric === 'elapsed:coordinator'));
+  },
+);
+
+test(
+  "measure honours the plan's timer phase: t = 0 placed on tokio's 1 ms grid where runtime.timerPhaseUs says",
+  { skip, timeout: 300_000 },
+  async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ds-phase-'));
+    const scenario = JSON.parse(readFileSync('scenarios/validation/ct-sleep-2p.json', 'utf8')) as {
+      model: string;
+      runtime: Record<string, unknown>;
+      template: { source: Record<string, unknown> };
+    };
+    scenario.model = resolve('models/host-release.json');
+    scenario.runtime.timerPhaseUs = 300;
+    scenario.template.source.batches = 10;
+    writeFileSync(join(dir, 's.json'), JSON.stringify(scenario));
+    const out = join(dir, 'm.json');
+    const code = await main(['measure', join(dir, 's.json'), '--repeat', '2', '--warmup', '0', '--out', out]);
+    assert.equal(code, 0);
+    const r = JSON.parse(readFileSync(out, 'utf8')) as Result;
+    assert.equal(r.outputs['measure.timerPhaseUs'], 300, 'phase against the measured start of the time driver');
+    const gap = r.outputs['measure.timerStartUncertaintyUs'];
+    assert.ok(gap !== undefined && gap >= 0);
+    const start = r.outputs['measure.timerStartUs'];
+    assert.ok(
+      start !== undefined && start >= 0 && start <= gap,
+      `the driver start (${start} µs) lies inside the build (${gap} µs)`,
+    );
+  },
+);

@@ -12,12 +12,24 @@ import { main } from '../../../src/cli/main.js';
 import { validate } from '../../../src/cli/commands/validate.js';
 import { classifyDocument } from '../../../src/report/inputs.js';
 import type { CostModel } from '../../../src/schema/model.js';
-import type { ValidationDoc } from '../../../src/sweep/validation-doc.js';
+import type { ValidationDoc } from '../../../src/schema/validation-doc.js';
 import { readJson } from '../../helpers.js';
 
 const FIX = 'test/fixtures/validate';
-const SCEN = ['scenarios/validation/study-yield.json', 'scenarios/validation/study-context-switching.json', 'scenarios/validation/ct-sleep-2p.json'];
-const base = { profile: 'release' as const, repeat: 1, warmup: 0, 'timeout-s': 60, tolerance: ['25%'], metrics: 'p50', measured: FIX };
+const SCEN = [
+  'scenarios/validation/study-yield.json',
+  'scenarios/validation/study-context-switching.json',
+  'scenarios/validation/ct-sleep-2p.json',
+];
+const base = {
+  profile: 'release' as const,
+  repeat: 1,
+  warmup: 0,
+  'timeout-s': 60,
+  tolerance: ['25%'],
+  metrics: 'p50',
+  measured: FIX,
+};
 
 /** host-release.json with every cost (every ns-valued parameter, distributions included) × 2. */
 function doubledModel(): string {
@@ -56,20 +68,45 @@ test('the calibrated model passes on the runtime-bound p50s of this machine', as
 test('every cost × 2 fails: exit 6, a FAIL row for each runtime-bound scenario, a report-readable document', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'ds-validate-'));
   const out = join(dir, 'validation.json');
-  const { code, out: text } = await cli(['validate', ...SCEN, '--model', doubledModel(), '--measured', FIX, '--metrics', 'p50', '--tolerance', '25%', '--out', out]);
+  const { code, out: text } = await cli([
+    'validate',
+    ...SCEN,
+    '--model',
+    doubledModel(),
+    '--measured',
+    FIX,
+    '--metrics',
+    'p50',
+    '--tolerance',
+    '25%',
+    '--out',
+    out,
+  ]);
   assert.equal(code, 6);
   assert.match(text, /study-yield\s+\|\s+ct\s+\|\s+p50 .* FAIL/);
   assert.match(text, /study-context-switching\s+\|\s+ct\s+\|\s+p50 .* FAIL/);
   assert.match(text, /\| current_thread \| p50 \| 3 \|/);
   const doc = JSON.parse(readFileSync(out, 'utf8')) as ValidationDoc;
   const yieldRow = doc.find((r) => r.scenario === 'validation/study-yield');
-  assert.ok(yieldRow && yieldRow.errorPct > 50 && yieldRow.pass === false, `doubling the per-yield costs roughly doubles a yield: ${yieldRow?.errorPct}`);
+  assert.ok(
+    yieldRow && yieldRow.errorPct > 50 && yieldRow.pass === false,
+    `doubling the per-yield costs roughly doubles a yield: ${yieldRow?.errorPct}`,
+  );
   assert.equal(doc.find((r) => r.scenario === 'validation/ct-sleep-2p')?.pass, true, 'a timer-bound latency hardly moves');
   assert.equal(classifyDocument(doc, out).kind, 'validation');
 });
 
 test('--measured with a CSV for one scenario; with several scenarios it must be a directory', async () => {
-  const ok = await cli(['validate', SCEN[0], '--measured', `${FIX}/study-yield.csv`, '--metrics', 'p50,yields', '--tolerance', '25%']);
+  const ok = await cli([
+    'validate',
+    SCEN[0],
+    '--measured',
+    `${FIX}/study-yield.csv`,
+    '--metrics',
+    'p50,yields',
+    '--tolerance',
+    '25%',
+  ]);
   assert.equal(ok.code, 0);
   assert.match(ok.out, /yieldsPerRecord/);
   const usage = await cli(['validate', SCEN[0], SCEN[1], '--measured', `${FIX}/study-yield.csv`]);

@@ -1,14 +1,14 @@
 /**
- * Simulator trace records → Chrome trace-event JSON (opens in Perfetto and chrome://tracing),
- * and the schema the report uses to read such a file back for its timeline.
+ * Simulator trace records → Chrome trace-event JSON (`ChromeTrace`, schema in chrome-trace.ts).
  *
- * Phase: report (the CLI's `simulate --trace` calls `toChromeTrace`). Each record becomes one
- * complete event (`ph: 'X'`) on thread `tid = worker` of process 1; times are converted from
- * integer ns to µs, the unit of the format, as exact decimals (ns / 1000). Thread-name metadata
- * events name the workers so Perfetto labels the rows. Output order is input order (the
- * simulator's event order), so the same run gives the same bytes.
+ * Phase: schema (pure, no I/O). Its own module, free of TypeBox, so sweep worker threads can convert
+ * their traced point without loading the schema library. Each record becomes one complete event
+ * (`ph: 'X'`) on thread `tid = worker` of process 1; times are converted from integer ns to µs,
+ * the unit of the format, as exact decimals (ns / 1000). Thread-name metadata events name the
+ * workers so Perfetto labels the rows. Output order is input order (the simulator's event order),
+ * so the same run gives the same bytes.
  */
-import { Type, type Static } from '@sinclair/typebox';
+import type { ChromeEvent, ChromeTrace } from './chrome-trace.js';
 
 /**
  * One span of a task on a worker, as the simulator's bounded trace records it (`Span`). The
@@ -17,21 +17,6 @@ import { Type, type Static } from '@sinclair/typebox';
 export type TraceRecord = { task: string; startNs: number; endNs: number; kind: string } & ({ worker: number } | { thread: number });
 
 const workerOf = (r: TraceRecord): number => ('worker' in r ? r.worker : r.thread);
-
-export const ChromeEventSchema = Type.Object({
-  name: Type.String(),
-  ph: Type.String(),
-  ts: Type.Optional(Type.Number()),
-  dur: Type.Optional(Type.Number()),
-  pid: Type.Number(),
-  tid: Type.Number(),
-  cat: Type.Optional(Type.String()),
-  args: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
-});
-// Other tools' traces may carry more fields (additionalProperties allowed): the report only reads these.
-export const ChromeTraceSchema = Type.Object({ traceEvents: Type.Array(ChromeEventSchema) });
-export type ChromeEvent = Static<typeof ChromeEventSchema>;
-export type ChromeTrace = Static<typeof ChromeTraceSchema>;
 
 const PID = 1;
 

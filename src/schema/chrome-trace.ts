@@ -1,0 +1,26 @@
+/**
+ * The Chrome trace-event document (opens in Perfetto and chrome://tracing): the schema the report
+ * uses to read such a file back for its timeline. The conversion from simulator trace records is
+ * `toChromeTrace` in trace-events.ts, re-exported here.
+ *
+ * Phase: schema (a document type shared by `simulate --trace`, the sweep's traced point and the
+ * report, which sits above sweep; pure, no I/O).
+ */
+import { Type, type Static } from '@sinclair/typebox';
+
+export { toChromeTrace, type TraceRecord } from './trace-events.js';
+
+export const ChromeEventSchema = Type.Object({
+  name: Type.String(),
+  ph: Type.String(),
+  ts: Type.Optional(Type.Number()),
+  dur: Type.Optional(Type.Number()),
+  pid: Type.Number(),
+  tid: Type.Number(),
+  cat: Type.Optional(Type.String()),
+  args: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+});
+// Other tools' traces may carry more fields (additionalProperties allowed): the report only reads these.
+export const ChromeTraceSchema = Type.Object({ traceEvents: Type.Array(ChromeEventSchema) });
+export type ChromeEvent = Static<typeof ChromeEventSchema>;
+export type ChromeTrace = Static<typeof ChromeTraceSchema>;
