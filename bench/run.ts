@@ -13,7 +13,9 @@ import { simulate } from '../src/runtime/simulate.js';
 import { readFileSync } from 'node:fs';
 import { benchAnalytic, printAnalyticBench } from './analytic.js';
 
-const model = JSON.parse(readFileSync(new URL('../../models/tokio-1.24-2vcpu-release.json', import.meta.url), 'utf8')) as CostModel;
+const model = JSON.parse(
+  readFileSync(new URL('../../models/tokio-1.24-2vcpu-release.json', import.meta.url), 'utf8'),
+) as CostModel;
 
 function spinners(flavor: 'current_thread' | 'multi_thread', records: number): Scenario {
   return {
@@ -45,16 +47,24 @@ function eventsPerSec(s: Scenario, reps: number): { eps: number; events: number 
 }
 
 const ct = eventsPerSec(spinners('current_thread', 20000), 3);
-console.log(`current_thread, 8 yield spinners: ${(ct.events / 1e6).toFixed(1)} M events, median ${(ct.eps / 1e6).toFixed(2)} M events/s`);
+console.log(
+  `current_thread, 8 yield spinners: ${(ct.events / 1e6).toFixed(1)} M events, median ${(ct.eps / 1e6).toFixed(2)} M events/s`,
+);
 const mt = eventsPerSec(spinners('multi_thread', 20000), 3);
-console.log(`multi_thread (2 workers), same load: ${(mt.events / 1e6).toFixed(1)} M events, median ${(mt.eps / 1e6).toFixed(2)} M events/s`);
+console.log(
+  `multi_thread (2 workers), same load: ${(mt.events / 1e6).toFixed(1)} M events, median ${(mt.eps / 1e6).toFixed(2)} M events/s`,
+);
 console.log(`ratio current_thread / multi_thread events/s: ${(ct.eps / mt.eps).toFixed(2)}× (target ≤ 2×)`);
 
 function seq(records: number): Scenario {
   return {
     name: 'bench/memory',
     runtime: { flavor: 'current_thread' },
-    template: { kind: 'sequential', source: { arrival: { kind: 'periodic', intervalUs: 100 }, batchRecords: 100, batches: records / 100 }, recordCost: 0.5 },
+    template: {
+      kind: 'sequential',
+      source: { arrival: { kind: 'periodic', intervalUs: 100 }, batchRecords: 100, batches: records / 100 },
+      recordCost: 0.5,
+    },
   };
 }
 const base = process.memoryUsage().rss;
@@ -64,7 +74,9 @@ for (const n of [1e5, 1e6, 1e7]) {
   const r = simulate(plan, model);
   const ms = performance.now() - t0;
   const rss = process.memoryUsage().rss;
-  console.log(`memory: ${n.toExponential(0)} records → ${r.records} simulated in ${ms.toFixed(0)} ms, RSS ${(rss / 2 ** 20).toFixed(1)} MiB (+${((rss - base) / 2 ** 20).toFixed(1)} MiB over start)`);
+  console.log(
+    `memory: ${n.toExponential(0)} records → ${r.records} simulated in ${ms.toFixed(0)} ms, RSS ${(rss / 2 ** 20).toFixed(1)} MiB (+${((rss - base) / 2 ** 20).toFixed(1)} MiB over start)`,
+  );
 }
 // Fast-forward: 10 simulated seconds of an 8-partition yield-spin pipeline at 1,000 batches/s.
 function yieldPipeline10s(flavor: 'current_thread' | 'multi_thread'): Scenario {
@@ -78,7 +90,13 @@ function yieldPipeline10s(flavor: 'current_thread' | 'multi_thread'): Scenario {
       source: { arrival: { kind: 'periodic', intervalUs: 1000 }, batchRecords: 100, durationMs: 10_000 },
       coordinator: { routing: 'round_robin', routeCost: 0.05 },
       channel: { kind: 'lockfree' },
-      partition: { wait: [{ kind: 'yield_spin' }], recordCost: 'record_sql', clonePerRecord: true, lockPerRecord: true, writer: { holdCost: 5 } },
+      partition: {
+        wait: [{ kind: 'yield_spin' }],
+        recordCost: 'record_sql',
+        clonePerRecord: true,
+        lockPerRecord: true,
+        writer: { holdCost: 5 },
+      },
     },
   };
 }

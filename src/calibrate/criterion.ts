@@ -26,12 +26,15 @@ const NAME = /^[a-z][a-z0-9_]*$/;
 export function readMapping(file: string): Record<string, string> {
   const { value } = parseJsonText(readText(file), file);
   const diags: Diagnostic[] = [];
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new InputError([diag('DS1101', file, '', { expected: 'an object { benchmarkId: parameterName }', got: typeof value })]);
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    throw new InputError([diag('DS1101', file, '', { expected: 'an object { benchmarkId: parameterName }', got: typeof value })]);
   const out: Record<string, string> = {};
   for (const [id, name] of Object.entries(value as Record<string, unknown>)) {
     const ptr = `/${escapePointerToken(id)}`;
-    if (typeof name !== 'string') diags.push(diag('DS1101', file, ptr, { expected: 'a parameter name (string)', got: typeof name }));
-    else if (!NAME.test(name)) diags.push(diag('DS1106', file, ptr, { detail: `parameter name must match ${NAME.source} (got ${JSON.stringify(name)})` }));
+    if (typeof name !== 'string')
+      diags.push(diag('DS1101', file, ptr, { expected: 'a parameter name (string)', got: typeof name }));
+    else if (!NAME.test(name))
+      diags.push(diag('DS1106', file, ptr, { detail: `parameter name must match ${NAME.source} (got ${JSON.stringify(name)})` }));
     else out[id] = name;
   }
   if (diags.length) throw new InputError(diags);
@@ -45,12 +48,16 @@ function isStat(v: unknown): v is CriterionStat {
 /** One benchmark's estimate as a Derived parameter (slope preferred, else mean). */
 export function criterionEstimate(dir: string, id: string): Derived {
   const file = join(dir, id, 'new', 'estimates.json');
-  if (!existsSync(file)) throw new InputError([diag('DS1308', file, '', { name: id, detail: `no estimates.json (looked for ${file})` })]);
+  if (!existsSync(file))
+    throw new InputError([diag('DS1308', file, '', { name: id, detail: `no estimates.json (looked for ${file})` })]);
   const { value } = parseJsonText(readText(file), file);
   const doc = value as Record<string, unknown>;
   const which = isStat(doc.slope) ? 'slope' : 'mean';
   const stat = doc[which];
-  if (!isStat(stat)) throw new InputError([diag('DS1308', file, `/${which}`, { name: id, detail: 'has neither a slope nor a mean point_estimate' })]);
+  if (!isStat(stat))
+    throw new InputError([
+      diag('DS1308', file, `/${which}`, { name: id, detail: 'has neither a slope nor a mean point_estimate' }),
+    ]);
   const ci = stat.confidence_interval;
   const samples = sampleCount(join(dir, id, 'new', 'sample.json'));
   return {

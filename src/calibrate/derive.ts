@@ -74,12 +74,23 @@ function describe(bench: string, filter: Filter, kind: string): string {
 }
 
 /** measured − Σ parameters, computed replicate by replicate. */
-function difference(d: Deriver, bench: string, filter: Filter, minus: string[], provenance: Derived['provenance'], note: string): Outcome {
+function difference(
+  d: Deriver,
+  bench: string,
+  filter: Filter,
+  minus: string[],
+  provenance: Derived['provenance'],
+  note: string,
+): Outcome {
   const base = d.fitter.slope(bench, filter);
   if (!base) return { missing: describe(bench, filter, 'sample') };
   const parts = d.all(minus);
   if (!Array.isArray(parts)) return parts;
-  const est = combine([base, ...parts], (v) => v[0] - v.slice(1).reduce((a, b) => a + b, 0), `${base.source} − ${minus.join(' − ')}`);
+  const est = combine(
+    [base, ...parts],
+    (v) => v[0] - v.slice(1).reduce((a, b) => a + b, 0),
+    `${base.source} − ${minus.join(' − ')}`,
+  );
   return { est, provenance, note };
 }
 
@@ -87,7 +98,11 @@ function difference(d: Deriver, bench: string, filter: Filter, minus: string[], 
 function sumOf(d: Deriver, names: string[], note: string, extra: Estimate[] = []): Outcome {
   const parts = d.all(names);
   if (!Array.isArray(parts)) return parts;
-  const est = combine([...parts, ...extra], (v) => v.reduce((a, b) => a + b, 0), [...names, ...extra.map((e) => e.source)].join(' + '));
+  const est = combine(
+    [...parts, ...extra],
+    (v) => v.reduce((a, b) => a + b, 0),
+    [...names, ...extra.map((e) => e.source)].join(' + '),
+  );
   return { est, provenance: 'inferred', note };
 }
 
@@ -97,7 +112,12 @@ function reciprocal(d: Deriver, bench: string, filter: Filter, key: string): Out
     .configs(bench, filter)
     .map((p) => ({ x: Number(p[key]), est: d.fitter.slope(bench, p) }))
     .filter((p): p is { x: number; est: Estimate } => p.est !== undefined && p.x > 0);
-  const est = fitReciprocal(pts, `${bench}{${Object.entries(filter).map(([k, v]) => `${k}=${v}`).join(' ')}}: per-poll cost vs 1/${key}, OLS slope over ${key} ∈ {${pts.map((p) => p.x).join(', ')}}`);
+  const est = fitReciprocal(
+    pts,
+    `${bench}{${Object.entries(filter)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(' ')}}: per-poll cost vs 1/${key}, OLS slope over ${key} ∈ {${pts.map((p) => p.x).join(', ')}}`,
+  );
   return est ? { est, provenance: 'calibrated' } : { missing: `${describe(bench, filter, 'sample')} at ≥ 2 values of ${key}` };
 }
 
@@ -118,7 +138,13 @@ function parkOvershoot(d: Deriver): Outcome {
     h.forEach((x) => headers.add(x));
   }
   if (values.length < 2) return { missing: describe('sleep', { ...CT, load: 'idle', driver: 'timer' }, 'latency') };
-  const est = latencyEstimate(values, 'sleep{ct idle timer, d_us ∈ 0,1,100,1000,2000}: wall time − (⌊d/1ms⌋+1) ms, quantiles', [...headers], d.fitter.options, 'park_overshoot');
+  const est = latencyEstimate(
+    values,
+    'sleep{ct idle timer, d_us ∈ 0,1,100,1000,2000}: wall time − (⌊d/1ms⌋+1) ms, quantiles',
+    [...headers],
+    d.fitter.options,
+    'park_overshoot',
+  );
   return { est, provenance: 'calibrated', note: 'overshoot of the idle park beyond the whole-millisecond timer deadline' };
 }
 
@@ -131,13 +157,22 @@ function noiseRate(d: Deriver): Outcome {
   const rates = d.fitter.summaryValues('noise', 'pausesPerSec');
   if (rates.length === 0) return { missing: "a summary line of benchmark 'noise' with pausesPerSec" };
   const pauses = d.fitter.summaryValues('noise', 'pauses').reduce((a, b) => a + b, 0);
-  const est: Estimate = { value: median(rates), boot: [], samples: pauses, outliers: 0, source: `noise summary pausesPerSec (median of ${rates.length} runs)`, headers: [] };
+  const est: Estimate = {
+    value: median(rates),
+    boot: [],
+    samples: pauses,
+    outliers: 0,
+    source: `noise summary pausesPerSec (median of ${rates.length} runs)`,
+    headers: [],
+  };
   return { est, provenance: 'calibrated' };
 }
 
 /** Wake-ups per operation from tokio_unstable metrics (parks of all workers / ops), if present. */
 function wakeupsPerOp(d: Deriver, filter: Filter): number | undefined {
-  const s = d.fitter.output.summaries.find((x) => x.bench === 'mt_yield_idle' && Object.entries(filter).every(([k, v]) => String(x.params[k]) === String(v)));
+  const s = d.fitter.output.summaries.find(
+    (x) => x.bench === 'mt_yield_idle' && Object.entries(filter).every(([k, v]) => String(x.params[k]) === String(v)),
+  );
   const m = s?.fields.metrics as { parkCount?: number[] } | undefined;
   const ops = s?.fields.ops;
   if (!m?.parkCount || typeof ops !== 'number' || ops <= 0) return undefined;
@@ -150,27 +185,65 @@ function unparkWorker(d: Deriver): Outcome {
   const one = d.fitter.slope('mt_yield_idle', { workers: 1, loop: 'yield' });
   if (!two || !one) return { missing: describe('mt_yield_idle', { loop: 'yield' }, 'sample') + ' at workers=1 and workers=2' };
   const p = wakeupsPerOp(d, { workers: 2, loop: 'yield' });
-  const est = combine([two, one], (v) => (v[0] - v[1]) / (p ?? 1), `(mt_yield_idle{workers=2} − mt_yield_idle{workers=1}) / ${p === undefined ? '1 wake-up per yield (assumed)' : `${p.toFixed(3)} wake-ups per yield (metrics)`}`);
+  const est = combine(
+    [two, one],
+    (v) => (v[0] - v[1]) / (p ?? 1),
+    `(mt_yield_idle{workers=2} − mt_yield_idle{workers=1}) / ${p === undefined ? '1 wake-up per yield (assumed)' : `${p.toFixed(3)} wake-ups per yield (metrics)`}`,
+  );
   return p === undefined
-    ? { est, provenance: 'inferred', note: 'extra cost per lone yield with an idle second worker, assuming one unpark per yield (no tokio_unstable metrics): a lower bound of the per-unpark cost' }
-    : { est, provenance: 'calibrated', note: 'extra cost per lone yield with an idle second worker, divided by parks per yield from tokio_unstable metrics' };
+    ? {
+        est,
+        provenance: 'inferred',
+        note: 'extra cost per lone yield with an idle second worker, assuming one unpark per yield (no tokio_unstable metrics): a lower bound of the per-unpark cost',
+      }
+    : {
+        est,
+        provenance: 'calibrated',
+        note: 'extra cost per lone yield with an idle second worker, divided by parks per yield from tokio_unstable metrics',
+      };
 }
 
 function driverUnparkIo(d: Deriver): Outcome {
   const f = (driver: string, where: string) => d.fitter.slope('yield_lone', { ...CT, driver, in: where });
   const ins = [f('io', 'block_on'), f('io', 'task'), f('timer', 'block_on'), f('timer', 'task')];
-  if (ins.some((e) => e === undefined)) return { missing: "sample lines of 'yield_lone' (ct, in=block_on and in=task, driver=io and driver=timer; build with --features io)" };
-  const est = combine(ins as Estimate[], (v) => v[0] - v[1] - (v[2] - v[3]), 'yield_lone{ct}: (block_on − task)[io] − (block_on − task)[timer]');
-  return { est, provenance: 'inferred', note: 'a yield in the block_on future wakes it through driver.unpark(); with I/O that is an eventfd write, so the extra cost of block_on over a task with I/O, net of the same difference with the timer only, is one unpark' };
+  if (ins.some((e) => e === undefined))
+    return {
+      missing: "sample lines of 'yield_lone' (ct, in=block_on and in=task, driver=io and driver=timer; build with --features io)",
+    };
+  const est = combine(
+    ins as Estimate[],
+    (v) => v[0] - v[1] - (v[2] - v[3]),
+    'yield_lone{ct}: (block_on − task)[io] − (block_on − task)[timer]',
+  );
+  return {
+    est,
+    provenance: 'inferred',
+    note: 'a yield in the block_on future wakes it through driver.unpark(); with I/O that is an eventfd write, so the extra cost of block_on over a task with I/O, net of the same difference with the timer only, is one unpark',
+  };
 }
 
 function joinRule(d: Deriver): Outcome {
-  return difference(d, 'spawn_join', { ...CT, mode: 'hot', from: 'task' }, ['spawn', 'poll_self', 'poll_self'], 'inferred', 'spawn-then-await per task = spawn + poll(child) + poll(parent) + join; join is the remainder');
+  return difference(
+    d,
+    'spawn_join',
+    { ...CT, mode: 'hot', from: 'task' },
+    ['spawn', 'poll_self', 'poll_self'],
+    'inferred',
+    'spawn-then-await per task = spawn + poll(child) + poll(parent) + join; join is the remainder',
+  );
 }
 
 const RULES: Record<string, Rule> = {
   poll_self: (d) => slope(d, 'poll_self', { ...CT, driver: 'none' }),
-  yield_extra: (d) => difference(d, 'yield_lone', { ...CT, driver: 'none', in: 'task' }, ['poll_self', 'driver_poll_none'], 'calibrated', 'lone yield_now with no driver minus a self-wake poll and one driver poll (§9 P2)'),
+  yield_extra: (d) =>
+    difference(
+      d,
+      'yield_lone',
+      { ...CT, driver: 'none', in: 'task' },
+      ['poll_self', 'driver_poll_none'],
+      'calibrated',
+      'lone yield_now with no driver minus a self-wake poll and one driver poll (§9 P2)',
+    ),
   driver_poll_none: driverPoll('none'),
   driver_poll_timer: driverPoll('timer'),
   driver_poll_io: driverPoll('io'),
@@ -178,7 +251,12 @@ const RULES: Record<string, Rule> = {
   driver_unpark_io: driverUnparkIo,
   unpark_worker: unparkWorker,
   wake_latency: (d) => latency(d, 'xwake', { ...CT, driver: 'timer', in: 'task', g: 500 }),
-  steal: (d) => sumOf(d, ['remote_check', 'poll_self'], 'not isolated by the probe (§9 P10): a steal-half = a CAS on the victim queue head plus moving tasks into the local queue, taken as one remote-queue check plus one poll; order of magnitude only'),
+  steal: (d) =>
+    sumOf(
+      d,
+      ['remote_check', 'poll_self'],
+      'not isolated by the probe (§9 P10): a steal-half = a CAS on the victim queue head plus moving tasks into the local queue, taken as one remote-queue check plus one poll; order of magnitude only',
+    ),
   spawn: (d) => slope(d, 'spawn_join', { ...CT, mode: 'detached', from: 'task' }),
   join: joinRule,
   send_unbounded: (d) => slope(d, 'channel', { ...CT, op: 'send_u' }),
@@ -192,11 +270,29 @@ const RULES: Record<string, Rule> = {
     if (!rt) return { missing: describe('channel', { ...CT, op: 'pingpong', cap: 0 }, 'sample') };
     const parts = d.all(['send_unbounded', 'recv_unbounded', 'poll_self']);
     if (!Array.isArray(parts)) return parts;
-    const est = combine([rt, ...parts], (v) => v[0] / 2 - v[1] - v[2] - v[3], `${rt.source} / 2 − send_unbounded − recv_unbounded − poll_self`);
-    return { est, provenance: 'inferred', note: 'a ping-pong hop = send + poll of the woken task + recv + waker registration on the empty channel' };
+    const est = combine(
+      [rt, ...parts],
+      (v) => v[0] / 2 - v[1] - v[2] - v[3],
+      `${rt.source} / 2 − send_unbounded − recv_unbounded − poll_self`,
+    );
+    return {
+      est,
+      provenance: 'inferred',
+      note: 'a ping-pong hop = send + poll of the woken task + recv + waker registration on the empty channel',
+    };
   },
-  lockfree_push: (d) => sumOf(d, ['send_unbounded'], 'the probe has no SegQueue: taken as the unbounded mpsc send (itself a lock-free block-list push, plus a waker notify), an upper bound'),
-  lockfree_pop: (d) => sumOf(d, ['try_recv_unbounded'], 'the probe has no SegQueue: taken as the unbounded mpsc try_recv (a lock-free block-list pop), an upper bound'),
+  lockfree_push: (d) =>
+    sumOf(
+      d,
+      ['send_unbounded'],
+      'the probe has no SegQueue: taken as the unbounded mpsc send (itself a lock-free block-list push, plus a waker notify), an upper bound',
+    ),
+  lockfree_pop: (d) =>
+    sumOf(
+      d,
+      ['try_recv_unbounded'],
+      'the probe has no SegQueue: taken as the unbounded mpsc try_recv (a lock-free block-list pop), an upper bound',
+    ),
   mutex_lock: (d) => slope(d, 'mutex', { kind: 'tokio' }),
   clone_record: (d) => slope(d, 'clone', {}),
   async_call: (d) => slope(d, 'async_call', { mode: 'async' }),
@@ -206,7 +302,11 @@ const RULES: Record<string, Rule> = {
     const none = d.get('driver_poll_none');
     if (isMissing(none)) return none;
     const est = combine([o.est, none.est], (v) => v[0] - v[1], 'driver_poll_timer − driver_poll_none');
-    return { est, provenance: 'inferred', note: 'not isolated by the probe: a registration takes the timer mutex and inserts into one wheel slot, taken as the timer part of a driver poll (which takes the same mutex and looks at the wheel)' };
+    return {
+      est,
+      provenance: 'inferred',
+      note: 'not isolated by the probe: a registration takes the timer mutex and inserts into one wheel slot, taken as the timer part of a driver poll (which takes the same mutex and looks at the wheel)',
+    };
   },
   park_overshoot: parkOvershoot,
   spin_check: (d) => {

@@ -56,7 +56,8 @@ export class Fitter {
   configs(bench: string, filter: Filter = {}): BenchParams[] {
     const seen = new Map<string, BenchParams>();
     for (const r of [...this.output.samples, ...this.output.latencies, ...this.output.summaries]) {
-      if (r.bench === bench && matchesFilter(r.params, filter) && !seen.has(paramsKey(r.params))) seen.set(paramsKey(r.params), r.params);
+      if (r.bench === bench && matchesFilter(r.params, filter) && !seen.has(paramsKey(r.params)))
+        seen.set(paramsKey(r.params), r.params);
     }
     return [...seen.values()];
   }
@@ -105,7 +106,11 @@ export class Fitter {
   /** Latency observations of the configurations matching `filter`, pooled. */
   latencyValues(bench: string, filter: Filter = {}): { values: number[]; headers: number[]; configs: number } {
     const recs = this.output.latencies.filter((l) => l.bench === bench && matchesFilter(l.params, filter));
-    return { values: recs.map((r) => r.ns), headers: [...new Set(recs.map((r) => r.header))], configs: new Set(recs.map((r) => paramsKey(r.params))).size };
+    return {
+      values: recs.map((r) => r.ns),
+      headers: [...new Set(recs.map((r) => r.header))],
+      configs: new Set(recs.map((r) => paramsKey(r.params))).size,
+    };
   }
 
   /** Latency-type estimate: median value, bootstrapped median, stored quantiles. */
@@ -125,7 +130,13 @@ export class Fitter {
   }
 }
 
-export function latencyEstimate(values: number[], source: string, headers: number[], options: FitOptions, stream: string): Estimate {
+export function latencyEstimate(
+  values: number[],
+  source: string,
+  headers: number[],
+  options: FitOptions,
+  stream: string,
+): Estimate {
   const prng = new Prng(options.seed, `latency:${stream}:${source}`);
   return {
     value: median(values),

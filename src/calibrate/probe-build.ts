@@ -40,12 +40,28 @@ export function hasDebianRegistry(dir = DEBIAN_REGISTRY): boolean {
 }
 
 /** The cargo arguments for a variant (exported for tests). */
-export function cargoArgs(o: Pick<ProbeBuildOptions, 'profile' | 'features' | 'unstable'>, probeDir: string, offline: boolean): string[] {
-  const args = ['build', '--manifest-path', join(probeDir, 'Cargo.toml'), '--target-dir', join(probeDir, 'target', variantName(o))];
+export function cargoArgs(
+  o: Pick<ProbeBuildOptions, 'profile' | 'features' | 'unstable'>,
+  probeDir: string,
+  offline: boolean,
+): string[] {
+  const args = [
+    'build',
+    '--manifest-path',
+    join(probeDir, 'Cargo.toml'),
+    '--target-dir',
+    join(probeDir, 'target', variantName(o)),
+  ];
   if (o.profile === 'release') args.push('--release');
   if (o.features.length) args.push('--features', o.features.join(','));
   if (offline)
-    args.push('--offline', '--config', 'source.crates-io.replace-with="debian"', '--config', `source.debian.directory="${DEBIAN_REGISTRY}"`);
+    args.push(
+      '--offline',
+      '--config',
+      'source.crates-io.replace-with="debian"',
+      '--config',
+      `source.debian.directory="${DEBIAN_REGISTRY}"`,
+    );
   return args;
 }
 
@@ -61,7 +77,8 @@ export function probeBinaryPath(o: Pick<ProbeBuildOptions, 'profile' | 'features
 export async function buildProbe(o: ProbeBuildOptions): Promise<string> {
   const probeDir = resolve(o.probeDir ?? 'probe');
   const manifest = join(probeDir, 'Cargo.toml');
-  if (!existsSync(manifest)) throw new InputError([diag('DS5003', manifest, '', { name: 'probe build', detail: `${manifest} does not exist` })], EXIT.io);
+  if (!existsSync(manifest))
+    throw new InputError([diag('DS5003', manifest, '', { name: 'probe build', detail: `${manifest} does not exist` })], EXIT.io);
   const offline = hasDebianRegistry();
   o.onLog(
     offline
@@ -76,7 +93,12 @@ export async function buildProbe(o: ProbeBuildOptions): Promise<string> {
 }
 
 /** Runs a tool, streaming its stderr lines to `onLog`; a missing executable is DS5003. */
-function runTool(cmd: string, args: string[], env: NodeJS.ProcessEnv, onLog: (l: string) => void): Promise<{ code: number; tail: string }> {
+function runTool(
+  cmd: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  onLog: (l: string) => void,
+): Promise<{ code: number; tail: string }> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(cmd, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
     const lines: string[] = [];
@@ -92,7 +114,8 @@ function runTool(cmd: string, args: string[], env: NodeJS.ProcessEnv, onLog: (l:
       }
     });
     child.on('error', (e: NodeJS.ErrnoException) => {
-      const detail = e.code === 'ENOENT' ? `'${cmd}' is not installed or not on PATH (install Rust from https://rustup.rs)` : e.message;
+      const detail =
+        e.code === 'ENOENT' ? `'${cmd}' is not installed or not on PATH (install Rust from https://rustup.rs)` : e.message;
       reject(new InputError([diag('DS5003', cmd, '', { name: cmd, detail })], EXIT.io));
     });
     child.on('close', (code) => resolvePromise({ code: code ?? 1, tail: lines.slice(-8).join(' | ') }));

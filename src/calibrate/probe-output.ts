@@ -71,7 +71,8 @@ function nonNegative(v: unknown): v is number {
 function parseRecord(o: Obj, out: ProbeOutput, line: number): string | undefined {
   if (o.type === 'header') {
     const profile = o.profile;
-    if (profile !== 'release' && profile !== 'debug') return `header: profile must be "release" or "debug" (got ${JSON.stringify(profile)})`;
+    if (profile !== 'release' && profile !== 'debug')
+      return `header: profile must be "release" or "debug" (got ${JSON.stringify(profile)})`;
     const features = Array.isArray(o.features) ? o.features.filter((f): f is string => typeof f === 'string') : [];
     out.headers.push({
       tokio: typeof o.tokio === 'string' && o.tokio ? o.tokio : 'unknown',
@@ -92,7 +93,8 @@ function parseRecord(o: Obj, out: ProbeOutput, line: number): string | undefined
   if (!isParams(o.params)) return `${o.type}: "params" must be an object of strings and numbers`;
   const base = { bench: o.bench, params: o.params, header: out.headers.length - 1 };
   if (o.type === 'sample') {
-    if (!nonNegative(o.iters) || o.iters === 0 || !nonNegative(o.totalNs)) return 'sample: "iters" must be > 0 and "totalNs" >= 0';
+    if (!nonNegative(o.iters) || o.iters === 0 || !nonNegative(o.totalNs))
+      return 'sample: "iters" must be > 0 and "totalNs" >= 0';
     out.samples.push({ ...base, iters: o.iters, totalNs: o.totalNs });
   } else if (o.type === 'latency') {
     if (!nonNegative(o.ns)) return 'latency: "ns" must be a number >= 0';
@@ -120,7 +122,11 @@ export function parseProbeOutput(text: string, file: string, into: ProbeOutput =
     try {
       value = JSON.parse(raw);
     } catch (e) {
-      diags.push({ ...diag('DS1304', file, '', { detail: `not JSON (${(e as Error).message}): ${clip(raw)}` }), line: i + 1, column: 1 });
+      diags.push({
+        ...diag('DS1304', file, '', { detail: `not JSON (${(e as Error).message}): ${clip(raw)}` }),
+        line: i + 1,
+        column: 1,
+      });
       continue;
     }
     const problem = isObj(value) ? parseRecord(value, into, i + 1) : 'a line must hold a JSON object';

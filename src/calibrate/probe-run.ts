@@ -36,7 +36,16 @@ export function probeCommand(o: Pick<ProbeRunOptions, 'binary' | 'quick' | 'core
 /** Checks `taskset` is runnable before a long build/run depends on it. */
 export function checkTaskset(): void {
   const r = spawnSync('taskset', ['--version'], { stdio: 'ignore' });
-  if (r.error) throw new InputError([diag('DS5003', 'taskset', '', { name: 'taskset', detail: '--cores needs taskset (util-linux); install it or omit --cores' })], EXIT.io);
+  if (r.error)
+    throw new InputError(
+      [
+        diag('DS5003', 'taskset', '', {
+          name: 'taskset',
+          detail: '--cores needs taskset (util-linux); install it or omit --cores',
+        }),
+      ],
+      EXIT.io,
+    );
 }
 
 /** Parses a stderr line as a progress event, if it is one. */
@@ -77,7 +86,9 @@ export function runProbe(o: ProbeRunOptions): Promise<string> {
       }
     });
     child.on('error', (e: NodeJS.ErrnoException) =>
-      reject(new InputError([diag('DS5003', cmd, '', { name: cmd, detail: e.code === 'ENOENT' ? 'not found' : e.message })], EXIT.io)),
+      reject(
+        new InputError([diag('DS5003', cmd, '', { name: cmd, detail: e.code === 'ENOENT' ? 'not found' : e.message })], EXIT.io),
+      ),
     );
     child.on('close', (code) => {
       const text = out.join('');
@@ -87,8 +98,19 @@ export function runProbe(o: ProbeRunOptions): Promise<string> {
       else if (code === 1 && text.includes('"suite_end"')) {
         o.onLog('probe: some benchmarks failed (see above); fitting the rest');
         resolvePromise(text);
-      }
-      else reject(new InputError([diag('DS5004', o.binary, '', { name: `${cmd} ${args.join(' ')}`, code: code ?? 'signal', detail: errTail.join(' | ') || 'no message' })], EXIT.io));
+      } else
+        reject(
+          new InputError(
+            [
+              diag('DS5004', o.binary, '', {
+                name: `${cmd} ${args.join(' ')}`,
+                code: code ?? 'signal',
+                detail: errTail.join(' | ') || 'no message',
+              }),
+            ],
+            EXIT.io,
+          ),
+        );
     });
   });
 }

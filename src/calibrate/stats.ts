@@ -117,7 +117,12 @@ export function tukeyOutliers(values: readonly number[]): OutlierCounts {
  * Replicates where `stat` is undefined (e.g. a resample with a single distinct x) are redrawn
  * up to a bounded number of times, then skipped.
  */
-export function bootstrap<T>(data: readonly T[], stat: (sample: T[]) => number | undefined, prng: Prng, resamples: number): number[] {
+export function bootstrap<T>(
+  data: readonly T[],
+  stat: (sample: T[]) => number | undefined,
+  prng: Prng,
+  resamples: number,
+): number[] {
   const out: number[] = [];
   const sample: T[] = new Array<T>(data.length);
   let attempts = 0;

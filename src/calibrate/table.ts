@@ -23,7 +23,8 @@ function spreadText(p: Parameter): string {
   const s = p.spread;
   if (!s) return '';
   const parts: string[] = [];
-  if (s.p10 !== undefined && s.p90 !== undefined) parts.push(`p10–p90 ${formatFigure(s.p10, p.unit)}–${formatFigure(s.p90, p.unit)}`);
+  if (s.p10 !== undefined && s.p90 !== undefined)
+    parts.push(`p10–p90 ${formatFigure(s.p10, p.unit)}–${formatFigure(s.p90, p.unit)}`);
   if (s.ci95) parts.push(`CI ${fmt(s.ci95[0])}–${fmt(s.ci95[1])}`);
   return parts.join(', ');
 }
@@ -31,14 +32,30 @@ function spreadText(p: Parameter): string {
 /** Left-aligned columns separated by two spaces; the last column is not padded. */
 export function renderColumns(rows: string[][]): string {
   const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length)));
-  return rows.map((r) => r.map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c]))).join('  ').trimEnd()).join('\n') + '\n';
+  return (
+    rows
+      .map((r) =>
+        r
+          .map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c])))
+          .join('  ')
+          .trimEnd(),
+      )
+      .join('\n') + '\n'
+  );
 }
 
 /** name, value, spread, n, provenance, source: one line per parameter, in the model's order. */
 export function formatModelTable(model: CostModel, withSource = true): string {
   const rows = [['parameter', 'value', 'spread', 'n', 'provenance', ...(withSource ? ['source'] : [])]];
   for (const [name, p] of Object.entries(model.parameters)) {
-    rows.push([name, formatFigure(p.value, p.unit), spreadText(p), String(p.samples ?? ''), p.provenance, ...(withSource ? [clip(p.source ?? '', 90)] : [])]);
+    rows.push([
+      name,
+      formatFigure(p.value, p.unit),
+      spreadText(p),
+      String(p.samples ?? ''),
+      p.provenance,
+      ...(withSource ? [clip(p.source ?? '', 90)] : []),
+    ]);
   }
   return renderColumns(rows);
 }
@@ -70,7 +87,12 @@ export function diffModels(a: CostModel, b: CostModel): RatioRow[] {
 export function formatDiffTable(rows: RatioRow[], aName: string, bName: string): string {
   const table = [['parameter', aName, bName, `${bName}/${aName}`]];
   for (const r of rows) {
-    table.push([r.name, r.a ? formatFigure(r.a.value, r.a.unit) : '–', r.b ? formatFigure(r.b.value, r.b.unit) : '–', r.ratio === undefined ? '–' : `${r.ratio.toFixed(2)}×`]);
+    table.push([
+      r.name,
+      r.a ? formatFigure(r.a.value, r.a.unit) : '–',
+      r.b ? formatFigure(r.b.value, r.b.unit) : '–',
+      r.ratio === undefined ? '–' : `${r.ratio.toFixed(2)}×`,
+    ]);
   }
   return renderColumns(table);
 }

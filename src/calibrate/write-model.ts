@@ -36,17 +36,25 @@ export function roundFigure(x: number): number {
 }
 
 /** One schema parameter from one derived estimate; negative values are clamped (with a warning). */
-export function toParameter(info: Pick<ParameterInfo, 'name' | 'unit' | 'kind'>, d: Derived, file: string): { param: Parameter; diags: Diagnostic[] } {
+export function toParameter(
+  info: Pick<ParameterInfo, 'name' | 'unit' | 'kind'>,
+  d: Derived,
+  file: string,
+): { param: Parameter; diags: Diagnostic[] } {
   const diags: Diagnostic[] = [];
   const ptr = `/parameters/${escapePointerToken(info.name)}`;
   const { est } = d;
   let value = est.value;
   if (value < 0) {
-    diags.push(diag('DS1307', file, `${ptr}/value`, { name: info.name, value: roundFigure(value), detail: est.source }, 'warning'));
+    diags.push(
+      diag('DS1307', file, `${ptr}/value`, { name: info.name, value: roundFigure(value), detail: est.source }, 'warning'),
+    );
     value = 0;
   }
   if (est.r2 !== undefined && est.r2 < MIN_R2)
-    diags.push(diag('DS1306', file, ptr, { name: info.name, source: est.source, r2: roundFigure(est.r2), min: MIN_R2 }, 'warning'));
+    diags.push(
+      diag('DS1306', file, ptr, { name: info.name, source: est.source, r2: roundFigure(est.r2), min: MIN_R2 }, 'warning'),
+    );
   const spread: NonNullable<Parameter['spread']> = {};
   if (est.distribution) {
     spread.p10 = roundFigure(Math.max(0, quantileOf(est.distribution, 0.1)));
@@ -59,7 +67,8 @@ export function toParameter(info: Pick<ParameterInfo, 'name' | 'unit' | 'kind'>,
   if (Object.keys(spread).length) param.spread = spread;
   param.samples = est.samples;
   param.outliers = est.outliers;
-  if (est.distribution && info.kind === 'latency') param.distribution = { p: est.distribution.p, ns: est.distribution.ns.map((v) => roundFigure(Math.max(0, v))) };
+  if (est.distribution && info.kind === 'latency')
+    param.distribution = { p: est.distribution.p, ns: est.distribution.ns.map((v) => roundFigure(Math.max(0, v))) };
   if (d.note) param.note = d.note;
   return { param, diags };
 }
@@ -99,7 +108,14 @@ export function assembleModel(
     parameters[name] = param;
     diags.push(...pd);
   }
-  const model: CostModel = { name: meta.name, description: meta.description, profile: meta.profile, tokio: meta.tokio, provenance: meta.provenance, parameters };
+  const model: CostModel = {
+    name: meta.name,
+    description: meta.description,
+    profile: meta.profile,
+    tokio: meta.tokio,
+    provenance: meta.provenance,
+    parameters,
+  };
   return { model, diags };
 }
 

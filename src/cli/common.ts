@@ -14,7 +14,9 @@ export function setExitCode(code: number): void {
 }
 
 export function printDiagnostics(diags: Diagnostic[]): void {
-  const sorted = [...diags].sort((a, b) => (a.file === b.file ? (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0) : a.file < b.file ? -1 : 1));
+  const sorted = [...diags].sort((a, b) =>
+    a.file === b.file ? (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0) : a.file < b.file ? -1 : 1,
+  );
   for (const d of sorted) process.stderr.write(formatDiagnostic(d) + '\n');
 }
 
@@ -54,7 +56,11 @@ export class Progress {
     const bar = '#'.repeat(Math.round(frac * width)).padEnd(width, '.');
     const elapsed = (now - this.start) / 1000;
     const eta = frac > 0 ? (elapsed / frac) * (1 - frac) : 0;
-    process.stderr.write(`\r${this.label} [${bar}] ${done}/${this.total} ${elapsed.toFixed(1)}s eta ${eta.toFixed(1)}s ${note}`.slice(0, 160).padEnd(80));
+    process.stderr.write(
+      `\r${this.label} [${bar}] ${done}/${this.total} ${elapsed.toFixed(1)}s eta ${eta.toFixed(1)}s ${note}`
+        .slice(0, 160)
+        .padEnd(80),
+    );
     if (done >= this.total) process.stderr.write('\n');
   }
   done(): void {

@@ -42,12 +42,18 @@ export function modelPathFor(scenarioFile: string, scenario: Scenario, override?
   return resolve(DEFAULT_MODEL);
 }
 
-function loadTraces(scenarioFile: string, scenario: Scenario, map: SourceMap): Record<string, { timesUs: number[]; records: number[] }> {
+function loadTraces(
+  scenarioFile: string,
+  scenario: Scenario,
+  map: SourceMap,
+): Record<string, { timesUs: number[]; records: number[] }> {
   const out: Record<string, { timesUs: number[]; records: number[] }> = {};
   const files: Array<{ name: string; ptr: string }> = [];
-  for (const [k, s] of Object.entries(scenario.sources ?? {})) if (s.arrival.kind === 'trace') files.push({ name: s.arrival.file, ptr: `/sources/${k}/arrival/file` });
+  for (const [k, s] of Object.entries(scenario.sources ?? {}))
+    if (s.arrival.kind === 'trace') files.push({ name: s.arrival.file, ptr: `/sources/${k}/arrival/file` });
   const t = scenario.template;
-  if (t && (t.kind === 'pipeline' || t.kind === 'sequential') && t.source.arrival.kind === 'trace') files.push({ name: t.source.arrival.file, ptr: '/template/source/arrival/file' });
+  if (t && (t.kind === 'pipeline' || t.kind === 'sequential') && t.source.arrival.kind === 'trace')
+    files.push({ name: t.source.arrival.file, ptr: '/template/source/arrival/file' });
   const diags: Diagnostic[] = [];
   for (const f of files) {
     const path = resolve(dirname(scenarioFile), f.name);
@@ -64,7 +70,13 @@ function loadTraces(scenarioFile: string, scenario: Scenario, map: SourceMap): R
       const l = line.trim();
       if (!l || l.startsWith('#') || /^[a-zA-Z]/.test(l)) return;
       const [a, b] = l.split(/[,\s]+/).map(Number);
-      if (!Number.isFinite(a) || !Number.isFinite(b) || a < 0 || b < 1 || (timesUs.length > 0 && a < timesUs[timesUs.length - 1])) {
+      if (
+        !Number.isFinite(a) ||
+        !Number.isFinite(b) ||
+        a < 0 ||
+        b < 1 ||
+        (timesUs.length > 0 && a < timesUs[timesUs.length - 1])
+      ) {
         if (diags.length < 20) diags.push(diag('DS1220', scenarioFile, f.ptr, { name: f.name, line: i + 1 }));
         return;
       }
@@ -81,13 +93,21 @@ function loadTraces(scenarioFile: string, scenario: Scenario, map: SourceMap): R
  * loadModel, but a model file the scenario names (`model`) that cannot be read is reported at
  * the scenario's `/model`, with its line and column, instead of at a path with no location.
  */
-function loadModelNamedBy(shown: string, scenario: Scenario, map: SourceMap, modelFile: string, override?: string): ReturnType<typeof loadModel> {
+function loadModelNamedBy(
+  shown: string,
+  scenario: Scenario,
+  map: SourceMap,
+  modelFile: string,
+  override?: string,
+): ReturnType<typeof loadModel> {
   try {
     return loadModel(modelFile);
   } catch (e) {
     if (!(e instanceof InputError) || override || scenario.model === undefined) throw e;
     const diags = e.diagnostics.map((d) =>
-      d.code === 'DS5001' && d.line === undefined ? diag('DS5001', shown, '/model', { name: scenario.model, detail: d.message.replace(/^cannot read '.*': /s, '') }) : d,
+      d.code === 'DS5001' && d.line === undefined
+        ? diag('DS5001', shown, '/model', { name: scenario.model, detail: d.message.replace(/^cannot read '.*': /s, '') })
+        : d,
     );
     throw new InputError(locateAll(diags, map), e.exitCode);
   }
@@ -108,7 +128,13 @@ export function loadScenario(file: string, modelOverride?: string, seed?: number
   const { model, warnings } = loadModelNamedBy(shown, scenario, map, modelFile, modelOverride);
   const traces = loadTraces(file, scenario, map);
   try {
-    const plan = normalizeScenario(scenario, { file: shown, model, modelFile: displayPath(modelFile), traces, ...(seed !== undefined ? { seed } : {}) });
+    const plan = normalizeScenario(scenario, {
+      file: shown,
+      model,
+      modelFile: displayPath(modelFile),
+      traces,
+      ...(seed !== undefined ? { seed } : {}),
+    });
     return { scenario, plan, model, modelFile, warnings };
   } catch (e) {
     if (e instanceof InputError) throw new InputError(locateAll(e.diagnostics, map), e.exitCode);

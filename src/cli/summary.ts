@@ -16,20 +16,27 @@ export function formatSummary(r: Result, plan: Plan): string {
       `${r.runtime.flavor === 'multi_thread' ? ` ${r.runtime.workers} workers` : ''} · ${r.runtime.cores} core(s) · driver ${r.runtime.driver} · seed ${r.seed}`,
   );
   if (r.truncated) L.push(`  TRUNCATED: ${r.truncated.reason}`);
-  L.push(`  simulated ${f(r.simulatedUs / 1000, 3)} ms · ${r.records} records (${r.recordsInFlight} in flight) · ${f(r.throughput.recordsPerSec, 0)} records/s`);
+  L.push(
+    `  simulated ${f(r.simulatedUs / 1000, 3)} ms · ${r.records} records (${r.recordsInFlight} in flight) · ${f(r.throughput.recordsPerSec, 0)} records/s`,
+  );
   if (r.latencyUs.count > 0) {
     const l = r.latencyUs;
-    L.push(`  latency µs  p50 ${f(l.p50)}  p90 ${f(l.p90)}  p99 ${f(l.p99)}  p999 ${f(l.p999)}  max ${f(l.max)}  mean ${f(l.mean)}`);
+    L.push(
+      `  latency µs  p50 ${f(l.p50)}  p90 ${f(l.p90)}  p99 ${f(l.p99)}  p999 ${f(l.p999)}  max ${f(l.max)}  mean ${f(l.mean)}`,
+    );
   }
   L.push(`  yields/record ${f(r.yieldsPerRecord, 3)}`);
   const total = r.cpuUs.total || 1;
-  L.push(`  CPU µs: useful ${f(r.cpuUs.useful)} · waiting (yield/spin) ${f(r.cpuUs.waiting)} · scheduler ${f(r.cpuUs.scheduler)}`);
+  L.push(
+    `  CPU µs: useful ${f(r.cpuUs.useful)} · waiting (yield/spin) ${f(r.cpuUs.waiting)} · scheduler ${f(r.cpuUs.scheduler)}`,
+  );
   const bd = Object.entries(r.breakdownUs)
     .filter(([, v]) => v > 0)
     .sort((a, b) => b[1] - a[1]);
   if (bd.length) {
     L.push('  where the CPU time went:');
-    for (const [k, v] of bd.slice(0, 10)) L.push(`    ${k.padEnd(14)} ${f(v).padStart(12)} µs  ${((v / total) * 100).toFixed(1).padStart(5)}%`);
+    for (const [k, v] of bd.slice(0, 10))
+      L.push(`    ${k.padEnd(14)} ${f(v).padStart(12)} µs  ${((v / total) * 100).toFixed(1).padStart(5)}%`);
   }
   L.push('  tasks:                elapsed µs     busy µs   polls  yields  waiting on');
   for (const [name, t] of Object.entries(r.tasks).slice(0, 16)) {
@@ -39,12 +46,16 @@ export function formatSummary(r: Result, plan: Plan): string {
       .slice(0, 2)
       .map(([k, v]) => `${k} ${f(v / 1000, 1)}ms`)
       .join(', ');
-    L.push(`    ${name.padEnd(18)} ${f(t.elapsedUs).padStart(12)} ${f(t.busyUs).padStart(11)} ${String(t.polls).padStart(7)} ${String(t.yields).padStart(7)}  ${waits}`);
+    L.push(
+      `    ${name.padEnd(18)} ${f(t.elapsedUs).padStart(12)} ${f(t.busyUs).padStart(11)} ${String(t.polls).padStart(7)} ${String(t.yields).padStart(7)}  ${waits}`,
+    );
   }
   if (Object.keys(r.tasks).length > 16) L.push(`    … ${Object.keys(r.tasks).length - 16} more`);
   L.push('  workers:   busy µs   spin µs   idle µs  polls  driver  steals  parks  unparks');
   for (const w of r.workers)
-    L.push(`    ${w.name.padEnd(14)} ${f(w.busyUs).padStart(9)} ${f(w.spinUs).padStart(9)} ${f(w.idleUs).padStart(9)} ${String(w.polls).padStart(6)} ${String(w.driverPolls).padStart(7)} ${String(w.steals).padStart(7)} ${String(w.parks).padStart(6)} ${String(w.unparks).padStart(8)}`);
+    L.push(
+      `    ${w.name.padEnd(14)} ${f(w.busyUs).padStart(9)} ${f(w.spinUs).padStart(9)} ${f(w.idleUs).padStart(9)} ${String(w.polls).padStart(6)} ${String(w.driverPolls).padStart(7)} ${String(w.steals).padStart(7)} ${String(w.parks).padStart(6)} ${String(w.unparks).padStart(8)}`,
+    );
   const outs = Object.entries(r.outputs);
   if (outs.length) {
     L.push('  outputs (derived, predicted):');
@@ -53,6 +64,9 @@ export function formatSummary(r: Result, plan: Plan): string {
   for (const w of r.warnings) L.push(`  warning: ${w.message} [${w.code}]`);
   L.push(`  engine: ${r.engine.events} events in ${f(r.engine.wallMs)} ms (${f(r.engine.eventsPerSec / 1e6)} M events/s)`);
   const ff = r.engine.fastForward;
-  if (ff) L.push(`  fast-forward: ${ff.jumps} jump(s) over cycles of idle spinning, ${f(ff.skippedUs / 1000, 3)} ms of simulated time counted, not stepped`);
+  if (ff)
+    L.push(
+      `  fast-forward: ${ff.jumps} jump(s) over cycles of idle spinning, ${f(ff.skippedUs / 1000, 3)} ms of simulated time counted, not stepped`,
+    );
   return L.join('\n') + '\n';
 }

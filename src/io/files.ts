@@ -18,7 +18,10 @@ export function readText(file: string): string {
   try {
     buf = readFileSync(file);
   } catch (e) {
-    throw new InputError([diag('DS5001', file, '', { name: file, detail: (e as NodeJS.ErrnoException).code ?? String(e) })], EXIT.io);
+    throw new InputError(
+      [diag('DS5001', file, '', { name: file, detail: (e as NodeJS.ErrnoException).code ?? String(e) })],
+      EXIT.io,
+    );
   }
   if (buf.length > MAX_INPUT_BYTES)
     throw new InputError([diag('DS1106', file, '', { detail: `file is ${buf.length} bytes; the limit is ${MAX_INPUT_BYTES}` })]);
@@ -52,7 +55,10 @@ export function writeFileAtomic(file: string, text: string): void {
       throw e;
     }
   } catch (e) {
-    throw new InputError([diag('DS5002', file, '', { name: file, detail: (e as NodeJS.ErrnoException).code ?? String(e) })], EXIT.io);
+    throw new InputError(
+      [diag('DS5002', file, '', { name: file, detail: (e as NodeJS.ErrnoException).code ?? String(e) })],
+      EXIT.io,
+    );
   }
 }
 

@@ -21,7 +21,9 @@ export function checkModel(model: CostModel, file: string): Diagnostic[] {
     if (prm.distribution) {
       const { p, ns } = prm.distribution;
       if (p.length !== ns.length || p.some((x, i) => i > 0 && x < p[i - 1]) || ns.some((x, i) => i > 0 && x < ns[i - 1]))
-        out.push(diag('DS1107', file, `${ptr}/distribution`, { detail: 'p and ns must have equal length and be non-decreasing' }));
+        out.push(
+          diag('DS1107', file, `${ptr}/distribution`, { detail: 'p and ns must have equal length and be non-decreasing' }),
+        );
     }
   }
   const poll = model.parameters.poll_self?.value;

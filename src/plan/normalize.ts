@@ -40,7 +40,10 @@ export function hashJson(v: unknown): string {
     }
     return x;
   };
-  return createHash('sha256').update(JSON.stringify(canon(v))).digest('hex').slice(0, 16);
+  return createHash('sha256')
+    .update(JSON.stringify(canon(v)))
+    .digest('hex')
+    .slice(0, 16);
 }
 
 export function normalizeScenario(scenario: Scenario, opts: NormalizeOptions): Plan {
@@ -66,7 +69,8 @@ export function normalizeScenario(scenario: Scenario, opts: NormalizeOptions): P
   }
   if (Object.keys(ex.tasks).length === 0) err(diag('DS1214', file, base || '/tasks'));
   const rt = scenario.runtime;
-  if (rt.flavor === 'current_thread' && rt.workers !== undefined && rt.workers !== 1) err(diag('DS1210', file, '/runtime/workers'));
+  if (rt.flavor === 'current_thread' && rt.workers !== undefined && rt.workers !== 1)
+    err(diag('DS1210', file, '/runtime/workers'));
 
   const chanNames = Object.keys(ex.channels);
   const chanIndex = new Map(chanNames.map((n, i) => [n, i]));
@@ -95,8 +99,10 @@ export function normalizeScenario(scenario: Scenario, opts: NormalizeOptions): P
     ops.forEach((op, i) => {
       const p = `${ptr}/${i}`;
       if ('channel' in op && !chanIndex.has(op.channel)) err(diag('DS1201', file, `${p}/channel`, { name: op.channel }));
-      if ((op.op === 'spawn' || op.op === 'join') && !taskIndex.has(op.task)) err(diag('DS1202', file, `${p}/task`, { name: op.task }));
-      if ((op.op === 'lock' || op.op === 'unlock') && !mutexIndex.has(op.mutex)) err(diag('DS1203', file, `${p}/mutex`, { name: op.mutex }));
+      if ((op.op === 'spawn' || op.op === 'join') && !taskIndex.has(op.task))
+        err(diag('DS1202', file, `${p}/task`, { name: op.task }));
+      if ((op.op === 'lock' || op.op === 'unlock') && !mutexIndex.has(op.mutex))
+        err(diag('DS1203', file, `${p}/mutex`, { name: op.mutex }));
       if (op.op === 'spawn') {
         if (!spawnEdges.has(owner)) spawnEdges.set(owner, new Set());
         spawnEdges.get(owner)!.add(op.task);
@@ -110,19 +116,29 @@ export function normalizeScenario(scenario: Scenario, opts: NormalizeOptions): P
           if (at >= 0) err(diag('DS1225', file, base || `${p}/wait/${at}`));
         }
       }
-      if ((op.op === 'recv' || op.op === 'try_recv' || op.op === 'while_open') && ex.channels[op.channel] && ex.channels[op.channel].kind !== 'lockfree') {
+      if (
+        (op.op === 'recv' || op.op === 'try_recv' || op.op === 'while_open') &&
+        ex.channels[op.channel] &&
+        ex.channels[op.channel].kind !== 'lockfree'
+      ) {
         // tokio mpsc has one Receiver (and one AtomicWaker): a second consumer cannot exist.
         const first = receivers.get(op.channel);
         if (first === undefined) receivers.set(op.channel, owner);
         else if (first !== owner) err(diag('DS1224', file, `${p}/channel`, { name: op.channel, first }));
       }
-      if (!base && (op.op === 'recv' || (op.op === 'while_open' && (op.wait ?? [{ kind: 'await_recv' }]).some((w) => w.kind === 'await_recv'))) && ex.channels[op.channel]?.kind === 'lockfree')
+      if (
+        !base &&
+        (op.op === 'recv' ||
+          (op.op === 'while_open' && (op.wait ?? [{ kind: 'await_recv' }]).some((w) => w.kind === 'await_recv'))) &&
+        ex.channels[op.channel]?.kind === 'lockfree'
+      )
         err(diag('DS1209', file, `${p}/channel`, { name: op.channel }));
       if (!base && op.op === 'while_open' && rt.flavor === 'current_thread') {
         const forever = (op.wait ?? []).findIndex((w) => w.kind === 'spin' && w.us === undefined);
         if (forever >= 0) err(diag('DS1207', file, `${p}/wait/${forever}`, { name: otherTaskThan(owner, taskNames) }));
       }
-      if (op.op === 'repeat' || op.op === 'while_open' || op.op === 'for_each_record') walk(op.body, `${p}/body`, owner, depth + 1);
+      if (op.op === 'repeat' || op.op === 'while_open' || op.op === 'for_each_record')
+        walk(op.body, `${p}/body`, owner, depth + 1);
     });
   };
   for (const name of taskNames) walk(ex.tasks[name].program, base || `/tasks/${escapePointerToken(name)}/program`, name, 0);
@@ -178,7 +194,9 @@ export function normalizeScenario(scenario: Scenario, opts: NormalizeOptions): P
     return t;
   });
 
-  const sources: PlanSource[] = Object.entries(ex.sources).map(([name, s]) => compileSource(name, s, chanIndex.get(s.channel) ?? 0, opts, file, base, err));
+  const sources: PlanSource[] = Object.entries(ex.sources).map(([name, s]) =>
+    compileSource(name, s, chanIndex.get(s.channel) ?? 0, opts, file, base, err),
+  );
 
   if (diags.some((d) => d.severity === 'error')) throw new InputError(diags);
 
@@ -224,9 +242,11 @@ function checkPipeline(scenario: Scenario, file: string, err: (d: Diagnostic) =>
   if (t?.kind !== 'pipeline') return;
   const kind = t.channel?.kind ?? 'unbounded';
   if (kind === 'bounded' && !t.channel?.capacity) err(diag('DS1217', file, '/template/channel', { name: 'part[i]' }));
-  if (kind !== 'bounded' && t.channel?.capacity !== undefined) err(diag('DS1216', file, '/template/channel/capacity', { name: 'part[i]' }));
+  if (kind !== 'bounded' && t.channel?.capacity !== undefined)
+    err(diag('DS1216', file, '/template/channel/capacity', { name: 'part[i]' }));
   t.partition.wait.forEach((w, i) => {
-    if (w.kind === 'await_recv' && kind === 'lockfree') err(diag('DS1209', file, `/template/partition/wait/${i}`, { name: 'part[i]' }));
+    if (w.kind === 'await_recv' && kind === 'lockfree')
+      err(diag('DS1209', file, `/template/partition/wait/${i}`, { name: 'part[i]' }));
     if (w.kind === 'spin' && w.us === undefined && scenario.runtime.flavor === 'current_thread')
       err(diag('DS1207', file, `/template/partition/wait/${i}`, { name: 'coordinator' }));
   });
@@ -253,10 +273,11 @@ function findCycle(edges: Map<string, Set<string>>): string[] | undefined {
     state.set(n, 2);
     return undefined;
   };
-  for (const n of [...edges.keys()].sort()) if (!state.has(n)) {
-    const c = visit(n);
-    if (c) return c;
-  }
+  for (const n of [...edges.keys()].sort())
+    if (!state.has(n)) {
+      const c = visit(n);
+      if (c) return c;
+    }
   return undefined;
 }
 
@@ -286,12 +307,24 @@ export function resolveCost(c: Cost, model: CostModel, file: string, ptr: string
   }
 }
 
-function compileSource(name: string, s: SourceDef, channel: number, opts: NormalizeOptions, file: string, base: string, err: (d: Diagnostic) => void): PlanSource {
+function compileSource(
+  name: string,
+  s: SourceDef,
+  channel: number,
+  opts: NormalizeOptions,
+  file: string,
+  base: string,
+  err: (d: Diagnostic) => void,
+): PlanSource {
   const a = s.arrival;
   let arrival: PlanSource['arrival'];
   switch (a.kind) {
     case 'periodic':
-      arrival = { kind: 'periodic', intervalNs: Math.max(1, Math.round(a.intervalUs * 1000)), phaseNs: Math.round((a.phaseUs ?? 0) * 1000) };
+      arrival = {
+        kind: 'periodic',
+        intervalNs: Math.max(1, Math.round(a.intervalUs * 1000)),
+        phaseNs: Math.round((a.phaseUs ?? 0) * 1000),
+      };
       break;
     case 'poisson':
       arrival = { kind: 'poisson', ratePerSec: a.ratePerSec };
@@ -302,7 +335,12 @@ function compileSource(name: string, s: SourceDef, channel: number, opts: Normal
     case 'trace': {
       const tr = opts.traces?.[a.file];
       if (!tr) {
-        err(diag('DS1219', file, base ? `${base}/source/arrival/file` : `/sources/${escapePointerToken(name)}/arrival/file`, { name: a.file, detail: 'not loaded' }));
+        err(
+          diag('DS1219', file, base ? `${base}/source/arrival/file` : `/sources/${escapePointerToken(name)}/arrival/file`, {
+            name: a.file,
+            detail: 'not loaded',
+          }),
+        );
         arrival = { kind: 'trace', timesNs: [], records: [] };
       } else arrival = { kind: 'trace', timesNs: tr.timesUs.map((t) => Math.round(t * 1000)), records: [...tr.records] };
       break;
@@ -353,7 +391,14 @@ class Compiler {
         const route = parseRouteLabel(op.label);
         if (route) {
           const P = Object.keys(this.ex.channels).filter((n) => n.startsWith('part[')).length;
-          this.emit({ op: 'route', channel: this.ch('part[0]'), partitions: P, policy: route.policy, skew: route.skew, cost: this.cost(op.cost, 'route', `${ptr}/cost`) });
+          this.emit({
+            op: 'route',
+            channel: this.ch('part[0]'),
+            partitions: P,
+            policy: route.policy,
+            skew: route.skew,
+            cost: this.cost(op.cost, 'route', `${ptr}/cost`),
+          });
         } else this.emit({ op: 'compute', cost: this.cost(op.cost, op.label ?? 'compute', `${ptr}/cost`) });
         return;
       }

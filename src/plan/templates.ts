@@ -24,7 +24,16 @@ export function expandTemplate(t: Template): Expanded {
     case 'spawn_join': {
       const body: Op[] =
         (t.mode ?? 'bulk') === 'hot'
-          ? [{ op: 'repeat', n: t.tasks, body: [{ op: 'spawn', task: 'child' }, { op: 'join', task: 'child' }] }]
+          ? [
+              {
+                op: 'repeat',
+                n: t.tasks,
+                body: [
+                  { op: 'spawn', task: 'child' },
+                  { op: 'join', task: 'child' },
+                ],
+              },
+            ]
           : [
               { op: 'repeat', n: t.tasks, body: [{ op: 'spawn', task: 'child' }] },
               { op: 'repeat', n: t.tasks, body: [{ op: 'join', task: 'child' }] },
@@ -60,7 +69,16 @@ export function expandTemplate(t: Template): Expanded {
       const ypr = t.yieldsPerRecord ?? 1;
       const records = Math.max(1, Math.floor(t.yields / ypr));
       const program: Op[] = [
-        { op: 'repeat', n: records, body: [{ op: 'record_start' }, ...rec(t.recordCost), { op: 'repeat', n: ypr, body: [{ op: 'yield' }] }, { op: 'record_end' }] },
+        {
+          op: 'repeat',
+          n: records,
+          body: [
+            { op: 'record_start' },
+            ...rec(t.recordCost),
+            { op: 'repeat', n: ypr, body: [{ op: 'yield' }] },
+            { op: 'record_end' },
+          ],
+        },
       ];
       const start = (t.in ?? 'block_on') === 'block_on' ? 'block_on' : 'spawn';
       return { channels: {}, mutexes: [], tasks: { yielder: { start, program } }, sources: {}, roles: { yielder: 'yielder' } };
@@ -73,7 +91,16 @@ export function expandTemplate(t: Template): Expanded {
         tasks[name] = {
           start: 'child',
           program: [
-            { op: 'repeat', n: t.records, body: [{ op: 'record_start' }, ...rec(t.recordCost), { op: 'repeat', n: t.yieldsPerRecord, body: [{ op: 'yield' }] }, { op: 'record_end' }] },
+            {
+              op: 'repeat',
+              n: t.records,
+              body: [
+                { op: 'record_start' },
+                ...rec(t.recordCost),
+                { op: 'repeat', n: t.yieldsPerRecord, body: [{ op: 'yield' }] },
+                { op: 'record_end' },
+              ],
+            },
           ],
         };
         main.push({ op: 'spawn', task: name });
@@ -126,7 +153,10 @@ export function expandTemplate(t: Template): Expanded {
               {
                 op: 'while_open',
                 channel: 'input',
-                body: [...rec(t.batchCost), { op: 'for_each_record', body: [{ op: 'compute', cost: t.recordCost }, { op: 'record_end' }] }],
+                body: [
+                  ...rec(t.batchCost),
+                  { op: 'for_each_record', body: [{ op: 'compute', cost: t.recordCost }, { op: 'record_end' }] },
+                ],
               },
             ],
           },
@@ -137,7 +167,13 @@ export function expandTemplate(t: Template): Expanded {
   }
 }
 
-function sourceOf(arrival: Arrival, records: number, batches: number | undefined, durationMs: number | undefined, channel: string): SourceDef {
+function sourceOf(
+  arrival: Arrival,
+  records: number,
+  batches: number | undefined,
+  durationMs: number | undefined,
+  channel: string,
+): SourceDef {
   const s: SourceDef = { channel, arrival, records };
   if (batches !== undefined) s.batches = batches;
   if (durationMs !== undefined) s.durationMs = durationMs;
@@ -182,9 +218,17 @@ function expandPipeline(t: PipelineTemplate): Expanded {
     if (lockRecord) perRecord.push({ op: 'unlock', mutex: engineLock(i) });
     perRecord.push({ op: 'record_end' });
     const body: Op[] = [{ op: 'for_each_record', body: perRecord }, ...rec(t.partition.batchCost)];
-    if (t.partition.writer) body.push({ op: 'lock', mutex: 'writer' }, { op: 'compute', cost: t.partition.writer.holdCost, label: 'writer' }, { op: 'unlock', mutex: 'writer' });
+    if (t.partition.writer)
+      body.push(
+        { op: 'lock', mutex: 'writer' },
+        { op: 'compute', cost: t.partition.writer.holdCost, label: 'writer' },
+        { op: 'unlock', mutex: 'writer' },
+      );
     if (co.barrier) body.push({ op: 'send', channel: 'acks', items: 1, records: 0 });
-    tasks[`partition[${i}]`] = { start: 'child', program: [{ op: 'while_open', channel: `part[${i}]`, wait: t.partition.wait as WaitStep[], body }] };
+    tasks[`partition[${i}]`] = {
+      start: 'child',
+      program: [{ op: 'while_open', channel: `part[${i}]`, wait: t.partition.wait as WaitStep[], body }],
+    };
     roles[`partition[${i}]`] = 'partition';
   }
   return {
@@ -197,7 +241,9 @@ function expandPipeline(t: PipelineTemplate): Expanded {
 }
 
 /** The routing marker the pipeline template leaves for the compiler (see compile.ts). */
-export function parseRouteLabel(label: string | undefined): { policy: 'round_robin' | 'hash' | 'sticky' | 'all_to_one'; skew: number } | undefined {
+export function parseRouteLabel(
+  label: string | undefined,
+): { policy: 'round_robin' | 'hash' | 'sticky' | 'all_to_one'; skew: number } | undefined {
   if (!label?.startsWith('route:')) return undefined;
   const [, policy, skew] = label.split(':');
   return { policy: policy as 'round_robin', skew: Number(skew) };

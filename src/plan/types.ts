@@ -47,7 +47,14 @@ export type Instr =
   | { op: 'jump'; target: number }
   | { op: 'record_start' }
   | { op: 'record_end' }
-  | { op: 'route'; channel: number; partitions: number; policy: 'round_robin' | 'hash' | 'sticky' | 'all_to_one'; skew: number; cost: number };
+  | {
+      op: 'route';
+      channel: number;
+      partitions: number;
+      policy: 'round_robin' | 'hash' | 'sticky' | 'all_to_one';
+      skew: number;
+      cost: number;
+    };
 
 export interface PlanTask {
   name: string;

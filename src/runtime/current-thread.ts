@@ -15,7 +15,21 @@ import type { CostModel } from '../schema/model.js';
 import type { Plan } from '../plan/types.js';
 import { IntRing } from './rings.js';
 import * as S from './state.js';
-import { Simulator, P_OUTER, P_INNER, P_POLL, P_PARKED, P_SPIN, R_AHEAD, R_BLOCK, R_DONE, R_SELF, R_SPIN, R_YIELD, type SimOptions } from './simulator.js';
+import {
+  Simulator,
+  P_OUTER,
+  P_INNER,
+  P_POLL,
+  P_PARKED,
+  P_SPIN,
+  R_AHEAD,
+  R_BLOCK,
+  R_DONE,
+  R_SELF,
+  R_SPIN,
+  R_YIELD,
+  type SimOptions,
+} from './simulator.js';
 
 const COOP_BUDGET = 128;
 

@@ -24,7 +24,21 @@ import type { CostModel } from '../schema/model.js';
 import type { Plan } from '../plan/types.js';
 import { IntRing } from './rings.js';
 import * as S from './state.js';
-import { Simulator, EV_SLICE, P_OUTER, P_POLL, P_PARKED, P_SPIN, P_DONE, R_AHEAD, R_DONE, R_SELF, R_SPIN, R_YIELD, type SimOptions } from './simulator.js';
+import {
+  Simulator,
+  EV_SLICE,
+  P_OUTER,
+  P_POLL,
+  P_PARKED,
+  P_SPIN,
+  P_DONE,
+  R_AHEAD,
+  R_DONE,
+  R_SELF,
+  R_SPIN,
+  R_YIELD,
+  type SimOptions,
+} from './simulator.js';
 
 const COOP_BUDGET = 128;
 const LOCAL_CAP = 256;
@@ -104,7 +118,8 @@ export class MultiThreadSim extends Simulator {
       this.coresFree--;
       this.onCore[th] = 1;
       this.sliceStart[th] = t;
-      if (this.waitingCore.length > 0 || this.needSlices()) this.q.push(t + this.plan.runtime.timesliceNs, EV_SLICE, th, this.thrGen[th] + 1);
+      if (this.waitingCore.length > 0 || this.needSlices())
+        this.q.push(t + this.plan.runtime.timesliceNs, EV_SLICE, th, this.thrGen[th] + 1);
       this.wakeThreadAt(th, t);
       return;
     }
@@ -538,7 +553,6 @@ export class MultiThreadSim extends Simulator {
     this.releaseCore(th, this.thrT[th]);
   }
 
-
   private workPending(): boolean {
     if (this.inject.length > 0) return true;
     for (let v = 0; v < this.W; v++) if (this.local[v].length > 0) return true;
@@ -587,7 +601,6 @@ export class MultiThreadSim extends Simulator {
     this.thrPos[w] = P_OUTER;
     return true;
   }
-
 }
 
 /** First steal victim for worker `w`'s `attempt`-th steal: a 32-bit integer hash, uniform over W. */

@@ -24,7 +24,9 @@ export type { SimOptions, Span } from './simulator.js';
 const us = (ns: number) => Math.round(ns) / 1000;
 
 export function createSimulator(plan: Plan, model: CostModel, opts: SimOptions = {}): Simulator {
-  return plan.runtime.flavor === 'current_thread' ? new CurrentThreadSim(plan, model, opts) : new MultiThreadSim(plan, model, opts);
+  return plan.runtime.flavor === 'current_thread'
+    ? new CurrentThreadSim(plan, model, opts)
+    : new MultiThreadSim(plan, model, opts);
 }
 
 /** Runs one simulation. Memory is bounded by the task/channel state, not by the record count. */
@@ -113,12 +115,18 @@ function buildResult(sim: Simulator, plan: Plan, seed: number, wallMs: number): 
   let inFlight = 0;
   for (const ch of sim.channels) inFlight += ch.q.queuedRecords();
   // Records a task took from a channel but had not finished when the run ended.
-  for (let i = 0; i < tk.n; i++) if (tk.state[i] !== S.T_DONE && tk.hasItem[i]) inFlight += Math.max(0, tk.itemRecords[i] - tk.doneOfItem[i]);
+  for (let i = 0; i < tk.n; i++)
+    if (tk.state[i] !== S.T_DONE && tk.hasItem[i]) inFlight += Math.max(0, tk.itemRecords[i] - tk.doneOfItem[i]);
   const result: Result = {
     source: 'simulated',
     scenario: { ...plan.scenario },
     model: { ...plan.model },
-    runtime: { flavor: plan.runtime.flavor, workers: plan.runtime.workers, cores: plan.runtime.cores, driver: plan.runtime.driver },
+    runtime: {
+      flavor: plan.runtime.flavor,
+      workers: plan.runtime.workers,
+      cores: plan.runtime.cores,
+      driver: plan.runtime.driver,
+    },
     seed,
     records: sim.records,
     recordsInFlight: inFlight,

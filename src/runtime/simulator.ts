@@ -167,7 +167,9 @@ export abstract class Simulator {
     this.lastTickNs = this.floorTick(0);
     const slots = Math.max(1, ...plan.tasks.map((t) => t.slots));
     this.tasks = new S.Tasks(64, slots);
-    this.channels = plan.channels.map((ch) => new S.Channel(ch.kind === 'unbounded' ? 0 : ch.kind === 'bounded' ? 1 : 2, ch.capacity));
+    this.channels = plan.channels.map(
+      (ch) => new S.Channel(ch.kind === 'unbounded' ? 0 : ch.kind === 'bounded' ? 1 : 2, ch.capacity),
+    );
     this.mutexes = plan.mutexes.map(() => new S.Mutex());
     this.codes = plan.tasks.map((t) => encodeProgram(t.code, this.extra));
     this.costs = plan.costs.map((c) => c.cost);
@@ -213,10 +215,13 @@ export abstract class Simulator {
     // Platform noise: running time left until each thread's next OS/hypervisor pause.
     this.noiseMeanGapNs = plan.runtime.noise && this.c.noiseRate > 0 ? 1e9 / this.c.noiseRate : Infinity;
     this.noiseLeft = f().fill(Infinity);
-    if (this.noiseMeanGapNs < Infinity) for (let th = 0; th < nThreads; th++) this.noiseLeft[th] = this.rngNoise.exponential(this.noiseMeanGapNs);
+    if (this.noiseMeanGapNs < Infinity)
+      for (let th = 0; th < nThreads; th++) this.noiseLeft[th] = this.rngNoise.exponential(this.noiseMeanGapNs);
     this.instances = plan.tasks.map(() => new IntRing(4));
     this.joinCursor = new Int32Array(plan.tasks.length);
-    this.routeCounts = new Float64Array(Math.max(1, ...plan.tasks.flatMap((t) => t.code.map((i) => (i.op === 'route' ? i.partitions : 1)))));
+    this.routeCounts = new Float64Array(
+      Math.max(1, ...plan.tasks.flatMap((t) => t.code.map((i) => (i.op === 'route' ? i.partitions : 1)))),
+    );
     const ns = plan.sources.length;
     this.srcNext = new Float64Array(ns);
     this.srcSent = new Float64Array(ns);
@@ -229,8 +234,18 @@ export abstract class Simulator {
     this.evIdx = new Int32Array(nThreads);
     this.ffRngs = [this.rngCost, this.rngLatency, this.rngRoute, this.rngArrival, this.rngSteal, this.rngNoise];
     this.ffThreadCounters = [
-      this.stBusy, this.stSpin, this.stIdle, this.stDesched, this.stPolls, this.stDriver,
-      this.stSteals, this.stParks, this.stUnparks, this.stNoop, this.stLifo, this.stInject,
+      this.stBusy,
+      this.stSpin,
+      this.stIdle,
+      this.stDesched,
+      this.stPolls,
+      this.stDriver,
+      this.stSteals,
+      this.stParks,
+      this.stUnparks,
+      this.stNoop,
+      this.stLifo,
+      this.stInject,
     ];
     // Noise and traces consume per-poll randomness or record every poll: never skip them. Only a
     // single scheduler thread has exact cycles: several workers run loops of unequal periods
@@ -324,7 +339,11 @@ export abstract class Simulator {
       for (let th = 0; th < this.nThreads; th++) end = Math.max(end, this.thrParkStart[th], this.thrT[th]);
       this.endNs = Math.max(this.endNs, end);
       const alive = this.aliveTasks();
-      if (alive > 0) this.warnings.push({ code: 'DS3001', message: `stalled: ${alive} task(s) blocked forever (nothing left that could wake them)` });
+      if (alive > 0)
+        this.warnings.push({
+          code: 'DS3001',
+          message: `stalled: ${alive} task(s) blocked forever (nothing left that could wake them)`,
+        });
     }
     this.noteMonopolised();
   }
@@ -1051,7 +1070,13 @@ export abstract class Simulator {
     this.stBusy[th] += d;
     if ((this.noiseLeft[th] -= d) <= 0) this.notePause(th);
     if (this.spans.length < this.maxSpans)
-      this.spans.push({ thread: th, task: this.plan.tasks[tk.def[task]].name, startNs: this.thrPollStart[th], endNs: this.thrT[th], kind: 'poll' });
+      this.spans.push({
+        thread: th,
+        task: this.plan.tasks[tk.def[task]].name,
+        startNs: this.thrPollStart[th],
+        endNs: this.thrT[th],
+        kind: 'poll',
+      });
     this.thrTask[th] = -1;
     if (outcome === R_DONE) {
       this.tasksDone++;

@@ -38,7 +38,10 @@ for (const rel of files) {
       const got = evaluate(fig.metric, a) as number;
       const tol = fig.tolerance ?? 0.15;
       const err = Math.abs(got - fig.value) / Math.abs(fig.value);
-      assert.ok(err <= tol, `${name} (${fig.kind ?? 'prediction'}): simulated ${got}, published ${fig.value}, error ${(err * 100).toFixed(1)}% > ${tol * 100}%`);
+      assert.ok(
+        err <= tol,
+        `${name} (${fig.kind ?? 'prediction'}): simulated ${got}, published ${fig.value}, error ${(err * 100).toFixed(1)}% > ${tol * 100}%`,
+      );
     }
   });
 }

@@ -2,10 +2,10 @@
  * EventQueue pops in (timeNs, seq) order: compared with a stable sort of the pushes by time,
  * over random interleavings of pushes and pops (many equal times, so the tie-break matters).
  */
-import { test } from "node:test";
-import assert from "node:assert/strict";
-import fc from "fast-check";
-import { EventQueue } from "../../src/engine/event-queue.js";
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { EventQueue } from '../../src/engine/event-queue.js';
 
 export const SEED = Number(process.env.FC_SEED ?? 20240601);
 
@@ -18,35 +18,31 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
   { weight: 1, arbitrary: fc.constant({ pop: true as const }) },
 );
 
-test("EventQueue pops in (time, seq) order like a stable sort", () => {
+test('EventQueue pops in (time, seq) order like a stable sort', () => {
   fc.assert(
-    fc.property(
-      fc.array(stepArb, { maxLength: 400 }),
-      fc.integer({ min: 1, max: 8 }),
-      (steps, capacity) => {
-        const q = new EventQueue(capacity);
-        // Reference: a list kept stably sorted by time; equal times keep push order.
-        const ref: Array<{ t: number; id: number }> = [];
-        let id = 0;
-        const check = () => {
-          const want = ref.shift()!;
-          assert.equal(q.pop(), true);
-          assert.deepEqual([q.timeNs, q.a], [want.t, want.id]);
-        };
-        for (const s of steps) {
-          if ("push" in s) {
-            q.push(s.push, 0, id, -id);
-            let i = ref.length;
-            while (i > 0 && ref[i - 1].t > s.push) i--;
-            ref.splice(i, 0, { t: s.push, id: id++ });
-          } else if (ref.length > 0) check();
-          assert.equal(q.size, ref.length);
-        }
-        while (ref.length > 0) check();
-        assert.equal(q.pop(), false);
-        assert.equal(q.peekTime(), Infinity);
-      },
-    ),
+    fc.property(fc.array(stepArb, { maxLength: 400 }), fc.integer({ min: 1, max: 8 }), (steps, capacity) => {
+      const q = new EventQueue(capacity);
+      // Reference: a list kept stably sorted by time; equal times keep push order.
+      const ref: Array<{ t: number; id: number }> = [];
+      let id = 0;
+      const check = () => {
+        const want = ref.shift()!;
+        assert.equal(q.pop(), true);
+        assert.deepEqual([q.timeNs, q.a], [want.t, want.id]);
+      };
+      for (const s of steps) {
+        if ('push' in s) {
+          q.push(s.push, 0, id, -id);
+          let i = ref.length;
+          while (i > 0 && ref[i - 1].t > s.push) i--;
+          ref.splice(i, 0, { t: s.push, id: id++ });
+        } else if (ref.length > 0) check();
+        assert.equal(q.size, ref.length);
+      }
+      while (ref.length > 0) check();
+      assert.equal(q.pop(), false);
+      assert.equal(q.peekTime(), Infinity);
+    }),
     { seed: SEED, numRuns: 300 },
   );
 });

@@ -9,28 +9,21 @@
  * Little's law (λ·W from count, mean and simulated time) within histogram precision.
  * On failure fast-check prints the seed and the shrunk scenario; rerun with FC_SEED=<seed>.
  */
-import { test } from "node:test";
-import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
-import fc from "fast-check";
-import type { CostModel } from "../../src/schema/model.js";
-import type {
-  Cost,
-  Op,
-  Scenario,
-  WaitStep,
-} from "../../src/schema/scenario.js";
-import type { Result } from "../../src/schema/result.js";
-import { normalizeScenario } from "../../src/plan/normalize.js";
-import { simulate } from "../../src/runtime/simulate.js";
-import { validateDocument } from "../../src/schema/validate.js";
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fc from 'fast-check';
+import type { CostModel } from '../../src/schema/model.js';
+import type { Cost, Op, Scenario, WaitStep } from '../../src/schema/scenario.js';
+import type { Result } from '../../src/schema/result.js';
+import { normalizeScenario } from '../../src/plan/normalize.js';
+import { simulate } from '../../src/runtime/simulate.js';
+import { validateDocument } from '../../src/schema/validate.js';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
-const model = JSON.parse(
-  readFileSync(join(ROOT, "models/tokio-1.24-2vcpu-release.json"), "utf8"),
-) as CostModel;
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+const model = JSON.parse(readFileSync(join(ROOT, 'models/tokio-1.24-2vcpu-release.json'), 'utf8')) as CostModel;
 const SEED = Number(process.env.FC_SEED ?? 20240601);
 // Issue: ≥ 1,000 generated scenarios in CI within 2 minutes (each runs twice: the same-bytes check).
 const RUNS = Number(process.env.FC_RUNS ?? 1000);
@@ -38,52 +31,35 @@ const LIMITS = { maxEvents: 2_000_000, maxWallMs: 5_000 };
 
 const costArb: fc.Arbitrary<Cost> = fc.oneof(
   fc.integer({ min: 0, max: 50 }),
-  fc.constantFrom("record_sql", "clone_record"),
+  fc.constantFrom('record_sql', 'clone_record'),
   fc.record({
-    dist: fc.constant("uniform" as const),
+    dist: fc.constant('uniform' as const),
     minUs: fc.constant(0.5),
     maxUs: fc.integer({ min: 1, max: 20 }),
   }),
   fc.record({
-    dist: fc.constant("exponential" as const),
+    dist: fc.constant('exponential' as const),
     meanUs: fc.integer({ min: 1, max: 20 }),
   }),
 );
 const runtimeArb = fc.oneof(
-  fc.constant({ flavor: "current_thread" as const }),
-  fc
-    .integer({ min: 1, max: 4 })
-    .map((workers) => ({ flavor: "multi_thread" as const, workers })),
+  fc.constant({ flavor: 'current_thread' as const }),
+  fc.integer({ min: 1, max: 4 }).map((workers) => ({ flavor: 'multi_thread' as const, workers })),
 );
 /** Wait steps; `lockfree` excludes await_recv, current_thread excludes an unlimited spin. */
-const waitArb = (
-  lockfree: boolean,
-  currentThread: boolean,
-): fc.Arbitrary<WaitStep[]> => {
+const waitArb = (lockfree: boolean, currentThread: boolean): fc.Arbitrary<WaitStep[]> => {
   const steps: Array<fc.Arbitrary<WaitStep>> = [
-    fc
-      .integer({ min: 1, max: 20 })
-      .map((times) => ({ kind: "yield_spin" as const, times })),
-    fc
-      .integer({ min: 1, max: 200 })
-      .map((us) => ({ kind: "sleep" as const, us })),
-    fc
-      .integer({ min: 1, max: 50 })
-      .map((us) => ({ kind: "spin" as const, us })),
+    fc.integer({ min: 1, max: 20 }).map((times) => ({ kind: 'yield_spin' as const, times })),
+    fc.integer({ min: 1, max: 200 }).map((us) => ({ kind: 'sleep' as const, us })),
+    fc.integer({ min: 1, max: 50 }).map((us) => ({ kind: 'spin' as const, us })),
   ];
-  if (!lockfree) steps.push(fc.constant({ kind: "await_recv" as const }));
-  return fc
-    .array(fc.oneof(...steps), { minLength: 1, maxLength: 3 })
-    .map((w) => {
-      // A wait list must end in a step that waits without a limit, else partitions busy-loop over it;
-      // the default (no limit) yield_spin or await_recv keeps the run finite and cheap.
-      const last: WaitStep = lockfree
-        ? currentThread
-          ? { kind: "yield_spin" }
-          : { kind: "spin" }
-        : { kind: "await_recv" };
-      return [...w, last];
-    });
+  if (!lockfree) steps.push(fc.constant({ kind: 'await_recv' as const }));
+  return fc.array(fc.oneof(...steps), { minLength: 1, maxLength: 3 }).map((w) => {
+    // A wait list must end in a step that waits without a limit, else partitions busy-loop over it;
+    // the default (no limit) yield_spin or await_recv keeps the run finite and cheap.
+    const last: WaitStep = lockfree ? (currentThread ? { kind: 'yield_spin' } : { kind: 'spin' }) : { kind: 'await_recv' };
+    return [...w, last];
+  });
 };
 
 interface Generated {
@@ -95,11 +71,7 @@ interface Generated {
 const tasksScenarioArb: fc.Arbitrary<Generated> = runtimeArb.chain((runtime) =>
   fc
     .record({
-      kind: fc.constantFrom(
-        "unbounded" as const,
-        "bounded" as const,
-        "lockfree" as const,
-      ),
+      kind: fc.constantFrom('unbounded' as const, 'bounded' as const, 'lockfree' as const),
       capacity: fc.integer({ min: 1, max: 8 }),
       consumers: fc.integer({ min: 1, max: 3 }),
       batches: fc.integer({ min: 1, max: 20 }),
@@ -112,53 +84,49 @@ const tasksScenarioArb: fc.Arbitrary<Generated> = runtimeArb.chain((runtime) =>
         nil: undefined,
       }),
       consumerYield: fc.boolean(),
-      mainStart: fc.constantFrom("block_on" as const, "spawn" as const),
+      mainStart: fc.constantFrom('block_on' as const, 'spawn' as const),
       useWait: fc.boolean(),
       seed: fc.integer({ min: 0, max: 1000 }),
     })
     .chain((g) =>
-      (g.kind === "lockfree" || g.useWait
-        ? waitArb(g.kind === "lockfree", runtime.flavor === "current_thread")
+      (g.kind === 'lockfree' || g.useWait
+        ? waitArb(g.kind === 'lockfree', runtime.flavor === 'current_thread')
         : fc.constant(undefined)
       ).map((wait): Generated => {
         // tokio mpsc has a single receiver (DS1224); only the lock-free queue is multi-consumer.
-        const consumers = Array.from(
-          { length: g.kind === "lockfree" ? g.consumers : 1 },
-          (_, i) => `consumer${i}`,
-        );
-        const batchBody: Op[] = [{ op: "compute", cost: g.produceCost }];
-        if (g.producerYield) batchBody.push({ op: "yield" });
-        if (g.producerSleepUs !== undefined)
-          batchBody.push({ op: "sleep", us: g.producerSleepUs });
+        const consumers = Array.from({ length: g.kind === 'lockfree' ? g.consumers : 1 }, (_, i) => `consumer${i}`);
+        const batchBody: Op[] = [{ op: 'compute', cost: g.produceCost }];
+        if (g.producerYield) batchBody.push({ op: 'yield' });
+        if (g.producerSleepUs !== undefined) batchBody.push({ op: 'sleep', us: g.producerSleepUs });
         batchBody.push({
-          op: "send",
-          channel: "c",
+          op: 'send',
+          channel: 'c',
           items: g.items,
           records: g.records,
         });
         const main: Op[] = [
-          ...consumers.map((task): Op => ({ op: "spawn", task })),
-          { op: "repeat", n: g.batches, body: batchBody },
-          { op: "close", channel: "c" },
-          ...consumers.map((task): Op => ({ op: "join", task })),
+          ...consumers.map((task): Op => ({ op: 'spawn', task })),
+          { op: 'repeat', n: g.batches, body: batchBody },
+          { op: 'close', channel: 'c' },
+          ...consumers.map((task): Op => ({ op: 'join', task })),
         ];
         const perMessage: Op[] = [
           {
-            op: "for_each_record",
-            body: [{ op: "compute", cost: g.recordCost }, { op: "record_end" }],
+            op: 'for_each_record',
+            body: [{ op: 'compute', cost: g.recordCost }, { op: 'record_end' }],
           },
         ];
-        if (g.consumerYield) perMessage.push({ op: "yield" });
-        const tasks: Scenario["tasks"] = {
+        if (g.consumerYield) perMessage.push({ op: 'yield' });
+        const tasks: Scenario['tasks'] = {
           main: { start: g.mainStart, program: main },
         };
         for (const c of consumers)
           tasks[c] = {
-            start: "child",
+            start: 'child',
             program: [
               {
-                op: "while_open",
-                channel: "c",
+                op: 'while_open',
+                channel: 'c',
                 ...(wait ? { wait } : {}),
                 body: perMessage,
               },
@@ -166,14 +134,11 @@ const tasksScenarioArb: fc.Arbitrary<Generated> = runtimeArb.chain((runtime) =>
           };
         return {
           scenario: {
-            name: "property-tasks",
+            name: 'property-tasks',
             seed: g.seed,
             runtime,
             channels: {
-              c:
-                g.kind === "bounded"
-                  ? { kind: "bounded", capacity: g.capacity }
-                  : { kind: g.kind },
+              c: g.kind === 'bounded' ? { kind: 'bounded', capacity: g.capacity } : { kind: g.kind },
             },
             tasks,
             limits: LIMITS,
@@ -184,75 +149,52 @@ const tasksScenarioArb: fc.Arbitrary<Generated> = runtimeArb.chain((runtime) =>
     ),
 );
 
-const pipelineScenarioArb: fc.Arbitrary<Generated> = runtimeArb.chain(
-  (runtime) =>
-    fc
-      .record({
-        partitions: fc.integer({ min: 1, max: 4 }),
-        kind: fc.constantFrom(
-          "unbounded" as const,
-          "bounded" as const,
-          "lockfree" as const,
-        ),
-        capacity: fc.integer({ min: 1, max: 16 }),
-        arrival: fc.oneof(
-          fc
-            .integer({ min: 5, max: 500 })
-            .map((intervalUs) => ({ kind: "periodic" as const, intervalUs })),
-          fc
-            .integer({ min: 1000, max: 200_000 })
-            .map((ratePerSec) => ({ kind: "poisson" as const, ratePerSec })),
-        ),
-        batchRecords: fc.integer({ min: 1, max: 20 }),
-        batches: fc.integer({ min: 1, max: 30 }),
-        recordCost: costArb,
-        routing: fc.constantFrom(
-          "round_robin" as const,
-          "hash" as const,
-          "sticky" as const,
-          "all_to_one" as const,
-        ),
-        start: fc.constantFrom("block_on" as const, "spawn" as const),
-        seed: fc.integer({ min: 0, max: 1000 }),
-      })
-      .chain((g) =>
-        waitArb(g.kind === "lockfree", runtime.flavor === "current_thread").map(
-          (wait): Generated => ({
-            scenario: {
-              name: "property-pipeline",
-              seed: g.seed,
-              runtime,
-              template: {
-                kind: "pipeline",
-                partitions: g.partitions,
-                source: {
-                  arrival: g.arrival,
-                  batchRecords: g.batchRecords,
-                  batches: g.batches,
-                },
-                coordinator: { start: g.start, routing: g.routing },
-                channel:
-                  g.kind === "bounded"
-                    ? { kind: "bounded", capacity: g.capacity }
-                    : { kind: g.kind },
-                partition: { wait, recordCost: g.recordCost },
-              },
-              limits: LIMITS,
-            },
-            recordsIn: g.batches * g.batchRecords,
-          }),
-        ),
+const pipelineScenarioArb: fc.Arbitrary<Generated> = runtimeArb.chain((runtime) =>
+  fc
+    .record({
+      partitions: fc.integer({ min: 1, max: 4 }),
+      kind: fc.constantFrom('unbounded' as const, 'bounded' as const, 'lockfree' as const),
+      capacity: fc.integer({ min: 1, max: 16 }),
+      arrival: fc.oneof(
+        fc.integer({ min: 5, max: 500 }).map((intervalUs) => ({ kind: 'periodic' as const, intervalUs })),
+        fc.integer({ min: 1000, max: 200_000 }).map((ratePerSec) => ({ kind: 'poisson' as const, ratePerSec })),
       ),
+      batchRecords: fc.integer({ min: 1, max: 20 }),
+      batches: fc.integer({ min: 1, max: 30 }),
+      recordCost: costArb,
+      routing: fc.constantFrom('round_robin' as const, 'hash' as const, 'sticky' as const, 'all_to_one' as const),
+      start: fc.constantFrom('block_on' as const, 'spawn' as const),
+      seed: fc.integer({ min: 0, max: 1000 }),
+    })
+    .chain((g) =>
+      waitArb(g.kind === 'lockfree', runtime.flavor === 'current_thread').map((wait): Generated => ({
+        scenario: {
+          name: 'property-pipeline',
+          seed: g.seed,
+          runtime,
+          template: {
+            kind: 'pipeline',
+            partitions: g.partitions,
+            source: {
+              arrival: g.arrival,
+              batchRecords: g.batchRecords,
+              batches: g.batches,
+            },
+            coordinator: { start: g.start, routing: g.routing },
+            channel: g.kind === 'bounded' ? { kind: 'bounded', capacity: g.capacity } : { kind: g.kind },
+            partition: { wait, recordCost: g.recordCost },
+          },
+          limits: LIMITS,
+        },
+        recordsIn: g.batches * g.batchRecords,
+      })),
+    ),
 );
 
 const scenarioArb = fc.oneof(tasksScenarioArb, pipelineScenarioArb);
 
 function run(g: Generated): { result: Result; json: string } {
-  assert.deepEqual(
-    validateDocument("scenario", g.scenario, "<generated>"),
-    [],
-    "the generator makes schema-valid scenarios",
-  );
+  assert.deepEqual(validateDocument('scenario', g.scenario, '<generated>'), [], 'the generator makes schema-valid scenarios');
   const plan = normalizeScenario(g.scenario, { model });
   const result = simulate(plan, model);
   const { engine: _engine, ...rest } = result;
@@ -262,15 +204,11 @@ function run(g: Generated): { result: Result; json: string } {
 
 function checkInvariants(g: Generated): void {
   const { result: r, json } = run(g);
-  assert.deepEqual(
-    validateDocument("result", r, "<result>"),
-    [],
-    "Result is schema-valid",
-  );
+  assert.deepEqual(validateDocument('result', r, '<result>'), [], 'Result is schema-valid');
   // Records in = processed + in flight (only a complete run accounts for every record). A worker
   // monopolised by an unbounded spin (DS3005) can starve the producer for real: that run may
   // stall, but it must say so.
-  const monopolised = r.warnings.some((w) => w.code === "DS3005");
+  const monopolised = r.warnings.some((w) => w.code === 'DS3005');
   if (!r.truncated && !monopolised)
     assert.equal(
       r.records + r.recordsInFlight,
@@ -280,50 +218,31 @@ function checkInvariants(g: Generated): void {
   assert.ok(r.records <= g.recordsIn);
   // No worker is busy longer than the simulation lasted (1 ns of rounding allowed).
   for (const w of r.workers)
-    assert.ok(
-      w.busyUs <= r.simulatedUs + 0.001,
-      `${w.name} busy ${w.busyUs} µs > simulated ${r.simulatedUs} µs`,
-    );
+    assert.ok(w.busyUs <= r.simulatedUs + 0.001, `${w.name} busy ${w.busyUs} µs > simulated ${r.simulatedUs} µs`);
   for (const [name, t] of Object.entries(r.tasks))
-    assert.ok(
-      t.busyUs <= r.simulatedUs * r.runtime.workers + 0.001,
-      `task ${name} busy ${t.busyUs} µs`,
-    );
+    assert.ok(t.busyUs <= r.simulatedUs * r.runtime.workers + 0.001, `task ${name} busy ${t.busyUs} µs`);
   // Little's law, L = λ·W: the time-average number of records in the system (the area under
   // N(t), which is the sum of latencies) over T equals throughput × mean latency. The sum is
   // checked against the histogram's buckets, so this holds within histogram precision.
   const n = r.latencyUs.count;
   if (n > 0 && r.simulatedUs > 0) {
-    const bucketSumNs = r.latencyBuckets.reduce(
-      (s, [low, c]) => s + low * c,
-      0,
-    );
+    const bucketSumNs = r.latencyBuckets.reduce((s, [low, c]) => s + low * c, 0);
     const exactSumNs = r.latencyUs.mean * 1000 * n;
     assert.ok(
-      bucketSumNs <= exactSumNs * (1 + 1e-6) + n &&
-        exactSumNs <= bucketSumNs * (1 + 1 / 128) + 2 * n,
+      bucketSumNs <= exactSumNs * (1 + 1e-6) + n && exactSumNs <= bucketSumNs * (1 + 1 / 128) + 2 * n,
       `latency sum ${exactSumNs} vs buckets ${bucketSumNs}`,
     );
     const L = exactSumNs / 1000 / r.simulatedUs;
-    const lambdaW =
-      (r.throughput.recordsPerSec / 1e6) *
-      r.latencyUs.mean *
-      (n / Math.max(1, r.records));
-    assert.ok(
-      Math.abs(L - lambdaW) <= 0.01 * L + 1e-6,
-      `Little: L ${L} vs λW ${lambdaW}`,
-    );
+    const lambdaW = (r.throughput.recordsPerSec / 1e6) * r.latencyUs.mean * (n / Math.max(1, r.records));
+    assert.ok(Math.abs(L - lambdaW) <= 0.01 * L + 1e-6, `Little: L ${L} vs λW ${lambdaW}`);
   }
   // Same seed ⇒ same bytes (apart from the engine block).
-  assert.equal(run(g).json, json, "same seed, same Result");
+  assert.equal(run(g).json, json, 'same seed, same Result');
 }
 
-test(
-  "random small scenarios: invariants of the Result",
-  () => {
-    fc.assert(fc.property(scenarioArb, checkInvariants), {
-      seed: SEED,
-      numRuns: RUNS,
-    });
-  },
-);
+test('random small scenarios: invariants of the Result', () => {
+  fc.assert(fc.property(scenarioArb, checkInvariants), {
+    seed: SEED,
+    numRuns: RUNS,
+  });
+});

@@ -73,7 +73,10 @@ const closedArb = fc
             { op: 'join', task: 'consumer' },
           ],
         },
-        consumer: { start: 'child', program: [{ op: 'while_open', channel: 'c', body: [{ op: 'for_each_record', body: perRecord }] }] },
+        consumer: {
+          start: 'child',
+          program: [{ op: 'while_open', channel: 'c', body: [{ op: 'for_each_record', body: perRecord }] }],
+        },
       },
       limits: LIMITS,
     };
@@ -87,7 +90,10 @@ test('simulated time never goes backwards: polls on a thread are ordered and non
       const last = new Map<number, number>();
       for (const sp of spans) {
         assert.ok(sp.endNs >= sp.startNs, `poll of ${sp.task} ends before it starts`);
-        assert.ok(sp.startNs >= (last.get(sp.thread) ?? 0), `thread ${sp.thread}: a poll starts at ${sp.startNs} before the previous one ended at ${last.get(sp.thread)}`);
+        assert.ok(
+          sp.startNs >= (last.get(sp.thread) ?? 0),
+          `thread ${sp.thread}: a poll starts at ${sp.startNs} before the previous one ended at ${last.get(sp.thread)}`,
+        );
         last.set(sp.thread, sp.endNs);
         assert.ok(sp.endNs <= result.simulatedUs * 1000 + 1, 'a poll ends after the run');
       }

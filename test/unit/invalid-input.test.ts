@@ -10,29 +10,19 @@
  * against the repository's default model by absolute path, so the cwd does not matter.
  * Cases named `*-known-bug.json` document a defect in src/ and are skipped with the reason.
  */
-import { test } from "node:test";
-import assert from "node:assert/strict";
-import {
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
-import { main } from "../../src/cli/main.js";
-import { loadModel, loadScenario } from "../../src/cli/load.js";
-import {
-  InputError,
-  formatDiagnostic,
-  type Diagnostic,
-} from "../../src/schema/diagnostics.js";
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { main } from '../../src/cli/main.js';
+import { loadModel, loadScenario } from '../../src/cli/load.js';
+import { InputError, formatDiagnostic, type Diagnostic } from '../../src/schema/diagnostics.js';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
-const CASES = join(ROOT, "test/invalid");
-const DEFAULT_MODEL = join(ROOT, "models/tokio-1.24-2vcpu-release.json");
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+const CASES = join(ROOT, 'test/invalid');
+const DEFAULT_MODEL = join(ROOT, 'models/tokio-1.24-2vcpu-release.json');
 
 interface Expected {
   code: string;
@@ -41,7 +31,7 @@ interface Expected {
 }
 interface Case {
   description: string;
-  kind: "scenario" | "model";
+  kind: 'scenario' | 'model';
   input?: unknown;
   inputText?: string;
   expect: Expected[];
@@ -54,29 +44,23 @@ async function runMain(argv: string[]): Promise<{ code: number; out: string }> {
   const ow = process.stdout.write.bind(process.stdout);
   const ew = process.stderr.write.bind(process.stderr);
   const capture = (chunk: string | Uint8Array): boolean => {
-    out.push(
-      typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("utf8"),
-    );
+    out.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
     return true;
   };
   process.stdout.write = capture as typeof process.stdout.write;
   process.stderr.write = capture as typeof process.stderr.write;
   try {
     const code = await main(argv);
-    return { code, out: out.join("") };
+    return { code, out: out.join('') };
   } finally {
     process.stdout.write = ow;
     process.stderr.write = ew;
   }
 }
 
-function diagnosticsOf(
-  c: Case,
-  file: string,
-  modelArg: string | undefined,
-): Diagnostic[] {
+function diagnosticsOf(c: Case, file: string, modelArg: string | undefined): Diagnostic[] {
   try {
-    if (c.kind === "model") loadModel(file);
+    if (c.kind === 'model') loadModel(file);
     else loadScenario(file, modelArg);
   } catch (e) {
     if (e instanceof InputError) return e.diagnostics;
@@ -85,92 +69,60 @@ function diagnosticsOf(
   return [];
 }
 
-const dir = mkdtempSync(join(tmpdir(), "dispatchsim-invalid-"));
-process.on("exit", () => rmSync(dir, { recursive: true, force: true }));
+const dir = mkdtempSync(join(tmpdir(), 'dispatchsim-invalid-'));
+process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
 
 const names = readdirSync(CASES)
-  .filter((f) => f.endsWith(".json"))
+  .filter((f) => f.endsWith('.json'))
   .sort();
 
-test("there are at least 40 invalid-input cases", () => {
+test('there are at least 40 invalid-input cases', () => {
   assert.ok(names.length >= 40, `found ${names.length}`);
 });
 
 for (const name of names) {
-  const c = JSON.parse(readFileSync(join(CASES, name), "utf8")) as Case;
-  const knownBug = name.includes("-known-bug");
-  test(
-    `${name}: ${c.description}`,
-    { skip: knownBug ? (c.skip ?? "known bug in src/, see the case") : false },
-    async () => {
+  const c = JSON.parse(readFileSync(join(CASES, name), 'utf8')) as Case;
+  const knownBug = name.includes('-known-bug');
+  test(`${name}: ${c.description}`, { skip: knownBug ? (c.skip ?? 'known bug in src/, see the case') : false }, async () => {
+    assert.ok(c.expect.length > 0, 'a case must expect at least one diagnostic');
+    const file = join(dir, `case-${names.indexOf(name)}.json`);
+    writeFileSync(file, c.inputText ?? JSON.stringify(c.input, null, 2) + '\n');
+    const hasOwnModel =
+      c.kind === 'scenario' && c.input !== null && typeof c.input === 'object' && 'model' in (c.input as object);
+    const modelArg = c.kind === 'scenario' && !hasOwnModel ? DEFAULT_MODEL : undefined;
+
+    const run = await runMain(['check', file, ...(modelArg ? ['--model', modelArg] : [])]);
+    assert.equal(run.code, 3, `exit code 3 expected, got ${run.code}:\n${run.out}`);
+    assert.doesNotMatch(run.out, /internal error|\n\s+at /, 'no stack trace');
+
+    const diags = diagnosticsOf(c, file, modelArg);
+    const shown = diags.map(formatDiagnostic).join('\n');
+    for (const x of c.expect) {
+      const hit = diags.find(
+        (d) =>
+          d.code === x.code &&
+          d.pointer === x.pointer &&
+          (x.messageIncludes === undefined || d.message.includes(x.messageIncludes)),
+      );
       assert.ok(
-        c.expect.length > 0,
-        "a case must expect at least one diagnostic",
+        hit,
+        `expected ${x.code} at '${x.pointer}'${x.messageIncludes ? ` mentioning ${x.messageIncludes}` : ''}; got:\n${shown}`,
       );
-      const file = join(dir, `case-${names.indexOf(name)}.json`);
-      writeFileSync(
-        file,
-        c.inputText ?? JSON.stringify(c.input, null, 2) + "\n",
+      const cliLine = run.out
+        .split('\n')
+        .find(
+          (l) =>
+            l.includes(` ${x.pointer || '/'} `) &&
+            l.endsWith(`[${x.code}]`) &&
+            (x.messageIncludes === undefined || l.slice(l.indexOf(` ${x.pointer || '/'} `)).includes(x.messageIncludes)),
+        );
+      assert.ok(cliLine, `the CLI prints ${x.code} at '${x.pointer || '/'}'; it printed:\n${run.out}`);
+    }
+    for (const d of diags) {
+      assert.ok(
+        Number.isInteger(d.line) && d.line! >= 1 && Number.isInteger(d.column) && d.column! >= 1,
+        `diagnostic without line:column: ${formatDiagnostic(d)}`,
       );
-      const hasOwnModel =
-        c.kind === "scenario" &&
-        c.input !== null &&
-        typeof c.input === "object" &&
-        "model" in (c.input as object);
-      const modelArg =
-        c.kind === "scenario" && !hasOwnModel ? DEFAULT_MODEL : undefined;
-
-      const run = await runMain([
-        "check",
-        file,
-        ...(modelArg ? ["--model", modelArg] : []),
-      ]);
-      assert.equal(
-        run.code,
-        3,
-        `exit code 3 expected, got ${run.code}:\n${run.out}`,
-      );
-      assert.doesNotMatch(run.out, /internal error|\n\s+at /, "no stack trace");
-
-      const diags = diagnosticsOf(c, file, modelArg);
-      const shown = diags.map(formatDiagnostic).join("\n");
-      for (const x of c.expect) {
-        const hit = diags.find(
-          (d) =>
-            d.code === x.code &&
-            d.pointer === x.pointer &&
-            (x.messageIncludes === undefined ||
-              d.message.includes(x.messageIncludes)),
-        );
-        assert.ok(
-          hit,
-          `expected ${x.code} at '${x.pointer}'${x.messageIncludes ? ` mentioning ${x.messageIncludes}` : ""}; got:\n${shown}`,
-        );
-        const cliLine = run.out
-          .split("\n")
-          .find(
-            (l) =>
-              l.includes(` ${x.pointer || "/"} `) &&
-              l.endsWith(`[${x.code}]`) &&
-              (x.messageIncludes === undefined ||
-                l
-                  .slice(l.indexOf(` ${x.pointer || "/"} `))
-                  .includes(x.messageIncludes)),
-          );
-        assert.ok(
-          cliLine,
-          `the CLI prints ${x.code} at '${x.pointer || "/"}'; it printed:\n${run.out}`,
-        );
-      }
-      for (const d of diags) {
-        assert.ok(
-          Number.isInteger(d.line) &&
-            d.line! >= 1 &&
-            Number.isInteger(d.column) &&
-            d.column! >= 1,
-          `diagnostic without line:column: ${formatDiagnostic(d)}`,
-        );
-      }
-    },
-  );
+    }
+  });
 }

@@ -46,7 +46,12 @@ const log = (line: string): void => void process.stderr.write(`${line}\n`);
 /** Builds and runs the probe; returns its raw stdout (JSON lines). */
 async function runSuite(a: Args): Promise<string> {
   if (a.cores) checkTaskset();
-  const binary = await buildProbe({ profile: a.profile, features: a.features, unstable: a.unstable, onLog: (l) => (l.startsWith('probe:') ? log(l) : undefined) });
+  const binary = await buildProbe({
+    profile: a.profile,
+    features: a.features,
+    unstable: a.unstable,
+    onLog: (l) => (l.startsWith('probe:') ? log(l) : undefined),
+  });
   log(`probe: running ${binary} suite${a.quick ? ' quick=1' : ''}${a.cores ? ` pinned to cores ${a.cores}` : ''}`);
   let bar: Progress | undefined;
   const started = Date.now();
@@ -95,7 +100,13 @@ function metaFor(a: Args, output: ProbeOutput, source: string): ModelMeta {
     provenance: {
       kind: 'calibrated',
       source,
-      machine: { cpu: m.cpu, cores: m.cores, kernel: m.kernel, hostname: m.hostname, ...(a.cores ? { pinnedCores: a.cores } : {}) },
+      machine: {
+        cpu: m.cpu,
+        cores: m.cores,
+        kernel: m.kernel,
+        hostname: m.hostname,
+        ...(a.cores ? { pinnedCores: a.cores } : {}),
+      },
       features: unstable ? [...features, 'tokio_unstable'] : features,
       date: new Date().toISOString(),
       probeRevision: gitRevision(),
@@ -130,23 +141,48 @@ export const calibrateCommand: CommandModule<object, Args> = {
   describe: "measure this machine's tokio costs with the Rust probe (or re-fit saved probe output) and write a cost model",
   builder: (y) =>
     y
-      .option('profile', { choices: ['release', 'debug'] as const, default: 'release' as const, describe: 'cargo profile of the probe build' })
+      .option('profile', {
+        choices: ['release', 'debug'] as const,
+        default: 'release' as const,
+        describe: 'cargo profile of the probe build',
+      })
       .option('cores', { type: 'string', describe: 'pin the probe with taskset -c, e.g. 0,1' })
-      .option('out', { type: 'string', describe: 'model file to write, e.g. models/host-release.json (required unless --dry-run)' })
+      .option('out', {
+        type: 'string',
+        describe: 'model file to write, e.g. models/host-release.json (required unless --dry-run)',
+      })
       .option('dry-run', { type: 'boolean', default: false, describe: 'fit and print, write nothing' })
-      .option('quick', { type: 'boolean', default: false, describe: 'probe suite quick=1 (fewer iterations; a rough model in about a minute)' })
+      .option('quick', {
+        type: 'boolean',
+        default: false,
+        describe: 'probe suite quick=1 (fewer iterations; a rough model in about a minute)',
+      })
       .option('features', {
         type: 'string',
         array: true,
         default: ['io'],
         describe: "probe cargo features; 'io' (tokio/net) is needed for driver_poll_io and driver_unpark_io",
       })
-      .option('unstable', { type: 'boolean', default: false, describe: 'build with --cfg tokio_unstable (metrics: wake-ups per yield for unpark_worker)' })
+      .option('unstable', {
+        type: 'boolean',
+        default: false,
+        describe: 'build with --cfg tokio_unstable (metrics: wake-ups per yield for unpark_worker)',
+      })
       .option('name', { type: 'string', describe: 'model name (default host-<profile>)' })
-      .option('import-criterion', { type: 'string', describe: 'criterion output directory (target/criterion) to import estimates from' })
+      .option('import-criterion', {
+        type: 'string',
+        describe: 'criterion output directory (target/criterion) to import estimates from',
+      })
       .option('mapping', { type: 'string', describe: 'JSON file {benchmarkId: parameterName} for --import-criterion' })
-      .option('from-samples', { type: 'string', array: true, describe: 'fit saved probe output (JSON lines) instead of running the probe' })
-      .option('save-samples', { type: 'string', describe: 'also save the raw probe output here (re-fit later with --from-samples)' })
+      .option('from-samples', {
+        type: 'string',
+        array: true,
+        describe: 'fit saved probe output (JSON lines) instead of running the probe',
+      })
+      .option('save-samples', {
+        type: 'string',
+        describe: 'also save the raw probe output here (re-fit later with --from-samples)',
+      })
       .option('seed', { type: 'number', default: 1, describe: 'bootstrap PRNG seed' })
       .check((a) => {
         if (!a.out && !a['dry-run']) throw new Error('give --out <file> or --dry-run');

@@ -14,4 +14,17 @@ import { selftestCommand } from './selftest.js';
 import { schemaCommand } from './schema.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const COMMANDS: CommandModule<any, any>[] = [simulateCommand, checkCommand, reportCommand, sweepCommand, planCommand, calibrateCommand, modelCommand, analyzeCommand, measureCommand, validateCommand, selftestCommand, schemaCommand];
+export const COMMANDS: CommandModule<any, any>[] = [
+  simulateCommand,
+  checkCommand,
+  reportCommand,
+  sweepCommand,
+  planCommand,
+  calibrateCommand,
+  modelCommand,
+  analyzeCommand,
+  measureCommand,
+  validateCommand,
+  selftestCommand,
+  schemaCommand,
+];

@@ -34,7 +34,9 @@ const showCommand: CommandModule<object, ShowArgs> = {
       const m = readModel(argv.file);
       printDiagnostics(checkModel(m, argv.file));
       const prov = m.provenance;
-      process.stdout.write(`${m.name}: ${m.profile}, tokio ${m.tokio}, ${prov.kind}${prov.machine?.cpu ? ` on ${prov.machine.cpu}` : ''}${prov.date ? `, ${prov.date}` : ''}\n`);
+      process.stdout.write(
+        `${m.name}: ${m.profile}, tokio ${m.tokio}, ${prov.kind}${prov.machine?.cpu ? ` on ${prov.machine.cpu}` : ''}${prov.date ? `, ${prov.date}` : ''}\n`,
+      );
       process.stdout.write(formatModelTable(m));
     }),
 };
@@ -42,7 +44,8 @@ const showCommand: CommandModule<object, ShowArgs> = {
 const diffCommand: CommandModule<object, DiffArgs> = {
   command: 'diff <a> <b>',
   describe: 'per-parameter ratio b/a of two cost models (e.g. debug vs release), largest first',
-  builder: (y) => y.positional('a', { type: 'string', demandOption: true }).positional('b', { type: 'string', demandOption: true }) as never,
+  builder: (y) =>
+    y.positional('a', { type: 'string', demandOption: true }).positional('b', { type: 'string', demandOption: true }) as never,
   handler: (argv) =>
     runCommand(() => {
       const a = readModel(argv.a);

@@ -43,7 +43,12 @@ export const reportCommand: CommandModule<object, Args> = {
   describe: 'write one self-contained HTML report (Vega-Lite, works offline) from result, sweep, validation and trace JSON',
   builder: (y) =>
     y
-      .positional('inputs', { type: 'string', array: true, demandOption: true, describe: 'Result, sweep, validation or Chrome-trace JSON files' })
+      .positional('inputs', {
+        type: 'string',
+        array: true,
+        demandOption: true,
+        describe: 'Result, sweep, validation or Chrome-trace JSON files',
+      })
       .option('out', { type: 'string', demandOption: true, describe: 'HTML file to write, e.g. reports/x.html' })
       .option('title', { type: 'string', describe: 'page title (default: dispatchsim report)' }) as never,
   handler: (argv) =>

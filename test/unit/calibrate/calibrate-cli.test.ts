@@ -17,7 +17,10 @@ const base = { profile: 'release' as const, 'dry-run': true, quick: false, featu
 test('--from-samples fits a schema-valid model with every runtime parameter', async () => {
   const { model } = await calibrate({ ...base, 'from-samples': [`${FIX}/small-release.jsonl`] });
   assert.deepEqual(validateDocument('model', model, 'x'), []);
-  assert.deepEqual(checkModel(model, 'x').filter((d) => d.severity === 'error'), []);
+  assert.deepEqual(
+    checkModel(model, 'x').filter((d) => d.severity === 'error'),
+    [],
+  );
   for (const name of RUNTIME_PARAMETER_NAMES) assert.ok(model.parameters[name], `missing ${name}`);
   assert.equal(model.profile, 'release');
   assert.equal(model.tokio, '1.24.2');
@@ -36,7 +39,8 @@ test('the same samples and seed give the same parameters', async () => {
 });
 
 test('a malformed probe line is an error naming its line', () => {
-  const text = '{"type":"header","profile":"release","tokio":"1.24.2","features":[]}\n{"type":"sample","bench":"x","params":{},"iters":0,"totalNs":5}\nnot json\n';
+  const text =
+    '{"type":"header","profile":"release","tokio":"1.24.2","features":[]}\n{"type":"sample","bench":"x","params":{},"iters":0,"totalNs":5}\nnot json\n';
   assert.throws(
     () => parseProbeOutput(text, 'f.jsonl'),
     (e: unknown) => e instanceof InputError && e.diagnostics.map((d) => [d.code, d.line]).join() === 'DS1304,2,DS1304,3',
@@ -47,7 +51,8 @@ test('missing benchmarks are reported per parameter and nothing is returned', as
   const only = 'test/fixtures/calibrate/only-header.jsonl';
   await assert.rejects(
     () => calibrate({ ...base, 'from-samples': [only] }),
-    (e: unknown) => e instanceof InputError && e.diagnostics.filter((d) => d.code === 'DS1305').length === RUNTIME_PARAMETER_NAMES.length,
+    (e: unknown) =>
+      e instanceof InputError && e.diagnostics.filter((d) => d.code === 'DS1305').length === RUNTIME_PARAMETER_NAMES.length,
   );
 });
 
@@ -74,7 +79,13 @@ test('criterion estimates override the probe and extra names are added', async (
 
 test('model diff: ratios b/a, largest first, one-sided parameters last', () => {
   const p = (value: number) => ({ value, unit: 'ns' as const, provenance: 'calibrated' as const });
-  const mk = (params: Record<string, ReturnType<typeof p>>): CostModel => ({ name: 'm', profile: 'release', tokio: '1', provenance: { kind: 'calibrated' }, parameters: params });
+  const mk = (params: Record<string, ReturnType<typeof p>>): CostModel => ({
+    name: 'm',
+    profile: 'release',
+    tokio: '1',
+    provenance: { kind: 'calibrated' },
+    parameters: params,
+  });
   const rows = diffModels(mk({ a: p(10), b: p(100), c: p(5) }), mk({ a: p(120), b: p(200), d: p(1) }));
   assert.deepEqual(
     rows.map((r) => [r.name, r.ratio]),

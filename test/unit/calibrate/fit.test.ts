@@ -10,7 +10,8 @@ function synthetic(): ProbeOutput {
   const out = emptyProbeOutput();
   out.headers.push({ tokio: '1.24.2', features: [], profile: 'release', tokioUnstable: false, line: 1 });
   const add = (bench: string, params: Record<string, string | number>, perIter: number) => {
-    for (const iters of [1000, 2000, 4000, 8000]) out.samples.push({ bench, params, header: 0, iters, totalNs: 500 + perIter * iters });
+    for (const iters of [1000, 2000, 4000, 8000])
+      out.samples.push({ bench, params, header: 0, iters, totalNs: 500 + perIter * iters });
   };
   for (const evi of [1, 8, 61, 1_000_000]) add('driver_poll', { flavor: 'ct', driver: 'none', evi, k: 4 }, 40 + 20 / evi);
   for (const k of [1, 4, 16]) add('poll_self', { flavor: 'ct', driver: 'none', k }, 45);

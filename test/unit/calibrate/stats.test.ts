@@ -2,14 +2,24 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Prng } from '../../../src/engine/prng.js';
-import { bootstrap, fitLine, mad, median, percentileInterval, quantile, tukeyOutliers, type Point } from '../../../src/calibrate/stats.js';
+import {
+  bootstrap,
+  fitLine,
+  mad,
+  median,
+  percentileInterval,
+  quantile,
+  tukeyOutliers,
+  type Point,
+} from '../../../src/calibrate/stats.js';
 
 /** totalNs = 1000 + 45·iters, ±2% multiplicative noise, over criterion-style ladders. */
 function ladderPoints(slope: number, intercept: number, noise: number, seed: number): Point[] {
   const prng = new Prng(seed, 'test');
   const pts: Point[] = [];
   for (let rep = 0; rep < 5; rep++)
-    for (const x of [25_000, 50_000, 100_000, 200_000]) pts.push({ x, y: (intercept + slope * x) * (1 + noise * (2 * prng.nextFloat() - 1)) });
+    for (const x of [25_000, 50_000, 100_000, 200_000])
+      pts.push({ x, y: (intercept + slope * x) * (1 + noise * (2 * prng.nextFloat() - 1)) });
   return pts;
 }
 

@@ -19,8 +19,14 @@ test('PRNG streams are independent and reproducible', () => {
   const b = new Prng(42, 'arrival');
   const c = new Prng(42, 'cost');
   const xs = Array.from({ length: 5 }, () => a.nextU32());
-  assert.deepEqual(xs, Array.from({ length: 5 }, () => b.nextU32()));
-  assert.notDeepEqual(xs, Array.from({ length: 5 }, () => c.nextU32()));
+  assert.deepEqual(
+    xs,
+    Array.from({ length: 5 }, () => b.nextU32()),
+  );
+  assert.notDeepEqual(
+    xs,
+    Array.from({ length: 5 }, () => c.nextU32()),
+  );
   const u = new Prng(7, 'u');
   let s = 0;
   for (let i = 0; i < 10000; i++) s += u.nextFloat();

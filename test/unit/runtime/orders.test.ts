@@ -7,7 +7,12 @@ import assert from 'node:assert/strict';
 import type { Op, Scenario, TaskDef } from '../../../src/schema/scenario.js';
 import { pollOrder } from '../../helpers.js';
 
-function yielders(n: number, yields: number, kind: 'yield_now' | 'self_wake', flavor: 'current_thread' | 'multi_thread'): Scenario {
+function yielders(
+  n: number,
+  yields: number,
+  kind: 'yield_now' | 'self_wake',
+  flavor: 'current_thread' | 'multi_thread',
+): Scenario {
   const tasks: Record<string, TaskDef> = {};
   const main: Op[] = [];
   for (let i = 0; i < n; i++) {
@@ -23,11 +28,17 @@ const isT = (n: string) => /^t\d$/.test(n);
 const digits = (o: string[]) => o.map((n) => n.slice(1)).join(' ');
 
 test('current_thread: 4 tasks × 4 yield_now run in rounds 0 1 2 3 0 1 2 3 …', () => {
-  assert.equal(digits(pollOrder(yielders(4, 4, 'yield_now', 'current_thread'), undefined, isT)), '0 1 2 3 0 1 2 3 0 1 2 3 0 1 2 3');
+  assert.equal(
+    digits(pollOrder(yielders(4, 4, 'yield_now', 'current_thread'), undefined, isT)),
+    '0 1 2 3 0 1 2 3 0 1 2 3 0 1 2 3',
+  );
 });
 
 test('current_thread: self-wake gives the same order', () => {
-  assert.equal(digits(pollOrder(yielders(4, 4, 'self_wake', 'current_thread'), undefined, isT)), '0 1 2 3 0 1 2 3 0 1 2 3 0 1 2 3');
+  assert.equal(
+    digits(pollOrder(yielders(4, 4, 'self_wake', 'current_thread'), undefined, isT)),
+    '0 1 2 3 0 1 2 3 0 1 2 3 0 1 2 3',
+  );
 });
 
 test('multi_thread 1 worker: yield_now rotates through the LIFO slot (tasks spawned from block_on)', () => {

@@ -30,12 +30,19 @@ test('multi_thread: a worker that wakes from its timer with nothing to do parks 
         start: 'spawn',
         program: [
           { op: 'spawn', task: 'consumer' },
-          { op: 'repeat', n: 6, body: [{ op: 'yield' }, { op: 'sleep', us: 299 }, { op: 'send', channel: 'c', items: 2, records: 3 }] },
+          {
+            op: 'repeat',
+            n: 6,
+            body: [{ op: 'yield' }, { op: 'sleep', us: 299 }, { op: 'send', channel: 'c', items: 2, records: 3 }],
+          },
           { op: 'close', channel: 'c' },
           { op: 'join', task: 'consumer' },
         ],
       },
-      consumer: { start: 'child', program: [{ op: 'while_open', channel: 'c', body: [{ op: 'for_each_record', body: [{ op: 'record_end' }] }] }] },
+      consumer: {
+        start: 'child',
+        program: [{ op: 'while_open', channel: 'c', body: [{ op: 'for_each_record', body: [{ op: 'record_end' }] }] }],
+      },
     },
   };
   const { result: r } = run(s, undefined, { maxWallMs: 5000 });
@@ -50,7 +57,12 @@ test('a lock-free queue with several spinning consumers wakes every spinner on a
     [name]: {
       start: 'child' as const,
       program: [
-        { op: 'while_open' as const, channel: 'q', wait: [{ kind: 'spin' as const, us: 5 }], body: [{ op: 'for_each_record' as const, body: [{ op: 'record_end' as const }] }] },
+        {
+          op: 'while_open' as const,
+          channel: 'q',
+          wait: [{ kind: 'spin' as const, us: 5 }],
+          body: [{ op: 'for_each_record' as const, body: [{ op: 'record_end' as const }] }],
+        },
       ],
     },
   });
@@ -64,7 +76,14 @@ test('a lock-free queue with several spinning consumers wakes every spinner on a
         program: [
           { op: 'spawn', task: 'a' },
           { op: 'spawn', task: 'b' },
-          { op: 'repeat', n: 10, body: [{ op: 'compute', cost: 20 }, { op: 'send', channel: 'q', items: 1, records: 1 }] },
+          {
+            op: 'repeat',
+            n: 10,
+            body: [
+              { op: 'compute', cost: 20 },
+              { op: 'send', channel: 'q', items: 1, records: 1 },
+            ],
+          },
           { op: 'close', channel: 'q' },
           { op: 'join', task: 'a' },
           { op: 'join', task: 'b' },
@@ -95,7 +114,19 @@ test('recv on a closed channel holds no message: for_each_record after it counts
           { op: 'join', task: 'w' },
         ],
       },
-      w: { start: 'child', program: [{ op: 'repeat', n: 3, body: [{ op: 'recv', channel: 'c' }, { op: 'for_each_record', body: [{ op: 'record_end' }] }] }] },
+      w: {
+        start: 'child',
+        program: [
+          {
+            op: 'repeat',
+            n: 3,
+            body: [
+              { op: 'recv', channel: 'c' },
+              { op: 'for_each_record', body: [{ op: 'record_end' }] },
+            ],
+          },
+        ],
+      },
     },
   };
   assert.equal(run(s).result.records, 2);
@@ -105,7 +136,12 @@ test('current_thread: a block_on future that self-wakes unparks the driver and i
   const s: Scenario = {
     name: 'ct-blockon-self-wake',
     runtime: { flavor: 'current_thread' },
-    tasks: { main: { start: 'block_on', program: [{ op: 'repeat', n: 3, body: [{ op: 'yield', kind: 'self_wake' }, { op: 'record_end' }] }] } },
+    tasks: {
+      main: {
+        start: 'block_on',
+        program: [{ op: 'repeat', n: 3, body: [{ op: 'yield', kind: 'self_wake' }, { op: 'record_end' }] }],
+      },
+    },
   };
   const { result: r } = run(s);
   assert.equal(r.records, 3);
@@ -113,7 +149,11 @@ test('current_thread: a block_on future that self-wakes unparks the driver and i
 });
 
 test('run limits hold while one thread runs alone for ever (a yield loop with no end)', () => {
-  const s: Scenario = { name: 'endless', runtime: { flavor: 'current_thread' }, template: { kind: 'yield_loop', yields: 1_000_000_000 } };
+  const s: Scenario = {
+    name: 'endless',
+    runtime: { flavor: 'current_thread' },
+    template: { kind: 'yield_loop', yields: 1_000_000_000 },
+  };
   const { result: r } = run(s, undefined, { maxEvents: 200_000 });
   assert.match(r.truncated?.reason ?? '', /event limit/);
   assert.ok(r.engine.events < 200_000 + (1 << 17), `${r.engine.events} events`);

@@ -7,7 +7,10 @@ import { InputError } from '../../../src/schema/diagnostics.js';
 import { fixtureSweep } from '../report/fixtures.js';
 
 function shard(doc: ReturnType<typeof fixtureSweep>, index: number, count: number) {
-  return makeDoc({ ...doc, shard: { index, count } }, doc.points.filter((p) => p.index % count === index - 1));
+  return makeDoc(
+    { ...doc, shard: { index, count } },
+    doc.points.filter((p) => p.index % count === index - 1),
+  );
 }
 
 test('merging all shards gives the unsharded document byte for byte', () => {
@@ -20,10 +23,24 @@ test('merging all shards gives the unsharded document byte for byte', () => {
 test('merge refuses different sweeps and conflicting points', () => {
   const a = fixtureSweep();
   const b = { ...fixtureSweep(), baseSeed: 7 };
-  assert.throws(() => mergeSweeps([{ file: 'a', doc: a }, { file: 'b', doc: b }]), (e: unknown) => e instanceof InputError && e.diagnostics[0].code === 'DS1606');
+  assert.throws(
+    () =>
+      mergeSweeps([
+        { file: 'a', doc: a },
+        { file: 'b', doc: b },
+      ]),
+    (e: unknown) => e instanceof InputError && e.diagnostics[0].code === 'DS1606',
+  );
   const c = fixtureSweep();
   c.points[0].runs[0].seed = 99;
-  assert.throws(() => mergeSweeps([{ file: 'a', doc: a }, { file: 'c', doc: c }]), (e: unknown) => e instanceof InputError && e.diagnostics[0].pointer === '/points');
+  assert.throws(
+    () =>
+      mergeSweeps([
+        { file: 'a', doc: a },
+        { file: 'c', doc: c },
+      ]),
+    (e: unknown) => e instanceof InputError && e.diagnostics[0].pointer === '/points',
+  );
 });
 
 test('CSV has one row per point and source, quoted where needed', () => {
