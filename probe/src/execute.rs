@@ -3,8 +3,10 @@
 //! times, each on a fresh runtime.
 //!
 //! ```text
-//! plan JSON ─► Plan::parse ─► per repeat: build runtime ─► Shared (channels, stats)
-//!          ─► source thread (sources::deliver) + rt.block_on(interp::root) ─► result line
+//! plan JSON ─► Plan::parse ─► per repeat: build runtime (Instants before/after)
+//!          ─► place t = 0 on tokio's 1 ms timer grid at the plan's timerPhaseNs (place_t0)
+//!          ─► Shared (channels, stats) ─► source thread (sources::deliver, waits for t = 0)
+//!          + wait for t = 0, rt.block_on(interp::root) ─► result line
 //! ```
 //!
 //! Stdout: the header line, then one `{"type":"result","repeat":i,"result":{…},"probe":{…}}`
@@ -102,6 +104,16 @@ fn check_support(plan: &Plan) -> Vec<(String, String)> {
             3,
             "plan",
             "driver timer_io needs a probe built with --features io (tokio/net)",
+        );
+    }
+    if plan.runtime.timer_resolution_ns != TICK_NS {
+        fail(
+            3,
+            "plan",
+            &format!(
+                "the plan's timer resolution is {} ns; tokio's is fixed at 1 ms",
+                plan.runtime.timer_resolution_ns
+            ),
         );
     }
     if !plan.runtime.lifo_slot && !cfg!(tokio_unstable) {
@@ -487,9 +499,6 @@ fn run_once(plan: &Arc<Plan>, repeat: u64, warnings: &[(String, String)], watch:
         .map(|(c, m)| json!({"code": c, "message": m}))
         .collect();
     warn.push(json!({"code": "DS1812", "message": "measured busyUs and cpuUs count compute/spin instructions only; scheduler time is not timed in a real run"}));
-    if plan.runtime.timer_resolution_ns != TICK_NS {
-        warn.push(json!({"code": "DS1814", "message": format!("the plan's timer resolution is {} ns; tokio's is fixed at 1 ms", plan.runtime.timer_resolution_ns)}));
-    }
     if rep.dropped > 0 {
         warn.push(json!({"code": "DS1813", "message": format!("{} batches found a full bounded channel and were dropped", rep.dropped)}));
     }

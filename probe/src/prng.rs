@@ -130,7 +130,7 @@ mod tests {
         assert_eq!(got, vec![3_247_707_135, 2_991_778_365, 1_549_498_699]);
         let mut q = Prng::new(42, "cost");
         assert_eq!(q.next_float(), 0.442_113_094_882_250_15);
-        assert!((q.exponential(1000.0) - 4132.880_251_364_917).abs() < 1e-9);
+        assert!((q.exponential(1000.0) - 4_132.880_251_364_917).abs() < 1e-9);
         assert!((q.normal() - 1.661_035_355_418_781_1).abs() < 1e-12);
     }
 }
