@@ -19,7 +19,8 @@ import type { CostModel } from '../schema/model.js';
 import type { Plan, PlanCost } from '../plan/types.js';
 import { IntRing } from './rings.js';
 import { runtimeCosts, sampleCost, type RuntimeCosts } from './costs.js';
-import { CycleDetector, FF_NOTHING, FF_SNAPSHOT, mix, type StateWalk } from './fast-forward.js';
+import { CycleDetector, type StateWalk } from './fast-forward.js';
+import { ffCheckpoint } from './ff-checkpoint.js';
 import * as S from './state.js';
 import * as O from './code.js';
 import { encodeProgram } from './code.js';
@@ -125,23 +126,27 @@ export abstract class Simulator {
   endNs = 0;
   truncated: string | undefined;
   lastTickNs = 0; // last processed timer tick (ns on the 1 ms grid)
-  private lastTimerPollNs = 0; // the clock of the last driver poll that processed the wheel
-  /** Fast-forward over idle spinning (fast-forward.ts): the cycle detector, off when not exact. */
+  lastTimerPollNs = 0; // the clock of the last driver poll that processed the wheel
+  /**
+   * Fast-forward over idle spinning (fast-forward.ts, ff-checkpoint.ts): the cycle detector (on
+   * only when exact), and its working state — each thread's live event in the heap, the earliest
+   * outside event, the progress seen at the last checkpoint, the streams and counters it walks.
+   */
   readonly ff = new CycleDetector();
-  private readonly ffOn: boolean;
-  private readonly evIdx: Int32Array;
-  private evExtMin = Infinity;
-  private ffRecords = -1;
-  private readonly ffRngs: Prng[];
-  private readonly ffThreadCounters: Float64Array[];
+  readonly ffOn: boolean;
+  readonly evIdx: Int32Array;
+  evExtMin = Infinity;
+  ffRecords = -1;
+  ffTasks = -1;
+  readonly ffRngs: Prng[];
+  readonly ffThreadCounters: Float64Array[];
   /** Tasks that finished (a cheap sign of progress for the fast-forward). */
   tasksDone = 0;
-  private ffTasks = -1;
   readonly res: number;
   /** Timer grid offset: ticks at phase + k·res. */
   readonly phase: number;
-  private rr = 0;
-  private sticky = 0;
+  rr = 0; // routing state: next round-robin partition, sticky partition
+  sticky = 0;
   private readonly routeCounts: Float64Array;
   readonly srcNext: Float64Array;
   readonly srcSent: Float64Array;
@@ -348,185 +353,17 @@ export abstract class Simulator {
     this.noteMonopolised();
   }
 
-  // ---- fast-forward (fast-forward.ts) --------------------------------------------------------
+  // ---- fast-forward hooks (ff-checkpoint.ts) -------------------------------------------------
 
-  /**
-   * Checkpoint, called by the scheduler loop of the single thread at the top of an outer
-   * iteration (a round boundary): record the state; when it repeats a saved one (a cycle of idle
-   * spinning), jump over as many whole cycles as fit before the next outside event (the thread's
-   * clock moves with them). Returns the shift in ns, 0 when it did not jump.
-   */
+  /** Round boundary of the single scheduler thread: maybe skip cycles of idle spinning (ff-checkpoint.ts). */
   ffCheckpoint(): number {
-    const ff = this.ff;
-    if (!this.ffOn) return 0;
-    // Records done or tasks spawned since the last checkpoint: busy, not idle. Cheap to tell;
-    // the next quiet stretch starts a new search.
-    const progress = this.tasks.n * 1e9 + this.tasksDone;
-    if (this.records !== this.ffRecords || progress !== this.ffTasks) {
-      this.ffRecords = this.records;
-      this.ffTasks = progress;
-      ff.reset();
-      return 0;
-    }
-    if (!ff.enabled) return 0;
-    const t = this.thrT[0];
-    for (let i = 0; i < this.channels.length; i++) if (this.channels[i].q.length > 0) return 0; // work pending: not idle
-    const act = ff.onSignature(this.ffSignature());
-    if (act === FF_NOTHING) return 0;
-    const w = ff.walk;
-    w.beginRecord(t);
-    this.ffScanEvents();
-    this.walkState(w, t);
-    if (act === FF_SNAPSHOT) {
-      ff.keepSnapshot();
-      return 0;
-    }
-    const saved = ff.verify();
-    if (!saved) return 0;
-    const cur = w.current;
-    const delta = t - saved.tNs;
-    // The first outside event bounds the jump: arrivals, slices, timers, limits, and any
-    // thread event that did not move with the cycle (a timed park).
-    let horizon = Math.min(this.evExtMin, this.timers.peekTime(), this.maxSimNs);
-    let ahead = 0;
-    for (let th = 0; th < this.nThreads; th++) {
-      const k = 2 * th + 1;
-      if (cur.vals[k - 1] === 0) continue;
-      if (cur.vals[k] - saved.vals[k] === delta) ahead = Math.max(ahead, cur.vals[k] - t);
-      else horizon = Math.min(horizon, cur.vals[k]);
-      if (this.thrT[th] > t) ahead = Math.max(ahead, this.thrT[th] - t);
-    }
-    let cycles = Math.floor((horizon - t - ahead - delta) / delta);
-    const eventsPerCycle = cur.accs[0] - saved.accs[0];
-    if (eventsPerCycle > 0) cycles = Math.min(cycles, Math.floor((this.maxEvents - this.events) / eventsPerCycle) - 1);
-    if (cycles < 1) return 0;
-    w.beginShift(saved, cycles);
-    this.walkState(w, t);
-    w.endShift();
-    this.q.heapify();
-    // The wheel's last tick follows the last driver poll, as stepping would have left it.
-    const floor = this.floorTick(this.lastTimerPollNs);
-    if (floor > this.lastTickNs) this.lastTickNs = floor;
-    ff.jumped(cycles * delta);
-    return cycles * delta;
+    return this.ffOn ? ffCheckpoint(this) : 0;
   }
 
-  /** Index in the event heap of each thread's live event; the earliest outside event. */
-  private ffScanEvents(): void {
-    const q = this.q;
-    this.evIdx.fill(-1);
-    this.evExtMin = Infinity;
-    for (let i = 0; i < q.size; i++) {
-      if (q.kindAt(i) === EV_THREAD) {
-        const a = q.aAt(i);
-        if (q.bAt(i) === this.thrGen[a]) this.evIdx[a] = i;
-      } else this.evExtMin = Math.min(this.evExtMin, q.timeAt(i));
-    }
-  }
-
-  /**
-   * Walks every piece of mutable state in a fixed order (fast-forward.ts): exact values, times
-   * (shifted by the jump when they move with the cycle) and counters (grown by the jump).
-   * The first 2·nThreads entries are each thread's pending event (present?, time): ffCheckpoint
-   * reads them by position. Anything added to the simulator's state must be added here.
-   */
-  private walkState(w: StateWalk, t: number): void {
-    const q = this.q;
-    for (let th = 0; th < this.nThreads; th++) {
-      if (th === 0) {
-        w.ex(2); // the checkpointing thread itself, running at t (its clock is walked below)
-        w.tm(t);
-      } else if (this.evIdx[th] >= 0) {
-        const i = this.evIdx[th];
-        w.ex(1);
-        const d = w.tm(q.timeAt(i));
-        if (d !== 0) q.shiftTimeAt(i, d);
-      } else {
-        w.ex(0);
-        w.ex(0);
-      }
-    }
-    this.events += w.ac(this.events); // accumulator 0: ffCheckpoint bounds the jump by maxEvents
-    for (const r of this.ffRngs) {
-      w.ex(r.stateWord(0));
-      w.ex(r.stateWord(1));
-      w.ex(r.stateWord(2));
-      w.ex(r.stateWord(3));
-    }
-    w.ex(this.records);
-    w.ex(this.hist.count);
-    w.ex(this.blockOnTask);
-    w.ex(this.rr);
-    w.ex(this.sticky);
-    this.lastTimerPollNs += w.tm(this.lastTimerPollNs);
-    for (let i = 0; i < this.breakdown.length; i++) this.breakdown[i] += w.ac(this.breakdown[i]);
-    for (let th = 0; th < this.nThreads; th++) {
-      w.ex(this.thrPos[th]);
-      w.ex(this.thrTask[th]);
-      w.ex(this.thrBudget[th]);
-      this.thrT[th] += w.tm(this.thrT[th]);
-      this.thrPollStart[th] += w.tm(this.thrPollStart[th]);
-      this.thrSpinStart[th] += w.tm(this.thrSpinStart[th]);
-      this.thrParkStart[th] += w.tm(this.thrParkStart[th]);
-      w.ring(this.defer[th]);
-      for (const a of this.ffThreadCounters) a[th] += w.ac(a[th]);
-    }
-    const tk = this.tasks;
-    w.ex(tk.n);
-    const slots = tk.slotsPerTask;
-    const nWait = S.WAIT_NAMES.length;
-    for (let i = 0; i < tk.n; i++) {
-      w.ex(tk.state[i]);
-      w.ex(tk.pc[i]);
-      w.ex(tk.notified[i]);
-      w.ex(tk.hasItem[i]);
-      w.ex(tk.itemRecords[i]);
-      if (tk.hasItem[i]) tk.itemTs[i] += w.tm(tk.itemTs[i]);
-      w.ex(tk.sendLeft[i]);
-      w.ex(tk.doneOfItem[i]);
-      w.ex(tk.joiner[i]);
-      w.ex(tk.blockReason[i]);
-      tk.blockedSince[i] += w.tm(tk.blockedSince[i]);
-      w.ex(tk.endNs[i]);
-      w.ex(tk.lastWorker[i]);
-      for (let k = 0; k < slots; k++) w.ex(tk.slots[i * slots + k]);
-      tk.polls[i] += w.ac(tk.polls[i]);
-      tk.yields[i] += w.ac(tk.yields[i]);
-      tk.busyNs[i] += w.ac(tk.busyNs[i]);
-      for (let k = 0; k < nWait; k++) tk.waitNs[i * nWait + k] += w.ac(tk.waitNs[i * nWait + k]);
-    }
-    for (const ch of this.channels) {
-      w.ex(ch.q.length);
-      w.ex(ch.closed ? 1 : 0);
-      w.ex(ch.receiver);
-      w.ring(ch.spinners);
-      w.ring(ch.senders);
-    }
-    for (const m of this.mutexes) {
-      w.ex(m.owner);
-      w.ring(m.waiters);
-    }
-    for (let d = 0; d < this.instances.length; d++) w.ex(this.instances[d].length);
-    this.walkFlavor(w);
-  }
-
-  /** The flavor's own scheduler state, in the same way as walkState. */
+  /** The flavor's own scheduler state, walked like walkState (ff-checkpoint.ts). */
   abstract walkFlavor(w: StateWalk): void;
 
-  /**
-   * A cheap hash of the state that decides what happens next (thread positions, task states and
-   * program counters, the flavor's queues and tick residues): equal whenever the full state is
-   * equal, so a cycle's period shows up in it first. Collisions are harmless (walkState checks).
-   */
-  private ffSignature(): number {
-    let h = this.flavorSignature();
-    for (let th = 0; th < this.nThreads; th++) h = mix(mix(h, this.thrPos[th]), this.thrTask[th]);
-    const tk = this.tasks;
-    for (let i = 0; i < tk.n; i++) h = mix(mix(h, tk.state[i]), tk.pc[i]);
-    return h;
-  }
-
-  /** The flavor's part of ffSignature. */
+  /** The flavor's part of the cheap state signature (ff-checkpoint.ts). */
   abstract flavorSignature(): number;
 
   /**

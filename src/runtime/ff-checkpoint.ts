@@ -1,0 +1,183 @@
+/**
+ * The simulator's side of the fast-forward (fast-forward.ts has the detector): at a round
+ * boundary, the cheap signature and the full walk of every piece of mutable state, and the jump.
+ *
+ * Phase: simulate. Anything added to the simulator's state must be added to walkState, or the
+ * fast-forward may skip a stretch that is not a cycle (test/unit/runtime/fast-forward.test.ts
+ * compares it with stepping).
+ */
+import { EV_THREAD, type Simulator } from './simulator.js';
+import { FF_NOTHING, FF_SNAPSHOT, mix, type StateWalk } from './fast-forward.js';
+import * as S from './state.js';
+
+/**
+ * Checkpoint, called by the scheduler loop of the single thread at the top of an outer
+ * iteration (a round boundary): record the state; when it repeats a saved one (a cycle of idle
+ * spinning), jump over as many whole cycles as fit before the next outside event (the thread's
+ * clock moves with them). Returns the shift in ns, 0 when it did not jump.
+ */
+export function ffCheckpoint(sim: Simulator): number {
+  const ff = sim.ff;
+  // Records done or tasks spawned since the last checkpoint: busy, not idle. Cheap to tell;
+  // the next quiet stretch starts a new search.
+  const progress = sim.tasks.n * 1e9 + sim.tasksDone;
+  if (sim.records !== sim.ffRecords || progress !== sim.ffTasks) {
+    sim.ffRecords = sim.records;
+    sim.ffTasks = progress;
+    ff.reset();
+    return 0;
+  }
+  if (!ff.enabled) return 0;
+  const t = sim.thrT[0];
+  for (let i = 0; i < sim.channels.length; i++) if (sim.channels[i].q.length > 0) return 0; // work pending: not idle
+  const act = ff.onSignature(ffSignature(sim));
+  if (act === FF_NOTHING) return 0;
+  const w = ff.walk;
+  w.beginRecord(t);
+  ffScanEvents(sim);
+  walkState(sim, w, t);
+  if (act === FF_SNAPSHOT) {
+    ff.keepSnapshot();
+    return 0;
+  }
+  const saved = ff.verify();
+  if (!saved) return 0;
+  const cur = w.current;
+  const delta = t - saved.tNs;
+  // The first outside event bounds the jump: arrivals, slices, timers, limits, and any
+  // thread event that did not move with the cycle (a timed park).
+  let horizon = Math.min(sim.evExtMin, sim.timers.peekTime(), sim.maxSimNs);
+  let ahead = 0;
+  for (let th = 0; th < sim.nThreads; th++) {
+    const k = 2 * th + 1;
+    if (cur.vals[k - 1] === 0) continue;
+    if (cur.vals[k] - saved.vals[k] === delta) ahead = Math.max(ahead, cur.vals[k] - t);
+    else horizon = Math.min(horizon, cur.vals[k]);
+    if (sim.thrT[th] > t) ahead = Math.max(ahead, sim.thrT[th] - t);
+  }
+  let cycles = Math.floor((horizon - t - ahead - delta) / delta);
+  const eventsPerCycle = cur.accs[0] - saved.accs[0];
+  if (eventsPerCycle > 0) cycles = Math.min(cycles, Math.floor((sim.maxEvents - sim.events) / eventsPerCycle) - 1);
+  if (cycles < 1) return 0;
+  w.beginShift(saved, cycles);
+  walkState(sim, w, t);
+  w.endShift();
+  sim.q.heapify();
+  // The wheel's last tick follows the last driver poll, as stepping would have left it.
+  const floor = sim.floorTick(sim.lastTimerPollNs);
+  if (floor > sim.lastTickNs) sim.lastTickNs = floor;
+  ff.jumped(cycles * delta);
+  return cycles * delta;
+}
+
+/** Index in the event heap of each thread's live event; the earliest outside event. */
+function ffScanEvents(sim: Simulator): void {
+  const q = sim.q;
+  sim.evIdx.fill(-1);
+  sim.evExtMin = Infinity;
+  for (let i = 0; i < q.size; i++) {
+    if (q.kindAt(i) === EV_THREAD) {
+      const a = q.aAt(i);
+      if (q.bAt(i) === sim.thrGen[a]) sim.evIdx[a] = i;
+    } else sim.evExtMin = Math.min(sim.evExtMin, q.timeAt(i));
+  }
+}
+
+/**
+ * Walks every piece of mutable state in a fixed order (fast-forward.ts): exact values, times
+ * (shifted by the jump when they move with the cycle) and counters (grown by the jump).
+ * The first 2·nThreads entries are each thread's pending event (present?, time): ffCheckpoint
+ * reads them by position. Anything added to the simulator's state must be added here.
+ */
+function walkState(sim: Simulator, w: StateWalk, t: number): void {
+  const q = sim.q;
+  for (let th = 0; th < sim.nThreads; th++) {
+    if (th === 0) {
+      w.ex(2); // the checkpointing thread itself, running at t (its clock is walked below)
+      w.tm(t);
+    } else if (sim.evIdx[th] >= 0) {
+      const i = sim.evIdx[th];
+      w.ex(1);
+      const d = w.tm(q.timeAt(i));
+      if (d !== 0) q.shiftTimeAt(i, d);
+    } else {
+      w.ex(0);
+      w.ex(0);
+    }
+  }
+  sim.events += w.ac(sim.events); // accumulator 0: ffCheckpoint bounds the jump by maxEvents
+  for (const r of sim.ffRngs) {
+    w.ex(r.stateWord(0));
+    w.ex(r.stateWord(1));
+    w.ex(r.stateWord(2));
+    w.ex(r.stateWord(3));
+  }
+  w.ex(sim.records);
+  w.ex(sim.hist.count);
+  w.ex(sim.blockOnTask);
+  w.ex(sim.rr);
+  w.ex(sim.sticky);
+  sim.lastTimerPollNs += w.tm(sim.lastTimerPollNs);
+  for (let i = 0; i < sim.breakdown.length; i++) sim.breakdown[i] += w.ac(sim.breakdown[i]);
+  for (let th = 0; th < sim.nThreads; th++) {
+    w.ex(sim.thrPos[th]);
+    w.ex(sim.thrTask[th]);
+    w.ex(sim.thrBudget[th]);
+    sim.thrT[th] += w.tm(sim.thrT[th]);
+    sim.thrPollStart[th] += w.tm(sim.thrPollStart[th]);
+    sim.thrSpinStart[th] += w.tm(sim.thrSpinStart[th]);
+    sim.thrParkStart[th] += w.tm(sim.thrParkStart[th]);
+    w.ring(sim.defer[th]);
+    for (const a of sim.ffThreadCounters) a[th] += w.ac(a[th]);
+  }
+  const tk = sim.tasks;
+  w.ex(tk.n);
+  const slots = tk.slotsPerTask;
+  const nWait = S.WAIT_NAMES.length;
+  for (let i = 0; i < tk.n; i++) {
+    w.ex(tk.state[i]);
+    w.ex(tk.pc[i]);
+    w.ex(tk.notified[i]);
+    w.ex(tk.hasItem[i]);
+    w.ex(tk.itemRecords[i]);
+    if (tk.hasItem[i]) tk.itemTs[i] += w.tm(tk.itemTs[i]);
+    w.ex(tk.sendLeft[i]);
+    w.ex(tk.doneOfItem[i]);
+    w.ex(tk.joiner[i]);
+    w.ex(tk.blockReason[i]);
+    tk.blockedSince[i] += w.tm(tk.blockedSince[i]);
+    w.ex(tk.endNs[i]);
+    w.ex(tk.lastWorker[i]);
+    for (let k = 0; k < slots; k++) w.ex(tk.slots[i * slots + k]);
+    tk.polls[i] += w.ac(tk.polls[i]);
+    tk.yields[i] += w.ac(tk.yields[i]);
+    tk.busyNs[i] += w.ac(tk.busyNs[i]);
+    for (let k = 0; k < nWait; k++) tk.waitNs[i * nWait + k] += w.ac(tk.waitNs[i * nWait + k]);
+  }
+  for (const ch of sim.channels) {
+    w.ex(ch.q.length);
+    w.ex(ch.closed ? 1 : 0);
+    w.ex(ch.receiver);
+    w.ring(ch.spinners);
+    w.ring(ch.senders);
+  }
+  for (const m of sim.mutexes) {
+    w.ex(m.owner);
+    w.ring(m.waiters);
+  }
+  for (let d = 0; d < sim.instances.length; d++) w.ex(sim.instances[d].length);
+  sim.walkFlavor(w);
+}
+
+/**
+ * A cheap hash of the state that decides what happens next (thread positions, task states and
+ * program counters, the flavor's queues and tick residues): equal whenever the full state is
+ * equal, so a cycle's period shows up in it first. Collisions are harmless (walkState checks).
+ */
+function ffSignature(sim: Simulator): number {
+  let h = sim.flavorSignature();
+  for (let th = 0; th < sim.nThreads; th++) h = mix(mix(h, sim.thrPos[th]), sim.thrTask[th]);
+  const tk = sim.tasks;
+  for (let i = 0; i < tk.n; i++) h = mix(mix(h, tk.state[i]), tk.pc[i]);
+  return h;
+}
