@@ -61,9 +61,23 @@ export function parseProgress(line: string): ProgressEvent | undefined {
   return undefined;
 }
 
-/** Runs the suite; resolves with the raw stdout text. A non-zero exit is DS5004. */
-export function runProbe(o: ProbeRunOptions): Promise<string> {
-  const { cmd, args } = probeCommand(o);
+/** What a probe process left: its exit code, its whole stdout and the last lines of its stderr log. */
+export interface ProbeExit {
+  code: number | null;
+  stdout: string;
+  errTail: string[];
+}
+
+/**
+ * Spawns the probe and streams its stderr: progress lines (JSON `{"type":"progress",…}`) go to
+ * `onProgress`, other lines to `onLog`; resolves when it exits, whatever the code. A probe that
+ * cannot be started is DS5003 (I/O).
+ */
+export function spawnProbe(
+  cmd: string,
+  args: string[],
+  on: { onProgress?: (p: { done: number; total: number; bench: string }) => void; onLog: (line: string) => void },
+): Promise<ProbeExit> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     const out: string[] = [];
@@ -77,11 +91,11 @@ export function runProbe(o: ProbeRunOptions): Promise<string> {
       partial = parts.pop() ?? '';
       for (const line of parts) {
         const p = parseProgress(line);
-        if (p) o.onProgress(p);
+        if (p) on.onProgress?.(p);
         else if (line.trim()) {
           errTail.push(line);
           if (errTail.length > 8) errTail.shift();
-          o.onLog(line);
+          on.onLog(line);
         }
       }
     });
@@ -90,27 +104,29 @@ export function runProbe(o: ProbeRunOptions): Promise<string> {
         new InputError([diag('DS5003', cmd, '', { name: cmd, detail: e.code === 'ENOENT' ? 'not found' : e.message })], EXIT.io),
       ),
     );
-    child.on('close', (code) => {
-      const text = out.join('');
-      if (code === 0) resolvePromise(text);
-      // Exit 1 after a suite_end line: some benchmark failed but the others' records are whole;
-      // fit what is there (a parameter that lacks its benchmark is then reported by name).
-      else if (code === 1 && text.includes('"suite_end"')) {
-        o.onLog('probe: some benchmarks failed (see above); fitting the rest');
-        resolvePromise(text);
-      } else
-        reject(
-          new InputError(
-            [
-              diag('DS5004', o.binary, '', {
-                name: `${cmd} ${args.join(' ')}`,
-                code: code ?? 'signal',
-                detail: errTail.join(' | ') || 'no message',
-              }),
-            ],
-            EXIT.io,
-          ),
-        );
-    });
+    child.on('close', (code) => resolvePromise({ code, stdout: out.join(''), errTail }));
   });
+}
+
+/** Runs the suite; resolves with the raw stdout text. A non-zero exit is DS5004. */
+export async function runProbe(o: ProbeRunOptions): Promise<string> {
+  const { cmd, args } = probeCommand(o);
+  const { code, stdout: text, errTail } = await spawnProbe(cmd, args, { onProgress: o.onProgress, onLog: o.onLog });
+  if (code === 0) return text;
+  // Exit 1 after a suite_end line: some benchmark failed but the others' records are whole;
+  // fit what is there (a parameter that lacks its benchmark is then reported by name).
+  if (code === 1 && text.includes('"suite_end"')) {
+    o.onLog('probe: some benchmarks failed (see above); fitting the rest');
+    return text;
+  }
+  throw new InputError(
+    [
+      diag('DS5004', o.binary, '', {
+        name: `${cmd} ${args.join(' ')}`,
+        code: code ?? 'signal',
+        detail: errTail.join(' | ') || 'no message',
+      }),
+    ],
+    EXIT.io,
+  );
 }

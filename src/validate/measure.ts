@@ -12,7 +12,6 @@
  * `measure.runQueueWaitPct` (machine load during the runs), both read back by
  * measured-input.ts, so a saved measurement keeps its spread and its context.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,7 +20,7 @@ import type { Result, TaskResult } from '../schema/result.js';
 import { diag, EXIT, InputError } from '../schema/diagnostics.js';
 import { evaluateOutputs } from '../runtime/simulate.js';
 import { buildProbe, variantName } from '../calibrate/probe-build.js';
-import { parseProgress } from '../calibrate/probe-run.js';
+import { spawnProbe } from '../calibrate/probe-run.js';
 import { figuresOf, median } from './compare.js';
 
 export interface ProbeVariant {
@@ -169,49 +168,20 @@ export async function measurePlan(plan: Plan, binary: string, o: MeasureOptions)
   }
 }
 
-function runExecute(binary: string, planFile: string, o: MeasureOptions): Promise<string> {
+async function runExecute(binary: string, planFile: string, o: MeasureOptions): Promise<string> {
   const { cmd, args } = executeCommand(binary, planFile, o);
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    const out: string[] = [];
-    const errTail: string[] = [];
-    let partial = '';
-    child.stdout.setEncoding('utf8');
-    child.stdout.on('data', (c: string) => out.push(c));
-    child.stderr.setEncoding('utf8');
-    child.stderr.on('data', (chunk: string) => {
-      const parts = (partial + chunk).split('\n');
-      partial = parts.pop() ?? '';
-      for (const line of parts) {
-        const p = parseProgress(line);
-        if (p) o.onProgress?.(p.done, p.total);
-        else if (line.trim()) {
-          errTail.push(line);
-          if (errTail.length > 8) errTail.shift();
-          o.onLog(line);
-        }
-      }
-    });
-    child.on('error', (e: NodeJS.ErrnoException) =>
-      reject(
-        new InputError([diag('DS5003', cmd, '', { name: cmd, detail: e.code === 'ENOENT' ? 'not found' : e.message })], EXIT.io),
-      ),
-    );
-    child.on('close', (code) => {
-      if (code === 0) resolvePromise(out.join(''));
-      else {
-        const message = errTail
-          .map((l) => (l.startsWith('{') ? ((JSON.parse(l) as { message?: string }).message ?? l) : l))
-          .join(' | ');
-        reject(
-          new InputError(
-            [diag('DS1807', binary, '', { detail: `exit ${code ?? 'signal'}: ${message || 'no message'}` })],
-            code === 3 ? EXIT.invalidInput : EXIT.io,
-          ),
-        );
-      }
-    });
+  const { code, stdout, errTail } = await spawnProbe(cmd, args, {
+    onProgress: (p) => o.onProgress?.(p.done, p.total),
+    onLog: o.onLog,
   });
+  if (code === 0) return stdout;
+  const message = errTail
+    .map((l) => (l.startsWith('{') ? ((JSON.parse(l) as { message?: string }).message ?? l) : l))
+    .join(' | ');
+  throw new InputError(
+    [diag('DS1807', binary, '', { detail: `exit ${code ?? 'signal'}: ${message || 'no message'}` })],
+    code === 3 ? EXIT.invalidInput : EXIT.io,
+  );
 }
 
 const med = (xs: number[]) => median(xs);
