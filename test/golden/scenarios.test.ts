@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { evaluate } from 'mathjs';
 import { loadScenario } from '../../src/cli/load.js';
 import { simulate } from '../../src/runtime/simulate.js';
+import { normalizeScenario } from '../../src/plan/normalize.js';
 import { validateDocument } from '../../src/schema/validate.js';
 import type { Scenario } from '../../src/schema/scenario.js';
 import { ROOT, listJson, readJson } from '../helpers.js';
@@ -73,4 +74,27 @@ test('spinning partitions on multi_thread monopolise workers, and the result say
     r.workers.some((w) => w.busyUs > 0.99 * r.simulatedUs && w.spinUs > 0.5 * w.busyUs),
     'one worker is busy all the time, mostly spinning',
   );
+});
+
+test("the study's linear-scaling claim: 8 yield-spin partitions on 2 cores reach far less than 8× one partition", () => {
+  // Offer 1 M records/s (a 100-record batch every 100 µs) to V2 with yield-spinning partitions.
+  const capacity = (file: string) => {
+    const { scenario, model } = loadScenario(join(ROOT, file));
+    const over = structuredClone(scenario);
+    if (over.template?.kind !== 'pipeline') throw new Error(`${file}: not a pipeline`);
+    over.template.source = { ...over.template.source, arrival: { kind: 'periodic', intervalUs: 100 }, batches: 100 };
+    const r = simulate(normalizeScenario(over, { model }), model);
+    return { rate: r.records / (r.simulatedUs / 1e6), r };
+  };
+  const one = capacity('scenarios/architectures/v2-yield-1p-2c.json');
+  const eight = capacity('scenarios/architectures/v2-yield-8p-2c.json');
+  assert.ok(eight.rate < 2 * one.rate, `8 partitions ${eight.rate.toFixed(0)}/s vs 1 partition ${one.rate.toFixed(0)}/s`);
+  // Where the time went: a partition whose lock-free queue never empties never yields (the queue
+  // is not tokio's, so no coop budget), so it holds its worker; the spinners that yielded before
+  // wait in that worker's defer list, which nobody can steal. One worker does nearly everything.
+  const r = eight.r;
+  const busy = r.workers.map((w) => w.busyUs);
+  assert.ok(Math.max(...busy) > 0.95 * r.simulatedUs, `busiest worker ${Math.max(...busy)} of ${r.simulatedUs} µs`);
+  assert.ok(Math.min(...busy) < 0.2 * r.simulatedUs, `idlest worker ${Math.min(...busy)} of ${r.simulatedUs} µs`);
+  assert.ok(r.breakdownUs.compute > 0.5 * Math.max(...busy), 'the busy worker does records, not just yields');
 });
