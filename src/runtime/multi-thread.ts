@@ -271,9 +271,14 @@ export class MultiThreadSim extends Simulator {
   // ---- thread loops --------------------------------------------------------------------------
 
   flavorSignature(): number {
-    // multi_thread is not fast-forwarded (ffOn needs a single thread); kept complete anyway.
-    let h = mixRing(0, this.inject);
-    for (let v = 0; v < this.W; v++) h = mix(mixRing(mixRing(h, this.local[v]), this.defer[v]), this.lifo[v]);
+    // Fast-forwarded only with a single worker and no block_on thread (ffOn needs one thread).
+    const rt = this.plan.runtime;
+    let h = mix(mixRing(0, this.inject), this.driverOwner);
+    for (let v = 0; v < this.W; v++) {
+      h = mix(mixRing(mixRing(h, this.local[v]), this.defer[v]), this.lifo[v]);
+      h = mix(mix(h, this.tick[v] % rt.eventInterval), this.tick[v] % rt.globalQueueInterval);
+      h = mix(h, this.searching[v] | (this.parked[v] << 1));
+    }
     return h;
   }
 
@@ -427,6 +432,9 @@ export class MultiThreadSim extends Simulator {
       }
       if (this.defer[w].length > 0) {
         this.parkTimeout0(w);
+        // A round boundary (the yielders were just woken): with a single worker and no block_on
+        // thread, idle spinning may be skipped from here (ff-checkpoint.ts).
+        this.ffCheckpoint();
         continue;
       }
       if (this.park(w)) return;

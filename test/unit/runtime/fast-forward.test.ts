@@ -63,3 +63,21 @@ test('jittered record costs: draws happen only while records are processed; the 
   const stepped = simulate(plan, m, { fastForward: false });
   assert.equal(strip(fast), strip(stepped));
 });
+
+test('multi_thread with a single worker fast-forwards too, to the same bytes', () => {
+  const { scenario, model: m } = loadScenario(join(ROOT, 'scenarios/architectures/v2-yield-4p-2c.json'));
+  const one = structuredClone(scenario);
+  one.runtime = { ...one.runtime, workers: 1 };
+  one.machine = { ...one.machine, cores: 1 };
+  const plan = normalizeScenario(one, { model: m });
+  const fast = simulate(plan, m);
+  const stepped = simulate(plan, m, { fastForward: false });
+  assert.equal(strip(fast), strip(stepped));
+  assert.ok((fast.engine.fastForward?.jumps ?? 0) >= 100, `jumps ${fast.engine.fastForward?.jumps}`);
+});
+
+test('several workers are stepped (their loops have unequal periods): no jump, same bytes', () => {
+  const { stepped, fast } = bothWays('scenarios/architectures/v2-yield-2p-2c.json');
+  assert.equal(fast.engine.fastForward, undefined);
+  assert.equal(strip(fast), strip(stepped));
+});
