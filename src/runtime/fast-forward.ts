@@ -173,6 +173,12 @@ export class CycleDetector {
   private off = false;
   private readonly saved = new Vec();
   private verifyIn = -1; // checkpoints until the verification, -1 = not pending
+  private pendingSig = 0; // the signature snapshot A was taken at, and the period it assumed
+  private pendingPeriod = 0;
+  // The signature and period of the last cycle that verified: the next quiet stretch usually
+  // repeats it, so a snapshot is taken the first time that signature shows up (saves a period).
+  private knownSig = 0;
+  private knownPeriod = 0;
   jumps = 0;
   skippedNs = 0;
 
@@ -192,7 +198,14 @@ export class CycleDetector {
   /** A checkpoint's cheap signature: returns FF_NOTHING, FF_SNAPSHOT or FF_VERIFY. */
   onSignature(sig: number): number {
     let act = FF_NOTHING;
-    if (this.verifyIn > 0 && --this.verifyIn === 0) {
+    if (this.knownPeriod > 0 && sig === this.knownSig && !(this.verifyIn > 0 && this.pendingSig === sig)) {
+      // The last verified cycle's signature: snapshot now, verify one known period later (it
+      // replaces a pending guess from the history, which is usually a shorter false period).
+      this.verifyIn = this.knownPeriod;
+      this.pendingSig = sig;
+      this.pendingPeriod = this.knownPeriod;
+      act = FF_SNAPSHOT;
+    } else if (this.verifyIn > 0 && --this.verifyIn === 0) {
       this.verifyIn = -1;
       act = FF_VERIFY;
     } else if (this.verifyIn < 0) {
@@ -202,6 +215,10 @@ export class CycleDetector {
           act = FF_SNAPSHOT;
           break;
         }
+      }
+      if (act === FF_SNAPSHOT) {
+        this.pendingSig = sig;
+        this.pendingPeriod = this.verifyIn;
       }
     }
     this.sigs[this.next] = sig;
@@ -226,6 +243,8 @@ export class CycleDetector {
   jumped(shiftNs: number): void {
     this.jumps++;
     this.skippedNs += shiftNs;
+    this.knownSig = this.pendingSig;
+    this.knownPeriod = this.pendingPeriod;
     this.reset();
   }
 }

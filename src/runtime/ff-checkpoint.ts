@@ -55,7 +55,9 @@ export function ffCheckpoint(sim: Simulator): number {
     else horizon = Math.min(horizon, cur.vals[k]);
     if (sim.thrT[th] > t) ahead = Math.max(ahead, sim.thrT[th] - t);
   }
-  let cycles = Math.floor((horizon - t - ahead - delta) / delta);
+  // Every clock and event of a cycle lies within [t, t + ahead + Δ] (clocks only grow, and end a
+  // cycle Δ later): n cycles stay strictly before the horizon when t + ahead + n·Δ < horizon.
+  let cycles = Math.ceil((horizon - t - ahead) / delta) - 1;
   const eventsPerCycle = cur.accs[0] - saved.accs[0];
   if (eventsPerCycle > 0) cycles = Math.min(cycles, Math.floor((sim.maxEvents - sim.events) / eventsPerCycle) - 1);
   if (cycles < 1) return 0;
