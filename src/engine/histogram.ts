@@ -11,6 +11,17 @@ export const HISTOGRAM_BUCKETS = 46 * SUB_BUCKETS + 128; // covers 0 … 2^53 ns
 
 export function bucketIndex(v: number): number {
   if (v < 256) return v < 0 ? 0 : Math.floor(v);
+  // PERF: integer ns below 2^32 (every latency under 4.3 s) take the bit-twiddling path; the
+  // result is the same as the general one below (test/unit/engine, bench: records/s).
+  if (v >>> 0 === v) {
+    const shift = 24 - Math.clz32(v); // msb − 7
+    return shift * SUB_BUCKETS + (v >>> shift);
+  }
+  return bucketIndexAny(v);
+}
+
+/** bucketIndex for any value ≥ 256 (fractional, or 2^32 ns and beyond). */
+export function bucketIndexAny(v: number): number {
   const msb = Math.floor(Math.log2(v));
   // Math.log2 can be off by one at exact powers of two for large values; correct it.
   let shift = msb - 7;

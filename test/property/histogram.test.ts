@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { Histogram } from '../../src/engine/histogram.js';
+import { Histogram, bucketIndex, bucketIndexAny } from '../../src/engine/histogram.js';
 
 const SEED = Number(process.env.FC_SEED ?? 20240601);
 const QS = [0, 0.01, 0.1, 0.5, 0.9, 0.99, 0.999, 1];
@@ -29,4 +29,13 @@ test('histogram quantiles are within 1% of exact quantiles', () => {
     }),
     { seed: SEED, numRuns: 300 },
   );
+});
+
+test('bucketIndex: the integer fast path agrees with the general formula', () => {
+  fc.assert(
+    fc.property(fc.integer({ min: 256, max: 2 ** 32 - 1 }), (v) => bucketIndex(v) === bucketIndexAny(v)),
+    { seed: 20261129, numRuns: 20000 },
+  );
+  for (const v of [256, 511, 512, 65535, 65536, 2 ** 31 - 1, 2 ** 31, 2 ** 32 - 1])
+    assert.equal(bucketIndex(v), bucketIndexAny(v), `${v}`);
 });
