@@ -21,6 +21,7 @@ import { IntRing } from './rings.js';
 import { runtimeCosts, sampleCost, type RuntimeCosts } from './costs.js';
 import { CycleDetector, type StateWalk } from './fast-forward.js';
 import { ffCheckpoint } from './ff-checkpoint.js';
+import { firstArrivalNs, nextArrivalNs, type ArrivalState } from './arrivals.js';
 import * as S from './state.js';
 import * as O from './code.js';
 import { encodeProgram } from './code.js';
@@ -150,8 +151,7 @@ export abstract class Simulator {
   private readonly routeCounts: Float64Array;
   readonly srcNext: Float64Array;
   readonly srcSent: Float64Array;
-  readonly srcBursting: Uint8Array;
-  readonly srcPhaseEnd: Float64Array;
+  readonly arrivalState: ArrivalState;
   readonly warnings: Array<{ code: string; message: string }> = [];
   readonly spans: Span[] = [];
   readonly maxSpans: number;
@@ -230,8 +230,7 @@ export abstract class Simulator {
     const ns = plan.sources.length;
     this.srcNext = new Float64Array(ns);
     this.srcSent = new Float64Array(ns);
-    this.srcBursting = new Uint8Array(ns);
-    this.srcPhaseEnd = new Float64Array(ns);
+    this.arrivalState = { phaseEndNs: new Float64Array(ns) };
     this.maxSpans = opts.traceSpans ?? 0;
     this.maxEvents = opts.maxEvents ?? plan.limits.maxEvents;
     this.maxSimNs = opts.maxSimulatedNs ?? plan.limits.maxSimulatedNs;
@@ -1018,25 +1017,7 @@ export abstract class Simulator {
   // ---- sources -------------------------------------------------------------------------------
 
   private scheduleFirstArrival(s: number): void {
-    const src = this.plan.sources[s];
-    const a = src.arrival;
-    let t: number;
-    switch (a.kind) {
-      case 'periodic':
-        t = a.phaseNs;
-        break;
-      case 'poisson':
-        t = Math.round(this.rngArrival.exponential(1e9 / a.ratePerSec));
-        break;
-      case 'bursty':
-        this.srcBursting[s] = 1;
-        this.srcPhaseEnd[s] = Math.round(this.rngArrival.exponential(a.onNs));
-        t = Math.round(this.rngArrival.exponential(1e9 / a.ratePerSec));
-        break;
-      case 'trace':
-        t = a.timesNs.length > 0 ? a.timesNs[0] : -1;
-        break;
-    }
+    const t = firstArrivalNs(this.plan.sources[s], s, this.rngArrival, this.arrivalState);
     this.srcNext[s] = t;
     if (t >= 0) this.q.push(t, EV_SOURCE, s, 0);
     else this.endSource(s, 0);
@@ -1051,35 +1032,7 @@ export abstract class Simulator {
     if (ch.kind === 1 && ch.q.length >= ch.capacity) {
       this.warnings.push({ code: 'DS3002', message: `source '${src.name}' found channel full; batch dropped` });
     } else this.push(ch, records, t, -1);
-    // Next arrival.
-    let next = -1;
-    const a = src.arrival;
-    const more = src.batches < 0 || this.srcSent[s] < src.batches;
-    if (more) {
-      switch (a.kind) {
-        case 'periodic':
-          next = a.phaseNs + this.srcSent[s] * a.intervalNs;
-          break;
-        case 'poisson':
-          next = t + Math.max(1, Math.round(this.rngArrival.exponential(1e9 / a.ratePerSec)));
-          break;
-        case 'bursty': {
-          next = t + Math.max(1, Math.round(this.rngArrival.exponential(1e9 / a.ratePerSec)));
-          while (next > this.srcPhaseEnd[s]) {
-            // Skip an off period, then start a new on period.
-            const off = Math.round(this.rngArrival.exponential(Math.max(1, a.offNs)));
-            const onStart = this.srcPhaseEnd[s] + off;
-            this.srcPhaseEnd[s] = onStart + Math.round(this.rngArrival.exponential(a.onNs));
-            next = onStart + Math.max(1, Math.round(this.rngArrival.exponential(1e9 / a.ratePerSec)));
-          }
-          break;
-        }
-        case 'trace':
-          next = this.srcSent[s] < a.timesNs.length ? a.timesNs[this.srcSent[s]] : -1;
-          break;
-      }
-    }
-    if (next >= 0 && src.durationNs >= 0 && next > src.durationNs) next = -1;
+    const next = nextArrivalNs(src, s, t, this.srcSent[s], this.rngArrival, this.arrivalState);
     this.srcNext[s] = next;
     if (next >= 0) this.q.push(next, EV_SOURCE, s, 0);
     else this.endSource(s, t);
