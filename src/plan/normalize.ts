@@ -15,7 +15,7 @@ import { mathjs } from '../engine/lazy-math.js';
 import type { CostModel } from '../schema/model.js';
 import type { Cost, Op, Scenario, SourceDef, TaskDef, WaitStep } from '../schema/scenario.js';
 import { diag, escapePointerToken, InputError, type Diagnostic } from '../schema/diagnostics.js';
-import { expandTemplate, parseRouteLabel, type Expanded } from './templates.js';
+import { expandTemplate, type Expanded } from './templates.js';
 import type { Instr, Plan, PlanCost, PlanCostEntry, PlanSource, PlanTask } from './types.js';
 
 export interface NormalizeOptions {
@@ -108,6 +108,22 @@ export function normalizeScenario(scenario: Scenario, opts: NormalizeOptions): P
         spawnEdges.get(owner)!.add(op.task);
       }
       if (op.op === 'join') joined.set(op.task, `${p}/task`);
+      if (op.op === 'route') {
+        // The Plan's route instruction addresses the partition channels as a run of indices.
+        const first = chanIndex.get(`${op.to}[0]`);
+        for (let k = 0; k < op.partitions; k++) {
+          const name = `${op.to}[${k}]`;
+          const at = chanIndex.get(name);
+          if (at === undefined) {
+            err(diag('DS1201', file, base || `${p}/to`, { name }));
+            break;
+          }
+          if (first !== undefined && at !== first + k) {
+            err(diag('DS1226', file, base || `${p}/to`, { name: op.to, count: op.partitions }));
+            break;
+          }
+        }
+      }
       if (rt.driver === 'none') {
         // tokio panics on a timer without the time driver ("timers are disabled").
         if (op.op === 'sleep') err(diag('DS1225', file, base || p));
@@ -186,7 +202,7 @@ export function normalizeScenario(scenario: Scenario, opts: NormalizeOptions): P
 
   const tasks: PlanTask[] = taskNames.map((name) => {
     const def: TaskDef = ex.tasks[name];
-    const c = new Compiler(chanIndex, taskIndex, mutexIndex, costIndex, namedCost, ex, file);
+    const c = new Compiler(chanIndex, taskIndex, mutexIndex, costIndex, namedCost, file);
     c.ops(def.program, base || `/tasks/${escapePointerToken(name)}/program`);
     c.emit({ op: 'end' });
     const t: PlanTask = { name, start: def.start ?? 'spawn', code: c.code, slots: c.slots };
@@ -367,7 +383,6 @@ class Compiler {
     private mutex: Map<string, number>,
     private cost: (c: Cost, category: string, ptr: string) => number,
     private named: (name: string, category: string) => number,
-    private ex: Expanded,
     private file: string,
   ) {
     void this.file;
@@ -387,21 +402,20 @@ class Compiler {
   }
   private op(op: Op, ptr: string): void {
     switch (op.op) {
-      case 'compute': {
-        const route = parseRouteLabel(op.label);
-        if (route) {
-          const P = Object.keys(this.ex.channels).filter((n) => n.startsWith('part[')).length;
-          this.emit({
-            op: 'route',
-            channel: this.ch('part[0]'),
-            partitions: P,
-            policy: route.policy,
-            skew: route.skew,
-            cost: this.cost(op.cost, 'route', `${ptr}/cost`),
-          });
-        } else this.emit({ op: 'compute', cost: this.cost(op.cost, op.label ?? 'compute', `${ptr}/cost`) });
+      case 'compute':
+        this.emit({ op: 'compute', cost: this.cost(op.cost, op.label ?? 'compute', `${ptr}/cost`) });
         return;
-      }
+      case 'route':
+        // walk() checked that to[0] … to[partitions − 1] exist and are consecutive.
+        this.emit({
+          op: 'route',
+          channel: this.ch(`${op.to}[0]`),
+          partitions: op.partitions,
+          policy: op.policy ?? 'round_robin',
+          skew: op.skew ?? 0,
+          cost: this.cost(op.cost ?? 0, 'route', `${ptr}/cost`),
+        });
+        return;
       case 'spin':
         this.emit({ op: 'spin', cost: this.cost(op.us, 'spin', `${ptr}/us`) });
         return;

@@ -199,8 +199,14 @@ function expandPipeline(t: PipelineTemplate): Expanded {
   if (co.barrier) channels.acks = { kind: 'unbounded' };
 
   const coordBody: Op[] = [...rec(co.batchCost)];
-  // `route` is not a user op: the template marks it with a compute label the compiler rewrites.
-  coordBody.push({ op: 'compute', cost: co.routeCost ?? 0, label: `route:${co.routing ?? 'round_robin'}:${co.hashSkew ?? 0}` });
+  coordBody.push({
+    op: 'route',
+    to: 'part',
+    partitions: P,
+    policy: co.routing ?? 'round_robin',
+    skew: co.hashSkew ?? 0,
+    cost: co.routeCost ?? 0,
+  });
   if (co.barrier) coordBody.push({ op: 'repeat', n: P, body: [{ op: 'recv', channel: 'acks' }] });
   const coord: Op[] = [];
   for (let i = 0; i < P; i++) coord.push({ op: 'spawn', task: `partition[${i}]` });
@@ -238,13 +244,4 @@ function expandPipeline(t: PipelineTemplate): Expanded {
     sources: { reader: sourceOf(t.source.arrival, t.source.batchRecords, t.source.batches, t.source.durationMs, 'input') },
     roles,
   };
-}
-
-/** The routing marker the pipeline template leaves for the compiler (see compile.ts). */
-export function parseRouteLabel(
-  label: string | undefined,
-): { policy: 'round_robin' | 'hash' | 'sticky' | 'all_to_one'; skew: number } | undefined {
-  if (!label?.startsWith('route:')) return undefined;
-  const [, policy, skew] = label.split(':');
-  return { policy: policy as 'round_robin', skew: Number(skew) };
 }

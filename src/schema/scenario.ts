@@ -87,6 +87,23 @@ export const OpSchema = Type.Recursive(
       Type.Object({ op: Type.Literal('join'), task: Name }, { additionalProperties: false }),
       Type.Object({ op: Type.Literal('lock'), mutex: Name }, { additionalProperties: false }),
       Type.Object({ op: Type.Literal('unlock'), mutex: Name }, { additionalProperties: false }),
+      Type.Object(
+        {
+          op: Type.Literal('route'),
+          to: Name,
+          partitions: Type.Integer({ minimum: 1, maximum: 4096 }),
+          policy: Type.Optional(
+            Type.Union([Type.Literal('round_robin'), Type.Literal('hash'), Type.Literal('sticky'), Type.Literal('all_to_one')]),
+          ),
+          skew: Type.Optional(Type.Number({ minimum: 0, maximum: 10, description: 'Zipf exponent of `hash` over partitions; 0 = uniform' })),
+          cost: Type.Optional(CostSchema),
+        },
+        {
+          additionalProperties: false,
+          description:
+            "split the held message's records over the channels `to[0]` … `to[partitions − 1]` (declared one after another) by `policy` (default round_robin); `cost` is paid per record routed, each sub-batch pays a send",
+        },
+      ),
       Type.Object({ op: Type.Literal('clone'), n: Type.Optional(PosInt) }, { additionalProperties: false }),
       Type.Object({ op: Type.Literal('async_call'), n: Type.Optional(PosInt) }, { additionalProperties: false }),
       Type.Object({ op: Type.Literal('record_start') }, { additionalProperties: false }),

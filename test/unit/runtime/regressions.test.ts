@@ -182,3 +182,51 @@ test("runtime.timerPhaseUs moves tokio's 1 ms grid against t = 0 (busy runtime: 
   assert.ok(aligned >= 1000 && aligned < 1010, `aligned ${aligned}`);
   assert.ok(shifted >= 100 && shifted < 110, `shifted ${shifted}`);
 });
+
+test('route is a user op: a hand-written coordinator splits each batch over its partitions', () => {
+  const s: Scenario = {
+    name: 'route',
+    runtime: { flavor: 'current_thread' },
+    channels: {
+      in: { kind: 'unbounded' },
+      'p[0]': { kind: 'unbounded' },
+      'p[1]': { kind: 'unbounded' },
+      'p[2]': { kind: 'unbounded' },
+    },
+    sources: { src: { channel: 'in', arrival: { kind: 'periodic', intervalUs: 100 }, records: 7, batches: 10 } },
+    tasks: {
+      coordinator: {
+        start: 'spawn',
+        program: [
+          { op: 'spawn', task: 'w0' },
+          { op: 'spawn', task: 'w1' },
+          { op: 'spawn', task: 'w2' },
+          { op: 'while_open', channel: 'in', body: [{ op: 'route', to: 'p', partitions: 3, cost: 0.05 }] },
+          { op: 'close', channel: 'p[0]' },
+          { op: 'close', channel: 'p[1]' },
+          { op: 'close', channel: 'p[2]' },
+        ],
+      },
+      ...Object.fromEntries(
+        [0, 1, 2].map((i) => [
+          `w${i}`,
+          {
+            start: 'child' as const,
+            program: [
+              {
+                op: 'while_open' as const,
+                channel: `p[${i}]`,
+                body: [{ op: 'for_each_record' as const, body: [{ op: 'record_end' as const }] }],
+              },
+            ],
+          },
+        ]),
+      ),
+    },
+  };
+  const { result: r } = run(s);
+  assert.equal(r.records, 70);
+  assert.deepEqual(r.warnings, []);
+  // Round-robin over 3 partitions: 70 records split 24 / 23 / 23 (the start rotates per batch).
+  assert.ok(r.breakdownUs.route > 0, 'route cost is accounted under `route`');
+});
