@@ -6,6 +6,7 @@
  * filled with the estimates its own formulas imply, never left as simulator-only blanks.
  */
 import type { Plan } from '../plan/types.js';
+import { FIXED_CATEGORIES, resultHeader, splitCpu } from '../plan/result-parts.js';
 import type { Result, TaskResult, WorkerResult } from '../schema/result.js';
 import { diag, EXIT, InputError, type Code } from '../schema/diagnostics.js';
 
@@ -57,9 +58,6 @@ export interface Prediction {
 }
 
 /** Categories counted as CPU burnt while waiting, and as scheduler overhead (same split as the simulator). */
-const WAITING = new Set(['yield', 'spin']);
-const SCHEDULER = new Set(['poll', 'driver', 'steal', 'unpark', 'remote']);
-const FIXED = ['poll', 'yield', 'driver', 'send', 'recv', 'spawn', 'join', 'lock', 'timer', 'spin', 'steal', 'unpark', 'remote'];
 
 const us = (ns: number) => Math.round(ns) / 1000;
 
@@ -105,28 +103,13 @@ export function toResult(plan: Plan, p: Prediction): Result {
     injectPops: 0,
   }));
   const breakdownUs: Record<string, number> = {};
-  for (const k of FIXED) breakdownUs[k] = us(p.breakdownNs[k] ?? 0);
+  for (const k of FIXED_CATEGORIES) breakdownUs[k] = us(p.breakdownNs[k] ?? 0);
   for (const [k, v] of Object.entries(p.breakdownNs)) if (!(k in breakdownUs)) breakdownUs[k] = us(v);
-  let useful = 0;
-  let waiting = 0;
-  let scheduler = 0;
-  for (const [k, v] of Object.entries(p.breakdownNs)) {
-    if (WAITING.has(k)) waiting += v;
-    else if (SCHEDULER.has(k)) scheduler += v;
-    else useful += v;
-  }
+  const { useful, waiting, scheduler } = splitCpu(Object.entries(p.breakdownNs));
   const l = p.latency;
   const count = p.records;
   return {
-    source: 'analytic',
-    scenario: { ...plan.scenario },
-    model: { ...plan.model },
-    runtime: {
-      flavor: plan.runtime.flavor,
-      workers: plan.runtime.workers,
-      cores: plan.runtime.cores,
-      driver: plan.runtime.driver,
-    },
+    ...resultHeader(plan, 'analytic'),
     seed: plan.seed,
     records: Math.round(p.records),
     recordsInFlight: 0,

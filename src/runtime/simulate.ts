@@ -10,6 +10,7 @@
  * Phase: simulate. Pure with respect to I/O; wall-clock time is only read for the `engine` block
  * and the wall-time limit.
  */
+import { resultHeader, splitCpu } from '../plan/result-parts.js';
 import { mathjs } from '../engine/lazy-math.js';
 import type { CostModel } from '../schema/model.js';
 import type { Plan } from '../plan/types.js';
@@ -99,17 +100,8 @@ function buildResult(sim: Simulator, plan: Plan, seed: number, wallMs: number): 
     });
   }
   const breakdownUs: Record<string, number> = {};
-  let useful = 0;
-  let waiting = 0;
-  let scheduler = 0;
-  const schedCats = new Set(['poll', 'driver', 'steal', 'unpark', 'remote']);
-  sim.categories.forEach((name, i) => {
-    const v = sim.breakdown[i];
-    breakdownUs[name] = us(v);
-    if (S.WAITING_CATEGORIES.has(name)) waiting += v;
-    else if (schedCats.has(name)) scheduler += v;
-    else useful += v;
-  });
+  sim.categories.forEach((name, i) => (breakdownUs[name] = us(sim.breakdown[i])));
+  const { useful, waiting, scheduler } = splitCpu(sim.categories.map((name, i): [string, number] => [name, sim.breakdown[i]]));
   let yieldsTotal = 0;
   for (let i = 0; i < tk.n; i++) yieldsTotal += tk.yields[i];
   let inFlight = 0;
@@ -118,15 +110,7 @@ function buildResult(sim: Simulator, plan: Plan, seed: number, wallMs: number): 
   for (let i = 0; i < tk.n; i++)
     if (tk.state[i] !== S.T_DONE && tk.hasItem[i]) inFlight += Math.max(0, tk.itemRecords[i] - tk.doneOfItem[i]);
   const result: Result = {
-    source: 'simulated',
-    scenario: { ...plan.scenario },
-    model: { ...plan.model },
-    runtime: {
-      flavor: plan.runtime.flavor,
-      workers: plan.runtime.workers,
-      cores: plan.runtime.cores,
-      driver: plan.runtime.driver,
-    },
+    ...resultHeader(plan, 'simulated'),
     seed,
     records: sim.records,
     recordsInFlight: inFlight,

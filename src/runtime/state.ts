@@ -39,23 +39,8 @@ export const C_SPIN = 9;
 export const C_STEAL = 10;
 export const C_UNPARK = 11;
 export const C_REMOTE = 12;
-export const FIXED_CATEGORIES = [
-  'poll',
-  'yield',
-  'driver',
-  'send',
-  'recv',
-  'spawn',
-  'join',
-  'lock',
-  'timer',
-  'spin',
-  'steal',
-  'unpark',
-  'remote',
-];
-/** Categories that count as "waiting" CPU (burnt while no useful work is available). */
-export const WAITING_CATEGORIES = new Set(['yield', 'spin']);
+/** Breakdown category names, indexed by the C_* constants above (one list for every back-end). */
+export { FIXED_CATEGORIES } from '../plan/result-parts.js';
 
 export class Tasks {
   n = 0;

@@ -16,6 +16,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Plan } from '../plan/types.js';
+import { resultHeader } from '../plan/result-parts.js';
 import type { Result, TaskResult } from '../schema/result.js';
 import { diag, EXIT, InputError } from '../schema/diagnostics.js';
 import { evaluateOutputs } from '../runtime/simulate.js';
@@ -226,15 +227,7 @@ export function combineRuns(runs: Result[], plan: Plan, probeRuns?: ProbeRun[]):
       });
   }
   const result: Result = {
-    source: 'measured',
-    scenario: { ...plan.scenario },
-    model: { ...plan.model },
-    runtime: {
-      flavor: plan.runtime.flavor,
-      workers: plan.runtime.workers,
-      cores: plan.runtime.cores,
-      driver: plan.runtime.driver,
-    },
+    ...resultHeader(plan, 'measured'),
     seed: plan.seed,
     records: pick((r) => r.records),
     recordsInFlight: pick((r) => r.recordsInFlight),

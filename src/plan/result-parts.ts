@@ -1,0 +1,59 @@
+/**
+ * The parts of a Result every back-end fills the same way: the header that says where the figures
+ * come from (scenario, model, runtime, seed, source), and the breakdown categories with the split
+ * of CPU time into useful work, waiting (yield/spin) and scheduler overhead.
+ *
+ * Phase: simulate / analyze / measure (assembling the Result). Lives in plan/ because all three
+ * back-ends read plan/ and the header is the Plan's.
+ */
+import type { Plan } from './types.js';
+import type { Result } from '../schema/result.js';
+
+/** Breakdown categories of CPU time, in the order of the simulator's C_* indices (runtime/state.ts). */
+export const FIXED_CATEGORIES = [
+  'poll',
+  'yield',
+  'driver',
+  'send',
+  'recv',
+  'spawn',
+  'join',
+  'lock',
+  'timer',
+  'spin',
+  'steal',
+  'unpark',
+  'remote',
+];
+/** Categories that count as "waiting" CPU (burnt while no useful work is available). */
+export const WAITING_CATEGORIES = new Set(['yield', 'spin']);
+/** Categories that are the scheduler's own overhead. Everything else is useful work. */
+export const SCHEDULER_CATEGORIES = new Set(['poll', 'driver', 'steal', 'unpark', 'remote']);
+
+/** Splits per-category CPU time (any unit) into useful, waiting and scheduler totals. */
+export function splitCpu(entries: Iterable<[string, number]>): { useful: number; waiting: number; scheduler: number } {
+  let useful = 0;
+  let waiting = 0;
+  let scheduler = 0;
+  for (const [name, v] of entries) {
+    if (WAITING_CATEGORIES.has(name)) waiting += v;
+    else if (SCHEDULER_CATEGORIES.has(name)) scheduler += v;
+    else useful += v;
+  }
+  return { useful, waiting, scheduler };
+}
+
+/** Where a Result's figures come from: its source, and the Plan's scenario, model and runtime. */
+export function resultHeader(plan: Plan, source: Result['source']): Pick<Result, 'source' | 'scenario' | 'model' | 'runtime'> {
+  return {
+    source,
+    scenario: { ...plan.scenario },
+    model: { ...plan.model },
+    runtime: {
+      flavor: plan.runtime.flavor,
+      workers: plan.runtime.workers,
+      cores: plan.runtime.cores,
+      driver: plan.runtime.driver,
+    },
+  };
+}
