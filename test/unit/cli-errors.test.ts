@@ -8,25 +8,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../../src/cli/main.js';
-
-async function runMain(argv: string[]): Promise<{ code: number; out: string }> {
-  const out: string[] = [];
-  const ow = process.stdout.write.bind(process.stdout);
-  const ew = process.stderr.write.bind(process.stderr);
-  const capture = ((chunk: string | Uint8Array) => (
-    out.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8')),
-    true
-  )) as typeof process.stdout.write;
-  process.stdout.write = capture;
-  process.stderr.write = capture;
-  try {
-    return { code: await main(argv), out: out.join('') };
-  } finally {
-    process.stdout.write = ow;
-    process.stderr.write = ew;
-  }
-}
+import { runMain } from '../helpers.js';
 
 for (const argv of [['simulate'], ['check'], ['selftest', '--replications', '1'], ['nonsense'], []]) {
   test(`dispatchsim ${argv.join(' ')}: usage error, exit 2, no stack trace`, async () => {
