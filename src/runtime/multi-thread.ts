@@ -266,7 +266,6 @@ export class MultiThreadSim extends Simulator {
   private readonly plannedWake = new Float64Array(this.nThreads).fill(Infinity);
   private readonly stealSeed = this.rngSteal.nextU32();
   private readonly stealCount = new Float64Array(this.nThreads);
-  private readonly stealChoices = new Float64Array(this.nThreads);
 
   // ---- thread loops --------------------------------------------------------------------------
 
@@ -294,7 +293,6 @@ export class MultiThreadSim extends Simulator {
       w.ex(this.inDriver[v]);
       w.ex(this.pickedTask[v]);
       this.stealCount[v] += w.ac(this.stealCount[v]);
-      w.ex(this.stealChoices[v]); // a steal whose victim choice mattered breaks the cycle
     }
     for (let th = 0; th < this.nThreads; th++) {
       w.ex(this.parked[th]);
@@ -483,16 +481,9 @@ export class MultiThreadSim extends Simulator {
       this.numSearching++;
     }
     const W = this.W;
-    // tokio draws the first victim from the worker's own FastRand. Here it is a hash of (seed,
-    // worker, attempt): as random, but a function of a counter, so a fast-forward can skip
-    // attempts. With two workers there is one candidate and the draw cannot matter.
-    let start = 0;
-    if (W > 2) {
-      start = stealStart(this.stealSeed, w, this.stealCount[w]++, W);
-      let candidates = 0;
-      for (let v = 0; v < W; v++) if (v !== w && this.local[v].length > 0) candidates++;
-      if (candidates > 1) this.stealChoices[w]++;
-    }
+    // tokio draws the first victim from the worker's own FastRand; here a hash of (seed, worker,
+    // attempt), a per-worker stream too. With two workers there is one candidate: no draw.
+    const start = W > 2 ? stealStart(this.stealSeed, w, this.stealCount[w]++, W) : 0;
     for (let i = 0; i < W; i++) {
       const v = (start + i) % W;
       if (v === w) continue;

@@ -146,6 +146,8 @@ export abstract class Simulator {
   readonly res: number;
   /** Timer grid offset: ticks at phase + k·res. */
   readonly phase: number;
+  private fnvP = 0; // all_to_one: the partition count the cached FNV index is for
+  private fnvIdx = 0;
   rr = 0; // routing state: next round-robin partition, sticky partition
   sticky = 0;
   private readonly routeCounts: Float64Array;
@@ -825,7 +827,12 @@ export abstract class Simulator {
       counts[this.sticky++ % P] = n;
     } else {
       // velostream's AlwaysHash with no GROUP BY: FNV offset basis mod P.
-      counts[Number(0xcbf29ce484222325n % BigInt(P))] = n;
+      if (P !== this.fnvP) {
+        // PERF: the BigInt modulo once per partition count, not once per batch.
+        this.fnvP = P;
+        this.fnvIdx = Number(0xcbf29ce484222325n % BigInt(P));
+      }
+      counts[this.fnvIdx] = n;
     }
     const ts = tk.itemTs[task];
     for (let p = 0; p < P; p++) {
