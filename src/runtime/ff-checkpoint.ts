@@ -6,7 +6,7 @@
  * fast-forward may skip a stretch that is not a cycle (test/unit/runtime/fast-forward.test.ts
  * compares it with stepping).
  */
-import { EV_THREAD, type Simulator } from './simulator.js';
+import { EV_THREAD, P_SPIN, type Simulator } from './simulator.js';
 import { FF_NOTHING, FF_SNAPSHOT, mix, type StateWalk } from './fast-forward.js';
 import * as S from './state.js';
 
@@ -125,6 +125,7 @@ function walkState(sim: Simulator, w: StateWalk, t: number): void {
     w.ex(sim.thrPos[th]);
     w.ex(sim.thrTask[th]);
     w.ex(sim.thrBudget[th]);
+    w.ex(sim.thrPos[th] === P_SPIN ? sim.thrSpinChannel[th] : -1);
     sim.thrT[th] += w.tm(sim.thrT[th]);
     sim.thrPollStart[th] += w.tm(sim.thrPollStart[th]);
     sim.thrSpinStart[th] += w.tm(sim.thrSpinStart[th]);

@@ -98,6 +98,7 @@ export abstract class Simulator {
   readonly thrBudget: Int32Array;
   readonly thrPollStart: Float64Array;
   readonly thrSpinStart: Float64Array;
+  readonly thrSpinChannel: Int32Array; // the channel a thread spin-waits on (P_SPIN)
   readonly thrParkStart: Float64Array;
   readonly defer: IntRing[];
   // Per-thread statistics.
@@ -204,6 +205,7 @@ export abstract class Simulator {
     this.thrBudget = new Int32Array(nThreads);
     this.thrPollStart = f();
     this.thrSpinStart = f();
+    this.thrSpinChannel = new Int32Array(nThreads);
     this.thrParkStart = f();
     this.defer = Array.from({ length: nThreads }, () => new IntRing(16));
     this.stBusy = f();
@@ -672,6 +674,7 @@ export abstract class Simulator {
           const d = this.extra[code[o + 2]];
           tk.pc[task] = pc + 1;
           ch.spinners.pushBack(th);
+          this.thrSpinChannel[th] = code[o + 1];
           this.thrSpinStart[th] = thrT[th];
           this.thrPos[th] = P_SPIN;
           if (d >= 0) this.wakeThreadAt(th, thrT[th] + d);
@@ -880,7 +883,7 @@ export abstract class Simulator {
     this.stSpin[th] += d;
     this.breakdown[S.C_SPIN] += d;
     // A spin that timed out leaves the channel's spinner list (a notified one already has).
-    for (const ch of this.channels) if (ch.spinners.length > 0) ch.spinners.remove(th);
+    this.channels[this.thrSpinChannel[th]].spinners.remove(th);
     this.thrPos[th] = P_POLL;
   }
 
