@@ -111,10 +111,7 @@ export class CurrentThreadSim extends Simulator {
     const thrT = this.thrT;
     for (;;) {
       if (this.finished) return;
-      if (this.mustHandBack(0)) {
-        this.resched(0);
-        return;
-      }
+      if (this.handBack(0)) return;
       switch (this.thrPos[0]) {
         case P_PARKED: {
           // Woken from a blocking park: the driver poll that ends the park fires timers and

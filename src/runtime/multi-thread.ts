@@ -328,10 +328,7 @@ export class MultiThreadSim extends Simulator {
     const th = this.bo;
     for (;;) {
       if (this.finished) return;
-      if (this.mustHandBack(th)) {
-        this.resched(th);
-        return;
-      }
+      if (this.handBack(th)) return;
       const pos: number = this.thrPos[th];
       if (pos === P_PARKED) {
         this.stIdle[th] += this.thrT[th] - this.thrParkStart[th];
@@ -394,10 +391,7 @@ export class MultiThreadSim extends Simulator {
   private runWorker(w: number): void {
     for (;;) {
       if (this.finished) return;
-      if (this.mustHandBack(w)) {
-        this.resched(w);
-        return;
-      }
+      if (this.handBack(w)) return;
       const pos: number = this.thrPos[w];
       if (pos === P_PARKED) {
         if (!this.afterPark(w)) return; // woken by its timer with nothing to do: parked again

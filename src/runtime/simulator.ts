@@ -27,7 +27,7 @@ import * as O from './code.js';
 import { encodeProgram } from './code.js';
 
 export const EV_THREAD = 1;
-/** Events a thread loop may run before handing back to the event loop (see mustHandBack). */
+/** Events a thread loop may run before handing back to the event loop (see handBack). */
 const THREAD_RUN_EVENTS = 1 << 16;
 export const EV_SOURCE = 2;
 export const EV_SLICE = 3;
@@ -274,15 +274,20 @@ export abstract class Simulator {
    */
   eventsYield = 0;
 
-  /** Whether thread `th`, at the top of its loop, must hand back to the event loop. */
-  mustHandBack(th: number): boolean {
-    if (this.thrT[th] > this.q.peekTime()) return true;
+  /**
+   * At the top of thread `th`'s loop: when it must hand back to the event loop, re-queue it and
+   * return true. Past its clock, it waits its turn; past its event budget it only pauses, queued
+   * ahead of equal-time events, so that pausing changes no order.
+   */
+  handBack(th: number): boolean {
+    if (this.thrT[th] > this.q.peekTime()) {
+      this.resched(th);
+      return true;
+    }
     if (this.events < this.eventsYield) return false;
-    this.pauseAhead = true; // only pausing: resched() queues it ahead of equal-time events
+    this.q.pushAhead(this.thrT[th], EV_THREAD, th, ++this.thrGen[th]);
     return true;
   }
-
-  private pauseAhead = false;
 
   /** Start: create initial tasks and threads. */
   abstract start(): void;
@@ -402,10 +407,7 @@ export abstract class Simulator {
 
   /** Re-queue thread `th` to continue at its own clock. */
   resched(th: number): void {
-    if (this.pauseAhead) {
-      this.pauseAhead = false;
-      this.q.pushAhead(this.thrT[th], EV_THREAD, th, ++this.thrGen[th]);
-    } else this.q.push(this.thrT[th], EV_THREAD, th, ++this.thrGen[th]);
+    this.q.push(this.thrT[th], EV_THREAD, th, ++this.thrGen[th]);
   }
 
   /** Wake thread `th` (parked or spinning) at time `t`. */
