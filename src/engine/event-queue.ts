@@ -129,6 +129,10 @@ export class EventQueue {
   bAt(i: number): number {
     return this.bs[i];
   }
+  /** Entry `i`'s insertion sequence: the tie-break between equal times. */
+  seqAt(i: number): number {
+    return this.seqs[i];
+  }
 
   /**
    * Adds `dNs` to entry `i`'s time. The caller must call `heapify()` afterwards; the relative

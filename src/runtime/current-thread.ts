@@ -132,7 +132,7 @@ export class CurrentThreadSim extends Simulator {
           if (!this.atLoop()) return;
           break;
         case P_OUTER:
-          this.ffCheckpoint(); // a round boundary: idle spinning may be skipped from here
+          this.ffCheckpoint(0); // a round boundary: idle spinning may be skipped from here
           this.inner = 0;
           if (this.blockOnTask >= 0 && this.woken && this.tasks.state[this.blockOnTask] !== S.T_DONE) {
             this.woken = false;

@@ -15,9 +15,15 @@
  * full cycle before the first outside event. The result is identical to stepping, by
  * construction; test/unit/runtime/fast-forward.test.ts runs both ways and compares the bytes.
  *
+ * Several workers: the state walked is their joint state (every worker's queues, clocks and
+ * pending events), compared at the round boundaries of one designated worker; it recurs when the
+ * workers' loops fall into a common period (often: they phase-lock through steals and the
+ * searcher limit, and the period is then a multiple of the 61-tick maintenance interval).
+ *
  * What it does not skip: stretches that draw random numbers (jittered costs, wake latencies
- * drawn while spinning, steal choices between several non-empty victims) never cycle, so they
- * are stepped, exactly; so are runs with platform noise or a poll trace. Memory: two vectors of
+ * drawn while spinning — a worker woken by another's search every round —, steal choices between
+ * several non-empty victims) never cycle, so they are stepped, exactly; so are runs with
+ * platform noise or a poll trace. Memory: two vectors of
  * a few numbers per task and thread.
  */
 
@@ -188,6 +194,16 @@ export class CycleDetector {
     this.next = 0;
     this.since = 0;
     this.off = false;
+    this.verifyIn = -1;
+  }
+
+  /**
+   * Forget the signatures seen (a random draw happened: no cycle spans it) without counting
+   * towards giving up, and drop a pending verification.
+   */
+  forget(): void {
+    this.count = 0;
+    this.next = 0;
     this.verifyIn = -1;
   }
 

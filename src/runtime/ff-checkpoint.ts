@@ -10,32 +10,58 @@ import { EV_THREAD, P_SPIN, type Simulator } from './simulator.js';
 import { FF_NOTHING, FF_SNAPSHOT, mix, type StateWalk } from './fast-forward.js';
 import * as S from './state.js';
 
+/** Checkpoints of other threads after which a silent designated thread is replaced. */
+const SWITCH_AFTER = 64;
+
 /**
- * Checkpoint, called by the scheduler loop of the single thread at the top of an outer
- * iteration (a round boundary): record the state; when it repeats a saved one (a cycle of idle
- * spinning), jump over as many whole cycles as fit before the next outside event (the thread's
- * clock moves with them). Returns the shift in ns, 0 when it did not jump.
+ * Checkpoint, called by a scheduler thread's loop at a round boundary (the top of the
+ * current_thread loop; a multi_thread worker that just woke its yielders). One thread at a time
+ * is the designated one whose round boundaries are compared (its clock is t); with several
+ * workers the state walked is their joint state, so a cycle is a stretch after which every
+ * worker, queue and pending event is where it was, Δ later. Records the state; when it repeats a
+ * saved one (a cycle of idle spinning), jumps over as many whole cycles as fit before the next
+ * outside event (every clock and live event moves with them). Returns the shift in ns, 0 when it
+ * did not jump.
  */
-export function ffCheckpoint(sim: Simulator): number {
+export function ffCheckpoint(sim: Simulator, th: number): number {
   const ff = sim.ff;
   // Records done or tasks spawned since the last checkpoint: busy, not idle. Cheap to tell;
-  // the next quiet stretch starts a new search.
+  // the next quiet stretch starts a new search, from the thread that noticed.
   const progress = sim.tasks.n * 1e9 + sim.tasksDone;
   if (sim.records !== sim.ffRecords || progress !== sim.ffTasks) {
     sim.ffRecords = sim.records;
     sim.ffTasks = progress;
+    sim.ffThread = th;
+    sim.ffOthers = 0;
+    sim.ffDraws = drawFingerprint(sim);
     ff.reset();
     return 0;
   }
+  if (th !== sim.ffThread) {
+    // Another worker's boundary. If the designated one stopped reaching its own (it parked, its
+    // tasks were stolen), this one takes over and the search starts again.
+    if (++sim.ffOthers < SWITCH_AFTER) return 0;
+    sim.ffThread = th;
+    ff.reset();
+  }
+  sim.ffOthers = 0;
   if (!ff.enabled) return 0;
-  const t = sim.thrT[0];
+  // A random draw since the last checkpoint (a wake latency, a jittered cost): no cycle can span
+  // it, so the signatures seen so far are useless and this one is not worth computing.
+  const draws = drawFingerprint(sim);
+  if (draws !== sim.ffDraws) {
+    sim.ffDraws = draws;
+    ff.forget();
+    return 0;
+  }
+  const t = sim.thrT[th];
   for (let i = 0; i < sim.channels.length; i++) if (sim.channels[i].q.length > 0) return 0; // work pending: not idle
   const act = ff.onSignature(ffSignature(sim));
   if (act === FF_NOTHING) return 0;
   const w = ff.walk;
   w.beginRecord(t);
   ffScanEvents(sim);
-  walkState(sim, w, t);
+  walkState(sim, w, th, t);
   if (act === FF_SNAPSHOT) {
     ff.keepSnapshot();
     return 0;
@@ -48,12 +74,12 @@ export function ffCheckpoint(sim: Simulator): number {
   // thread event that did not move with the cycle (a timed park).
   let horizon = Math.min(sim.evExtMin, sim.timers.peekTime(), sim.maxSimNs);
   let ahead = 0;
-  for (let th = 0; th < sim.nThreads; th++) {
-    const k = 2 * th + 1;
+  for (let o = 0; o < sim.nThreads; o++) {
+    const k = 3 * o + 1;
     if (cur.vals[k - 1] === 0) continue;
     if (cur.vals[k] - saved.vals[k] === delta) ahead = Math.max(ahead, cur.vals[k] - t);
     else horizon = Math.min(horizon, cur.vals[k]);
-    if (sim.thrT[th] > t) ahead = Math.max(ahead, sim.thrT[th] - t);
+    if (sim.thrT[o] > t) ahead = Math.max(ahead, sim.thrT[o] - t);
   }
   // Every clock and event of a cycle lies within [t, t + ahead + Δ] (clocks only grow, and end a
   // cycle Δ later): n cycles stay strictly before the horizon when t + ahead + n·Δ < horizon.
@@ -62,7 +88,7 @@ export function ffCheckpoint(sim: Simulator): number {
   if (eventsPerCycle > 0) cycles = Math.min(cycles, Math.floor((sim.maxEvents - sim.events) / eventsPerCycle) - 1);
   if (cycles < 1) return 0;
   w.beginShift(saved, cycles);
-  walkState(sim, w, t);
+  walkState(sim, w, th, t);
   w.endShift();
   sim.q.heapify();
   // The wheel's last tick follows the last driver poll, as stepping would have left it.
@@ -88,21 +114,25 @@ function ffScanEvents(sim: Simulator): void {
 /**
  * Walks every piece of mutable state in a fixed order (fast-forward.ts): exact values, times
  * (shifted by the jump when they move with the cycle) and counters (grown by the jump).
- * The first 2·nThreads entries are each thread's pending event (present?, time): ffCheckpoint
- * reads them by position. Anything added to the simulator's state must be added here.
+ * The first 3·nThreads entries are each thread's pending event (present?, time, rank among live
+ * thread events at the same time — the heap's tie-break, so equal-time wakes keep their order):
+ * ffCheckpoint reads them by position. Anything added to the simulator's state must be added here.
  */
-function walkState(sim: Simulator, w: StateWalk, t: number): void {
+function walkState(sim: Simulator, w: StateWalk, self: number, t: number): void {
   const q = sim.q;
   for (let th = 0; th < sim.nThreads; th++) {
-    if (th === 0) {
+    if (th === self) {
       w.ex(2); // the checkpointing thread itself, running at t (its clock is walked below)
       w.tm(t);
+      w.ex(0);
     } else if (sim.evIdx[th] >= 0) {
       const i = sim.evIdx[th];
       w.ex(1);
       const d = w.tm(q.timeAt(i));
+      w.ex(tieRank(sim, th));
       if (d !== 0) q.shiftTimeAt(i, d);
     } else {
+      w.ex(0);
       w.ex(0);
       w.ex(0);
     }
@@ -170,6 +200,25 @@ function walkState(sim: Simulator, w: StateWalk, t: number): void {
   }
   for (let d = 0; d < sim.instances.length; d++) w.ex(sim.instances[d].length);
   sim.walkFlavor(w);
+}
+
+/** Changes whenever any of the simulator's random streams is drawn from. */
+function drawFingerprint(sim: Simulator): number {
+  let h = 0;
+  for (const r of sim.ffRngs) h = mix(mix(h, r.stateWord(0)), r.stateWord(1));
+  return mix(h, sim.ffChoices);
+}
+
+/** How many other threads' live events share thread `th`'s event time and pop before it. */
+function tieRank(sim: Simulator, th: number): number {
+  const q = sim.q;
+  const i = sim.evIdx[th];
+  let rank = 0;
+  for (let o = 0; o < sim.nThreads; o++) {
+    const j = sim.evIdx[o];
+    if (o !== th && j >= 0 && q.timeAt(j) === q.timeAt(i) && q.seqAt(j) < q.seqAt(i)) rank++;
+  }
+  return rank;
 }
 
 /**

@@ -270,7 +270,6 @@ export class MultiThreadSim extends Simulator {
   // ---- thread loops --------------------------------------------------------------------------
 
   flavorSignature(): number {
-    // Fast-forwarded only with a single worker and no block_on thread (ffOn needs one thread).
     const rt = this.plan.runtime;
     let h = mix(mixRing(0, this.inject), this.driverOwner);
     for (let v = 0; v < this.W; v++) {
@@ -294,6 +293,9 @@ export class MultiThreadSim extends Simulator {
       w.ex(this.pickedTask[v]);
       this.stealCount[v] += w.ac(this.stealCount[v]);
     }
+    // A steal whose victim depended on the attempt's hash is like a random draw: a stretch that
+    // made one is not a cycle (the skipped attempts would hash differently).
+    w.ex(this.ffChoices);
     for (let th = 0; th < this.nThreads; th++) {
       w.ex(this.parked[th]);
       w.ex(this.onCore[th]);
@@ -424,9 +426,9 @@ export class MultiThreadSim extends Simulator {
       }
       if (this.defer[w].length > 0) {
         this.parkTimeout0(w);
-        // A round boundary (the yielders were just woken): with a single worker and no block_on
-        // thread, idle spinning may be skipped from here (ff-checkpoint.ts).
-        this.ffCheckpoint();
+        // A round boundary (the yielders were just woken): idle spinning may be skipped from
+        // here when the workers' joint state recurs (ff-checkpoint.ts).
+        this.ffCheckpoint(w);
         continue;
       }
       if (this.park(w)) return;
@@ -478,6 +480,7 @@ export class MultiThreadSim extends Simulator {
     // tokio draws the first victim from the worker's own FastRand; here a hash of (seed, worker,
     // attempt), a per-worker stream too. With two workers there is one candidate: no draw.
     const start = W > 2 ? stealStart(this.stealSeed, w, this.stealCount[w]++, W) : 0;
+    if (W > 2 && this.nonEmptyVictims(w) > 1) this.ffChoices++;
     for (let i = 0; i < W; i++) {
       const v = (start + i) % W;
       if (v === w) continue;
@@ -492,6 +495,12 @@ export class MultiThreadSim extends Simulator {
       return first;
     }
     return this.popInject(w);
+  }
+
+  private nonEmptyVictims(w: number): number {
+    let n = 0;
+    for (let v = 0; v < this.W; v++) if (v !== w && this.local[v].length > 0) n++;
+    return n;
   }
 
   private maintenance(w: number): void {

@@ -140,6 +140,14 @@ export abstract class Simulator {
   evExtMin = Infinity;
   ffRecords = -1;
   ffTasks = -1;
+  /** The thread whose round boundaries are the checkpoints (-1: the next one to reach one). */
+  ffThread = -1;
+  /** Checkpoints other threads reached since the designated thread's last one. */
+  ffOthers = 0;
+  /** The random streams' fingerprint at the last checkpoint (ff-checkpoint.ts). */
+  ffDraws = 0;
+  /** Choices made from a hash rather than a stream (multi_thread steal victims): draws too. */
+  ffChoices = 0;
   readonly ffRngs: Prng[];
   readonly ffThreadCounters: Float64Array[];
   /** Tasks that finished (a cheap sign of progress for the fast-forward). */
@@ -255,10 +263,9 @@ export abstract class Simulator {
       this.stLifo,
       this.stInject,
     ];
-    // Noise and traces consume per-poll randomness or record every poll: never skip them. Only a
-    // single scheduler thread has exact cycles: several workers run loops of unequal periods
-    // whose relative phase drifts, so their joint state does not recur (stepped, exactly).
-    this.ffOn = opts.fastForward !== false && this.noiseMeanGapNs === Infinity && this.maxSpans === 0 && nThreads === 1;
+    // Noise and traces consume per-poll randomness or record every poll: never skip them. Several
+    // workers are skipped only when their joint state recurs (ff-checkpoint.ts).
+    this.ffOn = opts.fastForward !== false && this.noiseMeanGapNs === Infinity && this.maxSpans === 0;
   }
 
   // ---- scheduler hooks (implemented per flavor) --------------------------------------------
@@ -363,9 +370,9 @@ export abstract class Simulator {
 
   // ---- fast-forward hooks (ff-checkpoint.ts) -------------------------------------------------
 
-  /** Round boundary of the single scheduler thread: maybe skip cycles of idle spinning (ff-checkpoint.ts). */
-  ffCheckpoint(): number {
-    return this.ffOn ? ffCheckpoint(this) : 0;
+  /** Round boundary of scheduler thread `th`: maybe skip cycles of idle spinning (ff-checkpoint.ts). */
+  ffCheckpoint(th: number): number {
+    return this.ffOn ? ffCheckpoint(this, th) : 0;
   }
 
   /** The flavor's own scheduler state, walked like walkState (ff-checkpoint.ts). */

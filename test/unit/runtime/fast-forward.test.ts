@@ -1,7 +1,8 @@
 /**
  * Fast-forward over idle spinning (src/runtime/fast-forward.ts) is exact: the same scenario run
  * stepping every poll and fast-forwarding gives the same Result bytes (engine block aside), and
- * on the spin-heavy ones it does jump (so this test can tell a fast-forward that never fires).
+ * on the spin-heavy ones it does jump (so this test can tell a fast-forward that never fires),
+ * on current_thread and on multi_thread with one or several workers.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -76,8 +77,37 @@ test('multi_thread with a single worker fast-forwards too, to the same bytes', (
   assert.ok((fast.engine.fastForward?.jumps ?? 0) >= 100, `jumps ${fast.engine.fastForward?.jumps}`);
 });
 
-test('several workers are stepped (their loops have unequal periods): no jump, same bytes', () => {
-  const { stepped, fast } = bothWays('scenarios/architectures/v2-yield-2p-2c.json');
-  assert.equal(fast.engine.fastForward, undefined);
-  assert.equal(strip(fast), strip(stepped));
+for (const file of [
+  'scenarios/architectures/v2-yield-2p-2c.json',
+  'scenarios/architectures/v2-yield-8p-8c.json',
+  'scenarios/validation/mt-yield-2p.json',
+]) {
+  test(`several workers: their joint state cycles, the engine jumps, the bytes are stepping's: ${file}`, () => {
+    const { stepped, fast } = bothWays(file);
+    assert.equal(strip(fast), strip(stepped));
+    const ff = fast.engine.fastForward;
+    assert.ok(ff && ff.jumps >= 100, `jumps ${ff?.jumps}`);
+    assert.ok(ff.skippedUs > 0.2 * fast.simulatedUs, `skipped ${ff.skippedUs} of ${fast.simulatedUs} µs`);
+    assert.equal(fast.engine.events, stepped.engine.events);
+  });
+}
+
+test('several workers on fewer cores (time slices), and three or four workers that steal: same bytes', () => {
+  const { scenario, model: m } = loadScenario(join(ROOT, 'scenarios/architectures/v2-yield-8p-2c.json'));
+  let jumps = 0;
+  for (const [workers, cores] of [
+    [2, 1],
+    [3, 4],
+    [4, 2],
+  ]) {
+    const s = structuredClone(scenario);
+    s.runtime = { ...s.runtime, workers };
+    s.machine = { ...s.machine, cores };
+    if (s.template?.kind === 'pipeline') s.template.source = { ...s.template.source, batches: 60 };
+    const plan = normalizeScenario(s, { model: m });
+    const fast = simulate(plan, m);
+    assert.equal(strip(fast), strip(simulate(plan, m, { fastForward: false })), `${workers} workers on ${cores} cores`);
+    jumps += fast.engine.fastForward?.jumps ?? 0;
+  }
+  assert.ok(jumps > 0, 'no jump in any of the three');
 });
