@@ -16,7 +16,6 @@ import type { Plan } from '../plan/types.js';
 import { IntRing } from './rings.js';
 import * as S from './state.js';
 import {
-  Simulator,
   P_OUTER,
   P_INNER,
   P_POLL,
@@ -30,10 +29,11 @@ import {
   R_YIELD,
   type SimOptions,
 } from './simulator.js';
+import { PollingSimulator } from './poll.js';
 
 const COOP_BUDGET = 128;
 
-export class CurrentThreadSim extends Simulator {
+export class CurrentThreadSim extends PollingSimulator {
   private readonly local = new IntRing(64);
   private readonly remote = new IntRing(16);
   private tick = 0;

@@ -25,7 +25,6 @@ import type { Plan } from '../plan/types.js';
 import { IntRing } from './rings.js';
 import * as S from './state.js';
 import {
-  Simulator,
   EV_SLICE,
   P_OUTER,
   P_POLL,
@@ -39,11 +38,12 @@ import {
   R_YIELD,
   type SimOptions,
 } from './simulator.js';
+import { PollingSimulator } from './poll.js';
 
 const COOP_BUDGET = 128;
 const LOCAL_CAP = 256;
 
-export class MultiThreadSim extends Simulator {
+export class MultiThreadSim extends PollingSimulator {
   private readonly W: number;
   private readonly bo: number; // block_on thread id, or -1
   private readonly local: IntRing[];
