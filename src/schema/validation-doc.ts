@@ -13,7 +13,10 @@ export const ValidationRowSchema = Type.Object(
     metric: Type.String(),
     predicted: Type.Number(),
     measured: Type.Number(),
-    errorPct: Type.Number({ description: '100 × (predicted − measured) / measured' }),
+    errorPct: Type.Number({
+      description:
+        "100 × (predicted − measured) / measured; for metric 'dist' (predicted and measured are mean latencies), the Wasserstein-1 distance between the latency distributions as % of the measured mean, signed like the means' difference",
+    }),
     predictedSource: Type.Optional(Type.Union([Type.Literal('simulated'), Type.Literal('analytic')])),
     model: Type.Optional(Type.String()),
     params: Type.Optional(Type.Record(Type.String(), Type.Union([Type.Number(), Type.String(), Type.Boolean()]))),

@@ -13,9 +13,14 @@
 import type { Result } from '../schema/result.js';
 import { getAt } from '../sweep/grid.js';
 import type { ValidationRow } from '../schema/validation-doc.js';
+import { wasserstein, type Buckets } from './distance.js';
 
-/** Metric kinds, as `--metrics` and `--tolerance metric=…` name them. */
-export const METRIC_KINDS = ['throughput', 'p50', 'p99', 'yields', 'elapsed'] as const;
+/**
+ * Metric kinds, as `--metrics` and `--tolerance metric=…` name them. `dist` compares the whole
+ * latency distributions (distance.ts): the fair test where a bimodal latency makes the p50 jump
+ * between modes, or a tail makes the p99 noisy.
+ */
+export const METRIC_KINDS = ['throughput', 'p50', 'p99', 'dist', 'yields', 'elapsed'] as const;
 export type MetricKind = (typeof METRIC_KINDS)[number];
 
 /** A figure: its value and, for measured ones, the spread over repeats. */
@@ -32,6 +37,7 @@ export const UNITS: Record<MetricKind, string> = {
   throughput: 'records/s',
   p50: 'µs',
   p99: 'µs',
+  dist: 'µs (mean)',
   yields: 'yields/record',
   elapsed: 'µs',
 };
@@ -43,6 +49,7 @@ export function kindOf(metric: string): MetricKind | undefined {
     case 'throughput':
     case 'p50':
     case 'p99':
+    case 'dist':
       return metric;
     case 'yieldsPerRecord':
       return 'yields';
@@ -162,31 +169,53 @@ export function compareFigures(
     }
     // Two zeros (no yields on either side) say nothing about the model.
     if (kind === 'yields' && p.value === 0 && m.value === 0) continue;
-    const errorPct = round(signedErrorPct(p.value, m.value), 2);
-    const tolerancePct = toleranceFor(ctx.tolerance, metric);
-    const row: ValidationRow = {
-      scenario: ctx.scenario,
-      metric,
-      predicted: p.value,
-      measured: m.value,
-      errorPct,
-      predictedSource: 'simulated',
-      model: ctx.model,
-      flavor: ctx.flavor,
-      unit: UNITS[kind],
-      tolerancePct,
-      pass: Math.abs(errorPct) <= tolerancePct,
-    };
-    if (m.min !== undefined && m.max !== undefined) {
-      row.measuredMin = m.min;
-      row.measuredMax = m.max;
-    }
-    if (ctx.repeats !== undefined) row.repeats = ctx.repeats;
-    if (ctx.runQueueWaitPct !== undefined) row.runQueueWaitPct = ctx.runQueueWaitPct;
-    if (ctx.params && Object.keys(ctx.params).length) row.params = { ...ctx.params };
-    rows.push(row);
+    rows.push(makeRow(ctx, metric, kind, p.value, m, round(signedErrorPct(p.value, m.value), 2)));
   }
   return { rows, missing };
+}
+
+/**
+ * The `dist` row: how far apart the predicted and measured latency distributions are (both from
+ * the same histogram buckets). `predicted` and `measured` are the mean latencies; the error is
+ * the Wasserstein-1 distance between the distributions as a % of the measured mean, signed like
+ * the means' difference (positive: the model predicts longer latencies). It is never smaller than
+ * the mean's |error| and grows with every difference in shape, yet a bimodal distribution whose
+ * modes hold slightly different shares (where the p50 jumps from one mode to the other) or a
+ * narrow one shifted by a few % stays small. Undefined when either side has no latency buckets
+ * (a CSV measurement, no records).
+ */
+export function compareDistributions(predicted: Buckets, measured: Buckets, ctx: CompareContext): ValidationRow | undefined {
+  if (ctx.kinds && !ctx.kinds.includes('dist')) return undefined;
+  const d = wasserstein(predicted, measured);
+  if (!d) return undefined;
+  const pct = d.meanBUs > 0 ? (100 * d.distanceUs) / d.meanBUs : d.distanceUs > 0 ? 100 : 0;
+  const signedPct = d.meanAUs < d.meanBUs ? -pct : pct;
+  return makeRow(ctx, 'dist', 'dist', round(d.meanAUs, 3), { value: round(d.meanBUs, 3) }, round(signedPct, 2));
+}
+
+function makeRow(ctx: CompareContext, metric: string, kind: MetricKind, predicted: number, m: Figure, errorPct: number) {
+  const tolerancePct = toleranceFor(ctx.tolerance, metric);
+  const row: ValidationRow = {
+    scenario: ctx.scenario,
+    metric,
+    predicted,
+    measured: m.value,
+    errorPct,
+    predictedSource: 'simulated',
+    model: ctx.model,
+    flavor: ctx.flavor,
+    unit: UNITS[kind],
+    tolerancePct,
+    pass: Math.abs(errorPct) <= tolerancePct,
+  };
+  if (m.min !== undefined && m.max !== undefined) {
+    row.measuredMin = m.min;
+    row.measuredMax = m.max;
+  }
+  if (ctx.repeats !== undefined) row.repeats = ctx.repeats;
+  if (ctx.runQueueWaitPct !== undefined) row.runQueueWaitPct = ctx.runQueueWaitPct;
+  if (ctx.params && Object.keys(ctx.params).length) row.params = { ...ctx.params };
+  return row;
 }
 
 const round = (x: number, d: number) => Math.round(x * 10 ** d) / 10 ** d;

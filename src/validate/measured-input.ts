@@ -42,7 +42,9 @@ export function parseMeasuredCsv(text: string, file: string): Figures {
     if (!line || line.startsWith('#') || /^metric\s*,/i.test(line)) return;
     const cols = line.split(',').map((c) => c.trim());
     const at = (d: Diagnostic): Diagnostic => ({ ...d, line: i + 1, column: 1 });
-    if (!kindOf(cols[0] ?? '')) {
+    // `dist` compares two distributions: a CSV of figures cannot carry one (a measured Result can).
+    const kind = kindOf(cols[0] ?? '');
+    if (!kind || kind === 'dist') {
       diags.push(at(diag('DS1803', file, '', { name: cols[0], known: 'throughput, p50, p99, yieldsPerRecord, elapsed:<task>' })));
       return;
     }

@@ -2,7 +2,8 @@
  * Text output of `validate`: the predicted-vs-measured table and the per-flavor summary.
  *
  * Phase: validate (pure formatting; the CLI prints it). Markdown-compatible pipes, so the same
- * text pastes into docs/accuracy.md. `cpu wait` is the share of the probe's runnable time spent
+ * text pastes into docs/accuracy.md. The `dist` rows show mean latencies; their error is the
+ * distance between the distributions (compare.ts). `cpu wait` is the share of the probe's runnable time spent
  * waiting for a CPU during the measurement: other processes' load, which the model does not see.
  */
 import type { ValidationRow } from '../schema/validation-doc.js';

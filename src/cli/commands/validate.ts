@@ -27,7 +27,9 @@ import type { ValidationRow } from '../../schema/validation-doc.js';
 import type { Result } from '../../schema/result.js';
 import { ProbeBuilds, timerPhaseNote } from '../../validate/measure.js';
 import {
+  compareDistributions,
   compareFigures,
+  type CompareContext,
   configParams,
   figuresOf,
   isMetricKey,
@@ -149,7 +151,7 @@ export async function validate(a: Args): Promise<{ rows: ValidationRow[]; failed
     if (fresh.length) printDiagnostics(fresh);
     const predicted = simulate(plan, model);
     const measured = await measuredFigures(file, a, builds, index);
-    const { rows: mine, missing } = compareFigures(figuresOf(predicted), measured.figures, {
+    const ctx: CompareContext = {
       scenario: plan.scenario.name,
       flavor: plan.runtime.flavor,
       model: model.name,
@@ -158,7 +160,13 @@ export async function validate(a: Args): Promise<{ rows: ValidationRow[]; failed
       params: configParams(scenario),
       ...(measured.repeats !== undefined ? { repeats: measured.repeats } : {}),
       ...(measured.runQueueWaitPct !== undefined ? { runQueueWaitPct: measured.runQueueWaitPct } : {}),
-    });
+    };
+    const { rows: mine, missing } = compareFigures(figuresOf(predicted), measured.figures, ctx);
+    // The distributions, when the measurement has them (a Result; not a CSV of figures).
+    const dist = measured.result
+      ? compareDistributions(predicted.latencyBuckets, measured.result.latencyBuckets, ctx)
+      : undefined;
+    if (dist) mine.push(dist);
     const note = measured.result ? timerPhaseNote(plan, measured.result) : undefined;
     if (note) notes.push(note);
     if (missing.length && a.measured)

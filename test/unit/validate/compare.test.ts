@@ -1,7 +1,12 @@
 /** Comparison math: signed error, tolerances, which figures are compared, summaries, median of repeats. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { Value } from '@sinclair/typebox/value';
+import { ValidationDocSchema } from '../../../src/schema/validation-doc.js';
+import { wasserstein } from '../../../src/validate/distance.js';
+import { formatValidationTable } from '../../../src/validate/table.js';
 import {
+  compareDistributions,
   compareFigures,
   configParams,
   figuresOf,
@@ -103,6 +108,57 @@ test('figures of a simulated Result: throughput, p50, p99, yields, per-task elap
   const f = figuresOf(r);
   assert.deepEqual([...f.keys()], ['throughput', 'yieldsPerRecord', 'p50', 'p99', 'elapsed:coordinator', 'elapsed:partition[0]']);
   assert.equal(f.get('p50')?.value, r.latencyUs.p50);
+});
+
+test('wasserstein: a shift is the shift, a swap of mass between modes is small, bounded below by the means', () => {
+  // b is a shifted by 1 µs: the distance is 1 µs.
+  const a = [
+    [1000, 3],
+    [2000, 1],
+  ] as const;
+  const b = [
+    [3000, 1],
+    [2000, 3],
+  ] as const;
+  assert.deepEqual(wasserstein(a, b), { distanceUs: 1, meanAUs: 1.25, meanBUs: 2.25 });
+  // Two modes at 1 and 10 µs, 55/45 vs 45/55: the p50 jumps from 1 to 10 µs, the distance is
+  // 10 % of the mass moved 9 µs = 0.9 µs.
+  const bimodalA = [
+    [1000, 55],
+    [10000, 45],
+  ] as const;
+  const bimodalB = [
+    [1000, 45],
+    [10000, 55],
+  ] as const;
+  const d = wasserstein(bimodalA, bimodalB);
+  assert.ok(d && Math.abs(d.distanceUs - 0.9) < 1e-9, `${d?.distanceUs}`);
+  assert.ok(d.distanceUs >= Math.abs(d.meanAUs - d.meanBUs) - 1e-9);
+  assert.equal(wasserstein(a, a)?.distanceUs, 0);
+  assert.equal(wasserstein([], b), undefined);
+});
+
+test('compareDistributions: means side by side, the distance as % of the measured mean, signed, only when asked for', () => {
+  const { tolerance } = parseTolerance(['10%', 'dist=25%']);
+  const ctx = { scenario: 's', flavor: 'current_thread', model: 'm', tolerance };
+  const bimodal = (fast: number) =>
+    [
+      [1000, fast],
+      [10000, 100 - fast],
+    ] as const;
+  // p50 1 µs vs 10 µs (−90 %), but only 10 % of the records moved 9 µs: 0.9 / 5.95 µs = 15.1 %.
+  const row = compareDistributions(bimodal(55), bimodal(45), ctx);
+  assert.ok(row);
+  assert.equal(row.metric, 'dist');
+  assert.equal(row.predicted, 5.05);
+  assert.equal(row.measured, 5.95);
+  assert.equal(row.errorPct, -15.13);
+  assert.equal(row.tolerancePct, 25);
+  assert.equal(row.pass, true);
+  assert.ok(Value.Check(ValidationDocSchema, [row]), 'a valid validation document row');
+  assert.equal(compareDistributions(bimodal(45), bimodal(55), ctx)?.errorPct, 17.82, 'positive: the model is slower');
+  assert.equal(compareDistributions(bimodal(1), bimodal(1), { ...ctx, kinds: ['p50'] }), undefined);
+  assert.match(formatValidationTable([row]), /\| dist +\| µs \(mean\) \| 5\.05 +\| 5\.95 +\| -15\.1% \| 25% \| ok/);
 });
 
 test('combineRuns: the median of each figure, spread kept in outputs, a schema-valid Result', () => {
