@@ -23,7 +23,6 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
-  statSync,
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
@@ -32,6 +31,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Prng } from '../src/engine/prng.js';
 import { validateDocument } from '../src/schema/validate.js';
+import { listJsonFiles } from '../src/io/files.js';
 import { mutate } from './fuzz-mutate.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -89,19 +89,6 @@ function parseArgs(argv: string[]): Options {
   return o;
 }
 
-function listJson(rel: string): string[] {
-  const out: string[] = [];
-  const walk = (d: string) => {
-    for (const e of readdirSync(join(ROOT, d)).sort()) {
-      const p = join(d, e);
-      if (statSync(join(ROOT, p)).isDirectory()) walk(p);
-      else if (e.endsWith('.json')) out.push(p);
-    }
-  };
-  walk(rel);
-  return out;
-}
-
 interface Seed {
   file: string;
   kind: 'scenario' | 'model';
@@ -111,12 +98,12 @@ interface Seed {
 /** The corpus: every scenario and model, with relative file references made absolute. */
 function corpus(): Seed[] {
   const seeds: Seed[] = [];
-  for (const file of listJson('scenarios')) {
+  for (const file of listJsonFiles(ROOT, 'scenarios')) {
     const doc = JSON.parse(readFileSync(join(ROOT, file), 'utf8')) as Record<string, unknown>;
     if (typeof doc.model === 'string') doc.model = resolve(ROOT, dirname(file), doc.model);
     seeds.push({ file, kind: 'scenario', doc });
   }
-  for (const file of listJson('models'))
+  for (const file of listJsonFiles(ROOT, 'models'))
     seeds.push({ file, kind: 'model', doc: JSON.parse(readFileSync(join(ROOT, file), 'utf8')) });
   return seeds;
 }

@@ -1,11 +1,12 @@
 /** Test helpers: run scenarios in memory, find repository files. */
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Scenario } from '../src/schema/scenario.js';
 import type { CostModel } from '../src/schema/model.js';
 import { normalizeScenario } from '../src/plan/normalize.js';
 import { simulateWithTrace, type SimOptions } from '../src/runtime/simulate.js';
+import { listJsonFiles } from '../src/io/files.js';
 
 /** Repository root (tests run from dist/test/…). */
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -29,17 +30,9 @@ export function pollOrder(s: Scenario, m: CostModel = model(), only?: (name: str
   return spans.map((x) => x.task).filter((n) => (only ? only(n) : true));
 }
 
+/** The `.json` files under a repository folder, recursively and sorted, as repository-relative paths. */
 export function listJson(dirRel: string): string[] {
-  const out: string[] = [];
-  const walk = (d: string) => {
-    for (const e of readdirSync(join(ROOT, d)).sort()) {
-      const p = join(d, e);
-      if (statSync(join(ROOT, p)).isDirectory()) walk(p);
-      else if (e.endsWith('.json')) out.push(p);
-    }
-  };
-  walk(dirRel);
-  return out;
+  return listJsonFiles(ROOT, dirRel);
 }
 
 /** Runs the CLI in-process with stdout and stderr captured together; returns the exit code and text. */

@@ -1,11 +1,12 @@
 /**
- * File I/O for the CLI layer: reading documents with located errors, and atomic writes.
+ * File I/O for the CLI layer: reading documents with located errors, atomic writes, and listing
+ * a folder's JSON files (the tests and the fuzzer walk scenarios/ and models/ with it).
  *
  * Phase: I/O (used by cli/, never by the core). Every write goes to a temporary file in the
  * target's directory and is renamed into place, so a crash or an error never leaves a partial
  * output; nothing is written when validation fails.
  */
-import { readFileSync, writeFileSync, renameSync, mkdirSync, unlinkSync } from 'node:fs';
+import { readFileSync, writeFileSync, renameSync, mkdirSync, unlinkSync, readdirSync, statSync } from 'node:fs';
 import { dirname, basename, join } from 'node:path';
 import { diag, InputError, EXIT } from '../schema/diagnostics.js';
 import { parseJsonText, validateDocument, type DocumentKind, type SourceMap } from '../schema/validate.js';
@@ -65,4 +66,23 @@ export function writeFileAtomic(file: string, text: string): void {
 /** JSON with stable formatting: 2-space indent, keys in insertion order (builders fix the order). */
 export function stableJson(value: unknown): string {
   return JSON.stringify(value, null, 2) + '\n';
+}
+
+/**
+ * The `.json` files under `dirRel` (a folder relative to `root`), recursively, as paths relative
+ * to `root`; each folder's entries in sorted order, so the list is the same on every machine.
+ * Used by the tests and the fuzzer to enumerate scenarios/ and models/. Throws the file system's
+ * error when the folder cannot be read.
+ */
+export function listJsonFiles(root: string, dirRel: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string) => {
+    for (const e of readdirSync(join(root, d)).sort()) {
+      const p = join(d, e);
+      if (statSync(join(root, p)).isDirectory()) walk(p);
+      else if (e.endsWith('.json')) out.push(p);
+    }
+  };
+  walk(dirRel);
+  return out;
 }

@@ -19,6 +19,18 @@ export interface Figure {
 export const CHART_WIDTH = 560;
 export const CHART_HEIGHT = 260;
 
+/**
+ * What a spec starts with when one set of rows feeds the whole chart (a single view, or layers
+ * sharing the data): the report's chart width, a height (the standard one unless the rows need
+ * more) and the rows inline. Spread it first in the spec, so its keys keep their place in the JSON.
+ */
+export function sizedChart<T extends object>(
+  values: T[],
+  height = CHART_HEIGHT,
+): { width: number; height: number; data: { values: T[] } } {
+  return { width: CHART_WIDTH, height, data: { values } };
+}
+
 /** "simulated · model m (release, calibrated)": where a Result's numbers came from. */
 export function originOf(r: Pick<Result, 'source' | 'model'>): string {
   return `${r.source} · model ${r.model.name} (${r.model.profile}, ${r.model.provenance})`;

@@ -6,7 +6,7 @@
  * distinct when two inputs share a scenario name.
  */
 import type { Result } from '../schema/result.js';
-import { CHART_HEIGHT, CHART_WIDTH, distinct, originOf, type Figure } from './figure.js';
+import { distinct, originOf, sizedChart, type Figure } from './figure.js';
 
 export interface LabelledResult {
   label: string;
@@ -28,9 +28,7 @@ export function latencyFigure(runs: readonly LabelledResult[]): Figure {
     title: 'Latency percentiles (µs)',
     sources: distinct(runs.map((r) => originOf(r.result))),
     spec: {
-      width: CHART_WIDTH,
-      height: CHART_HEIGHT,
-      data: { values },
+      ...sizedChart(values),
       mark: { type: 'bar', tooltip: true },
       encoding: {
         x: { field: 'percentile', type: 'nominal', sort: [...PERCENTILES], title: 'percentile' },
@@ -66,9 +64,7 @@ export function cdfFigure(runs: readonly LabelledResult[]): Figure | undefined {
     title: 'Latency CDF (from the streaming histogram)',
     sources: distinct(runs.filter((r) => r.result.latencyBuckets.length > 0).map((r) => originOf(r.result))),
     spec: {
-      width: CHART_WIDTH,
-      height: CHART_HEIGHT,
-      data: { values },
+      ...sizedChart(values),
       mark: { type: 'line', interpolate: 'step-after', point: false, tooltip: true },
       encoding: {
         x: { field: 'us', type: 'quantitative', scale: { type: 'symlog' }, title: 'latency (µs)' },
@@ -91,9 +87,7 @@ export function breakdownFigure(runs: readonly LabelledResult[]): Figure | undef
     title: 'Time per operation kind (µs, stacked)',
     sources: distinct(runs.map((r) => originOf(r.result))),
     spec: {
-      width: CHART_WIDTH,
-      height: CHART_HEIGHT,
-      data: { values },
+      ...sizedChart(values),
       mark: { type: 'bar', tooltip: true },
       encoding: {
         y: { field: 'run', type: 'nominal', title: 'run' },

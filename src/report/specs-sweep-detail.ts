@@ -9,7 +9,7 @@
  * axis. Numbers are the simulator's (mean over replications), as the sweep stored them.
  */
 import type { SweepDoc, SweepPoint } from '../schema/sweep-doc.js';
-import { CHART_HEIGHT, CHART_WIDTH, distinct, originOf, type Figure } from './figure.js';
+import { CHART_HEIGHT, distinct, originOf, sizedChart, type Figure } from './figure.js';
 import { timelineFigure } from './specs-trace.js';
 
 const PERCENTILES = [
@@ -67,9 +67,7 @@ export function sweepLatencyFigure(doc: SweepDoc, sweepIndex: number): Figure | 
     title: `Latency percentiles (µs) by ${doc.grid[0].label}${held ? ` at ${held}` : ''} — ${doc.scenario.name}${more}`,
     sources: [simulatedOrigin(doc)],
     spec: {
-      width: CHART_WIDTH,
-      height: CHART_HEIGHT,
-      data: { values },
+      ...sizedChart(values),
       mark: { type: 'bar', tooltip: true },
       encoding: {
         x: { field: 'percentile', type: 'nominal', sort: PERCENTILES.map(([n]) => n), title: 'percentile' },
@@ -97,9 +95,7 @@ export function sweepCdfFigure(doc: SweepDoc, sweepIndex: number): Figure | unde
     title: `Latency CDF by ${doc.grid[0].label}${held ? ` at ${held}` : ''} — ${doc.scenario.name}`,
     sources: [`${simulatedOrigin(doc)} · ${levels.length} quantiles per point`],
     spec: {
-      width: CHART_WIDTH,
-      height: CHART_HEIGHT,
-      data: { values },
+      ...sizedChart(values),
       mark: { type: 'line', point: true, tooltip: true },
       encoding: {
         x: { field: 'us', type: 'quantitative', scale: { type: 'log' }, title: 'latency (µs)' },
@@ -135,9 +131,7 @@ export function sweepBreakdownFigure(doc: SweepDoc, sweepIndex: number): Figure 
     title: `CPU per record by operation (µs, stacked) through ${configLabel(doc, ref)} — ${doc.scenario.name}${more}`,
     sources: [simulatedOrigin(doc)],
     spec: {
-      width: CHART_WIDTH,
-      height: Math.max(CHART_HEIGHT, 22 * shown.length),
-      data: { values },
+      ...sizedChart(values, Math.max(CHART_HEIGHT, 22 * shown.length)),
       mark: { type: 'bar', tooltip: true },
       encoding: {
         y: { field: 'config', type: 'nominal', sort: distinct(values.map((v) => v.config)), title: 'configuration' },

@@ -9,7 +9,7 @@
 import type { Result } from '../schema/result.js';
 import type { SweepAxis, SweepDoc, SweepPoint } from '../schema/sweep-doc.js';
 import type { ValidationRow } from '../schema/validation-doc.js';
-import { CHART_HEIGHT, CHART_WIDTH, distinct, originOf, type Figure } from './figure.js';
+import { CHART_HEIGHT, CHART_WIDTH, distinct, originOf, sizedChart, type Figure } from './figure.js';
 
 type Value = number | string | boolean;
 
@@ -174,9 +174,7 @@ export function sweepHeatmaps(doc: SweepDoc, sweepIndex: number): Figure[] {
         title: `${m.title}, ${source} — ${doc.scenario.name}${held ? ` (${held})` : ''}`,
         sources: [originOf({ source, model: doc.model })],
         spec: {
-          width: CHART_WIDTH,
-          height: CHART_HEIGHT,
-          data: { values },
+          ...sizedChart(values),
           encoding: {
             x: { field: 'x', type: 'ordinal', sort: ax.values as Value[] as number[], title: axisTitle(ax) },
             y: { field: 'y', type: 'ordinal', sort: ay.values as Value[] as number[], title: axisTitle(ay) },

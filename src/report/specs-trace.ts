@@ -5,7 +5,7 @@
  * report stays small and the chart legible; Perfetto is the tool for whole traces.
  */
 import type { ChromeTrace } from '../schema/chrome-trace.js';
-import { CHART_WIDTH, distinct, type Figure } from './figure.js';
+import { distinct, sizedChart, type Figure } from './figure.js';
 
 export const MAX_SPANS = 1000;
 /** Colour by task while tasks are few; by span kind beyond that, or the legend is a wall. */
@@ -39,9 +39,7 @@ export function timelineFigure(trace: ChromeTrace, index: number, file: string):
     title: `Per-worker timeline, ${Number(from.toFixed(3))}–${Number(to.toFixed(3))} µs (first ${spans.length} spans of ${file})`,
     sources: ['simulated trace'],
     spec: {
-      width: CHART_WIDTH,
-      height: Math.max(60, 28 * workers.length),
-      data: { values: spans },
+      ...sizedChart(spans, Math.max(60, 28 * workers.length)),
       mark: { type: 'bar', tooltip: true },
       encoding: {
         y: { field: 'worker', type: 'nominal', sort: workers, title: 'worker' },

@@ -12,14 +12,10 @@ import { simulate } from '../../runtime/simulate.js';
 import { runCommand, printDiagnostics } from '../common.js';
 import { stableJson, writeFileAtomic } from '../../io/files.js';
 import { formatSummary } from '../summary.js';
+import { scenarioResultOptions, type ScenarioResultArgs } from '../options.js';
 import type { Result } from '../../schema/result.js';
 
-interface Args {
-  scenario: string;
-  model?: string;
-  seed?: number;
-  json?: boolean;
-  out?: string;
+interface Args extends ScenarioResultArgs {
   compareSim?: boolean;
 }
 
@@ -27,22 +23,12 @@ export const analyzeCommand: CommandModule<object, Args> = {
   command: 'analyze <scenario>',
   describe: 'predict a scenario in closed form (analytic model); --compare-sim runs the simulator too',
   builder: (y: Argv) =>
-    y
-      .positional('scenario', { type: 'string', demandOption: true, describe: 'scenario JSON file' })
-      .option('model', {
-        type: 'string',
-        describe: "cost model JSON (default: the scenario's `model`, else models/tokio-1.24-2vcpu-release.json)",
-      })
-      .option('seed', {
-        type: 'number',
-        describe: 'seed recorded in the Result (the analytic model draws nothing; the simulator uses it with --compare-sim)',
-      })
-      .option('json', { type: 'boolean', describe: 'print the Result document instead of the summary' })
-      .option('out', { type: 'string', describe: 'write the Result document to this file (atomically)' })
-      .option('compare-sim', {
-        type: 'boolean',
-        describe: 'also simulate, and print both with the signed difference per metric',
-      }) as unknown as Argv<Args>,
+    scenarioResultOptions(y, {
+      seed: 'seed recorded in the Result (the analytic model draws nothing; the simulator uses it with --compare-sim)',
+    }).option('compare-sim', {
+      type: 'boolean',
+      describe: 'also simulate, and print both with the signed difference per metric',
+    }) as unknown as Argv<Args>,
   handler: (argv) =>
     runCommand(() => {
       const { plan, model, warnings } = loadScenario(argv.scenario, argv.model, argv.seed);

@@ -14,6 +14,7 @@ import { loadScenario } from '../load.js';
 import { printDiagnostics, Progress, runCommand } from '../common.js';
 import { stableJson, writeFileAtomic } from '../../io/files.js';
 import { formatSummary } from '../summary.js';
+import { scenarioResultOptions, type ScenarioResultArgs } from '../options.js';
 import { checkTaskset } from '../../calibrate/probe-run.js';
 import { measurePlan, ProbeBuilds, variantFor, type Measurement, type MeasureOptions } from '../../validate/measure.js';
 import type { Plan } from '../../plan/types.js';
@@ -27,13 +28,7 @@ export interface ProbeArgs {
   'timeout-s': number;
 }
 
-interface Args extends ProbeArgs {
-  scenario: string;
-  model?: string;
-  seed?: number;
-  json?: boolean;
-  out?: string;
-}
+type Args = ProbeArgs & ScenarioResultArgs;
 
 export const log = (line: string): void => void process.stderr.write(`${line}\n`);
 
@@ -109,18 +104,12 @@ export const measureCommand: CommandModule<object, Args> = {
   describe: 'run a scenario on real tokio with the Rust probe (its Plan, not a re-interpretation) and print what was measured',
   builder: (y: Argv) =>
     probeOptions(
-      y
-        .positional('scenario', { type: 'string', demandOption: true, describe: 'scenario JSON file' })
-        .option('model', {
-          type: 'string',
-          describe: "cost model that resolves named costs in the scenario (default: the scenario's `model`)",
-        })
-        .option('seed', { type: 'number', describe: "seed of random arrivals and costs (default: the scenario's `seed`)" })
-        .option('json', { type: 'boolean', describe: 'print the measured Result document instead of the summary' })
-        .option('out', {
-          type: 'string',
-          describe: 'write the measured Result to this file (atomically); validate --measured reads it',
-        }),
+      scenarioResultOptions(y, {
+        model: "cost model that resolves named costs in the scenario (default: the scenario's `model`)",
+        seed: "seed of random arrivals and costs (default: the scenario's `seed`)",
+        json: 'print the measured Result document instead of the summary',
+        out: 'write the measured Result to this file (atomically); validate --measured reads it',
+      }),
     ) as unknown as Argv<Args>,
   handler: (argv) =>
     runCommand(async () => {

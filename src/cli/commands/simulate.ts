@@ -10,15 +10,11 @@ import { simulateWithTrace } from '../../runtime/simulate.js';
 import { runCommand, printDiagnostics } from '../common.js';
 import { stableJson, writeFileAtomic } from '../../io/files.js';
 import { formatSummary } from '../summary.js';
+import { scenarioResultOptions, type ScenarioResultArgs } from '../options.js';
 import { toChromeTrace } from '../../schema/chrome-trace.js';
 import { DEFAULT_LIMITS } from '../../plan/normalize.js';
 
-interface Args {
-  scenario: string;
-  model?: string;
-  seed?: number;
-  json?: boolean;
-  out?: string;
+interface Args extends ScenarioResultArgs {
   trace?: string;
   traceEvents?: number;
   maxEvents?: number;
@@ -31,15 +27,7 @@ export const simulateCommand: CommandModule<object, Args> = {
   command: 'simulate <scenario>',
   describe: 'simulate a scenario on the tokio scheduler model',
   builder: (y: Argv) =>
-    y
-      .positional('scenario', { type: 'string', demandOption: true, describe: 'scenario JSON file' })
-      .option('model', {
-        type: 'string',
-        describe: "cost model JSON (default: the scenario's `model`, else models/tokio-1.24-2vcpu-release.json)",
-      })
-      .option('seed', { type: 'number', describe: "PRNG seed (default: the scenario's `seed`, else 1)" })
-      .option('json', { type: 'boolean', describe: 'print the Result document instead of the summary' })
-      .option('out', { type: 'string', describe: 'write the Result document to this file (atomically)' })
+    scenarioResultOptions(y, { seed: "PRNG seed (default: the scenario's `seed`, else 1)" })
       .option('trace', { type: 'string', describe: 'write a Chrome trace-event file (open in Perfetto)' })
       .option('trace-events', { type: 'number', default: 20000, describe: 'polls recorded in the trace' })
       .option('max-events', {
