@@ -36,7 +36,9 @@ const COOP_BUDGET = 128;
 export class CurrentThreadSim extends PollingSimulator {
   private readonly local = new IntRing(64);
   private readonly remote = new IntRing(16);
-  private tick = 0;
+  /** The scheduler tick modulo global_queue_interval (the tick count itself is never needed). */
+  private tickRes = 0;
+  private readonly gqi: number;
   private inner = 0;
   private woken = true; // the block_on future is polled on the first outer iteration
   private driverNotified = false; // driver.unpark() was called: the next park returns at once
@@ -45,6 +47,7 @@ export class CurrentThreadSim extends PollingSimulator {
 
   constructor(plan: Plan, model: CostModel, opts: SimOptions) {
     super(plan, model, opts, 1);
+    this.gqi = plan.runtime.globalQueueInterval;
   }
 
   start(): void {
@@ -90,7 +93,7 @@ export class CurrentThreadSim extends PollingSimulator {
   flavorSignature(): number {
     let h = mixRing(mixRing(0, this.local), this.defer[0]);
     h = mix(h, this.remote.length);
-    h = mix(h, this.tick % this.plan.runtime.globalQueueInterval);
+    h = mix(h, this.tickRes);
     h = mix(h, this.inner);
     return mix(h, (this.woken ? 1 : 0) | (this.driverNotified ? 2 : 0) | (this.parked ? 4 : 0) | (this.pollAfter << 3));
   }
@@ -98,8 +101,7 @@ export class CurrentThreadSim extends PollingSimulator {
   walkFlavor(w: StateWalk): void {
     w.ring(this.local);
     w.ring(this.remote);
-    this.tick += w.ac(this.tick);
-    w.ex(this.tick % this.plan.runtime.globalQueueInterval);
+    w.ex(this.tickRes);
     w.ex(this.inner);
     w.ex(this.woken ? 1 : 0);
     w.ex(this.driverNotified ? 1 : 0);
@@ -185,9 +187,9 @@ export class CurrentThreadSim extends PollingSimulator {
   }
 
   private nextTask(): number {
-    const t = this.tick++;
-    const gqi = this.plan.runtime.globalQueueInterval;
-    if (t % gqi === 0) {
+    const due = this.tickRes === 0;
+    if (++this.tickRes === this.gqi) this.tickRes = 0;
+    if (due) {
       const r = this.popRemote();
       if (r >= 0) return r;
       return this.local.popFront();
