@@ -156,18 +156,29 @@ export class StateWalk {
   }
 }
 
-/** What the simulator must do at a checkpoint (see CycleDetector.onSignature). */
-export const FF_NOTHING = 0;
-export const FF_SNAPSHOT = 1;
-export const FF_VERIFY = 2;
+/** What a history-based check does at a checkpoint (see CycleDetector.onSignature). */
+const FF_NOTHING = 0;
+const FF_SNAPSHOT = 1;
+const FF_VERIFY = 2;
+
+/** Checkpoints after which an anchor that never recurred is moved forward (then doubled: Brent). */
+const ANCHOR_FIRST_LIMIT = HISTORY;
 
 /**
- * Cycle detection in two phases, so that most checkpoints cost a few operations:
- * 1. each checkpoint gives a cheap signature (a hash of the scheduler's positions, queues, tick
- *    residues and task program counters); when one equals a signature seen L checkpoints ago,
- *    L is a candidate period and the full state is recorded (snapshot A);
- * 2. L checkpoints later the full state is recorded again and compared with A: every entry equal,
- *    except times that moved by exactly Δ. Equal closes a cycle; otherwise the search goes on.
+ * Cycle detection, so that most checkpoints cost a few operations. Each checkpoint gives a cheap
+ * signature (a hash of the scheduler's positions, queues, tick residues and task program
+ * counters); a full state walk is recorded only when a signature calls for it, and two walks
+ * are compared entry by entry (every entry equal, except times that moved by exactly Δ). Two
+ * ways to propose the pair:
+ * 1. **an anchor**: the first quiet checkpoint's full state is kept with its signature; the first
+ *    later checkpoint with the same signature is compared with it. A cycle that starts at once
+ *    is thus proven one period in. An anchor whose signature does not come back is moved forward
+ *    after 256, 512, … checkpoints (Brent's cycle detection: a transient of any length is
+ *    left behind); a failed comparison (a hash collision) re-anchors at that state;
+ * 2. **the signature history**: when a signature equals one seen L checkpoints ago, L is a
+ *    candidate period: the state is recorded and compared again L checkpoints later; and the
+ *    last proven cycle's signature, when it shows up again, is recorded and compared one known
+ *    period later.
  * After GIVE_UP checkpoints without a cycle it stops looking until the next outside event.
  */
 export class CycleDetector {
@@ -185,34 +196,49 @@ export class CycleDetector {
   // repeats it, so a snapshot is taken the first time that signature shows up (saves a period).
   private knownSig = 0;
   private knownPeriod = 0;
+  // The anchor: a full state, its signature, checkpoints since, and when to move it forward.
+  private readonly anchor = new Vec();
+  private anchorSet = false;
+  private anchorSig = 0;
+  private anchorAge = 0;
+  private anchorLimit = ANCHOR_FIRST_LIMIT;
+  // What this checkpoint asked for (onSignature), done by afterWalk.
+  private sig = 0;
+  private histAct = FF_NOTHING;
+  private anchorVerify = false;
+  private anchorMove = false;
   jumps = 0;
   skippedNs = 0;
 
   /** Forget everything: something from outside happened. */
   reset(): void {
-    this.count = 0;
-    this.next = 0;
+    this.forget();
     this.since = 0;
     this.off = false;
-    this.verifyIn = -1;
   }
 
   /**
-   * Forget the signatures seen (a random draw happened: no cycle spans it) without counting
-   * towards giving up, and drop a pending verification.
+   * Forget the signatures and the anchor (a random draw happened: no cycle spans it) without
+   * counting towards giving up, and drop a pending verification.
    */
   forget(): void {
     this.count = 0;
     this.next = 0;
     this.verifyIn = -1;
+    this.anchorSet = false;
+    this.anchorLimit = ANCHOR_FIRST_LIMIT;
   }
 
   get enabled(): boolean {
     return !this.off;
   }
 
-  /** A checkpoint's cheap signature: returns FF_NOTHING, FF_SNAPSHOT or FF_VERIFY. */
-  onSignature(sig: number): number {
+  /** A checkpoint's cheap signature. Returns true when the full state must be walked (then call afterWalk). */
+  onSignature(sig: number): boolean {
+    this.sig = sig;
+    this.anchorVerify = this.anchorSet && sig === this.anchorSig;
+    this.anchorMove = !this.anchorSet || (!this.anchorVerify && ++this.anchorAge >= this.anchorLimit);
+    if (this.anchorVerify) this.anchorAge++;
     let act = FF_NOTHING;
     if (this.knownPeriod > 0 && sig === this.knownSig && !(this.verifyIn > 0 && this.pendingSig === sig)) {
       // The last verified cycle's signature: snapshot now, verify one known period later (it
@@ -237,22 +263,39 @@ export class CycleDetector {
         this.pendingPeriod = this.verifyIn;
       }
     }
+    this.histAct = act;
     this.sigs[this.next] = sig;
     this.next = (this.next + 1) % HISTORY;
     if (this.count < HISTORY) this.count++;
     if (++this.since > GIVE_UP) this.off = true;
-    return act;
+    return this.anchorVerify || this.anchorMove || act !== FF_NOTHING;
   }
 
-  /** After FF_SNAPSHOT: keep the state `walk` just recorded. */
-  keepSnapshot(): void {
-    this.saved.copyFrom(this.walk.current);
-  }
-
-  /** After FF_VERIFY: the snapshot the state just recorded repeats (Δ > 0), or undefined. */
-  verify(): Vec | undefined {
+  /**
+   * After onSignature asked for a walk and `walk` recorded the state: compare it with the anchor
+   * or the pending snapshot as asked, keep it as asked. Returns the earlier state it repeats
+   * (Δ > 0: a proven cycle), or undefined.
+   */
+  afterWalk(): Vec | undefined {
     const cur = this.walk.current;
-    return cur.tNs > this.saved.tNs && cur.hash === this.saved.hash && same(cur, this.saved) ? this.saved : undefined;
+    if (this.anchorVerify) {
+      if (repeats(cur, this.anchor)) {
+        this.pendingSig = this.anchorSig;
+        this.pendingPeriod = this.anchorAge;
+        return this.anchor;
+      }
+      this.anchorMove = true; // a signature collision, or not a cycle yet: anchor here
+    }
+    if (this.histAct === FF_VERIFY && repeats(cur, this.saved)) return this.saved;
+    if (this.histAct === FF_SNAPSHOT) this.saved.copyFrom(cur);
+    if (this.anchorMove) {
+      if (this.anchorSet && !this.anchorVerify) this.anchorLimit *= 2;
+      this.anchor.copyFrom(cur);
+      this.anchorSig = this.sig;
+      this.anchorSet = true;
+      this.anchorAge = 0;
+    }
+    return undefined;
   }
 
   /** Call after a jump: the next stretch starts a new search. */
@@ -263,6 +306,11 @@ export class CycleDetector {
     this.knownPeriod = this.pendingPeriod;
     this.reset();
   }
+}
+
+/** `cur` repeats `s` one cycle later: Δ > 0, and every entry equal except times moved by exactly Δ. */
+function repeats(cur: Vec, s: Vec): boolean {
+  return cur.tNs > s.tNs && cur.hash === s.hash && same(cur, s);
 }
 
 function same(cur: Vec, s: Vec): boolean {

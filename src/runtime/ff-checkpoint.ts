@@ -7,7 +7,7 @@
  * compares it with stepping).
  */
 import { EV_THREAD, P_SPIN, type Simulator } from './simulator.js';
-import { FF_NOTHING, FF_SNAPSHOT, mix, type StateWalk } from './fast-forward.js';
+import { mix, type StateWalk } from './fast-forward.js';
 import * as S from './state.js';
 
 /** Checkpoints of other threads after which a silent designated thread is replaced. */
@@ -56,17 +56,12 @@ export function ffCheckpoint(sim: Simulator, th: number): number {
   }
   const t = sim.thrT[th];
   for (let i = 0; i < sim.channels.length; i++) if (sim.channels[i].q.length > 0) return 0; // work pending: not idle
-  const act = ff.onSignature(ffSignature(sim));
-  if (act === FF_NOTHING) return 0;
+  if (!ff.onSignature(ffSignature(sim))) return 0;
   const w = ff.walk;
   w.beginRecord(t);
   ffScanEvents(sim);
   walkState(sim, w, th, t);
-  if (act === FF_SNAPSHOT) {
-    ff.keepSnapshot();
-    return 0;
-  }
-  const saved = ff.verify();
+  const saved = ff.afterWalk();
   if (!saved) return 0;
   const cur = w.current;
   const delta = t - saved.tNs;
