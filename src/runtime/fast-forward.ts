@@ -3,9 +3,9 @@
  *
  * Phase: simulate. When partitions spin on empty queues (yield loops, spin waits) between two
  * arrivals, the simulator would step through millions of identical polls. Instead, at
- * checkpoints (round boundaries of the scheduler loop) a cheap signature of the scheduler state
- * finds a candidate period, and then the simulator's whole mutable state is walked into a flat
- * vector twice, one candidate period apart, and compared. The state has
+ * checkpoints (round boundaries of the scheduler loop) the simulator's whole mutable state is
+ * walked into a flat vector now and then (an anchor), and compared with a later state whose cheap
+ * signature equals the anchor's (CycleDetector). The state has
  * *cycled* when every entry is equal, except times that moved by exactly Δ (the time between the
  * two checkpoints), and no random number was drawn in between (the generators' states are part
  * of the vector). A deterministic system in such a state repeats the same Δ-long stretch until
@@ -23,14 +23,15 @@
  * What it does not skip: stretches that draw random numbers (jittered costs, wake latencies
  * drawn while spinning — a worker woken by another's search every round —, steal choices between
  * several non-empty victims) never cycle, so they are stepped, exactly; so are runs with
- * platform noise or a poll trace. Memory: two vectors of
- * a few numbers per task and thread.
+ * platform noise or a poll trace. Memory: 17 vectors of a few numbers per task and thread.
  */
 
-/** States remembered: the longest cycle found, in checkpoints (round boundaries). */
-const HISTORY = 256;
+/** Checkpoints between two anchors (full state walks) while no cycle is found. */
+const ANCHOR_EVERY = 16;
+/** Anchors kept: the longest cycle found is ANCHOR_EVERY × (ANCHORS − 1) = 256 checkpoints. */
+const ANCHORS = 17;
 /** Checkpoints without a cycle before giving up until the next outside event. */
-const GIVE_UP = 4 * HISTORY;
+const GIVE_UP = 1024;
 
 const EXACT = 0;
 const TIME = 1;
@@ -156,57 +157,38 @@ export class StateWalk {
   }
 }
 
-/** What a history-based check does at a checkpoint (see CycleDetector.onSignature). */
-const FF_NOTHING = 0;
-const FF_SNAPSHOT = 1;
-const FF_VERIFY = 2;
-
-/** Checkpoints after which an anchor that never recurred is moved forward (then doubled: Brent). */
-const ANCHOR_FIRST_LIMIT = HISTORY;
+/** A kept state: its walk, its cheap signature, and checkpoints since it was taken. */
+interface Anchor {
+  vec: Vec;
+  sig: number;
+  age: number;
+  live: boolean;
+}
 
 /**
  * Cycle detection, so that most checkpoints cost a few operations. Each checkpoint gives a cheap
  * signature (a hash of the scheduler's positions, queues, tick residues and task program
- * counters); a full state walk is recorded only when a signature calls for it, and two walks
- * are compared entry by entry (every entry equal, except times that moved by exactly Δ). Two
- * ways to propose the pair:
- * 1. **an anchor**: the first quiet checkpoint's full state is kept with its signature; the first
- *    later checkpoint with the same signature is compared with it. A cycle that starts at once
- *    is thus proven one period in. An anchor whose signature does not come back is moved forward
- *    after 256, 512, … checkpoints (Brent's cycle detection: a transient of any length is
- *    left behind); a failed comparison (a hash collision) re-anchors at that state;
- * 2. **the signature history**: when a signature equals one seen L checkpoints ago, L is a
- *    candidate period: the state is recorded and compared again L checkpoints later; and the
- *    last proven cycle's signature, when it shows up again, is recorded and compared one known
- *    period later.
- * After GIVE_UP checkpoints without a cycle it stops looking until the next outside event.
+ * counters, equal whenever the states are). The first quiet checkpoint of a stretch, and every
+ * 16th after it, is an **anchor**: its full state is walked and kept (17 of them, so anchors
+ * reach 256 checkpoints back). A later checkpoint whose signature equals a live anchor's is
+ * walked and compared with it entry by entry — every entry equal, except times that moved by
+ * exactly Δ: a proven cycle. A cycle that starts at the first quiet checkpoint (the usual case
+ * on current_thread) is proven one period in; one that starts later, at most 16 checkpoints
+ * plus one period after it starts. A comparison that fails (a signature collision, a transient)
+ * retires that anchor. After GIVE_UP checkpoints without a cycle it stops looking until the next
+ * outside event.
  */
 export class CycleDetector {
   readonly walk = new StateWalk();
-  private readonly sigs = new Float64Array(HISTORY);
-  private count = 0; // signatures held (ring)
-  private next = 0;
+  private readonly anchors: Anchor[] = Array.from({ length: ANCHORS }, () => ({ vec: new Vec(), sig: 0, age: 0, live: false }));
+  private nextSlot = 0;
+  private sinceAnchor = 0;
   private since = 0;
   private off = false;
-  private readonly saved = new Vec();
-  private verifyIn = -1; // checkpoints until the verification, -1 = not pending
-  private pendingSig = 0; // the signature snapshot A was taken at, and the period it assumed
-  private pendingPeriod = 0;
-  // The signature and period of the last cycle that verified: the next quiet stretch usually
-  // repeats it, so a snapshot is taken the first time that signature shows up (saves a period).
-  private knownSig = 0;
-  private knownPeriod = 0;
-  // The anchor: a full state, its signature, checkpoints since, and when to move it forward.
-  private readonly anchor = new Vec();
-  private anchorSet = false;
-  private anchorSig = 0;
-  private anchorAge = 0;
-  private anchorLimit = ANCHOR_FIRST_LIMIT;
   // What this checkpoint asked for (onSignature), done by afterWalk.
   private sig = 0;
-  private histAct = FF_NOTHING;
-  private anchorVerify = false;
-  private anchorMove = false;
+  private anchorHere = false;
+  private matches = 0; // bit i: anchor i has this checkpoint's signature
   jumps = 0;
   skippedNs = 0;
 
@@ -217,16 +199,10 @@ export class CycleDetector {
     this.off = false;
   }
 
-  /**
-   * Forget the signatures and the anchor (a random draw happened: no cycle spans it) without
-   * counting towards giving up, and drop a pending verification.
-   */
+  /** Forget the anchors (a random draw happened: no cycle spans it) without counting towards giving up. */
   forget(): void {
-    this.count = 0;
-    this.next = 0;
-    this.verifyIn = -1;
-    this.anchorSet = false;
-    this.anchorLimit = ANCHOR_FIRST_LIMIT;
+    for (const a of this.anchors) a.live = false;
+    this.sinceAnchor = 0;
   }
 
   get enabled(): boolean {
@@ -236,64 +212,45 @@ export class CycleDetector {
   /** A checkpoint's cheap signature. Returns true when the full state must be walked (then call afterWalk). */
   onSignature(sig: number): boolean {
     this.sig = sig;
-    this.anchorVerify = this.anchorSet && sig === this.anchorSig;
-    this.anchorMove = !this.anchorSet || (!this.anchorVerify && ++this.anchorAge >= this.anchorLimit);
-    if (this.anchorVerify) this.anchorAge++;
-    let act = FF_NOTHING;
-    if (this.knownPeriod > 0 && sig === this.knownSig && !(this.verifyIn > 0 && this.pendingSig === sig)) {
-      // The last verified cycle's signature: snapshot now, verify one known period later (it
-      // replaces a pending guess from the history, which is usually a shorter false period).
-      this.verifyIn = this.knownPeriod;
-      this.pendingSig = sig;
-      this.pendingPeriod = this.knownPeriod;
-      act = FF_SNAPSHOT;
-    } else if (this.verifyIn > 0 && --this.verifyIn === 0) {
-      this.verifyIn = -1;
-      act = FF_VERIFY;
-    } else if (this.verifyIn < 0) {
-      for (let j = 1; j <= this.count; j++) {
-        if (this.sigs[(this.next - j + HISTORY) % HISTORY] === sig) {
-          this.verifyIn = j;
-          act = FF_SNAPSHOT;
-          break;
-        }
-      }
-      if (act === FF_SNAPSHOT) {
-        this.pendingSig = sig;
-        this.pendingPeriod = this.verifyIn;
-      }
+    let any = false;
+    let matches = 0;
+    for (let i = 0; i < ANCHORS; i++) {
+      const a = this.anchors[i];
+      if (!a.live) continue;
+      any = true;
+      a.age++;
+      if (a.sig === sig) matches |= 1 << i;
     }
-    this.histAct = act;
-    this.sigs[this.next] = sig;
-    this.next = (this.next + 1) % HISTORY;
-    if (this.count < HISTORY) this.count++;
+    this.matches = matches;
+    this.anchorHere = !any || ++this.sinceAnchor >= ANCHOR_EVERY;
     if (++this.since > GIVE_UP) this.off = true;
-    return this.anchorVerify || this.anchorMove || act !== FF_NOTHING;
+    return matches !== 0 || this.anchorHere;
   }
 
   /**
-   * After onSignature asked for a walk and `walk` recorded the state: compare it with the anchor
-   * or the pending snapshot as asked, keep it as asked. Returns the earlier state it repeats
-   * (Δ > 0: a proven cycle), or undefined.
+   * After onSignature asked for a walk and `walk` recorded the state: compare it with the anchors
+   * that share its signature (oldest first), keep it as a new anchor when due. Returns the earlier
+   * state it repeats (Δ > 0: a proven cycle), or undefined.
    */
   afterWalk(): Vec | undefined {
     const cur = this.walk.current;
-    if (this.anchorVerify) {
-      if (repeats(cur, this.anchor)) {
-        this.pendingSig = this.anchorSig;
-        this.pendingPeriod = this.anchorAge;
-        return this.anchor;
-      }
-      this.anchorMove = true; // a signature collision, or not a cycle yet: anchor here
+    let best = -1;
+    for (let i = 0; i < ANCHORS; i++) {
+      if (!(this.matches & (1 << i))) continue;
+      const a = this.anchors[i];
+      if (repeats(cur, a.vec)) {
+        if (best < 0 || a.age > this.anchors[best].age) best = i;
+      } else a.live = false;
     }
-    if (this.histAct === FF_VERIFY && repeats(cur, this.saved)) return this.saved;
-    if (this.histAct === FF_SNAPSHOT) this.saved.copyFrom(cur);
-    if (this.anchorMove) {
-      if (this.anchorSet && !this.anchorVerify) this.anchorLimit *= 2;
-      this.anchor.copyFrom(cur);
-      this.anchorSig = this.sig;
-      this.anchorSet = true;
-      this.anchorAge = 0;
+    if (best >= 0) return this.anchors[best].vec;
+    if (this.anchorHere) {
+      const a = this.anchors[this.nextSlot];
+      this.nextSlot = (this.nextSlot + 1) % ANCHORS;
+      a.vec.copyFrom(cur);
+      a.sig = this.sig;
+      a.age = 0;
+      a.live = true;
+      this.sinceAnchor = 0;
     }
     return undefined;
   }
@@ -302,8 +259,6 @@ export class CycleDetector {
   jumped(shiftNs: number): void {
     this.jumps++;
     this.skippedNs += shiftNs;
-    this.knownSig = this.pendingSig;
-    this.knownPeriod = this.pendingPeriod;
     this.reset();
   }
 }
