@@ -36,10 +36,12 @@ export class EventQueue {
     return this.n;
   }
 
-  /** Earliest time in the queue, or +Infinity when empty. */
+  /** Earliest time in the queue, or +Infinity when empty (kept in a field: the hot loops ask per op). */
   peekTime(): number {
-    return this.n > 0 ? this.times[0] : Infinity;
+    return this.head;
   }
+
+  private head = Infinity;
 
   push(timeNs: number, kind: number, a: number, b: number): void {
     this.pushSeq(timeNs, kind, a, b, this.nextSeq++);
@@ -73,6 +75,7 @@ export class EventQueue {
     this.kinds[i] = kind;
     this.as[i] = a;
     this.bs[i] = b;
+    if (i === 0) this.head = timeNs;
   }
 
   /** Removes the earliest event and copies it into timeNs/kind/a/b. Returns false when empty. */
@@ -82,7 +85,15 @@ export class EventQueue {
     this.kind = this.kinds[0];
     this.a = this.as[0];
     this.b = this.bs[0];
+    this.dropTop();
+    return true;
+  }
+
+  /** Removes the earliest event without reading it (timeNs/kind/a/b keep the last popped one). */
+  dropTop(): void {
+    if (this.n === 0) return;
     const last = --this.n;
+    if (last === 0) this.head = Infinity;
     if (last > 0) {
       const t = this.times[last];
       const s = this.seqs[last];
@@ -106,12 +117,13 @@ export class EventQueue {
       this.kinds[i] = k;
       this.as[i] = a;
       this.bs[i] = b;
+      this.head = times[0];
     }
-    return true;
   }
 
   clear(): void {
     this.n = 0;
+    this.head = Infinity;
   }
 
   // ---- whole-queue access for the fast-forward (rare; never on the hot path) ----------------
@@ -145,6 +157,7 @@ export class EventQueue {
   /** Restores the heap order after `shiftTimeAt`. O(size). */
   heapify(): void {
     for (let i = (this.n >> 1) - 1; i >= 0; i--) this.siftDown(i);
+    this.head = this.n > 0 ? this.times[0] : Infinity;
   }
 
   private siftDown(i: number): void {

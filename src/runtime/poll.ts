@@ -48,7 +48,7 @@ export abstract class PollingSimulator extends Simulator {
     const thrT = this.thrT;
     let pc = tk.pc[task];
     for (;;) {
-      if (thrT[th] > q.peekTime()) {
+      if (thrT[th] > q.peekTime() && this.behindNextEvent(thrT[th])) {
         tk.pc[task] = pc;
         return R_AHEAD;
       }

@@ -8,7 +8,8 @@
  *     │             picks a task and `execPoll` (poll.ts) runs the task's instructions inline while the
  *     │             thread's clock stays at or before the next event (run-ahead is causal)
  *     ├─ EV_SOURCE  an external thread delivers a batch into a channel (remote wake)
- *     └─ EV_SLICE   OS time-slice expiry when threads outnumber cores
+ *     ├─ EV_SLICE   OS time-slice expiry when threads outnumber cores
+ *     └─ EV_LIMIT   the simulated-time limit (threads running ahead stop there)
  *
  * Phase: simulate. Semantics follow tokio 1.24 as tokio-mechanics.md describes it; docs/semantics.md
  * states the rules. All state lives on the instance (struct-of-arrays in state.ts); the hot loop
@@ -32,6 +33,8 @@ export const EV_THREAD = 1;
 const THREAD_RUN_EVENTS = 1 << 16;
 export const EV_SOURCE = 2;
 export const EV_SLICE = 3;
+/** Just past the simulated-time limit: a thread running ahead hands back there (see handBack). */
+export const EV_LIMIT = 4;
 
 /** Thread positions (where a thread's loop resumes). */
 export const P_OUTER = 0; // current_thread: top of the outer loop; multi_thread: top of the worker loop
@@ -277,7 +280,10 @@ export abstract class Simulator {
   /**
    * A thread loop runs ahead while it is the earliest thing that can happen; it also hands back to
    * the event loop after THREAD_RUN_EVENTS events, so the run limits (events, simulated and wall
-   * time) are checked even when one thread runs alone for ever (a yield loop with no end).
+   * time) are checked even when one thread runs alone for ever (a yield loop with no end), and at
+   * the first check past the event limit, so that a run truncated by it ends at the same point
+   * however its threads were interleaved with the event loop (a fast-forward jump moves those
+   * hand-backs; the limit's stays put).
    */
   eventsYield = 0;
 
@@ -287,13 +293,32 @@ export abstract class Simulator {
    * ahead of equal-time events, so that pausing changes no order.
    */
   handBack(th: number): boolean {
-    if (this.thrT[th] > this.q.peekTime()) {
+    // The common case, kept small enough to inline into the thread loops: nothing to hand back for.
+    if (this.thrT[th] <= this.q.peekTime() && this.events < this.eventsYield) return false;
+    return this.handBackSlow(th);
+  }
+
+  private handBackSlow(th: number): boolean {
+    if (this.behindNextEvent(this.thrT[th])) {
       this.resched(th);
       return true;
     }
     if (this.events < this.eventsYield) return false;
     this.q.pushAhead(this.thrT[th], EV_THREAD, th, ++this.thrGen[th]);
     return true;
+  }
+
+  /**
+   * True when the earliest live event is earlier than `t`: a thread whose clock is at `t` must let
+   * it happen first. Superseded thread events (their thread was re-queued, woken or parked since:
+   * its generation moved on) are no-ops; the ones at the head of the queue that are earlier than
+   * `t` are dropped here, so they never make a thread hand back, and the run loop skips the
+   * others. Stale events thus affect nothing — nor does a fast-forward jump over them.
+   */
+  behindNextEvent(t: number): boolean {
+    const q = this.q;
+    while (q.size > 0 && q.timeAt(0) < t && q.kindAt(0) === EV_THREAD && q.bAt(0) !== this.thrGen[q.aAt(0)]) q.dropTop();
+    return t > q.peekTime();
   }
 
   /** Start: create initial tasks and threads. */
@@ -316,8 +341,14 @@ export abstract class Simulator {
     this.start();
     for (let s = 0; s < this.plan.sources.length; s++) this.scheduleFirstArrival(s);
     const q = this.q;
+    // Threads run ahead only up to the next event: this one makes them stop just past the limit,
+    // so that a run truncated by it ends at the same point however it got there (stepped, or
+    // after a fast-forward jump).
+    if (Number.isFinite(this.maxSimNs)) q.push(this.maxSimNs + 1, EV_LIMIT, 0, 0);
     let checks = 0;
     while (!this.finished && q.pop()) {
+      // A superseded thread event: a no-op, and not a point where anything is checked.
+      if (q.kind === EV_THREAD && q.b !== this.thrGen[q.a]) continue;
       const t = q.timeNs;
       if (t > this.maxSimNs) {
         this.truncate(`simulated time limit ${this.maxSimNs / 1e6} ms reached`, this.maxSimNs);
@@ -335,14 +366,13 @@ export abstract class Simulator {
         }
       }
       switch (q.kind) {
-        case EV_THREAD:
-          if (q.b === this.thrGen[q.a]) {
-            const th = q.a;
-            if (this.thrT[th] < t) this.thrT[th] = t;
-            this.eventsYield = this.events + THREAD_RUN_EVENTS;
-            this.runThread(th);
-          }
+        case EV_THREAD: {
+          const th = q.a;
+          if (this.thrT[th] < t) this.thrT[th] = t;
+          this.eventsYield = Math.min(this.events + THREAD_RUN_EVENTS, this.maxEvents + 1);
+          this.runThread(th);
           break;
+        }
         case EV_SOURCE:
           this.ff.reset();
           this.arrival(q.a, t);

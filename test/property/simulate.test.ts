@@ -5,7 +5,8 @@
  * sleep, send, recv, spawn and join) and the `pipeline` template with 1–4 partitions and random
  * wait strategies. For each: the simulation never throws and the Result is schema-valid;
  * records in = records processed + in flight; no worker is busy longer than simulated time;
- * the same seed gives byte-identical JSON apart from `engine`; the latency histogram agrees with
+ * the same seed gives byte-identical JSON apart from `engine`, fast-forwarded or stepped (with
+ * jumps on one worker and on several among the runs); the latency histogram agrees with
  * Little's law (λ·W from count, mean and simulated time) within histogram precision.
  * On failure fast-check prints the seed and the shrunk scenario; rerun with FC_SEED=<seed>.
  */
@@ -54,10 +55,15 @@ const waitArb = (lockfree: boolean, currentThread: boolean): fc.Arbitrary<WaitSt
     fc.integer({ min: 1, max: 50 }).map((us) => ({ kind: 'spin' as const, us })),
   ];
   if (!lockfree) steps.push(fc.constant({ kind: 'await_recv' as const }));
-  return fc.array(fc.oneof(...steps), { minLength: 1, maxLength: 3 }).map((w) => {
+  return fc.tuple(fc.array(fc.oneof(...steps), { minLength: 1, maxLength: 3 }), fc.boolean()).map(([w, spinLast]) => {
     // A wait list must end in a step that waits without a limit, else partitions busy-loop over it;
-    // the default (no limit) yield_spin or await_recv keeps the run finite and cheap.
-    const last: WaitStep = lockfree ? (currentThread ? { kind: 'yield_spin' } : { kind: 'spin' }) : { kind: 'await_recv' };
+    // the default (no limit) yield_spin or await_recv keeps the run finite and cheap. On
+    // multi_thread a lock-free partition may also end in an unlimited spin.
+    const last: WaitStep = lockfree
+      ? currentThread || !spinLast
+        ? { kind: 'yield_spin' }
+        : { kind: 'spin' }
+      : { kind: 'await_recv' };
     return [...w, last];
   });
 };
@@ -193,10 +199,15 @@ const pipelineScenarioArb: fc.Arbitrary<Generated> = runtimeArb.chain((runtime) 
 
 const scenarioArb = fc.oneof(tasksScenarioArb, pipelineScenarioArb);
 
-function run(g: Generated): { result: Result; json: string } {
+/** Runs (of RUNS) whose fast-forward jumped, with one worker or several. */
+const jumped = { single: 0, several: 0 };
+
+function run(g: Generated, fastForward = true): { result: Result; json: string } {
   assert.deepEqual(validateDocument('scenario', g.scenario, '<generated>'), [], 'the generator makes schema-valid scenarios');
   const plan = normalizeScenario(g.scenario, { model });
-  const result = simulate(plan, model);
+  const result = simulate(plan, model, { fastForward });
+  if (result.engine.fastForward)
+    jumped[plan.runtime.flavor === 'multi_thread' && plan.runtime.workers > 1 ? 'several' : 'single']++;
   const { engine: _engine, ...rest } = result;
   void _engine;
   return { result, json: JSON.stringify(rest) };
@@ -236,8 +247,9 @@ function checkInvariants(g: Generated): void {
     const lambdaW = (r.throughput.recordsPerSec / 1e6) * r.latencyUs.mean * (n / Math.max(1, r.records));
     assert.ok(Math.abs(L - lambdaW) <= 0.01 * L + 1e-6, `Little: L ${L} vs λW ${lambdaW}`);
   }
-  // Same seed ⇒ same bytes (apart from the engine block).
-  assert.equal(run(g).json, json, 'same seed, same Result');
+  // Same seed ⇒ same bytes (apart from the engine block), and fast-forward ⇒ the bytes of
+  // stepping: the second run steps every poll.
+  assert.equal(run(g, false).json, json, 'same seed, same Result, whether fast-forwarded or stepped');
 }
 
 test('random small scenarios: invariants of the Result', () => {
@@ -245,4 +257,6 @@ test('random small scenarios: invariants of the Result', () => {
     seed: SEED,
     numRuns: RUNS,
   });
+  // The same-bytes check above covers the fast-forward only if it jumped in some runs.
+  if (RUNS >= 1000) assert.ok(jumped.single > 0 && jumped.several > 0, `runs that jumped: ${JSON.stringify(jumped)}`);
 });
