@@ -111,3 +111,147 @@ test('several workers on fewer cores (time slices), and three or four workers th
   }
   assert.ok(jumps > 0, 'no jump in any of the three');
 });
+
+// Found by the property suite (test/property/simulate.test.ts), kept as regressions.
+const REGRESSIONS: Array<[string, Scenario]> = [
+  [
+    'a stale event inside the skipped span must not re-queue a running worker behind an equal-time wake (3 workers)',
+    {
+      name: 'property-tasks',
+      seed: 780,
+      runtime: { flavor: 'multi_thread', workers: 3 },
+      channels: { c: { kind: 'lockfree' } },
+      tasks: {
+        main: {
+          start: 'spawn',
+          program: [
+            { op: 'spawn', task: 'consumer0' },
+            { op: 'spawn', task: 'consumer1' },
+            {
+              op: 'repeat',
+              n: 3,
+              body: [
+                { op: 'compute', cost: 'record_sql' },
+                { op: 'yield' },
+                { op: 'sleep', us: 1 },
+                { op: 'send', channel: 'c', items: 1, records: 2 },
+              ],
+            },
+            { op: 'close', channel: 'c' },
+            { op: 'join', task: 'consumer0' },
+            { op: 'join', task: 'consumer1' },
+          ],
+        },
+        consumer0: {
+          start: 'child',
+          program: [
+            {
+              op: 'while_open',
+              channel: 'c',
+              wait: [{ kind: 'yield_spin', times: 13 }, { kind: 'spin', us: 35 }, { kind: 'yield_spin' }],
+              body: [
+                {
+                  op: 'for_each_record',
+                  body: [{ op: 'compute', cost: { dist: 'uniform', minUs: 0.5, maxUs: 10 } }, { op: 'record_end' }],
+                },
+              ],
+            },
+          ],
+        },
+        consumer1: {
+          start: 'child',
+          program: [
+            {
+              op: 'while_open',
+              channel: 'c',
+              wait: [{ kind: 'yield_spin', times: 13 }, { kind: 'spin', us: 35 }, { kind: 'yield_spin' }],
+              body: [
+                {
+                  op: 'for_each_record',
+                  body: [{ op: 'compute', cost: { dist: 'uniform', minUs: 0.5, maxUs: 10 } }, { op: 'record_end' }],
+                },
+              ],
+            },
+          ],
+        },
+      },
+      limits: { maxEvents: 2000000, maxWallMs: 5000 },
+    },
+  ],
+  [
+    'a run truncated by the event limit ends at the same event, jumped or stepped (1 worker + block_on)',
+    {
+      name: 'property-tasks',
+      seed: 4,
+      runtime: { flavor: 'multi_thread', workers: 1 },
+      channels: { c: { kind: 'lockfree' } },
+      tasks: {
+        main: {
+          start: 'block_on',
+          program: [
+            { op: 'spawn', task: 'consumer0' },
+            { op: 'spawn', task: 'consumer1' },
+            { op: 'spawn', task: 'consumer2' },
+            {
+              op: 'repeat',
+              n: 19,
+              body: [
+                { op: 'compute', cost: { dist: 'uniform', minUs: 0.5, maxUs: 11 } },
+                { op: 'yield' },
+                { op: 'sleep', us: 54 },
+                { op: 'send', channel: 'c', items: 3, records: 5 },
+              ],
+            },
+            { op: 'close', channel: 'c' },
+            { op: 'join', task: 'consumer0' },
+            { op: 'join', task: 'consumer1' },
+            { op: 'join', task: 'consumer2' },
+          ],
+        },
+        consumer0: {
+          start: 'child',
+          program: [
+            {
+              op: 'while_open',
+              channel: 'c',
+              wait: [{ kind: 'yield_spin', times: 1 }, { kind: 'yield_spin' }],
+              body: [{ op: 'for_each_record', body: [{ op: 'compute', cost: 'record_sql' }, { op: 'record_end' }] }],
+            },
+          ],
+        },
+        consumer1: {
+          start: 'child',
+          program: [
+            {
+              op: 'while_open',
+              channel: 'c',
+              wait: [{ kind: 'yield_spin', times: 1 }, { kind: 'yield_spin' }],
+              body: [{ op: 'for_each_record', body: [{ op: 'compute', cost: 'record_sql' }, { op: 'record_end' }] }],
+            },
+          ],
+        },
+        consumer2: {
+          start: 'child',
+          program: [
+            {
+              op: 'while_open',
+              channel: 'c',
+              wait: [{ kind: 'yield_spin', times: 1 }, { kind: 'yield_spin' }],
+              body: [{ op: 'for_each_record', body: [{ op: 'compute', cost: 'record_sql' }, { op: 'record_end' }] }],
+            },
+          ],
+        },
+      },
+      limits: { maxEvents: 2000000, maxWallMs: 5000 },
+    },
+  ],
+];
+for (const [what, scenario] of REGRESSIONS) {
+  test(`fast-forward regression: ${what}`, () => {
+    const m = model();
+    const plan = normalizeScenario(scenario, { model: m });
+    const fast = simulate(plan, m);
+    assert.ok((fast.engine.fastForward?.jumps ?? 0) > 0, 'it jumps');
+    assert.equal(strip(fast), strip(simulate(plan, m, { fastForward: false })));
+  });
+}
