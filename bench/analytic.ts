@@ -17,7 +17,8 @@ import { normalizeScenario } from '../src/plan/normalize.js';
 import { analyze, prepareAnalysis } from '../src/analytic/analyze.js';
 import { makeCtx } from '../src/analytic/context.js';
 import { recognizeShape } from '../src/analytic/plan-shape.js';
-import { evaluatePipelineCore, preparePipeline } from '../src/analytic/pipeline.js';
+import { evaluatePipelineCore } from '../src/analytic/pipeline.js';
+import { preparePipeline } from '../src/analytic/pipeline-prepare.js';
 
 export interface AnalyticBench {
   evaluatePerSec: number;

@@ -22,7 +22,8 @@ import type { Result } from '../schema/result.js';
 import { makeCtx, type Ctx } from './context.js';
 import { recognizeShape, type Shape } from './plan-shape.js';
 import { ctMultiYield, ctProducerConsumer, ctSpawnJoin, ctStraight, ctYieldLoop, constLatency } from './current-thread.js';
-import { evaluatePipeline, preparePipeline, type PreparedPipeline } from './pipeline.js';
+import { evaluatePipeline } from './pipeline.js';
+import { preparePipeline, type PreparedPipeline } from './pipeline-prepare.js';
 import { emptyTask, emptyWorker, refuse, toResult, type Prediction } from './prediction.js';
 
 export type Prepared =

@@ -1,0 +1,439 @@
+/**
+ * The pipeline model, step 1 (once per plan + model; pipeline.ts has the rest): recognise what
+ * can be modelled (one wait strategy for every stage, stages doing the same work, no small
+ * bounded channels, …), then the per-batch quantities — jobs (records per partition message),
+ * the coordinator's CPU per batch, each job's CPU, the per-record cost and its second moment,
+ * the arrival process (rate λ and c_a²), the pickup-delay distribution — and each job's record
+ * offsets inside a batch (rate-independent).
+ *
+ * Phase: analyze. Formulas: docs/analytic.md.
+ */
+import type { Ctx } from './context.js';
+import { workM2, workNs } from './context.js';
+import type { PipelineShape, StageShape } from './plan-shape.js';
+import type { PlanSource } from '../plan/types.js';
+import { cdfOf, FastLatency, LatencyDist } from './percentiles.js';
+import { costMoments } from './costs.js';
+import { arrivalScv } from './queueing.js';
+import { ctYieldRound } from './current-thread.js';
+import { listSchedule } from './multi-thread.js';
+
+export type WaitKind = 'await' | 'yield' | 'sleep';
+
+interface Job {
+  stage: number;
+  records: number;
+  /** CPU of the stage's poll for this message (ns). */
+  serviceNs: number;
+  /** From the poll's start to the first record's start (ns). */
+  leadNs: number;
+}
+
+export interface PreparedPipeline {
+  ctx: Ctx;
+  shape: PipelineShape;
+  mt: boolean;
+  wait: WaitKind;
+  sleepNs: number;
+  /** Batches per ns, and squared coefficient of variation of inter-arrival times. */
+  lambda: number;
+  ca2: number;
+  periodic: boolean;
+  batches: number;
+  firstArrivalNs: number;
+  recordsPerBatch: number;
+  coordNs: number;
+  coordBlockOn: boolean;
+  recordNs: number;
+  recordM2: number;
+  jobs: Job[];
+  /** Idle cost of one stage poll that finds nothing (yield spinners), ns. */
+  idlePollNs: number;
+  roundNs: number;
+  threads: number;
+  wakeMean: number;
+  wakeM2: number;
+  overshootMean: number;
+  lockHoldNs: number;
+  dist: LatencyDist;
+  approx: string;
+  /** Filled at prepare: rate-independent per-batch quantities. */
+  batchCpuNs: number;
+  maxStageNs: number;
+  recordVarNs2: number;
+  setupShiftNs: number;
+  offEndNs: number;
+  fast: FastLatency | undefined;
+  out: PipelineCore;
+}
+
+/** The numbers an evaluation produces (ns), written in place by `evaluatePipelineCore`. */
+export interface PipelineCore {
+  overloaded: boolean;
+  resource: string;
+  rho: number;
+  endNs: number;
+  records: number;
+  meanNs: number;
+  p50Ns: number;
+  p90Ns: number;
+  p99Ns: number;
+  p999Ns: number;
+  maxNs: number;
+  pBusy: number;
+  bottleneck: string;
+}
+
+/** Returns a prepared pipeline, or the reason it cannot be modelled. */
+export function preparePipeline(ctx: Ctx, shape: PipelineShape): PreparedPipeline | { shape: string; detail: string } {
+  const { plan, c } = ctx;
+  const rt = plan.runtime;
+  const mt = rt.flavor === 'multi_thread';
+  const src = plan.sources[shape.source];
+  const flavor = rt.flavor;
+  const no = (detail: string) => ({ shape: 'this pipeline', detail: `${detail} (${flavor})` });
+
+  const w = waitOf(shape, mt, rt.driver === 'none');
+  if (typeof w === 'string') return no(w);
+  const { wait, sleepNs } = w;
+  // A bounded channel only differs (beyond its costs) when it fills: refuse small capacities,
+  // where back-pressure would stall the coordinator; below overload the queues stay short.
+  if (shape.stages.some((s) => plan.channels[s.channel].kind === 'bounded' && plan.channels[s.channel].capacity < 16))
+    return no('bounded partition channels with capacity < 16 (back-pressure stalls the coordinator)');
+
+  const arr = arrivalsOf(src);
+  if (typeof arr === 'string') return no(arr);
+  const { lambda, ca2, batches, first, recordsPerBatch } = arr;
+  const a = src.arrival;
+
+  const co = shape.coordinator;
+  const P = shape.stages.length;
+  const { coordNs, jobsRecords } = coordinatorOf(ctx, shape, recordsPerBatch);
+  // Stages: the per-record cost must be the same for every stage (the template's partitions are).
+  const st0 = shape.stages[0];
+  const recKey = (s: StageShape) =>
+    JSON.stringify([s.perRecord, s.recordLocks.length, s.pre, s.post, s.writer?.hold ?? [], s.ack !== undefined]);
+  if (shape.stages.some((s) => recKey(s) !== recKey(st0))) return no('stages do different work');
+  const recordNs = workNs(ctx, st0.perRecord) + st0.recordLocks.length * c.mutex;
+  const recordM2 =
+    workM2(ctx, st0.perRecord) +
+    (st0.recordLocks.length * c.mutex) ** 2 +
+    2 * workNs(ctx, st0.perRecord) * st0.recordLocks.length * c.mutex;
+  const sharedRecordLock =
+    st0.recordLocks.length > 0 && shape.stages.some((s, i) => i > 0 && s.recordLocks.some((m) => st0.recordLocks.includes(m)));
+  if (sharedRecordLock && mt) return no('a per-record lock shared by stages on several workers (lock convoys)');
+  const chKind = plan.channels[st0.channel].kind;
+  const recv = chKind === 'unbounded' ? c.recvU : chKind === 'bounded' ? c.recvB : c.lfPop;
+  const tryRecv = chKind === 'unbounded' ? c.tryRecvU : chKind === 'bounded' ? c.tryRecvB : c.lfPop;
+  const pickRecv = wait === 'await' ? recv : tryRecv;
+  const tail = wait === 'await' ? c.wakerRegister : wait === 'yield' ? tryRecv + c.yieldExtra : tryRecv + c.timerRegister;
+  const pre = workNs(ctx, st0.pre);
+  const post =
+    workNs(ctx, st0.post) + (st0.writer ? c.mutex + workNs(ctx, st0.writer.hold) : 0) + (st0.ack !== undefined ? c.sendU : 0);
+  const lockHoldNs = st0.writer ? workNs(ctx, st0.writer.hold) : 0;
+  const lead = c.poll + pickRecv + pre;
+  const jobs: Job[] = jobsRecords.map(([stage, n]) => ({
+    stage,
+    records: n,
+    leadNs: lead,
+    serviceNs: lead + n * recordNs + post + tail,
+  }));
+
+  const idlePollNs = c.poll + tryRecv + c.yieldExtra;
+  const roundNs = wait === 'yield' && !mt ? ctYieldRound(ctx, P, false).roundNs + P * tryRecv : 0;
+  const threads = mt ? Math.min(rt.workers, rt.cores) : 1;
+  if (mt && wait === 'yield' && rt.workers + (co?.start === 'block_on' ? 1 : 0) > rt.cores)
+    return no(
+      `yield-spinning stages on ${rt.workers} workers${co?.start === 'block_on' ? ' plus the block_on thread' : ''} over ${rt.cores} core(s): OS time slicing decides who runs`,
+    );
+  const wk = costMoments(c.wakeLatency);
+  const ov = costMoments(c.parkOvershoot);
+  // Pickup of a batch: an OS wake-up when the runtime parks between batches; for yield spinners
+  // the rest of the current round (current_thread) or of a worker's 61-tick inject interval.
+  const mtSpinPickup = (61 * idlePollNs) / Math.max(1, Math.min(rt.workers, rt.cores));
+  let wake = cdfOf(c.wakeLatency);
+  if (wait === 'yield') wake = cdfOf({ dist: 'uniform', minNs: 0, maxNs: Math.round(mt ? mtSpinPickup : roundNs) });
+  // Sleep polling: the random part is the OS overshoot of the timed park that ends a stage's sleep.
+  if (wait === 'sleep') wake = cdfOf(c.parkOvershoot);
+  const approx =
+    wait === 'sleep'
+      ? 'approx: timer polling on the 1 ms grid (residual of the phase-locked sleep period)'
+      : mt
+        ? wait === 'yield'
+          ? 'heuristic: multi_thread spinners (inject checked every 61 ticks), list scheduling'
+          : 'approx: multi_thread fork over a wake chain (list scheduling), Kingman on the worker pool'
+        : a.kind === 'periodic'
+          ? wait === 'yield'
+            ? 'exact: periodic arrivals, yield rounds (pickup uniform over a round)'
+            : 'exact: periodic arrivals, no queueing (wake latency from the model)'
+          : 'approx: M/G/1 with setup times (Welch), exponential waiting tail';
+  const pp: PreparedPipeline = {
+    ctx,
+    shape,
+    mt,
+    wait,
+    sleepNs,
+    lambda,
+    ca2,
+    periodic: a.kind === 'periodic',
+    batches,
+    firstArrivalNs: first,
+    recordsPerBatch,
+    coordNs,
+    coordBlockOn: co?.start === 'block_on',
+    recordNs,
+    recordM2,
+    jobs,
+    idlePollNs,
+    roundNs,
+    threads,
+    wakeMean: wait === 'yield' ? (mt ? mtSpinPickup : roundNs) / 2 : wk.mean,
+    wakeM2: wait === 'yield' ? (mt ? mtSpinPickup : roundNs) ** 2 / 3 : wk.m2,
+    overshootMean: ov.mean,
+    lockHoldNs,
+    dist: new LatencyDist(wake),
+    approx,
+    batchCpuNs: 0,
+    maxStageNs: 0,
+    recordVarNs2: Math.max(0, recordM2 - recordNs * recordNs),
+    setupShiftNs: 0,
+    offEndNs: 0,
+    fast: undefined,
+    out: {
+      overloaded: false,
+      resource: '',
+      rho: 0,
+      endNs: 0,
+      records: 0,
+      meanNs: 0,
+      p50Ns: 0,
+      p90Ns: 0,
+      p99Ns: 0,
+      p999Ns: 0,
+      maxNs: 0,
+      pBusy: 0,
+      bottleneck: '',
+    },
+  };
+  // Per-stage CPU per batch (a sticky route sends each batch to one stage in turn).
+  const perStage = new Float64Array(P);
+  let totalJobNs = 0;
+  for (const j of jobs) {
+    perStage[j.stage] += j.serviceNs * (co?.route.policy === 'sticky' ? 1 / P : 1);
+    totalJobNs += j.serviceNs;
+  }
+  pp.maxStageNs = Math.max(...perStage);
+  const pickupNs = mt ? c.remoteCheck : c.driverPoll + (pp.coordBlockOn ? 0 : c.remoteCheck);
+  pp.batchCpuNs = pickupNs + coordNs + totalJobNs + (mt ? 0 : c.remoteCheck);
+  pp.setupShiftNs = mt ? c.remoteCheck + (wait === 'yield' ? 0 : c.unparkWorker) : pickupNs;
+  prepareOffsets(pp);
+  return pp;
+}
+
+/** The stages' wait strategy (one step, the same for every stage), or why it cannot be modelled. */
+function waitOf(shape: PipelineShape, mt: boolean, noDriver: boolean): { wait: WaitKind; sleepNs: number } | string {
+  const w0 = JSON.stringify(shape.stages[0].wait);
+  if (shape.stages.some((s) => JSON.stringify(s.wait) !== w0)) return 'stages wait in different ways';
+  const step = shape.stages[0].wait;
+  if (step.length !== 1)
+    return `a back-off sequence of ${step.length} wait steps (${step.map((s) => s.kind).join(' → ')}): how long each step lasts depends on arrival phases`;
+  const s0 = step[0];
+  if (s0.kind === 'await_recv') return { wait: 'await', sleepNs: 0 };
+  if (s0.kind === 'yield_spin' && s0.times < 0) return { wait: 'yield', sleepNs: 0 };
+  if (s0.kind === 'sleep') {
+    if (noDriver) return 'sleep without the timer driver';
+    if (mt)
+      return "sleep-polling stages: which worker fires a stage's timer depends on who holds the shared driver and when workers park";
+    return { wait: 'sleep', sleepNs: s0.ns };
+  }
+  return `the '${s0.kind}' wait step: a spinning stage holds its thread for an arrival-phase-dependent time`;
+}
+
+interface Arrivals {
+  /** Batches per ns, and the squared coefficient of variation of inter-arrival times. */
+  lambda: number;
+  ca2: number;
+  batches: number;
+  first: number;
+  recordsPerBatch: number;
+}
+
+/** The source's arrival process as a rate, a variability and a batch count, or why not. */
+function arrivalsOf(src: PlanSource): Arrivals | string {
+  const a = src.arrival;
+  let lambda: number;
+  let ca2: number;
+  let batches: number;
+  let first = 0;
+  let recordsPerBatch = src.records;
+  switch (a.kind) {
+    case 'periodic':
+      lambda = 1 / a.intervalNs;
+      ca2 = 0;
+      first = a.phaseNs;
+      batches = src.batches >= 0 ? src.batches : Math.floor((src.durationNs - a.phaseNs) / a.intervalNs) + 1;
+      if (src.batches >= 0 && src.durationNs >= 0)
+        batches = Math.min(batches, Math.floor((src.durationNs - a.phaseNs) / a.intervalNs) + 1);
+      break;
+    case 'poisson':
+      lambda = a.ratePerSec / 1e9;
+      ca2 = 1;
+      batches = src.batches >= 0 ? src.batches : Math.round(lambda * src.durationNs);
+      if (src.batches >= 0 && src.durationNs >= 0) batches = Math.min(batches, Math.round(lambda * src.durationNs));
+      first = 1 / lambda;
+      break;
+    case 'bursty': {
+      const onFrac = a.onNs / (a.onNs + a.offNs);
+      lambda = (a.ratePerSec / 1e9) * onFrac;
+      ca2 = arrivalScv('bursty', a.onNs, a.offNs, a.ratePerSec);
+      batches = src.batches >= 0 ? src.batches : Math.round(lambda * src.durationNs);
+      first = 1e9 / a.ratePerSec;
+      break;
+    }
+    case 'trace': {
+      const n = a.timesNs.length;
+      if (n < 2) return 'a trace with fewer than two arrivals';
+      const span = a.timesNs[n - 1] - a.timesNs[0];
+      lambda = (n - 1) / span;
+      let m = 0;
+      let m2 = 0;
+      for (let i = 1; i < n; i++) {
+        const d = a.timesNs[i] - a.timesNs[i - 1];
+        m += d;
+        m2 += d * d;
+      }
+      m /= n - 1;
+      m2 /= n - 1;
+      ca2 = m > 0 ? Math.max(0, m2 / (m * m) - 1) : 0;
+      batches = src.batches >= 0 ? Math.min(src.batches, n) : n;
+      first = a.timesNs[0];
+      recordsPerBatch = a.records.reduce((x, y) => x + y, 0) / n;
+      break;
+    }
+  }
+  if (!(batches >= 1)) return 'the source delivers no batch';
+  return { lambda, ca2, batches, first, recordsPerBatch };
+}
+
+/**
+ * The coordinator's CPU per batch and the messages it sends: [stage, records] per partition
+ * message of a batch (one message with the whole batch when there is no coordinator).
+ */
+function coordinatorOf(
+  ctx: Ctx,
+  shape: PipelineShape,
+  recordsPerBatch: number,
+): { coordNs: number; jobsRecords: Array<[number, number]> } {
+  const { plan, c } = ctx;
+  const co = shape.coordinator;
+  const inputRecv = c.recvU; // the input channel is an unbounded mpsc (template), or the stage's own channel
+  let coordNs = 0;
+  const P = shape.stages.length;
+  const jobsRecords: Array<[number, number]> = []; // [stage, records] per message of a batch
+  if (co) {
+    const route = co.route;
+    const perRoute = ctx.costs[route.cost].mean;
+    const chKind = plan.channels[route.channel].kind;
+    const send = chKind === 'unbounded' ? c.sendU : chKind === 'bounded' ? c.sendB : c.lfPush;
+    const B = recordsPerBatch;
+    switch (route.policy) {
+      case 'round_robin': {
+        const m = Math.min(P, B);
+        for (let p = 0; p < m; p++) jobsRecords.push([p, B / m]);
+        break;
+      }
+      case 'hash': {
+        let tot = 0;
+        for (let p = 0; p < P; p++) tot += 1 / Math.pow(p + 1, route.skew);
+        for (let p = 0; p < P; p++) jobsRecords.push([p, (B * (1 / Math.pow(p + 1, route.skew))) / tot]);
+        break;
+      }
+      case 'sticky':
+        jobsRecords.push([0, B]);
+        break;
+      case 'all_to_one':
+        jobsRecords.push([Number(0xcbf29ce484222325n % BigInt(P)), B]);
+        break;
+    }
+    coordNs = c.poll + inputRecv + workNs(ctx, co.pre) + B * perRoute + jobsRecords.length * send + c.wakerRegister;
+    if (co.barrier) coordNs += c.poll + co.barrier.acks * c.recvU + c.wakerRegister;
+  } else jobsRecords.push([0, recordsPerBatch]);
+
+  return { coordNs, jobsRecords };
+}
+
+/** Rate-independent, so done once here: each job's record offsets inside a batch and the batch's makespan (pipeline.ts, step 2). */
+function prepareOffsets(pp: PreparedPipeline): void {
+  const { ctx, jobs } = pp;
+  const c = ctx.c;
+  const d = pp.dist;
+  const P = pp.shape.stages.length;
+  d.reset();
+  let offEnd = 0;
+  const coordEnd = pp.coordNs;
+  // Sleep-polling stages see a message only at their next timer expiry: the batch's records are
+  // shifted by that residual (a few discrete values, see sleepShifts).
+  const nShift = pp.wait === 'sleep' ? sleepShifts(pp) : 1;
+  for (let k = 0; k < nShift; k++) {
+    const shift = pp.wait === 'sleep' ? shiftBuf[k] : 0;
+    let end = 0;
+    if (!pp.mt) {
+      let t = coordEnd + c.remoteCheck + shift;
+      if (pp.wait === 'yield') t += c.driverPoll + c.remoteCheck; // partitions are deferred: released by the driver poll
+      for (const j of jobs) {
+        const s = t + j.leadNs;
+        d.addSegment(s + pp.recordNs * 0.5, s + pp.recordNs * (j.records + 0.5), j.records / nShift);
+        t += j.serviceNs;
+      }
+      if (pp.wait === 'yield') t += (P - jobs.length) * pp.idlePollNs; // spinners without a message poll once more
+      end = t;
+    } else {
+      // The first worker runs the coordinator; helpers arrive one wake latency apart (the
+      // "last searcher wakes another" chain), or at once when they spin.
+      const gap = pp.wait === 'yield' ? 0 : pp.wakeMean + c.steal;
+      const start0 = coordEnd + (pp.wait === 'yield' ? pp.idlePollNs / 2 : 0) + shift;
+      end = listSchedule(
+        jobs,
+        pp.threads,
+        start0,
+        gap,
+        coordEnd,
+        pp.recordNs,
+        pp.wait === 'yield' ? 0 : c.unparkWorker,
+        d,
+        nShift,
+      );
+    }
+    offEnd += end / nShift;
+  }
+  pp.offEndNs = offEnd;
+  d.setIdle(1, 0);
+  const [lo, hi] = d.segmentRange();
+  pp.fast = new FastLatency(d, lo, hi, d.wakeMax());
+}
+
+const shiftBuf = new Float64Array(16);
+
+/**
+ * Residual waits of a batch for a sleep(d)-polling stage, into `shiftBuf`; returns how many
+ * (equally likely). The stages' timers phase-lock to the 1 ms grid with period
+ * Π = ⌈(d + timer registration)/1 ms⌉ ms (the park overshoot of expiries on an idle runtime is
+ * the distribution's random part, see evaluatePipeline). Arrivals on the grid (periodic, interval and phase whole ms) land at the
+ * instant the stages poll, after them in the run queue: they wait Π, Π − T, …; arrivals at any
+ * other phase wait a residual uniform on (0, Π].
+ */
+function sleepShifts(pp: PreparedPipeline): number {
+  const res = pp.ctx.plan.runtime.timerResolutionNs;
+  const period = res * Math.ceil((pp.sleepNs + pp.ctx.c.timerRegister) / res);
+  const a = pp.ctx.plan.sources[pp.shape.source].arrival;
+  const aligned = a.kind === 'periodic' && a.intervalNs % res === 0 && a.phaseNs % res === 0;
+  if (aligned) {
+    const step = Math.min(a.intervalNs, res);
+    const n = Math.max(1, Math.min(shiftBuf.length, Math.round(period / step)));
+    for (let k = 0; k < n; k++) shiftBuf[k] = period - k * step;
+    return n;
+  }
+  const n = 8;
+  for (let k = 0; k < n; k++) shiftBuf[k] = ((k + 0.5) / n) * period;
+  return n;
+}
