@@ -13,6 +13,7 @@ import { workM2, workNs } from './context.js';
 import type { PipelineShape, StageShape } from './plan-shape.js';
 import type { PlanSource } from '../plan/types.js';
 import { cdfOf, FastLatency, LatencyDist } from './percentiles.js';
+import type { LatencyPrediction } from './prediction.js';
 import { costMoments } from './costs.js';
 import { arrivalScv } from './queueing.js';
 import { ctYieldRound } from './current-thread.js';
@@ -68,18 +69,12 @@ export interface PreparedPipeline {
 }
 
 /** The numbers an evaluation produces (ns), written in place by `evaluatePipelineCore`. */
-export interface PipelineCore {
+export interface PipelineCore extends LatencyPrediction {
   overloaded: boolean;
   resource: string;
   rho: number;
   endNs: number;
   records: number;
-  meanNs: number;
-  p50Ns: number;
-  p90Ns: number;
-  p99Ns: number;
-  p999Ns: number;
-  maxNs: number;
   pBusy: number;
   bottleneck: string;
 }
