@@ -1,7 +1,7 @@
 /**
  * Properties of whole simulations over small random valid scenarios, generated directly as
  * Scenario objects: hand-written producer/consumer task programs (current_thread or
- * multi_thread with 1–4 workers; unbounded, bounded or lock-free channels; compute, yield,
+ * multi_thread with 1–4 workers, on as many cores or 1–4; unbounded, bounded or lock-free channels; compute, yield,
  * sleep, send, recv, spawn and join) and the `pipeline` template with 1–4 partitions and random
  * wait strategies. For each: the simulation never throws and the Result is schema-valid;
  * records in = records processed + in flight; no worker is busy longer than simulated time;
@@ -47,6 +47,8 @@ const runtimeArb = fc.oneof(
   fc.constant({ flavor: 'current_thread' as const }),
   fc.integer({ min: 1, max: 4 }).map((workers) => ({ flavor: 'multi_thread' as const, workers })),
 );
+/** Cores of the machine: default (as many as workers), or 1–4 (fewer than the threads: time slices). */
+const coresArb = fc.option(fc.integer({ min: 1, max: 4 }), { nil: undefined });
 /** Wait steps; `lockfree` excludes await_recv, current_thread excludes an unlimited spin. */
 const waitArb = (lockfree: boolean, currentThread: boolean): fc.Arbitrary<WaitStep[]> => {
   const steps: Array<fc.Arbitrary<WaitStep>> = [
@@ -92,6 +94,7 @@ const tasksScenarioArb: fc.Arbitrary<Generated> = runtimeArb.chain((runtime) =>
       consumerYield: fc.boolean(),
       mainStart: fc.constantFrom('block_on' as const, 'spawn' as const),
       useWait: fc.boolean(),
+      cores: coresArb,
       seed: fc.integer({ min: 0, max: 1000 }),
     })
     .chain((g) =>
@@ -143,6 +146,7 @@ const tasksScenarioArb: fc.Arbitrary<Generated> = runtimeArb.chain((runtime) =>
             name: 'property-tasks',
             seed: g.seed,
             runtime,
+            ...(g.cores !== undefined ? { machine: { cores: g.cores } } : {}),
             channels: {
               c: g.kind === 'bounded' ? { kind: 'bounded', capacity: g.capacity } : { kind: g.kind },
             },
@@ -170,6 +174,7 @@ const pipelineScenarioArb: fc.Arbitrary<Generated> = runtimeArb.chain((runtime) 
       recordCost: costArb,
       routing: fc.constantFrom('round_robin' as const, 'hash' as const, 'sticky' as const, 'all_to_one' as const),
       start: fc.constantFrom('block_on' as const, 'spawn' as const),
+      cores: coresArb,
       seed: fc.integer({ min: 0, max: 1000 }),
     })
     .chain((g) =>
@@ -178,6 +183,7 @@ const pipelineScenarioArb: fc.Arbitrary<Generated> = runtimeArb.chain((runtime) 
           name: 'property-pipeline',
           seed: g.seed,
           runtime,
+          ...(g.cores !== undefined ? { machine: { cores: g.cores } } : {}),
           template: {
             kind: 'pipeline',
             partitions: g.partitions,
