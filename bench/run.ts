@@ -112,7 +112,10 @@ for (const flavor of ['current_thread', 'multi_thread'] as const) {
   const ff = fast.r.engine.fastForward;
   console.log(
     `10 s of an 8-partition yield-spin pipeline, ${flavor}: fast-forward ${fast.ms.toFixed(0)} ms (${ff ? `${ff.jumps} jumps, ${(ff.skippedUs / 1e6).toFixed(2)} s skipped` : 'no cycle found'}), ` +
-      `stepping ${stepped.ms.toFixed(0)} ms, ratio ${(stepped.ms / fast.ms).toFixed(2)}× (target: under 1,000 ms)`,
+      `stepping ${stepped.ms.toFixed(0)} ms, ratio ${(stepped.ms / fast.ms).toFixed(2)}× ` +
+      (flavor === 'current_thread'
+        ? '(target: under 1,000 ms)'
+        : '(2 workers: the joint state cycles with a longer period, 46–194 µs, so less of each gap is skipped; no target)'),
   );
 }
 
