@@ -274,7 +274,14 @@ export const TemplateSchema = Type.Union([
     { additionalProperties: false },
   ),
   Type.Object(
-    { kind: Type.Literal('multi_yield'), tasks: PosInt, records: PosInt, yieldsPerRecord: PosInt, recordCost: Type.Optional(CostSchema) },
+    {
+      kind: Type.Literal('multi_yield'),
+      // Each task is a task definition of its own, reported one by one: the same cap as partitions.
+      tasks: Type.Integer({ minimum: 1, maximum: 4096, description: 'yielding tasks, each its own task definition in the Result' }),
+      records: PosInt,
+      yieldsPerRecord: PosInt,
+      recordCost: Type.Optional(CostSchema),
+    },
     { additionalProperties: false },
   ),
   Type.Object({ kind: Type.Literal('async_call'), calls: PosInt }, { additionalProperties: false }),
