@@ -229,8 +229,9 @@ export class CycleDetector {
 
   /**
    * After onSignature asked for a walk and `walk` recorded the state: compare it with the anchors
-   * that share its signature (oldest first), keep it as a new anchor when due. Returns the earlier
-   * state it repeats (Δ > 0: a proven cycle), or undefined.
+   * that share its signature (the youngest that repeats wins: the shortest period, so the most
+   * cycles fit before the next outside event), keep it as a new anchor when due. Returns the
+   * earlier state it repeats (Δ > 0: a proven cycle), or undefined.
    */
   afterWalk(): Vec | undefined {
     const cur = this.walk.current;
@@ -239,7 +240,7 @@ export class CycleDetector {
       if (!(this.matches & (1 << i))) continue;
       const a = this.anchors[i];
       if (repeats(cur, a.vec)) {
-        if (best < 0 || a.age > this.anchors[best].age) best = i;
+        if (best < 0 || a.age < this.anchors[best].age) best = i;
       } else a.live = false;
     }
     if (best >= 0) return this.anchors[best].vec;
