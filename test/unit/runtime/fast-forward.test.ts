@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { loadScenario } from '../../../src/cli/load.js';
 import { simulate } from '../../../src/runtime/simulate.js';
-import type { Scenario } from '../../../src/schema/scenario.js';
+import type { Cost, Op, Scenario, WaitStep } from '../../../src/schema/scenario.js';
 import { ROOT, model } from '../../helpers.js';
 import { normalizeScenario } from '../../../src/plan/normalize.js';
 
@@ -112,138 +112,88 @@ test('several workers on fewer cores (time slices), and three or four workers th
   assert.ok(jumps > 0, 'no jump in any of the three');
 });
 
-// Found by the property suite (test/property/simulate.test.ts), kept as regressions.
+// Found by the property suite (test/property/simulate.test.ts), kept as regressions: a producer
+// (`main`) and consumers that yield-spin on a lock-free queue, as the suite generates them.
+function producerConsumers(o: {
+  runtime: Scenario['runtime'];
+  seed: number;
+  start: 'spawn' | 'block_on';
+  consumers: number;
+  batches: number;
+  batchBody: Op[];
+  wait: WaitStep[];
+  recordCost: Cost;
+}): Scenario {
+  const names = Array.from({ length: o.consumers }, (_, i) => `consumer${i}`);
+  const tasks: Scenario['tasks'] = {
+    main: {
+      start: o.start,
+      program: [
+        ...names.map((task): Op => ({ op: 'spawn', task })),
+        { op: 'repeat', n: o.batches, body: o.batchBody },
+        { op: 'close', channel: 'c' },
+        ...names.map((task): Op => ({ op: 'join', task })),
+      ],
+    },
+  };
+  for (const name of names)
+    tasks[name] = {
+      start: 'child',
+      program: [
+        {
+          op: 'while_open',
+          channel: 'c',
+          wait: o.wait,
+          body: [{ op: 'for_each_record', body: [{ op: 'compute', cost: o.recordCost }, { op: 'record_end' }] }],
+        },
+      ],
+    };
+  return {
+    name: 'property-tasks',
+    seed: o.seed,
+    runtime: o.runtime,
+    channels: { c: { kind: 'lockfree' } },
+    tasks,
+    limits: { maxEvents: 2_000_000, maxWallMs: 5000 },
+  };
+}
+
 const REGRESSIONS: Array<[string, Scenario]> = [
   [
     'a stale event inside the skipped span must not re-queue a running worker behind an equal-time wake (3 workers)',
-    {
-      name: 'property-tasks',
-      seed: 780,
+    producerConsumers({
       runtime: { flavor: 'multi_thread', workers: 3 },
-      channels: { c: { kind: 'lockfree' } },
-      tasks: {
-        main: {
-          start: 'spawn',
-          program: [
-            { op: 'spawn', task: 'consumer0' },
-            { op: 'spawn', task: 'consumer1' },
-            {
-              op: 'repeat',
-              n: 3,
-              body: [
-                { op: 'compute', cost: 'record_sql' },
-                { op: 'yield' },
-                { op: 'sleep', us: 1 },
-                { op: 'send', channel: 'c', items: 1, records: 2 },
-              ],
-            },
-            { op: 'close', channel: 'c' },
-            { op: 'join', task: 'consumer0' },
-            { op: 'join', task: 'consumer1' },
-          ],
-        },
-        consumer0: {
-          start: 'child',
-          program: [
-            {
-              op: 'while_open',
-              channel: 'c',
-              wait: [{ kind: 'yield_spin', times: 13 }, { kind: 'spin', us: 35 }, { kind: 'yield_spin' }],
-              body: [
-                {
-                  op: 'for_each_record',
-                  body: [{ op: 'compute', cost: { dist: 'uniform', minUs: 0.5, maxUs: 10 } }, { op: 'record_end' }],
-                },
-              ],
-            },
-          ],
-        },
-        consumer1: {
-          start: 'child',
-          program: [
-            {
-              op: 'while_open',
-              channel: 'c',
-              wait: [{ kind: 'yield_spin', times: 13 }, { kind: 'spin', us: 35 }, { kind: 'yield_spin' }],
-              body: [
-                {
-                  op: 'for_each_record',
-                  body: [{ op: 'compute', cost: { dist: 'uniform', minUs: 0.5, maxUs: 10 } }, { op: 'record_end' }],
-                },
-              ],
-            },
-          ],
-        },
-      },
-      limits: { maxEvents: 2000000, maxWallMs: 5000 },
-    },
+      seed: 780,
+      start: 'spawn',
+      consumers: 2,
+      batches: 3,
+      batchBody: [
+        { op: 'compute', cost: 'record_sql' },
+        { op: 'yield' },
+        { op: 'sleep', us: 1 },
+        { op: 'send', channel: 'c', items: 1, records: 2 },
+      ],
+      wait: [{ kind: 'yield_spin', times: 13 }, { kind: 'spin', us: 35 }, { kind: 'yield_spin' }],
+      recordCost: { dist: 'uniform', minUs: 0.5, maxUs: 10 },
+    }),
   ],
   [
     'a run truncated by the event limit ends at the same event, jumped or stepped (1 worker + block_on)',
-    {
-      name: 'property-tasks',
-      seed: 4,
+    producerConsumers({
       runtime: { flavor: 'multi_thread', workers: 1 },
-      channels: { c: { kind: 'lockfree' } },
-      tasks: {
-        main: {
-          start: 'block_on',
-          program: [
-            { op: 'spawn', task: 'consumer0' },
-            { op: 'spawn', task: 'consumer1' },
-            { op: 'spawn', task: 'consumer2' },
-            {
-              op: 'repeat',
-              n: 19,
-              body: [
-                { op: 'compute', cost: { dist: 'uniform', minUs: 0.5, maxUs: 11 } },
-                { op: 'yield' },
-                { op: 'sleep', us: 54 },
-                { op: 'send', channel: 'c', items: 3, records: 5 },
-              ],
-            },
-            { op: 'close', channel: 'c' },
-            { op: 'join', task: 'consumer0' },
-            { op: 'join', task: 'consumer1' },
-            { op: 'join', task: 'consumer2' },
-          ],
-        },
-        consumer0: {
-          start: 'child',
-          program: [
-            {
-              op: 'while_open',
-              channel: 'c',
-              wait: [{ kind: 'yield_spin', times: 1 }, { kind: 'yield_spin' }],
-              body: [{ op: 'for_each_record', body: [{ op: 'compute', cost: 'record_sql' }, { op: 'record_end' }] }],
-            },
-          ],
-        },
-        consumer1: {
-          start: 'child',
-          program: [
-            {
-              op: 'while_open',
-              channel: 'c',
-              wait: [{ kind: 'yield_spin', times: 1 }, { kind: 'yield_spin' }],
-              body: [{ op: 'for_each_record', body: [{ op: 'compute', cost: 'record_sql' }, { op: 'record_end' }] }],
-            },
-          ],
-        },
-        consumer2: {
-          start: 'child',
-          program: [
-            {
-              op: 'while_open',
-              channel: 'c',
-              wait: [{ kind: 'yield_spin', times: 1 }, { kind: 'yield_spin' }],
-              body: [{ op: 'for_each_record', body: [{ op: 'compute', cost: 'record_sql' }, { op: 'record_end' }] }],
-            },
-          ],
-        },
-      },
-      limits: { maxEvents: 2000000, maxWallMs: 5000 },
-    },
+      seed: 4,
+      start: 'block_on',
+      consumers: 3,
+      batches: 19,
+      batchBody: [
+        { op: 'compute', cost: { dist: 'uniform', minUs: 0.5, maxUs: 11 } },
+        { op: 'yield' },
+        { op: 'sleep', us: 54 },
+        { op: 'send', channel: 'c', items: 3, records: 5 },
+      ],
+      wait: [{ kind: 'yield_spin', times: 1 }, { kind: 'yield_spin' }],
+      recordCost: 'record_sql',
+    }),
   ],
 ];
 for (const [what, scenario] of REGRESSIONS) {
