@@ -1,4 +1,4 @@
-//! execute: `probe execute --plan <file|-> [--repeat n] [--timeout-s s]` runs a dispatchsim
+//! execute: `probe execute --plan <file|-> [--repeat n] [--timeout-s s] [--trace-spans n]` runs a dispatchsim
 //! Plan on a real tokio runtime of the plan's flavor, workers, driver and knobs, `repeat`
 //! times, each on a fresh runtime.
 //!
@@ -10,6 +10,8 @@
 //! ```
 //!
 //! Stdout: the header line, then one `{"type":"result","repeat":i,"result":{…},"probe":{…}}`
+//! (with `"trace":{"threads":[names],"spans":[[thread,task,startNs,endNs],…],"dropped":n}`
+//! under `--trace-spans n`: every task poll of that run, up to n)
 //! per repeat, where `result` holds the Result document's measured fields (source
 //! `measured`; the same latency buckets as the simulator) and `probe` what only a real run
 //! has (source lateness, dropped batches). dispatchsim's `measure` owns the statistics over
@@ -33,6 +35,8 @@ struct Args {
     repeat: u64,
     warmup: u64,
     timeout_s: u64,
+    /// Task polls recorded per measured run (0: none): `--trace-spans n`.
+    trace_spans: u64,
 }
 
 fn fail(code: i32, kind: &str, msg: &str) -> ! {
@@ -46,6 +50,7 @@ fn parse_args(argv: &[String]) -> Args {
         repeat: 1,
         warmup: 0,
         timeout_s: 120,
+        trace_spans: 0,
     };
     let mut it = argv[2..].iter();
     while let Some(k) = it.next() {
@@ -69,6 +74,9 @@ fn parse_args(argv: &[String]) -> Args {
             "--repeat" => a.repeat = int("--repeat", value("--repeat"), 1000),
             "--warmup" => a.warmup = int("--warmup", value("--warmup"), 100).min(100),
             "--timeout-s" => a.timeout_s = int("--timeout-s", value("--timeout-s"), 86_400),
+            "--trace-spans" => {
+                a.trace_spans = int("--trace-spans", value("--trace-spans"), 10_000_000)
+            }
             other => fail(2, "usage", &format!("execute: unknown argument {other:?}")),
         }
     }
@@ -400,13 +408,19 @@ fn workers_json(rt: &Runtime, plan: &Plan) -> Vec<Value> {
 }
 
 /// One run on a fresh runtime; returns the result line.
-fn run_once(plan: &Arc<Plan>, repeat: u64, warnings: &[(String, String)], watch: &Watch) -> Value {
+fn run_once(
+    plan: &Arc<Plan>,
+    repeat: u64,
+    warnings: &[(String, String)],
+    watch: &Watch,
+    trace_spans: u64,
+) -> Value {
     let deliveries = schedule(plan).unwrap_or_else(|e| fail(3, "plan", &e));
     let (rt, before, after) = build_runtime(plan);
     watch.arm(before);
     let grid = place_t0(&rt, plan, before, after);
     let started = grid.t0;
-    let sh = Arc::new(Shared::new(plan.clone(), started));
+    let sh = Arc::new(Shared::new(plan.clone(), started, trace_spans as usize));
     let source = (!deliveries.is_empty()).then(|| {
         sh.live.fetch_add(1, Ordering::AcqRel);
         let s = sh.clone();
@@ -532,7 +546,7 @@ fn run_once(plan: &Arc<Plan>, repeat: u64, warnings: &[(String, String)], watch:
         "warnings": warn,
         "engine": {"events": 0, "eventsPerSec": 0, "wallMs": (wall_ms * 1000.0).round() / 1000.0},
     });
-    json!({
+    let mut line = json!({
         "type": "result",
         "repeat": repeat,
         "result": result,
@@ -549,7 +563,13 @@ fn run_once(plan: &Arc<Plan>, repeat: u64, warnings: &[(String, String)], watch:
                 "startLateUs": us(start_late_ns as f64),
             },
         },
-    })
+    });
+    if let Some(tr) = &sh.trace {
+        let tr = tr.lock().expect("trace poisoned");
+        let threads: Vec<&str> = tr.threads.iter().map(|(_, name)| name.as_str()).collect();
+        line["trace"] = json!({"threads": threads, "spans": tr.spans, "dropped": tr.dropped});
+    }
+    line
 }
 
 /// Exits with code 4 when a run passes its deadline: a plan that blocks forever would
@@ -598,11 +618,11 @@ pub fn execute(argv: &[String]) {
     emit(&h);
     let watch = Watch::start(Duration::from_secs(a.timeout_s));
     for _ in 0..a.warmup {
-        run_once(&plan, 0, &warnings, &watch);
+        run_once(&plan, 0, &warnings, &watch, 0);
     }
     let started = Instant::now();
     for i in 0..a.repeat {
-        let line = run_once(&plan, i, &warnings, &watch);
+        let line = run_once(&plan, i, &warnings, &watch, a.trace_spans);
         emit(&line);
         emit_err(
             &json!({"type": "progress", "done": i + 1, "total": a.repeat, "bench": "execute", "elapsedMs": started.elapsed().as_millis() as u64}),

@@ -253,11 +253,52 @@ pub struct Shared {
     route_rng: Mutex<Prng>,
     next_instance: AtomicU64,
     pub errors: Mutex<Vec<String>>,
+    /// Every task poll of a traced run (`execute --trace-spans n`), else None.
+    pub trace: Option<Mutex<PollTrace>>,
+}
+
+/// The polls of a traced run, up to `cap`: which thread polled (an index into `threads`, in the
+/// order of their first poll, with the thread's name), the task definition, and when (ns since
+/// t0). Two clock reads and a lock per poll: a traced run is a little slower than an untraced one.
+pub struct PollTrace {
+    cap: usize,
+    pub threads: Vec<(std::thread::ThreadId, String)>,
+    pub spans: Vec<[u64; 4]>,
+    pub dropped: u64,
+}
+
+impl PollTrace {
+    pub fn new(cap: usize) -> PollTrace {
+        PollTrace {
+            cap,
+            threads: Vec::new(),
+            spans: Vec::with_capacity(cap.min(1 << 20)),
+            dropped: 0,
+        }
+    }
+
+    fn record(&mut self, def: usize, start_ns: u64, end_ns: u64) {
+        if self.spans.len() >= self.cap {
+            self.dropped += 1;
+            return;
+        }
+        let me = std::thread::current();
+        let ix = match self.threads.iter().position(|(id, _)| *id == me.id()) {
+            Some(i) => i,
+            None => {
+                self.threads
+                    .push((me.id(), me.name().unwrap_or("unnamed").to_string()));
+                self.threads.len() - 1
+            }
+        };
+        self.spans.push([ix as u64, def as u64, start_ns, end_ns]);
+    }
 }
 
 impl Shared {
     /// Channels, mutexes and statistics for one run. Must be created outside the runtime.
-    pub fn new(plan: Arc<Plan>, t0: Instant) -> Shared {
+    /// `trace_cap` > 0 records up to that many task polls (PollTrace).
+    pub fn new(plan: Arc<Plan>, t0: Instant, trace_cap: usize) -> Shared {
         let mut tx = Vec::new();
         let mut rx = Vec::new();
         for c in &plan.channels {
@@ -308,6 +349,7 @@ impl Shared {
             route_rng: Mutex::new(Prng::new(seed, "route")),
             next_instance: AtomicU64::new(0),
             errors: Mutex::new(Vec::new()),
+            trace: (trace_cap > 0).then(|| Mutex::new(PollTrace::new(trace_cap))),
             plan,
         }
     }
@@ -384,7 +426,13 @@ impl Future for Tracked {
     type Output = ();
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
         self.polls += 1;
-        match self.fut.as_mut().poll(cx) {
+        let traced = self.sh.trace.is_some().then(|| self.sh.now_ns());
+        let r = self.fut.as_mut().poll(cx);
+        if let (Some(start), Some(tr)) = (traced, &self.sh.trace) {
+            let end = self.sh.now_ns();
+            tr.lock().expect("trace poisoned").record(self.def, start, end);
+        }
+        match r {
             Poll::Ready(()) => {
                 self.end_ns = Some(self.sh.now_ns());
                 Poll::Ready(())

@@ -23,6 +23,7 @@ import { evaluateOutputs } from '../runtime/simulate.js';
 import { buildProbe, variantName } from '../calibrate/probe-build.js';
 import { spawnProbe } from '../calibrate/probe-run.js';
 import { figuresOf, median } from './compare.js';
+import type { TraceRecord } from '../schema/trace-events.js';
 
 export interface ProbeVariant {
   profile: 'release' | 'debug';
@@ -63,12 +64,26 @@ export interface MeasureOptions {
   timeoutS: number;
   /** taskset -c list, e.g. "0,1"; undefined = not pinned. */
   cores?: string;
+  /** Task polls the probe records per measured run (0 or undefined: none), for `measure --trace`. */
+  traceSpans?: number;
   onProgress?: (done: number, total: number) => void;
   onLog: (line: string) => void;
 }
 
+/**
+ * The task polls of one traced run: `threads` names the OS threads in the order of their first
+ * poll; each span is [thread index, task definition index, start ns, end ns] since t = 0.
+ */
+export interface ProbeTrace {
+  threads: string[];
+  spans: [number, number, number, number][];
+  dropped: number;
+}
+
 export interface ProbeRun {
   result: Result;
+  /** Present when the probe ran with --trace-spans. */
+  trace?: ProbeTrace;
   probe: {
     sourceLatenessUs: { p50: number; p99: number; max: number };
     droppedBatches: number;
@@ -91,6 +106,8 @@ export interface Measurement {
   header: Record<string, unknown>;
   /** Median share (%) of the probe's runnable time spent waiting for a CPU; undefined if unknown. */
   runQueueWaitPct?: number;
+  /** The polls of the run with the median throughput (the one whose latency buckets are kept), when traced. */
+  trace?: ProbeTrace;
 }
 
 /**
@@ -110,7 +127,7 @@ export function runQueueWaitPct(runs: readonly ProbeRun[]): number | undefined {
 export function executeCommand(
   binary: string,
   planFile: string,
-  o: Pick<MeasureOptions, 'repeat' | 'warmup' | 'timeoutS' | 'cores'>,
+  o: Pick<MeasureOptions, 'repeat' | 'warmup' | 'timeoutS' | 'cores' | 'traceSpans'>,
 ): { cmd: string; args: string[] } {
   const args = [
     'execute',
@@ -122,6 +139,7 @@ export function executeCommand(
     String(o.warmup),
     '--timeout-s',
     String(o.timeoutS),
+    ...(o.traceSpans ? ['--trace-spans', String(o.traceSpans)] : []),
   ];
   return o.cores ? { cmd: 'taskset', args: ['-c', o.cores, binary, ...args] } : { cmd: binary, args };
 }
@@ -139,7 +157,12 @@ export function parseExecuteOutput(text: string, source: string): { header: Reco
       throw new InputError([diag('DS1807', source, '', { detail: `not a JSON line: ${line.slice(0, 80)}` })], EXIT.io);
     }
     if (v.type === 'header') header = v;
-    else if (v.type === 'result') runs.push({ result: v.result as Result, probe: v.probe as ProbeRun['probe'] });
+    else if (v.type === 'result')
+      runs.push({
+        result: v.result as Result,
+        probe: v.probe as ProbeRun['probe'],
+        ...(v.trace ? { trace: v.trace as ProbeTrace } : {}),
+      });
   }
   if (!runs.length) throw new InputError([diag('DS1807', source, '', { detail: 'the probe printed no result' })], EXIT.io);
   return { header, runs };
@@ -154,6 +177,7 @@ export async function measurePlan(plan: Plan, binary: string, o: MeasureOptions)
     const text = await runExecute(binary, planFile, o);
     const { header, runs } = parseExecuteOutput(text, binary);
     const wait = runQueueWaitPct(runs);
+    const trace = runs[medianRunIndex(runs.map((r) => r.result))].trace;
     return {
       result: combineRuns(
         runs.map((r) => r.result),
@@ -163,6 +187,7 @@ export async function measurePlan(plan: Plan, binary: string, o: MeasureOptions)
       runs,
       header,
       ...(wait !== undefined ? { runQueueWaitPct: wait } : {}),
+      ...(trace ? { trace } : {}),
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -187,6 +212,34 @@ async function runExecute(binary: string, planFile: string, o: MeasureOptions): 
 
 const med = (xs: number[]) => median(xs);
 
+/** The run with the median throughput (the lower middle one of an even count): its buckets, workers and trace are kept. */
+export function medianRunIndex(runs: readonly Result[]): number {
+  const order = runs.map((_, i) => i).sort((a, b) => runs[a].throughput.recordsPerSec - runs[b].throughput.recordsPerSec);
+  return order[Math.floor((order.length - 1) / 2)];
+}
+
+/**
+ * A traced run's polls as trace records (`simulate --trace`'s format, for toChromeTrace), with
+ * a name per thread: tokio's workers are all called tokio-runtime-worker, so each gets its
+ * order of first poll (#1, #2, …); block_on polls run on the probe's main thread.
+ */
+export function traceRecords(trace: ProbeTrace, plan: Plan): { records: TraceRecord[]; names: string[] } {
+  const seen = new Map<string, number>();
+  const names = trace.threads.map((t) => {
+    const k = (seen.get(t) ?? 0) + 1;
+    seen.set(t, k);
+    return trace.threads.filter((x) => x === t).length > 1 ? `${t} #${k}` : t;
+  });
+  const records = trace.spans.map(([thread, def, startNs, endNs]) => ({
+    thread,
+    task: plan.tasks[def]?.name ?? `task ${def}`,
+    startNs,
+    endNs,
+    kind: 'poll',
+  }));
+  return { records, names };
+}
+
 /**
  * One Result from several measured runs: the median of every figure (each percentile on its
  * own), the latency buckets, workers and breakdown of the run with the median throughput, the
@@ -195,8 +248,7 @@ const med = (xs: number[]) => median(xs);
 export function combineRuns(runs: Result[], plan: Plan, probeRuns?: ProbeRun[]): Result {
   if (!runs.length) throw new Error('internal: combineRuns needs at least one run');
   const pick = (f: (r: Result) => number) => med(runs.map(f));
-  const byTput = [...runs].sort((a, b) => a.throughput.recordsPerSec - b.throughput.recordsPerSec);
-  const mid = byTput[Math.floor((byTput.length - 1) / 2)];
+  const mid = runs[medianRunIndex(runs)];
   const tasks: Record<string, TaskResult> = {};
   for (const name of Object.keys(runs[0].tasks)) {
     const ts = runs.map((r) => r.tasks[name]).filter((t): t is TaskResult => t !== undefined);

@@ -5,6 +5,7 @@
  *
  *   scenario ─► Plan (scenario's model, or --model) ─► probe build ─► probe execute × repeat
  *            ─► median Result (source: measured; spread in outputs.spread.*)
+ *            ─► --trace: the median run's task polls per OS thread as a Chrome trace
  *
  * Phase: cli. Progress and the probe's own messages go to stderr; stdout carries only the
  * summary or the JSON document.
@@ -16,7 +17,15 @@ import { stableJson, writeFileAtomic } from '../../io/files.js';
 import { formatSummary } from '../summary.js';
 import { scenarioResultOptions, type ScenarioResultArgs } from '../options.js';
 import { checkTaskset } from '../../calibrate/probe-run.js';
-import { measurePlan, ProbeBuilds, variantFor, type Measurement, type MeasureOptions } from '../../validate/measure.js';
+import {
+  measurePlan,
+  ProbeBuilds,
+  traceRecords,
+  variantFor,
+  type Measurement,
+  type MeasureOptions,
+} from '../../validate/measure.js';
+import { toChromeTrace } from '../../schema/chrome-trace.js';
 import type { Plan } from '../../plan/types.js';
 import { fmt } from '../../validate/table.js';
 
@@ -28,7 +37,7 @@ export interface ProbeArgs {
   'timeout-s': number;
 }
 
-type Args = ProbeArgs & ScenarioResultArgs;
+type Args = ProbeArgs & ScenarioResultArgs & { trace?: string; 'trace-events': number };
 
 export const log = (line: string): void => void process.stderr.write(`${line}\n`);
 
@@ -58,7 +67,13 @@ export function probeOptions<T>(y: Argv<T>): Argv<T> {
 }
 
 /** Builds the probe variant the plan needs and measures it, with a progress bar. */
-export async function measureWithProbe(plan: Plan, a: ProbeArgs, builds: ProbeBuilds, label: string): Promise<Measurement> {
+export async function measureWithProbe(
+  plan: Plan,
+  a: ProbeArgs,
+  builds: ProbeBuilds,
+  label: string,
+  traceSpans = 0,
+): Promise<Measurement> {
   const binary = await builds.binary(variantFor(plan, a.profile));
   const bar = new Progress(label, a.warmup + a.repeat);
   const opts: MeasureOptions = {
@@ -68,6 +83,7 @@ export async function measureWithProbe(plan: Plan, a: ProbeArgs, builds: ProbeBu
     onProgress: (done) => bar.update(a.warmup + done),
     onLog: log,
     ...(a.cores ? { cores: a.cores } : {}),
+    ...(traceSpans > 0 ? { traceSpans } : {}),
   };
   const m = await measurePlan(plan, binary, opts);
   bar.done();
@@ -109,7 +125,23 @@ export const measureCommand: CommandModule<object, Args> = {
         seed: "seed of random arrivals and costs (default: the scenario's `seed`)",
         json: 'print the measured Result document instead of the summary',
         out: 'write the measured Result to this file (atomically); validate --measured reads it',
-      }),
+      })
+        .option('trace', {
+          type: 'string',
+          describe:
+            "write the real run's task polls per OS thread as a Chrome trace (Perfetto), the run with the median throughput; compare with simulate --trace",
+        })
+        .option('trace-events', {
+          type: 'number',
+          default: 20000,
+          describe: 'polls recorded in the trace (each costs two clock reads and a lock)',
+        })
+        .check((a) => {
+          const n = (a as unknown as Args)['trace-events'];
+          if (!Number.isInteger(n) || n < 1 || n > 10_000_000)
+            throw new Error('--trace-events must be an integer in 1..10000000');
+          return true;
+        }),
     ) as unknown as Argv<Args>,
   handler: (argv) =>
     runCommand(async () => {
@@ -119,8 +151,16 @@ export const measureCommand: CommandModule<object, Args> = {
       log(
         `measure: ${plan.scenario.name}: ${argv.warmup} warm-up + ${argv.repeat} run(s) on tokio (${plan.runtime.flavor}${plan.runtime.flavor === 'multi_thread' ? `, ${plan.runtime.workers} workers` : ''})`,
       );
-      const m = await measureWithProbe(plan, argv, new ProbeBuilds(log), 'measure');
+      const m = await measureWithProbe(plan, argv, new ProbeBuilds(log), 'measure', argv.trace ? argv['trace-events'] : 0);
       if (argv.out) writeFileAtomic(argv.out, stableJson(m.result));
+      if (argv.trace) {
+        if (!m.trace) throw new Error('internal: the probe returned no trace');
+        const { records, names } = traceRecords(m.trace, plan);
+        writeFileAtomic(argv.trace, JSON.stringify(toChromeTrace(records, names)));
+        log(
+          `measure: wrote ${argv.trace} (${records.length} polls on ${names.length} thread(s)${m.trace.dropped ? `, ${m.trace.dropped} more not recorded: raise --trace-events` : ''}; open in https://ui.perfetto.dev)`,
+        );
+      }
       if (argv.json) process.stdout.write(stableJson(m.result));
       else {
         // The spread has its own lines below; the summary lists the scenario's outputs only.

@@ -16,7 +16,16 @@ import {
   toleranceFor,
   type Figures,
 } from '../../../src/validate/compare.js';
-import { combineRuns, phaseDiffUs, plannedTimerPhaseUs, timerOutputs, timerPhaseNote } from '../../../src/validate/measure.js';
+import {
+  combineRuns,
+  executeCommand,
+  medianRunIndex,
+  phaseDiffUs,
+  plannedTimerPhaseUs,
+  timerOutputs,
+  timerPhaseNote,
+  traceRecords,
+} from '../../../src/validate/measure.js';
 import { loadScenario } from '../../../src/cli/load.js';
 import { simulate } from '../../../src/runtime/simulate.js';
 import { validateDocument } from '../../../src/schema/validate.js';
@@ -214,4 +223,38 @@ test('validation rows record the configuration they measured, so a report can pl
   };
   assert.deepEqual(configParams(scenario), { '/machine/cores': 2, '/runtime/workers': 2, '/template/partitions': 4 });
   assert.deepEqual(configParams({ runtime: { flavor: 'current_thread' } }), {});
+});
+
+test('a traced run: polls become trace records named by task, tokio workers numbered by first poll', () => {
+  const { plan } = loadScenario('scenarios/validation/mt-await-2p.json');
+  const { records, names } = traceRecords(
+    {
+      threads: ['tokio-runtime-worker', 'tokio-runtime-worker', 'main'],
+      spans: [
+        [0, 0, 1000, 1500],
+        [1, 1, 1200, 99_200],
+        [2, 2, 2000, 2100],
+      ],
+      dropped: 0,
+    },
+    plan,
+  );
+  assert.deepEqual(names, ['tokio-runtime-worker #1', 'tokio-runtime-worker #2', 'main']);
+  assert.deepEqual(
+    records.map((r) => [r.task, 'thread' in r ? r.thread : -1, r.startNs, r.endNs]),
+    plan.tasks.slice(0, 3).map((t, i) => [t.name, i, [1000, 1200, 2000][i], [1500, 99_200, 2100][i]]),
+  );
+  // The probe is asked for the polls only when tracing.
+  const o = { repeat: 3, warmup: 1, timeoutS: 60 };
+  assert.ok(!executeCommand('probe', 'p.json', o).args.includes('--trace-spans'));
+  assert.deepEqual(executeCommand('probe', 'p.json', { ...o, traceSpans: 500 }).args.slice(-2), ['--trace-spans', '500']);
+});
+
+test('the median run: the middle throughput (the lower of the two middles)', () => {
+  const { plan, model } = loadScenario('scenarios/validation/ct-await-1p.json');
+  const base = simulate(plan, model);
+  const at = (tput: number): Result => ({ ...base, throughput: { recordsPerSec: tput } });
+  assert.equal(medianRunIndex([at(300), at(100), at(200)]), 2);
+  assert.equal(medianRunIndex([at(400), at(100), at(300), at(200)]), 3);
+  assert.equal(medianRunIndex([at(5)]), 0);
 });

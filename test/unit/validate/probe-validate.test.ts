@@ -23,20 +23,37 @@ const hasCargo = spawnSync('cargo', ['--version'], { stdio: 'ignore' }).status =
 const skip = hasCargo ? false : 'cargo is not installed: the probe cannot be built (install Rust; CI has it)';
 const SUBSET = ['scenarios/validation/ct-await-1p.json', 'scenarios/validation/mt-await-2p.json'];
 
-test('measure: a schema-valid measured Result that processed every record of the plan', { skip, timeout: 300_000 }, async () => {
-  const out = join(mkdtempSync(join(tmpdir(), 'ds-measure-')), 'm.json');
-  const code = await main(['measure', SUBSET[0], '--repeat', '2', '--warmup', '0', '--out', out]);
-  assert.equal(code, 0);
-  const r = JSON.parse(readFileSync(out, 'utf8')) as Result;
-  assert.deepEqual(validateDocument('result', r, out), []);
-  assert.equal(r.source, 'measured');
-  const { plan, model } = loadScenario(SUBSET[0]);
-  const predicted = simulate(plan, model);
-  assert.equal(r.records, predicted.records, 'every batch of the plan reached a partition and was processed');
-  assert.equal(r.recordsInFlight, 0);
-  assert.ok(r.tasks.coordinator.completed && r.tasks['partition[0]'].completed);
-  assert.ok(r.latencyUs.p50 > 0 && r.latencyUs.p50 <= r.latencyUs.p99);
-});
+test(
+  'measure: a schema-valid measured Result that processed every record of the plan, and its poll trace',
+  { skip, timeout: 300_000 },
+  async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ds-measure-'));
+    const out = join(dir, 'm.json');
+    const traceFile = join(dir, 'trace.json');
+    const code = await main(['measure', SUBSET[0], '--repeat', '2', '--warmup', '0', '--out', out, '--trace', traceFile]);
+    assert.equal(code, 0);
+    // The real run's polls as a Chrome trace the report reads: every span a task of the plan,
+    // inside the run, on the one thread a current_thread runtime has.
+    const trace = JSON.parse(readFileSync(traceFile, 'utf8')) as {
+      traceEvents: { ph: string; name: string; ts?: number; dur?: number; tid: number }[];
+    };
+    assert.equal(classifyDocument(trace, traceFile).kind, 'trace');
+    const polls = trace.traceEvents.filter((e) => e.ph === 'X');
+    assert.ok(polls.length >= 2, `${polls.length} polls`);
+    assert.deepEqual([...new Set(polls.map((e) => e.name))].sort(), ['coordinator', 'partition[0]']);
+    assert.deepEqual([...new Set(polls.map((e) => e.tid))], [0]);
+    assert.ok(polls.every((e) => (e.ts ?? -1) >= 0 && (e.dur ?? -1) >= 0));
+    const r = JSON.parse(readFileSync(out, 'utf8')) as Result;
+    assert.deepEqual(validateDocument('result', r, out), []);
+    assert.equal(r.source, 'measured');
+    const { plan, model } = loadScenario(SUBSET[0]);
+    const predicted = simulate(plan, model);
+    assert.equal(r.records, predicted.records, 'every batch of the plan reached a partition and was processed');
+    assert.equal(r.recordsInFlight, 0);
+    assert.ok(r.tasks.coordinator.completed && r.tasks['partition[0]'].completed);
+    assert.ok(r.latencyUs.p50 > 0 && r.latencyUs.p50 <= r.latencyUs.p99);
+  },
+);
 
 test(
   'validate on a small subset with a generous tolerance: exit 0 and a report-readable document',
