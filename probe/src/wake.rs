@@ -123,6 +123,83 @@ fn run_handoff(p: &Params) -> Result<(), String> {
     Ok(())
 }
 
+/// Worker-to-worker wake-up, the path a pipeline's second partition takes: task A sends to
+/// parked tasks B1 then B2 (B2 takes A's LIFO slot and pushes B1 to A's run queue, which
+/// notifies a parked worker), then A busy-spins spin_us so that only another worker can run
+/// B1. ns = B1's send→receive latency: the other worker's unpark, its search and steal, and
+/// B1's poll. Then A waits for both acks and sleeps g µs, so that the other worker parks again.
+fn run_steal_wake(p: &Params) -> Result<(), String> {
+    let count = p.int("count");
+    let spin = Duration::from_micros(p.int("spin_us"));
+    let gap = Duration::from_micros(p.int("g"));
+    let total = count + WARMUP;
+    let rt = build_runtime(p);
+    let lat = rt.block_on(async move {
+        let (tx1, mut rx1) = unbounded_channel::<Instant>();
+        let (tx2, mut rx2) = unbounded_channel::<Instant>();
+        let (ack_tx, mut ack_rx) = unbounded_channel::<()>();
+        let ack2 = ack_tx.clone();
+        let b1 = tokio::spawn(async move {
+            let mut v = Vec::with_capacity(total as usize);
+            while let Some(sent) = rx1.recv().await {
+                v.push(ns(sent.elapsed()));
+                if ack_tx.send(()).is_err() {
+                    break;
+                }
+            }
+            v
+        });
+        let b2 = tokio::spawn(async move {
+            while rx2.recv().await.is_some() {
+                if ack2.send(()).is_err() {
+                    break;
+                }
+            }
+        });
+        let a = tokio::spawn(async move {
+            for _ in 0..total {
+                tokio::time::sleep(gap).await;
+                let now = Instant::now();
+                if tx1.send(now).is_err() || tx2.send(now).is_err() {
+                    break;
+                }
+                spin_for(spin);
+                for _ in 0..2 {
+                    if ack_rx.recv().await.is_none() {
+                        return;
+                    }
+                }
+            }
+        });
+        a.await.expect("sender task panicked");
+        b2.await.expect("receiver task panicked");
+        b1.await.expect("receiver task panicked")
+    });
+    emit_latencies(p, &lat[(WARMUP as usize).min(lat.len())..]);
+    emit_metrics(p, &rt, total);
+    Ok(())
+}
+
+const STEAL_SPIN: ParamSpec = ParamSpec {
+    name: "spin_us",
+    default: "300",
+    ty: Ty::Int {
+        min: 0,
+        max: 1_000_000,
+    },
+    doc: "µs task A busy-spins after the two sends (the other worker must steal B1 meanwhile)",
+};
+const STEAL_GAP: ParamSpec = ParamSpec {
+    name: "g",
+    default: "500",
+    ty: Ty::Int {
+        min: 0,
+        max: 1_000_000,
+    },
+    doc: "µs task A sleeps before each round (the other worker parks meanwhile)",
+};
+const STEAL_WAKE_PARAMS: &[ParamSpec] = &[FLAVOR_MT, WORKERS, DRIVER, STEAL_SPIN, STEAL_GAP, count_spec("300")];
+
 const XWAKE_PARAMS: &[ParamSpec] = &[FLAVOR, WORKERS, DRIVER, IN, GAP, count_spec("500")];
 const HANDOFF_PARAMS: &[ParamSpec] = &[
     FLAVOR_MT,
@@ -160,6 +237,10 @@ fn grid_xwake() -> Vec<Overrides> {
     g
 }
 
+fn grid_steal_wake() -> Vec<Overrides> {
+    vec![ov(&[("workers", "2"), ("driver", "timer")])]
+}
+
 fn grid_handoff() -> Vec<Overrides> {
     let lifo: &[&str] = if cfg!(tokio_unstable) {
         &["0", "1"]
@@ -184,6 +265,15 @@ pub const BENCHES: &[Bench] = &[
         params: XWAKE_PARAMS,
         run: run_xwake,
         grid: grid_xwake,
+    },
+    Bench {
+        name: "steal_wake",
+        kind: Kind::Latency,
+        feeds: &["P8"],
+        about: "multi_thread: task A sends to parked B1 then B2 (B1 displaced from A's LIFO slot: a parked worker is notified) and busy-spins; ns = B1's send→receive on the other worker",
+        params: STEAL_WAKE_PARAMS,
+        run: run_steal_wake,
+        grid: grid_steal_wake,
     },
     Bench {
         name: "handoff",

@@ -27,6 +27,19 @@ export interface PiecewiseCdf {
   area: Float64Array;
 }
 
+/** The q-quantile of a piecewise-linear CDF (linear between knots; the first knot at a jump). */
+export function cdfQuantile(cdf: PiecewiseCdf, q: number): number {
+  const { xs, ps } = cdf;
+  if (q <= ps[0]) return xs[0];
+  for (let k = 1; k < xs.length; k++) {
+    if (ps[k] >= q) {
+      const dp = ps[k] - ps[k - 1];
+      return dp > 0 ? xs[k - 1] + ((q - ps[k - 1]) / dp) * (xs[k] - xs[k - 1]) : xs[k];
+    }
+  }
+  return xs[xs.length - 1];
+}
+
 /** The CDF of a Plan cost distribution as piecewise-linear knots (exponential/lognormal are tabulated). */
 export function cdfOf(c: PlanCost): PiecewiseCdf {
   let xs: number[];

@@ -12,7 +12,8 @@ import type { Ctx } from './context.js';
 import { workM2, workNs } from './context.js';
 import type { PipelineShape, StageShape } from './plan-shape.js';
 import type { PlanSource } from '../plan/types.js';
-import { cdfOf, FastLatency, LatencyDist } from './percentiles.js';
+import { cdfOf, cdfQuantile, FastLatency, LatencyDist } from './percentiles.js';
+import type { PlanCost } from '../plan/types.js';
 import type { LatencyPrediction } from './prediction.js';
 import { costMoments } from './costs.js';
 import { arrivalScv } from './queueing.js';
@@ -54,6 +55,12 @@ export interface PreparedPipeline {
   threads: number;
   wakeMean: number;
   wakeM2: number;
+  /**
+   * Wake-ups of a worker by another worker (the multi_thread wake chain) at WAKE_POINTS equally
+   * likely quantiles, ns: the helper's arrival is often bimodal (soon, or after the batch), which
+   * its mean would blur into a late arrival every time.
+   */
+  workerWakeGaps: Float64Array;
   overshootMean: number;
   lockHoldNs: number;
   dist: LatencyDist;
@@ -184,6 +191,7 @@ export function preparePipeline(ctx: Ctx, shape: PipelineShape): PreparedPipelin
     threads,
     wakeMean: wait === 'yield' ? (mt ? mtSpinPickup : roundNs) / 2 : wk.mean,
     wakeM2: wait === 'yield' ? (mt ? mtSpinPickup : roundNs) ** 2 / 3 : wk.m2,
+    workerWakeGaps: wakeGaps(c.workerWakeLatency),
     overshootMean: ov.mean,
     lockHoldNs,
     dist: new LatencyDist(wake),
@@ -357,6 +365,15 @@ function coordinatorOf(
   return { coordNs, jobsRecords };
 }
 
+/** Quantile points of the worker-to-worker wake-up the analytic fork averages over. */
+const WAKE_POINTS = 8;
+
+/** The wake-up latency at WAKE_POINTS equally likely quantiles ((k + ½)/K), ns. */
+function wakeGaps(c: PlanCost): Float64Array {
+  const cdf = cdfOf(c);
+  return Float64Array.from({ length: WAKE_POINTS }, (_, k) => cdfQuantile(cdf, (k + 0.5) / WAKE_POINTS));
+}
+
 /** Rate-independent, so done once here: each job's record offsets inside a batch and the batch's makespan (pipeline.ts, step 2). */
 function prepareOffsets(pp: PreparedPipeline): void {
   const { ctx, jobs } = pp;
@@ -368,7 +385,8 @@ function prepareOffsets(pp: PreparedPipeline): void {
   const coordEnd = pp.coordNs;
   // Sleep-polling stages see a message only at their next timer expiry: the batch's records are
   // shifted by that residual (a few discrete values, see sleepShifts).
-  const nShift = pp.wait === 'sleep' ? sleepShifts(pp) : 1;
+  // Multi_thread forks: one schedule per quantile of the helper's wake-up, equally weighted.
+  const nShift = pp.wait === 'sleep' ? sleepShifts(pp) : pp.mt && pp.wait !== 'yield' ? WAKE_POINTS : 1;
   for (let k = 0; k < nShift; k++) {
     const shift = pp.wait === 'sleep' ? shiftBuf[k] : 0;
     let end = 0;
@@ -385,7 +403,7 @@ function prepareOffsets(pp: PreparedPipeline): void {
     } else {
       // The first worker runs the coordinator; helpers arrive one wake latency apart (the
       // "last searcher wakes another" chain), or at once when they spin.
-      const gap = pp.wait === 'yield' ? 0 : pp.wakeMean + c.steal;
+      const gap = pp.wait === 'yield' ? 0 : pp.workerWakeGaps[k] + c.steal;
       const start0 = coordEnd + (pp.wait === 'yield' ? pp.idlePollNs / 2 : 0) + shift;
       end = listSchedule(
         jobs,

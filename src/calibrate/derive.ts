@@ -251,6 +251,7 @@ const RULES: Record<string, Rule> = {
   driver_unpark_io: driverUnparkIo,
   unpark_worker: unparkWorker,
   wake_latency: (d) => latency(d, 'xwake', { ...CT, driver: 'timer', in: 'task', g: 500 }),
+  worker_wake_latency: (d) => latency(d, 'steal_wake', { flavor: 'mt', workers: 2, driver: 'timer' }),
   steal: (d) =>
     sumOf(
       d,

@@ -10,7 +10,7 @@ import type { CostModel, Parameter } from '../schema/model.js';
 import { diag, escapePointerToken, type Diagnostic } from '../schema/diagnostics.js';
 import { validateDocument } from '../schema/validate.js';
 import { checkModel } from '../model/load.js';
-import { RUNTIME_PARAMETERS, type ParameterInfo } from '../model/parameters.js';
+import { OPTIONAL_PARAMETERS, RUNTIME_PARAMETERS, type ParameterInfo } from '../model/parameters.js';
 import { isMissing, type Derived, type Deriver } from './derive.js';
 import { percentileInterval } from './stats.js';
 import type { ProbeHeader } from './probe-output.js';
@@ -95,6 +95,19 @@ export function assembleModel(
     const o = deriver.get(info.name);
     if (isMissing(o)) {
       diags.push(diag('DS1305', file, `/parameters/${escapePointerToken(info.name)}`, { name: info.name, needs: o.missing }));
+      continue;
+    }
+    const { param, diags: pd } = toParameter(info, o, file);
+    parameters[info.name] = param;
+    diags.push(...pd, ...profileMixing(info.name, o.est.headers, headers, meta.profile, file));
+  }
+  // Optional parameters: written when measured; without them the model falls back (a warning).
+  for (const info of OPTIONAL_PARAMETERS) {
+    const o = deriver.get(info.name);
+    if (isMissing(o)) {
+      diags.push(
+        diag('DS1305', file, `/parameters/${escapePointerToken(info.name)}`, { name: info.name, needs: o.missing }, 'warning'),
+      );
       continue;
     }
     const { param, diags: pd } = toParameter(info, o, file);

@@ -142,3 +142,18 @@ export const RUNTIME_PARAMETERS: ParameterInfo[] = [
 ];
 
 export const RUNTIME_PARAMETER_NAMES = RUNTIME_PARAMETERS.map((p) => p.name);
+
+/**
+ * Parameters a model may hold; a model without one behaves as before it existed (the fallback
+ * named in `meaning`). `calibrate` writes them when the probe output has their benchmark.
+ */
+export const OPTIONAL_PARAMETERS: ParameterInfo[] = [
+  {
+    name: 'worker_wake_latency',
+    unit: 'ns',
+    kind: 'latency',
+    p: 'P8',
+    meaning:
+      'multi_thread: from a worker notifying a parked worker (a task displaced from its LIFO slot, the last searcher leaving) to the woken worker running the task it steals; distribution (benchmark steal_wake). Absent: wake_latency',
+  },
+];

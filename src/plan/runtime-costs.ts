@@ -33,6 +33,8 @@ export interface RuntimeCosts {
   spinCheck: number;
   noiseRate: number;
   wakeLatency: PlanCost;
+  /** A worker woken by another worker (multi_thread); wake_latency when the model has no worker_wake_latency. */
+  workerWakeLatency: PlanCost;
   parkOvershoot: PlanCost;
   noisePause: PlanCost;
 }
@@ -72,6 +74,7 @@ export function runtimeCosts(model: CostModel, driver: 'none' | 'timer' | 'timer
     spinCheck: v('spin_check'),
     noiseRate: paramNs(model, 'noise_rate'),
     wakeLatency: dist(model, 'wake_latency'),
+    workerWakeLatency: param(model, 'worker_wake_latency') ? dist(model, 'worker_wake_latency') : dist(model, 'wake_latency'),
     parkOvershoot: dist(model, 'park_overshoot'),
     noisePause: dist(model, 'noise_pause'),
   };

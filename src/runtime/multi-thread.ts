@@ -226,10 +226,11 @@ export class MultiThreadSim extends PollingSimulator {
       this.thrT[from] += this.c.unparkWorker;
       this.breakdown[S.C_UNPARK] += this.c.unparkWorker;
     }
-    this.unparkThread(w, now);
+    this.unparkThread(w, now, from >= 0 && from < this.W);
   }
 
-  private unparkThread(th: number, now: number): void {
+  /** `byWorker`: woken by another worker (worker_wake_latency), else from outside (wake_latency). */
+  private unparkThread(th: number, now: number, byWorker = false): void {
     if (!this.parked[th]) return;
     this.parked[th] = 0;
     this.stUnparks[th]++;
@@ -238,7 +239,10 @@ export class MultiThreadSim extends PollingSimulator {
       this.driverOwner = -1;
       this.wokeFromDriver[th] = 1;
     }
-    this.requestCore(th, Math.max(now, this.thrParkStart[th]) + this.latency(this.c.wakeLatency));
+    this.requestCore(
+      th,
+      Math.max(now, this.thrParkStart[th]) + this.latency(byWorker ? this.c.workerWakeLatency : this.c.wakeLatency),
+    );
   }
 
   private readonly wokeFromDriver = new Uint8Array(this.nThreads);
