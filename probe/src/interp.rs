@@ -277,6 +277,11 @@ impl PollTrace {
         }
     }
 
+    /// A source's send (a zero-length span on the source thread; task index u32::MAX).
+    pub fn record_send(&mut self, at_ns: u64) {
+        self.record(u32::MAX as usize, at_ns, at_ns);
+    }
+
     fn record(&mut self, def: usize, start_ns: u64, end_ns: u64) {
         if self.spans.len() >= self.cap {
             self.dropped += 1;

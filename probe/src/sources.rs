@@ -210,6 +210,9 @@ pub fn deliver(sh: Arc<Shared>, plan: Vec<Delivery>) -> SourceReport {
         let now = sh.now_ns();
         if d.records != CLOSE {
             rep.lateness.record((now as f64 - d.t_ns).max(0.0) as u64);
+            if let Some(tr) = &sh.trace {
+                tr.lock().expect("trace poisoned").record_send(now);
+            }
         }
         if !sh.tx[d.channel].send_external(Msg {
             records: d.records,

@@ -72,7 +72,7 @@ export interface MeasureOptions {
 
 /**
  * The task polls of one traced run: `threads` names the OS threads in the order of their first
- * poll; each span is [thread index, task definition index, start ns, end ns] since t = 0.
+ * poll; each span is [thread index, task definition index (0xffffffff: a source's send), start ns, end ns] since t = 0.
  */
 export interface ProbeTrace {
   threads: string[];
@@ -218,10 +218,14 @@ export function medianRunIndex(runs: readonly Result[]): number {
   return order[Math.floor((order.length - 1) / 2)];
 }
 
+/** The task index of a source's send in a probe trace (a zero-length span on the source thread). */
+const SOURCE_SEND = 0xffffffff;
+
 /**
  * A traced run's polls as trace records (`simulate --trace`'s format, for toChromeTrace), with
  * a name per thread: tokio's workers are all called tokio-runtime-worker, so each gets its
- * order of first poll (#1, #2, …); block_on polls run on the probe's main thread.
+ * order of first poll (#1, #2, …); block_on polls run on the probe's main thread; a source's
+ * sends are zero-length spans named `batch sent` on its thread (latencies start there).
  */
 export function traceRecords(trace: ProbeTrace, plan: Plan): { records: TraceRecord[]; names: string[] } {
   const seen = new Map<string, number>();
@@ -232,7 +236,7 @@ export function traceRecords(trace: ProbeTrace, plan: Plan): { records: TraceRec
   });
   const records = trace.spans.map(([thread, def, startNs, endNs]) => ({
     thread,
-    task: plan.tasks[def]?.name ?? `task ${def}`,
+    task: def === SOURCE_SEND ? 'batch sent' : (plan.tasks[def]?.name ?? `task ${def}`),
     startNs,
     endNs,
     kind: 'poll',
