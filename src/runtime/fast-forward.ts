@@ -26,8 +26,15 @@
  * platform noise or a poll trace. Memory: 17 vectors of a few numbers per task and thread.
  */
 
-/** Checkpoints between two anchors (full state walks) while no cycle is found. */
+/** Checkpoints between two anchors (full state walks) while no cycle is found (at first). */
 const ANCHOR_EVERY = 16;
+/** The widest anchor spacing, after jumps that skipped less than their walks cost. */
+/**
+ * A jump is worth its search when it skipped at least this many events per entry of one state
+ * walk (a search walks the state two or three times; an event costs about what a few entries do).
+ */
+const WORTH_WALKS = 1;
+const ANCHOR_EVERY_MAX = 256;
 /** Anchors kept: the longest cycle found is ANCHOR_EVERY × (ANCHORS − 1) = 256 checkpoints. */
 const ANCHORS = 17;
 /** Checkpoints without a cycle before giving up until the next outside event. */
@@ -188,21 +195,44 @@ export class CycleDetector {
   // What this checkpoint asked for (onSignature), done by afterWalk.
   private sig = 0;
   private anchorHere = false;
+  /** No anchor taken since the last reset (not since a draw): the next checkpoint anchors at once. */
+  private fresh = true;
+  /** Current anchor spacing: widened while jumps skip less than the walks that found them cost. */
+  private anchorEvery = ANCHOR_EVERY;
   private matches = 0; // bit i: anchor i has this checkpoint's signature
+  private liveCount = 0; // anchors alive
   jumps = 0;
   skippedNs = 0;
 
-  /** Forget everything: something from outside happened. */
+  /** Forget everything: something from outside happened. The next quiet checkpoint is an anchor. */
   reset(): void {
     this.forget();
+    this.fresh = true;
     this.since = 0;
     this.off = false;
   }
 
-  /** Forget the anchors (a random draw happened: no cycle spans it) without counting towards giving up. */
+  /**
+   * Forget the anchors (a random draw happened: no cycle spans it) without counting towards giving
+   * up. The next anchor waits the anchor spacing in draw-free checkpoints: where draws keep coming
+   * (a worker woken every few rounds) an anchor right after each would cost a walk per draw.
+   */
   forget(): void {
     for (const a of this.anchors) a.live = false;
+    this.liveCount = 0;
     this.sinceAnchor = 0;
+    this.fresh = false;
+  }
+
+  /**
+   * Before computing a checkpoint's signature: false, with the checkpoint counted, when there is
+   * no anchor to compare it with and none is due — most checkpoints once anchors are sparse.
+   */
+  wantsSignature(): boolean {
+    if (this.fresh || this.liveCount > 0 || this.sinceAnchor + 1 >= this.anchorEvery) return true;
+    this.sinceAnchor++;
+    if (++this.since > GIVE_UP) this.off = true;
+    return false;
   }
 
   get enabled(): boolean {
@@ -222,7 +252,7 @@ export class CycleDetector {
       if (a.sig === sig) matches |= 1 << i;
     }
     this.matches = matches;
-    this.anchorHere = !any || ++this.sinceAnchor >= ANCHOR_EVERY;
+    this.anchorHere = (!any && this.fresh) || ++this.sinceAnchor >= this.anchorEvery;
     if (++this.since > GIVE_UP) this.off = true;
     return matches !== 0 || this.anchorHere;
   }
@@ -241,7 +271,10 @@ export class CycleDetector {
       const a = this.anchors[i];
       if (repeats(cur, a.vec)) {
         if (best < 0 || a.age < this.anchors[best].age) best = i;
-      } else a.live = false;
+      } else {
+        a.live = false;
+        this.liveCount--;
+      }
     }
     if (best >= 0) return this.anchors[best].vec;
     if (this.anchorHere) {
@@ -250,16 +283,25 @@ export class CycleDetector {
       a.vec.copyFrom(cur);
       a.sig = this.sig;
       a.age = 0;
+      if (!a.live) this.liveCount++;
       a.live = true;
       this.sinceAnchor = 0;
+      this.fresh = false;
     }
     return undefined;
   }
 
-  /** Call after a jump: the next stretch starts a new search. */
-  jumped(shiftNs: number): void {
+  /**
+   * Call after a jump: the next stretch starts a new search. `eventsSkipped` against `walkEntries`
+   * (the size of one state walk): a jump that skipped fewer events than a few walks cost (short
+   * cycles cut by frequent outside events) widens the anchor spacing (×2, up to 256), a worthwhile
+   * one narrows it back — the checks cost less where they rarely pay.
+   */
+  jumped(shiftNs: number, eventsSkipped = Infinity, walkEntries = 0): void {
     this.jumps++;
     this.skippedNs += shiftNs;
+    if (eventsSkipped < WORTH_WALKS * walkEntries) this.anchorEvery = Math.min(ANCHOR_EVERY_MAX, this.anchorEvery * 2);
+    else this.anchorEvery = ANCHOR_EVERY;
     this.reset();
   }
 }

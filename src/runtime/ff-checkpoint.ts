@@ -10,6 +10,9 @@ import { EV_THREAD, P_SPIN, type Simulator } from './simulator.js';
 import { mix, type StateWalk } from './fast-forward.js';
 import * as S from './state.js';
 
+/** The most checkpoints skipped after a check that saw a random draw. */
+const MAX_BACKOFF = 64;
+
 /** Checkpoints of other threads after which a silent designated thread is replaced. */
 const SWITCH_AFTER = 64;
 
@@ -34,6 +37,8 @@ export function ffCheckpoint(sim: Simulator, th: number): number {
     sim.ffThread = th;
     sim.ffOthers = 0;
     sim.ffDraws = drawFingerprint(sim);
+    sim.ffBackoff = 0;
+    sim.ffSkip = 0;
     ff.reset();
     return 0;
   }
@@ -46,17 +51,28 @@ export function ffCheckpoint(sim: Simulator, th: number): number {
   }
   sim.ffOthers = 0;
   if (!ff.enabled) return 0;
+  // Draws kept coming at the last checks: look again only after ffSkip checkpoints (skipping a
+  // checkpoint only delays finding a cycle, it cannot make a wrong one).
+  if (sim.ffSkip > 0) {
+    sim.ffSkip--;
+    return 0;
+  }
   // A random draw since the last checkpoint (a wake latency, a jittered cost): no cycle can span
-  // it, so the signatures seen so far are useless and this one is not worth computing.
+  // it, so the anchors kept so far are useless and this state is not worth walking. Where draws
+  // keep coming (one spinning task on many workers wakes a parked worker every round), the
+  // checks back off: 1, 2, 4, … 64 checkpoints, until a quiet one.
   const draws = drawFingerprint(sim);
   if (draws !== sim.ffDraws) {
     sim.ffDraws = draws;
+    sim.ffBackoff = Math.min(MAX_BACKOFF, Math.max(1, 2 * sim.ffBackoff));
+    sim.ffSkip = sim.ffBackoff - 1;
     ff.forget();
     return 0;
   }
+  sim.ffBackoff = 0;
   const t = sim.thrT[th];
   for (let i = 0; i < sim.channels.length; i++) if (sim.channels[i].q.length > 0) return 0; // work pending: not idle
-  if (!ff.onSignature(ffSignature(sim))) return 0;
+  if (!ff.wantsSignature() || !ff.onSignature(ffSignature(sim))) return 0;
   const w = ff.walk;
   w.beginRecord(t);
   ffScanEvents(sim);
@@ -89,7 +105,7 @@ export function ffCheckpoint(sim: Simulator, th: number): number {
   // The wheel's last tick follows the last driver poll, as stepping would have left it.
   const floor = sim.floorTick(sim.lastTimerPollNs);
   if (floor > sim.lastTickNs) sim.lastTickNs = floor;
-  ff.jumped(cycles * delta);
+  ff.jumped(cycles * delta, cycles * eventsPerCycle, cur.n + cur.nAcc);
   return cycles * delta;
 }
 
@@ -200,7 +216,9 @@ function walkState(sim: Simulator, w: StateWalk, self: number, t: number): void 
 /** Changes whenever any of the simulator's random streams is drawn from. */
 function drawFingerprint(sim: Simulator): number {
   let h = 0;
-  for (const r of sim.ffRngs) h = mix(mix(h, r.stateWord(0)), r.stateWord(1));
+  // Any draw changes the first state word (xoshiro128**); a missed one could only delay a cycle,
+  // never make a wrong one (the walk compares whole generator states).
+  for (const r of sim.ffRngs) h = mix(h, r.stateWord(0));
   return mix(h, sim.ffChoices);
 }
 

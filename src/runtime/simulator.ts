@@ -150,6 +150,9 @@ export abstract class Simulator {
   ffOthers = 0;
   /** The random streams' fingerprint at the last checkpoint (ff-checkpoint.ts). */
   ffDraws = 0;
+  /** Checkpoints to skip, and the current back-off, while draws keep coming (ff-checkpoint.ts). */
+  ffSkip = 0;
+  ffBackoff = 0;
   /** Choices made from a hash rather than a stream (multi_thread steal victims): draws too. */
   ffChoices = 0;
   readonly ffRngs: Prng[];
