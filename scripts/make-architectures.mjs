@@ -85,44 +85,42 @@ for (const cores of [2, 8]) {
     },
     outputs,
   });
-  for (const p of [1, 2, 4, 8]) {
-    for (const [kind, w] of Object.entries(WAITS)) {
-      write(`v2-${kind}-${p}p-${cores}c`, {
-        name: `architectures/v2-${kind}-${p}p-${cores}c`,
-        description: `V2 coordinator + ${p} partition(s) on ${cores} cores; partitions wait with ${w.text}.`,
-        model: MODEL,
-        seed: 1,
-        runtime: runtimeFor(cores),
-        machine: { cores },
-        template: {
-          kind: 'pipeline',
-          partitions: p,
-          source,
-          coordinator: { routing: 'round_robin', routeCost: 0.05 },
-          channel: w.channel,
-          partition: { wait: w.wait, recordCost: 'record_sql', clonePerRecord: true, lockPerRecord: true, writer: { holdCost: 5 } },
-        },
-        outputs,
-        // Spinners that never yield can starve the coordinator for good: stop at 2× the stream.
-        ...(kind === 'spin' ? { limits: { maxSimulatedMs: 2 * BATCHES } } : {}),
-      });
-    }
-    write(`v2-shared-engine-${p}p-${cores}c`, {
-      name: `architectures/v2-shared-engine-${p}p-${cores}c`,
-      description: `V2 with ${p} partition(s) on ${cores} cores sharing one engine: every record takes the same engine lock (tokio, FIFO), as V1's per-record engine.write() does at HEAD; partitions await_recv.`,
+  // One V2 scenario: the coordinator routing round-robin to p partitions over `channel`.
+  const v2 = (id, description, channel, partition, extra = {}) =>
+    write(id, {
+      name: `architectures/${id}`,
+      description,
       model: MODEL,
       seed: 1,
       runtime: runtimeFor(cores),
       machine: { cores },
       template: {
         kind: 'pipeline',
-        partitions: p,
+        partitions: partition.p,
         source,
         coordinator: { routing: 'round_robin', routeCost: 0.05 },
-        channel: { kind: 'bounded', capacity: 1000 },
-        partition: { wait: [{ kind: 'await_recv' }], recordCost: 'record_sql', clonePerRecord: true, sharedEngine: true, writer: { holdCost: 5 } },
+        channel,
+        partition: partition.spec,
       },
       outputs,
+      ...extra,
     });
+  for (const p of [1, 2, 4, 8]) {
+    for (const [kind, w] of Object.entries(WAITS)) {
+      v2(
+        `v2-${kind}-${p}p-${cores}c`,
+        `V2 coordinator + ${p} partition(s) on ${cores} cores; partitions wait with ${w.text}.`,
+        w.channel,
+        { p, spec: { wait: w.wait, recordCost: 'record_sql', clonePerRecord: true, lockPerRecord: true, writer: { holdCost: 5 } } },
+        // Spinners that never yield can starve the coordinator for good: stop at 2× the stream.
+        kind === 'spin' ? { limits: { maxSimulatedMs: 2 * BATCHES } } : {},
+      );
+    }
+    v2(
+      `v2-shared-engine-${p}p-${cores}c`,
+      `V2 with ${p} partition(s) on ${cores} cores sharing one engine: every record takes the same engine lock (tokio, FIFO), as V1's per-record engine.write() does at HEAD; partitions await_recv.`,
+      { kind: 'bounded', capacity: 1000 },
+      { p, spec: { wait: [{ kind: 'await_recv' }], recordCost: 'record_sql', clonePerRecord: true, sharedEngine: true, writer: { holdCost: 5 } } },
+    );
   }
 }
