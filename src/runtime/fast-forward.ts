@@ -29,13 +29,13 @@
 /** Checkpoints between two anchors (full state walks) while no cycle is found (at first). */
 const ANCHOR_EVERY = 16;
 /** The widest anchor spacing, after jumps that skipped less than their walks cost. */
+const ANCHOR_EVERY_MAX = 256;
 /**
  * A jump is worth its search when it skipped at least this many events per entry of one state
  * walk (a search walks the state two or three times; an event costs about what a few entries do).
  */
 const WORTH_WALKS = 1;
-const ANCHOR_EVERY_MAX = 256;
-/** Anchors kept: the longest cycle found is ANCHOR_EVERY × (ANCHORS − 1) = 256 checkpoints. */
+/** Anchors kept: at the first spacing they reach ANCHOR_EVERY × (ANCHORS − 1) = 256 checkpoints back. */
 const ANCHORS = 17;
 /** Checkpoints without a cycle before giving up until the next outside event. */
 const GIVE_UP = 1024;

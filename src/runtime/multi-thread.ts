@@ -484,7 +484,8 @@ export class MultiThreadSim extends PollingSimulator {
     // tokio draws the first victim from the worker's own FastRand; here a hash of (seed, worker,
     // attempt), a per-worker stream too. With two workers there is one candidate: no draw.
     const start = W > 2 ? stealStart(this.stealSeed, w, this.stealCount[w]++, W) : 0;
-    if (W > 2 && this.nonEmptyVictims(w) > 1) this.ffChoices++;
+    // Only the fast-forward reads it: no victim scan per steal attempt otherwise.
+    if (this.ffOn && W > 2 && this.nonEmptyVictims(w) > 1) this.ffChoices++;
     for (let i = 0; i < W; i++) {
       const v = (start + i) % W;
       if (v === w) continue;
