@@ -1,4 +1,5 @@
-//! execute: `probe execute --plan <file|-> [--repeat n] [--timeout-s s] [--trace-spans n]` runs a dispatchsim
+//! execute: `probe execute --plan <file|-> [--repeat n] [--timeout-s s] [--trace-spans n]
+//! [--place os|apart]` runs a dispatchsim
 //! Plan on a real tokio runtime of the plan's flavor, workers, driver and knobs, `repeat`
 //! times, each on a fresh runtime.
 //!
@@ -18,6 +19,7 @@
 //! repeats. Stderr: `{"type":"progress",…}` after each repeat, errors as JSON lines.
 //! Exit codes: 0 ok, 2 usage, 3 the plan cannot be executed, 4 a run exceeded the timeout.
 
+use crate::affinity::{allowed_cpus, pin_current_thread, pin_current_thread_to};
 use crate::bench::{emit, emit_err, header};
 use crate::histogram::Histogram;
 use crate::interp::{root, Shared};
@@ -37,6 +39,9 @@ struct Args {
     timeout_s: u64,
     /// Task polls recorded per measured run (0: none): `--trace-spans n`.
     trace_spans: u64,
+    /// `--place apart`: the source thread on a CPU of its own, the runtime's threads on the
+    /// others (when there are enough); `os` (default): wherever the OS puts them.
+    apart: bool,
 }
 
 fn fail(code: i32, kind: &str, msg: &str) -> ! {
@@ -51,6 +56,7 @@ fn parse_args(argv: &[String]) -> Args {
         warmup: 0,
         timeout_s: 120,
         trace_spans: 0,
+        apart: false,
     };
     let mut it = argv[2..].iter();
     while let Some(k) = it.next() {
@@ -76,6 +82,17 @@ fn parse_args(argv: &[String]) -> Args {
             "--timeout-s" => a.timeout_s = int("--timeout-s", value("--timeout-s"), 86_400),
             "--trace-spans" => {
                 a.trace_spans = int("--trace-spans", value("--trace-spans"), 10_000_000)
+            }
+            "--place" => {
+                a.apart = match value("--place").as_str() {
+                    "apart" => true,
+                    "os" => false,
+                    v => fail(
+                        2,
+                        "usage",
+                        &format!("execute: --place must be os or apart, got {v:?}"),
+                    ),
+                }
             }
             other => fail(2, "usage", &format!("execute: unknown argument {other:?}")),
         }
@@ -407,6 +424,48 @@ fn workers_json(rt: &Runtime, plan: &Plan) -> Vec<Value> {
     Vec::new()
 }
 
+/// Places the threads for `--place apart`: narrows this (main) thread — and so every runtime
+/// thread it creates — to all allowed CPUs but the last, and returns the last for the source
+/// thread. Waking a thread parked on another CPU costs several times a wake-up on the waker's
+/// own CPU on a VM (an interrupt through the hypervisor: xwake pin=apart vs together), and
+/// the OS co-locates a source with an idle runtime thread but not with a busy one, so an
+/// unplaced run mixes both. The note (DS1814) says what was done.
+fn place_threads(plan: &Plan, apart: bool) -> (Option<usize>, (String, String)) {
+    let note = |m: String| ("DS1814".to_string(), m);
+    if plan.sources.is_empty() {
+        return (None, note("no source thread: nothing to place".into()));
+    }
+    if !apart {
+        return (
+            None,
+            note("the OS placed the source thread and the runtime's threads (--place os)".into()),
+        );
+    }
+    let need = if plan.runtime.multi_thread {
+        plan.runtime.workers
+    } else {
+        1
+    };
+    match allowed_cpus() {
+        Ok(cpus) if cpus.len() > need => {
+            let (src, rest) = cpus.split_last().expect("at least two CPUs");
+            if let Err(e) = pin_current_thread_to(rest).map(std::mem::forget) {
+                return (None, note(format!("--place apart failed ({e}); the OS placed the threads")));
+            }
+            let list = rest.iter().map(|c| c.to_string()).collect::<Vec<_>>().join(",");
+            (Some(*src), note(format!("the source thread ran on CPU {src}, the runtime's threads on CPUs {list} (--place apart)")))
+        }
+        Ok(cpus) => (
+            None,
+            note(format!(
+                "the source thread could not have a CPU of its own: {} allowed CPUs for {need} runtime thread(s) and the source; the OS placed them (--place apart)",
+                cpus.len()
+            )),
+        ),
+        Err(e) => (None, note(format!("--place apart: {e}; the OS placed the threads"))),
+    }
+}
+
 /// One run on a fresh runtime; returns the result line.
 fn run_once(
     plan: &Arc<Plan>,
@@ -414,6 +473,7 @@ fn run_once(
     warnings: &[(String, String)],
     watch: &Watch,
     trace_spans: u64,
+    source_cpu: Option<usize>,
 ) -> Value {
     let deliveries = schedule(plan).unwrap_or_else(|e| fail(3, "plan", &e));
     let (rt, before, after) = build_runtime(plan);
@@ -426,7 +486,13 @@ fn run_once(
         let s = sh.clone();
         std::thread::Builder::new()
             .name("dispatchsim-source".into())
-            .spawn(move || deliver(s, deliveries))
+            .spawn(move || {
+                if let Some(c) = source_cpu {
+                    // Pinned for this thread's life; a failure leaves it where the OS puts it.
+                    let _ = pin_current_thread(c).map(std::mem::forget);
+                }
+                deliver(s, deliveries)
+            })
             .unwrap_or_else(|e| fail(3, "plan", &format!("cannot start the source thread: {e}")))
     });
     let sched0 = sched_totals();
@@ -612,17 +678,19 @@ impl Watch {
 pub fn execute(argv: &[String]) {
     let a = parse_args(argv);
     let plan = Arc::new(read_plan(&a.plan));
-    let warnings = check_support(&plan);
+    let mut warnings = check_support(&plan);
+    let (source_cpu, placed) = place_threads(&plan, a.apart);
+    warnings.push(placed);
     let mut h = header(argv);
     h["plan"] = json!({"scenario": plan.scenario, "tasks": plan.tasks.len(), "channels": plan.channels.len(), "sources": plan.sources.len()});
     emit(&h);
     let watch = Watch::start(Duration::from_secs(a.timeout_s));
     for _ in 0..a.warmup {
-        run_once(&plan, 0, &warnings, &watch, 0);
+        run_once(&plan, 0, &warnings, &watch, 0, source_cpu);
     }
     let started = Instant::now();
     for i in 0..a.repeat {
-        let line = run_once(&plan, i, &warnings, &watch, a.trace_spans);
+        let line = run_once(&plan, i, &warnings, &watch, a.trace_spans, source_cpu);
         emit(&line);
         emit_err(
             &json!({"type": "progress", "done": i + 1, "total": a.repeat, "bench": "execute", "elapsedMs": started.elapsed().as_millis() as u64}),

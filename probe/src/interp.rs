@@ -435,7 +435,9 @@ impl Future for Tracked {
         let r = self.fut.as_mut().poll(cx);
         if let (Some(start), Some(tr)) = (traced, &self.sh.trace) {
             let end = self.sh.now_ns();
-            tr.lock().expect("trace poisoned").record(self.def, start, end);
+            tr.lock()
+                .expect("trace poisoned")
+                .record(self.def, start, end);
         }
         match r {
             Poll::Ready(()) => {

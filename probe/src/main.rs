@@ -12,6 +12,7 @@
 //! parameter), 3 a plan `execute` cannot run, 4 an `execute` run timed out; a panic (an
 //! internal bug) exits with Rust's 101.
 
+mod affinity;
 mod bench;
 mod channel;
 mod execute;
@@ -30,7 +31,7 @@ mod wake;
 use bench::{describe, emit, emit_err, header, Bench, Params};
 use serde_json::json;
 
-const USAGE: &str = "usage: probe info | probe list | probe microbench <bench> [key=value ...] | probe suite [quick=1] [only=a,b] [hint ...] | probe execute --plan <file|-> [--repeat n] [--warmup n] [--timeout-s s]";
+const USAGE: &str = "usage: probe info | probe list | probe microbench <bench> [key=value ...] | probe suite [quick=1] [only=a,b] [hint ...] | probe execute --plan <file|-> [--repeat n] [--warmup n] [--timeout-s s] [--trace-spans n] [--place os|apart]";
 
 /// Every benchmark, in suite order.
 fn all_benches() -> Vec<&'static Bench> {

@@ -2,6 +2,7 @@
 //! Latency-type: one `latency` line per message; the TypeScript side keeps the
 //! distribution (p10/p50/p90…), it does not fit a slope.
 
+use crate::affinity::{allowed_cpus, pin_current_thread};
 use crate::bench::{
     build_runtime, count_spec, emit_latencies, emit_metrics, ns, ov, spin_for, Bench, Kind,
     Overrides, ParamSpec, Params, Ty, DRIVER, FLAVOR, FLAVOR_MT, WORKERS,
@@ -26,6 +27,12 @@ const IN: ParamSpec = ParamSpec {
     default: "task",
     ty: Ty::Choice(&["task", "block_on"]),
     doc: "receiver is a spawned task or the block_on future",
+};
+const PIN: ParamSpec = ParamSpec {
+    name: "pin",
+    default: "none",
+    ty: Ty::Choice(&["none", "apart", "together"]),
+    doc: "sender and runtime threads: left to the OS, on two different CPUs (the first two allowed), or on one",
 };
 const SPIN: ParamSpec = ParamSpec {
     name: "spin_us",
@@ -52,13 +59,37 @@ async fn receive_all(mut rx: UnboundedReceiver<Instant>, cap: usize) -> Vec<u64>
 }
 
 /// P8: a std::thread sends `Instant::now()` every g µs to a task parked in `recv().await`.
+/// `pin`: the runtime's threads are created by this (pinned) thread, so they inherit its CPU.
 fn run_xwake(p: &Params) -> Result<(), String> {
     let count = p.int("count");
     let gap = Duration::from_micros(p.int("g"));
+    let (sender_cpu, runtime_cpu) = match p.str("pin") {
+        "none" => (None, None),
+        how => {
+            let cpus = allowed_cpus()?;
+            match (how, cpus.as_slice()) {
+                ("together", [c, ..]) => (Some(*c), Some(*c)),
+                ("apart", [a, b, ..]) => (Some(*a), Some(*b)),
+                _ => {
+                    return Err(format!(
+                        "xwake pin={how}: needs 2 allowed CPUs, this process has {}",
+                        cpus.len()
+                    ))
+                }
+            }
+        }
+    };
+    let _guard = runtime_cpu.map(pin_current_thread).transpose()?;
     let rt = build_runtime(p);
     let (tx, rx) = unbounded_channel::<Instant>();
     let total = count + WARMUP;
     let sender = std::thread::spawn(move || {
+        if let Some(c) = sender_cpu {
+            // A failure here would leave the run unpinned: say so rather than mislabel it.
+            pin_current_thread(c)
+                .map(std::mem::forget)
+                .expect("pinning the sender thread");
+        }
         std::thread::sleep(Duration::from_millis(5));
         for _ in 0..total {
             std::thread::sleep(gap);
@@ -198,9 +229,16 @@ const STEAL_GAP: ParamSpec = ParamSpec {
     },
     doc: "µs task A sleeps before each round (the other worker parks meanwhile)",
 };
-const STEAL_WAKE_PARAMS: &[ParamSpec] = &[FLAVOR_MT, WORKERS, DRIVER, STEAL_SPIN, STEAL_GAP, count_spec("300")];
+const STEAL_WAKE_PARAMS: &[ParamSpec] = &[
+    FLAVOR_MT,
+    WORKERS,
+    DRIVER,
+    STEAL_SPIN,
+    STEAL_GAP,
+    count_spec("300"),
+];
 
-const XWAKE_PARAMS: &[ParamSpec] = &[FLAVOR, WORKERS, DRIVER, IN, GAP, count_spec("500")];
+const XWAKE_PARAMS: &[ParamSpec] = &[FLAVOR, WORKERS, DRIVER, IN, GAP, PIN, count_spec("500")];
 const HANDOFF_PARAMS: &[ParamSpec] = &[
     FLAVOR_MT,
     WORKERS,
@@ -230,6 +268,14 @@ fn grid_xwake() -> Vec<Overrides> {
             ("count", "1000"),
         ]),
     ];
+    // wake_latency's configuration: the sender on another CPU than the runtime thread, as a
+    // busy runtime is (the OS co-locates a sender with an idle one: 3–4 µs instead of 20–30
+    // on a VM); `together` for comparison. Needs two allowed CPUs.
+    if allowed_cpus().is_ok_and(|c| c.len() >= 2) {
+        for pin in ["apart", "together"] {
+            g.push(ov(&[("flavor", "ct"), ("driver", "timer"), ("pin", pin)]));
+        }
+    }
     if cfg!(feature = "io") {
         g.push(ov(&[("flavor", "ct"), ("driver", "io")]));
         g.push(ov(&[("flavor", "mt"), ("workers", "2"), ("driver", "io")]));
