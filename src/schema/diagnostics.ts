@@ -92,6 +92,7 @@ export const CATALOG = {
   DS1811: '{detail}',
   DS1812: '{detail}',
   DS1813: '{detail}',
+  DS1814: '{detail}',
   DS4001: 'not applicable: {detail}',
   DS4002: 'not applicable: the analytic model does not recognize this plan ({detail}); use the simulator',
   DS4003: 'not applicable: {shape} on {flavor} has no closed form here: {detail}; use the simulator',

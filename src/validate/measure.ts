@@ -64,6 +64,12 @@ export interface MeasureOptions {
   timeoutS: number;
   /** taskset -c list, e.g. "0,1"; undefined = not pinned. */
   cores?: string;
+  /**
+   * Where the probe puts its source thread (execute --place): `apart` on a CPU of its own, the
+   * runtime's threads on the others, when there are more allowed CPUs than runtime threads;
+   * `os` (and undefined): wherever the OS puts it. Each measured Result says which (DS1814).
+   */
+  place?: 'apart' | 'os';
   /** Task polls the probe records per measured run (0 or undefined: none), for `measure --trace`. */
   traceSpans?: number;
   onProgress?: (done: number, total: number) => void;
@@ -127,7 +133,7 @@ export function runQueueWaitPct(runs: readonly ProbeRun[]): number | undefined {
 export function executeCommand(
   binary: string,
   planFile: string,
-  o: Pick<MeasureOptions, 'repeat' | 'warmup' | 'timeoutS' | 'cores' | 'traceSpans'>,
+  o: Pick<MeasureOptions, 'repeat' | 'warmup' | 'timeoutS' | 'cores' | 'traceSpans' | 'place'>,
 ): { cmd: string; args: string[] } {
   const args = [
     'execute',
@@ -140,6 +146,7 @@ export function executeCommand(
     '--timeout-s',
     String(o.timeoutS),
     ...(o.traceSpans ? ['--trace-spans', String(o.traceSpans)] : []),
+    ...(o.place === 'apart' ? ['--place', 'apart'] : []),
   ];
   return o.cores ? { cmd: 'taskset', args: ['-c', o.cores, binary, ...args] } : { cmd: binary, args };
 }

@@ -32,6 +32,7 @@ import { fmt } from '../../validate/table.js';
 export interface ProbeArgs {
   profile: 'release' | 'debug';
   cores?: string;
+  place: 'apart' | 'os';
   repeat: number;
   warmup: number;
   'timeout-s': number;
@@ -50,6 +51,12 @@ export function probeOptions<T>(y: Argv<T>): Argv<T> {
       describe: 'cargo profile of the probe build (match the model)',
     })
     .option('cores', { type: 'string', describe: 'pin the probe with taskset -c, e.g. 0,1 (default: not pinned)' })
+    .option('place', {
+      choices: ['apart', 'os'] as const,
+      default: 'apart' as const,
+      describe:
+        "apart: the source thread on a CPU of its own, the runtime's threads on the others (when there are more CPUs than runtime threads), as the model's wake_latency was calibrated; os: wherever the OS puts them",
+    })
     .option('repeat', {
       type: 'number',
       default: 5,
@@ -80,6 +87,7 @@ export async function measureWithProbe(
     repeat: a.repeat,
     warmup: a.warmup,
     timeoutS: a['timeout-s'],
+    place: a.place,
     onProgress: (done) => bar.update(a.warmup + done),
     onLog: log,
     ...(a.cores ? { cores: a.cores } : {}),

@@ -248,6 +248,9 @@ test('a traced run: polls become trace records named by task, tokio workers numb
   const o = { repeat: 3, warmup: 1, timeoutS: 60 };
   assert.ok(!executeCommand('probe', 'p.json', o).args.includes('--trace-spans'));
   assert.deepEqual(executeCommand('probe', 'p.json', { ...o, traceSpans: 500 }).args.slice(-2), ['--trace-spans', '500']);
+  // The source thread is placed only when asked (the CLI's default asks).
+  assert.ok(!executeCommand('probe', 'p.json', { ...o, place: 'os' }).args.includes('--place'));
+  assert.deepEqual(executeCommand('probe', 'p.json', { ...o, place: 'apart' }).args.slice(-2), ['--place', 'apart']);
 });
 
 test('the median run: the middle throughput (the lower of the two middles)', () => {

@@ -9,7 +9,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { main } from '../../../src/cli/main.js';
 import { loadScenario } from '../../../src/cli/load.js';
@@ -58,6 +58,15 @@ test(
     assert.equal(r.recordsInFlight, 0);
     assert.ok(r.tasks.coordinator.completed && r.tasks['partition[0]'].completed);
     assert.ok(r.latencyUs.p50 > 0 && r.latencyUs.p50 <= r.latencyUs.p99);
+    // measure places the source thread apart from the runtime thread by default, and says so.
+    const placed = r.warnings.filter((w) => w.code === 'DS1814').map((w) => w.message);
+    assert.equal(placed.length, 1, JSON.stringify(r.warnings));
+    assert.match(
+      placed[0],
+      availableParallelism() >= 2
+        ? /^the source thread ran on CPU \d+, the runtime's threads on CPUs [\d,]+ \(--place apart\)$/
+        : /could not have a CPU of its own: 1 allowed CPUs/,
+    );
   },
 );
 

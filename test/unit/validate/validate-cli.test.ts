@@ -26,6 +26,7 @@ const base = {
   repeat: 1,
   warmup: 0,
   'timeout-s': 60,
+  place: 'apart' as const,
   tolerance: ['25%'],
   metrics: 'p50',
   measured: FIX,
