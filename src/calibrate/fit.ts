@@ -10,7 +10,7 @@
  */
 import { Prng } from '../engine/prng.js';
 import { matchesFilter, paramsKey, type BenchParams, type ParamValue, type ProbeOutput } from './probe-output.js';
-import { bootstrap, canFitLine, fitLine, mad, median, quantiles, tukeyOutliers, type Point } from './stats.js';
+import { bootstrap, canFitLine, farFence, fitLine, mad, median, quantiles, tukeyOutliers, type Point } from './stats.js';
 
 export interface Estimate {
   value: number;
@@ -113,12 +113,17 @@ export class Fitter {
     };
   }
 
-  /** Latency-type estimate: median value, bootstrapped median, stored quantiles. */
-  latency(bench: string, filter: Filter = {}, transform: (ns: number) => number = (x) => x): Estimate | undefined {
+  /** Latency-type estimate of the pooled observations (see `latencyEstimate`, `trimFarOut` too). */
+  latency(
+    bench: string,
+    filter: Filter = {},
+    transform: (ns: number) => number = (x) => x,
+    trimFarOut = false,
+  ): Estimate | undefined {
     const { values: raw, headers } = this.latencyValues(bench, filter);
     if (raw.length < 2) return undefined;
-    const values = raw.map(transform);
-    return latencyEstimate(values, `${bench}{${paramsKey(filter as BenchParams)}} quantiles`, headers, this.options, bench);
+    const source = `${bench}{${paramsKey(filter as BenchParams)}} quantiles`;
+    return latencyEstimate(raw.map(transform), source, headers, this.options, bench, trimFarOut);
   }
 
   /** Numeric summary fields named `field` of matching configurations. */
@@ -130,19 +135,36 @@ export class Fitter {
   }
 }
 
+/**
+ * Latency-type estimate: median value, bootstrapped median, stored quantiles. `trimFarOut`:
+ * leave out observations above Tukey's far fence (Q3 + 3·IQR) — for an OS latency (a wake-up,
+ * a park's overshoot) whose rare multi-100-µs values are the VM pausing the thread, which the
+ * noise parameters already model for every thread (kept, such pauses would be counted twice);
+ * `outliers` then counts the observations left out, and `source` says so.
+ */
 export function latencyEstimate(
   values: number[],
   source: string,
   headers: number[],
   options: FitOptions,
   stream: string,
+  trimFarOut = false,
 ): Estimate {
   const prng = new Prng(options.seed, `latency:${stream}:${source}`);
+  let outliers = tukeyOutliers(values).severe;
+  if (trimFarOut) {
+    const fence = farFence(values);
+    const kept = values.filter((v) => v <= fence);
+    outliers = values.length - kept.length;
+    if (outliers > 0)
+      source += `; ${outliers} of ${values.length} above Q3 + 3·IQR (${Math.round(fence)} ns) left to the noise parameters`;
+    values = kept;
+  }
   return {
     value: median(values),
     boot: bootstrap(values, (s) => median(s), prng, Math.min(options.resamples, 400)),
     samples: values.length,
-    outliers: tukeyOutliers(values).severe,
+    outliers,
     mad: mad(values),
     source,
     distribution: { p: [...DISTRIBUTION_PS], ns: quantiles(values, DISTRIBUTION_PS) },

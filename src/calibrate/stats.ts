@@ -96,6 +96,14 @@ export interface OutlierCounts {
 }
 
 /** Tukey's fences, as criterion reports them. */
+/** Tukey's upper far fence, Q3 + 3·IQR (values above it are "far out"). */
+export function farFence(values: readonly number[]): number {
+  const asc = sorted(values);
+  const q1 = quantileSorted(asc, 0.25);
+  const q3 = quantileSorted(asc, 0.75);
+  return q3 + 3 * (q3 - q1);
+}
+
 export function tukeyOutliers(values: readonly number[]): OutlierCounts {
   if (values.length < 4) return { mild: 0, severe: 0 };
   const asc = sorted(values);

@@ -50,3 +50,41 @@ test('combine applies the formula replicate by replicate', () => {
   assert.equal(c.samples, 5);
   assert.equal(c.outliers, 1);
 });
+
+/** xwake latencies: unplaced (fast: the OS co-locates an idle receiver) and, optionally, apart. */
+function xwakeOutput(withApart: boolean, legacy = false): ProbeOutput {
+  const out = emptyProbeOutput();
+  out.headers.push({ tokio: '1.24.2', features: [], profile: 'release', tokioUnstable: false, line: 1 });
+  const base = { flavor: 'ct', driver: 'timer', in: 'task', g: 500 };
+  const add = (params: Record<string, string | number>, ns: (i: number) => number) => {
+    for (let i = 0; i < 200; i++) out.latencies.push({ bench: 'xwake', params, header: 0, ns: ns(i) });
+  };
+  add(legacy ? base : { ...base, pin: 'none' }, (i) => 4000 + (i % 10) * 100);
+  // Apart: 20–30 µs, plus 4 VM pauses of 1–4 ms (far above Q3 + 3·IQR).
+  if (withApart) add({ ...base, pin: 'apart' }, (i) => (i % 50 === 7 ? 1e6 * (1 + (i % 4)) : 20_000 + (i % 11) * 1000));
+  return out;
+}
+
+test('wake_latency: the sender on another CPU (pin=apart), its VM pauses left to the noise parameters', () => {
+  const o = new Deriver(new Fitter(xwakeOutput(true), { seed: 1, resamples: 50 })).get('wake_latency');
+  assert.ok(!isMissing(o));
+  assert.ok(o.est.value >= 20_000 && o.est.value <= 30_000, `median ${o.est.value}`);
+  assert.equal(o.est.samples, 196);
+  assert.equal(o.est.outliers, 4);
+  assert.match(o.est.source, /pin=apart.*4 of 200 above Q3 \+ 3·IQR/);
+  assert.equal(Math.max(...o.est.distribution!.ns), 30_000, 'the pauses are not in the distribution');
+  assert.match(o.note ?? '', /different CPUs/);
+});
+
+test('wake_latency from probe output without pin=apart: the OS placement, and a note that says so', () => {
+  for (const legacy of [false, true]) {
+    const o = new Deriver(new Fitter(xwakeOutput(false, legacy), { seed: 1, resamples: 50 })).get('wake_latency');
+    assert.ok(!isMissing(o));
+    assert.ok(o.est.value < 5000, `median ${o.est.value}`);
+    assert.match(o.note ?? '', /placed by the OS/);
+  }
+  // Nothing to fit: names the configuration it wants.
+  const none = new Deriver(new Fitter(emptyProbeOutput())).get('wake_latency');
+  assert.ok(isMissing(none));
+  assert.match(none.missing, /xwake.*pin=apart/);
+});
