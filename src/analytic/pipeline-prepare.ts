@@ -71,6 +71,13 @@ export interface PreparedPipeline {
   recordVarNs2: number;
   setupShiftNs: number;
   offEndNs: number;
+  /**
+   * multi_thread forks (await): first and second moment over the wake quantiles of a batch's
+   * makespan (coordinator start to last job end). A helper that wakes late leaves the batch to
+   * one worker, so this, not batch CPU / workers, is how long the pool is taken. 0 otherwise.
+   */
+  forkSpanMean: number;
+  forkSpanM2: number;
   fast: FastLatency | undefined;
   out: PipelineCore;
 }
@@ -201,6 +208,8 @@ export function preparePipeline(ctx: Ctx, shape: PipelineShape): PreparedPipelin
     recordVarNs2: Math.max(0, recordM2 - recordNs * recordNs),
     setupShiftNs: 0,
     offEndNs: 0,
+    forkSpanMean: 0,
+    forkSpanM2: 0,
     fast: undefined,
     out: {
       overloaded: false,
@@ -382,6 +391,8 @@ function prepareOffsets(pp: PreparedPipeline): void {
   const P = pp.shape.stages.length;
   d.reset();
   let offEnd = 0;
+  let spanMean = 0;
+  let spanM2 = 0;
   const coordEnd = pp.coordNs;
   // Sleep-polling stages see a message only at their next timer expiry: the batch's records are
   // shifted by that residual (a few discrete values, see sleepShifts).
@@ -416,10 +427,16 @@ function prepareOffsets(pp: PreparedPipeline): void {
         d,
         nShift,
       );
+      spanMean += end / nShift;
+      spanM2 += (end * end) / nShift;
     }
     offEnd += end / nShift;
   }
   pp.offEndNs = offEnd;
+  if (pp.mt && pp.wait !== 'yield') {
+    pp.forkSpanMean = spanMean;
+    pp.forkSpanM2 = spanM2;
+  }
   d.setIdle(1, 0);
   const [lo, hi] = d.segmentRange();
   pp.fast = new FastLatency(d, lo, hi, d.wakeMax());

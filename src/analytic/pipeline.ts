@@ -66,8 +66,11 @@ export function evaluatePipelineCore(pp: PreparedPipeline): PipelineCore {
   out.overloaded = false;
   out.bottleneck = pp.wait === 'sleep' ? 'timer' : bottleneck;
   // 2. Delay before the coordinator starts: wake-up from idle, queueing when busy.
-  const sMean = batchCpu / (pp.mt ? Math.max(1, Math.min(pp.threads, jobs.length)) : 1);
-  const sM2 = sMean * sMean + B * pp.recordVarNs2;
+  // The pool is taken for a batch's makespan when helpers wake late (forkSpan), at least its
+  // CPU spread over the workers.
+  const spread = batchCpu / (pp.mt ? Math.max(1, Math.min(pp.threads, jobs.length)) : 1);
+  const sMean = Math.max(spread, pp.forkSpanMean);
+  const sM2 = Math.max(spread * spread, pp.forkSpanM2) + B * pp.recordVarNs2;
   const uMean = pp.wakeMean;
   const uM2 = pp.wakeM2;
   let waitMean: number;
