@@ -23,7 +23,7 @@ use crate::affinity::{allowed_cpus, pin_current_thread, pin_current_thread_to};
 use crate::bench::{emit, emit_err, header};
 use crate::histogram::Histogram;
 use crate::interp::{root, Shared};
-use crate::plan::{ChannelKind, Driver, Instr, Plan};
+use crate::plan::{ChannelKind, Driver, Instr, Plan, Start};
 use crate::sources::{deliver, schedule, SourceReport};
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
@@ -426,7 +426,8 @@ fn workers_json(rt: &Runtime, plan: &Plan) -> Vec<Value> {
 
 /// Places the threads for `--place apart`: narrows this (main) thread — and so every runtime
 /// thread it creates — to all allowed CPUs but the last, and returns the last for the source
-/// thread. Waking a thread parked on another CPU costs several times a wake-up on the waker's
+/// thread, when more CPUs are allowed than threads run tasks (current_thread: 1; multi_thread:
+/// the workers, plus the main thread when a task is the block_on future). Waking a thread parked on another CPU costs several times a wake-up on the waker's
 /// own CPU on a VM (an interrupt through the hypervisor: xwake pin=apart vs together), and
 /// the OS co-locates a source with an idle runtime thread but not with a busy one, so an
 /// unplaced run mixes both. The note (DS1814) says what was done.
@@ -441,8 +442,11 @@ fn place_threads(plan: &Plan, apart: bool) -> (Option<usize>, (String, String)) 
             note("the OS placed the source thread and the runtime's threads (--place os)".into()),
         );
     }
+    // Threads that run tasks: current_thread's one; multi_thread's workers, plus the main
+    // thread when a task runs as the block_on future.
+    let block_on = plan.tasks.iter().any(|t| t.start == Start::BlockOn);
     let need = if plan.runtime.multi_thread {
-        plan.runtime.workers
+        plan.runtime.workers + usize::from(block_on)
     } else {
         1
     };

@@ -69,7 +69,8 @@ export const RUNTIME_PARAMETERS: ParameterInfo[] = [
     unit: 'ns',
     kind: 'latency',
     p: 'P8',
-    meaning: 'time from unparking a parked thread to it running (OS futex/condvar wake-up); distribution',
+    meaning:
+      'time from a thread outside the runtime (a source) unparking the parked runtime thread to it running (OS futex/condvar wake-up), the two threads on different CPUs (benchmark xwake pin=apart); distribution',
   },
   { name: 'steal', unit: 'ns', kind: 'cost', p: 'P10', meaning: 'one steal-half attempt that finds work' },
   {
