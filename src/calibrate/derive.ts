@@ -149,8 +149,9 @@ function parkOvershoot(d: Deriver): Outcome {
   return { est, provenance: 'calibrated', note: 'overshoot of the idle park beyond the whole-millisecond timer deadline' };
 }
 
-function latency(d: Deriver, bench: string, filter: Filter): Outcome {
-  const est = d.fitter.latency(bench, filter);
+/** A latency-type benchmark's distribution; `trimFarOut`: see `latencyEstimate`. */
+function latency(d: Deriver, bench: string, filter: Filter, trimFarOut = false): Outcome {
+  const est = d.fitter.latency(bench, filter, undefined, trimFarOut);
   return est ? { est, provenance: 'calibrated' } : { missing: describe(bench, filter, 'latency') };
 }
 
@@ -275,11 +276,7 @@ const RULES: Record<string, Rule> = {
   driver_unpark_io: driverUnparkIo,
   unpark_worker: unparkWorker,
   wake_latency: wakeLatency,
-  worker_wake_latency: (d) => {
-    const filter = { flavor: 'mt', workers: 2, driver: 'timer' };
-    const est = d.fitter.latency('steal_wake', filter, undefined, true);
-    return est ? { est, provenance: 'calibrated' } : { missing: describe('steal_wake', filter, 'latency') };
-  },
+  worker_wake_latency: (d) => latency(d, 'steal_wake', { flavor: 'mt', workers: 2, driver: 'timer' }, true),
   steal: (d) =>
     sumOf(
       d,

@@ -95,7 +95,6 @@ export interface OutlierCounts {
   severe: number;
 }
 
-/** Tukey's fences, as criterion reports them. */
 /** Tukey's upper far fence, Q3 + 3·IQR (values above it are "far out"). */
 export function farFence(values: readonly number[]): number {
   const asc = sorted(values);
@@ -104,6 +103,7 @@ export function farFence(values: readonly number[]): number {
   return q3 + 3 * (q3 - q1);
 }
 
+/** Tukey's fences, as criterion reports them. */
 export function tukeyOutliers(values: readonly number[]): OutlierCounts {
   if (values.length < 4) return { mild: 0, severe: 0 };
   const asc = sorted(values);
