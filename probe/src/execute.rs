@@ -427,10 +427,11 @@ fn workers_json(rt: &Runtime, plan: &Plan) -> Vec<Value> {
 /// Places the threads for `--place apart`: narrows this (main) thread — and so every runtime
 /// thread it creates — to all allowed CPUs but the last, and returns the last for the source
 /// thread, when more CPUs are allowed than threads run tasks (current_thread: 1; multi_thread:
-/// the workers, plus the main thread when a task is the block_on future). Waking a thread parked on another CPU costs several times a wake-up on the waker's
-/// own CPU on a VM (an interrupt through the hypervisor: xwake pin=apart vs together), and
-/// the OS co-locates a source with an idle runtime thread but not with a busy one, so an
-/// unplaced run mixes both. The note (DS1814) says what was done.
+/// the workers, plus the main thread when a task is the block_on future). Waking a thread
+/// parked on another CPU costs several times a wake-up on the waker's own CPU on a VM (an
+/// interrupt through the hypervisor: xwake pin=apart vs together), and the OS co-locates a
+/// source with an idle runtime thread but not with a busy one, so an unplaced run mixes both.
+/// The note (DS1814) says what was done.
 fn place_threads(plan: &Plan, apart: bool) -> (Option<usize>, (String, String)) {
     let note = |m: String| ("DS1814".to_string(), m);
     if plan.sources.is_empty() {
@@ -492,8 +493,11 @@ fn run_once(
             .name("dispatchsim-source".into())
             .spawn(move || {
                 if let Some(c) = source_cpu {
-                    // Pinned for this thread's life; a failure leaves it where the OS puts it.
-                    let _ = pin_current_thread(c).map(std::mem::forget);
+                    // Pinned for this thread's life. It was allowed a moment ago, so a failure
+                    // is unexpected: say so on stderr (the run goes on where the OS puts it).
+                    if let Err(e) = pin_current_thread(c).map(std::mem::forget) {
+                        emit_err(&json!({"type": "warning", "code": "place", "message": format!("the source thread stayed unplaced: {e}")}));
+                    }
                 }
                 deliver(s, deliveries)
             })
