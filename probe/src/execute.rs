@@ -687,9 +687,10 @@ pub fn execute(argv: &[String]) {
     let a = parse_args(argv);
     let plan = Arc::new(read_plan(&a.plan));
     let mut warnings = check_support(&plan);
+    // The header first: it reports the CPUs this process may use, before placing narrows them.
+    let mut h = header(argv);
     let (source_cpu, placed) = place_threads(&plan, a.apart);
     warnings.push(placed);
-    let mut h = header(argv);
     h["plan"] = json!({"scenario": plan.scenario, "tasks": plan.tasks.len(), "channels": plan.channels.len(), "sources": plan.sources.len()});
     emit(&h);
     let watch = Watch::start(Duration::from_secs(a.timeout_s));
