@@ -6,6 +6,9 @@
 import type { Result } from '../schema/result.js';
 import type { Plan } from '../plan/types.js';
 
+/** Result warnings that state how a figure was obtained rather than a problem (docs/errors.md). */
+const NOTES = new Set(['DS1812', 'DS1814']);
+
 const f = (x: number, d = 2) => (Math.abs(x) >= 1000 ? x.toFixed(0) : x.toFixed(d));
 
 export function formatSummary(r: Result, plan: Plan): string {
@@ -58,10 +61,10 @@ export function formatSummary(r: Result, plan: Plan): string {
     );
   const outs = Object.entries(r.outputs);
   if (outs.length) {
-    L.push('  outputs (derived, predicted):');
+    L.push(`  outputs (derived, ${r.source === 'measured' ? 'measured' : 'predicted'}):`);
     for (const [k, v] of outs) L.push(`    ${k} = ${f(v, 3)}   (${plan.outputs[k]})`);
   }
-  for (const w of r.warnings) L.push(`  warning: ${w.message} [${w.code}]`);
+  for (const w of r.warnings) L.push(`  ${NOTES.has(w.code) ? 'note' : 'warning'}: ${w.message} [${w.code}]`);
   L.push(`  engine: ${r.engine.events} events in ${f(r.engine.wallMs)} ms (${f(r.engine.eventsPerSec / 1e6)} M events/s)`);
   const ff = r.engine.fastForward;
   if (ff)
