@@ -432,15 +432,19 @@ fn workers_json(rt: &Runtime, plan: &Plan) -> Vec<Value> {
 /// interrupt through the hypervisor: xwake pin=apart vs together), and the OS co-locates a
 /// source with an idle runtime thread but not with a busy one, so an unplaced run mixes both.
 /// The note (DS1814) says what was done.
-fn place_threads(plan: &Plan, apart: bool) -> (Option<usize>, (String, String)) {
-    let note = |m: String| ("DS1814".to_string(), m);
+fn place_threads(plan: &Plan, apart: bool) -> Placement {
+    let none = |kind: &'static str, m: String| Placement {
+        source_cpu: None,
+        kind,
+        note: ("DS1814".to_string(), m),
+    };
     if plan.sources.is_empty() {
-        return (None, note("no source thread: nothing to place".into()));
+        return none("none", "no source thread: nothing to place".into());
     }
     if !apart {
-        return (
-            None,
-            note("the OS placed the source thread and the runtime's threads (--place os)".into()),
+        return none(
+            "os",
+            "the OS placed the source thread and the runtime's threads (--place os)".into(),
         );
     }
     // Threads that run tasks: current_thread's one; multi_thread's workers, plus the main
@@ -455,20 +459,39 @@ fn place_threads(plan: &Plan, apart: bool) -> (Option<usize>, (String, String)) 
         Ok(cpus) if cpus.len() > need => {
             let (src, rest) = cpus.split_last().expect("at least two CPUs");
             if let Err(e) = pin_current_thread_to(rest).map(std::mem::forget) {
-                return (None, note(format!("--place apart failed ({e}); the OS placed the threads")));
+                return none("os", format!("--place apart failed ({e}); the OS placed the threads"));
             }
-            let list = rest.iter().map(|c| c.to_string()).collect::<Vec<_>>().join(",");
-            (Some(*src), note(format!("the source thread ran on CPU {src}, the runtime's threads on CPUs {list} (--place apart)")))
+            let list = rest
+                .iter()
+                .map(|c| c.to_string())
+                .collect::<Vec<_>>()
+                .join(",");
+            Placement {
+                source_cpu: Some(*src),
+                kind: "apart",
+                note: (
+                    "DS1814".to_string(),
+                    format!("the source thread ran on CPU {src}, the runtime's threads on CPUs {list} (--place apart)"),
+                ),
+            }
         }
-        Ok(cpus) => (
-            None,
-            note(format!(
+        Ok(cpus) => none(
+            "os",
+            format!(
                 "the source thread could not have a CPU of its own: {} allowed CPUs for {need} runtime thread(s) and the source; the OS placed them (--place apart)",
                 cpus.len()
-            )),
+            ),
         ),
-        Err(e) => (None, note(format!("--place apart: {e}; the OS placed the threads"))),
+        Err(e) => none("os", format!("--place apart: {e}; the OS placed the threads")),
     }
+}
+
+/// Where the source thread runs (`--place`): its CPU when pinned; `kind` is what each result
+/// line's `probe.placement` says (apart, os, or none without a source); `note` the DS1814 note.
+struct Placement {
+    source_cpu: Option<usize>,
+    kind: &'static str,
+    note: (String, String),
 }
 
 /// One run on a fresh runtime; returns the result line.
@@ -478,8 +501,9 @@ fn run_once(
     warnings: &[(String, String)],
     watch: &Watch,
     trace_spans: u64,
-    source_cpu: Option<usize>,
+    place: &Placement,
 ) -> Value {
+    let source_cpu = place.source_cpu;
     let deliveries = schedule(plan).unwrap_or_else(|e| fail(3, "plan", &e));
     let (rt, before, after) = build_runtime(plan);
     watch.arm(before);
@@ -626,6 +650,7 @@ fn run_once(
         "result": result,
         "probe": {
             "sourceLatenessUs": latency_json(&rep.lateness),
+            "placement": place.kind,
             "droppedBatches": rep.dropped,
             "sched": sched,
             "wallMs": (wall_ms * 1000.0).round() / 1000.0,
@@ -689,17 +714,17 @@ pub fn execute(argv: &[String]) {
     let mut warnings = check_support(&plan);
     // The header first: it reports the CPUs this process may use, before placing narrows them.
     let mut h = header(argv);
-    let (source_cpu, placed) = place_threads(&plan, a.apart);
-    warnings.push(placed);
+    let place = place_threads(&plan, a.apart);
+    warnings.push(place.note.clone());
     h["plan"] = json!({"scenario": plan.scenario, "tasks": plan.tasks.len(), "channels": plan.channels.len(), "sources": plan.sources.len()});
     emit(&h);
     let watch = Watch::start(Duration::from_secs(a.timeout_s));
     for _ in 0..a.warmup {
-        run_once(&plan, 0, &warnings, &watch, 0, source_cpu);
+        run_once(&plan, 0, &warnings, &watch, 0, &place);
     }
     let started = Instant::now();
     for i in 0..a.repeat {
-        let line = run_once(&plan, i, &warnings, &watch, a.trace_spans, source_cpu);
+        let line = run_once(&plan, i, &warnings, &watch, a.trace_spans, &place);
         emit(&line);
         emit_err(
             &json!({"type": "progress", "done": i + 1, "total": a.repeat, "bench": "execute", "elapsedMs": started.elapsed().as_millis() as u64}),

@@ -29,6 +29,9 @@ export const ValidationRowSchema = Type.Object(
     measuredMax: Type.Optional(Type.Number({ description: 'largest value over the measured repeats' })),
     repeats: Type.Optional(Type.Integer({ minimum: 1, description: 'measured runs the median is taken over' })),
     runQueueWaitPct: Type.Optional(Type.Number({ minimum: 0, description: "share of the probe's runnable time spent waiting for a CPU (machine load)" })),
+    sourceApart: Type.Optional(
+      Type.Boolean({ description: "the measured runs' source thread had a CPU of its own (measure --place apart), or not (the OS placed it)" }),
+    ),
   },
   { additionalProperties: false },
 );

@@ -130,6 +130,8 @@ export interface CompareContext {
   kinds?: readonly MetricKind[];
   repeats?: number;
   runQueueWaitPct?: number;
+  /** Whether the measured runs' source thread had a CPU of its own (`--place apart`). */
+  sourceApart?: boolean;
   /** Configuration values by JSON pointer (`configParams`), copied to every row. */
   params?: Record<string, number>;
 }
@@ -214,6 +216,7 @@ function makeRow(ctx: CompareContext, metric: string, kind: MetricKind, predicte
   }
   if (ctx.repeats !== undefined) row.repeats = ctx.repeats;
   if (ctx.runQueueWaitPct !== undefined) row.runQueueWaitPct = ctx.runQueueWaitPct;
+  if (ctx.sourceApart !== undefined) row.sourceApart = ctx.sourceApart;
   if (ctx.params && Object.keys(ctx.params).length) row.params = { ...ctx.params };
   return row;
 }

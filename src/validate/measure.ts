@@ -9,8 +9,9 @@
  * Phase: validate (I/O: writes a temp file, spawns the probe). The combined Result has the
  * simulator's key order; its `outputs` hold the scenario's derived outputs evaluated on the
  * medians, plus `spread.<metric>.min|max` for every compared figure and
- * `measure.runQueueWaitPct` (machine load during the runs), both read back by
- * measured-input.ts, so a saved measurement keeps its spread and its context.
+ * `measure.runQueueWaitPct` (machine load during the runs) and `measure.sourceApart` (1: the
+ * source thread had a CPU of its own in every run, 0: not in some; absent without a source), all
+ * read back by measured-input.ts, so a saved measurement keeps its spread and its context.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -92,6 +93,8 @@ export interface ProbeRun {
   trace?: ProbeTrace;
   probe: {
     sourceLatenessUs: { p50: number; p99: number; max: number };
+    /** Where the source thread ran (execute --place): its own CPU, the OS's choice, or no source. Absent from older probes. */
+    placement?: 'apart' | 'os' | 'none';
     droppedBatches: number;
     wallMs: number;
     /** CPU time of the probe's threads and their time waiting for a CPU (Linux schedstat); null elsewhere. */
@@ -127,6 +130,13 @@ export function runQueueWaitPct(runs: readonly ProbeRun[]): number | undefined {
       : [],
   );
   return xs.length ? Math.round(median(xs) * 10) / 10 : undefined;
+}
+
+/** 1 when the source thread had a CPU of its own in every run, 0 when not in some; undefined without a source or from an older probe. */
+export function sourceApart(runs: readonly ProbeRun[]): number | undefined {
+  const kinds = runs.map((r) => r.probe.placement);
+  if (!kinds.length || kinds.some((k) => k === undefined || k === 'none')) return undefined;
+  return kinds.every((k) => k === 'apart') ? 1 : 0;
 }
 
 /** Probe argv for executing a plan file (exported for tests). */
@@ -318,6 +328,8 @@ export function combineRuns(runs: Result[], plan: Plan, probeRuns?: ProbeRun[]):
   result.outputs = evaluateOutputs(plan.outputs, result);
   const wait = probeRuns ? runQueueWaitPct(probeRuns) : undefined;
   if (wait !== undefined) result.outputs['measure.runQueueWaitPct'] = wait;
+  const apart = probeRuns ? sourceApart(probeRuns) : undefined;
+  if (apart !== undefined) result.outputs['measure.sourceApart'] = apart;
   Object.assign(result.outputs, timerOutputs(runs, plan));
   const each = runs.map((r) => figuresOf(r));
   for (const name of figuresOf(result).keys()) {

@@ -66,6 +66,8 @@ export interface MeasuredInput {
   result?: Result;
   /** Machine load during a `measure` run (see measure.ts), when the Result records it. */
   runQueueWaitPct?: number;
+  /** Whether the source thread had a CPU of its own (`measure.sourceApart`), when recorded. */
+  sourceApart?: boolean;
 }
 
 /** Reads a measured Result (JSON) or CSV; the kind is decided by the first non-blank character. */
@@ -77,7 +79,13 @@ export function readMeasured(file: string): MeasuredInput {
     if (diags.some((d) => d.severity === 'error')) throw new InputError(diags);
     const result = value as Result;
     const wait = result.outputs['measure.runQueueWaitPct'];
-    return { figures: figuresOf(result, spreadOf(result)), result, ...(wait !== undefined ? { runQueueWaitPct: wait } : {}) };
+    const apart = result.outputs['measure.sourceApart'];
+    return {
+      figures: figuresOf(result, spreadOf(result)),
+      result,
+      ...(wait !== undefined ? { runQueueWaitPct: wait } : {}),
+      ...(apart !== undefined ? { sourceApart: apart === 1 } : {}),
+    };
   }
   return { figures: parseMeasuredCsv(text, file) };
 }

@@ -5,6 +5,8 @@
  * text pastes into docs/accuracy.md. The `dist` rows show mean latencies; their error is the
  * distance between the distributions (compare.ts). `cpu wait` is the share of the probe's runnable time spent
  * waiting for a CPU during the measurement: other processes' load, which the model does not see.
+ * `source`: whether the measured runs' source thread had a CPU of its own (`apart`, as the model's
+ * wake_latency was calibrated) or was placed by the OS (`os`); blank without a source.
  */
 import type { ValidationRow } from '../schema/validation-doc.js';
 import { summarize } from './compare.js';
@@ -24,7 +26,19 @@ const signed = (x: number) => `${x > 0 ? '+' : ''}${x.toFixed(1)}%`;
 
 /** The table, one row per compared figure, grouped by scenario. */
 export function formatValidationTable(rows: readonly ValidationRow[]): string {
-  const head = ['scenario', 'flavor', 'metric', 'unit', 'predicted', 'measured (min–max)', 'error', 'tol', '', 'cpu wait'];
+  const head = [
+    'scenario',
+    'flavor',
+    'metric',
+    'unit',
+    'predicted',
+    'measured (min–max)',
+    'error',
+    'tol',
+    '',
+    'cpu wait',
+    'source',
+  ];
   const body = rows.map((r) => [
     r.scenario,
     r.flavor === 'multi_thread' ? 'mt' : r.flavor === 'current_thread' ? 'ct' : (r.flavor ?? ''),
@@ -38,6 +52,7 @@ export function formatValidationTable(rows: readonly ValidationRow[]): string {
     r.tolerancePct !== undefined ? `${r.tolerancePct}%` : '',
     r.pass === false ? 'FAIL' : 'ok',
     r.runQueueWaitPct !== undefined ? `${r.runQueueWaitPct}%` : '',
+    r.sourceApart === undefined ? '' : r.sourceApart ? 'apart' : 'os',
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
   const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;

@@ -97,7 +97,7 @@ async function measuredFigures(
   a: Args,
   builds: ProbeBuilds,
   index: string,
-): Promise<{ figures: Figures; repeats?: number; runQueueWaitPct?: number; result?: Result }> {
+): Promise<{ figures: Figures; repeats?: number; runQueueWaitPct?: number; sourceApart?: boolean; result?: Result }> {
   if (a.measured) {
     const isDir = existsSync(a.measured) && statSync(a.measured).isDirectory();
     const src = isDir ? measuredFileFor(a.measured, file) : a.measured;
@@ -108,6 +108,7 @@ async function measuredFigures(
     return {
       figures: m.figures,
       ...(m.runQueueWaitPct !== undefined ? { runQueueWaitPct: m.runQueueWaitPct } : {}),
+      ...(m.sourceApart !== undefined ? { sourceApart: m.sourceApart } : {}),
       ...(m.result ? { result: m.result } : {}),
     };
   }
@@ -119,11 +120,13 @@ async function measuredFigures(
     log(
       `validate: ${index} ${plan.scenario.name}: the machine was busy: ${m.runQueueWaitPct}% of the probe's runnable time was spent waiting for a CPU`,
     );
+  const apart = m.result.outputs['measure.sourceApart'];
   return {
     figures: figuresOf(m.result, spreadOf(m.result)),
     repeats: m.runs.length,
     result: m.result,
     ...(m.runQueueWaitPct !== undefined ? { runQueueWaitPct: m.runQueueWaitPct } : {}),
+    ...(apart !== undefined ? { sourceApart: apart === 1 } : {}),
   };
 }
 
@@ -160,6 +163,7 @@ export async function validate(a: Args): Promise<{ rows: ValidationRow[]; failed
       params: configParams(scenario),
       ...(measured.repeats !== undefined ? { repeats: measured.repeats } : {}),
       ...(measured.runQueueWaitPct !== undefined ? { runQueueWaitPct: measured.runQueueWaitPct } : {}),
+      ...(measured.sourceApart !== undefined ? { sourceApart: measured.sourceApart } : {}),
     };
     const { rows: mine, missing } = compareFigures(figuresOf(predicted), measured.figures, ctx);
     // The distributions, when the measurement has them (a Result; not a CSV of figures).

@@ -22,6 +22,7 @@ import {
   medianRunIndex,
   phaseDiffUs,
   plannedTimerPhaseUs,
+  sourceApart,
   timerOutputs,
   timerPhaseNote,
   traceRecords,
@@ -260,4 +261,30 @@ test('the median run: the middle throughput (the lower of the two middles)', () 
   assert.equal(medianRunIndex([at(300), at(100), at(200)]), 2);
   assert.equal(medianRunIndex([at(400), at(100), at(300), at(200)]), 3);
   assert.equal(medianRunIndex([at(5)]), 0);
+});
+
+test('source placement: measure.sourceApart only when every run placed it apart, the table says apart/os', () => {
+  const probeRun = (placement?: 'apart' | 'os' | 'none') =>
+    ({
+      probe: {
+        sourceLatenessUs: { p50: 0, p99: 0, max: 0 },
+        droppedBatches: 0,
+        wallMs: 1,
+        sched: null,
+        ...(placement ? { placement } : {}),
+      },
+    }) as unknown as Parameters<typeof sourceApart>[0][number];
+  assert.equal(sourceApart([probeRun('apart'), probeRun('apart')]), 1);
+  assert.equal(sourceApart([probeRun('apart'), probeRun('os')]), 0);
+  assert.equal(sourceApart([probeRun('none')]), undefined, 'no source thread');
+  assert.equal(sourceApart([probeRun()]), undefined, 'an older probe');
+  const row = { scenario: 's', metric: 'p50', predicted: 1, measured: 1, errorPct: 0 };
+  const table = formatValidationTable([{ ...row, sourceApart: true }, { ...row, sourceApart: false }, row]);
+  const cells = table
+    .trim()
+    .split('\n')
+    .slice(2)
+    .map((l) => l.split('|').at(-2)!.trim());
+  assert.deepEqual(cells, ['apart', 'os', '']);
+  assert.ok(Value.Check(ValidationDocSchema, [{ ...row, sourceApart: true }]));
 });

@@ -61,6 +61,7 @@ test(
     // measure places the source thread apart from the runtime thread by default, and says so.
     const placed = r.warnings.filter((w) => w.code === 'DS1814').map((w) => w.message);
     assert.equal(placed.length, 1, JSON.stringify(r.warnings));
+    assert.equal(r.outputs['measure.sourceApart'], availableParallelism() >= 2 ? 1 : 0);
     assert.match(
       placed[0],
       availableParallelism() >= 2
