@@ -32,7 +32,7 @@ const PIN: ParamSpec = ParamSpec {
     name: "pin",
     default: "none",
     ty: Ty::Choice(&["none", "apart", "together"]),
-    doc: "sender and runtime threads: left to the OS, on two different CPUs (the first two allowed), or on one",
+    doc: "sender and runtime threads: left to the OS, apart (sender on the last allowed CPU, runtime on the first, as execute --place apart), or both on the first",
 };
 const SPIN: ParamSpec = ParamSpec {
     name: "spin_us",
@@ -69,7 +69,7 @@ fn run_xwake(p: &Params) -> Result<(), String> {
             let cpus = allowed_cpus()?;
             match (how, cpus.as_slice()) {
                 ("together", [c, ..]) => (Some(*c), Some(*c)),
-                ("apart", [a, b, ..]) => (Some(*a), Some(*b)),
+                ("apart", [first, .., last]) => (Some(*last), Some(*first)),
                 _ => {
                     return Err(format!(
                         "xwake pin={how}: needs 2 allowed CPUs, this process has {}",
