@@ -130,6 +130,16 @@ async function measuredFigures(
   };
 }
 
+/**
+ * Says how many measurements had their source thread placed by the OS (the table's `source`
+ * column says which): `wake_latency` is calibrated across CPUs, and the OS may put a source
+ * beside an idle runtime thread, where it wakes it several times faster.
+ */
+export function placementNote(apart: number, os: number): string | undefined {
+  if (os === 0) return undefined;
+  return `the source thread had no CPU of its own in ${os} of ${apart + os} measured scenarios with a source (column source = os: --place os, or no CPU to spare): wake_latency is calibrated across CPUs, and where the OS put the source beside an idle runtime thread outside wake-ups were faster than that`;
+}
+
 export async function validate(a: Args): Promise<{ rows: ValidationRow[]; failed: number; notes: string[] }> {
   const { tolerance, bad } = parseTolerance(a.tolerance);
   if (bad.length)
@@ -146,6 +156,7 @@ export async function validate(a: Args): Promise<{ rows: ValidationRow[]; failed
   const rows: ValidationRow[] = [];
   const notes: string[] = [];
   const shown = new Set<string>(); // a model's warnings once, not once per scenario
+  const placed = [0, 0]; // scenarios with a source thread: [on a CPU of its own, placed by the OS]
   for (const [i, file] of files.entries()) {
     const index = `[${i + 1}/${files.length}]`;
     const { scenario, plan, model, warnings } = loadScenario(resolve(file), a.model, a.seed);
@@ -178,7 +189,10 @@ export async function validate(a: Args): Promise<{ rows: ValidationRow[]; failed
     const failed = mine.filter((r) => r.pass === false);
     log(`validate: ${index} ${plan.scenario.name}: ${mine.length} figures, ${failed.length} outside tolerance`);
     rows.push(...mine);
+    if (measured.sourceApart !== undefined) placed[measured.sourceApart ? 0 : 1]++;
   }
+  const note = placementNote(placed[0], placed[1]);
+  if (note) notes.push(note);
   return { rows, failed: rows.filter((r) => r.pass === false).length, notes };
 }
 

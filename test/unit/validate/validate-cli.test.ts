@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../../src/cli/main.js';
-import { validate } from '../../../src/cli/commands/validate.js';
+import { placementNote, validate } from '../../../src/cli/commands/validate.js';
 import { classifyDocument } from '../../../src/report/inputs.js';
 import type { CostModel } from '../../../src/schema/model.js';
 import type { ValidationDoc } from '../../../src/schema/validation-doc.js';
@@ -114,4 +114,10 @@ test('--measured with a CSV for one scenario; with several scenarios it must be 
   assert.equal(usage.code, 2);
   const bad = await cli(['validate', SCEN[0], '--measured', FIX, '--tolerance', 'lots']);
   assert.equal(bad.code, 2);
+});
+
+test('a note when some measurements had the source placed by the OS, none when all were apart', () => {
+  assert.equal(placementNote(5, 0), undefined);
+  assert.equal(placementNote(0, 0), undefined);
+  assert.match(placementNote(3, 2)!, /no CPU of its own in 2 of 5 measured scenarios/);
 });
