@@ -10,7 +10,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runMain } from '../helpers.js';
 
-for (const argv of [['simulate'], ['check'], ['selftest', '--replications', '1'], ['nonsense'], []]) {
+for (const argv of [
+  ['simulate'],
+  ['check'],
+  ['selftest', '--replications', '1'],
+  ['nonsense'],
+  [],
+  ['calibrate', '--dry-run', '--runs', '0'],
+  ['calibrate', '--dry-run', '--runs', '2', '--from-samples', 'x.jsonl'],
+]) {
   test(`dispatchsim ${argv.join(' ')}: usage error, exit 2, no stack trace`, async () => {
     const r = await runMain(argv);
     assert.equal(r.code, 2, r.out);

@@ -2,7 +2,7 @@
  * `dispatchsim calibrate`: runs the probe's microbenchmarks on this machine (or re-fits saved
  * probe output) and writes a cost model.
  *
- *   probe build ─► probe suite (taskset) ─► JSON lines ─┐
+ *   probe build ─► probe suite × runs (taskset) ─► JSON lines ─┐
  *   --from-samples *.jsonl ─────────────────────────────┤─► fit (slopes, quantiles, bootstrap)
  *   --import-criterion dir + --mapping ──────────────────┘     ─► derive parameters ─► check ─► write
  *
@@ -38,12 +38,17 @@ interface Args {
   mapping?: string;
   'from-samples'?: string[];
   'save-samples'?: string;
+  runs: number;
   seed: number;
 }
 
 const log = (line: string): void => void process.stderr.write(`${line}\n`);
 
-/** Builds and runs the probe; returns its raw stdout (JSON lines). */
+/**
+ * Builds the probe and runs its suite `a.runs` times; returns the raw stdout of all runs (JSON
+ * lines, each run with its own header). Several runs are pooled by the fit: on a shared machine a
+ * single run's OS latencies can come from a few bad minutes (docs/calibration.md).
+ */
 async function runSuite(a: Args): Promise<string> {
   if (a.cores) checkTaskset();
   const binary = await buildProbe({
@@ -52,22 +57,27 @@ async function runSuite(a: Args): Promise<string> {
     unstable: a.unstable,
     onLog: (l) => (l.startsWith('probe:') ? log(l) : undefined),
   });
-  log(`probe: running ${binary} suite${a.quick ? ' quick=1' : ''}${a.cores ? ` pinned to cores ${a.cores}` : ''}`);
-  let bar: Progress | undefined;
-  const started = Date.now();
-  const text = await runProbe({
-    binary,
-    quick: a.quick,
-    cores: a.cores,
-    onProgress: (p) => {
-      bar ??= new Progress('calibrate', p.total);
-      bar.update(p.done, p.bench);
-    },
-    onLog: log,
-  });
-  bar?.done();
-  log(`probe: suite finished in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  return text;
+  const texts: string[] = [];
+  for (let run = 1; run <= a.runs; run++) {
+    const which = a.runs > 1 ? ` (run ${run} of ${a.runs})` : '';
+    log(`probe: running ${binary} suite${a.quick ? ' quick=1' : ''}${a.cores ? ` pinned to cores ${a.cores}` : ''}${which}`);
+    let bar: Progress | undefined;
+    const started = Date.now();
+    const text = await runProbe({
+      binary,
+      quick: a.quick,
+      cores: a.cores,
+      onProgress: (p) => {
+        bar ??= new Progress(a.runs > 1 ? `calibrate ${run}/${a.runs}` : 'calibrate', p.total);
+        bar.update(p.done, p.bench);
+      },
+      onLog: log,
+    });
+    bar?.done();
+    log(`probe: suite finished in ${((Date.now() - started) / 1000).toFixed(1)} s${which}`);
+    texts.push(text.endsWith('\n') ? text : `${text}\n`);
+  }
+  return texts.join('');
 }
 
 /** Probe output from saved files or a fresh run (saved with --save-samples). */
@@ -80,7 +90,8 @@ async function collectOutput(a: Args): Promise<{ output: ProbeOutput; source: st
   const text = await runSuite(a);
   if (a['save-samples']) writeFileAtomic(a['save-samples'], text);
   parseProbeOutput(text, a['save-samples'] ?? 'probe stdout', output);
-  return { output, source: `dispatchsim calibrate: probe suite${a.quick ? ' quick=1' : ''}` };
+  const runs = a.runs > 1 ? ` × ${a.runs} runs, pooled` : '';
+  return { output, source: `dispatchsim calibrate: probe suite${a.quick ? ' quick=1' : ''}${runs}` };
 }
 
 function metaFor(a: Args, output: ProbeOutput, source: string): ModelMeta {
@@ -183,8 +194,17 @@ export const calibrateCommand: CommandModule<object, Args> = {
         type: 'string',
         describe: 'also save the raw probe output here (re-fit later with --from-samples)',
       })
+      .option('runs', {
+        type: 'number',
+        default: 1,
+        describe:
+          'run the probe suite this many times and fit the pooled samples (a shared machine has bad minutes: 3–5 runs for a model to decide with)',
+      })
       .option('seed', { type: 'number', default: 1, describe: 'bootstrap PRNG seed' })
       .check((a) => {
+        if (!Number.isInteger(a.runs) || a.runs < 1 || a.runs > 20) throw new Error('--runs must be an integer in 1..20');
+        if (a.runs > 1 && a['from-samples']?.length)
+          throw new Error('--runs runs the probe; --from-samples fits saved output: give one');
         if (!a.out && !a['dry-run']) throw new Error('give --out <file> or --dry-run');
         if (a['import-criterion'] && !a.mapping) throw new Error('--import-criterion needs --mapping <file>');
         return true;

@@ -12,7 +12,7 @@ import { importCriterion, readMapping } from '../../../src/calibrate/criterion.j
 import type { CostModel } from '../../../src/schema/model.js';
 
 const FIX = 'test/fixtures/calibrate';
-const base = { profile: 'release' as const, 'dry-run': true, quick: false, features: [], unstable: false, seed: 1 };
+const base = { profile: 'release' as const, 'dry-run': true, quick: false, features: [], unstable: false, runs: 1, seed: 1 };
 
 test('--from-samples fits a schema-valid model with every runtime parameter', async () => {
   const { model } = await calibrate({ ...base, 'from-samples': [`${FIX}/small-release.jsonl`] });
