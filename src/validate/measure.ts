@@ -200,6 +200,7 @@ export async function measurePlan(plan: Plan, binary: string, o: MeasureOptions)
         runs.map((r) => r.result),
         plan,
         runs,
+        typeof header.cpus === 'number' ? header.cpus : undefined,
       ),
       runs,
       header,
@@ -266,7 +267,18 @@ export function traceRecords(trace: ProbeTrace, plan: Plan): { records: TraceRec
  * own), the latency buckets, workers and breakdown of the run with the median throughput, the
  * union of warnings, and the spread of every compared figure in `outputs`.
  */
-export function combineRuns(runs: Result[], plan: Plan, probeRuns?: ProbeRun[]): Result {
+/** Threads of a measured run that want a CPU: the runtime's (multi_thread: workers, + the block_on thread when a task runs there), and one per source. */
+export function probeThreads(plan: Plan): number {
+  const rt = plan.runtime;
+  const blockOn = plan.tasks.some((t) => t.start === 'block_on') ? 1 : 0;
+  return (rt.flavor === 'multi_thread' ? rt.workers + blockOn : 1) + plan.sources.length;
+}
+
+/**
+ * `cpus`: the CPUs the probe could use (its header), so that a run whose own threads outnumber
+ * them is not blamed on other processes.
+ */
+export function combineRuns(runs: Result[], plan: Plan, probeRuns?: ProbeRun[], cpus?: number): Result {
   if (!runs.length) throw new Error('internal: combineRuns needs at least one run');
   const pick = (f: (r: Result) => number) => med(runs.map(f));
   const mid = runs[medianRunIndex(runs)];
@@ -291,7 +303,10 @@ export function combineRuns(runs: Result[], plan: Plan, probeRuns?: ProbeRun[]):
     if (wait !== undefined && wait >= 5)
       warnings.set('DS1811', {
         code: 'DS1811',
-        message: `the machine was busy: the probe's threads spent a median ${wait}% of their runnable time waiting for a CPU (other processes' load); busy-wait compute and latencies are stretched accordingly`,
+        message:
+          cpus !== undefined && probeThreads(plan) > cpus
+            ? `the probe's threads spent a median ${wait}% of their runnable time waiting for a CPU: its own ${probeThreads(plan)} threads (runtime and sources) share ${cpus} CPU(s), and other processes may add to it; busy-wait compute and latencies are stretched accordingly`
+            : `the machine was busy: the probe's threads spent a median ${wait}% of their runnable time waiting for a CPU (other processes' load); busy-wait compute and latencies are stretched accordingly`,
       });
     if (late > 0)
       warnings.set('DS1810', {

@@ -25,7 +25,7 @@ import { simulate } from '../../runtime/simulate.js';
 import { checkTaskset } from '../../calibrate/probe-run.js';
 import type { ValidationRow } from '../../schema/validation-doc.js';
 import type { Result } from '../../schema/result.js';
-import { ProbeBuilds, timerPhaseNote } from '../../validate/measure.js';
+import { ProbeBuilds, probeThreads, timerPhaseNote } from '../../validate/measure.js';
 import {
   compareDistributions,
   compareFigures,
@@ -116,10 +116,16 @@ async function measuredFigures(
   log(`validate: ${index} ${displayPath(file)}: measuring on tokio (${a.warmup} warm-up + ${a.repeat} runs)`);
   const m = await measureWithProbe(plan, a, builds, `  ${plan.scenario.name}`);
   if (a['save-measured']) writeFileAtomic(measuredFileFor(a['save-measured'], file), stableJson(m.result));
-  if (m.runQueueWaitPct !== undefined && m.runQueueWaitPct >= 5)
+  if (m.runQueueWaitPct !== undefined && m.runQueueWaitPct >= 5) {
+    const cpus = typeof m.header.cpus === 'number' ? m.header.cpus : undefined;
+    const own =
+      cpus !== undefined && probeThreads(plan) > cpus
+        ? `its own ${probeThreads(plan)} threads share ${cpus} CPU(s)`
+        : 'other processes';
     log(
-      `validate: ${index} ${plan.scenario.name}: the machine was busy: ${m.runQueueWaitPct}% of the probe's runnable time was spent waiting for a CPU`,
+      `validate: ${index} ${plan.scenario.name}: ${m.runQueueWaitPct}% of the probe's runnable time was spent waiting for a CPU (${own})`,
     );
+  }
   const apart = m.result.outputs['measure.sourceApart'];
   return {
     figures: figuresOf(m.result, spreadOf(m.result)),

@@ -22,6 +22,7 @@ import {
   medianRunIndex,
   phaseDiffUs,
   plannedTimerPhaseUs,
+  probeThreads,
   sourceApart,
   timerOutputs,
   timerPhaseNote,
@@ -287,4 +288,25 @@ test('source placement: measure.sourceApart only when every run placed it apart,
     .map((l) => l.split('|').at(-2)!.trim());
   assert.deepEqual(cells, ['apart', 'os', '']);
   assert.ok(Value.Check(ValidationDocSchema, [{ ...row, sourceApart: true }]));
+});
+
+test("cpu wait (DS1811) is put on the probe's own threads when they outnumber the CPUs, else on other processes", () => {
+  const { plan: mt, model } = loadScenario('scenarios/validation/mt-await-4p-blockon.json');
+  const { plan: ct } = loadScenario('scenarios/validation/ct-await-1p.json');
+  assert.equal(probeThreads(mt), 4, '2 workers + the block_on thread + the source');
+  assert.equal(probeThreads(ct), 2);
+  const busy = {
+    sourceLatenessUs: { p50: 0, p99: 0, max: 0 },
+    droppedBatches: 0,
+    wallMs: 1,
+    sched: { cpuMs: 70, runQueueWaitMs: 30 },
+  };
+  const ds1811 = (plan: typeof mt, cpus?: number) => {
+    const r = simulate(plan, model);
+    const c = combineRuns([r], plan, [{ result: r, probe: busy }], cpus);
+    return c.warnings.find((w) => w.code === 'DS1811')?.message ?? '';
+  };
+  assert.match(ds1811(mt, 2), /its own 4 threads \(runtime and sources\) share 2 CPU\(s\)/);
+  assert.match(ds1811(ct, 2), /the machine was busy: .*other processes' load/);
+  assert.match(ds1811(mt), /the machine was busy/, 'CPU count unknown: as before');
 });
