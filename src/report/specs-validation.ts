@@ -29,6 +29,9 @@ export function validationFigures(docs: readonly ValidationDoc[]): Figure[] {
       predicted: r.predicted,
       errorPct: r.errorPct,
       source: r.predictedSource ?? 'predicted',
+      // How the measurement was taken: where its source thread ran, and how long the probe's threads waited for a CPU.
+      sourceThread: r.sourceApart === undefined ? 'none or not recorded' : r.sourceApart ? 'own CPU' : 'placed by the OS',
+      cpuWaitPct: r.runQueueWaitPct ?? null,
     }));
     return {
       id: `validation-${i}`,
@@ -63,12 +66,15 @@ export function validationFigures(docs: readonly ValidationDoc[]): Figure[] {
               x: { field: 'measured', type: 'quantitative' },
               y: { field: 'predicted', type: 'quantitative' },
               color: { field: 'source', type: 'nominal', title: 'predicted by' },
+              shape: { field: 'sourceThread', type: 'nominal', title: 'measured: source thread' },
               tooltip: [
                 { field: 'scenario', type: 'nominal' },
                 { field: 'metric', type: 'nominal' },
                 { field: 'measured', type: 'quantitative' },
                 { field: 'predicted', type: 'quantitative' },
                 { field: 'errorPct', type: 'quantitative', format: '.1f' },
+                { field: 'sourceThread', type: 'nominal', title: 'source thread' },
+                { field: 'cpuWaitPct', type: 'quantitative', title: 'cpu wait %' },
               ],
             },
           },

@@ -125,6 +125,8 @@ export function fixtureValidation(name = 'pipeline-4p'): ValidationDoc {
       predictedSource: 'simulated',
       model: 'test-model',
       params: { '/runtime/workers': 2 },
+      sourceApart: true,
+      runQueueWaitPct: 0.4,
     },
     {
       scenario: `${name}-b`,
@@ -134,6 +136,8 @@ export function fixtureValidation(name = 'pipeline-4p'): ValidationDoc {
       errorPct: 12.5,
       predictedSource: 'analytic',
       params: { '/template/partitions': 4 },
+      sourceApart: false,
+      runQueueWaitPct: 31,
     },
     { scenario: name, metric: 'p99Us', predicted: 180, measured: 170, errorPct: 5.9, predictedSource: 'simulated' },
   ];

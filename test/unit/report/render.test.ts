@@ -50,6 +50,15 @@ test('every figure kind is built, with sources named', () => {
   ])
     assert.ok(ids.includes(id), `missing ${id} in ${ids.join(',')}`);
   for (const f of figs) assert.ok(f.sources.length > 0, f.id);
+  // The scatter says how each point was measured: where the source thread ran, the cpu wait.
+  const scatter = JSON.stringify(figs.find((f) => f.id === 'validation-0')!.spec);
+  for (const s of [
+    '"sourceThread":"own CPU"',
+    '"sourceThread":"placed by the OS"',
+    '"cpuWaitPct":31',
+    '"shape":{"field":"sourceThread"',
+  ])
+    assert.ok(scatter.includes(s), s);
   const tput = figs.find((f) => f.id === 'sweep-0-1-recordsPerSec')!;
   assert.ok(JSON.stringify(tput.spec).includes('measured'), 'measured points overlaid on the workers axis');
   // Sweep detail follows the slice through the traced point (partitions=4 workers=2).
