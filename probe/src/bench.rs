@@ -299,6 +299,14 @@ pub fn header(command: &[String]) -> Value {
     let cpus = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(0);
+    // Which CPUs (the affinity mask, e.g. under taskset): a model fitted from saved output can
+    // still say where it was measured.
+    let allowed = crate::affinity::allowed_cpus().ok().map(|c| {
+        c.iter()
+            .map(|x| x.to_string())
+            .collect::<Vec<_>>()
+            .join(",")
+    });
     let unix_ms = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_millis() as u64)
@@ -316,6 +324,7 @@ pub fn header(command: &[String]) -> Value {
         "target": env!("PROBE_TARGET"),
         "os": std::env::consts::OS,
         "cpus": cpus,
+        "allowedCpus": allowed,
         "pid": std::process::id(),
         "startedUnixMs": unix_ms,
         "command": command,

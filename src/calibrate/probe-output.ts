@@ -21,6 +21,8 @@ export interface ProbeHeader {
   profile: 'release' | 'debug';
   tokioUnstable: boolean;
   rustc?: string;
+  /** The CPUs the probe could run on (its affinity mask, e.g. under taskset), "0,1"; absent from older probes and off Linux. */
+  allowedCpus?: string;
   /** 1-based line of the header in its file. */
   line: number;
 }
@@ -80,6 +82,7 @@ function parseRecord(o: Obj, out: ProbeOutput, line: number): string | undefined
       profile,
       tokioUnstable: o.tokioUnstable === true,
       rustc: typeof o.rustc === 'string' ? o.rustc : undefined,
+      ...(typeof o.allowedCpus === 'string' && o.allowedCpus ? { allowedCpus: o.allowedCpus } : {}),
       line,
     });
     return undefined;

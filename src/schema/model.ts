@@ -70,6 +70,9 @@ export const CostModelSchema = Type.Object(
               kernel: Type.Optional(Type.String()),
               hostname: Type.Optional(Type.String()),
               pinnedCores: Type.Optional(Type.String()),
+              probeCpus: Type.Optional(
+                Type.String({ description: 'the CPUs the probe could run on (its affinity mask), from its output: "0,1"; several runs that differ, joined by " | "' }),
+              ),
             },
             { additionalProperties: false },
           ),

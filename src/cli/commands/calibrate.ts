@@ -101,6 +101,8 @@ function metaFor(a: Args, output: ProbeOutput, source: string): ModelMeta {
   const unstable = output.headers.some((x) => x.tokioUnstable);
   const m = machineInfo();
   const tokio = h?.tokio ?? 'unknown';
+  // Where the probe ran, from its own output, so that a re-fit of saved samples still says it.
+  const probeCpus = [...new Set(output.headers.flatMap((x) => (x.allowedCpus ? [x.allowedCpus] : [])))].join(' | ');
   return {
     name: a.name ?? `host-${profile}`,
     description:
@@ -117,6 +119,7 @@ function metaFor(a: Args, output: ProbeOutput, source: string): ModelMeta {
         kernel: m.kernel,
         hostname: m.hostname,
         ...(a.cores ? { pinnedCores: a.cores } : {}),
+        ...(probeCpus ? { probeCpus } : {}),
       },
       features: unstable ? [...features, 'tokio_unstable'] : features,
       date: new Date().toISOString(),

@@ -1,6 +1,9 @@
 /** `calibrate --from-samples`, criterion import, `model diff`: end to end without the probe. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { calibrate } from '../../../src/cli/commands/calibrate.js';
 import { validateDocument } from '../../../src/schema/validate.js';
 import { checkModel } from '../../../src/model/load.js';
@@ -101,4 +104,23 @@ test('model diff: ratios b/a, largest first, one-sided parameters last', () => {
       ['d', undefined],
     ],
   );
+});
+
+test("the probe's CPUs (its header's allowedCpus) reach the model's provenance, also from saved samples", async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ds-cal-'));
+  const text = readFileSync(`${FIX}/small-release.jsonl`, 'utf8');
+  const withCpus = (cpus: string) =>
+    text
+      .split('\n')
+      .map((l) => (l.includes('"type":"header"') ? l.replace('"type":"header"', `"type":"header","allowedCpus":"${cpus}"`) : l))
+      .join('\n');
+  writeFileSync(join(dir, 'a.jsonl'), withCpus('0,1'));
+  writeFileSync(join(dir, 'b.jsonl'), withCpus('1'));
+  const one = await calibrate({ ...base, 'from-samples': [join(dir, 'a.jsonl')] });
+  assert.equal(one.model.provenance.machine?.probeCpus, '0,1');
+  assert.deepEqual(validateDocument('model', one.model, 'x'), []);
+  const two = await calibrate({ ...base, 'from-samples': [join(dir, 'a.jsonl'), join(dir, 'b.jsonl')] });
+  assert.equal(two.model.provenance.machine?.probeCpus, '0,1 | 1');
+  const old = await calibrate({ ...base, 'from-samples': [`${FIX}/small-release.jsonl`] });
+  assert.equal(old.model.provenance.machine?.probeCpus, undefined, 'older probe output: not stated');
 });
