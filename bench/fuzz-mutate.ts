@@ -280,10 +280,11 @@ const SCENARIO: Record<string, Mutation> = {
   nestedRepeats: (doc, rng) => {
     if (!isObj(doc) || !isObj(doc.tasks)) return doc;
     const depth = pick(rng, [10, 63, 65, 500, 3000]);
-    let body: Json = [{ op: 'yield' }];
-    for (let i = 0; i < depth; i++) body = [{ op: 'repeat', n: 2, body }];
-    doc.tasks.deep = { start: 'spawn', program: body };
-    return doc;
+    // Built as text: a 3000-deep object would overflow the harness's own stack in the next
+    // mutation's walk (paths) or in JSON.stringify, ending the fuzz run instead of testing it.
+    const program = '[{"op":"repeat","n":2,"body":'.repeat(depth) + '[{"op":"yield"}]' + '}]'.repeat(depth);
+    doc.tasks.deep = { start: 'spawn', program: [] };
+    return withRaw(doc, ['tasks', 'deep', 'program'], program);
   },
   flavorFlip: (doc, rng) => {
     if (isObj(doc) && isObj(doc.runtime)) {

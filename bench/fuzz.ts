@@ -269,7 +269,29 @@ async function main(): Promise<number> {
   let next = 0;
   const worker = async () => {
     while (Date.now() < deadline) {
-      const o = await runCase(next++, opts, seeds, work);
+      const i = next++;
+      let o: Outcome;
+      try {
+        o = await runCase(i, opts, seeds, work);
+      } catch (e) {
+        // The harness itself failed on this case (e.g. a mutation it could not serialize): a
+        // finding of the harness, reported and counted, so that the run goes on and ends with
+        // its summary and a non-zero exit.
+        const detail = (e as Error).message.slice(0, 200);
+        o = {
+          caseIndex: i,
+          base: '',
+          mutations: [],
+          argv: [],
+          status: 'finding',
+          kind: 'harness-error',
+          detail,
+          exit: null,
+          signal: null,
+          ms: 0,
+          stderr: '',
+        };
+      }
       counts[o.status]++;
       if (o.status === 'finding') {
         const sig = `${o.kind} ${(o.detail ?? '')
