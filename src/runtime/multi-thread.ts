@@ -33,6 +33,7 @@ import {
   P_DONE,
   R_AHEAD,
   R_DONE,
+  R_PAUSE,
   R_SELF,
   R_SPIN,
   R_YIELD,
@@ -360,9 +361,10 @@ export class MultiThreadSim extends PollingSimulator {
   /** Runs the current poll on `th`; returns false when the thread must stop (ahead, spinning, done). */
   private pollStep(th: number): boolean {
     const r = this.execPoll(th);
-    if (r === R_AHEAD) {
+    if (r === R_AHEAD || r === R_PAUSE) {
       this.thrPos[th] = P_POLL;
-      this.resched(th);
+      if (r === R_AHEAD) this.resched(th);
+      else this.pauseAhead(th);
       return false;
     }
     if (r === R_SPIN) return false;

@@ -51,6 +51,7 @@ export const R_BLOCK = 2; // parked on a resource
 export const R_DONE = 3;
 export const R_AHEAD = 4; // the thread's clock passed the next event: continue later
 export const R_SPIN = 5; // entered a spin wait
+export const R_PAUSE = 6; // the thread's event budget ran out mid-poll: continue at once (pauseAhead)
 
 export interface SimOptions {
   seed?: number;
@@ -307,8 +308,13 @@ export abstract class Simulator {
       return true;
     }
     if (this.events < this.eventsYield) return false;
-    this.q.pushAhead(this.thrT[th], EV_THREAD, th, ++this.thrGen[th]);
+    this.pauseAhead(th);
     return true;
+  }
+
+  /** Re-queues thread `th` at its clock, ahead of equal-time events: a pause that changes no order. */
+  pauseAhead(th: number): void {
+    this.q.pushAhead(this.thrT[th], EV_THREAD, th, ++this.thrGen[th]);
   }
 
   /**

@@ -159,6 +159,24 @@ test('run limits hold while one thread runs alone for ever (a yield loop with no
   assert.ok(r.engine.events < 200_000 + (1 << 17), `${r.engine.events} events`);
 });
 
+test('run limits hold inside one long poll: a million-record message on a queue that stays empty behind it (fuzz: seed 8080 case 98 ran past --max-wall-ms)', () => {
+  const s: Scenario = {
+    name: 'one-huge-message',
+    runtime: { flavor: 'current_thread', driver: 'timer' },
+    template: {
+      kind: 'pipeline',
+      partitions: 1,
+      source: { arrival: { kind: 'periodic', intervalUs: 100 }, batchRecords: 1_000_000, batches: 2 },
+      partition: { wait: [{ kind: 'await_recv' }], recordCost: 2 },
+    },
+  };
+  const { result: r } = run(s, undefined, { maxEvents: 200_000 });
+  assert.match(r.truncated?.reason ?? '', /event limit/);
+  // The poll of the first message alone is ~3 M events; the limit is now checked within it.
+  assert.ok(r.engine.events <= 200_001, `${r.engine.events} events`);
+  assert.ok(r.records > 0 && r.records < 1_000_000, `${r.records} records`);
+});
+
 test('simulated clocks are integer nanoseconds even with fractional per-op costs', () => {
   const s: Scenario = { name: 'ints', runtime: { flavor: 'current_thread' }, template: { kind: 'yield_loop', yields: 1001 } };
   const { result: r } = run(s);
