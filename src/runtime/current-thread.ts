@@ -23,7 +23,6 @@ import {
   P_SPIN,
   R_AHEAD,
   R_BLOCK,
-  R_PAUSE,
   R_DONE,
   R_SELF,
   R_SPIN,
@@ -217,10 +216,8 @@ export class CurrentThreadSim extends PollingSimulator {
   /** Runs the current poll; on completion routes the task and sets the next position. */
   private continuePoll(): void {
     const r = this.execPoll(0);
-    if (r === R_AHEAD || r === R_PAUSE) {
-      this.thrPos[0] = P_POLL;
-      if (r === R_AHEAD) this.resched(0);
-      else this.pauseAhead(0);
+    if (r === R_AHEAD) {
+      this.thrPos[0] = P_POLL; // already re-queued
       return;
     }
     if (r === R_SPIN) return; // thrPos = P_SPIN; a push or the time-out resumes it

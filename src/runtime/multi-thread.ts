@@ -33,7 +33,6 @@ import {
   P_DONE,
   R_AHEAD,
   R_DONE,
-  R_PAUSE,
   R_SELF,
   R_SPIN,
   R_YIELD,
@@ -361,10 +360,8 @@ export class MultiThreadSim extends PollingSimulator {
   /** Runs the current poll on `th`; returns false when the thread must stop (ahead, spinning, done). */
   private pollStep(th: number): boolean {
     const r = this.execPoll(th);
-    if (r === R_AHEAD || r === R_PAUSE) {
-      this.thrPos[th] = P_POLL;
-      if (r === R_AHEAD) this.resched(th);
-      else this.pauseAhead(th);
+    if (r === R_AHEAD) {
+      this.thrPos[th] = P_POLL; // already re-queued
       return false;
     }
     if (r === R_SPIN) return false;

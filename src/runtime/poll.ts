@@ -10,7 +10,7 @@
 import { sampleCost } from './costs.js';
 import * as S from './state.js';
 import * as O from './code.js';
-import { Simulator, P_POLL, P_SPIN, R_AHEAD, R_BLOCK, R_DONE, R_PAUSE, R_SELF, R_SPIN, R_YIELD } from './simulator.js';
+import { Simulator, P_POLL, P_SPIN, R_AHEAD, R_BLOCK, R_DONE, R_SELF, R_SPIN, R_YIELD } from './simulator.js';
 
 export abstract class PollingSimulator extends Simulator {
   private fnvP = 0; // all_to_one: the partition count the cached FNV index is for
@@ -36,28 +36,23 @@ export abstract class PollingSimulator extends Simulator {
   /**
    * Executes instructions of the task being polled on `th` until the poll ends or the thread's
    * clock passes the next event. Effects happen at the op's start; its cost then advances the
-   * clock. Returns an R_* outcome; on R_AHEAD the caller re-queues the thread, on R_PAUSE it
-   * pauses it (pauseAhead) — both to continue the poll later.
+   * clock. Returns an R_* outcome; R_AHEAD: the thread was handed back (re-queued by handBack),
+   * the poll continues later.
    */
   execPoll(th: number): number {
     const tk = this.tasks;
     const task = this.thrTask[th];
     const code = this.codes[tk.def[task]];
-    const q = this.q;
     const c = this.c;
     const bd = this.breakdown;
     const thrT = this.thrT;
     let pc = tk.pc[task];
     for (;;) {
-      if (thrT[th] > q.peekTime() && this.behindNextEvent(thrT[th])) {
+      // Past the next event, or past the event budget (one poll can be long: a million-record
+      // message), hand back to the event loop as the thread loops do between polls.
+      if (this.handBack(th)) {
         tk.pc[task] = pc;
         return R_AHEAD;
-      }
-      // One poll can be long (a million-record message): hand back within it too, so that the
-      // run limits (events, wall time) hold (handBack does the same between polls).
-      if (this.events >= this.eventsYield) {
-        tk.pc[task] = pc;
-        return R_PAUSE;
       }
       this.events++;
       const o = pc * O.W;

@@ -49,9 +49,8 @@ export const R_YIELD = 0; // yield_now: deferred until the next driver poll
 export const R_SELF = 1; // self-wake / coop budget exhausted: requeued at once
 export const R_BLOCK = 2; // parked on a resource
 export const R_DONE = 3;
-export const R_AHEAD = 4; // the thread's clock passed the next event: continue later
+export const R_AHEAD = 4; // handed back mid-poll (past the next event or the event budget; re-queued): continue later
 export const R_SPIN = 5; // entered a spin wait
-export const R_PAUSE = 6; // the thread's event budget ran out mid-poll: continue at once (pauseAhead)
 
 export interface SimOptions {
   seed?: number;
@@ -308,13 +307,8 @@ export abstract class Simulator {
       return true;
     }
     if (this.events < this.eventsYield) return false;
-    this.pauseAhead(th);
-    return true;
-  }
-
-  /** Re-queues thread `th` at its clock, ahead of equal-time events: a pause that changes no order. */
-  pauseAhead(th: number): void {
     this.q.pushAhead(this.thrT[th], EV_THREAD, th, ++this.thrGen[th]);
+    return true;
   }
 
   /**
