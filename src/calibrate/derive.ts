@@ -151,7 +151,7 @@ function parkOvershoot(d: Deriver): Outcome {
 
 /** A latency-type benchmark's distribution; `trimFarOut`: see `latencyEstimate`. */
 function latency(d: Deriver, bench: string, filter: Filter, trimFarOut = false): Outcome {
-  const est = d.fitter.latency(bench, filter, undefined, trimFarOut);
+  const est = d.fitter.latency(bench, filter, trimFarOut);
   return est ? { est, provenance: 'calibrated' } : { missing: describe(bench, filter, 'latency') };
 }
 
@@ -165,11 +165,10 @@ function latency(d: Deriver, bench: string, filter: Filter, trimFarOut = false):
  */
 function wakeLatency(d: Deriver): Outcome {
   const base = { ...CT, driver: 'timer', in: 'task', g: 500 };
-  const apart = d.fitter.latency('xwake', { ...base, pin: 'apart' }, undefined, true);
+  const apart = d.fitter.latency('xwake', { ...base, pin: 'apart' }, true);
   if (apart)
     return { est: apart, provenance: 'calibrated', note: 'sender thread and runtime thread on different CPUs (xwake pin=apart)' };
-  const os =
-    d.fitter.latency('xwake', { ...base, pin: 'none' }, undefined, true) ?? d.fitter.latency('xwake', base, undefined, true);
+  const os = d.fitter.latency('xwake', { ...base, pin: 'none' }, true) ?? d.fitter.latency('xwake', base, true);
   if (!os) return { missing: describe('xwake', { ...base, pin: 'apart' }, 'latency') };
   return {
     est: os,

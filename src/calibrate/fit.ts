@@ -114,16 +114,11 @@ export class Fitter {
   }
 
   /** Latency-type estimate of the pooled observations (see `latencyEstimate`, `trimFarOut` too). */
-  latency(
-    bench: string,
-    filter: Filter = {},
-    transform: (ns: number) => number = (x) => x,
-    trimFarOut = false,
-  ): Estimate | undefined {
-    const { values: raw, headers } = this.latencyValues(bench, filter);
-    if (raw.length < 2) return undefined;
+  latency(bench: string, filter: Filter = {}, trimFarOut = false): Estimate | undefined {
+    const { values, headers } = this.latencyValues(bench, filter);
+    if (values.length < 2) return undefined;
     const source = `${bench}{${paramsKey(filter as BenchParams)}} quantiles`;
-    return latencyEstimate(raw.map(transform), source, headers, this.options, bench, trimFarOut);
+    return latencyEstimate(values, source, headers, this.options, bench, trimFarOut);
   }
 
   /** Numeric summary fields named `field` of matching configurations. */

@@ -27,6 +27,7 @@ import {
   timerOutputs,
   timerPhaseNote,
   traceRecords,
+  type ProbeRun,
 } from '../../../src/validate/measure.js';
 import { loadScenario } from '../../../src/cli/load.js';
 import { simulate } from '../../../src/runtime/simulate.js';
@@ -264,17 +265,20 @@ test('the median run: the middle throughput (the lower of the two middles)', () 
   assert.equal(medianRunIndex([at(5)]), 0);
 });
 
+/** The `probe` part of a probe result line: nothing late or dropped; `sched` and `placement` as given. */
+function probeSection(sched: ProbeRun['probe']['sched'], placement?: 'apart' | 'os' | 'none'): ProbeRun['probe'] {
+  return {
+    sourceLatenessUs: { p50: 0, p99: 0, max: 0 },
+    droppedBatches: 0,
+    wallMs: 1,
+    sched,
+    ...(placement ? { placement } : {}),
+  };
+}
+
 test('source placement: measure.sourceApart only when every run placed it apart, the table says apart/os', () => {
   const probeRun = (placement?: 'apart' | 'os' | 'none') =>
-    ({
-      probe: {
-        sourceLatenessUs: { p50: 0, p99: 0, max: 0 },
-        droppedBatches: 0,
-        wallMs: 1,
-        sched: null,
-        ...(placement ? { placement } : {}),
-      },
-    }) as unknown as Parameters<typeof sourceApart>[0][number];
+    ({ probe: probeSection(null, placement) }) as unknown as Parameters<typeof sourceApart>[0][number];
   assert.equal(sourceApart([probeRun('apart'), probeRun('apart')]), 1);
   assert.equal(sourceApart([probeRun('apart'), probeRun('os')]), 0);
   assert.equal(sourceApart([probeRun('none')]), undefined, 'no source thread');
@@ -295,12 +299,7 @@ test("cpu wait (DS1811) is put on the probe's own threads when they outnumber th
   const { plan: ct } = loadScenario('scenarios/validation/ct-await-1p.json');
   assert.equal(probeThreads(mt), 4, '2 workers + the block_on thread + the source');
   assert.equal(probeThreads(ct), 2);
-  const busy = {
-    sourceLatenessUs: { p50: 0, p99: 0, max: 0 },
-    droppedBatches: 0,
-    wallMs: 1,
-    sched: { cpuMs: 70, runQueueWaitMs: 30 },
-  };
+  const busy = probeSection({ cpuMs: 70, runQueueWaitMs: 30 });
   const ds1811 = (plan: typeof mt, cpus?: number) => {
     const r = simulate(plan, model);
     const c = combineRuns([r], plan, [{ result: r, probe: busy }], cpus);
