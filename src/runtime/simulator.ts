@@ -24,7 +24,8 @@ import { IntRing } from './rings.js';
 import { runtimeCosts, sampleCost, type RuntimeCosts } from './costs.js';
 import { CycleDetector, type StateWalk } from './fast-forward.js';
 import { ffCheckpoint } from './ff-checkpoint.js';
-import { firstArrivalNs, nextArrivalNs, type ArrivalState } from './arrivals.js';
+import { type ArrivalState } from './arrivals.js';
+import { arrival, scheduleFirstArrival } from './source-delivery.js';
 import * as S from './state.js';
 import { encodeProgram } from './code.js';
 
@@ -342,7 +343,7 @@ export abstract class Simulator {
   run(): void {
     const wallStart = Date.now();
     this.start();
-    for (let s = 0; s < this.plan.sources.length; s++) this.scheduleFirstArrival(s);
+    for (let s = 0; s < this.plan.sources.length; s++) scheduleFirstArrival(this, s);
     const q = this.q;
     // Threads run ahead only up to the next event: this one makes them stop just past the limit,
     // so that a run truncated by it ends at the same point however it got there (stepped, or
@@ -378,7 +379,7 @@ export abstract class Simulator {
         }
         case EV_SOURCE:
           this.ff.reset();
-          this.arrival(q.a, t);
+          arrival(this, q.a, t);
           break;
         case EV_SLICE:
           this.ff.reset();
@@ -627,39 +628,5 @@ export abstract class Simulator {
     const next = this.timers.peekTime();
     const dur = Math.max(0, next - floor);
     return now + dur + this.latency(this.c.parkOvershoot);
-  }
-
-  // ---- sources -------------------------------------------------------------------------------
-
-  private scheduleFirstArrival(s: number): void {
-    const t = firstArrivalNs(this.plan.sources[s], s, this.rngArrival, this.arrivalState);
-    this.srcNext[s] = t;
-    if (t >= 0) this.q.push(t, EV_SOURCE, s, 0);
-    else this.endSource(s, 0);
-  }
-
-  private arrival(s: number, t: number): void {
-    const src = this.plan.sources[s];
-    const ch = this.channels[src.channel];
-    const i = this.srcSent[s]++;
-    const records = src.arrival.kind === 'trace' ? src.arrival.records[i] : src.records;
-    this.events++;
-    if (ch.kind === 1 && ch.q.length >= ch.capacity) {
-      this.warnings.push({ code: 'DS3002', message: `source '${src.name}' found channel full; batch dropped` });
-    } else this.push(ch, records, t, -1);
-    const next = nextArrivalNs(src, s, t, this.srcSent[s], this.rngArrival, this.arrivalState);
-    this.srcNext[s] = next;
-    if (next >= 0) this.q.push(next, EV_SOURCE, s, 0);
-    else this.endSource(s, t);
-  }
-
-  private endSource(s: number, _t: number): void {
-    const src = this.plan.sources[s];
-    this.srcNext[s] = -1;
-    if (src.close) {
-      const ch = this.channels[src.channel];
-      ch.closed = true;
-      this.notifyChannel(ch, -1);
-    }
   }
 }

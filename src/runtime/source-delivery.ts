@@ -1,0 +1,46 @@
+/**
+ * The simulator's sources: threads outside the runtime that deliver batches into channels at the
+ * instants the arrival rules (arrivals.ts) give, and close their channel when done.
+ *
+ * Phase: simulate. An arrival is one event (EV_SOURCE): the batch goes into its channel as one
+ * message (waking a receiver from outside the runtime, `from` = -1), or is dropped with DS3002
+ * when a bounded channel is full (the probe's source does the same); then the next arrival is
+ * queued.
+ */
+import { EV_SOURCE, type Simulator } from './simulator.js';
+import { firstArrivalNs, nextArrivalNs } from './arrivals.js';
+
+/** Queues source `s`'s first arrival (or ends it at once when it delivers nothing). */
+export function scheduleFirstArrival(sim: Simulator, s: number): void {
+  const t = firstArrivalNs(sim.plan.sources[s], s, sim.rngArrival, sim.arrivalState);
+  sim.srcNext[s] = t;
+  if (t >= 0) sim.q.push(t, EV_SOURCE, s, 0);
+  else endSource(sim, s);
+}
+
+/** Source `s`'s batch arrives at `t`: delivered (or dropped), and the next arrival queued. */
+export function arrival(sim: Simulator, s: number, t: number): void {
+  const src = sim.plan.sources[s];
+  const ch = sim.channels[src.channel];
+  const i = sim.srcSent[s]++;
+  const records = src.arrival.kind === 'trace' ? src.arrival.records[i] : src.records;
+  sim.events++;
+  if (ch.kind === 1 && ch.q.length >= ch.capacity) {
+    sim.warnings.push({ code: 'DS3002', message: `source '${src.name}' found channel full; batch dropped` });
+  } else sim.push(ch, records, t, -1);
+  const next = nextArrivalNs(src, s, t, sim.srcSent[s], sim.rngArrival, sim.arrivalState);
+  sim.srcNext[s] = next;
+  if (next >= 0) sim.q.push(next, EV_SOURCE, s, 0);
+  else endSource(sim, s);
+}
+
+/** Source `s` is done: its channel closes when the plan says so. */
+function endSource(sim: Simulator, s: number): void {
+  const src = sim.plan.sources[s];
+  sim.srcNext[s] = -1;
+  if (src.close) {
+    const ch = sim.channels[src.channel];
+    ch.closed = true;
+    sim.notifyChannel(ch, -1);
+  }
+}
