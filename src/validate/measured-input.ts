@@ -77,17 +77,21 @@ export function readMeasured(file: string): MeasuredInput {
     const { value, map } = parseJsonText(text, file);
     const diags = validateDocument('result', value, file, map);
     if (diags.some((d) => d.severity === 'error')) throw new InputError(diags);
-    const result = value as Result;
-    const wait = result.outputs['measure.runQueueWaitPct'];
-    const apart = result.outputs['measure.sourceApart'];
-    return {
-      figures: figuresOf(result, spreadOf(result)),
-      result,
-      ...(wait !== undefined ? { runQueueWaitPct: wait } : {}),
-      ...(apart !== undefined ? { sourceApart: apart === 1 } : {}),
-    };
+    return measuredFromResult(value as Result);
   }
   return { figures: parseMeasuredCsv(text, file) };
+}
+
+/** A measured Result's figures (with their spread) and the context `measure` recorded in its outputs. */
+export function measuredFromResult(result: Result): MeasuredInput {
+  const wait = result.outputs['measure.runQueueWaitPct'];
+  const apart = result.outputs['measure.sourceApart'];
+  return {
+    figures: figuresOf(result, spreadOf(result)),
+    result,
+    ...(wait !== undefined ? { runQueueWaitPct: wait } : {}),
+    ...(apart !== undefined ? { sourceApart: apart === 1 } : {}),
+  };
 }
 
 /**

@@ -24,7 +24,6 @@ import { diag, EXIT, InputError } from '../../schema/diagnostics.js';
 import { simulate } from '../../runtime/simulate.js';
 import { checkTaskset } from '../../calibrate/probe-run.js';
 import type { ValidationRow } from '../../schema/validation-doc.js';
-import type { Result } from '../../schema/result.js';
 import { ProbeBuilds, probeThreads, timerPhaseNote } from '../../validate/measure.js';
 import {
   compareDistributions,
@@ -36,10 +35,9 @@ import {
   kindOf,
   METRIC_KINDS,
   parseTolerance,
-  type Figures,
   type MetricKind,
 } from '../../validate/compare.js';
-import { readMeasured, spreadOf } from '../../validate/measured-input.js';
+import { measuredFromResult, readMeasured, type MeasuredInput } from '../../validate/measured-input.js';
 import { formatSummary, formatValidationTable } from '../../validate/table.js';
 import { log, measureWithProbe, probeOptions, type ProbeArgs } from './measure.js';
 
@@ -97,7 +95,7 @@ async function measuredFigures(
   a: Args,
   builds: ProbeBuilds,
   index: string,
-): Promise<{ figures: Figures; repeats?: number; runQueueWaitPct?: number; sourceApart?: boolean; result?: Result }> {
+): Promise<MeasuredInput & { repeats?: number }> {
   if (a.measured) {
     const isDir = existsSync(a.measured) && statSync(a.measured).isDirectory();
     const src = isDir ? measuredFileFor(a.measured, file) : a.measured;
@@ -105,12 +103,7 @@ async function measuredFigures(
       throw new InputError([diag('DS1805', displayPath(file), '', { name: displayPath(file), file: src })], EXIT.io);
     const m = readMeasured(src);
     log(`validate: ${index} ${displayPath(file)}: measured figures from ${displayPath(src)}`);
-    return {
-      figures: m.figures,
-      ...(m.runQueueWaitPct !== undefined ? { runQueueWaitPct: m.runQueueWaitPct } : {}),
-      ...(m.sourceApart !== undefined ? { sourceApart: m.sourceApart } : {}),
-      ...(m.result ? { result: m.result } : {}),
-    };
+    return m;
   }
   const { plan } = loadScenario(file, undefined, a.seed);
   log(`validate: ${index} ${displayPath(file)}: measuring on tokio (${a.warmup} warm-up + ${a.repeat} runs)`);
@@ -126,14 +119,7 @@ async function measuredFigures(
       `validate: ${index} ${plan.scenario.name}: ${m.runQueueWaitPct}% of the probe's runnable time was spent waiting for a CPU (${own})`,
     );
   }
-  const apart = m.result.outputs['measure.sourceApart'];
-  return {
-    figures: figuresOf(m.result, spreadOf(m.result)),
-    repeats: m.runs.length,
-    result: m.result,
-    ...(m.runQueueWaitPct !== undefined ? { runQueueWaitPct: m.runQueueWaitPct } : {}),
-    ...(apart !== undefined ? { sourceApart: apart === 1 } : {}),
-  };
+  return { ...measuredFromResult(m.result), repeats: m.runs.length };
 }
 
 /**
