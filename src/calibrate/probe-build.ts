@@ -11,6 +11,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { diag, EXIT, InputError } from '../schema/diagnostics.js';
+import { packagePath } from '../io/package-root.js';
 
 export const DEBIAN_REGISTRY = '/usr/share/cargo/registry';
 
@@ -75,7 +76,7 @@ export function probeBinaryPath(o: Pick<ProbeBuildOptions, 'profile' | 'features
  * probe/Cargo.toml missing → DS5003 (exit 5); a failed build → DS5004 with cargo's last lines.
  */
 export async function buildProbe(o: ProbeBuildOptions): Promise<string> {
-  const probeDir = resolve(o.probeDir ?? 'probe');
+  const probeDir = resolve(o.probeDir ?? packagePath('probe'));
   const manifest = join(probeDir, 'Cargo.toml');
   if (!existsSync(manifest))
     throw new InputError([diag('DS5003', manifest, '', { name: 'probe build', detail: `${manifest} does not exist` })], EXIT.io);

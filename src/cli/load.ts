@@ -14,8 +14,10 @@ import { locateAll, type SourceMap } from '../schema/validate.js';
 import { checkModel } from '../model/load.js';
 import { normalizeScenario } from '../plan/normalize.js';
 import type { Plan } from '../plan/types.js';
+import { packagePath } from '../io/package-root.js';
 
-export const DEFAULT_MODEL = 'models/tokio-1.24-2vcpu-release.json';
+/** The bundled default model, inside the package (not the working directory). */
+export const DEFAULT_MODEL = packagePath('models', 'tokio-1.24-2vcpu-release.json');
 
 export function displayPath(p: string): string {
   const r = relative(process.cwd(), p);

@@ -3,8 +3,8 @@
  * makes no network request and logs no error, and a hostile scenario name stays inert; the
  * capacity report of the architectures sweep shows every chart kind, with a screenshot in reports/.
  *
- * Needs Debian's /usr/bin/chromium (driven by playwright-core); skipped, with that message, when
- * it is absent. Every request other than the report file itself is recorded and aborted, so a
+ * Needs Chromium (Debian's /usr/bin/chromium, driven by playwright-core), which `npm test`'s setup
+ * installs; missing, the tests fail saying so (skipped only with DISPATCHSIM_TEST_SKIP=browser). Every request other than the report file itself is recorded and aborted, so a
  * page that tries to reach a CDN fails the test even when there is no network.
  */
 import { test } from 'node:test';
@@ -19,8 +19,8 @@ import { classifyDocument } from '../../src/report/inputs.js';
 import { renderReport } from '../../src/report/render.js';
 import { fixtureResult, fixtureSweep, fixtureTrace, fixtureValidation } from '../unit/report/fixtures.js';
 import { runMain } from '../helpers.js';
+import { chromiumPath, requirement } from '../requirements.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const ARGS = [
   '--headless',
   '--no-sandbox',
@@ -31,7 +31,13 @@ const ARGS = [
   '--disable-component-update',
   '--disable-sync',
 ];
-const SKIP = existsSync(CHROMIUM) ? false : `browser test skipped: Chromium not found at ${CHROMIUM} (apt-get install chromium)`;
+const BROWSER = requirement('browser');
+const SKIP = BROWSER.skip;
+/** The Chromium to launch; a missing one fails the test with what to install (requirements.ts). */
+function chromiumExecutable(): string {
+  BROWSER.check();
+  return chromiumPath() as string;
+}
 // dist/test/browser → repository root.
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const REPORTS = join(ROOT, 'reports');
@@ -95,7 +101,7 @@ async function openReport(browser: Browser, file: string, screenshot?: string): 
 }
 
 test('report renders every chart offline with no request and no console error', { skip: SKIP, timeout: 120000 }, async () => {
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  const browser = await chromium.launch({ executablePath: chromiumExecutable(), args: ARGS });
   try {
     const shot = join(REPORTS, 'report-browser.png');
     const run = await openReport(browser, writeReport('browser-report.html', 'pipeline-4p'), shot);
@@ -163,7 +169,7 @@ test(
   { skip: SKIP, timeout: 300000 },
   async () => {
     const dir = mkdtempSync(join(tmpdir(), 'dispatchsim-capacity-'));
-    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    const browser = await chromium.launch({ executablePath: chromiumExecutable(), args: ARGS });
     try {
       const shot = join(REPORTS, 'capacity-browser.png');
       const run = await openReport(browser, await writeCapacityReport(dir), shot);
@@ -198,7 +204,7 @@ test(
 );
 
 test('a hostile scenario name is inert: no img element, no dialog', { skip: SKIP, timeout: 120000 }, async () => {
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  const browser = await chromium.launch({ executablePath: chromiumExecutable(), args: ARGS });
   try {
     const run = await openReport(browser, writeReport('hostile-report.html', '</script><img src=x onerror=alert(1)>'));
     assert.equal(run.images, 0, 'no img element');

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { existsSync } from 'node:fs';
 import { runCommand } from '../common.js';
 import { readText, writeFileAtomic } from '../../io/files.js';
+import { packagePath } from '../../io/package-root.js';
 import { EXIT } from '../../schema/diagnostics.js';
 import type { DocumentKind } from '../../schema/validate.js';
 import { jsonSchemaText, schemaFileName, SCHEMA_KINDS } from '../../schema/json-schema.js';
@@ -29,7 +30,12 @@ export const schemaCommand: CommandModule<object, Args> = {
       .positional('kind', { choices: SCHEMA_KINDS, describe: 'which schema to print' })
       .option('write', { type: 'boolean', describe: 'write every schema file into --dir' })
       .option('check', { type: 'boolean', describe: 'exit 6 when a file in --dir differs from the generated schema' })
-      .option('dir', { type: 'string', default: 'schema', describe: 'directory of the schema files' })
+      .option('dir', {
+        type: 'string',
+        default: packagePath('schema'),
+        defaultDescription: "the package's schema/",
+        describe: 'directory of the schema files',
+      })
       .check((a) =>
         a.write || a.check || a.kind ? true : 'name a kind (scenario, model, result), or give --write or --check',
       ) as unknown as Argv<Args>,

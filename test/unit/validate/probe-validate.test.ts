@@ -3,11 +3,11 @@
  * `measure` and `validate` on real tokio. This is CI's smoke test: a small subset, one run each,
  * a tolerance generous enough never to flake on a loaded 2-vCPU machine; it checks that the
  * pipeline works and that exact figures (record counts) agree, not the model's accuracy — the
- * tight figures live in docs/accuracy.md. Skipped, saying why, only when cargo is absent.
+ * tight figures live in docs/accuracy.md. A missing cargo fails them (requirements.ts); skipped
+ * only on purpose, with DISPATCHSIM_TEST_SKIP=probe.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -18,15 +18,17 @@ import { validateDocument } from '../../../src/schema/validate.js';
 import { classifyDocument } from '../../../src/report/inputs.js';
 import type { Result } from '../../../src/schema/result.js';
 import type { ValidationDoc } from '../../../src/schema/validation-doc.js';
+import { requirement } from '../../requirements.js';
 
-const hasCargo = spawnSync('cargo', ['--version'], { stdio: 'ignore' }).status === 0;
-const skip = hasCargo ? false : 'cargo is not installed: the probe cannot be built (install Rust; CI has it)';
+const PROBE = requirement('probe');
+const skip = PROBE.skip;
 const SUBSET = ['scenarios/validation/ct-await-1p.json', 'scenarios/validation/mt-await-2p.json'];
 
 test(
   'measure: a schema-valid measured Result that processed every record of the plan, and its poll trace',
   { skip, timeout: 300_000 },
   async () => {
+    PROBE.check();
     const dir = mkdtempSync(join(tmpdir(), 'ds-measure-'));
     const out = join(dir, 'm.json');
     const traceFile = join(dir, 'trace.json');
@@ -75,6 +77,7 @@ test(
   'validate on a small subset with a generous tolerance: exit 0 and a report-readable document',
   { skip, timeout: 300_000 },
   async () => {
+    PROBE.check();
     const out = join(mkdtempSync(join(tmpdir(), 'ds-validate-')), 'validation.json');
     const code = await main([
       'validate',
@@ -111,6 +114,7 @@ test(
   "measure honours the plan's timer phase: t = 0 placed on tokio's 1 ms grid where runtime.timerPhaseUs says",
   { skip, timeout: 300_000 },
   async () => {
+    PROBE.check();
     const dir = mkdtempSync(join(tmpdir(), 'ds-phase-'));
     const scenario = JSON.parse(readFileSync('scenarios/validation/ct-sleep-2p.json', 'utf8')) as {
       model: string;
