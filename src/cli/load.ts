@@ -123,7 +123,11 @@ export interface Loaded {
   warnings: Diagnostic[];
 }
 
-export function loadScenario(file: string, modelOverride?: string, seed?: number): Loaded {
+/**
+ * `noise`: platform noise on/off whatever the scenario says (`--no-noise`); absent: the
+ * scenario's `machine.noise`, else the model's default (on when it has a noise process).
+ */
+export function loadScenario(file: string, modelOverride?: string, seed?: number, noise?: boolean): Loaded {
   const shown = displayPath(file);
   const { scenario, map } = readScenario(file);
   const modelFile = modelPathFor(file, scenario, modelOverride);
@@ -136,6 +140,7 @@ export function loadScenario(file: string, modelOverride?: string, seed?: number
       modelFile: displayPath(modelFile),
       traces,
       ...(seed !== undefined ? { seed } : {}),
+      ...(noise !== undefined ? { noise } : {}),
     });
     return { scenario, plan, model, modelFile, warnings };
   } catch (e) {

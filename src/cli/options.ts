@@ -6,6 +6,8 @@
  * where a command words an option its own way, the helper takes that text as a parameter.
  */
 import type { Argv } from 'yargs';
+import { MAX_RUNS } from '../sweep/run-set.js';
+import { AUTO_MAX_RUNS, AUTO_MIN_RUNS } from '../sweep/simulate-runs.js';
 
 /** The arguments of a command that loads one scenario and prints, or writes, a Result document. */
 export interface ScenarioResultArgs {
@@ -46,4 +48,49 @@ export function scenarioResultOptions<T>(y: Argv<T>, help: ScenarioResultHelp): 
       type: 'string',
       describe: help.out ?? 'write the Result document to this file (atomically)',
     }) as unknown as Argv<T & ScenarioResultArgs>;
+}
+
+/** The arguments of a command that simulates run sets (docs/semantics.md, "Run sets"). */
+export interface RunSetArgs {
+  runs: string;
+  jobs?: number;
+  noise?: boolean;
+}
+
+/** `--runs n|auto` as a number or 'auto'; throws a usage message otherwise. */
+export function parseRuns(spec: string | number): number | 'auto' {
+  if (spec === 'auto') return 'auto';
+  const n = Number(spec);
+  if (!Number.isInteger(n) || n < 1 || n > MAX_RUNS)
+    throw new Error(`--runs must be 'auto' or an integer in 1..${MAX_RUNS} (got ${spec})`);
+  return n;
+}
+
+/**
+ * Adds --runs, --jobs and --noise/--no-noise: how many runs a prediction is (each varies the PRNG
+ * streams, the timer phase unless pinned, and the noise draws), on how many worker threads (the
+ * Result is the same for any), and whether the machine has the model's platform noise.
+ */
+export function runSetOptions<T>(y: Argv<T>, defaultRuns = 'auto'): Argv<T & RunSetArgs> {
+  return y
+    .option('runs', {
+      type: 'string',
+      default: defaultRuns,
+      describe: `independent runs (seeds, timer phase, noise draws vary); 'auto': ${AUTO_MIN_RUNS}–${AUTO_MAX_RUNS} as an event budget allows`,
+    })
+    .option('jobs', {
+      type: 'number',
+      describe: 'worker threads for the runs (default: the available cores; the output is identical for any value)',
+    })
+    .option('noise', {
+      type: 'boolean',
+      describe:
+        "platform noise (OS/hypervisor pauses) from the model's noise_rate/noise_pause; default: the scenario's machine.noise, else on when the model has it; --no-noise: the idealised machine",
+    })
+    .check((a) => {
+      parseRuns((a as { runs: string }).runs);
+      const jobs = (a as { jobs?: number }).jobs;
+      if (jobs !== undefined && (!Number.isInteger(jobs) || jobs < 1)) throw new Error('--jobs must be a positive integer');
+      return true;
+    }) as unknown as Argv<T & RunSetArgs>;
 }

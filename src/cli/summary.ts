@@ -3,7 +3,7 @@
  *
  * Phase: cli.
  */
-import type { Result } from '../schema/result.js';
+import type { AcrossRuns, Result } from '../schema/result.js';
 import type { Plan } from '../plan/types.js';
 
 /** Result warnings that state how a figure was obtained rather than a problem (docs/errors.md). */
@@ -29,6 +29,7 @@ export function formatSummary(r: Result, plan: Plan): string {
     );
   }
   L.push(`  yields/record ${f(r.yieldsPerRecord, 3)}`);
+  if (r.runs && r.runs.count > 1) L.push(...formatRuns(r));
   const total = r.cpuUs.total || 1;
   L.push(
     `  CPU µs: useful ${f(r.cpuUs.useful)} · waiting (yield/spin) ${f(r.cpuUs.waiting)} · scheduler ${f(r.cpuUs.scheduler)}`,
@@ -72,4 +73,38 @@ export function formatSummary(r: Result, plan: Plan): string {
       `  fast-forward: ${ff.jumps} jump(s) over cycles of idle spinning, ${f(ff.skippedUs / 1000, 3)} ms of simulated time counted, not stepped`,
     );
   return L.join('\n') + '\n';
+}
+
+/** `p99 54 µs (runs: 41–63)`: a metric's median across runs and its p10–p90. */
+function acrossLine(name: string, m: AcrossRuns | undefined, unit: string, d = 2): string | undefined {
+  if (!m) return undefined;
+  return `${name} ${f(m.median, d)}${unit} (runs: ${f(m.p10, d)}–${f(m.p90, d)})`;
+}
+
+/** The run set: what varied, and each headline metric's median with its p10–p90 across runs. */
+export function formatRuns(r: Result): string[] {
+  const runs = r.runs!;
+  const m = runs.metrics;
+  const varied = [
+    r.source === 'measured' ? 'repeats of the real run' : 'seeds',
+    runs.timerPhase === 'uniform'
+      ? 'timer phase (uniform over the 1 ms tick)'
+      : runs.timerPhase === 'pinned'
+        ? undefined
+        : undefined,
+    runs.noise ? 'noise draws' : undefined,
+  ].filter((x) => x !== undefined);
+  const L = [
+    `  across ${runs.count} runs (${varied.join(', ')}${runs.timerPhase === 'pinned' ? '; timer phase pinned' : ''}${runs.noise === false ? '; no platform noise' : ''}): median (runs: p10–p90); body of run ${runs.representative}`,
+  ];
+  const lat = ['p50', 'p90', 'p99', 'p999', 'max']
+    .map((k) => acrossLine(k, m[`${k}Us`], ' µs'))
+    .filter((x): x is string => x !== undefined);
+  const thr = acrossLine('throughput', m.recordsPerSec, ' records/s', 0);
+  if (thr) L.push(`    ${thr}`);
+  for (let i = 0; i < lat.length; i += 3) L.push(`    ${lat.slice(i, i + 3).join(' · ')}`);
+  const y = acrossLine('yields/record', m.yieldsPerRecord, '', 3);
+  const c = acrossLine('CPU', m.cpuUs, ' µs');
+  if (y && c) L.push(`    ${y} · ${c}`);
+  return L;
 }

@@ -25,6 +25,16 @@ export interface NormalizeOptions {
   /** Parsed trace files by the name used in the scenario: times in µs and records per batch. */
   traces?: Record<string, { timesUs: number[]; records: number[] }>;
   seed?: number;
+  /**
+   * Platform noise, overriding the scenario's `machine.noise` (`--no-noise`: false). Absent: the
+   * scenario's, else on when the model has a noise process (`noise_rate` > 0; docs/semantics.md).
+   */
+  noise?: boolean;
+}
+
+/** Whether a model has a platform-noise process to switch on by default (noise_rate > 0). */
+export function modelHasNoise(model: CostModel): boolean {
+  return (model.parameters.noise_rate?.value ?? 0) > 0;
 }
 
 export const DEFAULT_LIMITS = { maxSimulatedMs: 3_600_000, maxEvents: 2_000_000_000, maxWallMs: 600_000 };
@@ -238,9 +248,10 @@ export function normalizeScenario(scenario: Scenario, opts: NormalizeOptions): P
       lifoSlot: rt.lifoSlot ?? true,
       timerResolutionNs: 1_000_000,
       // The grid runs from the time driver's start; timerPhaseUs is how far into a tick t = 0 is.
-      ...(rt.timerPhaseUs ? { timerPhaseNs: (1_000_000 - Math.round(rt.timerPhaseUs * 1000)) % 1_000_000 } : {}),
+      // Present only when the scenario pins it: unpinned, each run of a run set draws its own (docs/semantics.md).
+      ...(rt.timerPhaseUs !== undefined ? { timerPhaseNs: (1_000_000 - Math.round(rt.timerPhaseUs * 1000)) % 1_000_000 } : {}),
       timesliceNs: Math.round((scenario.machine?.timesliceUs ?? 3000) * 1000),
-      noise: scenario.machine?.noise ?? false,
+      noise: opts.noise ?? scenario.machine?.noise ?? modelHasNoise(opts.model),
     },
     channels: chanNames.map((n) => ({ name: n, kind: ex.channels[n].kind, capacity: ex.channels[n].capacity ?? 0 })),
     mutexes: [...ex.mutexes],

@@ -47,6 +47,56 @@ export const WorkerResultSchema = Type.Object(
   { additionalProperties: false },
 );
 
+/** One headline metric across the runs of a run set: each run's value, their median and p10–p90. */
+export const AcrossRunsSchema = Type.Object(
+  {
+    values: Type.Array(Num, { description: 'per run, in run order' }),
+    median: Num,
+    p10: Num,
+    p90: Num,
+  },
+  { additionalProperties: false },
+);
+
+export const RegimeSchema = Type.Object(
+  {
+    runs: Type.Array(Num, { description: 'indices of the runs in this regime' }),
+    median: Num,
+  },
+  { additionalProperties: false },
+);
+
+/**
+ * A run set (`simulate --runs N`; a measurement's repeats): the headline figures of every run.
+ * Absent from a Result written before run sets existed, which then describes one run.
+ */
+export const RunsSchema = Type.Object(
+  {
+    count: Num,
+    representative: Type.Number({ description: 'the run whose tasks, workers, breakdown and latency buckets the Result shows (median p50)' }),
+    seeds: Type.Optional(Type.Array(Num, { description: 'simulated: each run\'s PRNG seed (run 0: the Result\'s seed)' })),
+    timerPhaseUs: Type.Optional(
+      Type.Array(Num, { description: "each run's timer phase (scenario convention: how far into a 1 ms tick t = 0 falls)" }),
+    ),
+    timerPhase: Type.Optional(
+      Type.Union([Type.Literal('pinned'), Type.Literal('uniform')], {
+        description: 'pinned by the scenario (runtime.timerPhaseUs), or drawn per run uniformly over the tick',
+      }),
+    ),
+    noise: Type.Optional(Type.Boolean({ description: 'platform noise (OS/hypervisor pauses) was on' })),
+    metrics: Type.Record(Type.String(), AcrossRunsSchema, {
+      description: 'recordsPerSec, p50Us, p90Us, p99Us, p999Us, maxUs, meanUs, yieldsPerRecord, cpuUs, records',
+    }),
+    regimes: Type.Optional(
+      Type.Object(
+        { metric: Type.String(), groups: Type.Array(RegimeSchema) },
+        { additionalProperties: false, description: 'the runs split into separated clusters of this metric (warning DS3020)' },
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
+
 export const ResultSchema = Type.Object(
   {
     $schema: Type.Optional(Type.String()),
@@ -76,6 +126,7 @@ export const ResultSchema = Type.Object(
     approximation: Type.Optional(Type.String()),
     bottleneck: Type.Optional(Type.String()),
     truncated: Type.Optional(Type.Object({ reason: Type.String() }, { additionalProperties: false })),
+    runs: Type.Optional(RunsSchema),
     warnings: Type.Array(Type.Object({ code: Type.String(), message: Type.String() }, { additionalProperties: false })),
     engine: Type.Object(
       {
@@ -97,3 +148,5 @@ export const ResultSchema = Type.Object(
 export type Result = Static<typeof ResultSchema>;
 export type TaskResult = Static<typeof TaskResultSchema>;
 export type WorkerResult = Static<typeof WorkerResultSchema>;
+export type RunsBlock = Static<typeof RunsSchema>;
+export type AcrossRuns = Static<typeof AcrossRunsSchema>;

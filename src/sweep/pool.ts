@@ -1,5 +1,6 @@
 /**
- * A pool of worker threads that runs sweep points.
+ * A pool of worker threads that runs sweep points (`PointPool`), or any indexed task whose worker
+ * module answers in the same shape (`WorkPool`: the runs of a run set, `runs-worker.ts`).
  *
  * Phase: sweep. The workers start when the pool is made, so they load their modules while the
  * main thread is still checking the grid, and they stay up across `run` calls (the SLO search runs
@@ -18,48 +19,50 @@ import type { PointContext, PointTask } from './run-point.js';
 /** PERF (bench/sweep-scaling.ts): 2 queued points per worker hide the reply→next-task round trip. */
 const IN_FLIGHT = 2;
 
-export type WorkerReply =
-  | { index: number; point: SweepPoint }
+/** A worker's answer to one task: its value, its input error, or an internal error. */
+export type WorkerReply<V = SweepPoint> =
+  | { index: number; value: V }
   | { index: number; input: { diagnostics: Diagnostic[]; exitCode: number } }
   | { index: number; internal: string };
 
 /** One `run` in progress. */
-interface Job {
-  tasks: readonly PointTask[];
-  out: SweepPoint[];
+interface Job<T, V> {
+  tasks: readonly T[];
+  out: V[];
   position: Map<number, number>;
   next: number;
   running: number;
   diags: Diagnostic[];
   exitCode: number;
-  onPoint?: (point: SweepPoint) => void;
-  resolve: (points: SweepPoint[]) => void;
+  onPoint?: (value: V) => void;
+  resolve: (values: V[]) => void;
   reject: (e: Error) => void;
 }
 
-export class PointPool {
+/** Worker threads running `workerUrl` with `workerData`; tasks carry their `index`. */
+export class WorkPool<T extends { index: number }, V> {
   private readonly workers: Worker[] = [];
   private readonly ready = new Set<Worker>();
-  private job: Job | undefined;
+  private job: Job<T, V> | undefined;
   /** A worker crashed or answered with an internal error: the pool is unusable. */
   private broken: Error | undefined;
   private closing = false;
 
-  /** Starts `jobs` worker threads (at least one) sharing `ctx`. */
-  constructor(jobs: number, ctx: PointContext) {
+  /** Starts `jobs` worker threads (at least one) running `workerUrl`, each given `workerData`. */
+  constructor(jobs: number, workerUrl: URL, workerData: unknown) {
     for (let k = 0; k < Math.max(1, jobs); k++) {
-      const w = new Worker(new URL('./worker.js', import.meta.url), { workerData: ctx });
+      const w = new Worker(workerUrl, { workerData });
       this.workers.push(w);
-      w.on('message', (m: WorkerReply | { ready: true }) => this.onMessage(w, m));
+      w.on('message', (m: WorkerReply<V> | { ready: true }) => this.onMessage(w, m));
       w.on('error', (e) => this.fail(e));
       w.on('exit', (code) => {
-        if (!this.closing) this.fail(new Error(`internal: a sweep worker exited (code ${code}) before the pool was closed`));
+        if (!this.closing) this.fail(new Error(`internal: a worker thread exited (code ${code}) before the pool was closed`));
       });
     }
   }
 
-  /** Runs `tasks`; resolves with their points in task order. One run at a time. */
-  run(tasks: readonly PointTask[], onPoint?: (point: SweepPoint) => void): Promise<SweepPoint[]> {
+  /** Runs `tasks`; resolves with their values in task order. One run at a time. */
+  run(tasks: readonly T[], onPoint?: (value: V) => void): Promise<V[]> {
     if (this.job) return Promise.reject(new Error('internal: PointPool.run while a run is in progress'));
     if (this.broken) return Promise.reject(this.broken);
     if (tasks.length === 0) return Promise.resolve([]);
@@ -87,7 +90,7 @@ export class PointPool {
     await Promise.all(this.workers.map((w) => w.terminate()));
   }
 
-  private onMessage(w: Worker, m: WorkerReply | { ready: true }): void {
+  private onMessage(w: Worker, m: WorkerReply<V> | { ready: true }): void {
     if ('ready' in m) {
       this.ready.add(w);
       for (let k = 0; k < IN_FLIGHT; k++) this.feed(w);
@@ -96,13 +99,13 @@ export class PointPool {
     const job = this.job;
     if (!job) return;
     job.running--;
-    if ('point' in m) {
-      job.out[job.position.get(m.index)!] = m.point;
-      job.onPoint?.(m.point);
+    if ('value' in m) {
+      job.out[job.position.get(m.index)!] = m.value;
+      job.onPoint?.(m.value);
     } else if ('input' in m) {
       job.diags.push(...m.input.diagnostics);
       job.exitCode = Math.max(job.exitCode, m.input.exitCode);
-    } else this.broken ??= new Error(`internal error in sweep worker (point ${m.index}):\n${m.internal}`);
+    } else this.broken ??= new Error(`internal error in a worker thread (task ${m.index}):\n${m.internal}`);
     this.feed(w);
   }
 
@@ -127,6 +130,13 @@ export class PointPool {
     const job = this.job;
     this.job = undefined;
     job?.reject(this.broken);
+  }
+}
+
+/** The sweep's pool: each worker runs `worker.ts` on the shared point context. */
+export class PointPool extends WorkPool<PointTask, SweepPoint> {
+  constructor(jobs: number, ctx: PointContext) {
+    super(jobs, new URL('./worker.js', import.meta.url), ctx);
   }
 }
 

@@ -18,7 +18,7 @@ const backends = await loadBackends();
 port.on('message', (task: PointTask) => {
   let reply: WorkerReply;
   try {
-    reply = { index: task.index, point: runPoint(task, ctx, backends) };
+    reply = { index: task.index, value: runPoint(task, ctx, backends) };
   } catch (e) {
     reply =
       e instanceof InputError

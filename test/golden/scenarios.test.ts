@@ -71,7 +71,9 @@ test('spinning partitions on multi_thread monopolise workers, and the result say
   assert.ok(!r.truncated);
   assert.equal(r.records, 20000);
   assert.ok(
-    r.workers.some((w) => w.busyUs > 0.99 * r.simulatedUs && w.spinUs > 0.5 * w.busyUs),
+    // busy + descheduled: with the model's platform noise (on by default) the OS takes the core
+    // from the spinner now and then (descheduled); it holds its worker all the same.
+    r.workers.some((w) => w.busyUs + w.descheduledUs > 0.99 * r.simulatedUs && w.spinUs > 0.5 * w.busyUs),
     'one worker is busy all the time, mostly spinning',
   );
 });
@@ -93,7 +95,8 @@ test("the study's linear-scaling claim: 8 yield-spin partitions on 2 cores reach
   // is not tokio's, so no coop budget), so it holds its worker; the spinners that yielded before
   // wait in that worker's defer list, which nobody can steal. One worker does nearly everything.
   const r = eight.r;
-  const busy = r.workers.map((w) => w.busyUs);
+  // Busy + descheduled (noise pauses, on by default): the time each worker held its thread.
+  const busy = r.workers.map((w) => w.busyUs + w.descheduledUs);
   assert.ok(Math.max(...busy) > 0.95 * r.simulatedUs, `busiest worker ${Math.max(...busy)} of ${r.simulatedUs} µs`);
   assert.ok(Math.min(...busy) < 0.2 * r.simulatedUs, `idlest worker ${Math.min(...busy)} of ${r.simulatedUs} µs`);
   assert.ok(r.breakdownUs.compute > 0.5 * Math.max(...busy), 'the busy worker does records, not just yields');

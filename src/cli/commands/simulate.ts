@@ -6,15 +6,18 @@
  */
 import type { Argv, CommandModule } from 'yargs';
 import { loadScenario } from '../load.js';
+import { availableParallelism } from 'node:os';
 import { simulateWithTrace } from '../../runtime/simulate.js';
+import { simulateRuns } from '../../sweep/simulate-runs.js';
+import { planOfRun, runVariants } from '../../sweep/run-set.js';
 import { runCommand, printDiagnostics } from '../common.js';
 import { stableJson, writeFileAtomic } from '../../io/files.js';
 import { formatSummary } from '../summary.js';
-import { scenarioResultOptions, type ScenarioResultArgs } from '../options.js';
+import { parseRuns, runSetOptions, scenarioResultOptions, type RunSetArgs, type ScenarioResultArgs } from '../options.js';
 import { toChromeTrace } from '../../schema/chrome-trace.js';
 import { DEFAULT_LIMITS } from '../../plan/normalize.js';
 
-interface Args extends ScenarioResultArgs {
+interface Args extends ScenarioResultArgs, RunSetArgs {
   trace?: string;
   traceEvents?: number;
   maxEvents?: number;
@@ -27,8 +30,12 @@ export const simulateCommand: CommandModule<object, Args> = {
   command: 'simulate <scenario>',
   describe: 'simulate a scenario on the tokio scheduler model',
   builder: (y: Argv) =>
-    scenarioResultOptions(y, { seed: "PRNG seed (default: the scenario's `seed`, else 1)" })
-      .option('trace', { type: 'string', describe: 'write a Chrome trace-event file (open in Perfetto)' })
+    runSetOptions(
+      scenarioResultOptions(y, {
+        seed: "PRNG seed of run 0, from which every run's seed derives (default: the scenario's `seed`, else 1)",
+      }),
+    )
+      .option('trace', { type: 'string', describe: 'write a Chrome trace-event file of run 0 (open in Perfetto)' })
       .option('trace-events', { type: 'number', default: 20000, describe: 'polls recorded in the trace' })
       .option('max-events', {
         type: 'number',
@@ -48,28 +55,39 @@ export const simulateCommand: CommandModule<object, Args> = {
         describe: 'skip exact cycles of idle spinning in one step (same result); --no-fast-forward steps every poll',
       }) as unknown as Argv<Args>,
   handler: (argv) =>
-    runCommand(() => {
-      const { plan, model, warnings } = loadScenario(argv.scenario, argv.model, argv.seed);
+    runCommand(async () => {
+      const { plan, model, warnings } = loadScenario(argv.scenario, argv.model, argv.seed, argv.noise);
       if (warnings.length) printDiagnostics(warnings);
-      const { result, spans } = simulateWithTrace(plan, model, {
-        ...(argv.seed !== undefined ? { seed: argv.seed } : {}),
+      const sim = {
         ...(argv.maxEvents !== undefined ? { maxEvents: argv.maxEvents } : {}),
         ...(argv.maxSimulatedMs !== undefined ? { maxSimulatedNs: argv.maxSimulatedMs * 1e6 } : {}),
         ...(argv.maxWallMs !== undefined ? { maxWallMs: argv.maxWallMs } : {}),
-        ...(argv.trace ? { traceSpans: argv.traceEvents ?? 20000 } : {}),
         fastForward: argv.fastForward !== false,
+      };
+      const result = await simulateRuns(plan, model, {
+        runs: parseRuns(argv.runs),
+        jobs: argv.jobs ?? availableParallelism(),
+        sim,
       });
       if (argv.out) writeFileAtomic(argv.out, stableJson(result));
-      if (argv.trace)
+      if (argv.trace) {
+        // Run 0 again with its poll trace on, so the Result's figures never depend on tracing.
+        const v0 = runVariants(plan, 1)[0];
+        const { result: r0, spans } = simulateWithTrace(planOfRun(plan, v0), model, {
+          ...sim,
+          seed: v0.seed,
+          traceSpans: argv.traceEvents ?? 20000,
+        });
         writeFileAtomic(
           argv.trace,
           stableJson(
             toChromeTrace(
               spans,
-              result.workers.map((w) => w.name),
+              r0.workers.map((w) => w.name),
             ),
           ),
         );
+      }
       if (argv.json) process.stdout.write(stableJson(result));
       else process.stdout.write(formatSummary(result, plan));
       return 0;

@@ -4,6 +4,9 @@
  * agree within the band of its approximation (src/analytic/bands.ts, docs/analytic.md) and name
  * the same bottleneck the simulator's own utilizations show; where it refuses it must refuse
  * with a DS40xx code and exit code 4, never crash.
+ *
+ * Platform noise is pinned off (`noise: false`): the analytic model has no noise process, so the
+ * agreement is checked on the idealised machine.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -114,7 +117,7 @@ export function checkAgreement(c: Case): Result | undefined {
 
 for (const rel of listJson('scenarios')) {
   test(`analytic vs simulated: ${rel}`, () => {
-    const { plan, model } = loadScenario(join(ROOT, rel));
+    const { plan, model } = loadScenario(join(ROOT, rel), undefined, undefined, false);
     checkAgreement({ name: rel, plan, model });
   });
 }
@@ -179,13 +182,16 @@ const PIPELINES: Scenario[] = [
 for (const s of PIPELINES) {
   test(`analytic vs simulated: pipeline ${s.name}`, () => {
     const m = loadModel();
-    checkAgreement({ name: s.name, plan: normalizeScenario(s, { model: m }), model: m });
+    checkAgreement({ name: s.name, plan: normalizeScenario(s, { model: m, noise: false }), model: m });
   });
 }
 
 test('overload is refused with the throughput bound, not a number (DS4004)', () => {
   const m = loadModel();
-  const plan = normalizeScenario(pipeline('overload', { rec: 2, arrival: { kind: 'periodic', intervalUs: 150 } }), { model: m });
+  const plan = normalizeScenario(pipeline('overload', { rec: 2, arrival: { kind: 'periodic', intervalUs: 150 } }), {
+    model: m,
+    noise: false,
+  });
   assert.throws(
     () => analyze(plan, m),
     (e: unknown) =>
@@ -208,7 +214,7 @@ test('a spinning back-off and multi_thread sleep polling are refused as shapes w
     }),
     pipeline('mt-sleep', { flavor: 'multi_thread', wait: [{ kind: 'sleep', us: 1000 }] }),
   ]) {
-    const plan = normalizeScenario(s, { model: m });
+    const plan = normalizeScenario(s, { model: m, noise: false });
     assert.throws(
       () => analyze(plan, m),
       (e: unknown) => e instanceof InputError && e.diagnostics[0].code === 'DS4003',
@@ -218,7 +224,7 @@ test('a spinning back-off and multi_thread sleep polling are refused as shapes w
 
 test('the analytic model is deterministic and does not mutate the plan', () => {
   const m = loadModel();
-  const plan = normalizeScenario(pipeline('det', { arrival: { kind: 'poisson', ratePerSec: 2000 } }), { model: m });
+  const plan = normalizeScenario(pipeline('det', { arrival: { kind: 'poisson', ratePerSec: 2000 } }), { model: m, noise: false });
   const before = JSON.stringify(plan);
   const a = JSON.stringify(analyze(plan, m));
   const b = JSON.stringify(analyze(structuredClone(plan), m));

@@ -3,6 +3,9 @@
  * stepping every poll and fast-forwarding gives the same Result bytes (engine block aside), and
  * on the spin-heavy ones it does jump (so this test can tell a fast-forward that never fires),
  * on current_thread and on multi_thread with one or several workers.
+ *
+ * Platform noise is pinned off (`noise: false`): fast-forward is off under noise, and these
+ * tests are about the idealised machine's engine.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -16,7 +19,7 @@ import { normalizeScenario } from '../../../src/plan/normalize.js';
 const strip = (r: ReturnType<typeof simulate>) => JSON.stringify({ ...r, engine: null });
 
 function bothWays(file: string) {
-  const { plan, model: m } = loadScenario(join(ROOT, file));
+  const { plan, model: m } = loadScenario(join(ROOT, file), undefined, undefined, false);
   return { stepped: simulate(plan, m, { fastForward: false }), fast: simulate(plan, m) };
 }
 
@@ -59,18 +62,23 @@ test('jittered record costs: draws happen only while records are processed; the 
     },
   };
   const m = model();
-  const plan = normalizeScenario(s, { model: m });
+  const plan = normalizeScenario(s, { model: m, noise: false });
   const fast = simulate(plan, m);
   const stepped = simulate(plan, m, { fastForward: false });
   assert.equal(strip(fast), strip(stepped));
 });
 
 test('multi_thread with a single worker fast-forwards too, to the same bytes', () => {
-  const { scenario, model: m } = loadScenario(join(ROOT, 'scenarios/architectures/v2-yield-4p-2c.json'));
+  const { scenario, model: m } = loadScenario(
+    join(ROOT, 'scenarios/architectures/v2-yield-4p-2c.json'),
+    undefined,
+    undefined,
+    false,
+  );
   const one = structuredClone(scenario);
   one.runtime = { ...one.runtime, workers: 1 };
   one.machine = { ...one.machine, cores: 1 };
-  const plan = normalizeScenario(one, { model: m });
+  const plan = normalizeScenario(one, { model: m, noise: false });
   const fast = simulate(plan, m);
   const stepped = simulate(plan, m, { fastForward: false });
   assert.equal(strip(fast), strip(stepped));
@@ -93,7 +101,12 @@ for (const file of [
 }
 
 test('several workers on fewer cores (time slices), and three or four workers that steal: same bytes', () => {
-  const { scenario, model: m } = loadScenario(join(ROOT, 'scenarios/architectures/v2-yield-8p-2c.json'));
+  const { scenario, model: m } = loadScenario(
+    join(ROOT, 'scenarios/architectures/v2-yield-8p-2c.json'),
+    undefined,
+    undefined,
+    false,
+  );
   let jumps = 0;
   for (const [workers, cores] of [
     [2, 1],
@@ -104,7 +117,7 @@ test('several workers on fewer cores (time slices), and three or four workers th
     s.runtime = { ...s.runtime, workers };
     s.machine = { ...s.machine, cores };
     if (s.template?.kind === 'pipeline') s.template.source = { ...s.template.source, batches: 60 };
-    const plan = normalizeScenario(s, { model: m });
+    const plan = normalizeScenario(s, { model: m, noise: false });
     const fast = simulate(plan, m);
     assert.equal(strip(fast), strip(simulate(plan, m, { fastForward: false })), `${workers} workers on ${cores} cores`);
     jumps += fast.engine.fastForward?.jumps ?? 0;
@@ -199,7 +212,7 @@ const REGRESSIONS: Array<[string, Scenario]> = [
 for (const [what, scenario] of REGRESSIONS) {
   test(`fast-forward regression: ${what}`, () => {
     const m = model();
-    const plan = normalizeScenario(scenario, { model: m });
+    const plan = normalizeScenario(scenario, { model: m, noise: false });
     const fast = simulate(plan, m);
     assert.ok((fast.engine.fastForward?.jumps ?? 0) > 0, 'it jumps');
     assert.equal(strip(fast), strip(simulate(plan, m, { fastForward: false })));

@@ -2,6 +2,8 @@
  * worker_wake_latency (optional model parameter): a multi_thread worker woken by another worker
  * (a task displaced from the LIFO slot, the last searcher leaving) waits for it; wakes from
  * outside the runtime (a source) keep wake_latency. Absent, the model behaves as before.
+ *
+ * Platform noise is pinned off (`noise: false`) so the effect measured is the wake-up's alone.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -20,21 +22,21 @@ function withParams(m: CostModel, params: Record<string, Parameter>): CostModel 
 }
 
 test('absent, worker wake-ups take wake_latency: the same bytes as a model stating it twice', () => {
-  const { scenario } = loadScenario(join(ROOT, 'scenarios/validation/mt-await-2p.json'));
+  const { scenario } = loadScenario(join(ROOT, 'scenarios/validation/mt-await-2p.json'), undefined, undefined, false);
   const m = model();
   assert.equal(m.parameters.worker_wake_latency, undefined);
   const twice = withParams(m, { worker_wake_latency: m.parameters.wake_latency });
-  const a = simulate(normalizeScenario(scenario, { model: m }), m);
-  const b = simulate(normalizeScenario(scenario, { model: twice }), twice);
+  const a = simulate(normalizeScenario(scenario, { model: m, noise: false }), m);
+  const b = simulate(normalizeScenario(scenario, { model: twice, noise: false }), twice);
   assert.equal(strip(a), strip(b));
 });
 
 test('a slow worker-to-worker wake-up serialises the partitions; a slow outside wake-up only delays each batch', () => {
-  const { scenario } = loadScenario(join(ROOT, 'scenarios/validation/mt-await-2p.json'));
+  const { scenario } = loadScenario(join(ROOT, 'scenarios/validation/mt-await-2p.json'), undefined, undefined, false);
   const base = withParams(model(), { wake_latency: constNs(5_000), worker_wake_latency: constNs(5_000) });
   const slowWorker = withParams(base, { worker_wake_latency: constNs(400_000) });
   const slowOutside = withParams(base, { wake_latency: constNs(400_000) });
-  const run = (m: CostModel) => simulate(normalizeScenario(scenario, { model: m }), m);
+  const run = (m: CostModel) => simulate(normalizeScenario(scenario, { model: m, noise: false }), m);
   const r0 = run(base);
   const rw = run(slowWorker);
   const ro = run(slowOutside);

@@ -1,0 +1,276 @@
+/**
+ * A run set: N independent simulations of one Plan that vary what a real run does not control —
+ * the PRNG streams (one seed per run), tokio's timer phase (unless the scenario pins it) and,
+ * through each run's seed, the platform-noise draws — folded into one Result whose headline
+ * figures are medians across the runs and carry their spread (`runs`), with warning DS3020 when
+ * the runs split into separated regimes.
+ *
+ *   Plan ─► runVariants (seed_k, phase_k) ─► simulate each (simulate-runs.ts: worker threads)
+ *        ─► foldRuns: per-metric values, median, p10–p90; representative run; regimes
+ *
+ * Phase: sweep (pure: no threads or I/O here). The fold depends only on the runs' Results in
+ * run order, never on which thread ran them, so the document is byte-identical for any `jobs`.
+ * `measure` folds a measurement's repeats with the same `acrossRuns`, so predicted and measured
+ * run sets compare like with like (validate's coverage).
+ */
+import { Prng } from '../engine/prng.js';
+import type { Plan } from '../plan/types.js';
+import type { AcrossRuns, Result, RunsBlock } from '../schema/result.js';
+import { METRICS, type MetricName } from '../schema/sweep-metrics.js';
+import { replicationSeeds } from './stats.js';
+
+/** What run `index` of a run set varies: its PRNG seed and the timer phase (Plan convention, ns). */
+export interface RunVariant {
+  index: number;
+  seed: number;
+  timerPhaseNs: number;
+}
+
+/** Most runs one run set may ask for (`--runs`). */
+export const MAX_RUNS = 1000;
+
+/** Warning code: the runs split into separated regimes (docs/errors.md). */
+export const REGIME_CODE = 'DS3020';
+
+/**
+ * The variants of runs 0..runs−1: run 0 keeps the Plan's seed, later runs take distinct seeds
+ * from a stream of it (`replicationSeeds`, as sweep replications do); each run's timer phase is
+ * the scenario's when it pins one, else uniform over the tick from the run's own 'timer-phase'
+ * stream, so run k is the same whatever N is.
+ */
+export function runVariants(plan: Plan, runs: number): RunVariant[] {
+  const res = plan.runtime.timerResolutionNs;
+  return replicationSeeds(plan.seed, runs).map((seed, index) => ({
+    index,
+    seed,
+    timerPhaseNs: plan.runtime.timerPhaseNs ?? new Prng(seed, 'timer-phase').nextInt(res),
+  }));
+}
+
+/** The Plan of one run. */
+export function planOfRun(plan: Plan, v: RunVariant): Plan {
+  return { ...plan, seed: v.seed, runtime: { ...plan.runtime, timerPhaseNs: v.timerPhaseNs } };
+}
+
+/** A Result's headline metrics (the `runs.metrics` keys, the sweep's METRICS). */
+export function headlineOf(r: Result): Record<MetricName, number> {
+  return {
+    recordsPerSec: r.throughput.recordsPerSec,
+    p50Us: r.latencyUs.p50,
+    p90Us: r.latencyUs.p90,
+    p99Us: r.latencyUs.p99,
+    p999Us: r.latencyUs.p999,
+    maxUs: r.latencyUs.max,
+    meanUs: r.latencyUs.mean,
+    yieldsPerRecord: r.yieldsPerRecord,
+    cpuUs: r.cpuUs.total,
+    records: r.records,
+  };
+}
+
+/** 12 significant digits: drops float noise from the document, keeps precision. */
+const round12 = (x: number): number => Number(x.toPrecision(12));
+
+/** The q-quantile (0..1) of `xs`, linear between order statistics (type 7); NaN when empty. */
+export function quantileOf(xs: readonly number[], q: number): number {
+  if (!xs.length) return NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  const h = (s.length - 1) * q;
+  const lo = Math.floor(h);
+  return s[lo] + (h - lo) * ((s[Math.min(lo + 1, s.length - 1)] ?? s[lo]) - s[lo]);
+}
+
+/** One metric across runs. */
+export function acrossOf(values: readonly number[]): AcrossRuns {
+  return {
+    values: [...values],
+    median: round12(quantileOf(values, 0.5)),
+    p10: round12(quantileOf(values, 0.1)),
+    p90: round12(quantileOf(values, 0.9)),
+  };
+}
+
+/** Every headline metric across `results` (in run order). */
+export function acrossRuns(results: readonly Result[]): Record<string, AcrossRuns> {
+  const each = results.map(headlineOf);
+  const out: Record<string, AcrossRuns> = {};
+  for (const k of METRICS) out[k] = acrossOf(each.map((m) => m[k]));
+  return out;
+}
+
+/**
+ * The run that stands for the set: the lower median of p50 (ties: the earlier run). Its tasks,
+ * workers, breakdown and latency buckets are the Result's body.
+ */
+export function representativeRun(results: readonly Result[]): number {
+  const order = results.map((_, i) => i).sort((a, b) => results[a].latencyUs.p50 - results[b].latencyUs.p50 || a - b);
+  return order[Math.floor((order.length - 1) / 2)];
+}
+
+/** Clusters closer than this (µs) are not regimes, whatever their ratio (sub-µs latencies). */
+const MIN_REGIME_GAP_US = 1;
+
+export interface Regimes {
+  /** The two clusters, higher median first: run indices and the cluster's median. */
+  groups: { runs: number[]; median: number }[];
+}
+
+/**
+ * Two separated clusters of per-run values, or undefined. Sorted values split at their widest
+ * ratio gap; they are regimes when the clusters' medians differ ≥ `minRatio`× and the gap is at
+ * least 2× and wider than either cluster's own spread (so a smooth spread never splits), and the
+ * medians are ≥ 1 µs apart. Values
+ * ≤ 0 (no records) leave the set undecided.
+ */
+export function detectRegimes(values: readonly number[], minRatio = 3): Regimes | undefined {
+  if (values.length < 2 || values.some((v) => !(v > 0))) return undefined;
+  const order = values.map((_, i) => i).sort((a, b) => values[a] - values[b] || a - b);
+  const v = order.map((i) => values[i]);
+  let cut = 0;
+  for (let i = 1; i < v.length - 1; i++) if (v[i + 1] / v[i] > v[cut + 1] / v[cut]) cut = i;
+  const gap = v[cut + 1] / v[cut];
+  const low = v.slice(0, cut + 1);
+  const high = v.slice(cut + 1);
+  const spread = Math.max(low[low.length - 1] / low[0], high[high.length - 1] / high[0]);
+  const lowMed = quantileOf(low, 0.5);
+  const highMed = quantileOf(high, 0.5);
+  if (highMed / lowMed < minRatio || highMed - lowMed < MIN_REGIME_GAP_US || gap < 2 || gap <= spread) return undefined;
+  const idx = (from: number, to: number) => order.slice(from, to).sort((a, b) => a - b);
+  return {
+    groups: [
+      { runs: idx(cut + 1, v.length), median: round12(highMed) },
+      { runs: idx(0, cut + 1), median: round12(lowMed) },
+    ],
+  };
+}
+
+/** `µs` as a short human figure with 2 significant digits: 0.5 ms, 60 ms, 41 µs. */
+export function shortUs(us: number): string {
+  const sig = (x: number) => String(Number(x.toPrecision(2)));
+  return us >= 1000 ? `${sig(us / 1000)} ms` : `${sig(us)} µs`;
+}
+
+const LABEL: Partial<Record<MetricName, string>> = { p50Us: 'p50', p99Us: 'p99' };
+
+/** The DS3020 message: both regimes and their shares. */
+export function regimeMessage(metric: MetricName, r: Regimes, n: number): string {
+  const label = LABEL[metric] ?? metric;
+  const parts = r.groups.map(
+    (g, i) => (i === 0 ? `${g.runs.length} of ${n} runs: ${label} ≈ ` : `${g.runs.length} of ${n}: ≈ `) + shortUs(g.median),
+  );
+  return `the runs split into two regimes: ${parts.join('; ')} (runs ${r.groups[0].runs.join(', ')} vs ${r.groups[1].runs.join(', ')}); the median hides both, read the regimes`;
+}
+
+/** Regimes of p50, else of p99 (the metrics a split shows in first). */
+export function findRegimes(metrics: Record<string, AcrossRuns>): { metric: MetricName; regimes: Regimes } | undefined {
+  for (const metric of ['p50Us', 'p99Us'] as const) {
+    const m = metrics[metric];
+    const regimes = m ? detectRegimes(m.values) : undefined;
+    if (regimes) return { metric, regimes };
+  }
+  return undefined;
+}
+
+/** Warnings of every run, once each; one that not every run gave says in how many it came. */
+export function unionWarnings(results: readonly Result[]): Result['warnings'] {
+  const seen = new Map<string, { w: Result['warnings'][number]; runs: number }>();
+  for (const r of results) {
+    const mine = new Set<string>();
+    for (const w of r.warnings) {
+      const key = `${w.code} ${w.message}`;
+      if (mine.has(key)) continue;
+      mine.add(key);
+      const e = seen.get(key);
+      if (e) e.runs++;
+      else seen.set(key, { w, runs: 1 });
+    }
+  }
+  const n = results.length;
+  return [...seen.values()].map(({ w, runs }) =>
+    runs < n ? { code: w.code, message: `${w.message} (in ${runs} of ${n} runs)` } : w,
+  );
+}
+
+/** Median of each derived output over the runs that have it. */
+function medianOutputs(results: readonly Result[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const k of Object.keys(results[0].outputs)) {
+    const xs = results.map((r) => r.outputs[k]).filter((x): x is number => typeof x === 'number');
+    if (xs.length) out[k] = round12(quantileOf(xs, 0.5));
+  }
+  return out;
+}
+
+export interface FoldContext {
+  plan: Plan;
+  variants: readonly RunVariant[];
+  /** Wall time of the whole set (ms): runs overlap on worker threads. */
+  wallMs: number;
+}
+
+/**
+ * One Result from a run set: the representative run's body (records, tasks, workers, CPU,
+ * breakdown, latency buckets); the headline figures (throughput, latency percentiles,
+ * yields/record) and derived outputs are medians across the runs; `runs` holds every run's headline values; warnings are the union, plus DS3020 when
+ * the runs split into regimes. Memory: the runs' Results are read, not kept.
+ */
+export function foldRuns(results: readonly Result[], ctx: FoldContext): Result {
+  if (!results.length) throw new Error('internal: foldRuns needs at least one run');
+  const n = results.length;
+  const rep = representativeRun(results);
+  const base = results[rep];
+  const metrics = acrossRuns(results);
+  const med = (k: MetricName) => metrics[k].median;
+  const res = ctx.plan.runtime.timerResolutionNs;
+  const runs: RunsBlock = {
+    count: n,
+    representative: rep,
+    seeds: ctx.variants.map((v) => v.seed),
+    timerPhaseUs: ctx.variants.map((v) => ((res - (v.timerPhaseNs % res)) % res) / 1000),
+    timerPhase: ctx.plan.runtime.timerPhaseNs === undefined ? 'uniform' : 'pinned',
+    noise: ctx.plan.runtime.noise,
+    metrics,
+  };
+  const warnings = unionWarnings(results);
+  const split = n > 1 ? findRegimes(metrics) : undefined;
+  if (split) {
+    runs.regimes = { metric: split.metric, groups: split.regimes.groups };
+    warnings.push({ code: REGIME_CODE, message: regimeMessage(split.metric, split.regimes, n) });
+  }
+  let events = 0;
+  let jumps = 0;
+  let skippedUs = 0;
+  for (const r of results) {
+    events += r.engine.events;
+    jumps += r.engine.fastForward?.jumps ?? 0;
+    skippedUs += r.engine.fastForward?.skippedUs ?? 0;
+  }
+  const { runs: _old, warnings: _w, engine: _e, ...body } = base;
+  void _old;
+  void _w;
+  void _e;
+  return {
+    ...body,
+    seed: ctx.plan.seed,
+    throughput: { recordsPerSec: med('recordsPerSec') },
+    latencyUs: {
+      ...base.latencyUs,
+      p50: med('p50Us'),
+      p90: med('p90Us'),
+      p99: med('p99Us'),
+      p999: med('p999Us'),
+      max: med('maxUs'),
+      mean: med('meanUs'),
+    },
+    yieldsPerRecord: med('yieldsPerRecord'),
+    outputs: medianOutputs(results),
+    runs,
+    warnings,
+    engine: {
+      events,
+      eventsPerSec: ctx.wallMs > 0 ? Math.round((events / ctx.wallMs) * 1000) : 0,
+      wallMs: Math.round(ctx.wallMs * 1000) / 1000,
+      ...(jumps > 0 ? { fastForward: { jumps, skippedUs: round12(skippedUs) } } : {}),
+    },
+  };
+}

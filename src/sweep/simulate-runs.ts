@@ -1,0 +1,102 @@
+/**
+ * simulateRuns(plan, model) → one Result over N runs (run-set.ts says what varies and how the
+ * runs fold), the runs spread over worker threads.
+ *
+ *   1. variants of runs 0..N−1 (seed, timer phase)
+ *   2. run 0 in this thread (`runs: 'auto'`: its event count decides N, see autoRuns); the
+ *      others in this thread too when that is quicker, else on a WorkPool of `runs-worker.ts`
+ *   3. fold in run order (foldRuns): the bytes do not depend on `jobs`
+ *
+ * Phase: sweep. The only clock read is the wall time of the set, reported in `engine`.
+ */
+import type { Plan } from '../plan/types.js';
+import type { CostModel } from '../schema/model.js';
+import type { Result } from '../schema/result.js';
+import { simulate, type SimOptions } from '../runtime/simulate.js';
+import { WorkPool } from './pool.js';
+import { foldRuns, MAX_RUNS, planOfRun, runVariants, type RunVariant } from './run-set.js';
+
+/** What every run of a set shares; sent to each worker thread once. */
+export interface RunContext {
+  plan: Plan;
+  model: CostModel;
+  sim: Omit<SimOptions, 'seed' | 'traceSpans'>;
+}
+
+/** `--runs auto` (the default): between AUTO_MIN_RUNS and AUTO_MAX_RUNS runs, as AUTO_EVENT_BUDGET allows. */
+export const AUTO_MAX_RUNS = 8;
+export const AUTO_MIN_RUNS = 2;
+/**
+ * Simulated events one default `simulate` spends over all its runs (docs/semantics.md, "Run
+ * sets"): about a second of simulation per core on two cores at this project's ~20–35 M
+ * events/s, so a default run set stays near a single run's wait on a 2-vCPU machine.
+ */
+export const AUTO_EVENT_BUDGET = 40_000_000;
+
+/**
+ * N for `--runs auto` from run 0's event count (deterministic: the same inputs give the same N
+ * on every machine and for any `jobs`).
+ */
+export function autoRuns(run0Events: number): number {
+  const fit = Math.floor(AUTO_EVENT_BUDGET / Math.max(1, run0Events));
+  return Math.max(AUTO_MIN_RUNS, Math.min(AUTO_MAX_RUNS, fit));
+}
+
+/** One run of a set (also what each worker thread does). */
+export function simulateRun(ctx: RunContext, v: RunVariant): Result {
+  return simulate(planOfRun(ctx.plan, v), ctx.model, { ...ctx.sim, seed: v.seed });
+}
+
+export interface RunSetOptions {
+  /** How many runs, or 'auto' (autoRuns). */
+  runs: number | 'auto';
+  /** Worker threads at most (1: all runs in this thread). The Result is the same for any value. */
+  jobs: number;
+  sim?: RunContext['sim'];
+  /**
+   * Threads start only when the runs after run 0 would take longer than this in one thread
+   * (estimated from run 0's wall time; default THREADS_MIN_MS): a worker thread costs a few
+   * hundred ms to start and load its modules, more than a small scenario's runs.
+   */
+  threadsMinMs?: number;
+  /** Called as each run finishes (completion order). */
+  onRun?: (done: number, total: number) => void;
+}
+
+/** See RunSetOptions.threadsMinMs. PERF (bench/run.ts, "run sets"): below this one thread wins. */
+export const THREADS_MIN_MS = 400;
+
+/**
+ * Runs the set; see the module comment. Run 0 runs in this thread (its event count decides
+ * `auto`, its wall time whether threads pay); the others on up to `jobs` worker threads. Input
+ * errors of any run are thrown together (InputError).
+ */
+export async function simulateRuns(plan: Plan, model: CostModel, o: RunSetOptions): Promise<Result> {
+  const wall0 = performance.now();
+  const most = o.runs === 'auto' ? AUTO_MAX_RUNS : o.runs;
+  if (!Number.isInteger(most) || most < 1 || most > MAX_RUNS)
+    throw new Error(`internal: runs must be 1..${MAX_RUNS} (got ${most})`);
+  const variants = runVariants(plan, most);
+  const ctx: RunContext = { plan, model, sim: o.sim ?? {} };
+  const first = simulateRun(ctx, variants[0]);
+  const firstMs = performance.now() - wall0;
+  const n = o.runs === 'auto' ? Math.min(most, autoRuns(first.engine.events)) : most;
+  o.onRun?.(1, n);
+  const results = [first];
+  const rest = variants.slice(1, n);
+  const jobs = Math.max(1, Math.min(o.jobs, rest.length));
+  let done = 1;
+  if (jobs > 1 && firstMs * rest.length > (o.threadsMinMs ?? THREADS_MIN_MS)) {
+    const pool = new WorkPool<RunVariant, Result>(jobs, new URL('./runs-worker.js', import.meta.url), ctx);
+    try {
+      results.push(...(await pool.run(rest, () => o.onRun?.(++done, n))));
+    } finally {
+      await pool.close();
+    }
+  } else
+    for (const v of rest) {
+      results.push(simulateRun(ctx, v));
+      o.onRun?.(++done, n);
+    }
+  return foldRuns(results, { plan, variants: variants.slice(0, n), wallMs: performance.now() - wall0 });
+}

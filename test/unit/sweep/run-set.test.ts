@@ -1,0 +1,136 @@
+/**
+ * Run sets (src/sweep/run-set.ts, simulate-runs.ts): what each run varies, the fold into one
+ * Result, regime detection, and the same bytes for any number of worker threads.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { normalizeScenario } from '../../../src/plan/normalize.js';
+import { detectRegimes, foldRuns, regimeMessage, runVariants, REGIME_CODE } from '../../../src/sweep/run-set.js';
+import { autoRuns, AUTO_MAX_RUNS, AUTO_MIN_RUNS, simulateRuns } from '../../../src/sweep/simulate-runs.js';
+import { validateDocument } from '../../../src/schema/validate.js';
+import type { Scenario } from '../../../src/schema/scenario.js';
+import type { Result } from '../../../src/schema/result.js';
+import { model } from '../../helpers.js';
+
+function pipeline(extra: Partial<Scenario['runtime']> = {}): Scenario {
+  return {
+    name: 'run-set',
+    seed: 7,
+    runtime: { flavor: 'multi_thread', workers: 2, driver: 'timer', ...extra },
+    template: {
+      kind: 'pipeline',
+      partitions: 2,
+      source: { arrival: { kind: 'poisson', ratePerSec: 20000 }, batchRecords: 10, batches: 60 },
+      partition: { wait: [{ kind: 'sleep', us: 300 }], recordCost: 3 },
+    },
+  };
+}
+
+test('each run has its own seed (run 0: the scenario seed) and a timer phase uniform over the tick unless pinned', () => {
+  const m = model();
+  const plan = normalizeScenario(pipeline(), { model: m });
+  const vs = runVariants(plan, 64);
+  assert.equal(vs[0].seed, 7);
+  assert.equal(new Set(vs.map((v) => v.seed)).size, 64);
+  const phases = vs.map((v) => v.timerPhaseNs);
+  assert.ok(phases.every((p) => Number.isInteger(p) && p >= 0 && p < 1_000_000));
+  // Uniform: every quarter of the tick gets some of the 64 runs.
+  for (let q = 0; q < 4; q++)
+    assert.ok(
+      phases.some((p) => Math.floor(p / 250_000) === q),
+      `quarter ${q}`,
+    );
+  // Run k does not depend on how many runs there are.
+  assert.deepEqual(runVariants(plan, 3), vs.slice(0, 3));
+  const pinned = normalizeScenario(pipeline({ timerPhaseUs: 250 }), { model: m });
+  assert.ok(runVariants(pinned, 8).every((v) => v.timerPhaseNs === 750_000));
+  // Pinned at 0 is pinned too (not "unset").
+  const zero = normalizeScenario(pipeline({ timerPhaseUs: 0 }), { model: m });
+  assert.ok(runVariants(zero, 8).every((v) => v.timerPhaseNs === 0));
+});
+
+test('a run set gives the same bytes on one thread and on worker threads, and folds medians and p10–p90', async () => {
+  const m = model();
+  const plan = normalizeScenario(pipeline(), { model: m });
+  const one = await simulateRuns(plan, m, { runs: 5, jobs: 1 });
+  const two = await simulateRuns(plan, m, { runs: 5, jobs: 2, threadsMinMs: 0 });
+  const strip = (r: Result) => JSON.stringify({ ...r, engine: null });
+  assert.equal(strip(one), strip(two));
+  assert.deepEqual(validateDocument('result', one, '<run set>'), []);
+  const runs = one.runs!;
+  assert.equal(runs.count, 5);
+  assert.equal(runs.timerPhase, 'uniform');
+  assert.equal(runs.noise, true, "the model's noise is on by default");
+  const p50 = runs.metrics.p50Us;
+  assert.equal(p50.values.length, 5);
+  assert.equal(one.latencyUs.p50, p50.median);
+  const sorted = [...p50.values].sort((a, b) => a - b);
+  assert.equal(p50.median, sorted[2]);
+  assert.ok(p50.p10 >= sorted[0] && p50.p10 <= sorted[1] && p50.p90 >= sorted[3] && p50.p90 <= sorted[4]);
+  assert.ok(new Set(p50.values).size > 1, 'the runs differ');
+});
+
+test('--runs auto: N from run 0’s event count, within its bounds', () => {
+  assert.equal(autoRuns(1000), AUTO_MAX_RUNS);
+  assert.equal(autoRuns(1e12), AUTO_MIN_RUNS);
+  assert.ok(autoRuns(8_000_000) < AUTO_MAX_RUNS && autoRuns(8_000_000) >= AUTO_MIN_RUNS);
+});
+
+test('regimes: two separated clusters are found with their shares; a smooth spread is not split', () => {
+  const us = [500, 60_000, 520, 480, 77_000, 510, 495, 505];
+  const r = detectRegimes(us)!;
+  assert.ok(r);
+  assert.deepEqual(r.groups[0].runs, [1, 4]);
+  assert.deepEqual(r.groups[1].runs, [0, 2, 3, 5, 6, 7]);
+  assert.equal(
+    regimeMessage('p50Us', r, 8).split(' (')[0],
+    'the runs split into two regimes: 2 of 8 runs: p50 ≈ 69 ms; 6 of 8: ≈ 500 µs',
+  );
+  assert.equal(detectRegimes([100, 130, 170, 220, 290, 380, 500]), undefined, 'a smooth spread');
+  assert.equal(detectRegimes([100, 120, 250, 260]), undefined, 'less than 3× apart');
+  assert.equal(detectRegimes([0.2, 0.25, 0.9, 0.95]), undefined, 'sub-µs');
+  assert.equal(detectRegimes([0, 50_000, 50_000]), undefined, 'a run without records leaves it undecided');
+});
+
+test('the fold warns with DS3020 when the runs split, and says in how many runs a warning came', () => {
+  const m = model();
+  const plan = normalizeScenario(pipeline(), { model: m });
+  const base = (p50: number, warn: boolean): Result => ({
+    ...resultStub(),
+    latencyUs: { p50, p90: p50, p99: p50, p999: p50, max: p50, mean: p50, count: 1 },
+    warnings: warn ? [{ code: 'DS3002', message: 'dropped' }] : [],
+  });
+  const rs = [base(500, true), base(60_000, false), base(510, false), base(62_000, false)];
+  const folded = foldRuns(rs, { plan, variants: runVariants(plan, 4), wallMs: 1 });
+  assert.equal(folded.runs!.regimes!.metric, 'p50Us');
+  const w = folded.warnings.find((x) => x.code === REGIME_CODE)!;
+  assert.match(w.message, /2 of 4 runs: p50 ≈ 61 ms; 2 of 4: ≈ 510 µs/);
+  assert.deepEqual(
+    folded.warnings.find((x) => x.code === 'DS3002'),
+    { code: 'DS3002', message: 'dropped (in 1 of 4 runs)' },
+  );
+});
+
+function resultStub(): Result {
+  return {
+    source: 'simulated',
+    scenario: { name: 's', hash: 'h' },
+    model: { name: 'm', profile: 'release', provenance: 'assumed' },
+    runtime: { flavor: 'multi_thread', workers: 2, cores: 2, driver: 'timer' },
+    seed: 1,
+    records: 1,
+    recordsInFlight: 0,
+    simulatedUs: 1,
+    throughput: { recordsPerSec: 1 },
+    latencyUs: { p50: 1, p90: 1, p99: 1, p999: 1, max: 1, mean: 1, count: 1 },
+    latencyBuckets: [],
+    yieldsPerRecord: 0,
+    tasks: {},
+    workers: [],
+    breakdownUs: {},
+    cpuUs: { useful: 0, waiting: 0, scheduler: 0, total: 0 },
+    outputs: {},
+    warnings: [],
+    engine: { events: 1, eventsPerSec: 0, wallMs: 0 },
+  };
+}
