@@ -1,5 +1,6 @@
 /**
- * Figures from Result documents: latency percentiles, latency CDF, per-op breakdown.
+ * Figures from Result documents: latency percentiles, latency CDF, per-op breakdown, and for run
+ * sets each run's p50 and p99 (coloured by regime when the runs split, DS3020).
  *
  * Phase: report. Data are precomputed here (cumulative fractions, µs conversions) so the specs
  * need no Vega expressions. Each run is labelled `#k scenario (source)`; the `#k` keeps labels
@@ -93,6 +94,46 @@ export function breakdownFigure(runs: readonly LabelledResult[]): Figure | undef
         y: { field: 'run', type: 'nominal', title: 'run' },
         x: { field: 'us', type: 'quantitative', stack: 'zero', title: 'time (µs)' },
         color: { field: 'op', type: 'nominal', title: 'operation', scale: { scheme: 'tableau20' } },
+      },
+    },
+  };
+}
+
+/** Each run's p50 and p99, one row per Result with a run set; undefined when none has two runs. */
+export function runsFigure(runs: readonly LabelledResult[]): Figure | undefined {
+  const sets = runs.filter((r) => (r.result.runs?.count ?? 1) > 1);
+  if (!sets.length) return undefined;
+  const values = sets.flatMap(({ label, result }) => {
+    const rs = result.runs!;
+    const regimeOf = (k: number): string => {
+      const g = rs.regimes?.groups.findIndex((x) => x.runs.includes(k)) ?? -1;
+      return g < 0
+        ? 'one regime'
+        : `regime ${g + 1} of ${rs.regimes!.metric} (${rs.regimes!.groups[g].runs.length} of ${rs.count} runs)`;
+    };
+    return (['p50Us', 'p99Us'] as const).flatMap((metric) =>
+      (rs.metrics[metric]?.values ?? []).map((us, k) => ({
+        run: label,
+        metric: metric.replace('Us', ''),
+        k,
+        us,
+        regime: regimeOf(k),
+      })),
+    );
+  });
+  return {
+    id: 'runs-spread',
+    title: 'Across runs: each run’s p50 and p99 (µs, log scale)',
+    sources: distinct(sets.map((r) => `${originOf(r.result)} · ${r.result.runs!.count} runs`)),
+    spec: {
+      ...sizedChart(values),
+      mark: { type: 'point', filled: true, tooltip: true },
+      encoding: {
+        x: { field: 'us', type: 'quantitative', scale: { type: 'log' }, title: 'latency (µs)' },
+        y: { field: 'run', type: 'nominal', title: 'result' },
+        yOffset: { field: 'metric', type: 'nominal' },
+        shape: { field: 'metric', type: 'nominal', title: 'metric' },
+        color: { field: 'regime', type: 'nominal', title: 'regime' },
       },
     },
   };

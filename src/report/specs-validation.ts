@@ -32,6 +32,8 @@ export function validationFigures(docs: readonly ValidationDoc[]): Figure[] {
       // How the measurement was taken: where its source thread ran, and how long the probe's threads waited for a CPU.
       sourceThread: r.sourceApart === undefined ? 'none or not recorded' : r.sourceApart ? 'own CPU' : 'placed by the OS',
       cpuWaitPct: r.runQueueWaitPct ?? null,
+      coveragePct: r.coveragePct ?? null,
+      predictedP5toP95: r.predictedP5 !== undefined && r.predictedP95 !== undefined ? `${r.predictedP5}–${r.predictedP95}` : null,
     }));
     return {
       id: `validation-${i}`,
@@ -75,6 +77,8 @@ export function validationFigures(docs: readonly ValidationDoc[]): Figure[] {
                 { field: 'errorPct', type: 'quantitative', format: '.1f' },
                 { field: 'sourceThread', type: 'nominal', title: 'source thread' },
                 { field: 'cpuWaitPct', type: 'quantitative', title: 'cpu wait %' },
+                { field: 'predictedP5toP95', type: 'nominal', title: 'predicted p5–p95 across runs' },
+                { field: 'coveragePct', type: 'quantitative', title: 'measured runs inside it %' },
               ],
             },
           },

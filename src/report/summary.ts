@@ -45,7 +45,7 @@ export function summaryRows(inputs: readonly ReportInput[]): SummaryRow[] {
           provenance: r.model.provenance,
           profile: r.model.profile,
           runtime,
-          source: r.source,
+          source: r.runs && r.runs.count > 1 ? `${r.source}, ${r.runs.count} runs` : r.source,
         };
       }
       case 'sweep': {

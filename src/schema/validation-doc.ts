@@ -29,6 +29,16 @@ export const ValidationRowSchema = Type.Object(
     measuredMax: Type.Optional(Type.Number({ description: 'largest value over the measured repeats' })),
     repeats: Type.Optional(Type.Integer({ minimum: 1, description: 'measured runs the median is taken over' })),
     runQueueWaitPct: Type.Optional(Type.Number({ minimum: 0, description: "share of the probe's runnable time spent waiting for a CPU (machine load)" })),
+    predictedRuns: Type.Optional(Type.Integer({ minimum: 1, description: 'simulated runs the predicted median is taken over' })),
+    predictedP5: Type.Optional(Type.Number({ description: '5th percentile of the predicted runs (linear between order statistics)' })),
+    predictedP95: Type.Optional(Type.Number({ description: '95th percentile of the predicted runs' })),
+    coveragePct: Type.Optional(
+      Type.Number({
+        minimum: 0,
+        maximum: 100,
+        description: 'share of the measured runs whose value lies inside the predicted p5–p95 across runs (%)',
+      }),
+    ),
     sourceApart: Type.Optional(
       Type.Boolean({ description: "the measured runs' source thread had a CPU of its own (measure --place apart), or not (the OS placed it)" }),
     ),

@@ -10,6 +10,7 @@
  * real run. When the measured value is 0 and the predicted one is not, the error is taken
  * relative to the predicted value instead (±100 %), so it stays a finite, failing number.
  */
+import { quantileOf } from '../sweep/run-set.js';
 import type { Result } from '../schema/result.js';
 import { getAt } from '../sweep/grid.js';
 import type { ValidationRow } from '../schema/validation-doc.js';
@@ -223,6 +224,38 @@ function makeRow(ctx: CompareContext, metric: string, kind: MetricKind, predicte
 
 const round = (x: number, d: number) => Math.round(x * 10 ** d) / 10 ** d;
 
+/** Validation metrics that a run set (`Result.runs.metrics`) carries per run, by their key there. */
+export const RUN_METRIC_OF: Readonly<Record<string, string>> = {
+  throughput: 'recordsPerSec',
+  p50: 'p50Us',
+  p99: 'p99Us',
+  yieldsPerRecord: 'yieldsPerRecord',
+};
+
+/**
+ * Adds coverage to the rows whose metric both run sets carry: the predicted p5–p95 across the
+ * predicted runs, and the share of the measured runs inside it (validate's distribution check:
+ * a prediction whose runs spread as the real runs do covers ~90 % of them). Rows stay as they
+ * are when either side is one run or has no per-run values (a CSV, an older Result).
+ */
+export function addCoverage(rows: ValidationRow[], predicted: Result, measured: Result | undefined): void {
+  const pm = predicted.runs?.metrics;
+  const mm = measured?.runs?.metrics;
+  if (!pm || !mm || (predicted.runs?.count ?? 1) < 2) return;
+  for (const row of rows) {
+    const key = RUN_METRIC_OF[row.metric];
+    const p = key ? pm[key]?.values : undefined;
+    const m = key ? mm[key]?.values : undefined;
+    if (!p?.length || !m?.length) continue;
+    const lo = quantileOf(p, 0.05);
+    const hi = quantileOf(p, 0.95);
+    row.predictedRuns = p.length;
+    row.predictedP5 = Number(lo.toPrecision(12));
+    row.predictedP95 = Number(hi.toPrecision(12));
+    row.coveragePct = round((100 * m.filter((x) => x >= lo && x <= hi).length) / m.length, 1);
+  }
+}
+
 export function median(xs: readonly number[]): number {
   if (xs.length === 0) return NaN;
   const s = [...xs].sort((a, b) => a - b);
@@ -237,9 +270,11 @@ export interface SummaryLine {
   medianAbsPct: number;
   worst: { scenario: string; metric: string; errorPct: number } | undefined;
   failed: number;
+  /** Mean coverage (%) over the rows that have one (each scenario weighs the same); absent when none. */
+  coveragePct?: number;
 }
 
-/** Median and worst |error| per (flavor, metric kind), flavors and kinds in a fixed order. */
+/** Median and worst |error| and mean coverage per (flavor, metric kind), flavors and kinds in a fixed order. */
 export function summarize(rows: readonly ValidationRow[]): SummaryLine[] {
   const out: SummaryLine[] = [];
   const flavors = [...new Set(rows.map((r) => r.flavor ?? 'unknown'))].sort();
@@ -248,6 +283,7 @@ export function summarize(rows: readonly ValidationRow[]): SummaryLine[] {
       const mine = rows.filter((r) => (r.flavor ?? 'unknown') === flavor && kindOf(r.metric) === kind);
       if (!mine.length) continue;
       const worst = mine.reduce((a, b) => (Math.abs(b.errorPct) > Math.abs(a.errorPct) ? b : a));
+      const cov = mine.map((r) => r.coveragePct).filter((x): x is number => x !== undefined);
       out.push({
         flavor,
         kind,
@@ -255,6 +291,7 @@ export function summarize(rows: readonly ValidationRow[]): SummaryLine[] {
         medianAbsPct: round(median(mine.map((r) => Math.abs(r.errorPct))), 2),
         worst: { scenario: worst.scenario, metric: worst.metric, errorPct: worst.errorPct },
         failed: mine.filter((r) => r.pass === false).length,
+        ...(cov.length ? { coveragePct: round(cov.reduce((a, b) => a + b, 0) / cov.length, 1) } : {}),
       });
     }
   }

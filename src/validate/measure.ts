@@ -24,6 +24,8 @@ import { evaluateOutputs } from '../runtime/simulate.js';
 import { buildProbe, variantName } from '../calibrate/probe-build.js';
 import { spawnProbe } from '../calibrate/probe-run.js';
 import { figuresOf, median } from './compare.js';
+import { acrossRuns, findRegimes, REGIME_CODE, regimeMessage } from '../sweep/run-set.js';
+import type { RunsBlock } from '../schema/result.js';
 import type { TraceRecord } from '../schema/trace-events.js';
 
 export interface ProbeVariant {
@@ -337,9 +339,14 @@ export function combineRuns(runs: Result[], plan: Plan, probeRuns?: ProbeRun[], 
     breakdownUs: mid.breakdownUs,
     cpuUs: mid.cpuUs,
     outputs: {},
+    runs: measuredRuns(runs, mid),
     warnings: [...warnings.values()],
     engine: { events: 0, eventsPerSec: 0, wallMs: Math.round(runs.reduce((s, r) => s + r.engine.wallMs, 0) * 1000) / 1000 },
   };
+  if (result.runs?.regimes) {
+    const { metric, groups } = result.runs.regimes;
+    result.warnings.push({ code: REGIME_CODE, message: regimeMessage(metric as 'p50Us', { groups }, runs.length) });
+  }
   result.outputs = evaluateOutputs(plan.outputs, result);
   const wait = probeRuns ? runQueueWaitPct(probeRuns) : undefined;
   if (wait !== undefined) result.outputs['measure.runQueueWaitPct'] = wait;
@@ -354,6 +361,15 @@ export function combineRuns(runs: Result[], plan: Plan, probeRuns?: ProbeRun[], 
     result.outputs[`spread.${name}.max`] = Math.max(...xs);
   }
   return result;
+}
+
+/** The measured repeats as a run set (Result.runs), with their regimes when they split (DS3020). */
+function measuredRuns(runs: readonly Result[], mid: Result): RunsBlock {
+  const metrics = acrossRuns(runs);
+  const block: RunsBlock = { count: runs.length, representative: runs.indexOf(mid), metrics };
+  const split = runs.length > 1 ? findRegimes(metrics) : undefined;
+  if (split) block.regimes = { metric: split.metric, groups: split.regimes.groups };
+  return block;
 }
 
 /** The plan's timer phase in the scenario's convention: how far into a tick t = 0 falls (µs). */

@@ -7,6 +7,8 @@
  * waiting for a CPU during the measurement: other processes' load, which the model does not see.
  * `source`: whether the measured runs' source thread had a CPU of its own (`apart`, as the model's
  * wake_latency was calibrated) or was placed by the OS (`os`); blank without a source.
+ * `predicted p5–p95 (runs)` is the spread of the predicted run set and `coverage` the share of the
+ * measured runs inside it (compare.ts, addCoverage); blank where a side has no per-run values.
  */
 import type { ValidationRow } from '../schema/validation-doc.js';
 import { summarize } from './compare.js';
@@ -36,6 +38,8 @@ export function formatValidationTable(rows: readonly ValidationRow[]): string {
     'error',
     'tol',
     '',
+    'predicted p5–p95 (runs)',
+    'coverage',
     'cpu wait',
     'source',
   ];
@@ -51,6 +55,10 @@ export function formatValidationTable(rows: readonly ValidationRow[]): string {
     signed(r.errorPct),
     r.tolerancePct !== undefined ? `${r.tolerancePct}%` : '',
     r.pass === false ? 'FAIL' : 'ok',
+    r.predictedP5 !== undefined && r.predictedP95 !== undefined
+      ? `${fmt(r.predictedP5)}–${fmt(r.predictedP95)} (${r.predictedRuns ?? ''})`
+      : '',
+    r.coveragePct !== undefined ? `${r.coveragePct}% of ${r.repeats ?? '?'}` : '',
     r.runQueueWaitPct !== undefined ? `${r.runQueueWaitPct}%` : '',
     r.sourceApart === undefined ? '' : r.sourceApart ? 'apart' : 'os',
   ]);
@@ -62,11 +70,12 @@ export function formatValidationTable(rows: readonly ValidationRow[]): string {
 /** Median and worst |error| per flavor and metric kind. */
 export function formatSummary(rows: readonly ValidationRow[]): string {
   const lines = summarize(rows);
-  const head = '| flavor | metric | n | median abs error | worst (scenario, metric, error) | outside tolerance |';
-  const sep = '|---|---|---|---|---|---|';
+  const head =
+    '| flavor | metric | n | median abs error | worst (scenario, metric, error) | outside tolerance | coverage (measured runs in predicted p5–p95) |';
+  const sep = '|---|---|---|---|---|---|---|';
   const body = lines.map(
     (l) =>
-      `| ${l.flavor} | ${l.kind} | ${l.n} | ${l.medianAbsPct.toFixed(1)}% | ${l.worst ? `${l.worst.scenario}, ${l.worst.metric}, ${signed(l.worst.errorPct)}` : '—'} | ${l.failed} |`,
+      `| ${l.flavor} | ${l.kind} | ${l.n} | ${l.medianAbsPct.toFixed(1)}% | ${l.worst ? `${l.worst.scenario}, ${l.worst.metric}, ${signed(l.worst.errorPct)}` : '—'} | ${l.failed} | ${l.coveragePct !== undefined ? `${l.coveragePct}%` : '—'} |`,
   );
   return [head, sep, ...body].join('\n') + '\n';
 }

@@ -21,11 +21,14 @@ import { displayPath, loadScenario } from '../load.js';
 import { printDiagnostics, runCommand } from '../common.js';
 import { stableJson, writeFileAtomic } from '../../io/files.js';
 import { diag, EXIT, InputError } from '../../schema/diagnostics.js';
-import { simulate } from '../../runtime/simulate.js';
+import { availableParallelism } from 'node:os';
+import { simulateRuns } from '../../sweep/simulate-runs.js';
+import { parseRuns, runSetOptions, type RunSetArgs } from '../options.js';
 import { checkTaskset } from '../../calibrate/probe-run.js';
 import type { ValidationRow } from '../../schema/validation-doc.js';
 import { ProbeBuilds, probeThreads, timerPhaseNote } from '../../validate/measure.js';
 import {
+  addCoverage,
   compareDistributions,
   compareFigures,
   type CompareContext,
@@ -41,7 +44,7 @@ import { measuredFromResult, readMeasured, type MeasuredInput } from '../../vali
 import { formatSummary, formatValidationTable } from '../../validate/table.js';
 import { log, measureWithProbe, probeOptions, type ProbeArgs } from './measure.js';
 
-interface Args extends ProbeArgs {
+interface Args extends ProbeArgs, RunSetArgs {
   paths: string[];
   model?: string;
   tolerance: string[];
@@ -151,11 +154,11 @@ export async function validate(a: Args): Promise<{ rows: ValidationRow[]; failed
   const placed = [0, 0]; // scenarios with a source thread: [on a CPU of its own, placed by the OS]
   for (const [i, file] of files.entries()) {
     const index = `[${i + 1}/${files.length}]`;
-    const { scenario, plan, model, warnings } = loadScenario(resolve(file), a.model, a.seed);
+    const { scenario, plan, model, warnings } = loadScenario(resolve(file), a.model, a.seed, a.noise);
     const fresh = warnings.filter((w) => !shown.has(JSON.stringify(w)));
     fresh.forEach((w) => shown.add(JSON.stringify(w)));
     if (fresh.length) printDiagnostics(fresh);
-    const predicted = simulate(plan, model);
+    const predicted = await simulateRuns(plan, model, { runs: parseRuns(a.runs), jobs: a.jobs ?? availableParallelism() });
     const measured = await measuredFigures(file, a, builds, index);
     const ctx: CompareContext = {
       scenario: plan.scenario.name,
@@ -174,6 +177,7 @@ export async function validate(a: Args): Promise<{ rows: ValidationRow[]; failed
       ? compareDistributions(predicted.latencyBuckets, measured.result.latencyBuckets, ctx)
       : undefined;
     if (dist) mine.push(dist);
+    addCoverage(mine, predicted, measured.result);
     const note = measured.result ? timerPhaseNote(plan, measured.result) : undefined;
     if (note) notes.push(note);
     if (missing.length && a.measured)
@@ -193,43 +197,47 @@ export const validateCommand: CommandModule<object, Args> = {
   describe:
     'simulate and measure scenarios (or compare with --measured), print predicted vs measured, exit 6 when outside tolerance',
   builder: (y: Argv) =>
-    probeOptions(
-      y
-        .positional('paths', {
-          type: 'string',
-          array: true,
-          demandOption: true,
-          describe: 'scenario files or directories (searched recursively for *.json)',
-        })
-        .option('model', { type: 'string', describe: "cost model of the prediction (default: each scenario's `model`)" })
-        .option('tolerance', {
-          type: 'string',
-          array: true,
-          default: ['10%'],
-          describe: 'allowed |error|: 10% for every metric, or per metric kind (throughput, p50, p99, yields, elapsed): p99=50%',
-        })
-        .option('metrics', {
-          type: 'string',
-          describe: `compare only these metric kinds, comma-separated (default: ${METRIC_KINDS.join(',')})`,
-        })
-        .option('measured', {
-          type: 'string',
-          describe:
-            'compare with this measurement instead of running the probe: a Result JSON or a metric,value CSV; or a directory of <scenario>.measured.json',
-        })
-        .option('save-measured', {
-          type: 'string',
-          describe: 'directory to save each measured Result as <scenario>.measured.json (re-use with --measured)',
-        })
-        .option('out', {
-          type: 'string',
-          describe: 'write the validation document (rows of predicted vs measured) here; `report` draws it',
-        })
-        .option('json', { type: 'boolean', describe: 'print the validation document instead of the table' })
-        .option('seed', {
-          type: 'number',
-          describe: "seed for both prediction and measurement (default: each scenario's `seed`)",
-        }),
+    runSetOptions(
+      probeOptions(
+        y
+          .positional('paths', {
+            type: 'string',
+            array: true,
+            demandOption: true,
+            describe: 'scenario files or directories (searched recursively for *.json)',
+          })
+          .option('model', { type: 'string', describe: "cost model of the prediction (default: each scenario's `model`)" })
+          .option('tolerance', {
+            type: 'string',
+            array: true,
+            default: ['10%'],
+            describe:
+              'allowed |error|: 10% for every metric, or per metric kind (throughput, p50, p99, yields, elapsed): p99=50%',
+          })
+          .option('metrics', {
+            type: 'string',
+            describe: `compare only these metric kinds, comma-separated (default: ${METRIC_KINDS.join(',')})`,
+          })
+          .option('measured', {
+            type: 'string',
+            describe:
+              'compare with this measurement instead of running the probe: a Result JSON or a metric,value CSV; or a directory of <scenario>.measured.json',
+          })
+          .option('save-measured', {
+            type: 'string',
+            describe: 'directory to save each measured Result as <scenario>.measured.json (re-use with --measured)',
+          })
+          .option('out', {
+            type: 'string',
+            describe: 'write the validation document (rows of predicted vs measured) here; `report` draws it',
+          })
+          .option('json', { type: 'boolean', describe: 'print the validation document instead of the table' })
+          .option('seed', {
+            type: 'number',
+            describe: "seed for both prediction and measurement (default: each scenario's `seed`)",
+          }),
+      ),
+      '8',
     ) as unknown as Argv<Args>,
   handler: (argv) =>
     runCommand(async () => {

@@ -104,3 +104,40 @@ test('cdfPoints is monotone and ends at 1', () => {
   assert.equal(pts[pts.length - 1].fraction, 1);
   assert.deepEqual(cdfPoints([]), []);
 });
+
+test('a run set that splits into regimes: each run on the runs figure, coloured by regime, and the DS3020 warning under the summary', () => {
+  const r = fixtureResult('yield-spin');
+  r.runs = {
+    count: 4,
+    representative: 0,
+    metrics: {
+      p50Us: { values: [500, 60_000, 520, 62_000], median: 30_000, p10: 506, p90: 61_400 },
+      p99Us: { values: [900, 80_000, 950, 81_000], median: 40_000, p10: 915, p90: 80_700 },
+    },
+    regimes: {
+      metric: 'p50Us',
+      groups: [
+        { runs: [1, 3], median: 61_000 },
+        { runs: [0, 2], median: 510 },
+      ],
+    },
+  };
+  r.warnings.push({ code: 'DS3020', message: 'the runs split into two regimes: 2 of 4 runs: p50 ≈ 61 ms; 2 of 4: ≈ 510 µs' });
+  const inputs = [classifyDocument(r, 'r.json')];
+  const fig = buildFigures(inputs).find((f) => f.id === 'runs-spread');
+  assert.ok(fig, 'the runs figure');
+  const spec = JSON.stringify(fig.spec);
+  assert.match(spec, /"regime":"regime 1 of p50Us \(2 of 4 runs\)"/);
+  assert.match(spec, /"regime":"regime 2 of p50Us \(2 of 4 runs\)"/);
+  const html = renderReport(inputs, FAKE_LIBS);
+  assert.match(
+    html,
+    /<p class="warning">r\.json: warning: the runs split into two regimes: 2 of 4 runs: p50 ≈ 61 ms; 2 of 4: ≈ 510 µs \[DS3020\]<\/p>/,
+  );
+  assert.match(html, /simulated, 4 runs/);
+  // One run: no runs figure.
+  assert.equal(
+    buildFigures([classifyDocument(fixtureResult(), 'a.json')]).find((f) => f.id === 'runs-spread'),
+    undefined,
+  );
+});

@@ -6,6 +6,7 @@ import { ValidationDocSchema } from '../../../src/schema/validation-doc.js';
 import { wasserstein } from '../../../src/validate/distance.js';
 import { formatValidationTable } from '../../../src/validate/table.js';
 import {
+  addCoverage,
   compareDistributions,
   compareFigures,
   configParams,
@@ -189,6 +190,53 @@ test('combineRuns: the median of each figure, spread kept in outputs, a schema-v
   assert.equal(r.outputs['spread.throughput.min'], 100);
   assert.equal(r.outputs['spread.p50.max'], 30);
   assert.deepEqual(validateDocument('result', r, 'combined'), []);
+});
+
+test('combineRuns keeps every repeat as a run set, with its regimes (DS3020) when the repeats split', () => {
+  const { plan, model } = loadScenario('scenarios/validation/ct-await-1p.json');
+  const base = simulate(plan, model);
+  const run = (p50: number): Result => ({ ...structuredClone(base), source: 'measured', latencyUs: { ...base.latencyUs, p50 } });
+  const r = combineRuns([run(500), run(77_000), run(59_000)], plan);
+  assert.deepEqual(r.runs?.metrics.p50Us.values, [500, 77_000, 59_000]);
+  assert.equal(r.runs?.count, 3);
+  assert.deepEqual(
+    r.runs?.regimes?.groups.map((g) => g.runs),
+    [[1, 2], [0]],
+  );
+  assert.match(r.warnings.find((w) => w.code === 'DS3020')?.message ?? '', /2 of 3 runs: p50 ≈ 68 ms; 1 of 3: ≈ 500 µs/);
+  assert.deepEqual(validateDocument('result', r, 'combined'), []);
+});
+
+test('coverage: the share of measured runs inside the predicted p5–p95 across runs, beside the error of medians', () => {
+  const { plan, model } = loadScenario('scenarios/validation/ct-await-1p.json');
+  const base = simulate(plan, model);
+  const withRuns = (p50s: number[], source: Result['source']): Result => ({
+    ...structuredClone(base),
+    source,
+    runs: {
+      count: p50s.length,
+      representative: 0,
+      metrics: { p50Us: { values: p50s, median: 0, p10: 0, p90: 0 } },
+    },
+  });
+  // Predicted runs 100..120 µs: p5 = 101, p95 = 119 (linear between order statistics).
+  const predicted = withRuns([100, 105, 110, 115, 120], 'simulated');
+  const measured = withRuns([102, 118, 125, 90], 'measured');
+  const ctx = { scenario: 's', flavor: 'current_thread', model: 'm', tolerance: { defaultPct: 10, byMetric: {} }, repeats: 4 };
+  const rows = compareFigures(new Map([['p50', { value: 110 }]]), new Map([['p50', { value: 110 }]]), ctx).rows;
+  addCoverage(rows, predicted, measured);
+  assert.equal(rows[0].predictedP5, 101);
+  assert.equal(rows[0].predictedP95, 119);
+  assert.equal(rows[0].coveragePct, 50, '102 and 118 inside, 125 and 90 outside');
+  assert.equal(rows[0].predictedRuns, 5);
+  assert.ok(Value.Check(ValidationDocSchema, rows));
+  assert.match(formatValidationTable(rows), /101–119 \(5\) +\| 50% of 4/);
+  assert.equal(summarize(rows)[0].coveragePct, 50);
+  // One predicted run, or a measurement without per-run values: no coverage.
+  const bare = compareFigures(new Map([['p50', { value: 110 }]]), new Map([['p50', { value: 110 }]]), ctx).rows;
+  addCoverage(bare, withRuns([110], 'simulated'), measured);
+  addCoverage(bare, predicted, base);
+  assert.equal(bare[0].coveragePct, undefined);
 });
 
 test("timer phase: the plan's grid in the scenario's convention, medians on the circle, a note past 20 µs", () => {

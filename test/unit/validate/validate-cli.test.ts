@@ -30,6 +30,7 @@ const base = {
   tolerance: ['25%'],
   metrics: 'p50',
   measured: FIX,
+  runs: '8',
 };
 
 /** host-release.json with every cost (every ns-valued parameter, distributions included) × 2. */
