@@ -42,6 +42,8 @@ export interface PlanRequest {
   ratePerSec: number;
   weights: Record<string, number>;
   replications: number;
+  /** Platform noise, overriding the scenario's and the model's default (`--no-noise`). */
+  noise?: boolean;
   jobs: number;
 }
 
@@ -115,7 +117,13 @@ export async function searchPlan(req: PlanRequest): Promise<PlanAnswer> {
   const points = grid.flatMap((values, index) => {
     const s = applyAxes(scenario, axes, values);
     try {
-      const plan = normalizeScenario(s, { file: req.file, model: req.model, modelFile: req.modelFile, traces: req.traces });
+      const plan = normalizeScenario(s, {
+        file: req.file,
+        model: req.model,
+        modelFile: req.modelFile,
+        traces: req.traces,
+        ...(req.noise !== undefined ? { noise: req.noise } : {}),
+      });
       return [{ index, values, plan, cost: configCost(axes, values, plan.runtime.cores, req.weights) }];
     } catch (e) {
       if (!(e instanceof InputError)) throw e;
@@ -150,6 +158,7 @@ export async function searchPlan(req: PlanRequest): Promise<PlanAnswer> {
     modelFile: req.modelFile,
     engine: 'sim' as const,
     seeds,
+    ...(req.noise !== undefined ? { noise: req.noise } : {}),
     traces: req.traces,
   };
   const pool = survivors.length ? new PointPool(Math.min(req.jobs, survivors.length), ctx) : undefined;

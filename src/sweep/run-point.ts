@@ -20,6 +20,7 @@ import { toChromeTrace } from '../schema/trace-events.js';
 import type { Plan } from '../plan/types.js';
 import type { Interval, SweepAxis, SweepDoc, SweepPoint, SweepRun } from '../schema/sweep-doc.js';
 import { meanInterval, quantilesFromBuckets } from './stats.js';
+import { planOfRun, variantOf } from './run-set.js';
 
 /** One point to run: its grid index and axis values (a few bytes to send to a worker thread). */
 export interface PointTask {
@@ -37,6 +38,8 @@ export interface PointContext {
   modelFile?: string;
   engine: SweepDoc['engine'];
   seeds: number[];
+  /** Platform noise, overriding the scenario's and the model's default (`--no-noise`). */
+  noise?: boolean;
   /** The grid index whose point also carries a short Chrome trace (`trace`), if any. */
   tracedPoint?: number;
   traces?: Record<string, { timesUs: number[]; records: number[] }>;
@@ -101,7 +104,7 @@ function detailOf(results: readonly Result[]): NonNullable<SweepPoint['detail']>
 function traceOf(plan: Plan, ctx: PointContext, backends: Backends): ChromeTrace {
   if (!backends.simulateTrace) throw new Error('internal: the simulator module is missing from this build');
   const seed = ctx.seeds[0];
-  const { result, spans } = backends.simulateTrace({ ...plan, seed }, ctx.model, {
+  const { result, spans } = backends.simulateTrace(planOfRun(plan, variantOf(plan, 0, seed)), ctx.model, {
     seed,
     traceSpans: TRACE_SPANS,
     maxSimulatedNs: TRACE_WINDOW_NS,
@@ -114,14 +117,21 @@ const TRACE_WINDOW_NS = 5_000_000;
 
 export function runPoint(task: PointTask, ctx: PointContext, backends: Backends): SweepPoint {
   const scenario = applyAxes(ctx.scenario, ctx.axes, task.values);
-  const plan = normalizeScenario(scenario, { file: ctx.file, model: ctx.model, modelFile: ctx.modelFile, traces: ctx.traces });
+  const plan = normalizeScenario(scenario, {
+    file: ctx.file,
+    model: ctx.model,
+    modelFile: ctx.modelFile,
+    traces: ctx.traces,
+    ...(ctx.noise !== undefined ? { noise: ctx.noise } : {}),
+  });
   const runs: SweepRun[] = [];
   const simulated: Result[] = [];
   let notApplicable: string | undefined;
   if (ctx.engine !== 'analytic') {
     if (!backends.simulate) throw new Error('internal: the simulator module is missing from this build');
     ctx.seeds.forEach((seed, replication) => {
-      const r = backends.simulate!({ ...plan, seed }, ctx.model, { seed });
+      // Replication k is run k of a run set: its seed, and its own timer phase unless pinned.
+      const r = backends.simulate!(planOfRun(plan, variantOf(plan, replication, seed)), ctx.model, { seed });
       simulated.push(r);
       runs.push({ source: 'simulated', replication, seed, metrics: metricsOf(r) });
     });

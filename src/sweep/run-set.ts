@@ -39,12 +39,13 @@ export const REGIME_CODE = 'DS3020';
  * stream, so run k is the same whatever N is.
  */
 export function runVariants(plan: Plan, runs: number): RunVariant[] {
+  return replicationSeeds(plan.seed, runs).map((seed, index) => variantOf(plan, index, seed));
+}
+
+/** Run `index` with `seed`: the timer phase pinned by the Plan, else drawn from the seed's own stream. */
+export function variantOf(plan: Plan, index: number, seed: number): RunVariant {
   const res = plan.runtime.timerResolutionNs;
-  return replicationSeeds(plan.seed, runs).map((seed, index) => ({
-    index,
-    seed,
-    timerPhaseNs: plan.runtime.timerPhaseNs ?? new Prng(seed, 'timer-phase').nextInt(res),
-  }));
+  return { index, seed, timerPhaseNs: plan.runtime.timerPhaseNs ?? new Prng(seed, 'timer-phase').nextInt(res) };
 }
 
 /** The Plan of one run. */

@@ -33,6 +33,8 @@ export interface SweepRequest {
   varies: Vary[];
   engine: SweepDoc['engine'];
   replications: number;
+  /** Platform noise, overriding the scenario's and the model's default (`--no-noise`). */
+  noise?: boolean;
   shard?: { index: number; count: number };
   /** A previous (partial) output of the same sweep: its points are kept, not rerun. */
   resume?: SweepDoc;
@@ -197,6 +199,7 @@ export async function runSweep(req: SweepRequest): Promise<SweepDoc> {
     modelFile: req.modelFile,
     engine: req.engine,
     seeds,
+    ...(req.noise !== undefined ? { noise: req.noise } : {}),
     tracedPoint: header.tracedPoint,
     traces: req.traces,
   };

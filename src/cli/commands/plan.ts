@@ -27,6 +27,7 @@ interface Args {
   vary?: string[];
   weights?: string;
   replications: number;
+  noise?: boolean;
   jobs: number;
   model?: string;
 }
@@ -117,7 +118,12 @@ export const planCommand: CommandModule<object, Args> = {
         describe:
           'cost weights by axis label and cores, e.g. cores=1,workers=0.5,partitions=0.1; default cores=1, 0.01 for other axes',
       })
-      .option('replications', { type: 'number', default: 3 })
+      .option('replications', { alias: 'runs', type: 'number', default: 3, describe: 'runs per configuration (as sweep --runs)' })
+      .option('noise', {
+        type: 'boolean',
+        describe:
+          "platform noise from the model (default: the scenario's machine.noise, else on when the model has it); --no-noise: the idealised machine",
+      })
       .option('jobs', { type: 'number', default: availableParallelism() })
       .option('model', { type: 'string' }) as never,
   handler: (argv) =>
@@ -139,6 +145,7 @@ export const planCommand: CommandModule<object, Args> = {
         ratePerSec,
         weights,
         replications: argv.replications,
+        ...(argv.noise !== undefined ? { noise: argv.noise } : {}),
         jobs: argv.jobs,
       });
       const axes = a.axes.map(

@@ -27,6 +27,7 @@ interface SweepArgs {
   vary: string[];
   engine: 'sim' | 'analytic' | 'both';
   replications: number;
+  noise?: boolean;
   jobs: number;
   out: string;
   csv?: string;
@@ -81,9 +82,16 @@ export const sweepCommand: CommandModule<object, SweepArgs> = {
       })
       .option('engine', { choices: ['sim', 'analytic', 'both'] as const, default: 'sim' as const })
       .option('replications', {
+        alias: 'runs',
         type: 'number',
         default: 1,
-        describe: 'replications per point (distinct seeds, the same at every point)',
+        describe:
+          'runs per point (replication k = run k of `simulate --runs`: its seed, its timer phase unless pinned; the same at every point)',
+      })
+      .option('noise', {
+        type: 'boolean',
+        describe:
+          "platform noise from the model (default: the scenario's machine.noise, else on when the model has it); --no-noise: the idealised machine",
       })
       .option('jobs', {
         type: 'number',
@@ -118,6 +126,7 @@ export const sweepCommand: CommandModule<object, SweepArgs> = {
         varies,
         engine: argv.engine,
         replications: argv.replications,
+        ...(argv.noise !== undefined ? { noise: argv.noise } : {}),
         shard,
         resume,
         jobs: argv.jobs,

@@ -11,6 +11,9 @@ import { validateDocument } from '../../../src/schema/validate.js';
 import type { Scenario } from '../../../src/schema/scenario.js';
 import type { Result } from '../../../src/schema/result.js';
 import { model } from '../../helpers.js';
+import { runPoint } from '../../../src/sweep/run-point.js';
+import { loadBackends } from '../../../src/sweep/backends.js';
+import { replicationSeeds } from '../../../src/sweep/stats.js';
 
 function pipeline(extra: Partial<Scenario['runtime']> = {}): Scenario {
   return {
@@ -134,3 +137,26 @@ function resultStub(): Result {
     engine: { events: 1, eventsPerSec: 0, wallMs: 0 },
   };
 }
+
+test('sweep replication k is run k of the run set: the same seed and timer phase, the same figures', async () => {
+  const m = model();
+  const scenario = pipeline();
+  const plan = normalizeScenario(scenario, { model: m });
+  const set = await simulateRuns(plan, m, { runs: 3, jobs: 1 });
+  const point = runPoint(
+    { index: 0, values: [2] },
+    {
+      scenario,
+      axes: [{ pointer: '/template/partitions' }],
+      file: '<s>',
+      model: m,
+      engine: 'sim',
+      seeds: replicationSeeds(plan.seed, 3),
+    },
+    await loadBackends(),
+  );
+  assert.deepEqual(
+    point.runs.map((r) => r.metrics.p50Us),
+    set.runs!.metrics.p50Us.values,
+  );
+});
