@@ -10,7 +10,9 @@ import { autoRuns, AUTO_MAX_RUNS, AUTO_MIN_RUNS, simulateRuns } from '../../../s
 import { validateDocument } from '../../../src/schema/validate.js';
 import type { Scenario } from '../../../src/schema/scenario.js';
 import type { Result } from '../../../src/schema/result.js';
-import { model } from '../../helpers.js';
+import { model, ROOT } from '../../helpers.js';
+import { join } from 'node:path';
+import { loadScenario } from '../../../src/cli/load.js';
 import { runPoint } from '../../../src/sweep/run-point.js';
 import { loadBackends } from '../../../src/sweep/backends.js';
 import { replicationSeeds } from '../../../src/sweep/stats.js';
@@ -159,4 +161,18 @@ test('sweep replication k is run k of the run set: the same seed and timer phase
     point.runs.map((r) => r.metrics.p50Us),
     set.runs!.metrics.p50Us.values,
   );
+});
+
+test('scenarios/validation/mt-yield-1p-spawned: a yield-spin run set that splits, and the prediction shows both regimes', async () => {
+  const { plan, model: m } = loadScenario(join(ROOT, 'scenarios/validation/mt-yield-1p-spawned.json'));
+  const r = await simulateRuns(plan, m, { runs: 8, jobs: 2 });
+  const regimes = r.runs?.regimes;
+  assert.ok(regimes, 'regimes found');
+  assert.equal(regimes.groups.length, 2);
+  assert.ok(
+    regimes.groups.every((g) => g.runs.length >= 2),
+    `both regimes hold runs: ${JSON.stringify(regimes.groups)}`,
+  );
+  assert.ok(regimes.groups[0].median >= 3 * regimes.groups[1].median);
+  assert.match(r.warnings.find((w) => w.code === REGIME_CODE)?.message ?? '', /of 8 runs: p\d+ ≈ .*; \d of 8: ≈ /);
 });
