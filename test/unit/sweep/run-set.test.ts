@@ -13,6 +13,7 @@ import type { Result } from '../../../src/schema/result.js';
 import { model, ROOT } from '../../helpers.js';
 import { join } from 'node:path';
 import { loadScenario } from '../../../src/cli/load.js';
+import { formatSummary } from '../../../src/cli/summary.js';
 import { runPoint } from '../../../src/sweep/run-point.js';
 import { loadBackends } from '../../../src/sweep/backends.js';
 import { replicationSeeds } from '../../../src/sweep/stats.js';
@@ -175,4 +176,20 @@ test('scenarios/validation/mt-yield-1p-spawned: a yield-spin run set that splits
   );
   assert.ok(regimes.groups[0].median >= 3 * regimes.groups[1].median);
   assert.match(r.warnings.find((w) => w.code === REGIME_CODE)?.message ?? '', /of 8 runs: p\d+ ≈ .*; \d of 8: ≈ /);
+});
+
+test('the summary prints each headline metric as median (runs: p10–p90), and what varied', async () => {
+  const m = model();
+  const plan = normalizeScenario(pipeline(), { model: m });
+  const r = await simulateRuns(plan, m, { runs: 4, jobs: 1 });
+  const text = formatSummary(r, plan);
+  const p99 = r.runs!.metrics.p99Us;
+  const f = (x: number) => (x >= 1000 ? x.toFixed(0) : x.toFixed(2));
+  assert.ok(text.includes(`p99 ${f(p99.median)} µs (runs: ${f(p99.p10)}–${f(p99.p90)})`), text);
+  assert.match(text, /across 4 runs \(seeds, timer phase \(uniform over the 1 ms tick\), noise draws\)/);
+  const quiet = normalizeScenario(pipeline({ timerPhaseUs: 100 }), { model: m, noise: false });
+  const q = formatSummary(await simulateRuns(quiet, m, { runs: 2, jobs: 1 }), quiet);
+  assert.match(q, /across 2 runs \(seeds; timer phase pinned; no platform noise\)/);
+  // One run: no run-set lines.
+  assert.doesNotMatch(formatSummary(await simulateRuns(plan, m, { runs: 1, jobs: 1 }), plan), /across/);
 });
