@@ -53,7 +53,7 @@ function rate(fn: (i: number) => void, minMs: number): number {
 
 /** Runs the three measurements (about 3 × `ms` of wall time) and returns evaluations per second. */
 export function benchAnalytic(model: CostModel, ms = 500): AnalyticBench {
-  const plan = normalizeScenario(pipelineScenario(4), { model });
+  const plan = normalizeScenario(pipelineScenario(4), { model, noise: false });
   const prepared = prepareAnalysis(plan, model);
   if (prepared.kind !== 'pipeline') throw new Error('internal: the bench plan is not a pipeline');
   const pp = prepared.pp;
@@ -72,7 +72,7 @@ export function benchAnalytic(model: CostModel, ms = 500): AnalyticBench {
   const analyzePerSec = rate(() => {
     sink += analyze(plan, model).latencyUs.p99;
   }, ms);
-  const plans = [2, 4, 8, 16].map((p) => normalizeScenario(pipelineScenario(p), { model }));
+  const plans = [2, 4, 8, 16].map((p) => normalizeScenario(pipelineScenario(p), { model, noise: false }));
   const coldPerSec = rate((i) => {
     const pl = plans[i & 3];
     const shape = recognizeShape(pl);

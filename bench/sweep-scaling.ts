@@ -9,7 +9,8 @@
  * 1,000 points on 1 and 2 plain worker threads, split statically, with no pool, no messages per
  * point and no document — what this machine gives two threads of this work at best. The pool's
  * efficiency is its ratio over the ceiling's. The load average is printed before and after: on
- * a machine shared with other work the ratios say little.
+ * a machine shared with other work the ratios say little. Platform noise is off (`noise: false`)
+ * so the figures stay comparable with those taken before it was on by default.
  */
 import { readFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
@@ -41,7 +42,7 @@ const varies = ['/template/partitions=1..8', '/runtime/workers=1..5', '/template
 
 async function timed(jobs: number): Promise<{ ms: number; text: string }> {
   const t0 = performance.now();
-  const doc = await runSweep({ scenario, file: 'bench', model, varies, engine: 'sim', replications: 1, jobs });
+  const doc = await runSweep({ scenario, file: 'bench', model, varies, engine: 'sim', replications: 1, jobs, noise: false });
   const ms = performance.now() - t0;
   if (doc.points.length !== 1000) throw new Error(`expected 1000 points, got ${doc.points.length}`);
   return { ms, text: JSON.stringify(doc) };
@@ -76,6 +77,7 @@ async function ceiling(threads: number): Promise<number> {
     model,
     engine: 'sim' as const,
     seeds: replicationSeeds(normalizeScenario(scenario, { model }).seed, 1),
+    noise: false,
   };
   const t0 = performance.now();
   await Promise.all(
