@@ -104,6 +104,34 @@ export abstract class PollingSimulator extends Simulator {
           this.block(task, S.W_SLEEP, thrT[th]);
           return R_BLOCK;
         }
+        case O.OP_INTERVAL: {
+          // Interval::tick → Sleep::poll_elapsed: poll_proceed first; the unit is taken when the
+          // tick completes (a pending tick gives it back). The slot holds the next deadline + 1
+          // (0: the interval is created here, its first tick due now). Burst: tick k+1 is due at
+          // tick k's deadline + period, however late tick k completed.
+          if (this.thrBudget[th] <= 0) {
+            tk.pc[task] = pc;
+            return R_SELF;
+          }
+          const si = task * tk.slotsPerTask + code[o + 1];
+          if (tk.slots[si] === 0) tk.slots[si] = thrT[th] + 1;
+          const deadline = tk.slots[si] - 1;
+          const tick = Math.ceil((deadline - this.phase) / this.res) * this.res + this.phase;
+          if (tick <= this.lastTickNs) {
+            // Due: the tick completes and reset() re-registers the next deadline on the wheel.
+            this.thrBudget[th]--;
+            tk.slots[si] += this.extra[code[o + 2]];
+            thrT[th] += c.timerRegister;
+            bd[S.C_TIMER] += c.timerRegister;
+            pc++;
+            break;
+          }
+          this.timers.push(tick, 0, task, 0);
+          this.timerRegistered(tick, th);
+          tk.pc[task] = pc; // polled again when the timer fires: the tick completes then
+          this.block(task, S.W_SLEEP, thrT[th]);
+          return R_BLOCK;
+        }
         case O.OP_SEND: {
           const ch = this.channels[code[o + 1]];
           const items = code[o + 2];
