@@ -28,11 +28,46 @@ export async function runCommand(fn: () => Promise<number | void> | number | voi
     if (e instanceof InputError) {
       printDiagnostics(e.diagnostics);
       exitCode = e.exitCode;
+    } else if (isStreamWriteError(e)) {
+      reportStdoutError(e as NodeJS.ErrnoException);
     } else {
       process.stderr.write(`dispatchsim: internal error: ${(e as Error).stack ?? String(e)}\n`);
       exitCode = EXIT.internal;
     }
   }
+}
+
+/** An error writing to standard output (a closed pipe, a full disk): not an internal error. */
+function isStreamWriteError(e: unknown): boolean {
+  const code = (e as NodeJS.ErrnoException | undefined)?.code;
+  return code === 'EPIPE' || code === 'ENOSPC' || code === 'EBADF' || code === 'EIO' || code === 'ERR_STREAM_DESTROYED';
+}
+
+let stdoutFailed = false;
+
+/** One line on stderr and exit 5, once: stdout is closed or full, so nothing more can be printed. */
+export function reportStdoutError(e: NodeJS.ErrnoException): void {
+  if (stdoutFailed) return;
+  stdoutFailed = true;
+  exitCode = EXIT.io;
+  try {
+    process.stderr.write(`dispatchsim: cannot write to standard output: ${e.code ?? e.message} [DS5002]\n`);
+  } catch {
+    /* stderr is gone too: the exit code still says it */
+  }
+  process.exitCode = EXIT.io;
+}
+
+/**
+ * Standard output that fails (a closed pipe: `| head`; `> /dev/full`) ends the command with exit 5
+ * and one line, not a stack trace: node reports such failures as an 'error' event, later.
+ */
+export function watchStdout(): void {
+  if (process.stdout.listenerCount('error') > 0) return;
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    reportStdoutError(e);
+    process.exit(EXIT.io);
+  });
 }
 
 /** A one-line progress bar with ETA on stderr (only when stderr is a TTY or DISPATCHSIM_PROGRESS=1). */

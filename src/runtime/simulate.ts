@@ -12,6 +12,7 @@
  */
 import { resultHeader, splitCpu } from '../plan/result-parts.js';
 import { mathjs } from '../engine/lazy-math.js';
+import { formulaProblem } from '../plan/formula.js';
 import type { CostModel } from '../schema/model.js';
 import type { Plan } from '../plan/types.js';
 import type { Result, TaskResult, WorkerResult } from '../schema/result.js';
@@ -149,6 +150,11 @@ function buildResult(sim: Simulator, plan: Plan, seed: number, wallMs: number): 
 export function evaluateOutputs(outputs: Record<string, string>, result: Result): Record<string, number> {
   const out: Record<string, number> = {};
   for (const [name, expr] of Object.entries(outputs)) {
+    const problem = formulaProblem(expr);
+    if (problem) {
+      result.warnings.push({ code: 'DS3003', message: `output '${name}' is not evaluated: ${problem}` });
+      continue;
+    }
     try {
       const v: unknown = mathjs().evaluate(expr, { ...result, outputs: out });
       if (typeof v === 'number' && Number.isFinite(v)) out[name] = Math.round(v * 1e6) / 1e6;

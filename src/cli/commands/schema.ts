@@ -51,7 +51,7 @@ export const schemaCommand: CommandModule<object, Args> = {
         const file = join(argv.dir, schemaFileName(kind));
         const text = jsonSchemaText(kind);
         if (argv.check) {
-          if (!existsSync(file) || readText(file) !== text) {
+          if (!existsSync(file) || readText(file, { output: true }) !== text) {
             stale++;
             process.stderr.write(`${file}: stale; run 'dispatchsim schema --write'\n`);
           } else process.stdout.write(`${file}: up to date\n`);
