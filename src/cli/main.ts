@@ -13,7 +13,7 @@ import { COMMANDS } from './commands/index.js';
 import { exitCode, setExitCode, watchStdout } from './common.js';
 import { EXIT } from '../schema/diagnostics.js';
 import { forgetInputs } from '../io/files.js';
-import { checkOptions, joinNegativeValues, type DeclaredOptions } from './options.js';
+import { checkOptions, joinNegativeValues, rawProblem, type DeclaredOptions } from './options.js';
 
 const EPILOG = `Exit codes: 0 ok, 1 internal error, 2 usage error, 3 invalid input (located diagnostics on stderr),
 4 not applicable (the analytic model refuses the scenario), 5 I/O error, 6 validation failed (prediction outside tolerance).`;
@@ -26,6 +26,11 @@ export async function main(argv: string[]): Promise<number> {
   watchStdout();
   forgetInputs();
   const raw = joinNegativeValues(argv);
+  const early = rawProblem(raw);
+  if (early) {
+    process.stderr.write(`dispatchsim: ${early}\nRun 'dispatchsim --help' for usage.\n`);
+    return EXIT.usage;
+  }
   const checkEveryOption = (args: Record<string, unknown>, y: { getOptions(): unknown }) => {
     const problem = checkOptions(args, y.getOptions() as DeclaredOptions, raw);
     if (problem) {

@@ -140,10 +140,19 @@ export function checkOptions(
           (r.above === undefined || x > r.above);
         if (!ok) return `--${name} must be ${describeRule(r)} (got '${text ?? String(x)}')`;
       } else if (x === '' || x === undefined) {
-        return `--${name} needs a value`;
+        return given(name) ? `--${name} needs a value` : `<${name}> is empty: name a file`;
       }
     }
   }
+  return undefined;
+}
+
+/**
+ * A problem with the command line that yargs would hide: `-` (standard input, which no command
+ * reads) is dropped by yargs, so `check -` checked nothing and exited 0.
+ */
+export function rawProblem(raw: readonly string[]): string | undefined {
+  if (raw.includes('-')) return "'-' (standard input) is not read by any command: name a file";
   return undefined;
 }
 
