@@ -13,11 +13,20 @@ export function setExitCode(code: number): void {
   exitCode = code;
 }
 
+/**
+ * Text for a terminal: control characters (ANSI escapes, carriage returns, bells) that a scenario,
+ * task or file name may hold are shown as \u{1b}, not sent raw. Newlines and tabs are kept.
+ */
+export function terminalSafe(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\u{${c.charCodeAt(0).toString(16)}}`);
+}
+
 export function printDiagnostics(diags: Diagnostic[]): void {
   const sorted = [...diags].sort((a, b) =>
     a.file === b.file ? (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0) : a.file < b.file ? -1 : 1,
   );
-  for (const d of sorted) process.stderr.write(formatDiagnostic(d) + '\n');
+  for (const d of sorted) process.stderr.write(terminalSafe(formatDiagnostic(d)) + '\n');
 }
 
 export async function runCommand(fn: () => Promise<number | void> | number | void): Promise<void> {

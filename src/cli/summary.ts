@@ -3,6 +3,7 @@
  *
  * Phase: cli.
  */
+import { terminalSafe } from './common.js';
 import type { Result } from '../schema/result.js';
 import type { Plan } from '../plan/types.js';
 
@@ -71,5 +72,5 @@ export function formatSummary(r: Result, plan: Plan): string {
     L.push(
       `  fast-forward: ${ff.jumps} jump(s) over cycles of idle spinning, ${f(ff.skippedUs / 1000, 3)} ms of simulated time counted, not stepped`,
     );
-  return L.join('\n') + '\n';
+  return terminalSafe(L.join('\n') + '\n');
 }

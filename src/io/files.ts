@@ -92,7 +92,9 @@ export function readText(file: string, opts: { output?: boolean } = {}): string 
       chunks.push(buf.subarray(0, n));
     }
     if (!opts.output) inputsRead.add(realOrSelf(file));
-    return Buffer.concat(chunks, total).toString('utf8');
+    const text = Buffer.concat(chunks, total).toString('utf8');
+    // A UTF-8 byte-order mark (some Windows editors write one) is not part of the JSON.
+    return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   } catch (e) {
     if (e instanceof InputError) throw e;
     throw readError(file, (e as NodeJS.ErrnoException).code ?? String(e));
