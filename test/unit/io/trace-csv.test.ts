@@ -17,10 +17,12 @@ const dir = mkdtempSync(join(tmpdir(), 'dispatchsim-trace-'));
 test.after(() => rmSync(dir, { recursive: true, force: true }));
 const MODEL = join(ROOT, 'models/tokio-1.24-2vcpu-release.json');
 
+let made = 0;
 function scenarioWith(csv: string, bom = false): string {
-  const trace = join(dir, `t${Math.random().toString(36).slice(2)}.csv`);
+  made++;
+  const trace = join(dir, `t${made}.csv`);
   writeFileSync(trace, csv);
-  const file = join(dir, `s${Math.random().toString(36).slice(2)}.json`);
+  const file = join(dir, `s${made}.json`);
   const s = {
     name: 'trace-csv',
     runtime: { flavor: 'current_thread' },
