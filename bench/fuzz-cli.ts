@@ -124,14 +124,14 @@ export function cliCase(rng: Prng, dir: string, scenarioText: string): CliCase {
         spawnSync('mkfifo', [path]);
         after = () => (!lstatSync(path).isFIFO() ? { kind: 'fifo-replaced', detail: `${flag} replaced a FIFO` } : undefined);
         allowed = [5];
-      } else if (kind === 'devnull') {
-        path = '/dev/null';
-        after = () => (!statSync('/dev/null').isCharacterDevice() ? { kind: 'device-replaced', detail: '/dev/null' } : undefined);
-        allowed = [0];
-      } else if (kind === 'devfull') {
-        path = '/dev/full';
-        after = () => (!statSync('/dev/full').isCharacterDevice() ? { kind: 'device-replaced', detail: '/dev/full' } : undefined);
-        allowed = [5];
+      } else if (kind === 'devnull' || kind === 'devfull') {
+        // A device node of its own in the case's folder (mknod needs root; else the system's):
+        // a regression that replaces the device then replaces only this copy, not /dev/null.
+        const own = join(outDir, kind === 'devnull' ? 'null' : 'full');
+        const made = spawnSync('mknod', ['-m', '666', own, 'c', '1', kind === 'devnull' ? '3' : '7']).status === 0;
+        path = made ? own : kind === 'devnull' ? '/dev/null' : '/dev/full';
+        after = () => (!statSync(path).isCharacterDevice() ? { kind: 'device-replaced', detail: path } : undefined);
+        allowed = kind === 'devnull' ? [0] : [5];
       } else if (kind === 'readonly') {
         const ro = join(outDir, 'ro');
         mkdirSync(ro);

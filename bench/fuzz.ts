@@ -73,7 +73,7 @@ interface Outcome {
 }
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { budgetS: 60, seed: Date.now() % 4294967296, jobs: 2, timeoutS: 20, saveDir: join(ROOT, '.fuzz') };
+  const o: Options = { budgetS: 60, seed: Date.now() % 4294967296, jobs: 2, timeoutS: 60, saveDir: join(ROOT, '.fuzz') };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const v = () => {

@@ -61,14 +61,21 @@ test('an existing output keeps its permission bits', async () => {
   assert.equal(statSync(f).mode & 0o777, 0o600);
 });
 
-test('a character device is written through, not replaced (/dev/null stays a device)', { skip: !linux }, async () => {
-  const r = await runMain(['simulate', S, '--out', '/dev/null']);
+// Device nodes of the test's own (mknod, as root), never /dev/null itself: before the fix a run
+// replaced the device with a JSON file, and a machine without /dev/null breaks everything on it.
+const canMknod = linux && spawnSync('mknod', ['-m', '666', join(dir, 'probe-null'), 'c', '1', '3']).status === 0;
+test('a character device is written through, not replaced (null and full devices)', { skip: !canMknod }, async () => {
+  const nul = join(dir, 'null');
+  const full = join(dir, 'full');
+  assert.equal(spawnSync('mknod', ['-m', '666', nul, 'c', '1', '3']).status, 0);
+  assert.equal(spawnSync('mknod', ['-m', '666', full, 'c', '1', '7']).status, 0);
+  const r = await runMain(['simulate', S, '--out', nul]);
   assert.equal(r.code, 0, r.out);
-  assert.ok(statSync('/dev/null').isCharacterDevice());
-  const full = await runMain(['simulate', S, '--out', '/dev/full']);
-  assert.equal(full.code, 5, full.out);
-  assert.match(full.out, /cannot write '\/dev\/full': ENOSPC \[DS5002\]/);
-  assert.ok(statSync('/dev/full').isCharacterDevice());
+  assert.ok(statSync(nul).isCharacterDevice());
+  const f = await runMain(['simulate', S, '--out', full]);
+  assert.equal(f.code, 5, f.out);
+  assert.match(f.out, /cannot write '.*full': ENOSPC \[DS5002\]/);
+  assert.ok(statSync(full).isCharacterDevice());
 });
 
 test('a FIFO: written through to its reader; refused when nobody reads it', { skip: !linux }, () => {
