@@ -286,6 +286,13 @@ const SCENARIO: Record<string, Mutation> = {
     doc.tasks.deep = { start: 'spawn', program: [] };
     return withRaw(doc, ['tasks', 'deep', 'program'], program);
   },
+  /** An `outputs` formula: dangerous mathjs (matrices, ranges, assignment, strings) or plain arithmetic. */
+  formula: (doc, rng) => {
+    if (!isObj(doc)) return doc;
+    const outputs = isObj(doc.outputs) ? doc.outputs : (doc.outputs = {});
+    outputs[pick(rng, ['f', 'g', '__proto__', 'constructor'])] = formulaOf(rng);
+    return doc;
+  },
   flavorFlip: (doc, rng) => {
     if (isObj(doc) && isObj(doc.runtime)) {
       doc.runtime.flavor = doc.runtime.flavor === 'multi_thread' ? 'current_thread' : 'multi_thread';
@@ -294,6 +301,52 @@ const SCENARIO: Record<string, Mutation> = {
     return doc;
   },
 };
+
+/** Formula pieces: what mathjs can do that a scalar formula must not, and what it may. */
+const FORMULA_DANGER = [
+  'size(range(0,1e9))[1]',
+  'sum(ones(20000,20000))',
+  'zeros(1e5,1e5)',
+  'range(1,1e12)',
+  'matrix([1,2])',
+  '[1,2,3]',
+  'concat([1],[2])',
+  '"text"',
+  'f(x) = x',
+  'records = 3',
+  'import({}, {})',
+  'evaluate("1+1")',
+  'parse("1")',
+  'createUnit("x")',
+  'cpuUs[1]',
+  'tasks[records]',
+  '{a: 1}',
+  '1:10',
+  'x; y',
+  'nonsense',
+  'cos(1)',
+  'a = 1; a',
+];
+const FORMULA_SAFE = [
+  'records',
+  'cpuUs.total / max(records, 1)',
+  'latencyUs.p99 - latencyUs.p50',
+  'throughput.recordsPerSec * 2',
+  'simulatedUs > 0 ? records / simulatedUs : 0',
+  'pow(2, 1024)',
+  'log(0)',
+  '1 / 0',
+  'outputs.f + 1',
+  'abs(-yieldsPerRecord)',
+  '1e308 * 10',
+];
+
+function formulaOf(rng: Prng): string {
+  const a = pick(rng, rng.nextInt(2) === 0 ? FORMULA_DANGER : FORMULA_SAFE);
+  if (rng.nextInt(3) > 0) return a;
+  const b = pick(rng, [...FORMULA_DANGER, ...FORMULA_SAFE]);
+  return `${a} ${pick(rng, ['+', '*', '^', 'and', '?', '-'])} ${b}${a.includes('?') ? '' : ''}`;
+}
 
 /** Applies 1–3 mutations to a deep copy of `base`. `kind` selects the scenario-aware set too. */
 export function mutate(base: unknown, kind: 'scenario' | 'model', rng: Prng): Mutated {

@@ -10,6 +10,11 @@
  *   corpus (scenarios/**, models/*) ─► case i: Prng(seed, i) ─► mutate (fuzz-mutate.ts)
  *     ─► child `node bin/dispatchsim.js simulate|check …` (timeout) ─► classify ─► findings
  *
+ * One case in three is a command-line case instead (fuzz-cli.ts): options with bad values, given
+ * twice or with no value, and output/input paths that are symlinks, FIFOs, devices, read-only or
+ * folders, or the input itself, checked against the exit codes and the files' invariants. Scenario
+ * mutations include `outputs` formulas (matrices, ranges, assignments, unknown names).
+ *
  * Phase: bench. Case i depends only on (seed, i), so `--seed S --case I` reproduces one case and
  * keeps its files. Findings are saved under --save-dir (default .fuzz/, git-ignored) with the
  * command and output; the exit code is 1 when there is any finding.
@@ -33,6 +38,7 @@ import { Prng } from '../src/engine/prng.js';
 import { validateDocument } from '../src/schema/validate.js';
 import { listJsonFiles } from '../src/io/files.js';
 import { mutate } from './fuzz-mutate.js';
+import { cliCase } from './fuzz-cli.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 /** The CLI the children run: a snapshot of bin/ and dist/src (see snapshotCli). */
@@ -57,7 +63,7 @@ interface Outcome {
   base: string;
   mutations: string[];
   argv: string[];
-  status: 'ok' | 'invalid' | 'io' | 'finding';
+  status: 'ok' | 'invalid' | 'io' | 'usage' | 'finding';
   kind?: string;
   detail?: string;
   exit: number | null;
@@ -67,7 +73,7 @@ interface Outcome {
 }
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { budgetS: 60, seed: Date.now() % 4294967296, jobs: 2, timeoutS: 20, saveDir: join(ROOT, '.fuzz') };
+  const o: Options = { budgetS: 60, seed: Date.now() % 4294967296, jobs: 2, timeoutS: 60, saveDir: join(ROOT, '.fuzz') };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const v = () => {
@@ -196,8 +202,56 @@ function classify(
   return finding(`exit-${r.exit}`, (lines[0] ?? r.stdout.split('\n')[0] ?? '').slice(0, 300));
 }
 
+/** A command-line case (fuzz-cli.ts): options and paths mutated, over a small valid scenario. */
+async function runCliCase(i: number, rng: Prng, opts: Options, work: string): Promise<Outcome> {
+  const dir = join(work, `case-${i}`);
+  mkdirSync(dir, { recursive: true });
+  const base = JSON.parse(readFileSync(join(ROOT, CLI_SCENARIO), 'utf8')) as Record<string, unknown>;
+  if (typeof base.model === 'string') base.model = resolve(ROOT, dirname(CLI_SCENARIO), base.model);
+  const c = cliCase(rng, dir, JSON.stringify(base, null, 2) + '\n');
+  const r = await run(c.argv, opts.timeoutS * 1000);
+  let verdict: { kind: string; detail: string } | undefined;
+  if (r.timedOut) verdict = { kind: 'hang', detail: `no exit within the timeout (${r.ms} ms)` };
+  else if (r.signal) verdict = { kind: 'signal', detail: `killed by ${r.signal}` };
+  else if (STACK.test(r.stderr)) verdict = { kind: 'stack-trace', detail: r.stderr.split('\n').slice(0, 3).join(' | ') };
+  else verdict = c.check(r);
+  const outcome: Outcome = {
+    caseIndex: i,
+    base: CLI_SCENARIO,
+    mutations: c.names,
+    argv: c.argv,
+    status: verdict ? 'finding' : r.exit === 0 ? 'ok' : r.exit === 3 ? 'invalid' : r.exit === 2 ? 'usage' : 'io',
+    ...(verdict ? { kind: verdict.kind, detail: verdict.detail } : {}),
+    exit: r.exit,
+    signal: r.signal,
+    ms: r.ms,
+    stderr: r.stderr,
+  };
+  if (verdict) {
+    mkdirSync(opts.saveDir, { recursive: true });
+    writeFileSync(
+      join(opts.saveDir, `seed-${opts.seed}-case-${i}.txt`),
+      [
+        `${verdict.kind}: ${verdict.detail}`,
+        `mutations: ${c.names.join(', ')}`,
+        `command: dispatchsim ${c.argv.join(' ')}`,
+        `exit ${r.exit} signal ${r.signal} after ${r.ms} ms`,
+        '--- stderr ---',
+        r.stderr.slice(0, 20000),
+      ].join('\n'),
+    );
+  }
+  if (opts.oneCase === undefined) rmSync(dir, { recursive: true, force: true });
+  return outcome;
+}
+
+/** The scenario command-line cases run: small and valid, so every failure is the mutation's. */
+const CLI_SCENARIO = 'scenarios/velostream/yield.json';
+
 async function runCase(i: number, opts: Options, seeds: Seed[], work: string): Promise<Outcome> {
   const rng = new Prng(opts.seed, `fuzz-case-${i}`);
+  // One case in three mutates the command line and paths instead of the document.
+  if (rng.nextInt(3) === 0) return runCliCase(i, rng, opts, work);
   const seed = seeds[rng.nextInt(seeds.length)];
   const m = mutate(seed.doc, seed.kind, rng);
   const dir = join(work, `case-${i}`);
@@ -269,7 +323,7 @@ async function main(): Promise<number> {
   const started = Date.now();
   const deadline = started + opts.budgetS * 1000;
   const more = () => (opts.cases !== undefined ? next < opts.cases : Date.now() < deadline);
-  const counts = { ok: 0, invalid: 0, io: 0, finding: 0 };
+  const counts = { ok: 0, invalid: 0, io: 0, usage: 0, finding: 0 };
   const findings = new Map<string, Outcome[]>();
   let next = 0;
   const worker = async () => {
@@ -306,18 +360,18 @@ async function main(): Promise<number> {
         if (!findings.has(sig)) process.stderr.write(`fuzz: case ${o.caseIndex} FINDING ${o.kind}: ${o.detail}\n`);
         findings.set(sig, [...(findings.get(sig) ?? []), o]);
       }
-      const runs = counts.ok + counts.invalid + counts.io + counts.finding;
+      const runs = counts.ok + counts.invalid + counts.io + counts.usage + counts.finding;
       if (runs % 25 === 0)
         process.stderr.write(
-          `fuzz: ${runs} runs (${counts.ok} ok, ${counts.invalid} invalid, ${counts.io} io, ${counts.finding} findings)\n`,
+          `fuzz: ${runs} runs (${counts.ok} ok, ${counts.invalid} invalid, ${counts.io} io, ${counts.usage} usage, ${counts.finding} findings)\n`,
         );
     }
   };
   await Promise.all(Array.from({ length: opts.jobs }, worker));
   rmSync(work, { recursive: true, force: true });
-  const runs = counts.ok + counts.invalid + counts.io + counts.finding;
+  const runs = counts.ok + counts.invalid + counts.io + counts.usage + counts.finding;
   process.stdout.write(
-    `fuzz: seed ${opts.seed}: ${runs} runs in ${((Date.now() - started) / 1000).toFixed(0)} s: ${counts.ok} exit 0, ${counts.invalid} exit 3, ${counts.io} exit 5, ${counts.finding} findings (${findings.size} distinct)\n`,
+    `fuzz: seed ${opts.seed}: ${runs} runs in ${((Date.now() - started) / 1000).toFixed(0)} s: ${counts.ok} exit 0, ${counts.usage} exit 2, ${counts.invalid} exit 3, ${counts.io} exit 5, ${counts.finding} findings (${findings.size} distinct)\n`,
   );
   for (const [sig, os] of findings) {
     process.stdout.write(

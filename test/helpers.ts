@@ -41,10 +41,11 @@ export async function runMain(argv: string[]): Promise<{ code: number; out: stri
   const out: string[] = [];
   const ow = process.stdout.write.bind(process.stdout);
   const ew = process.stderr.write.bind(process.stderr);
-  const capture = ((chunk: string | Uint8Array) => (
-    out.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8')),
-    true
-  )) as typeof process.stdout.write;
+  // The CLI writes strings. Under `node --test` the runner reports each finished test to its
+  // parent as binary chunks on this same stdout, possibly while the next command runs: those pass
+  // through, or the report of a test (passed or failed) is lost.
+  const capture = ((chunk: string | Uint8Array) =>
+    typeof chunk === 'string' ? (out.push(chunk), true) : ow(chunk)) as typeof process.stdout.write;
   process.stdout.write = capture;
   process.stderr.write = capture;
   try {

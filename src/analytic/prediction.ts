@@ -5,6 +5,7 @@
  * Phase: analyze. Fields the model cannot know exactly (per-worker polls, waits per reason) are
  * filled with the estimates its own formulas imply, never left as simulator-only blanks.
  */
+import { setOwn } from '../plan/result-parts.js';
 import type { Plan } from '../plan/types.js';
 import { FIXED_CATEGORIES, resultHeader, splitCpu } from '../plan/result-parts.js';
 import type { Result, TaskResult, WorkerResult } from '../schema/result.js';
@@ -78,14 +79,14 @@ export function toResult(plan: Plan, p: Prediction): Result {
     const t = p.tasks[i] ?? emptyTask();
     const waitUs: Record<string, number> = {};
     for (const k of WAIT_KEYS) waitUs[k] = us(Math.max(0, t.wait[k] ?? 0));
-    tasks[def.name] = {
+    setOwn(tasks, def.name, {
       elapsedUs: us(t.elapsedNs),
       busyUs: us(t.busyNs),
       polls: Math.round(t.polls),
       yields: Math.round(t.yields),
       waitUs,
       completed: true,
-    };
+    });
   });
   const workers: WorkerResult[] = p.workers.map((w) => ({
     name: w.name,

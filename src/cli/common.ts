@@ -13,11 +13,20 @@ export function setExitCode(code: number): void {
   exitCode = code;
 }
 
+/**
+ * Text for a terminal: control characters (ANSI escapes, carriage returns, bells) that a scenario,
+ * task or file name may hold are shown as \u{1b}, not sent raw. Newlines and tabs are kept.
+ */
+export function terminalSafe(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\u{${c.charCodeAt(0).toString(16)}}`);
+}
+
 export function printDiagnostics(diags: Diagnostic[]): void {
   const sorted = [...diags].sort((a, b) =>
     a.file === b.file ? (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0) : a.file < b.file ? -1 : 1,
   );
-  for (const d of sorted) process.stderr.write(formatDiagnostic(d) + '\n');
+  for (const d of sorted) process.stderr.write(terminalSafe(formatDiagnostic(d)) + '\n');
 }
 
 export async function runCommand(fn: () => Promise<number | void> | number | void): Promise<void> {
@@ -28,11 +37,46 @@ export async function runCommand(fn: () => Promise<number | void> | number | voi
     if (e instanceof InputError) {
       printDiagnostics(e.diagnostics);
       exitCode = e.exitCode;
+    } else if (isStreamWriteError(e)) {
+      reportStdoutError(e as NodeJS.ErrnoException);
     } else {
       process.stderr.write(`dispatchsim: internal error: ${(e as Error).stack ?? String(e)}\n`);
       exitCode = EXIT.internal;
     }
   }
+}
+
+/** An error writing to standard output (a closed pipe, a full disk): not an internal error. */
+function isStreamWriteError(e: unknown): boolean {
+  const code = (e as NodeJS.ErrnoException | undefined)?.code;
+  return code === 'EPIPE' || code === 'ENOSPC' || code === 'EBADF' || code === 'EIO' || code === 'ERR_STREAM_DESTROYED';
+}
+
+let stdoutFailed = false;
+
+/** One line on stderr and exit 5, once: stdout is closed or full, so nothing more can be printed. */
+export function reportStdoutError(e: NodeJS.ErrnoException): void {
+  if (stdoutFailed) return;
+  stdoutFailed = true;
+  exitCode = EXIT.io;
+  try {
+    process.stderr.write(`dispatchsim: cannot write to standard output: ${e.code ?? e.message} [DS5002]\n`);
+  } catch {
+    /* stderr is gone too: the exit code still says it */
+  }
+  process.exitCode = EXIT.io;
+}
+
+/**
+ * Standard output that fails (a closed pipe: `| head`; `> /dev/full`) ends the command with exit 5
+ * and one line, not a stack trace: node reports such failures as an 'error' event, later.
+ */
+export function watchStdout(): void {
+  if (process.stdout.listenerCount('error') > 0) return;
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    reportStdoutError(e);
+    process.exit(EXIT.io);
+  });
 }
 
 /** A one-line progress bar with ETA on stderr (only when stderr is a TTY or DISPATCHSIM_PROGRESS=1). */

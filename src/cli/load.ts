@@ -68,14 +68,24 @@ function loadTraces(
     }
     const timesUs: number[] = [];
     const records: number[] = [];
+    let header = true; // one header line is allowed, before the first data line
     text.split(/\r?\n/).forEach((line, i) => {
       const l = line.trim();
-      if (!l || l.startsWith('#') || /^[a-zA-Z]/.test(l)) return;
-      const [a, b] = l.split(/[,\s]+/).map(Number);
+      if (!l || l.startsWith('#')) return;
+      // Exactly two columns: a decimal time in µs and a whole record count (no NaN, Infinity,
+      // hex, fractions or extra columns, which used to be skipped, converted or rounded).
+      const m = /^(\d+(?:\.\d+)?)\s*[,\s]\s*(\d+)$/.exec(l);
+      if (!m && header && /^[A-Za-z_"][\w" ]*[,\s]+[A-Za-z_"][\w" ]*$/.test(l)) {
+        header = false;
+        return;
+      }
+      header = false;
+      const a = m ? Number(m[1]) : NaN;
+      const b = m ? Number(m[2]) : NaN;
       if (
+        !m ||
         !Number.isFinite(a) ||
-        !Number.isFinite(b) ||
-        a < 0 ||
+        !Number.isSafeInteger(b) ||
         b < 1 ||
         (timesUs.length > 0 && a < timesUs[timesUs.length - 1])
       ) {
@@ -83,7 +93,7 @@ function loadTraces(
         return;
       }
       timesUs.push(a);
-      records.push(Math.round(b));
+      records.push(b);
     });
     out[f.name] = { timesUs, records };
   }

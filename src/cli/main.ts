@@ -10,8 +10,10 @@
  */
 import yargs from 'yargs';
 import { COMMANDS } from './commands/index.js';
-import { exitCode, setExitCode } from './common.js';
+import { exitCode, setExitCode, watchStdout } from './common.js';
 import { EXIT } from '../schema/diagnostics.js';
+import { forgetInputs } from '../io/files.js';
+import { checkOptions, joinNegativeValues, rawProblem, type DeclaredOptions } from './options.js';
 
 const EPILOG = `Exit codes: 0 ok, 1 internal error, 2 usage error, 3 invalid input (located diagnostics on stderr),
 4 not applicable (the analytic model refuses the scenario), 5 I/O error, 6 validation failed (prediction outside tolerance).`;
@@ -21,7 +23,22 @@ class UsageError extends Error {}
 
 export async function main(argv: string[]): Promise<number> {
   setExitCode(EXIT.ok);
-  const cli = yargs(argv)
+  watchStdout();
+  forgetInputs();
+  const raw = joinNegativeValues(argv);
+  const early = rawProblem(raw);
+  if (early) {
+    process.stderr.write(`dispatchsim: ${early}\nRun 'dispatchsim --help' for usage.\n`);
+    return EXIT.usage;
+  }
+  const checkEveryOption = (args: Record<string, unknown>, y: { getOptions(): unknown }) => {
+    const problem = checkOptions(args, y.getOptions() as DeclaredOptions, raw);
+    if (problem) {
+      process.stderr.write(`dispatchsim: ${problem}\nRun 'dispatchsim --help' for usage.\n`);
+      throw new UsageError(problem);
+    }
+  };
+  const cli = yargs(raw)
     .scriptName('dispatchsim')
     .usage('$0 <command> [options]')
     .strict()
@@ -37,6 +54,10 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`dispatchsim: ${text}\nRun 'dispatchsim --help' for usage.\n`);
       throw new UsageError(text);
     })
+    // Every command's options are checked here, by their declared types (options.ts): one place,
+    // so an option a command adds later is checked too.
+    // (yargs passes its instance as the second argument; its types leave it out.)
+    .middleware(checkEveryOption as unknown as (args: object) => void, true)
     .help()
     .version();
   for (const c of COMMANDS) cli.command(c);

@@ -4,6 +4,7 @@
  * Phase: cli.
  */
 import type { AcrossRuns, Result } from '../schema/result.js';
+import { terminalSafe } from './common.js';
 import type { Plan } from '../plan/types.js';
 
 /** Result warnings that state how a figure was obtained rather than a problem (docs/errors.md). */
@@ -72,7 +73,7 @@ export function formatSummary(r: Result, plan: Plan): string {
     L.push(
       `  fast-forward: ${ff.jumps} jump(s) over cycles of idle spinning, ${f(ff.skippedUs / 1000, 3)} ms of simulated time counted, not stepped`,
     );
-  return L.join('\n') + '\n';
+  return terminalSafe(L.join('\n') + '\n');
 }
 
 /** `p99 54 µs (runs: 41–63)`: a metric's median across runs and its p10–p90. */

@@ -6,27 +6,101 @@
  * target's directory and is renamed into place, so a crash or an error never leaves a partial
  * output; nothing is written when validation fails.
  */
-import { readFileSync, writeFileSync, renameSync, mkdirSync, unlinkSync, readdirSync, statSync } from 'node:fs';
-import { dirname, basename, join } from 'node:path';
+import {
+  readFileSync,
+  writeFileSync,
+  renameSync,
+  mkdirSync,
+  unlinkSync,
+  readdirSync,
+  statSync,
+  lstatSync,
+  readlinkSync,
+  realpathSync,
+  openSync,
+  closeSync,
+  fstatSync,
+  readSync,
+  chmodSync,
+  constants,
+  type Stats,
+} from 'node:fs';
+import { dirname, basename, join, resolve } from 'node:path';
 import { diag, InputError, EXIT } from '../schema/diagnostics.js';
 import { parseJsonText, validateDocument, type DocumentKind, type SourceMap } from '../schema/validate.js';
 
 /** Largest input file accepted (bytes): larger files are refused with a diagnostic, not parsed. */
 export const MAX_INPUT_BYTES = 64 * 1024 * 1024;
 
-export function readText(file: string): string {
-  let buf: Buffer;
+/** Real paths of the files this process read as inputs: an output may not replace one (writeFileAtomic). */
+const inputsRead = new Set<string>();
+
+/** Forgets the inputs read so far: called when a command starts (main runs several in one process in tests). */
+export function forgetInputs(): void {
+  inputsRead.clear();
+}
+
+function realOrSelf(file: string): string {
   try {
-    buf = readFileSync(file);
-  } catch (e) {
-    throw new InputError(
-      [diag('DS5001', file, '', { name: file, detail: (e as NodeJS.ErrnoException).code ?? String(e) })],
-      EXIT.io,
-    );
+    return realpathSync(file);
+  } catch {
+    return resolve(file);
   }
-  if (buf.length > MAX_INPUT_BYTES)
-    throw new InputError([diag('DS1106', file, '', { detail: `file is ${buf.length} bytes; the limit is ${MAX_INPUT_BYTES}` })]);
-  return buf.toString('utf8');
+}
+
+function kindOf(st: Stats): string {
+  if (st.isFIFO()) return 'a FIFO';
+  if (st.isCharacterDevice()) return 'a character device';
+  if (st.isBlockDevice()) return 'a block device';
+  if (st.isSocket()) return 'a socket';
+  if (st.isDirectory()) return 'a directory';
+  return 'not a regular file';
+}
+
+function readError(file: string, detail: string): InputError {
+  return new InputError([diag('DS5001', file, '', { name: file, detail })], EXIT.io);
+}
+
+/**
+ * Reads a UTF-8 input file. Only regular files are read (a device such as /dev/zero never ends, a
+ * FIFO blocks until a writer comes): anything else is refused with DS5001, and the size limit is
+ * enforced while reading, so a file that grows is not read past it. `opts.output` marks a file
+ * the command also writes (sweep --resume, schema --check): it is not registered as an input.
+ */
+export function readText(file: string, opts: { output?: boolean } = {}): string {
+  if (file === '' || file === '-') throw readError(file === '' ? "''" : '-', 'name a file (standard input is not read)');
+  let fd: number;
+  try {
+    fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (e) {
+    throw readError(file, (e as NodeJS.ErrnoException).code ?? String(e));
+  }
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) throw readError(file, `it is ${kindOf(st)}; give a regular file`);
+    if (st.size > MAX_INPUT_BYTES)
+      throw new InputError([diag('DS1106', file, '', { detail: `file is ${st.size} bytes; the limit is ${MAX_INPUT_BYTES}` })]);
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const buf = Buffer.allocUnsafe(Math.min(1 << 20, MAX_INPUT_BYTES + 1 - total) || 1);
+      const n = readSync(fd, buf, 0, buf.length, null);
+      if (n === 0) break;
+      total += n;
+      if (total > MAX_INPUT_BYTES)
+        throw new InputError([diag('DS1106', file, '', { detail: `file is over the limit of ${MAX_INPUT_BYTES} bytes` })]);
+      chunks.push(buf.subarray(0, n));
+    }
+    if (!opts.output) inputsRead.add(realOrSelf(file));
+    const text = Buffer.concat(chunks, total).toString('utf8');
+    // A UTF-8 byte-order mark (some Windows editors write one) is not part of the JSON.
+    return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  } catch (e) {
+    if (e instanceof InputError) throw e;
+    throw readError(file, (e as NodeJS.ErrnoException).code ?? String(e));
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** Reads, parses and schema-validates a document; throws InputError with every problem found. */
@@ -38,15 +112,105 @@ export function readDocument<T>(kind: DocumentKind, file: string): { doc: T; map
   return { doc: value as T, map };
 }
 
-/** Writes `text` to `file` atomically (temp file in the same directory, then rename). */
-export function writeFileAtomic(file: string, text: string): void {
-  const dir = dirname(file);
-  try {
-    mkdirSync(dir, { recursive: true });
-    const tmp = join(dir, `.${basename(file)}.${process.pid}.${Date.now()}.tmp`);
+/** The file a write to `file` lands in: a symlink's target (followed, even when it dangles). */
+function writeTarget(file: string): string {
+  let p = resolve(file);
+  for (let hops = 0; hops < 40; hops++) {
+    let st: Stats;
     try {
-      writeFileSync(tmp, text);
-      renameSync(tmp, file);
+      st = lstatSync(p);
+    } catch {
+      return join(realOrSelf(dirname(p)), basename(p));
+    }
+    if (!st.isSymbolicLink()) return join(realOrSelf(dirname(p)), basename(p));
+    p = resolve(dirname(p), readlinkSync(p));
+  }
+  throw Object.assign(new Error('too many symbolic links'), { code: 'ELOOP' });
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Removes temp files of `name` that a killed run left in `dir` (their process is gone). */
+function removeStaleTemps(dir: string, name: string): void {
+  let entries: string[];
+  try {
+    entries = readdirSync(dir);
+  } catch {
+    return;
+  }
+  const prefix = `.${name}.`;
+  for (const e of entries) {
+    if (!e.startsWith(prefix) || !e.endsWith('.tmp')) continue;
+    const pid = Number(e.slice(prefix.length).split('.')[0]);
+    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && !isAlive(pid))
+      try {
+        unlinkSync(join(dir, e));
+      } catch {
+        /* someone else removed it */
+      }
+  }
+}
+
+/**
+ * Writes `text` to `file` atomically: a temp file in the target's directory, renamed into place,
+ * so a crash or an error never leaves a partial output. A symlink is followed (its target is
+ * replaced, the link stays); an existing file keeps its permission bits. A FIFO or a character
+ * device (/dev/null, /dev/stdout) is written through, not replaced; a FIFO nobody reads, a
+ * directory or any other special file is refused. An output that is one of this command's inputs
+ * is refused (it would destroy the input). Temp files of killed runs are removed. DS5002 on error.
+ */
+export function writeFileAtomic(file: string, text: string, opts: { mayReplaceInput?: boolean } = {}): void {
+  const fail = (detail: string) => new InputError([diag('DS5002', file, '', { name: file, detail })], EXIT.io);
+  let target: string;
+  try {
+    target = writeTarget(file);
+  } catch (e) {
+    throw fail((e as NodeJS.ErrnoException).code ?? String(e));
+  }
+  if (!opts.mayReplaceInput && inputsRead.has(target)) throw fail(SAME_AS_INPUT);
+  let existing: Stats | undefined;
+  try {
+    existing = statSync(target);
+  } catch {
+    existing = undefined;
+  }
+  try {
+    if (existing && (existing.isFIFO() || existing.isCharacterDevice())) {
+      // Written through: replacing a device or a FIFO with a regular file would break it.
+      let fd: number;
+      try {
+        fd = openSync(target, constants.O_WRONLY | (existing.isFIFO() ? constants.O_NONBLOCK : 0));
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'ENXIO') throw new Error('it is a FIFO that no process reads');
+        throw e;
+      }
+      try {
+        if (existing.isFIFO()) {
+          closeSync(fd);
+          fd = openSync(target, constants.O_WRONLY);
+        }
+        writeFileSync(fd, text);
+      } finally {
+        closeSync(fd);
+      }
+      return;
+    }
+    if (existing && !existing.isFile()) throw new Error(`it is ${kindOf(existing)}; give a regular file`);
+    const dir = dirname(target);
+    mkdirSync(dir, { recursive: true });
+    removeStaleTemps(dir, basename(target));
+    const tmp = join(dir, `.${basename(target)}.${process.pid}.${Date.now()}.tmp`);
+    try {
+      writeFileSync(tmp, text, { mode: existing ? existing.mode & 0o7777 : 0o666 });
+      if (existing) chmodSync(tmp, existing.mode & 0o7777);
+      renameSync(tmp, target);
     } catch (e) {
       try {
         unlinkSync(tmp);
@@ -56,11 +220,75 @@ export function writeFileAtomic(file: string, text: string): void {
       throw e;
     }
   } catch (e) {
-    throw new InputError(
-      [diag('DS5002', file, '', { name: file, detail: (e as NodeJS.ErrnoException).code ?? String(e) })],
-      EXIT.io,
-    );
+    if (e instanceof InputError) throw e;
+    throw fail((e as NodeJS.ErrnoException).code ?? (e as Error).message);
   }
+}
+
+const SAME_AS_INPUT = 'it is one of the inputs of this command; writing it would destroy the input: choose another file';
+
+/**
+ * Refuses, before a long run starts, an output that writeFileAtomic would refuse at the end: one
+ * of the command's inputs, a directory or a special file other than a FIFO or character device.
+ */
+export function assertOutputAllowed(file: string): void {
+  const fail = (detail: string) => new InputError([diag('DS5002', file, '', { name: file, detail })], EXIT.io);
+  let target: string;
+  try {
+    target = writeTarget(file);
+  } catch (e) {
+    throw fail((e as NodeJS.ErrnoException).code ?? String(e));
+  }
+  if (inputsRead.has(target)) throw fail(SAME_AS_INPUT);
+  try {
+    const st = statSync(target);
+    if (!st.isFile() && !st.isFIFO() && !st.isCharacterDevice()) throw fail(`it is ${kindOf(st)}; give a regular file`);
+  } catch (e) {
+    if (e instanceof InputError) throw e;
+  }
+}
+
+/**
+ * Claims `file` as this process's output for a long run (a sweep): a lock file beside it, created
+ * exclusively, so that a second run writing the same output is refused (DS5002) instead of both
+ * reporting success over each other's points. A lock whose process is gone is taken over.
+ * Returns the function that releases it (also released when the process exits).
+ */
+export function lockOutput(file: string): () => void {
+  const lock = writeTarget(file) + '.lock';
+  const fail = (detail: string) => new InputError([diag('DS5002', file, '', { name: file, detail })], EXIT.io);
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      mkdirSync(dirname(lock), { recursive: true });
+      writeFileSync(lock, `${process.pid}\n`, { flag: 'wx' });
+      const release = () => {
+        try {
+          unlinkSync(lock);
+        } catch {
+          /* already gone */
+        }
+        process.off('exit', release);
+      };
+      process.on('exit', release);
+      return release;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw fail((e as NodeJS.ErrnoException).code ?? String(e));
+      let pid = NaN;
+      try {
+        pid = Number(readFileSync(lock, 'utf8').trim());
+      } catch {
+        /* removed meanwhile */
+      }
+      if (Number.isInteger(pid) && pid > 0 && isAlive(pid))
+        throw fail(`another dispatchsim (pid ${pid}) is writing it (lock ${lock})`);
+      try {
+        unlinkSync(lock);
+      } catch {
+        /* removed meanwhile */
+      }
+    }
+  }
+  throw fail(`cannot take the lock ${lock}`);
 }
 
 /** JSON with stable formatting: 2-space indent, keys in insertion order (builders fix the order). */

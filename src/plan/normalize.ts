@@ -12,6 +12,7 @@
  */
 import { createHash } from 'node:crypto';
 import { mathjs } from '../engine/lazy-math.js';
+import { formulaProblem } from './formula.js';
 import type { CostModel } from '../schema/model.js';
 import type { Cost, Op, Scenario, SourceDef, TaskDef, WaitStep } from '../schema/scenario.js';
 import { diag, escapePointerToken, InputError, type Diagnostic } from '../schema/diagnostics.js';
@@ -186,11 +187,15 @@ export function normalizeScenario(scenario: Scenario, opts: NormalizeOptions): P
     if (s.batches === undefined && s.durationMs === undefined && s.arrival.kind !== 'trace') err(diag('DS1212', file, ptr));
   }
   for (const [name, expr] of Object.entries(scenario.outputs ?? {})) {
+    const ptr = `/outputs/${escapePointerToken(name)}`;
     try {
       mathjs().parse(expr);
     } catch (e) {
-      err(diag('DS1211', file, `/outputs/${escapePointerToken(name)}`, { detail: (e as Error).message }));
+      err(diag('DS1211', file, ptr, { detail: (e as Error).message }));
+      continue;
     }
+    const problem = formulaProblem(expr);
+    if (problem) err(diag('DS1227', file, ptr, { detail: problem }));
   }
 
   // 3 + 4. Compile and resolve costs.

@@ -57,3 +57,12 @@ export function resultHeader(plan: Plan, source: Result['source']): Pick<Result,
     },
   };
 }
+
+/**
+ * Sets `obj[key]` as an own, enumerable property even when `key` is `__proto__` (a legal task or
+ * output name), which plain assignment turns into a prototype change: the entry vanished from the
+ * Result.
+ */
+export function setOwn<T>(obj: Record<string, T>, key: string, value: T): void {
+  Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
+}

@@ -10,8 +10,10 @@
  * Phase: simulate. Pure with respect to I/O; wall-clock time is only read for the `engine` block
  * and the wall-time limit.
  */
+import { setOwn } from '../plan/result-parts.js';
 import { resultHeader, splitCpu } from '../plan/result-parts.js';
 import { mathjs } from '../engine/lazy-math.js';
+import { formulaProblem } from '../plan/formula.js';
 import type { CostModel } from '../schema/model.js';
 import type { Plan } from '../plan/types.js';
 import type { Result, TaskResult, WorkerResult } from '../schema/result.js';
@@ -71,14 +73,14 @@ function buildResult(sim: Simulator, plan: Plan, seed: number, wallMs: number): 
     }
     const waitUs: Record<string, number> = {};
     S.WAIT_NAMES.forEach((n, w) => (waitUs[n] = us(wait[w])));
-    tasks[def.name] = {
+    setOwn(tasks, def.name, {
       elapsedUs: any ? us(last - first) : 0,
       busyUs: us(busy),
       polls,
       yields,
       waitUs,
       completed: any && done,
-    };
+    });
   });
   const workers: WorkerResult[] = [];
   for (let th = 0; th < sim.nThreads; th++) {
@@ -149,9 +151,14 @@ function buildResult(sim: Simulator, plan: Plan, seed: number, wallMs: number): 
 export function evaluateOutputs(outputs: Record<string, string>, result: Result): Record<string, number> {
   const out: Record<string, number> = {};
   for (const [name, expr] of Object.entries(outputs)) {
+    const problem = formulaProblem(expr);
+    if (problem) {
+      result.warnings.push({ code: 'DS3003', message: `output '${name}' is not evaluated: ${problem}` });
+      continue;
+    }
     try {
       const v: unknown = mathjs().evaluate(expr, { ...result, outputs: out });
-      if (typeof v === 'number' && Number.isFinite(v)) out[name] = Math.round(v * 1e6) / 1e6;
+      if (typeof v === 'number' && Number.isFinite(v)) setOwn(out, name, Math.round(v * 1e6) / 1e6);
       else result.warnings.push({ code: 'DS3003', message: `output '${name}' is not a finite number` });
     } catch (e) {
       result.warnings.push({ code: 'DS3003', message: `output '${name}': ${(e as Error).message}` });

@@ -355,6 +355,9 @@ export abstract class Simulator {
       if (q.kind === EV_THREAD && q.b !== this.thrGen[q.a]) continue;
       const t = q.timeNs;
       if (t > this.maxSimNs) {
+        // Only the limit itself was left: nothing could ever happen again before it, so the run
+        // stalled when its last event ran (reported below), it was not cut short.
+        if (q.kind === EV_LIMIT && q.size === 0) break;
         this.truncate(`simulated time limit ${this.maxSimNs / 1e6} ms reached`, this.maxSimNs);
         break;
       }
@@ -396,7 +399,7 @@ export abstract class Simulator {
       if (alive > 0)
         this.warnings.push({
           code: 'DS3001',
-          message: `stalled: ${alive} task(s) blocked forever (nothing left that could wake them)`,
+          message: `stalled: ${alive} task(s) blocked forever (nothing left that could wake them): ${this.describeBlocked()}`,
         });
     }
     this.noteMonopolised();
@@ -463,6 +466,29 @@ export abstract class Simulator {
         message: `${this.threadName(th)} is monopolised by task '${name}', still in one poll after ${ms.toFixed(3)} ms (it spins without yielding): nothing else runs on that worker, not even the timer driver`,
       });
     }
+  }
+
+  /** The tasks still alive and what each waits on, for DS3001 (at most 8 named). */
+  describeBlocked(): string {
+    const parts: string[] = [];
+    let more = 0;
+    for (let i = 0; i < this.tasks.n; i++) {
+      if (this.tasks.state[i] === S.T_DONE) continue;
+      if (parts.length >= 8) {
+        more++;
+        continue;
+      }
+      const def = this.plan.tasks[this.tasks.def[i]];
+      const ins = this.tasks.state[i] === S.T_BLOCKED ? def.code[this.tasks.pc[i]] : undefined;
+      let what = 'not started or runnable';
+      if (ins?.op === 'recv') what = `waits to receive on channel '${this.plan.channels[ins.channel].name}'`;
+      else if (ins?.op === 'send') what = `waits to send on channel '${this.plan.channels[ins.channel].name}' (full)`;
+      else if (ins?.op === 'join') what = `waits to join task '${this.plan.tasks[ins.task].name}'`;
+      else if (ins?.op === 'lock') what = `waits for mutex '${this.plan.mutexes[ins.mutex]}'`;
+      else if (ins) what = `blocked (${S.WAIT_NAMES[this.tasks.blockReason[i]]})`;
+      parts.push(`'${def.name}' ${what}`);
+    }
+    return parts.join('; ') + (more ? `; and ${more} more` : '');
   }
 
   truncate(reason: string, t: number): void {

@@ -9,7 +9,7 @@
  * order of the command line. Pointers joined by `+` (`/machine/cores+/runtime/workers=1..8`) form one
  * tied axis: every pointer takes the same value (one worker per core, as production runs).
  */
-import { diag, InputError, type Diagnostic } from '../schema/diagnostics.js';
+import { diag, EXIT, InputError, type Diagnostic } from '../schema/diagnostics.js';
 import type { SourceMap } from '../schema/validate.js';
 import type { SweepAxis } from '../schema/sweep-doc.js';
 
@@ -32,7 +32,17 @@ function parseToken(tok: string): AxisValue[] | undefined {
     if (hi < lo || (base !== undefined && (base < 2 || lo <= 0))) return undefined;
     const out: number[] = [];
     for (let v = lo; v <= hi && out.length <= MAX_RANGE_VALUES; v = base === undefined ? v + 1 : v * base) out.push(v);
-    return out.length > MAX_RANGE_VALUES ? undefined : out;
+    if (out.length > MAX_RANGE_VALUES)
+      throw new InputError(
+        [
+          diag('DS1607', '<command line>', '', {
+            count: base === undefined ? hi - lo + 1 : `more than ${MAX_RANGE_VALUES}`,
+            limit: MAX_RANGE_VALUES,
+          }),
+        ],
+        EXIT.usage,
+      );
+    return out;
   }
   if (tok === '') return undefined;
   if (NUMBER.test(tok)) return [Number(tok)];
@@ -47,7 +57,7 @@ export interface Vary {
   values: AxisValue[];
 }
 
-/** Parses one `--vary` argument; throws DS1601 (usage, exit 3) on bad syntax. */
+/** Parses one `--vary` argument; throws DS1601 (usage, exit 2) on bad syntax. */
 export function parseVary(spec: string): Vary {
   const eq = spec.indexOf('=');
   const [pointer, ...also] = eq < 0 ? [''] : spec.slice(0, eq).split('+');
@@ -55,11 +65,11 @@ export function parseVary(spec: string): Vary {
   const values: AxisValue[] = [];
   for (const t of tokens) {
     const v = parseToken(t.trim());
-    if (!v) throw new InputError([diag('DS1601', '<command line>', '', { spec })]);
+    if (!v) throw new InputError([diag('DS1601', '<command line>', '', { spec })], EXIT.usage);
     values.push(...v);
   }
   if (![pointer, ...also].every((p) => p.startsWith('/')) || values.length === 0)
-    throw new InputError([diag('DS1601', '<command line>', '', { spec })]);
+    throw new InputError([diag('DS1601', '<command line>', '', { spec })], EXIT.usage);
   return also.length ? { pointer, also, values } : { pointer, values };
 }
 
@@ -124,7 +134,8 @@ export function buildAxes(scenario: unknown, varies: readonly Vary[], file: stri
   if (diags.length) throw new InputError(diags);
   const last = varies.map((v) => pointerTokens(v.pointer).at(-1) ?? v.pointer);
   const total = varies.reduce((n, v) => n * v.values.length, 1);
-  if (total > MAX_POINTS) throw new InputError([diag('DS1607', '<command line>', '', { count: total, limit: MAX_POINTS })]);
+  if (total > MAX_POINTS)
+    throw new InputError([diag('DS1607', '<command line>', '', { count: total, limit: MAX_POINTS })], EXIT.usage);
   return varies.map((v, i) => {
     const label = last.filter((l) => l === last[i]).length > 1 ? v.pointer : last[i];
     return v.also

@@ -4,12 +4,13 @@
  *
  * Phase: sweep.
  */
-import { diag, InputError } from '../schema/diagnostics.js';
+import { diag, EXIT, InputError } from '../schema/diagnostics.js';
 
 export function parseShard(spec: string): { index: number; count: number } {
   const m = /^(\d+)\/(\d+)$/.exec(spec.trim());
   const index = m ? Number(m[1]) : NaN;
   const count = m ? Number(m[2]) : NaN;
-  if (!m || index < 1 || count < 1 || index > count) throw new InputError([diag('DS1604', '<command line>', '', { spec })]);
+  if (!m || index < 1 || count < 1 || index > count)
+    throw new InputError([diag('DS1604', '<command line>', '', { spec })], EXIT.usage);
   return { index, count };
 }

@@ -6,7 +6,7 @@
  * records per second, turned into the arrival process's own terms (batches per second, or a
  * batch interval) using the batch size the scenario states.
  */
-import { diag, InputError } from '../schema/diagnostics.js';
+import { diag, EXIT, InputError } from '../schema/diagnostics.js';
 import type { Scenario } from '../schema/scenario.js';
 import { axisPointers } from './grid.js';
 
@@ -32,14 +32,14 @@ const SI: Record<string, number> = { '': 1, k: 1e3, K: 1e3, M: 1e6, G: 1e9 };
 export function parseRate(spec: string): number {
   const m = /^\s*(\d+(?:\.\d+)?)\s*([kKMG]?)\s*(?:\/s)?\s*$/.exec(spec);
   const v = m ? Number(m[1]) * SI[m[2]] : NaN;
-  if (!m || !(v > 0)) throw new InputError([diag('DS1703', '<command line>', '', { spec })]);
+  if (!m || !(v > 0)) throw new InputError([diag('DS1703', '<command line>', '', { spec })], EXIT.usage);
   return v;
 }
 
 /** `p99<=250us`, `mean<=1ms`, `throughput>=200k/s` (DS1702). */
 export function parseSlo(spec: string): Slo {
   const m = /^\s*([a-z0-9]+)\s*(<=|>=)\s*(.+?)\s*$/.exec(spec);
-  const fail = () => new InputError([diag('DS1702', '<command line>', '', { spec })]);
+  const fail = () => new InputError([diag('DS1702', '<command line>', '', { spec })], EXIT.usage);
   if (!m) throw fail();
   const [, name, op, rhs] = m;
   if (name in LATENCY) {
@@ -62,7 +62,7 @@ export function parseWeights(spec: string): Record<string, number> {
   const out: Record<string, number> = {};
   for (const part of spec.split(',')) {
     const m = /^\s*([A-Za-z_][\w./-]*)\s*=\s*(\d+(?:\.\d+)?)\s*$/.exec(part);
-    if (!m) throw new InputError([diag('DS1705', '<command line>', '', { spec })]);
+    if (!m) throw new InputError([diag('DS1705', '<command line>', '', { spec })], EXIT.usage);
     out[m[1]] = Number(m[2]);
   }
   return out;

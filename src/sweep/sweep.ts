@@ -87,6 +87,23 @@ export function headerMismatch(a: SweepHeader, b: SweepHeader): string | undefin
 }
 
 /**
+ * A point that cannot belong to `doc` (a tampered or foreign file): its index is not an integer
+ * of the grid, it is not of the document's shard, or it is there twice. Says which, or undefined.
+ */
+export function foreignPoint(doc: SweepDoc): string | undefined {
+  const seen = new Set<number>();
+  for (const p of doc.points) {
+    if (!Number.isInteger(p.index) || p.index < 0 || p.index >= doc.totalPoints)
+      return `point index ${String(p.index)} is outside the grid (0..${doc.totalPoints - 1})`;
+    if (doc.shard && p.index % doc.shard.count !== doc.shard.index - 1)
+      return `point ${p.index} is not of shard ${doc.shard.index}/${doc.shard.count}`;
+    if (seen.has(p.index)) return `point ${p.index} is there twice`;
+    seen.add(p.index);
+  }
+  return undefined;
+}
+
+/**
  * Schema-checks the varied values; one DS1603 per distinct (axis value, problem).
  *
  * PERF (bench/sweep-scaling.ts): validating every grid point costs ~0.3 ms each, as much as
@@ -137,6 +154,42 @@ export function checkPoints(
 }
 
 /**
+ * Normalizes every point (the checks a run would make first: references, flavor rules, …), so a
+ * combination that breaks the scenario is reported before any point runs, not after the points
+ * before it ran: one DS1603 per distinct problem (at most 10), located at the first axis.
+ */
+export function checkPlans(
+  req: Pick<SweepRequest, 'scenario' | 'file' | 'map' | 'model' | 'modelFile' | 'traces'>,
+  axes: SweepAxis[],
+  grid: AxisValue[][],
+): Diagnostic[] {
+  const diags: Diagnostic[] = [];
+  const seen = new Set<string>();
+  for (const values of grid) {
+    try {
+      normalizeScenario(applyAxes(req.scenario, axes, values), {
+        file: req.file,
+        model: req.model,
+        modelFile: req.modelFile,
+        traces: req.traces,
+      });
+    } catch (e) {
+      if (!(e instanceof InputError)) throw e;
+      for (const d of e.diagnostics) {
+        if (d.severity !== 'error' || seen.has(d.message)) continue;
+        seen.add(d.message);
+        const at = axes.map((a, i) => `${a.pointer}=${String(values[i])}`).join(', ');
+        const out = diag('DS1603', req.file, axes[0].pointer, { pointer: at, value: '', detail: `${d.pointer} ${d.message}` });
+        out.message = `with ${at} the scenario is invalid: ${d.pointer} ${d.message} [${d.code}]`;
+        diags.push({ ...out, ...(req.map?.locate(axes[0].pointer) ?? {}) });
+      }
+      if (diags.length >= 10) break;
+    }
+  }
+  return diags;
+}
+
+/**
  * The point that carries a short trace for the report's timeline: the scenario as written (every
  * axis at the value the scenario states), when the grid holds it, else the first point.
  */
@@ -177,10 +230,14 @@ export async function runSweep(req: SweepRequest): Promise<SweepDoc> {
   const kept = new Map<number, SweepPoint>();
   if (req.resume) {
     const why = headerMismatch(req.resume, header);
-    if (why)
-      throw new InputError([
-        diag('DS1605', req.file, '', { name: 'the output file', detail: `it holds a different sweep: ${why}` }),
-      ]);
+    const had = req.resume.shard;
+    const wants = req.shard;
+    const shardWhy =
+      JSON.stringify(had ?? null) === JSON.stringify(wants ?? null)
+        ? undefined
+        : `it holds ${had ? `shard ${had.index}/${had.count}` : 'an unsharded sweep'} and this run is ${wants ? `shard ${wants.index}/${wants.count}` : 'unsharded'}; resuming would drop its points (give the same --shard, or another --out)`;
+    const bad = why ? `it holds a different sweep: ${why}` : (shardWhy ?? foreignPoint(req.resume));
+    if (bad) throw new InputError([diag('DS1605', req.file, '', { name: 'the output file', detail: bad })]);
     for (const p of req.resume.points) kept.set(p.index, p);
   }
   const mine = (i: number) => !req.shard || i % req.shard.count === req.shard.index - 1;
@@ -208,6 +265,8 @@ export async function runSweep(req: SweepRequest): Promise<SweepDoc> {
     // 2. Points: every varied value schema-checked before anything runs.
     const bad = checkPoints(req, axes, grid);
     if (bad.length) throw new InputError(bad);
+    const broken = checkPlans(req, axes, grid);
+    if (broken.length) throw new InputError(broken);
     // 4. Run.
     const total = tasks.length;
     const every = Math.max(1, Math.ceil(total / 20));

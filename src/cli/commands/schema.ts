@@ -7,11 +7,11 @@
  */
 import type { Argv, CommandModule } from 'yargs';
 import { join } from 'node:path';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { runCommand } from '../common.js';
 import { readText, writeFileAtomic } from '../../io/files.js';
 import { packagePath } from '../../io/package-root.js';
-import { EXIT } from '../../schema/diagnostics.js';
+import { diag, EXIT, InputError } from '../../schema/diagnostics.js';
 import type { DocumentKind } from '../../schema/validate.js';
 import { jsonSchemaText, schemaFileName, SCHEMA_KINDS } from '../../schema/json-schema.js';
 
@@ -46,12 +46,14 @@ export const schemaCommand: CommandModule<object, Args> = {
         process.stdout.write(jsonSchemaText(kinds[0]));
         return EXIT.ok;
       }
+      if (argv.check && !(existsSync(argv.dir) && statSync(argv.dir).isDirectory()))
+        throw new InputError([diag('DS5001', argv.dir, '', { name: argv.dir, detail: 'no such directory' })], EXIT.io);
       let stale = 0;
       for (const kind of kinds) {
         const file = join(argv.dir, schemaFileName(kind));
         const text = jsonSchemaText(kind);
         if (argv.check) {
-          if (!existsSync(file) || readText(file) !== text) {
+          if (!existsSync(file) || readText(file, { output: true }) !== text) {
             stale++;
             process.stderr.write(`${file}: stale; run 'dispatchsim schema --write'\n`);
           } else process.stdout.write(`${file}: up to date\n`);
