@@ -11,6 +11,7 @@
  * and the wall-time limit.
  */
 import { resultHeader, splitCpu } from '../plan/result-parts.js';
+import { versionWarnings } from '../plan/tokio-versions.js';
 import { mathjs } from '../engine/lazy-math.js';
 import type { CostModel } from '../schema/model.js';
 import type { Plan } from '../plan/types.js';
@@ -132,7 +133,7 @@ function buildResult(sim: Simulator, plan: Plan, seed: number, wallMs: number): 
     breakdownUs,
     cpuUs: { useful: us(useful), waiting: us(waiting), scheduler: us(scheduler), total: us(useful + waiting + scheduler) },
     outputs: {},
-    warnings: [...sim.warnings],
+    warnings: [...versionWarnings(plan), ...sim.warnings],
     engine: {
       events: sim.events,
       eventsPerSec: wallMs > 0 ? Math.round((sim.events / wallMs) * 1000) : 0,

@@ -49,7 +49,7 @@ export const simulateCommand: CommandModule<object, Args> = {
       }) as unknown as Argv<Args>,
   handler: (argv) =>
     runCommand(() => {
-      const { plan, model, warnings } = loadScenario(argv.scenario, argv.model, argv.seed);
+      const { plan, model, warnings } = loadScenario(argv.scenario, argv.model, argv.seed, argv.tokio);
       if (warnings.length) printDiagnostics(warnings);
       const { result, spans } = simulateWithTrace(plan, model, {
         ...(argv.seed !== undefined ? { seed: argv.seed } : {}),
