@@ -8,24 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Op, Scenario, TaskDef } from '../../../src/schema/scenario.js';
 import { pollOrder } from '../../helpers.js';
-
-export function yielders(
-  n: number,
-  yields: number,
-  kind: 'yield_now' | 'self_wake',
-  flavor: 'current_thread' | 'multi_thread',
-  tokio: '1.24' | '1.47' | '1.53' = '1.24',
-): Scenario {
-  const tasks: Record<string, TaskDef> = {};
-  const main: Op[] = [];
-  for (let i = 0; i < n; i++) {
-    tasks[`t${i}`] = { start: 'child', program: [{ op: 'repeat', n: yields - 1, body: [{ op: 'yield', kind }] }] };
-    main.push({ op: 'spawn', task: `t${i}` });
-  }
-  for (let i = 0; i < n; i++) main.push({ op: 'join', task: `t${i}` });
-  tasks.main = { start: 'block_on', program: main };
-  return { name: 'order', runtime: flavor === 'multi_thread' ? { flavor, tokio, workers: 1 } : { flavor, tokio }, tasks };
-}
+import { yielders } from './yielders.js';
 
 const isT = (n: string) => /^t\d$/.test(n);
 const digits = (o: string[]) => o.map((n) => n.slice(1)).join(' ');
