@@ -202,7 +202,9 @@ fn build_runtime(plan: &Plan) -> (Runtime, Instant, Instant) {
         }
     }
     b.event_interval(rt.event_interval);
-    b.global_queue_interval(rt.global_queue_interval);
+    if !rt.gqi_tuned {
+        b.global_queue_interval(rt.global_queue_interval);
+    }
     #[cfg(tokio_unstable)]
     if !rt.lifo_slot {
         b.disable_lifo_slot();

@@ -164,6 +164,9 @@ pub struct Runtime {
     pub driver: Driver,
     pub event_interval: u32,
     pub global_queue_interval: u32,
+    /// tokio ≥ 1.29 tunes multi_thread's global queue interval itself unless the builder sets
+    /// one (`runtime.semantics.gqiTuned`, absent = false): then the probe leaves it unset.
+    pub gqi_tuned: bool,
     pub lifo_slot: bool,
     /// The simulator's timer resolution (ns); tokio's is fixed at 1 ms.
     pub timer_resolution_ns: u64,
@@ -383,6 +386,11 @@ impl Plan {
             event_interval: uint(rt, "eventInterval", "/runtime")?.clamp(1, u32::MAX as u64) as u32,
             global_queue_interval: uint(rt, "globalQueueInterval", "/runtime")?
                 .clamp(1, u32::MAX as u64) as u32,
+            gqi_tuned: rt
+                .get("semantics")
+                .and_then(|s| s.get("gqiTuned"))
+                .and_then(Value::as_bool)
+                .unwrap_or(false),
             lifo_slot: field(rt, "lifoSlot", "/runtime")?.as_bool().unwrap_or(true),
             timer_resolution_ns: match rt.get("timerResolutionNs") {
                 Some(_) => uint(rt, "timerResolutionNs", "/runtime")?.max(1),

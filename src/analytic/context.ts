@@ -12,12 +12,26 @@ import type { CostRef } from './plan-shape.js';
 export interface Ctx {
   plan: Plan;
   model: CostModel;
+  /**
+   * The runtime costs as the plan's tokio version pays them: on current_thread `remoteCheck` is a
+   * look at an **empty** remote queue (free from 1.29, which checks an atomic length first), and
+   * `driverUnparkIo` the block_on waker's unpark on the runtime thread (gone from 1.50).
+   */
   c: AnalyticCosts;
+  /** Taking a task from a non-empty remote/inject queue: the lock, in every version (`remote_check`). */
+  remotePopNs: number;
   costs: Moments[];
 }
 
 export function makeCtx(plan: Plan, model: CostModel): Ctx {
-  return { plan, model, c: analyticCosts(model, plan.runtime.driver), costs: plan.costs.map((e) => costMoments(e.cost)) };
+  const c = analyticCosts(model, plan.runtime.driver);
+  const remotePopNs = c.remoteCheck;
+  const sem = plan.runtime.semantics;
+  if (plan.runtime.flavor === 'current_thread') {
+    if (sem.remoteFastPath) c.remoteCheck = 0;
+    if (sem.blockOnWakeNoSelfUnpark) c.driverUnparkIo = 0;
+  }
+  return { plan, model, c, remotePopNs, costs: plan.costs.map((e) => costMoments(e.cost)) };
 }
 
 /** Mean ns of a list of costs. */

@@ -235,7 +235,9 @@ export function preparePipeline(ctx: Ctx, shape: PipelineShape): PreparedPipelin
     totalJobNs += j.serviceNs;
   }
   pp.maxStageNs = Math.max(...perStage);
-  const pickupNs = mt ? c.remoteCheck : c.driverPoll + (pp.coordBlockOn ? 0 : c.remoteCheck);
+  // current_thread: the source's wake is a pop of a non-empty remote queue (the lock), then a look
+  // at the empty one (free from tokio 1.29: ctx.c.remoteCheck).
+  const pickupNs = mt ? c.remoteCheck : c.driverPoll + (pp.coordBlockOn ? 0 : ctx.remotePopNs);
   pp.batchCpuNs = pickupNs + coordNs + totalJobNs + (mt ? 0 : c.remoteCheck);
   pp.setupShiftNs = mt ? c.remoteCheck + (wait === 'yield' ? 0 : c.unparkWorker) : pickupNs;
   prepareOffsets(pp);

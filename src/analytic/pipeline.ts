@@ -231,7 +231,8 @@ function buildPrediction(pp: PreparedPipeline, e: EvalParts): Prediction {
   // Runtime overheads.
   const driverPolls = spinners && !pp.mt ? idlePolls / P + N : N;
   add(bd, 'driver', driverPolls * c.driverPoll);
-  add(bd, 'remote', N * 2 * c.remoteCheck);
+  // A pop of the woken task (the lock) and a look at the emptied queue (free on current_thread from 1.29).
+  add(bd, 'remote', N * ((pp.mt ? c.remoteCheck : pp.ctx.remotePopNs) + c.remoteCheck));
   if (pp.mt) add(bd, 'unpark', N * c.unparkWorker * Math.min(pp.threads - 1, jobs.length));
   const workers: Prediction['workers'] = [];
   const T = pp.threads;

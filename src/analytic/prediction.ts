@@ -8,6 +8,7 @@
 import { setOwn } from '../plan/result-parts.js';
 import type { Plan } from '../plan/types.js';
 import { FIXED_CATEGORIES, resultHeader, splitCpu } from '../plan/result-parts.js';
+import { versionWarnings } from '../plan/tokio-versions.js';
 import type { Result, TaskResult, WorkerResult } from '../schema/result.js';
 import { diag, EXIT, InputError, type Code } from '../schema/diagnostics.js';
 
@@ -137,7 +138,7 @@ export function toResult(plan: Plan, p: Prediction): Result {
     outputs: {},
     approximation: p.approximation,
     bottleneck: p.bottleneck,
-    warnings: p.warnings.map((m) => ({ code: 'DS4090', message: m })),
+    warnings: [...versionWarnings(plan), ...p.warnings.map((m) => ({ code: 'DS4090', message: m }))],
     engine: { events: 0, eventsPerSec: 0, wallMs: 0 },
   };
 }

@@ -15,9 +15,20 @@ import { checkModel } from '../model/load.js';
 import { normalizeScenario } from '../plan/normalize.js';
 import type { Plan } from '../plan/types.js';
 import { packagePath } from '../io/package-root.js';
+import { existsSync } from 'node:fs';
+import { DEFAULT_TOKIO, type TokioVersion } from '../plan/tokio-versions.js';
 
-/** The bundled default model, inside the package (not the working directory). */
+/** The bundled default model, inside the package (not the working directory): tokio 1.24's. */
 export const DEFAULT_MODEL = packagePath('models', 'tokio-1.24-2vcpu-release.json');
+
+/**
+ * The bundled model for a tokio version: `models/tokio-<version>-2vcpu-release.json` when the
+ * package ships one, else 1.24's (the simulation then carries DS1228).
+ */
+export function defaultModelFor(tokio: TokioVersion): string {
+  const own = packagePath('models', `tokio-${tokio}-2vcpu-release.json`);
+  return existsSync(own) ? own : DEFAULT_MODEL;
+}
 
 export function displayPath(p: string): string {
   const r = relative(process.cwd(), p);
@@ -37,11 +48,14 @@ export function readScenario(file: string): { scenario: Scenario; map: SourceMap
   return { scenario: doc, map };
 }
 
-/** Resolves which model applies: --model, else the scenario's `model`, else the default. */
-export function modelPathFor(scenarioFile: string, scenario: Scenario, override?: string): string {
+/**
+ * Resolves which model applies: --model, else the scenario's `model`, else the bundled model of the
+ * tokio version modelled (--tokio, else the scenario's `runtime.tokio`, else the default version).
+ */
+export function modelPathFor(scenarioFile: string, scenario: Scenario, override?: string, tokio?: TokioVersion): string {
   if (override) return resolve(override);
   if (scenario.model) return resolve(dirname(scenarioFile), scenario.model);
-  return resolve(DEFAULT_MODEL);
+  return resolve(defaultModelFor(tokio ?? scenario.runtime?.tokio ?? DEFAULT_TOKIO));
 }
 
 function loadTraces(
@@ -136,11 +150,12 @@ export interface Loaded {
 /**
  * `noise`: platform noise on/off whatever the scenario says (`--no-noise`); absent: the
  * scenario's `machine.noise`, else the model's default (on when it has a noise process).
+ * `tokio`: overrides the scenario's `runtime.tokio` (--tokio).
  */
-export function loadScenario(file: string, modelOverride?: string, seed?: number, noise?: boolean): Loaded {
+export function loadScenario(file: string, modelOverride?: string, seed?: number, noise?: boolean, tokio?: TokioVersion): Loaded {
   const shown = displayPath(file);
   const { scenario, map } = readScenario(file);
-  const modelFile = modelPathFor(file, scenario, modelOverride);
+  const modelFile = modelPathFor(file, scenario, modelOverride, tokio);
   const { model, warnings } = loadModelNamedBy(shown, scenario, map, modelFile, modelOverride);
   const traces = loadTraces(file, scenario, map);
   try {
@@ -151,6 +166,7 @@ export function loadScenario(file: string, modelOverride?: string, seed?: number
       traces,
       ...(seed !== undefined ? { seed } : {}),
       ...(noise !== undefined ? { noise } : {}),
+      ...(tokio !== undefined ? { tokio } : {}),
     });
     return { scenario, plan, model, modelFile, warnings };
   } catch (e) {

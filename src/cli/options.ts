@@ -8,6 +8,7 @@
 import type { Argv } from 'yargs';
 import { MAX_RUNS } from '../sweep/run-set.js';
 import { AUTO_MAX_RUNS, AUTO_MIN_RUNS } from '../sweep/simulate-runs.js';
+import { TOKIO_VERSIONS, type TokioVersion } from '../plan/tokio-versions.js';
 
 /** The arguments of a command that loads one scenario and prints, or writes, a Result document. */
 export interface ScenarioResultArgs {
@@ -16,6 +17,7 @@ export interface ScenarioResultArgs {
   seed?: number;
   json?: boolean;
   out?: string;
+  tokio?: TokioVersion;
 }
 
 /** Help text of the options of `scenarioResultOptions` that commands word their own way. */
@@ -27,6 +29,19 @@ export interface ScenarioResultHelp {
   json?: string;
   /** Default: writes the Result document atomically. */
   out?: string;
+  /** Default: which tokio's scheduler semantics to model. */
+  tokio?: string;
+}
+
+/** The --tokio option: one of the modelled versions (a usage error otherwise). */
+export function tokioOptionSpec(describe?: string) {
+  return {
+    type: 'string' as const,
+    choices: [...TOKIO_VERSIONS],
+    describe:
+      describe ??
+      "tokio version whose scheduler semantics to model, overriding the scenario's runtime.tokio (default the newest modelled; docs/semantics.md)",
+  };
 }
 
 /**
@@ -43,6 +58,7 @@ export function scenarioResultOptions<T>(y: Argv<T>, help: ScenarioResultHelp): 
       describe: help.model ?? "cost model JSON (default: the scenario's `model`, else models/tokio-1.24-2vcpu-release.json)",
     })
     .option('seed', { type: 'number', describe: help.seed })
+    .option('tokio', tokioOptionSpec(help.tokio))
     .option('json', { type: 'boolean', describe: help.json ?? 'print the Result document instead of the summary' })
     .option('out', {
       type: 'string',

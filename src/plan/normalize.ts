@@ -17,6 +17,7 @@ import type { CostModel } from '../schema/model.js';
 import type { Cost, Op, Scenario, SourceDef, TaskDef, WaitStep } from '../schema/scenario.js';
 import { diag, escapePointerToken, InputError, type Diagnostic } from '../schema/diagnostics.js';
 import { expandTemplate, type Expanded } from './templates.js';
+import { DEFAULT_TOKIO, tokioSemantics, type TokioVersion } from './tokio-versions.js';
 import type { Instr, Plan, PlanCost, PlanCostEntry, PlanSource, PlanTask } from './types.js';
 
 export interface NormalizeOptions {
@@ -31,6 +32,8 @@ export interface NormalizeOptions {
    * scenario's, else on when the model has a noise process (`noise_rate` > 0; docs/semantics.md).
    */
   noise?: boolean;
+  /** Overrides the scenario's `runtime.tokio` (the CLI's --tokio). */
+  tokio?: TokioVersion;
 }
 
 /** Whether a model has a platform-noise process to switch on by default (noise_rate > 0). */
@@ -233,6 +236,7 @@ export function normalizeScenario(scenario: Scenario, opts: NormalizeOptions): P
 
   const cores = scenario.machine?.cores ?? Math.max(rt.flavor === 'multi_thread' ? (rt.workers ?? 1) : 1, 1);
   const limits = { ...DEFAULT_LIMITS, ...(scenario.limits ?? {}) };
+  const tokio = opts.tokio ?? rt.tokio ?? DEFAULT_TOKIO;
   return {
     version: 1,
     scenario: { name: scenario.name, hash: hashJson(scenario), ...(opts.file ? { file: opts.file } : {}) },
@@ -240,11 +244,14 @@ export function normalizeScenario(scenario: Scenario, opts: NormalizeOptions): P
       name: opts.model.name,
       profile: opts.model.profile,
       provenance: opts.model.provenance.kind,
+      ...(opts.model.tokio ? { tokio: opts.model.tokio } : {}),
       ...(opts.modelFile ? { file: opts.modelFile } : {}),
     },
     seed: opts.seed ?? scenario.seed ?? 1,
     runtime: {
       flavor: rt.flavor,
+      tokio,
+      semantics: tokioSemantics(tokio, rt.globalQueueInterval !== undefined),
       workers: rt.flavor === 'multi_thread' ? (rt.workers ?? cores) : 1,
       cores,
       driver: rt.driver ?? 'timer',

@@ -54,6 +54,7 @@ export function resultHeader(plan: Plan, source: Result['source']): Pick<Result,
       workers: plan.runtime.workers,
       cores: plan.runtime.cores,
       driver: plan.runtime.driver,
+      tokio: plan.runtime.tokio,
     },
   };
 }

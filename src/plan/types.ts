@@ -5,6 +5,7 @@
  *
  * Phase: normalize → (simulate | analyze | measure). Produced by `normalizeScenario`.
  */
+import type { TokioSemantics, TokioVersion } from './tokio-versions.js';
 
 /** A cost distribution in integer nanoseconds. */
 export type PlanCost =
@@ -89,6 +90,10 @@ export interface PlanSource {
 
 export interface PlanRuntime {
   flavor: 'current_thread' | 'multi_thread';
+  /** The tokio version modelled (runtime.tokio, or the default: the newest modelled). */
+  tokio: TokioVersion;
+  /** That version's scheduler semantics, resolved once (plan/tokio-versions.ts). */
+  semantics: TokioSemantics;
   workers: number;
   cores: number;
   driver: 'none' | 'timer' | 'timer_io';
@@ -105,7 +110,8 @@ export interface PlanRuntime {
 export interface Plan {
   version: 1;
   scenario: { name: string; hash: string; file?: string };
-  model: { name: string; profile: string; provenance: string; file?: string };
+  /** `tokio`: the release the model was calibrated on (its `tokio` field). */
+  model: { name: string; profile: string; provenance: string; file?: string; tokio?: string };
   seed: number;
   runtime: PlanRuntime;
   channels: PlanChannel[];

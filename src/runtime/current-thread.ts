@@ -8,6 +8,10 @@
  * (timer-timed, plus OS overshoot) when nothing is runnable. Wakes on the runtime thread are local
  * push_backs; wakes from other threads go to the remote queue and unpark the thread.
  *
+ * Versions (plan.runtime.semantics): from tokio 1.29 an empty remote queue is seen without a lock
+ * and the tick is incremented before the `% global_queue_interval` check; from 1.50 the block_on
+ * waker does not unpark the driver when already woken or when called on the runtime thread.
+ *
  * Phase: simulate.
  */
 import { mix, mixRing, type StateWalk } from './fast-forward.js';
@@ -44,10 +48,17 @@ export class CurrentThreadSim extends PollingSimulator {
   private driverNotified = false; // driver.unpark() was called: the next park returns at once
   private parked = false;
   private pollAfter = P_INNER;
+  private readonly remoteFastPath: boolean;
+  private readonly blockOnWakeNoSelfUnpark: boolean;
 
   constructor(plan: Plan, model: CostModel, opts: SimOptions) {
     super(plan, model, opts, 1);
     this.gqi = plan.runtime.globalQueueInterval;
+    const sem = plan.runtime.semantics;
+    this.remoteFastPath = sem.remoteFastPath;
+    this.blockOnWakeNoSelfUnpark = sem.blockOnWakeNoSelfUnpark;
+    // 1.29+: the tick is incremented before the check, so the first pick checks tick 1.
+    if (sem.tickBeforeCheck) this.tickRes = 1 % this.gqi;
   }
 
   start(): void {
@@ -68,6 +79,20 @@ export class CurrentThreadSim extends PollingSimulator {
   }
 
   wakeBlockOn(from: number): void {
+    if (this.blockOnWakeNoSelfUnpark) {
+      // 1.50+: no driver.unpark() when already woken, nor on the runtime thread (its loop sees
+      // `woken` and does a non-blocking driver poll instead of parking: has_pending_work).
+      const already = this.woken;
+      this.woken = true;
+      if (already) return;
+      if (from === 0) {
+        this.driverNotified = true;
+        return;
+      }
+      this.driverNotified = true;
+      this.unparkRuntime(from);
+      return;
+    }
     this.woken = true;
     // The block_on waker always calls driver.unpark(): an eventfd write with the I/O driver.
     if (from === 0) {
@@ -200,6 +225,8 @@ export class CurrentThreadSim extends PollingSimulator {
   }
 
   private popRemote(): number {
+    // 1.29+: the inject list's atomic length says "empty" without a lock.
+    if (this.remoteFastPath && this.remote.length === 0) return -1;
     // Every remote check takes the mutex (tokio 1.24: no lock-free fast path).
     this.thrT[0] += this.c.remoteCheck;
     this.breakdown[S.C_REMOTE] += this.c.remoteCheck;

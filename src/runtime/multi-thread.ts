@@ -17,6 +17,11 @@
  * Cores: when runnable threads outnumber `cores`, threads get cores in FIFO order and a running
  * thread is preempted after `timesliceNs` if another waits (round-robin; see docs/semantics.md).
  *
+ * Versions (plan.runtime.semantics, plan/tokio-versions.ts): from tokio 1.29 a LIFO chain is capped
+ * at MAX_LIFO_POLLS_PER_TICK polls, the global queue interval is tuned from an EWMA of poll times
+ * (gqi-tuning.ts), an idle worker takes a batch from the inject queue, and (1.52) overflow moves
+ * the local queue's second half. docs/semantics.md, "tokio versions".
+ *
  * Phase: simulate.
  */
 import { mix, mixRing, type StateWalk } from './fast-forward.js';
@@ -39,6 +44,7 @@ import {
   type SimOptions,
 } from './simulator.js';
 import { PollingSimulator } from './poll.js';
+import { EWMA_SEED_NS, tunedInterval, updatedEwma } from './gqi-tuning.js';
 
 const COOP_BUDGET = 128;
 const LOCAL_CAP = 256;
@@ -66,6 +72,26 @@ export class MultiThreadSim extends PollingSimulator {
   private readonly waitingCore = new IntRing(8);
   private readonly sliceStart: Float64Array;
   private readonly readySince: Float64Array;
+  // Version semantics, read once (never a version string in the loop).
+  private readonly lifoCap: number; // 0 = no cap (1.24)
+  private readonly gqiTuned: boolean;
+  private readonly injectBatch: boolean;
+  private readonly overflowSecondHalf: boolean;
+  /** Per worker: LIFO polls in the current run_task, and whether the slot is disabled for the rest of it. */
+  private readonly lifoPolls: Int32Array;
+  private readonly lifoOff: Uint8Array;
+  /** Per worker: the global queue interval in force, the poll-time EWMA, the current batch's start and polls. */
+  private readonly gqi: Int32Array;
+  private readonly ewma: Float64Array;
+  private readonly batchStart: Float64Array;
+  private readonly batchPolls: Float64Array;
+  private readonly overflowScratch = new Int32Array(LOCAL_CAP / 2);
+  /**
+   * Fast-forward (tuned interval only): counts the moments where the phase of `tick % interval`
+   * could change what happens — a pick while the inject queue is not empty, or an EWMA that would
+   * retune the interval. While it stays put, a global-queue tick behaves as any other tick.
+   */
+  private gqiPhaseMattered = 0;
 
   constructor(plan: Plan, model: CostModel, opts: SimOptions) {
     const W = plan.runtime.workers;
@@ -86,6 +112,17 @@ export class MultiThreadSim extends PollingSimulator {
     this.onCore = new Uint8Array(this.nThreads);
     this.sliceStart = new Float64Array(this.nThreads);
     this.readySince = new Float64Array(this.nThreads);
+    const sem = plan.runtime.semantics;
+    this.lifoCap = sem.lifoPollsPerTick;
+    this.gqiTuned = sem.gqiTuned;
+    this.injectBatch = sem.injectBatch;
+    this.overflowSecondHalf = sem.overflowSecondHalf;
+    this.lifoPolls = new Int32Array(W);
+    this.lifoOff = new Uint8Array(W);
+    this.gqi = new Int32Array(W).fill(plan.runtime.globalQueueInterval);
+    this.ewma = new Float64Array(W).fill(EWMA_SEED_NS);
+    this.batchStart = new Float64Array(W);
+    this.batchPolls = new Float64Array(W);
   }
 
   override threadName(th: number): string {
@@ -226,7 +263,7 @@ export class MultiThreadSim extends PollingSimulator {
 
   schedule(task: number, from: number, isYield: boolean): void {
     if (from >= 0 && from < this.W && !this.parked[from]) {
-      if (isYield || !this.plan.runtime.lifoSlot) {
+      if (isYield || !this.plan.runtime.lifoSlot || this.lifoOff[from]) {
         this.pushLocal(from, task);
         this.notifyParked(from);
         return;
@@ -246,7 +283,12 @@ export class MultiThreadSim extends PollingSimulator {
   private pushLocal(w: number, task: number): void {
     const l = this.local[w];
     if (l.length >= LOCAL_CAP) {
-      for (let i = 0; i < LOCAL_CAP / 2; i++) this.inject.pushBack(l.popFront());
+      if (this.overflowSecondHalf) {
+        // 1.52+: the second half (the newest) goes, in queue order.
+        const half = this.overflowScratch;
+        for (let i = half.length - 1; i >= 0; i--) half[i] = l.popBack();
+        for (let i = 0; i < half.length; i++) this.inject.pushBack(half[i]);
+      } else for (let i = 0; i < LOCAL_CAP / 2; i++) this.inject.pushBack(l.popFront());
       this.inject.pushBack(task);
       return;
     }
@@ -320,7 +362,9 @@ export class MultiThreadSim extends PollingSimulator {
     let h = mix(mixRing(0, this.inject), this.driverOwner);
     for (let v = 0; v < this.W; v++) {
       h = mix(mixRing(mixRing(h, this.local[v]), this.defer[v]), this.lifo[v]);
-      h = mix(mix(h, this.tick[v] % rt.eventInterval), this.tick[v] % rt.globalQueueInterval);
+      h = mix(h, this.tick[v] % rt.eventInterval);
+      if (!this.gqiTuned) h = mix(h, this.tick[v] % this.gqi[v]);
+      h = mix(h, this.lifoPolls[v] | (this.lifoOff[v] << 8));
       h = mix(h, this.searching[v] | (this.parked[v] << 1));
     }
     return h;
@@ -333,7 +377,16 @@ export class MultiThreadSim extends PollingSimulator {
       w.ring(this.local[v]);
       this.tick[v] += w.ac(this.tick[v]);
       w.ex(this.tick[v] % rt.eventInterval);
-      w.ex(this.tick[v] % rt.globalQueueInterval);
+      // A tuned interval (1.29+, often 127 against event_interval 61) would make the joint period of
+      // the tick residues 61·127 ticks: too long to find. Its phase is left out when no tick of the
+      // stretch could have told it (gqiPhaseMattered, walked below, did not move).
+      if (!this.gqiTuned) w.ex(this.tick[v] % this.gqi[v]);
+      w.ex(this.gqi[v]);
+      w.ex(this.ewma[v]);
+      this.batchStart[v] += w.tm(this.batchStart[v]);
+      w.ex(this.batchPolls[v]);
+      w.ex(this.lifoPolls[v]);
+      w.ex(this.lifoOff[v]);
       w.ex(this.searching[v]);
       w.ex(this.inDriver[v]);
       w.ex(this.pickedTask[v]);
@@ -342,6 +395,7 @@ export class MultiThreadSim extends PollingSimulator {
     // A steal whose victim depended on the attempt's hash is like a random draw: a stretch that
     // made one is not a cycle (the skipped attempts would hash differently).
     w.ex(this.ffChoices);
+    w.ex(this.gqiPhaseMattered);
     for (let th = 0; th < this.nThreads; th++) {
       w.ex(this.parked[th]);
       w.ex(this.onCore[th]);
@@ -422,17 +476,20 @@ export class MultiThreadSim extends PollingSimulator {
     if (out === R_YIELD) this.defer[th].pushBack(task);
     else if (out === R_SELF) this.schedule(task, th, true);
     this.thrPos[th] = P_OUTER;
-    // LIFO chaining under the same budget (1.24: no other cap).
+    // LIFO chaining under the same budget; from 1.29 the MAX_LIFO_POLLS_PER_TICK-th chained poll
+    // disables the slot until the chain ends (its wakes go to the back of the local queue).
     const l = this.lifo[th];
     if (l >= 0 && this.plan.runtime.lifoSlot) {
       this.lifo[th] = -1;
       if (this.thrBudget[th] > 0) {
         this.stLifo[th]++;
+        if (this.lifoCap > 0 && ++this.lifoPolls[th] >= this.lifoCap) this.lifoOff[th] = 1;
         this.beginPoll(th, l);
         return true;
       }
       this.pushLocal(th, l);
     }
+    this.lifoOff[th] = 0; // the chain ended: reset_lifo_enabled
     return true;
   }
 
@@ -464,20 +521,24 @@ export class MultiThreadSim extends PollingSimulator {
         if (!this.pollStep(w)) return;
         continue;
       }
+      if (this.gqiTuned) this.endBatch(w);
       const stolen = this.steal(w);
       if (stolen >= 0) {
+        if (this.gqiTuned) this.startBatch(w);
         this.runTask(w, stolen);
         if (!this.pollStep(w)) return;
         continue;
       }
       if (this.defer[w].length > 0) {
         this.parkTimeout0(w);
+        if (this.gqiTuned) this.startBatch(w);
         // A round boundary (the yielders were just woken): idle spinning may be skipped from
         // here when the workers' joint state recurs (ff-checkpoint.ts).
         this.ffCheckpoint(w);
         continue;
       }
       if (this.park(w)) return;
+      if (this.gqiTuned) this.startBatch(w);
     }
   }
 
@@ -488,12 +549,16 @@ export class MultiThreadSim extends PollingSimulator {
       if (this.numSearching === 0) this.notifyParked(w);
     }
     this.pickedTask[w] = 1;
+    this.lifoPolls[w] = 0;
+    if (this.gqiTuned) this.batchPolls[w]++;
     this.beginPoll(w, task);
     this.thrBudget[w] = COOP_BUDGET;
   }
 
   private nextTask(w: number, tick: number): number {
-    if (tick % this.plan.runtime.globalQueueInterval === 0) {
+    if (this.gqiTuned && this.inject.length > 0) this.gqiPhaseMattered++;
+    if (tick % this.gqi[w] === 0) {
+      if (this.gqiTuned) this.gqi[w] = tunedInterval(this.gqi[w], this.ewma[w]);
       const i = this.popInject(w);
       if (i >= 0) return i;
     }
@@ -505,7 +570,34 @@ export class MultiThreadSim extends PollingSimulator {
     }
     const t = this.local[w].popFront();
     if (t >= 0) return t;
-    return this.popInject(w);
+    return this.injectBatch ? this.popInjectBatch(w) : this.popInject(w);
+  }
+
+  /** 1.29+: an idle worker takes min(inject/workers + 1, 128) tasks (one lock): runs one, queues the rest. */
+  private popInjectBatch(w: number): number {
+    const len = this.inject.length;
+    if (len === 0) return -1;
+    const free = LOCAL_CAP - this.local[w].length;
+    const n = Math.max(1, Math.min(Math.floor(len / this.W) + 1, Math.min(free, LOCAL_CAP / 2), len));
+    const first = this.popInject(w);
+    const l = this.local[w];
+    for (let k = 1; k < n; k++) l.pushBack(this.inject.popFront());
+    return first;
+  }
+
+  /** The worker starts processing scheduled tasks (stats.start_processing_scheduled_tasks). */
+  private startBatch(w: number): void {
+    this.batchStart[w] = this.thrT[w];
+    this.batchPolls[w] = 0;
+  }
+
+  /** The worker stops processing scheduled tasks: fold the batch's mean poll time into its EWMA. */
+  private endBatch(w: number): void {
+    if (this.batchPolls[w] > 0) {
+      this.ewma[w] = updatedEwma(this.ewma[w], this.thrT[w] - this.batchStart[w], this.batchPolls[w]);
+      if (tunedInterval(this.gqi[w], this.ewma[w]) !== this.gqi[w]) this.gqiPhaseMattered++;
+    }
+    this.batchPolls[w] = 0;
   }
 
   private popInject(w: number): number {
@@ -553,7 +645,9 @@ export class MultiThreadSim extends PollingSimulator {
   }
 
   private maintenance(w: number): void {
+    if (this.gqiTuned) this.endBatch(w);
     this.parkTimeout0(w);
+    if (this.gqiTuned) this.startBatch(w);
   }
 
   /** park_timeout(0): poll the driver if try_lock succeeds, then wake deferred tasks (→ LIFO). */
@@ -652,6 +746,7 @@ export class MultiThreadSim extends PollingSimulator {
       this.numUnparked++;
     }
     this.thrPos[w] = P_OUTER;
+    if (this.gqiTuned) this.startBatch(w);
     return true;
   }
 }

@@ -12,6 +12,7 @@
  */
 import { setOwn } from '../plan/result-parts.js';
 import { resultHeader, splitCpu } from '../plan/result-parts.js';
+import { versionWarnings } from '../plan/tokio-versions.js';
 import { mathjs } from '../engine/lazy-math.js';
 import { formulaProblem } from '../plan/formula.js';
 import type { CostModel } from '../schema/model.js';
@@ -134,7 +135,7 @@ function buildResult(sim: Simulator, plan: Plan, seed: number, wallMs: number): 
     breakdownUs,
     cpuUs: { useful: us(useful), waiting: us(waiting), scheduler: us(scheduler), total: us(useful + waiting + scheduler) },
     outputs: {},
-    warnings: [...sim.warnings],
+    warnings: [...versionWarnings(plan), ...sim.warnings],
     engine: {
       events: sim.events,
       eventsPerSec: wallMs > 0 ? Math.round((sim.events / wallMs) * 1000) : 0,

@@ -627,12 +627,13 @@ export abstract class Simulator {
     this.endNs = t;
   }
 
-  /** Deferred wakers (yield_now) are woken after a driver poll, FIFO. */
+  /** Deferred wakers (yield_now) are woken after a driver poll: FIFO in 1.24, LIFO from 1.29. */
   wakeDeferred(th: number): void {
     const d = this.defer[th];
     const tk = this.tasks;
+    const lifo = this.plan.runtime.semantics.deferLifo;
     while (d.length > 0) {
-      const task = d.popFront();
+      const task = lifo ? d.popBack() : d.popFront();
       if (task === this.blockOnTask) {
         this.endWait(task, th);
         tk.state[task] = S.T_QUEUED;

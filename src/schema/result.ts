@@ -103,11 +103,25 @@ export const ResultSchema = Type.Object(
     source: Type.Union([Type.Literal('simulated'), Type.Literal('analytic'), Type.Literal('measured')]),
     scenario: Type.Object({ name: Type.String(), hash: Type.String(), file: Type.Optional(Type.String()) }, { additionalProperties: false }),
     model: Type.Object(
-      { name: Type.String(), profile: Type.String(), provenance: Type.String(), file: Type.Optional(Type.String()) },
+      {
+        name: Type.String(),
+        profile: Type.String(),
+        provenance: Type.String(),
+        file: Type.Optional(Type.String()),
+        tokio: Type.Optional(Type.String({ description: 'the tokio release the cost model was calibrated on' })),
+      },
       { additionalProperties: false },
     ),
     runtime: Type.Object(
-      { flavor: Type.String(), workers: Num, cores: Num, driver: Type.String() },
+      {
+        flavor: Type.String(),
+        workers: Num,
+        cores: Num,
+        driver: Type.String(),
+        tokio: Type.Optional(
+          Type.String({ description: "simulated/analytic: the tokio version whose semantics were modelled; measured: the release the probe was built against" }),
+        ),
+      },
       { additionalProperties: false },
     ),
     seed: Num,

@@ -155,6 +155,12 @@ export type TaskDef = Static<typeof TaskSchema>;
 export const RuntimeSchema = Type.Object(
   {
     flavor: Type.Union([Type.Literal('current_thread'), Type.Literal('multi_thread')]),
+    tokio: Type.Optional(
+      Type.Union([Type.Literal('1.24'), Type.Literal('1.47'), Type.Literal('1.53')], {
+        description:
+          "which tokio's scheduler semantics to model (docs/semantics.md, tokio versions); default the newest modelled, 1.53",
+      }),
+    ),
     workers: Type.Optional(Type.Integer({ minimum: 1, maximum: 1024 })),
     driver: Type.Optional(Type.Union([Type.Literal('none'), Type.Literal('timer'), Type.Literal('timer_io')])),
     eventInterval: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000_000 })),

@@ -82,7 +82,13 @@ export const SweepDocSchema = Type.Object(
     version: Type.Literal(1),
     scenario: Type.Object({ name: Type.String(), hash: Type.String(), file: Type.Optional(Type.String()) }, { additionalProperties: false }),
     model: Type.Object(
-      { name: Type.String(), profile: Type.String(), provenance: Type.String(), file: Type.Optional(Type.String()) },
+      {
+        name: Type.String(),
+        profile: Type.String(),
+        provenance: Type.String(),
+        file: Type.Optional(Type.String()),
+        tokio: Type.Optional(Type.String({ description: 'the tokio release the cost model was calibrated on' })),
+      },
       { additionalProperties: false },
     ),
     runtime: Type.Object({ flavor: Type.String() }, { additionalProperties: false }),

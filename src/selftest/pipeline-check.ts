@@ -35,7 +35,7 @@ function pipelineScenario(): Scenario {
   return {
     name: 'selftest/hand-pipeline',
     description: 'periodic source → coordinator → worker, constant costs: every instant computable by hand',
-    runtime: { flavor: 'current_thread', driver: 'none' },
+    runtime: { flavor: 'current_thread', tokio: '1.24', driver: 'none' },
     channels: { input: { kind: 'unbounded' }, work: { kind: 'unbounded' } },
     tasks: {
       coordinator: {

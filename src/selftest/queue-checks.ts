@@ -41,7 +41,7 @@ function singleServer(name: string, service: Cost, lambdaPerUs: number, customer
   return {
     name: `selftest/${name}`,
     description: `${name}: Poisson arrivals, one server on current_thread, zero runtime costs`,
-    runtime: { flavor: 'current_thread', driver: 'none' },
+    runtime: { flavor: 'current_thread', tokio: '1.24', driver: 'none' },
     channels: { queue: { kind: 'unbounded' } },
     tasks: { server: { start: 'spawn', program: [{ op: 'while_open', channel: 'queue', body: serveOps(service) }] } },
     sources: { arrivals: poissonSource(lambdaPerUs, customers) },
@@ -59,7 +59,7 @@ function sharedQueue(name: string, servers: number, service: Cost, lambdaPerUs: 
   return {
     name: `selftest/${name}`,
     description: `${name}: Poisson arrivals, ${servers} servers busy-polling one lock-free FIFO, zero runtime costs`,
-    runtime: { flavor: 'multi_thread', workers: servers, driver: 'none' },
+    runtime: { flavor: 'multi_thread', tokio: '1.24', workers: servers, driver: 'none' },
     channels: { queue: { kind: 'lockfree' } },
     tasks,
     sources: { arrivals: poissonSource(lambdaPerUs, customers) },

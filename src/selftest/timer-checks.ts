@@ -33,7 +33,7 @@ function sleeper(n: number, sleepUs: number) {
 function idleScenario(sleepUs: number, n: number): Scenario {
   return {
     name: `selftest/timer-idle-${sleepUs}us`,
-    runtime: { flavor: 'current_thread', driver: 'timer' },
+    runtime: { flavor: 'current_thread', tokio: '1.24', driver: 'timer' },
     tasks: { sleeper: sleeper(n, sleepUs) },
   };
 }
@@ -41,7 +41,7 @@ function idleScenario(sleepUs: number, n: number): Scenario {
 function busyScenario(sleepUs: number, n: number, spinUs: number, rounds: number): Scenario {
   return {
     name: `selftest/timer-busy-${sleepUs}us`,
-    runtime: { flavor: 'current_thread', driver: 'timer' },
+    runtime: { flavor: 'current_thread', tokio: '1.24', driver: 'timer' },
     tasks: {
       sleeper: sleeper(n, sleepUs),
       spinner: {

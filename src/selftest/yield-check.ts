@@ -25,7 +25,7 @@ function spinners(k: number, rounds: number): Scenario {
   const tasks: Record<string, TaskDef> = {};
   for (let i = 0; i < k; i++)
     tasks[`spinner${i}`] = { start: 'spawn', program: [{ op: 'repeat', n: rounds, body: [{ op: 'yield' }] }] };
-  return { name: `selftest/yield-rounds-k${k}`, runtime: { flavor: 'current_thread', driver: 'timer' }, tasks };
+  return { name: `selftest/yield-rounds-k${k}`, runtime: { flavor: 'current_thread', tokio: '1.24', driver: 'timer' }, tasks };
 }
 
 /** The round formula above, in ns. */

@@ -18,6 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Plan } from '../plan/types.js';
 import { resultHeader } from '../plan/result-parts.js';
+import { modelledVersionOf, TOKIO_RELEASE } from '../plan/tokio-versions.js';
 import type { Result, TaskResult } from '../schema/result.js';
 import { diag, EXIT, InputError } from '../schema/diagnostics.js';
 import { evaluateOutputs } from '../runtime/simulate.js';
@@ -32,11 +33,16 @@ export interface ProbeVariant {
   profile: 'release' | 'debug';
   features: string[];
   unstable: boolean;
+  /** The tokio release to build against (plan/tokio-versions.ts TOKIO_RELEASE). */
+  tokio?: string;
 }
 
-/** The probe build a plan needs: always `io` (so `timer_io` works), tokio_unstable when the LIFO slot is off. */
+/**
+ * The probe build a plan needs: always `io` (so `timer_io` works), tokio_unstable when the LIFO slot
+ * is off, against the release of the tokio version the plan models.
+ */
 export function variantFor(plan: Plan, profile: 'release' | 'debug'): ProbeVariant {
-  return { profile, features: ['io'], unstable: plan.runtime.lifoSlot === false };
+  return { profile, features: ['io'], unstable: plan.runtime.lifoSlot === false, tokio: TOKIO_RELEASE[plan.runtime.tokio] };
 }
 
 /** Builds each probe variant once per process. */
@@ -197,13 +203,15 @@ export async function measurePlan(plan: Plan, binary: string, o: MeasureOptions)
     const { header, runs } = parseExecuteOutput(text, binary);
     const wait = runQueueWaitPct(runs);
     const trace = runs[medianRunIndex(runs.map((r) => r.result))].trace;
+    const result = combineRuns(
+      runs.map((r) => r.result),
+      plan,
+      runs,
+      typeof header.cpus === 'number' ? header.cpus : undefined,
+    );
+    stampProbeTokio(result, plan, header);
     return {
-      result: combineRuns(
-        runs.map((r) => r.result),
-        plan,
-        runs,
-        typeof header.cpus === 'number' ? header.cpus : undefined,
-      ),
+      result,
       runs,
       header,
       ...(wait !== undefined ? { runQueueWaitPct: wait } : {}),
@@ -212,6 +220,20 @@ export async function measurePlan(plan: Plan, binary: string, o: MeasureOptions)
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * A measured Result's runtime.tokio is the release the probe was built against (its header); when
+ * that is not the version the plan models, DS1815 says so (the figures are another runtime's).
+ */
+export function stampProbeTokio(result: Result, plan: Plan, header: Record<string, unknown>): void {
+  const built = typeof header.tokio === 'string' && header.tokio ? header.tokio : 'unknown';
+  result.runtime.tokio = built;
+  if (modelledVersionOf(built) !== plan.runtime.tokio)
+    result.warnings.push({
+      code: 'DS1815',
+      message: `the probe ran tokio ${built}, the scenario models tokio ${plan.runtime.tokio}: the measurement is of another version's scheduler`,
+    });
 }
 
 async function runExecute(binary: string, planFile: string, o: MeasureOptions): Promise<string> {

@@ -31,7 +31,7 @@ export const analyzeCommand: CommandModule<object, Args> = {
     }) as unknown as Argv<Args>,
   handler: (argv) =>
     runCommand(() => {
-      const { plan, model, warnings } = loadScenario(argv.scenario, argv.model, argv.seed);
+      const { plan, model, warnings } = loadScenario(argv.scenario, argv.model, argv.seed, undefined, argv.tokio);
       if (warnings.length) printDiagnostics(warnings);
       const result = analyze(plan, model);
       if (argv.out) writeFileAtomic(argv.out, stableJson(result));

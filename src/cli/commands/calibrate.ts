@@ -24,6 +24,8 @@ import { importCriterion, readMapping } from '../../calibrate/criterion.js';
 import { gitRevision, machineInfo } from '../../calibrate/machine.js';
 import { formatModelTable } from '../../calibrate/table.js';
 import { RUNTIME_PARAMETER_NAMES } from '../../model/parameters.js';
+import { TOKIO_RELEASE, type TokioVersion } from '../../plan/tokio-versions.js';
+import { tokioOptionSpec } from '../options.js';
 
 interface Args {
   profile: 'release' | 'debug';
@@ -33,6 +35,8 @@ interface Args {
   quick: boolean;
   features: string[];
   unstable: boolean;
+  tokio?: TokioVersion;
+  note?: string;
   name?: string;
   'import-criterion'?: string;
   mapping?: string;
@@ -55,6 +59,7 @@ async function runSuite(a: Args): Promise<string> {
     profile: a.profile,
     features: a.features,
     unstable: a.unstable,
+    ...(a.tokio ? { tokio: TOKIO_RELEASE[a.tokio] } : {}),
     onLog: (l) => (l.startsWith('probe:') ? log(l) : undefined),
   });
   const texts: string[] = [];
@@ -107,7 +112,8 @@ function metaFor(a: Args, output: ProbeOutput, source: string): ModelMeta {
     name: a.name ?? `host-${profile}`,
     description:
       `Calibrated on ${m.cpu} (${m.cores} cores${a.cores ? `, pinned to ${a.cores}` : ''}), tokio ${tokio} [${features.join(',')}]${unstable ? ' + tokio_unstable' : ''}, ${profile} build. ` +
-      'Flavors: current_thread configurations are the reference for per-operation costs; multi_thread (1 and 2 workers) for unpark_worker. See docs/calibration.md.',
+      'Flavors: current_thread configurations are the reference for per-operation costs; multi_thread (1 and 2 workers) for unpark_worker. See docs/calibration.md.' +
+      (a.note ? ` ${a.note}` : ''),
     profile,
     tokio,
     provenance: {
@@ -181,6 +187,16 @@ export const calibrateCommand: CommandModule<object, Args> = {
         type: 'boolean',
         default: false,
         describe: 'build with --cfg tokio_unstable (metrics: wake-ups per yield for unpark_worker)',
+      })
+      .option(
+        'tokio',
+        tokioOptionSpec(
+          "build the probe against this tokio (its release: 1.24.2, 1.47.5, 1.53.1; offline from Debian + the vendor folder where there is one, else crates.io); default the probe manifest's, Debian's 1.24.2 here",
+        ),
+      )
+      .option('note', {
+        type: 'string',
+        describe: "a sentence appended to the model's description (e.g. the conditions it was measured in)",
       })
       .option('name', { type: 'string', describe: 'model name (default host-<profile>)' })
       .option('import-criterion', {

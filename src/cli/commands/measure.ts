@@ -153,7 +153,7 @@ export const measureCommand: CommandModule<object, Args> = {
     ) as unknown as Argv<Args>,
   handler: (argv) =>
     runCommand(async () => {
-      const { plan, warnings } = loadScenario(argv.scenario, argv.model, argv.seed);
+      const { plan, warnings } = loadScenario(argv.scenario, argv.model, argv.seed, undefined, argv.tokio);
       if (warnings.length) printDiagnostics(warnings);
       if (argv.cores) checkTaskset();
       log(

@@ -56,7 +56,7 @@ export const simulateCommand: CommandModule<object, Args> = {
       }) as unknown as Argv<Args>,
   handler: (argv) =>
     runCommand(async () => {
-      const { plan, model, warnings } = loadScenario(argv.scenario, argv.model, argv.seed, argv.noise);
+      const { plan, model, warnings } = loadScenario(argv.scenario, argv.model, argv.seed, argv.noise, argv.tokio);
       if (warnings.length) printDiagnostics(warnings);
       const sim = {
         ...(argv.maxEvents !== undefined ? { maxEvents: argv.maxEvents } : {}),

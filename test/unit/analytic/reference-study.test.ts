@@ -33,7 +33,10 @@ function v2(
 ): Scenario {
   const s = {
     name: `reference/v2-${flavor}-${wait}-${intervalUs}us`,
-    runtime: flavor === 'multi_thread' ? { flavor, workers: 8, driver: 'timer_io' } : { flavor, driver: 'timer_io' },
+    runtime:
+      flavor === 'multi_thread'
+        ? { flavor, tokio: '1.24', workers: 8, driver: 'timer_io' }
+        : { flavor, tokio: '1.24', driver: 'timer_io' },
     ...(flavor === 'multi_thread' ? { machine: { cores: 8 } } : {}),
     template: {
       kind: 'pipeline',
@@ -56,7 +59,7 @@ function run(s: Scenario): Result {
 test('the study\'s "50 yields × 1.30 µs" arithmetic: 65 µs per record with no work, and 5 + 65 ≠ 62.48', () => {
   const s = {
     name: 'reference/yield-50',
-    runtime: { flavor: 'current_thread', driver: 'timer_io' },
+    runtime: { flavor: 'current_thread', tokio: '1.24', driver: 'timer_io' },
     template: { kind: 'yield_loop', yields: 5000, yieldsPerRecord: 50, in: 'block_on' },
   } as unknown as Scenario;
   const r = run(s);

@@ -1,28 +1,14 @@
 /**
  * Exact scheduling orders of tokio 1.24 (tokio-mechanics.md §10.6), asserted on the simulator's
- * poll trace. These are structural facts measured on real tokio, so they must hold exactly.
+ * poll trace. These are structural facts measured on real tokio, so they must hold exactly. The
+ * scenarios pin `runtime.tokio: "1.24"`; the orders newer versions give (defer list woken LIFO)
+ * are in versions.test.ts.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Op, Scenario, TaskDef } from '../../../src/schema/scenario.js';
 import { pollOrder } from '../../helpers.js';
-
-function yielders(
-  n: number,
-  yields: number,
-  kind: 'yield_now' | 'self_wake',
-  flavor: 'current_thread' | 'multi_thread',
-): Scenario {
-  const tasks: Record<string, TaskDef> = {};
-  const main: Op[] = [];
-  for (let i = 0; i < n; i++) {
-    tasks[`t${i}`] = { start: 'child', program: [{ op: 'repeat', n: yields - 1, body: [{ op: 'yield', kind }] }] };
-    main.push({ op: 'spawn', task: `t${i}` });
-  }
-  for (let i = 0; i < n; i++) main.push({ op: 'join', task: `t${i}` });
-  tasks.main = { start: 'block_on', program: main };
-  return { name: 'order', runtime: flavor === 'multi_thread' ? { flavor, workers: 1 } : { flavor }, tasks };
-}
+import { yielders } from './yielders.js';
 
 const isT = (n: string) => /^t\d$/.test(n);
 const digits = (o: string[]) => o.map((n) => n.slice(1)).join(' ');
@@ -57,7 +43,11 @@ function spawner(flavor: 'current_thread' | 'multi_thread'): Scenario {
     prog.push({ op: 'spawn', task: `t${i}` });
   }
   tasks.parent = { start: 'spawn', program: prog };
-  return { name: 'spawn-order', runtime: flavor === 'multi_thread' ? { flavor, workers: 2 } : { flavor }, tasks };
+  return {
+    name: 'spawn-order',
+    runtime: flavor === 'multi_thread' ? { flavor, tokio: '1.24', workers: 2 } : { flavor, tokio: '1.24' },
+    tasks,
+  };
 }
 
 test('spawn order of 6 children from a task: current_thread 0 1 2 3 4 5', () => {
