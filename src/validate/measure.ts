@@ -20,7 +20,7 @@ import type { Plan } from '../plan/types.js';
 import { resultHeader } from '../plan/result-parts.js';
 import type { Result, TaskResult } from '../schema/result.js';
 import { diag, EXIT, InputError } from '../schema/diagnostics.js';
-import { evaluateOutputs } from '../runtime/simulate.js';
+import { evaluateOutputs } from '../plan/result-parts.js';
 import { buildProbe, variantName } from '../calibrate/probe-build.js';
 import { spawnProbe } from '../calibrate/probe-run.js';
 import { figuresOf, median } from './compare.js';
