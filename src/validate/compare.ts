@@ -11,7 +11,7 @@
  * relative to the predicted value instead (±100 %), so it stays a finite, failing number.
  */
 import type { Result } from '../schema/result.js';
-import { getAt } from '../sweep/grid.js';
+import { getAt } from '../schema/pointer.js';
 import type { ValidationRow } from '../schema/validation-doc.js';
 import { wasserstein, type Buckets } from './distance.js';
 

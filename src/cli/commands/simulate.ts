@@ -11,7 +11,7 @@ import { runCommand, printDiagnostics } from '../common.js';
 import { stableJson, writeFileAtomic } from '../../io/files.js';
 import { formatSummary } from '../summary.js';
 import { scenarioResultOptions, type ScenarioResultArgs } from '../options.js';
-import { toChromeTrace } from '../../schema/chrome-trace.js';
+import { toChromeTrace } from '../../schema/trace-events.js';
 import { DEFAULT_LIMITS } from '../../plan/normalize.js';
 
 interface Args extends ScenarioResultArgs {
