@@ -343,4 +343,3 @@ const RULES: Record<string, Rule> = {
   noise_pause: (d) => latency(d, 'noise', {}),
 };
 
-export const CALIBRATION_RULE_NAMES = Object.keys(RULES);
