@@ -44,6 +44,10 @@ export function prepareAnalysis(plan: Plan, model: CostModel): Prepared {
     const { pointer, ...params } = ignored;
     throw new InputError([diag('DS4005', plan.scenario.file ?? plan.scenario.name, pointer, params)], EXIT.notApplicable);
   }
+  // tokio::time::interval: ticks on the 1 ms wheel at creation + k·period, bursting after a late
+  // tick; no closed form here.
+  const iv = plan.tasks.find((t) => t.code.some((i) => i.op === 'interval'));
+  if (iv) refuse(plan, 'DS4002', { detail: `task '${iv.name}' awaits a tokio::time::interval, which has no closed form here` });
   const shape = recognizeShape(plan);
   if (typeof shape === 'string') refuse(plan, 'DS4002', { detail: shape });
   const ctx = makeCtx(plan, model);

@@ -146,6 +146,7 @@ function decompileRange(code: Instr[], from: number, to: number): Stmt[] | undef
       case 'jump':
       case 'end':
       case 'spin_wait':
+      case 'interval': // analyze refuses interval plans before decompiling
         return undefined; // outside the patterns normalize emits
       default: {
         const missing: never = ins;

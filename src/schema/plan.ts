@@ -71,6 +71,8 @@ export const INSTRUCTION_SCHEMAS = [
     skew: Num,
     cost: Index,
   }),
+  // tokio::time::interval(ns): `slot` names the task's interval (ops with the same name share it).
+  instr('interval', { slot: Index, ns: Type.Integer({ minimum: 0 }) }),
 ] as const;
 
 export const InstrSchema = Type.Union([...INSTRUCTION_SCHEMAS]);
