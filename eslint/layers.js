@@ -13,8 +13,8 @@ export const LAYERS = {
   cli: '*',
   report: ['schema', 'engine'],
   // validate measures by running the probe: it reuses calibrate's build/run and io's atomic writes.
-  validate: ['calibrate', 'io', 'sweep', 'plan', 'runtime', 'analytic', 'model', 'schema', 'engine'],
-  sweep: ['validate', 'plan', 'runtime', 'analytic', 'model', 'schema', 'engine'],
+  validate: ['calibrate', 'io', 'plan', 'runtime', 'analytic', 'model', 'schema', 'engine'],
+  sweep: ['plan', 'runtime', 'analytic', 'model', 'schema', 'engine'],
   selftest: ['plan', 'runtime', 'model', 'schema', 'engine'],
   calibrate: ['io', 'model', 'schema', 'engine'],
   analytic: ['plan', 'model', 'schema', 'engine'],

@@ -117,8 +117,13 @@ fn read_plan(path: &str) -> Plan {
         std::fs::read_to_string(path)
             .unwrap_or_else(|e| fail(3, "plan", &format!("cannot read {path}: {e}")))
     };
-    Plan::parse(&text)
-        .unwrap_or_else(|e| fail(3, "plan", &format!("the plan cannot be executed: {e}")))
+    Plan::parse(&text).unwrap_or_else(|e| {
+        fail(
+            3,
+            "plan",
+            &format!("the plan cannot be executed: {path}: {e}"),
+        )
+    })
 }
 
 /// What this build cannot honour, as errors; what it honours differently, as warnings.
@@ -707,6 +712,22 @@ impl Watch {
             .duration_since(self.origin)
             .as_millis() as u64;
         self.deadline_ms.store(at.max(1), Ordering::Release);
+    }
+}
+
+/// `probe check-plan <file|->...`: the contract check. Parses each plan exactly as `execute`
+/// would (every instruction known, every operand in range), runs nothing, and prints one
+/// `plan_ok` line per plan; the first plan it cannot read fails with exit 3 and names the file.
+/// What this build supports (features, cfg flags) is `execute`'s business, not the contract's.
+pub fn check_plan(argv: &[String]) {
+    let files = &argv[2..];
+    if files.is_empty() {
+        fail(2, "usage", "check-plan: name one or more plan files (or -)");
+    }
+    for f in files {
+        let plan = read_plan(f);
+        let instructions: usize = plan.tasks.iter().map(|t| t.code.len()).sum();
+        emit(&json!({"type": "plan_ok", "file": f, "tasks": plan.tasks.len(), "instructions": instructions}));
     }
 }
 

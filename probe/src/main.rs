@@ -31,7 +31,7 @@ mod wake;
 use bench::{describe, emit, emit_err, header, Bench, Params};
 use serde_json::json;
 
-const USAGE: &str = "usage: probe info | probe list | probe microbench <bench> [key=value ...] | probe suite [quick=1] [only=a,b] [hint ...] | probe execute --plan <file|-> [--repeat n] [--warmup n] [--timeout-s s] [--trace-spans n] [--place os|apart]";
+const USAGE: &str = "usage: probe info | probe list | probe microbench <bench> [key=value ...] | probe suite [quick=1] [only=a,b] [hint ...] | probe execute --plan <file|-> [--repeat n] [--warmup n] [--timeout-s s] [--trace-spans n] [--place os|apart] | probe check-plan <file|->...";
 
 /// Every benchmark, in suite order.
 fn all_benches() -> Vec<&'static Bench> {
@@ -66,6 +66,7 @@ fn main() {
         Some("microbench") => microbench(&argv),
         Some("suite") => suite(&argv),
         Some("execute") => execute::execute(&argv),
+        Some("check-plan") => execute::check_plan(&argv),
         Some(other) => usage_error(&format!("unknown command {other:?}")),
         None => usage_error("missing command"),
     }

@@ -6,6 +6,7 @@
  *                                                         cached)                 current-thread.ts,
  *                                                                                 pipeline.ts, …)
  *
+ *   0. refuse a scenario field the model does not model (DS4005, applicability.ts)
  *   1. recognize the plan's shape from its task programs; unknown shapes are refused (DS4002)
  *   2. prepare: runtime costs and cost moments, the shape's per-batch quantities; a shape or
  *      flavor without an honest closed form is refused (DS4003)
@@ -25,6 +26,8 @@ import { ctMultiYield, ctProducerConsumer, ctSpawnJoin, ctStraight, ctYieldLoop,
 import { evaluatePipeline } from './pipeline.js';
 import { preparePipeline, type PreparedPipeline } from './pipeline-prepare.js';
 import { emptyTask, emptyWorker, refuse, toResult, type Prediction } from './prediction.js';
+import { ignoredField } from './applicability.js';
+import { diag, EXIT, InputError } from '../schema/diagnostics.js';
 
 export type Prepared =
   { kind: 'pipeline'; pp: PreparedPipeline } | { kind: 'micro'; ctx: Ctx; shape: Exclude<Shape, { kind: 'pipeline' }> };
@@ -36,6 +39,11 @@ export function prepareAnalysis(plan: Plan, model: CostModel): Prepared {
   let byModel = cache.get(plan);
   const hit = byModel?.get(model);
   if (hit) return hit;
+  const ignored = ignoredField(plan);
+  if (ignored) {
+    const { pointer, ...params } = ignored;
+    throw new InputError([diag('DS4005', plan.scenario.file ?? plan.scenario.name, pointer, params)], EXIT.notApplicable);
+  }
   // tokio::time::interval: ticks on the 1 ms wheel at creation + k·period, bursting after a late
   // tick; no closed form here.
   const iv = plan.tasks.find((t) => t.code.some((i) => i.op === 'interval'));

@@ -117,8 +117,36 @@ export function recognizeShape(plan: Plan): Shape | string {
     multiYieldShape(plan, progs) ??
     spawnJoinShape(plan, progs) ??
     producerConsumerShape(plan, progs) ??
+    selfPacedSender(plan, progs) ??
     'the task programs match none of: pipeline, sequential, yield loop, multi-yield, spawn/join, producer/consumer, straight-line work'
   );
+}
+
+/**
+ * A coordinator written as a task: a loop that sleeps or yields, then sends, with no source
+ * thread. Its arrivals are the task's own timer and scheduling delays (a sleep rounds up to the
+ * timer's ticks and waits behind whatever else runs), which the pipeline closed forms, fed by a
+ * source's arrival process, do not derive; say so instead of "matches none".
+ */
+function selfPacedSender(plan: Plan, progs: Stmt[][]): string | undefined {
+  const paced = (body: Stmt[]): string | undefined => {
+    const waits = body.find((s) => s.k === 'sleep' || s.k === 'yield');
+    const sends = body.some((s) => s.k === 'send' || s.k === 'route');
+    if (waits && sends) return waits.k === 'sleep' ? 'sleeps' : 'yields';
+    for (const s of body) if (s.k === 'repeat' || s.k === 'while_open') return paced(s.body);
+    return undefined;
+  };
+  for (let i = 0; i < progs.length; i++) {
+    for (const s of progs[i]) {
+      const how = s.k === 'repeat' ? paced(s.body) : undefined;
+      if (how)
+        return (
+          `task '${plan.tasks[i].name}' ${how} then sends in a loop (a coordinator as a task, with no source): ` +
+          `its arrivals come from the timer and the scheduler, and the pipeline closed forms take them from a source's arrival process`
+        );
+    }
+  }
+  return undefined;
 }
 
 // ---- helpers -----------------------------------------------------------------------------------

@@ -142,8 +142,16 @@ function decompileRange(code: Instr[], from: number, to: number): Stmt[] | undef
           break;
         }
         return whileOpenAt(code, pc, to, out);
-      default:
-        return undefined; // loop_next, jump, end or spin_wait outside the patterns normalize emits
+      case 'loop_next':
+      case 'jump':
+      case 'end':
+      case 'spin_wait':
+      case 'interval': // analyze refuses interval plans before decompiling
+        return undefined; // outside the patterns normalize emits
+      default: {
+        const missing: never = ins;
+        throw new Error(`internal: decompile has no case for ${JSON.stringify(missing)}`);
+      }
     }
   }
   return out;

@@ -10,6 +10,7 @@
  */
 import { combine, fitReciprocal, latencyEstimate, type Estimate, type Filter, type Fitter } from './fit.js';
 import { median } from './stats.js';
+import type { ParameterName } from '../model/parameters.js';
 
 export interface Derived {
   est: Estimate;
@@ -39,7 +40,7 @@ export class Deriver {
   get(name: string): Outcome {
     let o = this.done.get(name);
     if (!o) {
-      const rule = RULES[name];
+      const rule = (RULES as Record<string, Rule | undefined>)[name];
       if (!rule) throw new Error(`internal: no calibration rule for parameter ${name}`);
       o = rule(this);
       this.done.set(name, o);
@@ -257,7 +258,8 @@ function joinRule(d: Deriver): Outcome {
   );
 }
 
-const RULES: Record<string, Rule> = {
+/** One rule per mechanistic parameter (model/parameters.ts): a missing or unknown name does not compile. */
+const RULES: Record<ParameterName, Rule> = {
   poll_self: (d) => slope(d, 'poll_self', { ...CT, driver: 'none' }),
   yield_extra: (d) =>
     difference(
@@ -342,5 +344,3 @@ const RULES: Record<string, Rule> = {
   noise_rate: noiseRate,
   noise_pause: (d) => latency(d, 'noise', {}),
 };
-
-export const CALIBRATION_RULE_NAMES = Object.keys(RULES);

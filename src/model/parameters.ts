@@ -13,7 +13,7 @@ export interface ParameterInfo {
   meaning: string;
 }
 
-export const RUNTIME_PARAMETERS: ParameterInfo[] = [
+export const RUNTIME_PARAMETERS = [
   {
     name: 'poll_self',
     unit: 'ns',
@@ -140,15 +140,18 @@ export const RUNTIME_PARAMETERS: ParameterInfo[] = [
     meaning: 'OS/hypervisor pauses per second of a running thread',
   },
   { name: 'noise_pause', unit: 'ns', kind: 'latency', p: 'noise', meaning: 'duration of one OS/hypervisor pause; distribution' },
-];
+] as const satisfies readonly ParameterInfo[];
 
-export const RUNTIME_PARAMETER_NAMES = RUNTIME_PARAMETERS.map((p) => p.name);
+/** The name of a parameter every model holds: the runtime, the analytic model and calibration key on these. */
+export type RuntimeParameterName = (typeof RUNTIME_PARAMETERS)[number]['name'];
+
+export const RUNTIME_PARAMETER_NAMES: readonly RuntimeParameterName[] = RUNTIME_PARAMETERS.map((p) => p.name);
 
 /**
  * Parameters a model may hold; a model without one behaves as before it existed (the fallback
  * named in `meaning`). `calibrate` writes them when the probe output has their benchmark.
  */
-export const OPTIONAL_PARAMETERS: ParameterInfo[] = [
+export const OPTIONAL_PARAMETERS = [
   {
     name: 'worker_wake_latency',
     unit: 'ns',
@@ -157,4 +160,12 @@ export const OPTIONAL_PARAMETERS: ParameterInfo[] = [
     meaning:
       'multi_thread: from a worker notifying a parked worker (a task displaced from its LIFO slot, the last searcher leaving) to the woken worker running the task it steals; distribution (benchmark steal_wake). Absent: wake_latency',
   },
-];
+] as const satisfies readonly ParameterInfo[];
+
+export type OptionalParameterName = (typeof OPTIONAL_PARAMETERS)[number]['name'];
+/**
+ * A mechanistic parameter's name. The registries keyed by it (calibration `RULES` in
+ * calibrate/derive.ts, the reads in plan/runtime-costs.ts) use this type, so a name that is not
+ * here, or a parameter without a calibration rule, does not compile.
+ */
+export type ParameterName = RuntimeParameterName | OptionalParameterName;

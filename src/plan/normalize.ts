@@ -43,6 +43,11 @@ export function modelHasNoise(model: CostModel): boolean {
 
 export const DEFAULT_LIMITS = { maxSimulatedMs: 3_600_000, maxEvents: 2_000_000_000, maxWallMs: 600_000 };
 
+/** tokio 1.24's default `global_queue_interval`: 61 ticks on multi_thread, 31 on current_thread. */
+export function defaultGlobalQueueInterval(flavor: 'current_thread' | 'multi_thread'): number {
+  return flavor === 'multi_thread' ? 61 : 31;
+}
+
 /** Stable hash of a JSON value (sorted keys), 16 hex digits. */
 export function hashJson(v: unknown): string {
   const canon = (x: unknown): unknown => {
@@ -256,7 +261,7 @@ export function normalizeScenario(scenario: Scenario, opts: NormalizeOptions): P
       cores,
       driver: rt.driver ?? 'timer',
       eventInterval: rt.eventInterval ?? 61,
-      globalQueueInterval: rt.globalQueueInterval ?? (rt.flavor === 'multi_thread' ? 61 : 31),
+      globalQueueInterval: rt.globalQueueInterval ?? defaultGlobalQueueInterval(rt.flavor),
       lifoSlot: rt.lifoSlot ?? true,
       timerResolutionNs: 1_000_000,
       // The grid runs from the time driver's start; timerPhaseUs is how far into a tick t = 0 is.

@@ -8,6 +8,8 @@
  */
 import type { Plan } from './types.js';
 import type { Result } from '../schema/result.js';
+import { mathjs } from '../engine/lazy-math.js';
+import { formulaProblem } from './formula.js';
 
 /** Breakdown categories of CPU time, in the order of the simulator's C_* indices (runtime/state.ts). */
 export const FIXED_CATEGORIES = [
@@ -66,4 +68,29 @@ export function resultHeader(plan: Plan, source: Result['source']): Pick<Result,
  */
 export function setOwn<T>(obj: Record<string, T>, key: string, value: T): void {
   Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
+/**
+ * Evaluates the scenario's derived outputs (mathjs) with the Result as scope; a formula outside
+ * the allowed scalar subset (plan/formula.ts) or a failing expression becomes a DS3003 warning in
+ * the Result. The last step of every back-end's Result (simulated, analytic, measured), so all
+ * three carry the same `outputs` keys.
+ */
+export function evaluateOutputs(outputs: Record<string, string>, result: Result): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [name, expr] of Object.entries(outputs)) {
+    const problem = formulaProblem(expr);
+    if (problem) {
+      result.warnings.push({ code: 'DS3003', message: `output '${name}' is not evaluated: ${problem}` });
+      continue;
+    }
+    try {
+      const v: unknown = mathjs().evaluate(expr, { ...result, outputs: out });
+      if (typeof v === 'number' && Number.isFinite(v)) setOwn(out, name, Math.round(v * 1e6) / 1e6);
+      else result.warnings.push({ code: 'DS3003', message: `output '${name}' is not a finite number` });
+    } catch (e) {
+      result.warnings.push({ code: 'DS3003', message: `output '${name}': ${(e as Error).message}` });
+    }
+  }
+  return out;
 }

@@ -8,6 +8,7 @@
 import type { CostModel } from '../schema/model.js';
 import type { PlanCost } from './types.js';
 import { paramNs, param } from '../model/load.js';
+import type { ParameterName } from '../model/parameters.js';
 
 export interface RuntimeCosts {
   poll: number;
@@ -39,7 +40,7 @@ export interface RuntimeCosts {
   noisePause: PlanCost;
 }
 
-function dist(model: CostModel, name: string): PlanCost {
+function dist(model: CostModel, name: ParameterName): PlanCost {
   const p = param(model, name);
   if (!p) return { dist: 'const', ns: 0 };
   if (p.distribution) return { dist: 'quantiles', p: [...p.distribution.p], ns: [...p.distribution.ns] };
@@ -49,7 +50,7 @@ function dist(model: CostModel, name: string): PlanCost {
 export function runtimeCosts(model: CostModel, driver: 'none' | 'timer' | 'timer_io'): RuntimeCosts {
   // Simulated time is integer ns: every fixed cost is rounded once here (28.6 → 29 ns), so clocks
   // stay exact integers and results are the same bytes on any machine.
-  const v = (n: string) => Math.round(paramNs(model, n));
+  const v = (n: ParameterName) => Math.round(paramNs(model, n));
   return {
     poll: v('poll_self'),
     yieldExtra: v('yield_extra'),
@@ -72,9 +73,11 @@ export function runtimeCosts(model: CostModel, driver: 'none' | 'timer' | 'timer
     mutex: v('mutex_lock'),
     timerRegister: v('timer_register'),
     spinCheck: v('spin_check'),
-    noiseRate: paramNs(model, 'noise_rate'),
+    noiseRate: paramNs(model, 'noise_rate' satisfies ParameterName),
     wakeLatency: dist(model, 'wake_latency'),
-    workerWakeLatency: param(model, 'worker_wake_latency') ? dist(model, 'worker_wake_latency') : dist(model, 'wake_latency'),
+    workerWakeLatency: param(model, 'worker_wake_latency' satisfies ParameterName)
+      ? dist(model, 'worker_wake_latency')
+      : dist(model, 'wake_latency'),
     parkOvershoot: dist(model, 'park_overshoot'),
     noisePause: dist(model, 'noise_pause'),
   };

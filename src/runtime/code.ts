@@ -93,6 +93,11 @@ export function encodeProgram(code: Instr[], extra: number[]): Int32Array {
       case 'route':
         extra.push(ins.skew);
         return set(OP_ROUTE, ins.channel, ins.partitions, POLICY[ins.policy] + 4 * (extra.length - 1), ins.cost);
+      default: {
+        // A Plan instruction without a case here would run as OP_END (0): refuse to compile.
+        const missing: never = ins;
+        throw new Error(`internal: encodeProgram has no opcode for ${JSON.stringify(missing)}`);
+      }
     }
   });
   return out;

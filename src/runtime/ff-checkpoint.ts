@@ -6,7 +6,8 @@
  * fast-forward may skip a stretch that is not a cycle (test/unit/runtime/fast-forward.test.ts
  * compares it with stepping).
  */
-import { EV_THREAD, P_SPIN, type Simulator } from './simulator.js';
+import type { Simulator } from './simulator.js';
+import { EV_THREAD, P_SPIN } from './events.js';
 import { mix, type StateWalk } from './fast-forward.js';
 import * as S from './state.js';
 

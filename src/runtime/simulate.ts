@@ -10,11 +10,8 @@
  * Phase: simulate. Pure with respect to I/O; wall-clock time is only read for the `engine` block
  * and the wall-time limit.
  */
-import { setOwn } from '../plan/result-parts.js';
-import { resultHeader, splitCpu } from '../plan/result-parts.js';
+import { evaluateOutputs, resultHeader, setOwn, splitCpu } from '../plan/result-parts.js';
 import { versionWarnings } from '../plan/tokio-versions.js';
-import { mathjs } from '../engine/lazy-math.js';
-import { formulaProblem } from '../plan/formula.js';
 import type { CostModel } from '../schema/model.js';
 import type { Plan } from '../plan/types.js';
 import type { Result, TaskResult, WorkerResult } from '../schema/result.js';
@@ -146,24 +143,4 @@ function buildResult(sim: Simulator, plan: Plan, seed: number, wallMs: number): 
   if (sim.truncated) result.truncated = { reason: sim.truncated };
   result.outputs = evaluateOutputs(plan.outputs, result);
   return result;
-}
-
-/** Evaluates derived outputs (mathjs) with the Result as scope; a failing expression becomes a warning. */
-export function evaluateOutputs(outputs: Record<string, string>, result: Result): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const [name, expr] of Object.entries(outputs)) {
-    const problem = formulaProblem(expr);
-    if (problem) {
-      result.warnings.push({ code: 'DS3003', message: `output '${name}' is not evaluated: ${problem}` });
-      continue;
-    }
-    try {
-      const v: unknown = mathjs().evaluate(expr, { ...result, outputs: out });
-      if (typeof v === 'number' && Number.isFinite(v)) setOwn(out, name, Math.round(v * 1e6) / 1e6);
-      else result.warnings.push({ code: 'DS3003', message: `output '${name}' is not a finite number` });
-    } catch (e) {
-      result.warnings.push({ code: 'DS3003', message: `output '${name}': ${(e as Error).message}` });
-    }
-  }
-  return out;
 }

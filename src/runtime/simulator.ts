@@ -29,21 +29,12 @@ import { arrival, scheduleFirstArrival } from './source-delivery.js';
 import * as S from './state.js';
 import { encodeProgram } from './code.js';
 
-export const EV_THREAD = 1;
+import { EV_THREAD, EV_SOURCE, EV_SLICE, EV_LIMIT, P_OUTER, P_INNER, P_POLL, P_PARKED, P_SPIN, P_DONE } from './events.js';
+// The scheduler rooms import these from here with the rest of the simulator's vocabulary;
+// ff-checkpoint.ts and source-delivery.ts import them from events.ts (no cycle through here).
+export { EV_THREAD, EV_SOURCE, EV_SLICE, EV_LIMIT, P_OUTER, P_INNER, P_POLL, P_PARKED, P_SPIN, P_DONE };
 /** Events a thread loop may run before handing back to the event loop (see handBack). */
 const THREAD_RUN_EVENTS = 1 << 16;
-export const EV_SOURCE = 2;
-export const EV_SLICE = 3;
-/** Just past the simulated-time limit: a thread running ahead hands back there (see handBack). */
-export const EV_LIMIT = 4;
-
-/** Thread positions (where a thread's loop resumes). */
-export const P_OUTER = 0; // current_thread: top of the outer loop; multi_thread: top of the worker loop
-export const P_INNER = 1; // current_thread inner loop
-export const P_POLL = 2; // in the middle of a task poll
-export const P_PARKED = 3;
-export const P_SPIN = 4; // inside a spin_wait
-export const P_DONE = 5;
 
 /** Outcomes of executing a poll. */
 export const R_YIELD = 0; // yield_now: deferred until the next driver poll

@@ -7,7 +7,8 @@
  * when a bounded channel is full (the probe's source does the same); then the next arrival is
  * queued.
  */
-import { EV_SOURCE, type Simulator } from './simulator.js';
+import type { Simulator } from './simulator.js';
+import { EV_SOURCE } from './events.js';
 import { firstArrivalNs, nextArrivalNs } from './arrivals.js';
 
 /** Queues source `s`'s first arrival (or ends it at once when it delivers nothing). */

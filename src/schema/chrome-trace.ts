@@ -1,14 +1,12 @@
 /**
  * The Chrome trace-event document (opens in Perfetto and chrome://tracing): the schema the report
  * uses to read such a file back for its timeline. The conversion from simulator trace records is
- * `toChromeTrace` in trace-events.ts, re-exported here.
+ * `toChromeTrace` in trace-events.ts (which imports these types; nothing here imports it back).
  *
  * Phase: schema (a document type shared by `simulate --trace`, the sweep's traced point and the
  * report, which sits above sweep; pure, no I/O).
  */
 import { Type, type Static } from '@sinclair/typebox';
-
-export { toChromeTrace, type TraceRecord } from './trace-events.js';
 
 export const ChromeEventSchema = Type.Object({
   name: Type.String(),

@@ -98,6 +98,7 @@ export const CATALOG = {
   DS4002: 'not applicable: the analytic model does not recognize this plan ({detail}); use the simulator',
   DS4003: 'not applicable: {shape} on {flavor} has no closed form here: {detail}; use the simulator',
   DS4004: 'not applicable: overloaded: {resource} is busy {rho} of the time (ρ ≥ 1), so throughput is bounded at {capacity} records/s while {offered} records/s arrive, and latency grows without limit',
+  DS4005: 'not applicable: the analytic model does not model {field} = {value} ({detail}); use the simulator',
   DS4090: 'analytic model: {detail}',
   DS5001: "cannot read '{name}': {detail}",
   DS5002: "cannot write '{name}': {detail}",

@@ -8,7 +8,7 @@
  */
 import { schemaFor, type DocumentKind } from './validate.js';
 
-export const SCHEMA_KINDS: DocumentKind[] = ['scenario', 'model', 'result'];
+export const SCHEMA_KINDS: DocumentKind[] = ['scenario', 'model', 'result', 'plan'];
 
 /** File name of each schema inside `schema/`. */
 export function schemaFileName(kind: DocumentKind): string {
@@ -19,6 +19,7 @@ const TITLES: Record<DocumentKind, string> = {
   scenario: 'dispatchsim scenario',
   model: 'dispatchsim cost model',
   result: 'dispatchsim result',
+  plan: 'dispatchsim plan (the contract between the back-ends and the probe)',
 };
 
 /** The schema document for `kind`, as stable text (2-space JSON, trailing newline). */

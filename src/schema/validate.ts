@@ -11,6 +11,7 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { parseTree, findNodeAtLocation, type Node, type ParseError, printParseErrorCode } from 'jsonc-parser';
 import { CostModelSchema } from './model.js';
 import { ResultSchema } from './result.js';
+import { PlanSchema } from './plan.js';
 import { ScenarioSchema, toAjvSchema } from './scenario.js';
 import { diag, type Diagnostic, InputError } from './diagnostics.js';
 
@@ -24,7 +25,7 @@ function getAjv(): Ajv {
   return ajv;
 }
 
-export type DocumentKind = 'scenario' | 'model' | 'result';
+export type DocumentKind = 'scenario' | 'model' | 'result' | 'plan';
 
 export function schemaFor(kind: DocumentKind): Record<string, unknown> {
   switch (kind) {
@@ -34,6 +35,8 @@ export function schemaFor(kind: DocumentKind): Record<string, unknown> {
       return toAjvSchema(CostModelSchema);
     case 'result':
       return toAjvSchema(ResultSchema);
+    case 'plan':
+      return toAjvSchema(PlanSchema);
   }
 }
 

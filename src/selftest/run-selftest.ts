@@ -15,7 +15,7 @@ import type { Result } from '../schema/result.js';
 import type { Check } from './check.js';
 import { selftestChecks } from './checks.js';
 import { planChecked, simulateChecked } from './in-memory.js';
-import { studentTCritical } from './student-t.js';
+import { studentTCritical } from '../engine/student-t.js';
 
 export interface SelftestOptions {
   /** Customers per replication of each queueing check. */

@@ -1,15 +1,15 @@
 /**
- * The back-ends a sweep point runs: the simulator and, when it is present, the analytic model.
+ * The back-ends a sweep point runs: the simulator and the analytic model (which may refuse a
+ * point: sweeps read every DS40xx refusal as "not applicable").
  *
- * Phase: sweep. The simulator is imported statically. The analytic model is optional (it is built separately and may refuse a
- * scenario), so it is imported by name at run time and its absence reads as "not applicable"
- * rather than a build error.
+ * Phase: sweep. Both are imported statically, so the layer rule and the cycle check see them.
  */
 import type { Plan } from '../plan/types.js';
 import type { CostModel } from '../schema/model.js';
 import type { Result } from '../schema/result.js';
 import type { Span } from '../runtime/simulator.js';
 import { simulate, simulateWithTrace } from '../runtime/simulate.js';
+import { analyze } from '../analytic/analyze.js';
 
 export type SimulateFn = (plan: Plan, model: CostModel, opts?: { seed?: number }) => Result;
 export type SimulateTraceFn = (
@@ -26,25 +26,13 @@ export interface Backends {
   analyze?: AnalyzeFn;
 }
 
-let loaded: Promise<Backends> | undefined;
+const BACKENDS: Backends = {
+  simulate: simulate as SimulateFn,
+  simulateTrace: simulateWithTrace as SimulateTraceFn,
+  analyze: analyze as AnalyzeFn,
+};
 
-async function tryImport<T>(specifier: string, name: string): Promise<T | undefined> {
-  try {
-    const mod = (await import(specifier)) as Record<string, unknown>;
-    return typeof mod[name] === 'function' ? (mod[name] as T) : undefined;
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND') return undefined;
-    throw e;
-  }
-}
-
+/** The back-ends (a promise, as when the analytic model was loaded by name; callers await it). */
 export function loadBackends(): Promise<Backends> {
-  // A specifier in a variable: TypeScript then does not require the module at build time.
-  const ana = '../analytic/analyze.js';
-  loaded ??= tryImport<AnalyzeFn>(ana, 'analyze').then((analyze) => ({
-    simulate: simulate as SimulateFn,
-    simulateTrace: simulateWithTrace as SimulateTraceFn,
-    analyze,
-  }));
-  return loaded;
+  return Promise.resolve(BACKENDS);
 }

@@ -9,6 +9,8 @@
  * order of the command line. Pointers joined by `+` (`/machine/cores+/runtime/workers=1..8`) form one
  * tied axis: every pointer takes the same value (one worker per core, as production runs).
  */
+import { getAt, pointerTokens } from '../schema/pointer.js';
+export { getAt, pointerTokens };
 import { diag, EXIT, InputError, type Diagnostic } from '../schema/diagnostics.js';
 import type { SourceMap } from '../schema/validate.js';
 import type { SweepAxis } from '../schema/sweep-doc.js';
@@ -76,25 +78,6 @@ export function parseVary(spec: string): Vary {
 /** Every pointer an axis sets: its own, then the tied ones. */
 export function axisPointers(axis: { pointer: string; also?: string[] }): string[] {
   return axis.also ? [axis.pointer, ...axis.also] : [axis.pointer];
-}
-
-export function pointerTokens(pointer: string): string[] {
-  return pointer === ''
-    ? []
-    : pointer
-        .slice(1)
-        .split('/')
-        .map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~'));
-}
-
-/** The value at `pointer`, or `{ found: false }`. Only own properties count. */
-export function getAt(doc: unknown, pointer: string): { found: boolean; value?: unknown } {
-  let cur: unknown = doc;
-  for (const key of pointerTokens(pointer)) {
-    if (cur === null || typeof cur !== 'object' || !Object.prototype.hasOwnProperty.call(cur, key)) return { found: false };
-    cur = (cur as Record<string, unknown>)[key];
-  }
-  return { found: true, value: cur };
 }
 
 /** A deep copy of `doc` with each pointer set to its value (pointers must exist: see `buildAxes`). */

@@ -4,17 +4,20 @@
  * Phase: sweep. Sums run in replication order, so the same runs give the same bits.
  */
 import { Prng } from '../engine/prng.js';
+import { studentTCritical } from '../engine/student-t.js';
 import type { Interval } from '../schema/sweep-doc.js';
 
-// t(0.975, df) for df = 1..30; beyond, the Cornish–Fisher expansion in 1/df (two terms) is within 0.001.
-const T975 = [
-  12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131, 2.12, 2.11, 2.101,
-  2.093, 2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042,
-];
+const t975Cache = new Map<number, number>();
 
+/** t(0.975, df): the two-sided 95% critical value (engine/student-t.ts), cached per df; NaN for df ≤ 0. */
 export function t975(df: number): number {
-  if (df <= 0) return NaN;
-  return df <= 30 ? T975[df - 1] : 1.959964 + 2.3683 / df + 2.8226 / (df * df);
+  if (!(df >= 1)) return NaN;
+  let t = t975Cache.get(df);
+  if (t === undefined) {
+    t = studentTCritical(0.95, df);
+    t975Cache.set(df, t);
+  }
+  return t;
 }
 
 /** Mean and 95% CI of `xs`; with one sample the interval is the point itself (`n` says so). */

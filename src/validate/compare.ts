@@ -12,7 +12,7 @@
  */
 import { quantileOf } from '../sweep/run-set.js';
 import type { Result } from '../schema/result.js';
-import { getAt } from '../sweep/grid.js';
+import { getAt } from '../schema/pointer.js';
 import type { ValidationRow } from '../schema/validation-doc.js';
 import { wasserstein, type Buckets } from './distance.js';
 

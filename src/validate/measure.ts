@@ -21,7 +21,7 @@ import { resultHeader } from '../plan/result-parts.js';
 import { modelledVersionOf, TOKIO_RELEASE } from '../plan/tokio-versions.js';
 import type { Result, TaskResult } from '../schema/result.js';
 import { diag, EXIT, InputError } from '../schema/diagnostics.js';
-import { evaluateOutputs } from '../runtime/simulate.js';
+import { evaluateOutputs } from '../plan/result-parts.js';
 import { buildProbe, variantName } from '../calibrate/probe-build.js';
 import { spawnProbe } from '../calibrate/probe-run.js';
 import { figuresOf, median } from './compare.js';

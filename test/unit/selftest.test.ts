@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { main } from '../../src/cli/main.js';
 import { runSelftest, SELFTEST_FAST, selftestSeeds } from '../../src/selftest/run-selftest.js';
-import { studentTCritical } from '../../src/selftest/student-t.js';
+import { studentTCritical } from '../../src/engine/student-t.js';
 import { erlangC, mm1, mmc } from '../../src/selftest/queueing-formulas.js';
 import { yieldRoundsNs } from '../../src/selftest/yield-check.js';
 import type { SelftestReport } from '../../src/selftest/run-selftest.js';

@@ -141,7 +141,8 @@ function criterionParams(a: Args): { overrides: Map<string, Derived>; extra: Map
   const extra = new Map<string, Derived>();
   if (!a['import-criterion']) return { overrides, extra };
   const imported = importCriterion(a['import-criterion'], readMapping(a.mapping as string));
-  for (const [name, d] of imported) (RUNTIME_PARAMETER_NAMES.includes(name) ? overrides : extra).set(name, d);
+  const runtime = new Set<string>(RUNTIME_PARAMETER_NAMES);
+  for (const [name, d] of imported) (runtime.has(name) ? overrides : extra).set(name, d);
   return { overrides, extra };
 }
 

@@ -25,7 +25,7 @@ import {
   type Measurement,
   type MeasureOptions,
 } from '../../validate/measure.js';
-import { toChromeTrace } from '../../schema/chrome-trace.js';
+import { toChromeTrace } from '../../schema/trace-events.js';
 import type { Plan } from '../../plan/types.js';
 import { fmt } from '../../validate/table.js';
 

@@ -24,7 +24,7 @@ interface Args {
 
 export const schemaCommand: CommandModule<object, Args> = {
   command: 'schema [kind]',
-  describe: 'print the JSON Schema of scenarios, cost models or results; --write/--check the files in schema/',
+  describe: 'print the JSON Schema of scenarios, cost models, results or plans; --write/--check the files in schema/',
   builder: (y: Argv) =>
     y
       .positional('kind', { choices: SCHEMA_KINDS, describe: 'which schema to print' })
@@ -37,7 +37,7 @@ export const schemaCommand: CommandModule<object, Args> = {
         describe: 'directory of the schema files',
       })
       .check((a) =>
-        a.write || a.check || a.kind ? true : 'name a kind (scenario, model, result), or give --write or --check',
+        a.write || a.check || a.kind ? true : 'name a kind (scenario, model, result, plan), or give --write or --check',
       ) as unknown as Argv<Args>,
   handler: (argv) =>
     runCommand(() => {

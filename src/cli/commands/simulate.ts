@@ -14,7 +14,7 @@ import { runCommand, printDiagnostics } from '../common.js';
 import { stableJson, writeFileAtomic } from '../../io/files.js';
 import { formatSummary } from '../summary.js';
 import { parseRuns, runSetOptions, scenarioResultOptions, type RunSetArgs, type ScenarioResultArgs } from '../options.js';
-import { toChromeTrace } from '../../schema/chrome-trace.js';
+import { toChromeTrace } from '../../schema/trace-events.js';
 import { DEFAULT_LIMITS } from '../../plan/normalize.js';
 
 interface Args extends ScenarioResultArgs, RunSetArgs {

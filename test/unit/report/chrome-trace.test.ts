@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { toChromeTrace } from '../../../src/schema/chrome-trace.js';
+import { toChromeTrace } from '../../../src/schema/trace-events.js';
 
 test('trace records become complete events in µs on tid = worker, with thread names', () => {
   const t = toChromeTrace([

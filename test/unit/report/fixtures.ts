@@ -6,7 +6,8 @@
 import type { Result } from '../../../src/schema/result.js';
 import type { SweepDoc } from '../../../src/schema/sweep-doc.js';
 import type { ValidationDoc } from '../../../src/schema/validation-doc.js';
-import { toChromeTrace, type ChromeTrace } from '../../../src/schema/chrome-trace.js';
+import { type ChromeTrace } from '../../../src/schema/chrome-trace.js';
+import { toChromeTrace } from '../../../src/schema/trace-events.js';
 
 export function fixtureResult(name = 'pipeline-4p', source: Result['source'] = 'simulated', scale = 1): Result {
   const worker = (i: number) => ({

@@ -1,7 +1,8 @@
 /**
- * Student-t quantiles for any confidence level, for the self-test's replication intervals.
+ * Student-t quantiles for any confidence level: the one implementation, for the self-test's
+ * replication intervals and the sweep's 95% confidence intervals (sweep/stats.ts).
  *
- * Phase: selftest. The t CDF is written through the regularized incomplete beta function
+ * Phase: engine (pure math shared by selftest and sweep). The t CDF is written through the regularized incomplete beta function
  * (continued fraction, Lentz's method) and inverted by bisection; accurate to ~1e-10, which is
  * far below what a confidence interval needs. Pure functions, no state.
  */
