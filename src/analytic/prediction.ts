@@ -6,7 +6,7 @@
  * filled with the estimates its own formulas imply, never left as simulator-only blanks.
  */
 import type { Plan } from '../plan/types.js';
-import { FIXED_CATEGORIES, resultHeader, splitCpu } from '../plan/result-parts.js';
+import { FIXED_CATEGORIES, coresBusyOf, resultHeader, splitCpu } from '../plan/result-parts.js';
 import type { Result, TaskResult, WorkerResult } from '../schema/result.js';
 import { diag, EXIT, InputError, type Code } from '../schema/diagnostics.js';
 
@@ -108,7 +108,7 @@ export function toResult(plan: Plan, p: Prediction): Result {
   const { useful, waiting, scheduler } = splitCpu(Object.entries(p.breakdownNs));
   const l = p.latency;
   const count = p.records;
-  return {
+  const r: Result = {
     ...resultHeader(plan, 'analytic'),
     seed: plan.seed,
     records: Math.round(p.records),
@@ -139,6 +139,8 @@ export function toResult(plan: Plan, p: Prediction): Result {
     warnings: p.warnings.map((m) => ({ code: 'DS4090', message: m })),
     engine: { events: 0, eventsPerSec: 0, wallMs: 0 },
   };
+  r.coresBusy = coresBusyOf(r);
+  return r;
 }
 
 /**

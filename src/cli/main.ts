@@ -38,7 +38,10 @@ export async function main(argv: string[]): Promise<number> {
       throw new UsageError(text);
     })
     .help()
-    .version();
+    .version()
+    // --help and --version print and return (exit 0) instead of exiting the process, so the CLI
+    // runs in-process in tests and as a library call alike.
+    .exitProcess(false);
   for (const c of COMMANDS) cli.command(c);
   try {
     await cli.parseAsync();

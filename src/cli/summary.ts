@@ -5,6 +5,7 @@
  */
 import type { Result } from '../schema/result.js';
 import type { Plan } from '../plan/types.js';
+import { formatCoresBusy } from '../plan/result-parts.js';
 
 /** Result warnings that state how a figure was obtained rather than a problem (docs/errors.md). */
 const NOTES = new Set(['DS1812', 'DS1814']);
@@ -33,6 +34,7 @@ export function formatSummary(r: Result, plan: Plan): string {
   L.push(
     `  CPU µs: useful ${f(r.cpuUs.useful)} · waiting (yield/spin) ${f(r.cpuUs.waiting)} · scheduler ${f(r.cpuUs.scheduler)}`,
   );
+  if (r.coresBusy) L.push(`  ${formatCoresBusy(r.coresBusy)}  [${r.coresBusy.basis}]`);
   const bd = Object.entries(r.breakdownUs)
     .filter(([, v]) => v > 0)
     .sort((a, b) => b[1] - a[1]);

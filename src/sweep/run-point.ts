@@ -54,6 +54,10 @@ export function metricsOf(r: Result): Record<string, number> {
     yieldsPerRecord: r.yieldsPerRecord,
     cpuUs: r.cpuUs.total,
     records: r.records,
+    coresBusy: r.coresBusy?.busy ?? 0,
+    coresUseful: r.coresBusy?.useful ?? 0,
+    coresWaiting: r.coresBusy?.waiting ?? 0,
+    coresScheduler: r.coresBusy?.scheduler ?? 0,
   };
   return m;
 }

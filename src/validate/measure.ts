@@ -17,7 +17,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Plan } from '../plan/types.js';
-import { resultHeader } from '../plan/result-parts.js';
+import { coresBusyOf, resultHeader } from '../plan/result-parts.js';
 import type { Result, TaskResult } from '../schema/result.js';
 import { diag, EXIT, InputError } from '../schema/diagnostics.js';
 import { evaluateOutputs } from '../runtime/simulate.js';
@@ -340,6 +340,7 @@ export function combineRuns(runs: Result[], plan: Plan, probeRuns?: ProbeRun[], 
     warnings: [...warnings.values()],
     engine: { events: 0, eventsPerSec: 0, wallMs: Math.round(runs.reduce((s, r) => s + r.engine.wallMs, 0) * 1000) / 1000 },
   };
+  result.coresBusy = coresBusyOf(result);
   result.outputs = evaluateOutputs(plan.outputs, result);
   const wait = probeRuns ? runQueueWaitPct(probeRuns) : undefined;
   if (wait !== undefined) result.outputs['measure.runQueueWaitPct'] = wait;

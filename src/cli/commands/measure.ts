@@ -57,7 +57,8 @@ export function probeOptions<T>(y: Argv<T>): Argv<T> {
       describe:
         "apart: the source thread on a CPU of its own, the runtime's threads on the others (when there are more CPUs than runtime threads), as the model's wake_latency was calibrated; os: wherever the OS puts them",
     })
-    .option('repeat', {
+    .option('runs', {
+      alias: 'repeat',
       type: 'number',
       default: 5,
       describe: 'measured runs per scenario (the median is reported, with min–max)',
@@ -66,7 +67,7 @@ export function probeOptions<T>(y: Argv<T>): Argv<T> {
     .option('timeout-s', { type: 'number', default: 120, describe: 'give up on a run after this many seconds (exit 5)' })
     .check((a) => {
       const r = (a as unknown as ProbeArgs).repeat;
-      if (!Number.isInteger(r) || r < 1 || r > 1000) throw new Error('--repeat must be an integer in 1..1000');
+      if (!Number.isInteger(r) || r < 1 || r > 1000) throw new Error('--runs (--repeat) must be an integer in 1..1000');
       const w = (a as unknown as ProbeArgs).warmup;
       if (!Number.isInteger(w) || w < 0 || w > 100) throw new Error('--warmup must be an integer in 0..100');
       return true;

@@ -83,11 +83,10 @@ function describe(c: Candidate, a: PlanAnswer, slos: readonly Slo[]): string {
       `${k.slo}: ${formatMetric(slos.find((s) => s.text === k.slo)!.metric, k.value)} (margin ${(k.margin * 100).toFixed(1)}%)`,
   );
   const rate = formatMetric('recordsPerSec', c.metrics.recordsPerSec);
-  // CPU in use on average: CPU time over the run's simulated length (records ÷ records/s).
-  const busyCores = c.metrics.cpuUs / ((c.metrics.records / c.metrics.recordsPerSec) * 1e6);
   return [
     `${config} · ${c.cores} core(s), ${c.flavor} with ${c.workers} worker(s) · cost ${c.cost.toPrecision(4)}`,
-    `    ${checks.join('; ')} · throughput ${rate} · CPU busy ${busyCores.toFixed(2)} of ${c.cores} core(s)`,
+    `    ${checks.join('; ')} · throughput ${rate}`,
+    `    cores busy ${c.metrics.coresBusy.toFixed(2)} of ${c.cores} (useful ${c.metrics.coresUseful.toFixed(2)} · waiting ${c.metrics.coresWaiting.toFixed(2)} · scheduler ${c.metrics.coresScheduler.toFixed(2)})`,
     `    from: ${c.source} (mean of ${c.replications} replication(s)), model ${a.model.name} (${a.model.profile} build, ${a.model.provenance}), flavor ${c.flavor}`,
     `    analytic: ${describeAnalytic(c.analytic, slos, a.analyticAvailable)}`,
   ].join('\n');
@@ -117,7 +116,12 @@ export const planCommand: CommandModule<object, Args> = {
         describe:
           'cost weights by axis label and cores, e.g. cores=1,workers=0.5,partitions=0.1; default cores=1, 0.01 for other axes',
       })
-      .option('replications', { type: 'number', default: 3 })
+      .option('runs', {
+        alias: 'replications',
+        type: 'number',
+        default: 3,
+        describe: 'simulator runs per configuration (distinct seeds; the mean is compared with the targets)',
+      })
       .option('jobs', { type: 'number', default: availableParallelism() })
       .option('model', { type: 'string' }) as never,
   handler: (argv) =>

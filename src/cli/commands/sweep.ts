@@ -80,7 +80,8 @@ export const sweepCommand: CommandModule<object, SweepArgs> = {
         describe: 'POINTER=VALUES; values: a,b,c | lo..hi | lo..hi:log2 (repeatable; first is outermost)',
       })
       .option('engine', { choices: ['sim', 'analytic', 'both'] as const, default: 'sim' as const })
-      .option('replications', {
+      .option('runs', {
+        alias: 'replications',
         type: 'number',
         default: 1,
         describe: 'replications per point (distinct seeds, the same at every point)',
@@ -96,8 +97,8 @@ export const sweepCommand: CommandModule<object, SweepArgs> = {
       .option('shard', { type: 'string', describe: 'i/n: run only points with index ≡ i−1 (mod n)' })
       .option('model', { type: 'string', describe: "cost model file (default: the scenario's)" })
       .check((a) => {
-        if (!Number.isInteger(a.replications) || a.replications < 1 || a.replications > 10000)
-          throw new Error('--replications must be an integer in 1..10000');
+        if (!Number.isInteger(a.replications as number) || (a.replications as number) < 1 || (a.replications as number) > 10000)
+          throw new Error('--runs (--replications) must be an integer in 1..10000');
         if (!Number.isInteger(a.jobs) || a.jobs < 1) throw new Error('--jobs must be a positive integer');
         return true;
       }) as never,
