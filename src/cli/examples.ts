@@ -44,10 +44,6 @@ export const EXAMPLES: Record<string, CliExample[]> = {
       describe: 'validate a scenario and a cost model without running them',
     },
   ],
-  report: [
-    { line: 'report r.json --out result.html', describe: 'an offline HTML page with charts of one Result' },
-    { line: 'report t.json --out trace.html', describe: 'a trace summary of a simulate/measure --trace file' },
-  ],
   sweep: [
     {
       line: 'sweep my.json --vary /template/partitions=1,2,4 --runs 1 --out s.json --csv s.csv',
@@ -58,6 +54,14 @@ export const EXAMPLES: Record<string, CliExample[]> = {
     {
       line: "plan my.json --slo 'p99<=500us' --rate 200k/s --vary /template/partitions=2,4 --runs 1 --out plan.json",
       describe: 'the cheapest configuration with p99 ≤ 500 µs at 200k records/s',
+    },
+  ],
+  report: [
+    { line: 'report r.json --out result.html', describe: 'an offline HTML page with charts of one Result' },
+    { line: 'report t.json --out trace.html', describe: 'a trace summary of a simulate/measure --trace file' },
+    {
+      line: 'report plan.json s.json --out capacity.html',
+      describe: 'a plan and a sweep: each configuration against the target, cores busy',
     },
   ],
   calibrate: [
