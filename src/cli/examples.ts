@@ -102,6 +102,13 @@ export const EXAMPLES: Record<string, CliExample[]> = {
     },
   ],
   selftest: [{ line: 'selftest --only mm1 --quiet', describe: 'the engine against the exact M/M/1 results' }],
+  advise: [
+    {
+      line: 'advise scenarios/velostream/passthrough-baseline.json',
+      describe: "the study's pitfalls: debug model, #[tokio::test] runtime, harness sleeps",
+    },
+    { line: 'advise r.json', describe: 'advice on a saved Result' },
+  ],
   schema: [{ line: 'schema scenario', describe: 'the JSON Schema of scenarios (docs/scenarios.md explains it)' }],
 };
 

@@ -14,6 +14,7 @@ import { validateCommand } from './validate.js';
 import { selftestCommand } from './selftest.js';
 import { schemaCommand } from './schema.js';
 import { newCommand } from './new.js';
+import { adviseCommand } from './advise.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 const REGISTERED: CommandModule<any, any>[] = [
@@ -30,6 +31,7 @@ const REGISTERED: CommandModule<any, any>[] = [
   validateCommand,
   selftestCommand,
   schemaCommand,
+  adviseCommand,
 ];
 
 /** The name a command is registered under (`simulate <scenario>` → `simulate`). */

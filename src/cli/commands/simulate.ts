@@ -5,7 +5,9 @@
  * Phase: cli.
  */
 import type { Argv, CommandModule } from 'yargs';
-import { loadScenario } from '../load.js';
+import { loadScenario, readScenario } from '../load.js';
+import { advise, formatFindings } from '../../plan/advise.js';
+import { cpuModel } from '../../calibrate/machine.js';
 import { simulateWithTrace } from '../../runtime/simulate.js';
 import { runCommand, printDiagnostics } from '../common.js';
 import { stableJson, writeFileAtomic } from '../../io/files.js';
@@ -71,7 +73,14 @@ export const simulateCommand: CommandModule<object, Args> = {
           ),
         );
       if (argv.json) process.stdout.write(stableJson(result));
-      else process.stdout.write(formatSummary(result, plan));
+      else {
+        const { scenario } = readScenario(argv.scenario);
+        const findings = advise({ scenario, model, result, hostCpu: cpuModel() });
+        const advice = findings.length
+          ? ['  advice (dispatchsim advise; docs/errors.md):', ...formatFindings(findings, '    ')].join('\n') + '\n'
+          : '';
+        process.stdout.write(formatSummary(result, plan) + advice);
+      }
       return 0;
     }),
 };
