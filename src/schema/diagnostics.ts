@@ -80,6 +80,7 @@ export const CATALOG = {
   DS1704: 'the scenario has no arrival rate to set: {detail}',
   DS1705: "--weights '{spec}': expected name=number pairs, e.g. cores=1,workers=0.5,partitions=0.1",
   DS1707: "the answer's margin to '{slo}' is {margin}, inside the model's error band on {flavor} (±{band}, docs/accuracy.md): calibrate on the target machine and validate, or ask for more margin",
+  DS1708: "compare '{spec}': {detail}",
   DS1706: "{option} '{spec}': expected a duration, e.g. 5us, 1.4µs, 250ns or 2ms",
   DS1801: "--tolerance '{spec}': expected a percentage such as 10% or metric=25% (metrics: {metrics})",
   DS1802: "measured CSV line {line}: expected 'metric,value' with a number (got '{got}')",

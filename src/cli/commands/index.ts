@@ -15,6 +15,7 @@ import { selftestCommand } from './selftest.js';
 import { schemaCommand } from './schema.js';
 import { newCommand } from './new.js';
 import { adviseCommand } from './advise.js';
+import { compareCommand } from './compare.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 const REGISTERED: CommandModule<any, any>[] = [
@@ -32,6 +33,7 @@ const REGISTERED: CommandModule<any, any>[] = [
   selftestCommand,
   schemaCommand,
   adviseCommand,
+  compareCommand,
 ];
 
 /** The name a command is registered under (`simulate <scenario>` → `simulate`). */
