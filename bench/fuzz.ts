@@ -1,5 +1,5 @@
 /**
- * `npm run fuzz -- [--budget-s 60] [--seed N] [--jobs 2] [--case I]`: mutate every scenario and
+ * `npm run fuzz -- [--budget-s 60 | --cases N] [--seed N] [--jobs 2] [--case I]`: mutate every scenario and
  * cost model in the repository and check that the CLI only ever
  *   - exits 0 with a schema-valid Result (simulate --out) or "ok" (check), or
  *   - exits 3 with located diagnostics, `file:line:col /pointer message [DSxxxx]`, every line, or
@@ -48,6 +48,8 @@ interface Options {
   timeoutS: number;
   saveDir: string;
   oneCase?: number;
+  /** Run exactly this many cases (0 … cases−1) instead of until the budget ends: the same work on any machine. */
+  cases?: number;
 }
 
 interface Outcome {
@@ -84,6 +86,7 @@ function parseArgs(argv: string[]): Options {
     else if (a === '--timeout-s') o.timeoutS = Math.max(1, int());
     else if (a === '--save-dir') o.saveDir = resolve(v());
     else if (a === '--case') o.oneCase = int();
+    else if (a === '--cases') o.cases = int();
     else throw new Error(`fuzz: unknown option ${a}`);
   }
   return o;
@@ -253,7 +256,7 @@ async function main(): Promise<number> {
   const work = mkdtempSync(join(tmpdir(), 'dispatchsim-fuzz-'));
   BIN = snapshotCli(work);
   process.stderr.write(
-    `fuzz: seed ${opts.seed}, budget ${opts.budgetS} s, ${opts.jobs} job(s), corpus ${seeds.length} files; reproduce a case with --seed ${opts.seed} --case I\n`,
+    `fuzz: seed ${opts.seed}, ${opts.cases !== undefined ? `${opts.cases} cases` : `budget ${opts.budgetS} s`}, ${opts.jobs} job(s), corpus ${seeds.length} files; reproduce a case with --seed ${opts.seed} --case I\n`,
   );
   if (opts.oneCase !== undefined) {
     const o = await runCase(opts.oneCase, opts, seeds, work);
@@ -263,12 +266,14 @@ async function main(): Promise<number> {
     );
     return o.status === 'finding' ? 1 : 0;
   }
-  const deadline = Date.now() + opts.budgetS * 1000;
+  const started = Date.now();
+  const deadline = started + opts.budgetS * 1000;
+  const more = () => (opts.cases !== undefined ? next < opts.cases : Date.now() < deadline);
   const counts = { ok: 0, invalid: 0, io: 0, finding: 0 };
   const findings = new Map<string, Outcome[]>();
   let next = 0;
   const worker = async () => {
-    while (Date.now() < deadline) {
+    while (more()) {
       const i = next++;
       let o: Outcome;
       try {
@@ -312,7 +317,7 @@ async function main(): Promise<number> {
   rmSync(work, { recursive: true, force: true });
   const runs = counts.ok + counts.invalid + counts.io + counts.finding;
   process.stdout.write(
-    `fuzz: seed ${opts.seed}: ${runs} runs in ${opts.budgetS} s: ${counts.ok} exit 0, ${counts.invalid} exit 3, ${counts.io} exit 5, ${counts.finding} findings (${findings.size} distinct)\n`,
+    `fuzz: seed ${opts.seed}: ${runs} runs in ${((Date.now() - started) / 1000).toFixed(0)} s: ${counts.ok} exit 0, ${counts.invalid} exit 3, ${counts.io} exit 5, ${counts.finding} findings (${findings.size} distinct)\n`,
   );
   for (const [sig, os] of findings) {
     process.stdout.write(

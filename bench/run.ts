@@ -2,8 +2,10 @@
  * `npm run bench`: simulator throughput and memory, printed as figures and ratios (never
  * asserted). Run alone: the machine is shared, so compare ratios within one run.
  *
- *   1. yield-heavy current_thread: 8 tasks spinning on yield_now (≥ 10 M events) → events/s
- *   2. the same on multi_thread (2 workers) → events/s and the ratio to (1)
+ *   1. yield-heavy current_thread: 8 tasks spinning on yield_now (≥ 10 M events) → events/s and
+ *      wake-ups/s (task polls + driver polls: what every engine simulates; dispatchsim's internal
+ *      events are ~3 per wake-up), and the same-run ceiling of a bare yield-round loop (bare-loop.ts)
+ *   2. the same on multi_thread (2 workers) → events/s, wake-ups/s and the ratio to (1)
  *   3. memory: a periodic sequential pipeline at 10^5, 10^6, 10^7 records → peak RSS growth
  */
 import type { Scenario } from '../src/schema/scenario.js';
@@ -12,6 +14,7 @@ import { normalizeScenario } from '../src/plan/normalize.js';
 import { simulate } from '../src/runtime/simulate.js';
 import { readFileSync } from 'node:fs';
 import { benchAnalytic, printAnalyticBench } from './analytic.js';
+import { bareYieldRounds } from './bare-loop.js';
 
 const model = JSON.parse(
   readFileSync(new URL('../../models/tokio-1.24-2vcpu-release.json', import.meta.url), 'utf8'),
@@ -31,30 +34,63 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)];
 }
 
-function eventsPerSec(s: Scenario, reps: number): { eps: number; events: number } {
+interface Speed {
+  eps: number;
+  events: number;
+  /** Wake-ups (task polls + driver polls) per second. */
+  wps: number;
+  wakeups: number;
+}
+
+function speed(s: Scenario, reps: number): Speed {
   const plan = normalizeScenario(s, { model });
   const eps: number[] = [];
+  const wps: number[] = [];
   let events = 0;
+  let wakeups = 0;
   for (let i = 0; i < reps; i++) {
     const t0 = performance.now();
     // Raw engine speed: every event stepped (fast-forward would count skipped events too).
     const r = simulate(plan, model, { fastForward: false });
     const ms = performance.now() - t0;
     events = r.engine.events;
+    wakeups = r.workers.reduce((a, w) => a + w.polls + w.driverPolls, 0);
     eps.push(events / (ms / 1000));
+    wps.push(wakeups / (ms / 1000));
   }
-  return { eps: median(eps), events };
+  return { eps: median(eps), events, wps: median(wps), wakeups };
 }
 
-const ct = eventsPerSec(spinners('current_thread', 20000), 3);
+function bareWakeupsPerSec(reps: number): number {
+  const wps: number[] = [];
+  for (let i = 0; i < reps; i++) {
+    const t0 = performance.now();
+    const { wakeups } = bareYieldRounds(8, 20000, 20);
+    wps.push(wakeups / ((performance.now() - t0) / 1000));
+  }
+  return median(wps);
+}
+
+const M = (x: number) => (x / 1e6).toFixed(2);
+bareWakeupsPerSec(1); // warm-up
+const ct = speed(spinners('current_thread', 20000), 3);
+const bare = bareWakeupsPerSec(3);
 console.log(
-  `current_thread, 8 yield spinners: ${(ct.events / 1e6).toFixed(1)} M events, median ${(ct.eps / 1e6).toFixed(2)} M events/s`,
+  `current_thread, 8 yield spinners × 20 yields × 20,000 records: ${(ct.events / 1e6).toFixed(1)} M events, median ` +
+    `${M(ct.eps)} M events/s, ${M(ct.wps)} M wake-ups/s (polls + driver polls)`,
 );
-const mt = eventsPerSec(spinners('multi_thread', 20000), 3);
 console.log(
-  `multi_thread (2 workers), same load: ${(mt.events / 1e6).toFixed(1)} M events, median ${(mt.eps / 1e6).toFixed(2)} M events/s`,
+  `ceiling: a bare yield-round loop (ring buffer + defer list, no metrics) in this run: ${M(bare)} M wake-ups/s; ` +
+    `dispatchsim current_thread = ${(ct.wps / bare).toFixed(3)}× of it`,
 );
-console.log(`ratio current_thread / multi_thread events/s: ${(ct.eps / mt.eps).toFixed(2)}× (target ≤ 2×)`);
+const mt = speed(spinners('multi_thread', 20000), 3);
+console.log(
+  `multi_thread (2 workers), same load: ${(mt.events / 1e6).toFixed(1)} M events, median ${M(mt.eps)} M events/s, ` +
+    `${M(mt.wps)} M wake-ups/s`,
+);
+console.log(
+  `ratio current_thread / multi_thread: events/s ${(ct.eps / mt.eps).toFixed(2)}×, wake-ups/s ${(ct.wps / mt.wps).toFixed(2)}× (target ≤ 2×)`,
+);
 
 function seq(records: number): Scenario {
   return {

@@ -14,12 +14,13 @@
 # those tests on purpose; nothing is installed for them and the test run says what it skipped.
 set -euo pipefail
 
-skip=",${DISPATCHSIM_TEST_SKIP:-},"
+opt_out="${DISPATCHSIM_TEST_SKIP:-}"
+skip=",$opt_out,"
 want_probe=1
 want_browser=1
 case "$skip" in *,probe,*) want_probe=0 ;; esac
 case "$skip" in *,browser,*) want_browser=0 ;; esac
-for item in ${DISPATCHSIM_TEST_SKIP//,/ }; do
+for item in ${opt_out//,/ }; do
   case "$item" in probe | browser) ;; *)
     echo "setup: DISPATCHSIM_TEST_SKIP has '$item'; known: probe, browser" >&2
     exit 2
