@@ -110,7 +110,7 @@ export const EXAMPLES: Record<string, CliExample[]> = {
     { line: 'advise r.json', describe: 'advice on a saved Result' },
   ],
   compare: [
-    { line: 'compare plan.json#answer plan.json#runnerUp', describe: "a plan's answer against its runner-up" },
+    { line: 'compare plan.json#0 plan.json#1', describe: 'two configurations a plan tried (#answer, #runnerUp work too)' },
     { line: 'compare s.json#0 s.json#2', describe: 'two points of a sweep (intervals when --runs > 1)' },
   ],
   schema: [{ line: 'schema scenario', describe: 'the JSON Schema of scenarios (docs/scenarios.md explains it)' }],

@@ -96,13 +96,13 @@ export function summaryRows(inputs: readonly ReportInput[]): SummaryRow[] {
       case 'trace':
         return {
           file: i.file,
-          kind: `trace: ${i.doc.traceEvents.length} events`,
-          scenario: '—',
-          model: '—',
+          kind: `trace: ${i.doc.traceEvents.length} events${i.doc.otherData?.truncated ? ' (truncated)' : ''}`,
+          scenario: i.doc.otherData?.scenario ?? '—',
+          model: i.doc.otherData?.model ?? '—',
           provenance: '—',
           profile: '—',
           runtime: '—',
-          source: 'simulated',
+          source: i.doc.otherData?.source ?? 'not recorded',
         };
     }
   });

@@ -20,6 +20,8 @@ export const LABELS: Record<string, { words: string; unit?: string }> = {
   coresWaiting: { words: 'cores waiting (yield/spin)', unit: 'cores' },
   coresScheduler: { words: 'cores in the scheduler', unit: 'cores' },
   simulatedUs: { words: 'run length', unit: 'µs' },
+  elapsedUs: { words: 'task elapsed time', unit: 'µs' },
+  dist: { words: 'latency distribution distance (dist)', unit: 'relative' },
   // axis labels (the last token of a --vary pointer, or a named axis)
   partitions: { words: 'partitions' },
   workers: { words: 'worker threads' },

@@ -25,7 +25,7 @@ import {
   type Measurement,
   type MeasureOptions,
 } from '../../validate/measure.js';
-import { toChromeTrace } from '../../schema/chrome-trace.js';
+import { toChromeTrace, type TraceOtherData } from '../../schema/chrome-trace.js';
 import type { Plan } from '../../plan/types.js';
 import { fmt } from '../../validate/table.js';
 
@@ -165,7 +165,16 @@ export const measureCommand: CommandModule<object, Args> = {
       if (argv.trace) {
         if (!m.trace) throw new Error('internal: the probe returned no trace');
         const { records, names } = traceRecords(m.trace, plan);
-        writeFileAtomic(argv.trace, JSON.stringify(toChromeTrace(records, names)));
+        const otherData: TraceOtherData = {
+          source: 'measured',
+          scenario: plan.scenario.name,
+          model: 'real tokio (the probe)',
+          runUs: m.result.simulatedUs,
+          ...(m.trace.dropped
+            ? { truncated: { spans: records.length, coveredUs: Math.max(0, ...records.map((r) => r.endNs)) / 1000 } }
+            : {}),
+        };
+        writeFileAtomic(argv.trace, JSON.stringify({ ...toChromeTrace(records, names), otherData }));
         log(
           `measure: wrote ${argv.trace} (${records.length} polls on ${names.length} thread(s)${m.trace.dropped ? `, ${m.trace.dropped} more not recorded: raise --trace-events` : ''}; open in https://ui.perfetto.dev)`,
         );

@@ -13,7 +13,7 @@ import { runCommand, printDiagnostics } from '../common.js';
 import { stableJson, writeFileAtomic } from '../../io/files.js';
 import { formatSummary } from '../summary.js';
 import { scenarioResultOptions, type ScenarioResultArgs } from '../options.js';
-import { toChromeTrace } from '../../schema/chrome-trace.js';
+import { toChromeTrace, type TraceOtherData } from '../../schema/chrome-trace.js';
 import { DEFAULT_LIMITS } from '../../plan/normalize.js';
 
 interface Args extends ScenarioResultArgs {
@@ -62,16 +62,23 @@ export const simulateCommand: CommandModule<object, Args> = {
         fastForward: argv.fastForward !== false,
       });
       if (argv.out) writeFileAtomic(argv.out, stableJson(result));
-      if (argv.trace)
-        writeFileAtomic(
-          argv.trace,
-          stableJson(
-            toChromeTrace(
-              spans,
-              result.workers.map((w) => w.name),
-            ),
-          ),
+      if (argv.trace) {
+        const limit = argv.traceEvents ?? 20000;
+        const coveredUs = spans.length ? Math.max(...spans.map((s) => s.endNs)) / 1000 : 0;
+        const trace = toChromeTrace(
+          spans,
+          result.workers.map((w) => w.name),
         );
+        // otherData (the format's free-form block): what the report must say about this trace.
+        const otherData: TraceOtherData = {
+          source: 'simulated',
+          scenario: result.scenario.name,
+          model: `${result.model.name} (${result.model.profile}, ${result.model.provenance})`,
+          runUs: result.simulatedUs,
+          ...(spans.length >= limit ? { truncated: { spans: limit, coveredUs } } : {}),
+        };
+        writeFileAtomic(argv.trace, stableJson({ ...trace, otherData }));
+      }
       if (argv.json) process.stdout.write(stableJson(result));
       else {
         const { scenario } = readScenario(argv.scenario);
