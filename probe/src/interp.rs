@@ -7,6 +7,7 @@
 //! | `compute(cost, n)`, `spin(cost)` | busy-wait on the clock for a sampled cost (never yields) |
 //! | `yield_now` / `self_wake` | `tokio::task::yield_now()` / a future that wakes itself once |
 //! | `sleep(d)` | `tokio::time::sleep(d)` |
+//! | `interval(slot, p)` | `tokio::time::interval(p)` made on the first visit (Burst), then `.tick().await` |
 //! | `send` / `recv` / `try_recv` | tokio mpsc (unbounded or bounded); `lockfree`: see `LfQueue` |
 //! | `spin_wait(ch, d)` | busy-polls `ch` with `try_recv` until a message or close (at most d) |
 //! | `close(ch)` | an in-band close marker, so queued messages drain first (as in the simulator) |
@@ -666,6 +667,7 @@ async fn run_task(sh: Arc<Shared>, def: usize) {
     let spin_slot = plan.costs.len();
     let mut l = Local::new(sh.clone(), def);
     let mut slots = vec![0u64; plan.tasks[def].slots];
+    let mut intervals: Vec<Option<std::pin::Pin<Box<tokio::time::Interval>>>> = Vec::new();
     let (mut item_records, mut item_ts, mut has_item) = (0u64, 0u64, false);
     let mut pc = 0usize;
     // The instant the previous instruction's busy-wait ended, when it was a compute: a
@@ -703,6 +705,20 @@ async fn run_task(sh: Arc<Shared>, def: usize) {
             Instr::Sleep { ns } => {
                 // Boxed: a `Sleep` is large, and every task's future would carry its size.
                 Box::pin(tokio::time::sleep(Duration::from_nanos(*ns))).await;
+                pc += 1;
+            }
+            Instr::Interval { slot, ns } => {
+                // Created on the first visit (its first tick due at once), default
+                // MissedTickBehavior::Burst; boxed like `sleep` (an Interval holds a Sleep).
+                if intervals.is_empty() {
+                    intervals = (0..slots.len()).map(|_| None).collect();
+                }
+                intervals[*slot]
+                    .get_or_insert_with(|| {
+                        Box::pin(tokio::time::interval(Duration::from_nanos(*ns)))
+                    })
+                    .tick()
+                    .await;
                 pc += 1;
             }
             Instr::Send { ch, items, records } => {

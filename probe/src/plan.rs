@@ -31,6 +31,11 @@ pub enum Instr {
     Sleep {
         ns: u64,
     },
+    /// `tokio::time::interval(ns)` created on the first visit, `tick().await` on each.
+    Interval {
+        slot: usize,
+        ns: u64,
+    },
     Send {
         ch: usize,
         items: u64,
@@ -269,6 +274,10 @@ fn parse_instr(v: &Value, at: &str) -> R<Instr> {
         "yield_now" => Instr::YieldNow,
         "self_wake" => Instr::SelfWake,
         "sleep" => Instr::Sleep { ns: u("ns")? },
+        "interval" => Instr::Interval {
+            slot: idx("slot")?,
+            ns: u("ns")?.max(1),
+        },
         "send" => Instr::Send {
             ch: idx("channel")?,
             items: u("items")?,
@@ -501,6 +510,7 @@ impl Plan {
                     Instr::Spawn { task } | Instr::Join { task } => *task < self.tasks.len(),
                     Instr::Lock { mutex } | Instr::Unlock { mutex } => *mutex < self.mutexes,
                     Instr::LoopInit { slot, exit, .. } => *slot < t.slots && *exit <= len,
+                    Instr::Interval { slot, .. } => *slot < t.slots,
                     Instr::LoopNext { slot, target } => *slot < t.slots && *target <= len,
                     Instr::Jump { target } => *target <= len,
                     Instr::Route {

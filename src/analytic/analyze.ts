@@ -36,6 +36,10 @@ export function prepareAnalysis(plan: Plan, model: CostModel): Prepared {
   let byModel = cache.get(plan);
   const hit = byModel?.get(model);
   if (hit) return hit;
+  // tokio::time::interval: ticks on the 1 ms wheel at creation + k·period, bursting after a late
+  // tick; no closed form here.
+  const iv = plan.tasks.find((t) => t.code.some((i) => i.op === 'interval'));
+  if (iv) refuse(plan, 'DS4002', { detail: `task '${iv.name}' awaits a tokio::time::interval, which has no closed form here` });
   const shape = recognizeShape(plan);
   if (typeof shape === 'string') refuse(plan, 'DS4002', { detail: shape });
   const ctx = makeCtx(plan, model);

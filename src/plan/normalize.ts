@@ -126,7 +126,7 @@ export function normalizeScenario(scenario: Scenario, opts: NormalizeOptions): P
       }
       if (rt.driver === 'none') {
         // tokio panics on a timer without the time driver ("timers are disabled").
-        if (op.op === 'sleep') err(diag('DS1225', file, base || p));
+        if (op.op === 'sleep' || op.op === 'interval') err(diag('DS1225', file, base || p));
         if (op.op === 'while_open') {
           const at = (op.wait ?? []).findIndex((w) => w.kind === 'sleep');
           if (at >= 0) err(diag('DS1225', file, base || `${p}/wait/${at}`));
@@ -377,6 +377,8 @@ function compileSource(
 class Compiler {
   code: Instr[] = [];
   slots = 0;
+  /** Named intervals of this task: their slot. */
+  readonly intervalSlots = new Map<string, number>();
   constructor(
     private chan: Map<string, number>,
     private task: Map<string, number>,
@@ -425,6 +427,17 @@ class Compiler {
       case 'sleep':
         this.emit({ op: 'sleep', ns: Math.round(op.us * 1000) });
         return;
+      case 'interval': {
+        // A slot holds the interval's next deadline (0: not created yet): one per op, or one
+        // per name within the task.
+        let slot = op.name === undefined ? undefined : this.intervalSlots.get(op.name);
+        if (slot === undefined) {
+          slot = this.slots++;
+          if (op.name !== undefined) this.intervalSlots.set(op.name, slot);
+        }
+        this.emit({ op: 'interval', slot, ns: Math.max(1, Math.round(op.periodUs * 1000)) });
+        return;
+      }
       case 'send':
         this.emit({ op: 'send', channel: this.ch(op.channel), items: op.items ?? 1, records: op.records ?? 1 });
         return;

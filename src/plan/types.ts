@@ -33,6 +33,7 @@ export type Instr =
   | { op: 'yield_now' }
   | { op: 'self_wake' }
   | { op: 'sleep'; ns: number }
+  | { op: 'interval'; slot: number; ns: number }
   | { op: 'send'; channel: number; items: number; records: number }
   | { op: 'recv'; channel: number; closed: number }
   | { op: 'try_recv'; channel: number; got: number; closed: number }

@@ -27,6 +27,7 @@ export const OP_JUMP = 17;
 export const OP_RECORD_START = 18;
 export const OP_RECORD_END = 19;
 export const OP_ROUTE = 20;
+export const OP_INTERVAL = 21;
 export const W = 5; // ints per instruction
 
 const POLICY = { round_robin: 0, hash: 1, sticky: 2, all_to_one: 3 } as const;
@@ -57,6 +58,9 @@ export function encodeProgram(code: Instr[], extra: number[]): Int32Array {
       case 'sleep':
         extra.push(ins.ns);
         return set(OP_SLEEP, extra.length - 1);
+      case 'interval':
+        extra.push(ins.ns);
+        return set(OP_INTERVAL, ins.slot, extra.length - 1);
       case 'send':
         return set(OP_SEND, ins.channel, ins.items, ins.records);
       case 'recv':

@@ -203,6 +203,7 @@ export class CurrentThreadSim extends PollingSimulator {
     // Every remote check takes the mutex (tokio 1.24: no lock-free fast path).
     this.thrT[0] += this.c.remoteCheck;
     this.breakdown[S.C_REMOTE] += this.c.remoteCheck;
+    this.stBusy[0] += this.c.remoteCheck;
     const r = this.remote.popFront();
     if (r >= 0) this.stInject[0]++;
     return r;

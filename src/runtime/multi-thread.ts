@@ -154,13 +154,51 @@ export class MultiThreadSim extends PollingSimulator {
       // A thread may have asked for a core from a future instant (an unpark with wake latency):
       // it cannot start before that instant, and it was not descheduled before it either.
       const start = Math.max(t, this.readySince[next]);
-      this.stDesched[next] += start - this.readySince[next];
+      this.noteDescheduled(next, start);
       this.coresFree--;
       this.onCore[next] = 1;
       this.sliceStart[next] = start;
       this.thrT[next] = Math.max(this.thrT[next], start + this.preemptedAhead[next]);
       this.preemptedAhead[next] = 0;
       this.resched(next);
+    }
+  }
+
+  /**
+   * Thread `th`, runnable since readySince, gets a core at `start`: the wait is descheduled time,
+   * and only that. A thread woken from a park was idle until it became runnable (its park ends
+   * there, not when it got the core); a poll or spin wait it was preempted in did not run while
+   * it waited (their starts move by the wait, so the poll's busy time excludes it).
+   */
+  private noteDescheduled(th: number, start: number): void {
+    const ready = this.readySince[th];
+    const wait = start - ready;
+    this.stDesched[th] += wait;
+    if (this.thrPos[th] === P_PARKED) {
+      this.stIdle[th] += ready - this.thrParkStart[th];
+      this.thrParkStart[th] = start;
+      this.parkCounted[th] = 1;
+    } else if (this.thrTask[th] >= 0) {
+      this.thrPollStart[th] += wait;
+      if (this.thrPos[th] === P_SPIN) this.thrSpinStart[th] += wait;
+    }
+  }
+
+  /** The run ended: a thread still waiting for a core was descheduled until the end. */
+  override settleFlavor(end: number): void {
+    // Granted a core ahead of its wake-up (an unpark with wake latency): its idle time was
+    // counted up to that wake-up, which may lie past the end.
+    for (let th = 0; th < this.nThreads; th++)
+      if (this.thrPos[th] === P_PARKED && this.parkCounted[th] && this.thrParkStart[th] > end) {
+        this.stIdle[th] -= this.thrParkStart[th] - end;
+        this.thrParkStart[th] = end;
+      }
+    for (let i = 0; i < this.waitingCore.length; i++) {
+      const th = this.waitingCore.at(i);
+      if (end > this.readySince[th]) this.noteDescheduled(th, end);
+      this.readySince[th] = end;
+      // As if granted at the end: the work a preemption left on its clock runs after it.
+      this.thrT[th] = Math.max(this.thrT[th], end + this.preemptedAhead[th]);
     }
   }
 
@@ -181,6 +219,8 @@ export class MultiThreadSim extends PollingSimulator {
   }
 
   private readonly preemptedAhead = new Float64Array(this.nThreads);
+  /** The thread's current park was counted as idle up to its park start (noteDescheduled). */
+  private readonly parkCounted = new Uint8Array(this.nThreads);
 
   // ---- wakes -------------------------------------------------------------------------------
 
@@ -225,6 +265,8 @@ export class MultiThreadSim extends PollingSimulator {
     if (from >= 0) {
       this.thrT[from] += this.c.unparkWorker;
       this.breakdown[S.C_UNPARK] += this.c.unparkWorker;
+      // Inside a poll the poll's duration counts it; between polls it is busy time of its own.
+      if (this.thrTask[from] < 0) this.stBusy[from] += this.c.unparkWorker;
     }
     this.unparkThread(w, now, from >= 0 && from < this.W);
   }
@@ -307,6 +349,7 @@ export class MultiThreadSim extends PollingSimulator {
       this.readySince[th] += w.tm(this.readySince[th]);
       w.ex(this.preemptedAhead[th]);
       w.ex(this.wokeFromDriver[th]);
+      w.ex(this.parkCounted[th]);
       this.plannedWake[th] += w.tm(this.plannedWake[th]);
     }
     w.ring(this.inject);
@@ -469,6 +512,7 @@ export class MultiThreadSim extends PollingSimulator {
     if (this.inject.length === 0) return -1; // atomic length check: no lock
     this.thrT[w] += this.c.remoteCheck;
     this.breakdown[S.C_REMOTE] += this.c.remoteCheck;
+    this.stBusy[w] += this.c.remoteCheck;
     this.stInject[w]++;
     return this.inject.popFront();
   }
@@ -493,6 +537,7 @@ export class MultiThreadSim extends PollingSimulator {
       const n = victim.length - Math.floor(victim.length / 2);
       this.thrT[w] += this.c.steal;
       this.breakdown[S.C_STEAL] += this.c.steal;
+      this.stBusy[w] += this.c.steal;
       this.stSteals[w]++;
       const first = victim.popFront();
       for (let k = 1; k < n; k++) this.local[w].pushBack(victim.popFront());
@@ -551,6 +596,7 @@ export class MultiThreadSim extends PollingSimulator {
   }
 
   private parkThread(th: number): void {
+    this.parkCounted[th] = 0;
     this.parked[th] = 1;
     this.stParks[th]++;
     this.thrParkStart[th] = this.thrT[th];
@@ -589,6 +635,7 @@ export class MultiThreadSim extends PollingSimulator {
         this.stNoop[w]++;
         this.thrPos[w] = P_PARKED;
         this.parked[w] = 1;
+        this.parkCounted[w] = 0;
         this.thrParkStart[w] = this.thrT[w];
         if (this.driverOwner < 0) {
           this.driverOwner = w;

@@ -104,6 +104,34 @@ export abstract class PollingSimulator extends Simulator {
           this.block(task, S.W_SLEEP, thrT[th]);
           return R_BLOCK;
         }
+        case O.OP_INTERVAL: {
+          // Interval::tick → Sleep::poll_elapsed: poll_proceed first; the unit is taken when the
+          // tick completes (a pending tick gives it back). The slot holds the next deadline + 1
+          // (0: the interval is created here, its first tick due now). Burst: tick k+1 is due at
+          // tick k's deadline + period, however late tick k completed.
+          if (this.thrBudget[th] <= 0) {
+            tk.pc[task] = pc;
+            return R_SELF;
+          }
+          const si = task * tk.slotsPerTask + code[o + 1];
+          if (tk.slots[si] === 0) tk.slots[si] = thrT[th] + 1;
+          const deadline = tk.slots[si] - 1;
+          const tick = Math.ceil((deadline - this.phase) / this.res) * this.res + this.phase;
+          if (tick <= this.lastTickNs) {
+            // Due: the tick completes and reset() re-registers the next deadline on the wheel.
+            this.thrBudget[th]--;
+            tk.slots[si] += this.extra[code[o + 2]];
+            thrT[th] += c.timerRegister;
+            bd[S.C_TIMER] += c.timerRegister;
+            pc++;
+            break;
+          }
+          this.timers.push(tick, 0, task, 0);
+          this.timerRegistered(tick, th);
+          tk.pc[task] = pc; // polled again when the timer fires: the tick completes then
+          this.block(task, S.W_SLEEP, thrT[th]);
+          return R_BLOCK;
+        }
         case O.OP_SEND: {
           const ch = this.channels[code[o + 1]];
           const items = code[o + 2];
@@ -113,17 +141,20 @@ export abstract class PollingSimulator extends Simulator {
           let left = tk.sendLeft[task] > 0 ? tk.sendLeft[task] : items;
           while (left > 0) {
             if (ch.kind === 1) {
+              // Sender::send → reserve → batch_semaphore Acquire::poll: poll_proceed first (no
+              // unit left: a self-wake, even when the channel is full); a send that waits for a
+              // permit gives its unit back (RestoreOnPending).
+              if (this.thrBudget[th] <= 0) {
+                tk.sendLeft[task] = left;
+                tk.pc[task] = pc;
+                return R_SELF;
+              }
               if (ch.q.length >= ch.capacity) {
                 tk.sendLeft[task] = left;
                 ch.senders.pushBack(task);
                 tk.pc[task] = pc;
                 this.block(task, S.W_SEND, thrT[th]);
                 return R_BLOCK;
-              }
-              if (this.thrBudget[th] <= 0) {
-                tk.sendLeft[task] = left;
-                tk.pc[task] = pc;
-                return R_SELF;
               }
               this.thrBudget[th]--;
             }
@@ -139,11 +170,14 @@ export abstract class PollingSimulator extends Simulator {
         }
         case O.OP_RECV: {
           const ch = this.channels[code[o + 1]];
+          // chan::Rx::recv: poll_proceed before looking at the channel (no unit left: a
+          // self-wake, whatever the channel holds); a message or the close takes the unit, an
+          // empty open channel gives it back (RestoreOnPending).
+          if (this.thrBudget[th] <= 0) {
+            tk.pc[task] = pc;
+            return R_SELF;
+          }
           if (ch.q.length > 0) {
-            if (this.thrBudget[th] <= 0) {
-              tk.pc[task] = pc;
-              return R_SELF;
-            }
             this.thrBudget[th]--;
             this.pop(ch, task, th);
             const cost = ch.kind === 0 ? c.recvU : c.recvB;
@@ -152,6 +186,7 @@ export abstract class PollingSimulator extends Simulator {
             pc++;
           } else if (ch.closed) {
             // recv() returned None: no message is held, so a following for_each_record counts none.
+            this.thrBudget[th]--;
             tk.hasItem[task] = 0;
             tk.itemRecords[task] = 0;
             pc = code[o + 2] >= 0 ? code[o + 2] : pc + 1;
@@ -221,12 +256,13 @@ export abstract class PollingSimulator extends Simulator {
             pc++; // nothing spawned to join (normalize warns); tokio would not compile this
             break;
           }
+          // JoinHandle::poll: poll_proceed first; the unit is kept only when the output is read.
+          if (this.thrBudget[th] <= 0) {
+            tk.pc[task] = pc;
+            return R_SELF;
+          }
           const target = inst.at(this.joinCursor[def]);
           if (tk.state[target] === S.T_DONE) {
-            if (this.thrBudget[th] <= 0) {
-              tk.pc[task] = pc;
-              return R_SELF;
-            }
             this.thrBudget[th]--;
             this.joinCursor[def]++;
             thrT[th] += c.join;
@@ -240,8 +276,16 @@ export abstract class PollingSimulator extends Simulator {
           return R_BLOCK;
         }
         case O.OP_LOCK: {
+          // Mutex::lock → batch_semaphore Acquire::poll: poll_proceed first (no unit left: a
+          // self-wake, even for a free mutex); acquiring takes the unit — at once, or on the
+          // poll after the releaser handed the permit over — and waiting gives it back.
+          if (this.thrBudget[th] <= 0) {
+            tk.pc[task] = pc;
+            return R_SELF;
+          }
           const m = this.mutexes[code[o + 1]];
           if (m.owner === task) {
+            this.thrBudget[th]--;
             pc++;
             break;
           }
@@ -249,6 +293,7 @@ export abstract class PollingSimulator extends Simulator {
           bd[S.C_LOCK] += c.mutex;
           if (m.owner < 0) {
             m.owner = task;
+            this.thrBudget[th]--;
             pc++;
             break;
           }

@@ -400,7 +400,37 @@ export abstract class Simulator {
         });
     }
     this.noteMonopolised();
+    this.settleAccounts();
   }
+
+  /**
+   * Closes each thread's books at the end of the run, so that per thread busy + idle +
+   * descheduled = the simulated time: a thread still parked was idle until the end; one still in
+   * a poll (a spinner, a truncated run) was busy until the end; one whose clock ran past the end
+   * (a poll that finished later than the run) gives back the busy time past it; one that waited
+   * for its next event with nothing to do was idle.
+   */
+  private settleAccounts(): void {
+    const end = this.endNs;
+    this.settleFlavor(end);
+    for (let th = 0; th < this.nThreads; th++) {
+      const pos = this.thrPos[th];
+      if (pos === P_PARKED) {
+        // Parked after the end (its clock ran past it): the busy time past the end goes back.
+        if (end >= this.thrParkStart[th]) this.stIdle[th] += end - this.thrParkStart[th];
+        else this.stBusy[th] -= this.thrParkStart[th] - end;
+      } else if (this.thrTask[th] >= 0) {
+        // Busy is counted up to the poll's start: add the poll up to the end, or give back what
+        // ran past the end before a poll that started after it.
+        this.stBusy[th] += end - this.thrPollStart[th];
+        if (pos === P_SPIN && end > this.thrSpinStart[th]) this.stSpin[th] += end - this.thrSpinStart[th];
+      } else if (this.thrT[th] > end) this.stBusy[th] -= this.thrT[th] - end;
+      else this.stIdle[th] += end - this.thrT[th];
+    }
+  }
+
+  /** Per-flavor part of settleAccounts (threads waiting for a core). */
+  settleFlavor(_end: number): void {}
 
   // ---- fast-forward hooks (ff-checkpoint.ts) -------------------------------------------------
 

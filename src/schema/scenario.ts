@@ -73,6 +73,18 @@ export const OpSchema = Type.Recursive(
       Type.Object({ op: Type.Literal('sleep'), us: NonNegUs }, { additionalProperties: false }),
       Type.Object(
         {
+          op: Type.Literal('interval'),
+          periodUs: Type.Number({ exclusiveMinimum: 0, maximum: 1e12 }),
+          name: Type.Optional(Name),
+        },
+        {
+          additionalProperties: false,
+          description:
+            "`interval.tick().await` of a tokio::time::interval(period) this op creates the first time the task reaches it (MissedTickBehavior::Burst): the first tick is due at once, tick k at creation + k·period, each on tokio's 1 ms timer wheel. Ops of one task with the same `name` tick one interval (created by the first reached)",
+        },
+      ),
+      Type.Object(
+        {
           op: Type.Literal('send'),
           channel: ChannelRef,
           items: Type.Optional(PosInt),
