@@ -70,3 +70,9 @@ test('a trace says whether it was measured or simulated, and when it is truncate
   assert.equal(written.otherData?.source, 'simulated');
   assert.equal(written.otherData?.truncated?.spans, 50);
 });
+
+test("a sweep's traced point is labelled simulated", () => {
+  const figs = buildFigures([classifyDocument(fixtureSweep('s'), 's.json')]);
+  const tl = figs.find((f) => f.id.endsWith('-timeline'))!;
+  assert.match(tl.explain ?? '', /, simulated\./);
+});
