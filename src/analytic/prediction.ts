@@ -7,7 +7,7 @@
  */
 import { setOwn } from '../plan/result-parts.js';
 import type { Plan } from '../plan/types.js';
-import { evaluateOutputs, FIXED_CATEGORIES, resultHeader, splitCpu } from '../plan/result-parts.js';
+import { coresBusyOf, evaluateOutputs, FIXED_CATEGORIES, resultHeader, splitCpu } from '../plan/result-parts.js';
 import { versionWarnings } from '../plan/tokio-versions.js';
 import type { Result, TaskResult, WorkerResult } from '../schema/result.js';
 import { diag, EXIT, InputError, type Code } from '../schema/diagnostics.js';
@@ -141,6 +141,7 @@ export function toResult(plan: Plan, p: Prediction): Result {
     warnings: [...versionWarnings(plan), ...p.warnings.map((m) => ({ code: 'DS4090', message: m }))],
     engine: { events: 0, eventsPerSec: 0, wallMs: 0 },
   };
+  result.coresBusy = coresBusyOf(result);
   result.outputs = evaluateOutputs(plan.outputs, result);
   return result;
 }

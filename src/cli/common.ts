@@ -79,18 +79,40 @@ export function watchStdout(): void {
   });
 }
 
-/** A one-line progress bar with ETA on stderr (only when stderr is a TTY or DISPATCHSIM_PROGRESS=1). */
+/**
+ * Progress on stderr for long runs (calibrate, measure, sweep, plan): a one-line bar with ETA when
+ * stderr is a TTY (or DISPATCHSIM_PROGRESS=1); when it is piped, a plain line every
+ * PIPED_EVERY_MS (first one after that long, so short runs print nothing); none with
+ * DISPATCHSIM_PROGRESS=0.
+ */
+export const PIPED_EVERY_MS = 10_000;
+
 export class Progress {
   private readonly start = Date.now();
   private last = 0;
+  private lastLine = Date.now();
   private readonly enabled: boolean;
+  private readonly piped: boolean;
   constructor(
     private readonly label: string,
     private readonly total: number,
   ) {
-    this.enabled = process.stderr.isTTY === true || process.env.DISPATCHSIM_PROGRESS === '1';
+    const env = process.env.DISPATCHSIM_PROGRESS;
+    this.enabled = env !== '0' && (process.stderr.isTTY === true || env === '1');
+    this.piped = env !== '0' && !this.enabled;
   }
   update(done: number, note = ''): void {
+    if (this.piped) {
+      const now = Date.now();
+      if (now - this.lastLine < PIPED_EVERY_MS || done >= this.total) return;
+      this.lastLine = now;
+      const elapsed = (now - this.start) / 1000;
+      const eta = done > 0 ? (elapsed / done) * (this.total - done) : NaN;
+      process.stderr.write(
+        `${this.label}: ${done}/${this.total} after ${elapsed.toFixed(0)} s${Number.isFinite(eta) ? `, about ${eta.toFixed(0)} s left` : ''} ${note}\n`,
+      );
+      return;
+    }
     if (!this.enabled) return;
     const now = Date.now();
     if (now - this.last < 100 && done < this.total) return;

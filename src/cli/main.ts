@@ -59,7 +59,10 @@ export async function main(argv: string[]): Promise<number> {
     // (yargs passes its instance as the second argument; its types leave it out.)
     .middleware(checkEveryOption as unknown as (args: object) => void, true)
     .help()
-    .version();
+    .version()
+    // --help and --version print and return (exit 0) instead of exiting the process, so the CLI
+    // runs in-process in tests and as a library call alike.
+    .exitProcess(false);
   for (const c of COMMANDS) cli.command(c);
   try {
     await cli.parseAsync();

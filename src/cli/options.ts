@@ -6,7 +6,7 @@
  * where a command words an option its own way, the helper takes that text as a parameter.
  */
 import type { Argv } from 'yargs';
-import { MAX_RUNS } from '../sweep/run-set.js';
+import { MAX_RUNS } from '../plan/run-set.js';
 import { AUTO_MAX_RUNS, AUTO_MIN_RUNS } from '../sweep/simulate-runs.js';
 import { TOKIO_VERSIONS, type TokioVersion } from '../plan/tokio-versions.js';
 

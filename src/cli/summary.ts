@@ -6,6 +6,7 @@
 import type { AcrossRuns, Result } from '../schema/result.js';
 import { terminalSafe } from './common.js';
 import type { Plan } from '../plan/types.js';
+import { formatCoresBusy } from '../plan/result-parts.js';
 
 /** Result warnings that state how a figure was obtained rather than a problem (docs/errors.md). */
 const NOTES = new Set(['DS1812', 'DS1814']);
@@ -35,6 +36,7 @@ export function formatSummary(r: Result, plan: Plan): string {
   L.push(
     `  CPU µs: useful ${f(r.cpuUs.useful)} · waiting (yield/spin) ${f(r.cpuUs.waiting)} · scheduler ${f(r.cpuUs.scheduler)}`,
   );
+  if (r.coresBusy) L.push(`  ${formatCoresBusy(r.coresBusy)}  [${r.coresBusy.basis}]`);
   const bd = Object.entries(r.breakdownUs)
     .filter(([, v]) => v > 0)
     .sort((a, b) => b[1] - a[1]);

@@ -45,6 +45,34 @@ export function splitCpu(entries: Iterable<[string, number]>): { useful: number;
   return { useful, waiting, scheduler };
 }
 
+/** How each back-end obtained the CPU time behind `coresBusy` (said wherever it is printed). */
+export const CORES_BASIS = {
+  simulated: 'simulated: every op and scheduler step the model charges',
+  analytic: "approximate: the analytic model's per-record costs, not a schedule (compare with simulate)",
+  measured: 'approximate: compute/spin instructions only, a real run does not time the scheduler (DS1812)',
+} as const;
+
+/**
+ * CPU in use on average, in cores: each part of `cpuUs` over the run's length (`simulatedUs`),
+ * rounded to 0.001 core; `of` is the machine's cores. Zero-length runs give zeros.
+ */
+export function coresBusyOf(r: Pick<Result, 'cpuUs' | 'simulatedUs' | 'runtime' | 'source'>): NonNullable<Result['coresBusy']> {
+  const per = (us: number) => (r.simulatedUs > 0 ? Math.round((us / r.simulatedUs) * 1000) / 1000 : 0);
+  return {
+    busy: per(r.cpuUs.total),
+    useful: per(r.cpuUs.useful),
+    waiting: per(r.cpuUs.waiting),
+    scheduler: per(r.cpuUs.scheduler),
+    of: r.runtime.cores,
+    basis: CORES_BASIS[r.source],
+  };
+}
+
+/** "cores busy 1.62 of 4 (useful 0.41 · waiting 1.10 · scheduler 0.11)" */
+export function formatCoresBusy(c: NonNullable<Result['coresBusy']>): string {
+  return `cores busy ${c.busy.toFixed(2)} of ${c.of} (useful ${c.useful.toFixed(2)} · waiting ${c.waiting.toFixed(2)} · scheduler ${c.scheduler.toFixed(2)})`;
+}
+
 /** Where a Result's figures come from: its source, and the Plan's scenario, model and runtime. */
 export function resultHeader(plan: Plan, source: Result['source']): Pick<Result, 'source' | 'scenario' | 'model' | 'runtime'> {
   return {

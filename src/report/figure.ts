@@ -13,6 +13,8 @@ export interface Figure {
   title: string;
   /** One line per distinct origin of the plotted numbers, e.g. "simulated · model m (release, calibrated)". */
   sources: string[];
+  /** A short paragraph under the title: what the chart shows and how to read it. */
+  explain?: string;
   spec: TopLevelSpec;
 }
 

@@ -14,12 +14,14 @@ import { validateDocument, type SourceMap } from '../schema/validate.js';
 import { SweepDocSchema, type SweepDoc } from '../schema/sweep-doc.js';
 import { ValidationDocSchema, type ValidationDoc } from '../schema/validation-doc.js';
 import { ChromeTraceSchema, type ChromeTrace } from '../schema/chrome-trace.js';
+import { PlanDocSchema, type PlanDoc } from '../schema/plan-doc.js';
 
 export type ReportInput =
   | { kind: 'result'; file: string; doc: Result }
   | { kind: 'sweep'; file: string; doc: SweepDoc }
   | { kind: 'validation'; file: string; doc: ValidationDoc }
-  | { kind: 'trace'; file: string; doc: ChromeTrace };
+  | { kind: 'trace'; file: string; doc: ChromeTrace }
+  | { kind: 'plan'; file: string; doc: PlanDoc };
 
 let ajv: Ajv | undefined;
 const validators = new Map<string, ValidateFunction>();
@@ -52,12 +54,17 @@ export function classifyDocument(doc: unknown, file: string, map?: SourceMap): R
   } else if (doc !== null && typeof doc === 'object' && (doc as { kind?: unknown }).kind === 'dispatchsim-sweep') {
     kind = 'sweep';
     diags = check('sweep document', SweepDocSchema, doc, file, map);
+  } else if (doc !== null && typeof doc === 'object' && (doc as { kind?: unknown }).kind === 'dispatchsim-plan') {
+    kind = 'plan';
+    diags = check('plan document', PlanDocSchema, doc, file, map);
   } else if (doc !== null && typeof doc === 'object' && 'source' in doc) {
     kind = 'result';
     diags = validateDocument('result', doc, file, map);
   } else {
     throw new InputError([
-      diag('DS1701', file, '', { detail: 'expected an array, traceEvents, kind "dispatchsim-sweep" or a Result\'s source' }),
+      diag('DS1701', file, '', {
+        detail: 'expected an array, traceEvents, kind "dispatchsim-sweep"/"dispatchsim-plan" or a Result\'s source',
+      }),
     ]);
   }
   if (diags.some((d) => d.severity === 'error')) throw new InputError(diags);

@@ -14,7 +14,8 @@ import type { ChartLibrary } from './assets.js';
 import { escapeHtml, jsonForScript } from './escape.js';
 import type { Figure } from './figure.js';
 import type { ReportInput } from './inputs.js';
-import { breakdownFigure, cdfFigure, labelResults, latencyFigure, runsFigure } from './specs-result.js';
+import { breakdownFigure, cdfFigure, coresFigure, labelResults, latencyFigure, runsFigure } from './specs-result.js';
+import { planFigures } from './specs-plan.js';
 import { sweepHeatmaps, sweepLineFigures } from './specs-sweep.js';
 import { sweepBreakdownFigure, sweepCdfFigure, sweepLatencyFigure, sweepTimelineFigure } from './specs-sweep-detail.js';
 import { timelineFigure } from './specs-trace.js';
@@ -32,10 +33,12 @@ export function buildFigures(inputs: readonly ReportInput[]): Figure[] {
   const measured = results.filter((r: Result) => r.source === 'measured');
   const runs = labelResults(results);
   const sweeps = inputs.flatMap((i) => (i.kind === 'sweep' ? [i.doc] : []));
+  const plans = inputs.flatMap((i) => (i.kind === 'plan' ? [i.doc] : []));
   const figures: (Figure | undefined)[] = [];
   // Distributions first, then throughput and latency across the grid, then where the CPU went,
   // predicted vs measured, and timelines.
-  if (runs.length) figures.push(latencyFigure(runs), runsFigure(runs), cdfFigure(runs));
+  plans.forEach((d, k) => figures.push(...planFigures(d, k)));
+  if (runs.length) figures.push(latencyFigure(runs), runsFigure(runs), cdfFigure(runs), coresFigure(runs));
   sweeps.forEach((d, s) => figures.push(sweepLatencyFigure(d, s), sweepCdfFigure(d, s)));
   sweeps.forEach((d, s) => figures.push(...sweepLineFigures(d, s, validation.flat(), measured), ...sweepHeatmaps(d, s)));
   if (runs.length) figures.push(breakdownFigure(runs));
@@ -62,7 +65,7 @@ const BOOT = `(function(){
 const STYLE = `body{font:14px/1.45 system-ui,sans-serif;margin:24px auto;max-width:1000px;color:#222}
 table{border-collapse:collapse;margin:8px 0 24px}th,td{border:1px solid #ccc;padding:4px 8px;text-align:left;font-size:13px}
 th{background:#f4f4f4}section{margin:28px 0}.from{color:#555;font-size:12px;margin:2px 0 8px}h2{font-size:17px;margin:0}
-.note{color:#555;font-size:12px}.warning{color:#a33;font-size:13px}`;
+.note{color:#555;font-size:12px}.warning{color:#a33;font-size:13px}.explain{margin:4px 0;max-width:760px}`;
 
 const CSP =
   "default-src 'none'; script-src 'unsafe-inline' 'unsafe-eval'; style-src 'unsafe-inline'; img-src data:; font-src data:";
@@ -87,7 +90,7 @@ export function renderReport(
   const title = opts.title ?? 'dispatchsim report';
   const sections = figures.map(
     (f) =>
-      `<section><h2>${escapeHtml(f.title)}</h2><p class="from">from: ${escapeHtml(f.sources.join(' | '))}</p><div class="chart" id="${escapeHtml(f.id)}"></div></section>`,
+      `<section><h2>${escapeHtml(f.title)}</h2>${f.explain ? `<p class="explain">${escapeHtml(f.explain)}</p>` : ''}<p class="from">from: ${escapeHtml(f.sources.join(' | '))}</p><div class="chart" id="${escapeHtml(f.id)}"></div></section>`,
   );
   const libs = libraries.map((l) => `<!-- ${escapeHtml(l.name)} ${escapeHtml(l.version)} --><script>${l.source}</script>`);
   const specs = figures.map((f) => ({ id: f.id, spec: f.spec }));

@@ -138,3 +138,48 @@ export function runsFigure(runs: readonly LabelledResult[]): Figure | undefined 
     },
   };
 }
+
+/** How many cores each run keeps busy on average, split into useful work, waiting and the scheduler. */
+export function coresFigure(runs: readonly LabelledResult[]): Figure | undefined {
+  const parts = [
+    ['useful', 'useful work'],
+    ['waiting', 'waiting (yield/spin)'],
+    ['scheduler', 'scheduler'],
+  ] as const;
+  const withCores = runs.filter((r) => r.result.coresBusy);
+  const values = withCores.flatMap(({ label, result }) =>
+    parts.map(([k, words], order) => ({
+      run: `${label}, of ${result.coresBusy!.of} core(s)`,
+      part: words,
+      order,
+      cores: result.coresBusy![k],
+    })),
+  );
+  if (values.length === 0) return undefined;
+  const approx = withCores.filter((r) => !r.result.coresBusy!.basis.startsWith('simulated'));
+  return {
+    id: 'cores-busy',
+    title: 'Cores busy (average over the run)',
+    explain:
+      'CPU in use on average, in cores: CPU time over the length of the run. Useful work is the records themselves; waiting is ' +
+      'CPU burnt in yield_now()/spin loops that find nothing to do; scheduler is polls, driver polls, steals and wake-ups.' +
+      (approx.length ? ` Approximate for ${approx.map((r) => r.label).join(', ')}: ${approx[0].result.coresBusy!.basis}.` : ''),
+    sources: distinct(withCores.map((r) => originOf(r.result))),
+    spec: {
+      ...sizedChart(values, Math.max(120, 40 * withCores.length)),
+      mark: { type: 'bar', tooltip: true },
+      encoding: {
+        y: { field: 'run', type: 'nominal', title: 'run' },
+        x: { field: 'cores', type: 'quantitative', stack: 'zero', title: 'cores busy (cores)' },
+        color: {
+          field: 'part',
+          type: 'nominal',
+          title: 'CPU spent on',
+          sort: parts.map((p) => p[1]),
+          scale: { domain: parts.map((p) => p[1]), range: ['#4575b4', '#fdae61', '#999999'] },
+        },
+        order: { field: 'order', type: 'quantitative' },
+      },
+    },
+  };
+}

@@ -145,7 +145,10 @@ export function sweepBreakdownFigure(doc: SweepDoc, sweepIndex: number): Figure 
 export function sweepTimelineFigure(doc: SweepDoc, sweepIndex: number): Figure | undefined {
   const traced = doc.points.find((p) => p.trace);
   if (!traced?.trace) return undefined;
-  const f = timelineFigure(traced.trace, 0, `${configLabel(doc, traced)} of the sweep of ${doc.scenario.name}`);
+  // A sweep's traced point is always the simulator's: say so (the stored trace carries no otherData).
+  const model = `${doc.model.name} (${doc.model.profile}, ${doc.model.provenance})`;
+  const trace = { ...traced.trace, otherData: { source: 'simulated' as const, scenario: doc.scenario.name, model, runUs: 0 } };
+  const f = timelineFigure(trace, 0, `${configLabel(doc, traced)} of the sweep of ${doc.scenario.name}`);
   return (
     f && {
       ...f,

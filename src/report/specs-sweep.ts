@@ -10,6 +10,7 @@ import type { Result } from '../schema/result.js';
 import type { SweepAxis, SweepDoc, SweepPoint } from '../schema/sweep-doc.js';
 import type { ValidationRow } from '../schema/validation-doc.js';
 import { CHART_HEIGHT, CHART_WIDTH, distinct, originOf, sizedChart, type Figure } from './figure.js';
+import { labelOf } from '../schema/labels.js';
 
 type Value = number | string | boolean;
 
@@ -46,8 +47,15 @@ function otherLabel(doc: SweepDoc, p: SweepPoint, axis: number): string {
 /** Every pointer an axis sets (a tied axis sets several to the same value). */
 const pointersOf = (axis: SweepAxis): string[] => [axis.pointer, ...(axis.also ?? [])];
 
-/** The axis title: its pointer, or its tied pointers joined by `+` as on the command line. */
-export const axisTitle = (axis: SweepAxis): string => pointersOf(axis).join('+');
+/**
+ * The axis title in words with its unit (schema/labels.ts), e.g. `partitions`, `offered load
+ * (records/s)`; a tied axis names what it ties (`cores = worker threads`). A value without a label
+ * shows its last pointer token, never the whole pointer.
+ */
+export const axisTitle = (axis: SweepAxis): string =>
+  pointersOf(axis)
+    .map((p) => labelOf(p))
+    .join(' = ');
 
 function measuredOverlay(
   axis: SweepAxis,
@@ -114,7 +122,7 @@ export function sweepLineFigures(
       const color = { field: 'series', type: 'nominal' as const, scale: { scheme: 'tableau20' } };
       figures.push({
         id: `sweep-${sweepIndex}-${ai}-${m.metric}`,
-        title: `${m.title} vs ${axis.label} — sweep of ${doc.scenario.name}${more}`,
+        title: `${m.title} vs ${axisTitle(axis)} — sweep of ${doc.scenario.name}${more}`,
         sources: [...sweepOrigins(doc), ...(overlay.length ? ['measured (points)'] : [])],
         spec: {
           width: CHART_WIDTH,
@@ -153,6 +161,9 @@ export function sweepLineFigures(
   return figures;
 }
 
+/** Smallest relative span of a heatmap's colour scale (see sweepHeatmaps). */
+export const HEATMAP_MIN_SPAN = 0.1;
+
 export function sweepHeatmaps(doc: SweepDoc, sweepIndex: number): Figure[] {
   if (doc.grid.length < 2) return [];
   const [ax, ay] = doc.grid;
@@ -169,9 +180,17 @@ export function sweepHeatmaps(doc: SweepDoc, sweepIndex: number): Figure[] {
         .filter((p) => p.summary[source]?.[m.metric] !== undefined)
         .map((p) => ({ x: p.values[0], y: p.values[1], value: p.summary[source]![m.metric].mean }));
       if (values.length === 0) continue;
+      // Colour differences a reader can act on: the scale spans at least HEATMAP_MIN_SPAN of the
+      // largest value, so a 0.08 % spread does not look like dark vs pale.
+      const vs = values.map((v) => v.value);
+      const top = Math.max(...vs);
+      const bottom = Math.min(Math.min(...vs), top - HEATMAP_MIN_SPAN * Math.abs(top));
       figures.push({
         id: `heatmap-${sweepIndex}-${m.metric}-${source}`,
         title: `${m.title}, ${source} — ${doc.scenario.name}${held ? ` (${held})` : ''}`,
+        explain:
+          `Each cell is one configuration (${axisTitle(ax)} across, ${axisTitle(ay)} down), labelled with its value. The colour ` +
+          `scale spans at least ${HEATMAP_MIN_SPAN * 100}% of the largest value, so cells that differ by less look alike.`,
         sources: [originOf({ source, model: doc.model })],
         spec: {
           ...sizedChart(values),
@@ -182,7 +201,7 @@ export function sweepHeatmaps(doc: SweepDoc, sweepIndex: number): Figure[] {
           layer: [
             {
               mark: { type: 'rect', tooltip: true },
-              encoding: { color: { field: 'value', type: 'quantitative', title: m.title } },
+              encoding: { color: { field: 'value', type: 'quantitative', title: m.title, scale: { domain: [bottom, top] } } },
             },
             {
               mark: { type: 'text', fontSize: 10 },

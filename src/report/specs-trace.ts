@@ -34,10 +34,27 @@ export function timelineFigure(trace: ChromeTrace, index: number, file: string):
   const workers = distinct(spans.map((s) => s.worker));
   const from = spans[0].start;
   const to = Math.max(...spans.map((s) => s.end));
+  const od = trace.otherData;
+  const what =
+    od?.source === 'measured'
+      ? 'measured on real tokio (probe execute)'
+      : od?.source === 'simulated'
+        ? 'simulated'
+        : 'source not recorded in the trace';
+  const cut = od?.truncated
+    ? ` The trace itself is TRUNCATED: it holds the first ${od.truncated.spans} polls, ${Number(od.truncated.coveredUs.toFixed(1))} µs of a ${Number((od.runUs / 1000).toFixed(1))} ms run.`
+    : '';
+  const drawn =
+    spans.length < trace.traceEvents.filter((e) => e.ph === 'X').length
+      ? ` Only its first ${spans.length} spans are drawn here.`
+      : '';
   return {
     id: `timeline-${index}`,
-    title: `Per-worker timeline, ${Number(from.toFixed(3))}–${Number(to.toFixed(3))} µs (first ${spans.length} spans of ${file})`,
-    sources: ['simulated trace'],
+    title: `Per-worker timeline (${od?.source ?? 'trace'}${od?.truncated ? ', truncated' : ''}), ${Number(from.toFixed(3))}–${Number(to.toFixed(3))} µs (first ${spans.length} spans of ${file})`,
+    explain:
+      `Each bar is one task poll on a runtime thread (a row), from its start to its end, ${what}.${cut}${drawn} ` +
+      'Open the file in Perfetto (ui.perfetto.dev) for the whole trace.',
+    sources: [`${what} trace${od ? ` · ${od.scenario} · model ${od.model}` : ''}`],
     spec: {
       ...sizedChart(spans, Math.max(60, 28 * workers.length)),
       mark: { type: 'bar', tooltip: true },

@@ -7,6 +7,20 @@
  */
 import type { ValidationDoc } from '../schema/validation-doc.js';
 import { CHART_HEIGHT, CHART_WIDTH, distinct, type Figure } from './figure.js';
+import { labelOf } from '../schema/labels.js';
+
+/** Validation metric kinds → label-table names (schema/labels.ts); `elapsed` is per task. */
+const METRIC_WORDS: Record<string, string> = {
+  throughput: 'recordsPerSec',
+  p50: 'p50Us',
+  p90: 'p90Us',
+  p99: 'p99Us',
+  p999: 'p999Us',
+  mean: 'meanUs',
+  yields: 'yieldsPerRecord',
+  elapsed: 'elapsedUs',
+  dist: 'dist',
+};
 
 export const BAND = 0.1;
 
@@ -22,6 +36,9 @@ export function validationFigures(docs: readonly ValidationDoc[]): Figure[] {
     const lo = Math.min(...xs) * (Math.min(...xs) === Math.max(...xs) ? 0.8 : 1);
     const hi = Math.max(...xs) * (Math.min(...xs) === Math.max(...xs) ? 1.2 : 1);
     const ends = [lo, hi].map((x) => ({ x, y: x, lo: x * (1 - BAND), hi: x * (1 + BAND) }));
+    // Values spanning decades (85 µs beside 20,000 µs) read on log axes; linear squashes them.
+    const log = lo > 0 && hi / lo > 30;
+    const scale = log ? { type: 'log' as const } : { zero: false };
     const points = mine.map((r) => ({
       scenario: r.scenario,
       metric: r.metric,
@@ -37,7 +54,14 @@ export function validationFigures(docs: readonly ValidationDoc[]): Figure[] {
     }));
     return {
       id: `validation-${i}`,
-      title: `Predicted vs measured: ${metric} (line y = x, band ±${BAND * 100}%)`,
+      title: `Predicted vs measured: ${labelOf(METRIC_WORDS[metric] ?? metric)} (line y = x, band ±${BAND * 100}%)`,
+      explain:
+        `Each point is one scenario: measured on real tokio (the probe) across, predicted (${distinct(mine.map((r) => r.predictedSource ?? 'predicted')).join(', ')}) up. ` +
+        `On the dashed line the prediction is exact; inside the grey band it is within ±${BAND * 100}%.` +
+        (metric === 'dist'
+          ? ' dist is the Wasserstein distance between the two latency distributions, relative to the measured mean.'
+          : '') +
+        (log ? ' Both axes are logarithmic: the values span more than a decade.' : ''),
       sources: distinct(
         mine.map(
           (r) => `predicted: ${r.predictedSource ?? 'unspecified'}${r.model ? ` · model ${r.model}` : ''}; measured: probe`,
@@ -51,8 +75,18 @@ export function validationFigures(docs: readonly ValidationDoc[]): Figure[] {
             data: { values: ends },
             mark: { type: 'area', opacity: 0.15, color: 'gray' },
             encoding: {
-              x: { field: 'x', type: 'quantitative', title: `measured ${metric}`, scale: { zero: false } },
-              y: { field: 'lo', type: 'quantitative', title: `predicted ${metric}`, scale: { zero: false } },
+              x: {
+                field: 'x',
+                type: 'quantitative',
+                title: `measured ${labelOf(METRIC_WORDS[metric] ?? metric)}${log ? ', log scale' : ''}`,
+                scale,
+              },
+              y: {
+                field: 'lo',
+                type: 'quantitative',
+                title: `predicted ${labelOf(METRIC_WORDS[metric] ?? metric)}${log ? ', log scale' : ''}`,
+                scale,
+              },
               y2: { field: 'hi' },
             },
           },

@@ -78,16 +78,31 @@ export function summaryRows(inputs: readonly ReportInput[]): SummaryRow[] {
           source: `${predicted} vs measured`,
         };
       }
+      case 'plan': {
+        const d = i.doc;
+        return {
+          file: i.file,
+          kind: `plan: ${d.slos.map((s) => s.text).join(', ')} at ${d.ratePerSec} records/s; ${d.tried.length} configurations simulated`,
+          scenario: d.scenario.name,
+          model: d.model.name,
+          provenance: d.model.provenance,
+          profile: d.model.profile,
+          runtime: d.answer
+            ? `${d.answer.flavor}, ${d.answer.workers} worker(s), ${d.answer.cores} core(s) (answer)`
+            : 'no answer',
+          source: 'simulated',
+        };
+      }
       case 'trace':
         return {
           file: i.file,
-          kind: `trace: ${i.doc.traceEvents.length} events`,
-          scenario: '—',
-          model: '—',
+          kind: `trace: ${i.doc.traceEvents.length} events${i.doc.otherData?.truncated ? ' (truncated)' : ''}`,
+          scenario: i.doc.otherData?.scenario ?? '—',
+          model: i.doc.otherData?.model ?? '—',
           provenance: '—',
           profile: '—',
           runtime: '—',
-          source: 'simulated',
+          source: i.doc.otherData?.source ?? 'not recorded',
         };
     }
   });

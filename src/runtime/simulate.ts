@@ -10,7 +10,7 @@
  * Phase: simulate. Pure with respect to I/O; wall-clock time is only read for the `engine` block
  * and the wall-time limit.
  */
-import { evaluateOutputs, resultHeader, setOwn, splitCpu } from '../plan/result-parts.js';
+import { coresBusyOf, evaluateOutputs, resultHeader, setOwn, splitCpu } from '../plan/result-parts.js';
 import { versionWarnings } from '../plan/tokio-versions.js';
 import type { CostModel } from '../schema/model.js';
 import type { Plan } from '../plan/types.js';
@@ -141,6 +141,7 @@ function buildResult(sim: Simulator, plan: Plan, seed: number, wallMs: number): 
     },
   };
   if (sim.truncated) result.truncated = { reason: sim.truncated };
+  result.coresBusy = coresBusyOf(result);
   result.outputs = evaluateOutputs(plan.outputs, result);
   return result;
 }

@@ -21,4 +21,18 @@ export const ChromeEventSchema = Type.Object({
 // Other tools' traces may carry more fields (additionalProperties allowed): the report only reads these.
 export const ChromeTraceSchema = Type.Object({ traceEvents: Type.Array(ChromeEventSchema) });
 export type ChromeEvent = Static<typeof ChromeEventSchema>;
-export type ChromeTrace = Static<typeof ChromeTraceSchema>;
+export type ChromeTrace = Static<typeof ChromeTraceSchema> & { otherData?: TraceOtherData };
+
+/**
+ * What dispatchsim writes in a trace's `otherData` (the format's free-form block): whether the
+ * polls were simulated or measured on real tokio, and whether the trace stops before the run did.
+ */
+export interface TraceOtherData {
+  source: 'simulated' | 'measured';
+  scenario: string;
+  model: string;
+  /** Length of the whole run (µs). */
+  runUs: number;
+  /** Present when the trace holds only the first `spans` polls, up to `coveredUs`. */
+  truncated?: { spans: number; coveredUs: number };
+}

@@ -137,6 +137,16 @@ export const ResultSchema = Type.Object(
     breakdownUs: Counts,
     cpuUs: Type.Object({ useful: Num, waiting: Num, scheduler: Num, total: Num }, { additionalProperties: false }),
     outputs: Counts,
+    coresBusy: Type.Optional(
+      Type.Object(
+        { busy: Num, useful: Num, waiting: Num, scheduler: Num, of: Num, basis: Type.String() },
+        {
+          additionalProperties: false,
+          description:
+            'CPU in use on average, in cores: cpuUs over simulatedUs (busy = useful + waiting + scheduler), of `of` cores; `basis` says how the CPU time was obtained',
+        },
+      ),
+    ),
     approximation: Type.Optional(Type.String()),
     bottleneck: Type.Optional(Type.String()),
     truncated: Type.Optional(Type.Object({ reason: Type.String() }, { additionalProperties: false })),

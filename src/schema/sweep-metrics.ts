@@ -4,7 +4,22 @@
  * Phase: sweep. Its own module, free of the document schema (sweep-doc.ts), so that sweep worker
  * threads, which need only this list, do not load TypeBox at start-up.
  */
-export const METRICS = ['recordsPerSec', 'p50Us', 'p90Us', 'p99Us', 'p999Us', 'maxUs', 'meanUs', 'yieldsPerRecord', 'cpuUs', 'records'] as const;
+export const METRICS = [
+  'recordsPerSec',
+  'p50Us',
+  'p90Us',
+  'p99Us',
+  'p999Us',
+  'maxUs',
+  'meanUs',
+  'yieldsPerRecord',
+  'cpuUs',
+  'records',
+  'coresBusy',
+  'coresUseful',
+  'coresWaiting',
+  'coresScheduler',
+] as const;
 export type MetricName = (typeof METRICS)[number];
 
 /** Levels at which each point's latency distribution is kept (`detail.latencyQuantilesUs`): a compact CDF. */

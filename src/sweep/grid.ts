@@ -14,6 +14,9 @@ export { getAt, pointerTokens };
 import { diag, EXIT, InputError, type Diagnostic } from '../schema/diagnostics.js';
 import type { SourceMap } from '../schema/validate.js';
 import type { SweepAxis } from '../schema/sweep-doc.js';
+import type { Scenario } from '../schema/scenario.js';
+import { WAIT_STRATEGIES, waitSteps, type WaitStrategy } from '../plan/scaffold.js';
+import { parseRate, withArrivalRate } from './slo.js';
 
 export type AxisValue = number | string | boolean;
 
@@ -52,6 +55,59 @@ function parseToken(tok: string): AxisValue[] | undefined {
   return [tok];
 }
 
+/**
+ * Named axes: a word instead of a pointer, for what one pointer cannot say.
+ *   - `rate=100k/s,200k/s`: the offered load in records/s, set on every source as `plan --rate`
+ *     does (a batch rate or interval from the batch size);
+ *   - `wait=yield,await,sleep,backoff,spin`: a pipeline's wait strategy tied to the channel kind
+ *     it needs (`new --wait` picks the same pair: await on an unbounded mpsc, the others on a
+ *     lock-free queue), so one axis compares strategies without invalid combinations.
+ */
+interface NamedAxis {
+  parse(token: string): AxisValue | undefined;
+  /** Whether the scenario can take this axis (else DS1602 at the axis). */
+  applies(scenario: unknown): boolean;
+  apply(scenario: Scenario, value: AxisValue): void;
+}
+
+const pipelineOf = (s: unknown) => {
+  const t = (s as Scenario | null)?.template;
+  return t && t.kind === 'pipeline' ? t : undefined;
+};
+
+export const NAMED_AXES: Record<string, NamedAxis> = {
+  rate: {
+    parse: (tok) => {
+      try {
+        return parseRate(tok);
+      } catch {
+        return undefined;
+      }
+    },
+    applies: (s) => {
+      try {
+        withArrivalRate(s as Scenario, 1000, '');
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    apply: (s, v) => {
+      const { scenario } = withArrivalRate(s, v as number, '');
+      Object.assign(s, scenario);
+    },
+  },
+  wait: {
+    parse: (tok) => ((WAIT_STRATEGIES as readonly string[]).includes(tok) ? tok : undefined),
+    applies: (s) => pipelineOf(s) !== undefined,
+    apply: (s, v) => {
+      const t = pipelineOf(s)!;
+      t.partition.wait = waitSteps(v as WaitStrategy, 1000).steps;
+      t.channel = v === 'await' ? { kind: 'unbounded' } : { kind: 'lockfree' };
+    },
+  },
+};
+
 /** One parsed `--vary`: the axis pointer, the pointers tied to it (`+`), and the values. */
 export interface Vary {
   pointer: string;
@@ -62,6 +118,16 @@ export interface Vary {
 /** Parses one `--vary` argument; throws DS1601 (usage, exit 2) on bad syntax. */
 export function parseVary(spec: string): Vary {
   const eq = spec.indexOf('=');
+  const named = NAMED_AXES[spec.slice(0, Math.max(0, eq))];
+  if (named) {
+    const values = spec
+      .slice(eq + 1)
+      .split(',')
+      .map((t) => named.parse(t.trim()));
+    if (values.length === 0 || values.some((v) => v === undefined))
+      throw new InputError([diag('DS1601', '<command line>', '', { spec })]);
+    return { pointer: spec.slice(0, eq), values: values as AxisValue[] };
+  }
   const [pointer, ...also] = eq < 0 ? [''] : spec.slice(0, eq).split('+');
   const tokens = eq < 0 ? [] : spec.slice(eq + 1).split(',');
   const values: AxisValue[] = [];
@@ -96,26 +162,30 @@ export function applyValues<T>(doc: T, pointers: readonly string[], values: read
 export function applyAxes<T>(doc: T, axes: readonly { pointer: string; also?: string[] }[], values: readonly AxisValue[]): T {
   const pointers: string[] = [];
   const expanded: AxisValue[] = [];
+  const named: Array<[NamedAxis, AxisValue]> = [];
   axes.forEach((a, i) => {
+    if (NAMED_AXES[a.pointer]) return void named.push([NAMED_AXES[a.pointer], values[i]]);
     for (const p of axisPointers(a)) {
       pointers.push(p);
       expanded.push(values[i]);
     }
   });
-  return applyValues(doc, pointers, expanded);
+  const out = applyValues(doc, pointers, expanded);
+  for (const [axis, v] of named) axis.apply(out as Scenario, v);
+  return out;
 }
 
 /** Builds axes; every pointer must name a value present in the scenario (DS1602, located). */
 export function buildAxes(scenario: unknown, varies: readonly Vary[], file: string, map?: SourceMap): SweepAxis[] {
   const diags: Diagnostic[] = [];
   for (const p of varies.flatMap(axisPointers)) {
-    if (p === '' || !getAt(scenario, p).found) {
+    if (NAMED_AXES[p] ? !NAMED_AXES[p].applies(scenario) : p === '' || !getAt(scenario, p).found) {
       const d = diag('DS1602', file, p, { pointer: p });
       diags.push({ ...d, ...(map?.locate(p) ?? {}) });
     }
   }
   if (diags.length) throw new InputError(diags);
-  const last = varies.map((v) => pointerTokens(v.pointer).at(-1) ?? v.pointer);
+  const last = varies.map((v) => (NAMED_AXES[v.pointer] ? v.pointer : (pointerTokens(v.pointer).at(-1) ?? v.pointer)));
   const total = varies.reduce((n, v) => n * v.values.length, 1);
   if (total > MAX_POINTS)
     throw new InputError([diag('DS1607', '<command line>', '', { count: total, limit: MAX_POINTS })], EXIT.usage);

@@ -45,6 +45,8 @@ export interface PlanRequest {
   /** Platform noise, overriding the scenario's and the model's default (`--no-noise`). */
   noise?: boolean;
   jobs: number;
+  /** Called as configurations finish simulating: done so far, and the most there can be. */
+  onProgress?: (done: number, total: number) => void;
 }
 
 export interface SloCheck {
@@ -76,6 +78,8 @@ export interface PlanAnswer {
   model: { name: string; profile: string; provenance: string };
   answer?: Candidate;
   runnerUp?: Candidate;
+  /** Every configuration simulated, in the order tried (cost order), passing or not. */
+  tried: Candidate[];
   considered: number;
   invalid: number;
   pruned: number;
@@ -148,6 +152,7 @@ export async function searchPlan(req: PlanRequest): Promise<PlanAnswer> {
   });
   // 4. Simulate in cost order until two pass, on one pool kept across batches.
   const passing: Candidate[] = [];
+  const tried: Candidate[] = [];
   let simulated = 0;
   const seeds = replicationSeeds(points[0]?.plan.seed ?? 1, req.replications);
   const ctx = {
@@ -168,12 +173,12 @@ export async function searchPlan(req: PlanRequest): Promise<PlanAnswer> {
       const slice = survivors.slice(i, i + batch);
       const done = await pool.run(slice.map((p) => ({ index: p.index, values: p.values })));
       simulated += done.length;
+      req.onProgress?.(simulated, survivors.length);
       done.forEach((pt, k) => {
         const means: Record<string, number> = {};
         for (const [m, iv] of Object.entries(pt.summary.simulated ?? {})) means[m] = iv.mean;
         const verdict = judge(req.slos, means);
         const p = slice[k];
-        if (!verdict.meets) return;
         const { flavor, workers, cores } = p.plan.runtime;
         const c: Candidate = {
           index: p.index,
@@ -188,7 +193,8 @@ export async function searchPlan(req: PlanRequest): Promise<PlanAnswer> {
           ...verdict,
         };
         if (p.analytic) c.analytic = p.analytic;
-        passing.push(c);
+        tried.push(c);
+        if (verdict.meets) passing.push(c);
       });
     }
   } finally {
@@ -200,6 +206,7 @@ export async function searchPlan(req: PlanRequest): Promise<PlanAnswer> {
     model,
     answer: passing[0],
     runnerUp: passing[1],
+    tried,
     considered: grid.length,
     invalid,
     pruned,

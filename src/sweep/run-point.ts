@@ -20,7 +20,7 @@ import { toChromeTrace } from '../schema/trace-events.js';
 import type { Plan } from '../plan/types.js';
 import type { Interval, SweepAxis, SweepDoc, SweepPoint, SweepRun } from '../schema/sweep-doc.js';
 import { meanInterval, quantilesFromBuckets } from './stats.js';
-import { planOfRun, variantOf } from './run-set.js';
+import { headlineOf, planOfRun, variantOf } from '../plan/run-set.js';
 
 /** One point to run: its grid index and axis values (a few bytes to send to a worker thread). */
 export interface PointTask {
@@ -45,20 +45,9 @@ export interface PointContext {
   traces?: Record<string, { timesUs: number[]; records: number[] }>;
 }
 
+/** A point's metrics: the run set's headline metrics (one definition, run-set.ts). */
 export function metricsOf(r: Result): Record<string, number> {
-  const m: Record<(typeof METRICS)[number], number> = {
-    recordsPerSec: r.throughput.recordsPerSec,
-    p50Us: r.latencyUs.p50,
-    p90Us: r.latencyUs.p90,
-    p99Us: r.latencyUs.p99,
-    p999Us: r.latencyUs.p999,
-    maxUs: r.latencyUs.max,
-    meanUs: r.latencyUs.mean,
-    yieldsPerRecord: r.yieldsPerRecord,
-    cpuUs: r.cpuUs.total,
-    records: r.records,
-  };
-  return m;
+  return headlineOf(r);
 }
 
 /** The analytic model's refusal codes: DS4001 (not applicable), DS4002 (shape), DS4003 (no closed form), DS4004 (overload). */

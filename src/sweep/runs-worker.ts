@@ -8,7 +8,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { InputError } from '../schema/diagnostics.js';
 import type { Result } from '../schema/result.js';
 import { simulateRun, type RunContext } from './simulate-runs.js';
-import type { RunVariant } from './run-set.js';
+import type { RunVariant } from '../plan/run-set.js';
 import type { WorkerReply } from './pool.js';
 
 const ctx = workerData as RunContext;

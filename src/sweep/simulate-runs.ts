@@ -14,7 +14,7 @@ import type { CostModel } from '../schema/model.js';
 import type { Result } from '../schema/result.js';
 import { simulate, type SimOptions } from '../runtime/simulate.js';
 import { WorkPool } from './pool.js';
-import { foldRuns, MAX_RUNS, planOfRun, runVariants, type RunVariant } from './run-set.js';
+import { foldRuns, MAX_RUNS, planOfRun, runVariants, type RunVariant } from '../plan/run-set.js';
 
 /** What every run of a set shares; sent to each worker thread once. */
 export interface RunContext {

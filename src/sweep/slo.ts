@@ -36,6 +36,13 @@ export function parseRate(spec: string): number {
   return v;
 }
 
+/** µs from `5us`, `1.4µs`, `250ns`, `2ms`, `1s` (DS1706, naming `option`). */
+export function parseDurationUs(spec: string, option: string): number {
+  const m = /^\s*(\d+(?:\.\d+)?(?:e[+-]?\d+)?)\s*(ns|us|µs|ms|s)\s*$/.exec(spec);
+  if (!m) throw new InputError([diag('DS1706', '<command line>', '', { option, spec })]);
+  return Number(m[1]) * TIME_UNIT[m[2]];
+}
+
 /** `p99<=250us`, `mean<=1ms`, `throughput>=200k/s` (DS1702). */
 export function parseSlo(spec: string): Slo {
   const m = /^\s*([a-z0-9]+)\s*(<=|>=)\s*(.+?)\s*$/.exec(spec);

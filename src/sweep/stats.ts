@@ -3,7 +3,6 @@
  *
  * Phase: sweep. Sums run in replication order, so the same runs give the same bits.
  */
-import { Prng } from '../engine/prng.js';
 import { studentTCritical } from '../engine/student-t.js';
 import type { Interval } from '../schema/sweep-doc.js';
 
@@ -34,20 +33,7 @@ export function meanInterval(xs: readonly number[]): Interval {
   return { mean, lo: mean - half, hi: mean + half, n };
 }
 
-/**
- * Seeds for replications 0..r-1: replication 0 uses the base seed (so a one-replication sweep
- * reproduces `simulate`), later ones come from a PRNG stream of the base seed, distinct by
- * construction. The same list is used at every point (common random numbers).
- */
-export function replicationSeeds(baseSeed: number, replications: number): number[] {
-  const seeds = [baseSeed];
-  const prng = new Prng(baseSeed, 'sweep-replications');
-  while (seeds.length < replications) {
-    const s = prng.nextU32();
-    if (!seeds.includes(s)) seeds.push(s);
-  }
-  return seeds.slice(0, replications);
-}
+export { replicationSeeds } from '../plan/run-set.js';
 
 /**
  * Latency (µs) at each level of `levels` from a Result's `[lowNs, count]` histogram buckets:

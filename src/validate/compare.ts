@@ -10,7 +10,7 @@
  * real run. When the measured value is 0 and the predicted one is not, the error is taken
  * relative to the predicted value instead (±100 %), so it stays a finite, failing number.
  */
-import { quantileOf } from '../sweep/run-set.js';
+import { quantileOf } from '../plan/run-set.js';
 import type { Result } from '../schema/result.js';
 import { getAt } from '../schema/pointer.js';
 import type { ValidationRow } from '../schema/validation-doc.js';

@@ -17,7 +17,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Plan } from '../plan/types.js';
-import { resultHeader } from '../plan/result-parts.js';
+import { coresBusyOf, resultHeader } from '../plan/result-parts.js';
 import { modelledVersionOf, TOKIO_RELEASE } from '../plan/tokio-versions.js';
 import type { Result, TaskResult } from '../schema/result.js';
 import { diag, EXIT, InputError } from '../schema/diagnostics.js';
@@ -25,7 +25,7 @@ import { evaluateOutputs } from '../plan/result-parts.js';
 import { buildProbe, variantName } from '../calibrate/probe-build.js';
 import { spawnProbe } from '../calibrate/probe-run.js';
 import { figuresOf, median } from './compare.js';
-import { acrossRuns, findRegimes, REGIME_CODE, regimeMessage } from '../sweep/run-set.js';
+import { acrossRuns, findRegimes, REGIME_CODE, regimeMessage } from '../plan/run-set.js';
 import type { RunsBlock } from '../schema/result.js';
 import type { TraceRecord } from '../schema/trace-events.js';
 
@@ -369,6 +369,7 @@ export function combineRuns(runs: Result[], plan: Plan, probeRuns?: ProbeRun[], 
     const { metric, groups } = result.runs.regimes;
     result.warnings.push({ code: REGIME_CODE, message: regimeMessage(metric as 'p50Us', { groups }, runs.length) });
   }
+  result.coresBusy = coresBusyOf(result);
   result.outputs = evaluateOutputs(plan.outputs, result);
   const wait = probeRuns ? runQueueWaitPct(probeRuns) : undefined;
   if (wait !== undefined) result.outputs['measure.runQueueWaitPct'] = wait;

@@ -85,6 +85,11 @@ export function formatComparison(a: Result, s: Result): string {
   }
   row('yields/record', a.yieldsPerRecord, s.yieldsPerRecord);
   row('CPU total µs', a.cpuUs.total, s.cpuUs.total);
+  row('cores busy', a.coresBusy?.busy ?? 0, s.coresBusy?.busy ?? 0);
+  row('  useful', a.coresBusy?.useful ?? 0, s.coresBusy?.useful ?? 0);
+  row('  waiting (yield/spin)', a.coresBusy?.waiting ?? 0, s.coresBusy?.waiting ?? 0);
+  row('  scheduler', a.coresBusy?.scheduler ?? 0, s.coresBusy?.scheduler ?? 0);
+  if (a.coresBusy) L.push(`  analytic cores busy: ${a.coresBusy.basis}`);
   for (const [name, t] of Object.entries(s.tasks).slice(0, 12))
     row(`elapsed ${name}`.slice(0, 26), a.tasks[name]?.elapsedUs ?? 0, t.elapsedUs);
   if (Object.keys(s.tasks).length > 12) L.push(`  … ${Object.keys(s.tasks).length - 12} more tasks`);

@@ -26,6 +26,7 @@ import {
   type MeasureOptions,
 } from '../../validate/measure.js';
 import { toChromeTrace } from '../../schema/trace-events.js';
+import type { TraceOtherData } from '../../schema/chrome-trace.js';
 import type { Plan } from '../../plan/types.js';
 import { fmt } from '../../validate/table.js';
 
@@ -57,7 +58,8 @@ export function probeOptions<T>(y: Argv<T>): Argv<T> {
       describe:
         "apart: the source thread on a CPU of its own, the runtime's threads on the others (when there are more CPUs than runtime threads), as the model's wake_latency was calibrated; os: wherever the OS puts them",
     })
-    .option('repeat', {
+    .option('runs', {
+      alias: 'repeat',
       type: 'number',
       default: 5,
       describe: 'measured runs per scenario (the median is reported, with min–max)',
@@ -66,7 +68,7 @@ export function probeOptions<T>(y: Argv<T>): Argv<T> {
     .option('timeout-s', { type: 'number', default: 120, describe: 'give up on a run after this many seconds (exit 5)' })
     .check((a) => {
       const r = (a as unknown as ProbeArgs).repeat;
-      if (!Number.isInteger(r) || r < 1 || r > 1000) throw new Error('--repeat must be an integer in 1..1000');
+      if (!Number.isInteger(r) || r < 1 || r > 1000) throw new Error('--runs (--repeat) must be an integer in 1..1000');
       const w = (a as unknown as ProbeArgs).warmup;
       if (!Number.isInteger(w) || w < 0 || w > 100) throw new Error('--warmup must be an integer in 0..100');
       return true;
@@ -164,7 +166,16 @@ export const measureCommand: CommandModule<object, Args> = {
       if (argv.trace) {
         if (!m.trace) throw new Error('internal: the probe returned no trace');
         const { records, names } = traceRecords(m.trace, plan);
-        writeFileAtomic(argv.trace, JSON.stringify(toChromeTrace(records, names)));
+        const otherData: TraceOtherData = {
+          source: 'measured',
+          scenario: plan.scenario.name,
+          model: 'real tokio (the probe)',
+          runUs: m.result.simulatedUs,
+          ...(m.trace.dropped
+            ? { truncated: { spans: records.length, coveredUs: Math.max(0, ...records.map((r) => r.endNs)) / 1000 } }
+            : {}),
+        };
+        writeFileAtomic(argv.trace, JSON.stringify({ ...toChromeTrace(records, names), otherData }));
         log(
           `measure: wrote ${argv.trace} (${records.length} polls on ${names.length} thread(s)${m.trace.dropped ? `, ${m.trace.dropped} more not recorded: raise --trace-events` : ''}; open in https://ui.perfetto.dev)`,
         );

@@ -36,7 +36,8 @@ export const selftestCommand: CommandModule<object, Args> = {
         default: SELFTEST_DEFAULTS.customers,
         describe: 'customers per replication of each queueing check',
       })
-      .option('replications', {
+      .option('runs', {
+        alias: 'replications',
         type: 'number',
         default: SELFTEST_DEFAULTS.replications,
         describe: 'replications per check (distinct seeds), at least 2',
@@ -57,8 +58,8 @@ export const selftestCommand: CommandModule<object, Args> = {
       .check((a) => {
         if (!Number.isInteger(a.customers) || a.customers < 100 || a.customers > 10_000_000)
           return '--customers must be an integer in 100..10000000';
-        if (!Number.isInteger(a.replications) || a.replications < 2 || a.replications > 1000)
-          return '--replications must be an integer in 2..1000';
+        if (!Number.isInteger(a.replications as number) || (a.replications as number) < 2 || (a.replications as number) > 1000)
+          return '--runs (--replications) must be an integer in 2..1000';
         if (!(a.confidence > 0 && a.confidence < 1)) return '--confidence must be in (0, 1)';
         if (!Number.isInteger(a.seed) || a.seed < 0 || a.seed > 4294967295) return '--seed must be an integer in 0..4294967295';
         return true;

@@ -5,16 +5,19 @@
  * Phase: cli.
  */
 import type { Argv, CommandModule } from 'yargs';
-import { loadScenario } from '../load.js';
+import { loadScenario, readScenario } from '../load.js';
 import { availableParallelism } from 'node:os';
+import { advise, formatFindings } from '../../plan/advise.js';
+import { cpuModel } from '../../calibrate/machine.js';
 import { simulateWithTrace } from '../../runtime/simulate.js';
 import { simulateRuns } from '../../sweep/simulate-runs.js';
-import { planOfRun, runVariants } from '../../sweep/run-set.js';
+import { planOfRun, runVariants } from '../../plan/run-set.js';
 import { runCommand, printDiagnostics } from '../common.js';
 import { stableJson, writeFileAtomic } from '../../io/files.js';
 import { formatSummary } from '../summary.js';
 import { parseRuns, runSetOptions, scenarioResultOptions, type RunSetArgs, type ScenarioResultArgs } from '../options.js';
 import { toChromeTrace } from '../../schema/trace-events.js';
+import type { TraceOtherData } from '../../schema/chrome-trace.js';
 import { DEFAULT_LIMITS } from '../../plan/normalize.js';
 
 interface Args extends ScenarioResultArgs, RunSetArgs {
@@ -73,23 +76,36 @@ export const simulateCommand: CommandModule<object, Args> = {
       if (argv.trace) {
         // Run 0 again with its poll trace on, so the Result's figures never depend on tracing.
         const v0 = runVariants(plan, 1)[0];
+        const limit = argv.traceEvents ?? 20000;
         const { result: r0, spans } = simulateWithTrace(planOfRun(plan, v0), model, {
           ...sim,
           seed: v0.seed,
-          traceSpans: argv.traceEvents ?? 20000,
+          traceSpans: limit,
         });
-        writeFileAtomic(
-          argv.trace,
-          stableJson(
-            toChromeTrace(
-              spans,
-              r0.workers.map((w) => w.name),
-            ),
-          ),
+        const coveredUs = spans.length ? Math.max(...spans.map((s) => s.endNs)) / 1000 : 0;
+        const trace = toChromeTrace(
+          spans,
+          r0.workers.map((w) => w.name),
         );
+        // otherData (the format's free-form block): what the report must say about this trace.
+        const otherData: TraceOtherData = {
+          source: 'simulated',
+          scenario: r0.scenario.name,
+          model: `${r0.model.name} (${r0.model.profile}, ${r0.model.provenance})`,
+          runUs: r0.simulatedUs,
+          ...(spans.length >= limit ? { truncated: { spans: limit, coveredUs } } : {}),
+        };
+        writeFileAtomic(argv.trace, stableJson({ ...trace, otherData }));
       }
       if (argv.json) process.stdout.write(stableJson(result));
-      else process.stdout.write(formatSummary(result, plan));
+      else {
+        const { scenario } = readScenario(argv.scenario);
+        const findings = advise({ scenario, model, result, hostCpu: cpuModel() });
+        const advice = findings.length
+          ? ['  advice (dispatchsim advise; docs/errors.md):', ...formatFindings(findings, '    ')].join('\n') + '\n'
+          : '';
+        process.stdout.write(formatSummary(result, plan) + advice);
+      }
       return 0;
     }),
 };

@@ -88,8 +88,8 @@ export const sweepCommand: CommandModule<object, SweepArgs> = {
         describe: 'POINTER=VALUES; values: a,b,c | lo..hi | lo..hi:log2 (repeatable; first is outermost)',
       })
       .option('engine', { choices: ['sim', 'analytic', 'both'] as const, default: 'sim' as const })
-      .option('replications', {
-        alias: 'runs',
+      .option('runs', {
+        alias: 'replications',
         type: 'number',
         default: 1,
         describe:
@@ -115,8 +115,9 @@ export const sweepCommand: CommandModule<object, SweepArgs> = {
         if (!a.scenario) throw new Error('name a scenario file (or: sweep merge <shards..> --out file)');
         if (!a.vary?.length) throw new Error('Missing required argument: vary');
         if (!a.out) throw new Error('Missing required argument: out');
-        if (!Number.isInteger(a.replications) || a.replications < 1 || a.replications > 10000)
-          throw new Error('--replications must be an integer in 1..10000');
+        const runs = a.runs as number;
+        if (!Number.isInteger(runs) || runs < 1 || runs > 10000)
+          throw new Error('--runs (--replications) must be an integer in 1..10000');
         if (!Number.isInteger(a.jobs) || a.jobs < 1) throw new Error('--jobs must be a positive integer');
         return true;
       }) as never,

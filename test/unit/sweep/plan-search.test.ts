@@ -106,15 +106,16 @@ test('dispatchsim plan prints the answer and runner-up with margins, sources, mo
     ];
     const r = await runMain([...argv, '--replications', '1', '--jobs', '1']);
     assert.equal(r.code, 0, r.out);
-    assert.match(r.out, /^rate 130000 records\/s \(set at \/template\/source\/arrival\)/);
-    assert.match(r.out, /\nanswer: +cores=1 partitions=1 · 1 core\(s\), multi_thread with 1 worker\(s\)/);
-    assert.match(r.out, /\nrunner-up: cores=1 partitions=2 /);
-    assert.match(r.out, /p99<=1ms: [\d.]+ µs \(margin [\d.]+%\) · throughput 1[23]\d\.\dk records\/s/);
+    assert.match(r.out, /^offered load 130k records\/s \(set at \/template\/source\/arrival\)/);
+    assert.match(r.out, /\nanswer: +cores 1 · partitions 1 · 1 core\(s\), multi_thread with 1 worker\(s\)/);
+    assert.match(r.out, /\nrunner-up: cores 1 · partitions 2 /);
+    assert.match(r.out, /p99<=1ms: p99 latency [\d.]+ µs \(margin [\d.]+%\) · throughput 1[23]\d(\.\d)?k records\/s/);
+    assert.match(r.out, /cores busy [\d.]+ of 1 \(useful [\d.]+ · waiting [\d.]+ · scheduler [\d.]+\)/);
     assert.match(
       r.out,
-      /from: simulated \(mean of 1 replication\(s\)\), model tokio-1\.24-2vcpu-release \(release build, published\), flavor multi_thread/,
+      /from: simulated \(mean of 1 run\(s\)\), model tokio-1\.24-2vcpu-release \(release build, published\), flavor multi_thread/,
     );
-    assert.match(r.out, /analytic: predicted p99Us [\d.]+ µs \(±\d+%\) · approx: multi_thread/);
+    assert.match(r.out, /analytic: predicted p99 latency [\d.]+ µs \(±\d+%\) · approx: multi_thread/);
     const none = await runMain([
       'plan',
       file,

@@ -1,11 +1,11 @@
 /**
- * Run sets (src/sweep/run-set.ts, simulate-runs.ts): what each run varies, the fold into one
+ * Run sets (src/plan/run-set.ts, src/sweep/simulate-runs.ts): what each run varies, the fold into one
  * Result, regime detection, and the same bytes for any number of worker threads.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { normalizeScenario } from '../../../src/plan/normalize.js';
-import { detectRegimes, foldRuns, regimeMessage, runVariants, REGIME_CODE } from '../../../src/sweep/run-set.js';
+import { detectRegimes, foldRuns, regimeMessage, runVariants, REGIME_CODE } from '../../../src/plan/run-set.js';
 import { autoRuns, AUTO_MAX_RUNS, AUTO_MIN_RUNS, simulateRuns } from '../../../src/sweep/simulate-runs.js';
 import { validateDocument } from '../../../src/schema/validate.js';
 import type { Scenario } from '../../../src/schema/scenario.js';

@@ -14,10 +14,9 @@
  * run sets compare like with like (validate's coverage).
  */
 import { Prng } from '../engine/prng.js';
-import type { Plan } from '../plan/types.js';
+import type { Plan } from './types.js';
 import type { AcrossRuns, Result, RunsBlock } from '../schema/result.js';
 import { METRICS, type MetricName } from '../schema/sweep-metrics.js';
-import { replicationSeeds } from './stats.js';
 
 /** What run `index` of a run set varies: its PRNG seed and the timer phase (Plan convention, ns). */
 export interface RunVariant {
@@ -66,6 +65,10 @@ export function headlineOf(r: Result): Record<MetricName, number> {
     yieldsPerRecord: r.yieldsPerRecord,
     cpuUs: r.cpuUs.total,
     records: r.records,
+    coresBusy: r.coresBusy?.busy ?? 0,
+    coresUseful: r.coresBusy?.useful ?? 0,
+    coresWaiting: r.coresBusy?.waiting ?? 0,
+    coresScheduler: r.coresBusy?.scheduler ?? 0,
   };
 }
 
@@ -274,4 +277,19 @@ export function foldRuns(results: readonly Result[], ctx: FoldContext): Result {
       ...(jumps > 0 ? { fastForward: { jumps, skippedUs: round12(skippedUs) } } : {}),
     },
   };
+}
+
+/**
+ * Seeds of N replications (sweep) or runs (run sets): the first is the base seed (so run 0
+ * reproduces `simulate`), later ones come from a PRNG stream of the base seed, distinct by
+ * construction. The same list is used at every point (common random numbers).
+ */
+export function replicationSeeds(baseSeed: number, replications: number): number[] {
+  const seeds = [baseSeed];
+  const prng = new Prng(baseSeed, 'sweep-replications');
+  while (seeds.length < replications) {
+    const s = prng.nextU32();
+    if (!seeds.includes(s)) seeds.push(s);
+  }
+  return seeds.slice(0, replications);
 }
