@@ -4,6 +4,10 @@
  * print the same numbers for `lifoSlot: true` and `false`; refusing says so. The fields and the
  * rules are the `refused` entries of the field table (plan/field-support.ts, docs/semantics.md).
  *
+ * Platform noise is not refused: it is on by default whenever the model has a noise process, and
+ * refusing it would refuse nearly every scenario (and the plan search's analytic pruning). The
+ * closed form answers for the idealised machine and its Result says so (`NOISE_NOTE`).
+ *
  * Phase: analyze (step 0, before the shape is recognised). Pure.
  */
 import type { Plan } from '../plan/types.js';
@@ -42,13 +46,6 @@ export function ignoredField(plan: Plan): IgnoredField | undefined {
       value: `${(1_000_000 - rt.timerPhaseNs) / 1000} µs`,
       detail: 'sleeps enter as whole timer ticks from phase 0',
     };
-  if (rt.noise)
-    return {
-      field: 'machine.noise',
-      pointer: '/machine/noise',
-      value: 'true',
-      detail: 'it has no model of OS or hypervisor pauses',
-    };
   if (mt && rt.workers > rt.cores)
     return {
       field: 'machine.cores',
@@ -58,3 +55,7 @@ export function ignoredField(plan: Plan): IgnoredField | undefined {
     };
   return undefined;
 }
+
+/** The note an analytic Result carries when the plan has platform noise on (DS4090). */
+export const NOISE_NOTE =
+  "platform noise is not in the closed form: these figures are for the idealised machine (the simulator adds the model's noise_rate × noise_pause pauses; compare with simulate, or --no-noise there)";

@@ -9,6 +9,7 @@ import { setOwn } from '../plan/result-parts.js';
 import type { Plan } from '../plan/types.js';
 import { coresBusyOf, evaluateOutputs, FIXED_CATEGORIES, resultHeader, splitCpu } from '../plan/result-parts.js';
 import { versionWarnings } from '../plan/tokio-versions.js';
+import { NOISE_NOTE } from './applicability.js';
 import type { Result, TaskResult, WorkerResult } from '../schema/result.js';
 import { diag, EXIT, InputError, type Code } from '../schema/diagnostics.js';
 
@@ -138,7 +139,11 @@ export function toResult(plan: Plan, p: Prediction): Result {
     outputs: {},
     approximation: p.approximation,
     bottleneck: p.bottleneck,
-    warnings: [...versionWarnings(plan), ...p.warnings.map((m) => ({ code: 'DS4090', message: m }))],
+    warnings: [
+      ...versionWarnings(plan),
+      ...p.warnings.map((m) => ({ code: 'DS4090', message: m })),
+      ...(plan.runtime.noise ? [{ code: 'DS4090', message: NOISE_NOTE }] : []),
+    ],
     engine: { events: 0, eventsPerSec: 0, wallMs: 0 },
   };
   result.coresBusy = coresBusyOf(result);

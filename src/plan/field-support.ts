@@ -33,6 +33,12 @@ export const FIELD_SUPPORT: FieldSupport[] = [
   { field: 'runtime.flavor', simulated: 'honoured', analytic: 'honoured', measured: 'honoured' },
   { field: 'runtime.workers', simulated: 'honoured', analytic: 'honoured', measured: 'honoured' },
   { field: 'runtime.driver', simulated: 'honoured', analytic: 'honoured', measured: 'honoured (timer_io with the `io` build)' },
+  {
+    field: 'runtime.tokio',
+    simulated: "honoured (the version's scheduler semantics, docs/semantics.md *tokio versions*)",
+    analytic: 'honoured (the current_thread deltas; the others do not touch the shapes it answers)',
+    measured: 'honoured (the probe built against that release: measure --tokio)',
+  },
   { field: 'runtime.eventInterval', simulated: 'honoured', analytic: 'honoured', measured: 'honoured (tokio Builder)' },
   {
     field: 'runtime.timerPhaseUs',
@@ -66,8 +72,8 @@ export const FIELD_SUPPORT: FieldSupport[] = [
   },
   {
     field: 'machine.noise',
-    simulated: 'honoured',
-    analytic: 'refused when true',
+    simulated: 'honoured (on by default when the model has noise_rate > 0)',
+    analytic: 'not modelled: figures for the idealised machine, said in the Result (DS4090)',
     measured: "n/a (the machine's own noise)",
   },
   { field: 'channels', simulated: 'honoured', analytic: SHAPES, measured: 'honoured (tokio mpsc; lock-free: a locked queue)' },

@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FIELD_SUPPORT, fieldSupportMarkdown } from '../../src/plan/field-support.js';
 import { schemaFor } from '../../src/schema/validate.js';
+import { NOISE_NOTE } from '../../src/analytic/applicability.js';
 import { analyze } from '../../src/analytic/analyze.js';
 import { simulate } from '../../src/runtime/simulate.js';
 import { loadScenario, planScenario } from '../../src/cli/load.js';
@@ -41,7 +42,6 @@ const REFUSED: Record<string, (s: Scenario) => void> = {
   'runtime.lifoSlot': (s) => (s.runtime.lifoSlot = false),
   'runtime.globalQueueInterval': (s) => (s.runtime.globalQueueInterval = 7),
   'runtime.timerPhaseUs': (s) => (s.runtime.timerPhaseUs = 300),
-  'machine.noise': (s) => (s.machine = { cores: 2, ...s.machine, noise: true }),
   'machine.cores': (s) => (s.machine = { ...s.machine, cores: 1 }),
 };
 
@@ -97,4 +97,21 @@ test('analyze --json and simulate --json give the same outputs keys (v1-sequenti
   const keys = (out: string) => Object.keys((JSON.parse(out) as { outputs: object }).outputs);
   assert.deepEqual(keys(a.out), ['recordsPerSecK', 'waitingCpuShare']);
   assert.deepEqual(keys(a.out), keys(s.out));
+});
+
+test('platform noise is answered for the idealised machine, and the analytic Result says so', () => {
+  const base = readJson<Scenario>('scenarios/validation/mt-await-2p.json');
+  const noisy = structuredClone(base);
+  noisy.machine = { cores: 2, ...noisy.machine, noise: true };
+  const quiet = structuredClone(base);
+  quiet.machine = { cores: 2, ...quiet.machine, noise: false };
+  const a = analyze(planScenario(noisy, model()), model());
+  assert.equal(a.source, 'analytic');
+  assert.ok(
+    a.warnings.some((w) => w.code === 'DS4090' && w.message === NOISE_NOTE),
+    JSON.stringify(a.warnings),
+  );
+  const b = analyze(planScenario(quiet, model()), model());
+  assert.ok(!b.warnings.some((w) => w.message === NOISE_NOTE));
+  assert.equal(a.latencyUs.p99, b.latencyUs.p99, 'the closed form is the same: only the note differs');
 });
