@@ -126,6 +126,11 @@ function snapshotCli(work: string): string {
   cpSync(join(ROOT, 'bin'), join(snap, 'bin'), { recursive: true });
   cpSync(join(ROOT, 'dist', 'src'), join(snap, 'dist', 'src'), { recursive: true });
   cpSync(join(ROOT, 'package.json'), join(snap, 'package.json'));
+  // The package's own files, which the CLI finds from its package root (the default model, the
+  // schema folder, the probe's sources): a snapshot without them is not the package.
+  cpSync(join(ROOT, 'models'), join(snap, 'models'), { recursive: true });
+  cpSync(join(ROOT, 'schema'), join(snap, 'schema'), { recursive: true });
+  symlinkSync(join(ROOT, 'probe'), join(snap, 'probe'), 'dir');
   symlinkSync(join(ROOT, 'node_modules'), join(snap, 'node_modules'), 'dir');
   return join(snap, 'bin', 'dispatchsim.js');
 }

@@ -24,3 +24,8 @@ export function getAt(doc: unknown, pointer: string): { found: boolean; value?: 
   }
   return { found: true, value: cur };
 }
+
+/** The pointers one axis sets: its own and those tied to it (`/machine/cores+/runtime/workers`). */
+export function axisPointers(axis: { pointer: string; also?: string[] }): string[] {
+  return axis.also ? [axis.pointer, ...axis.also] : [axis.pointer];
+}

@@ -9,8 +9,8 @@
  * order of the command line. Pointers joined by `+` (`/machine/cores+/runtime/workers=1..8`) form one
  * tied axis: every pointer takes the same value (one worker per core, as production runs).
  */
-import { getAt, pointerTokens } from '../schema/pointer.js';
-export { getAt, pointerTokens };
+import { axisPointers, getAt, pointerTokens } from '../schema/pointer.js';
+export { axisPointers, getAt, pointerTokens };
 import { diag, EXIT, InputError, type Diagnostic } from '../schema/diagnostics.js';
 import type { SourceMap } from '../schema/validate.js';
 import type { SweepAxis } from '../schema/sweep-doc.js';
@@ -139,11 +139,6 @@ export function parseVary(spec: string): Vary {
   if (![pointer, ...also].every((p) => p.startsWith('/')) || values.length === 0)
     throw new InputError([diag('DS1601', '<command line>', '', { spec })], EXIT.usage);
   return also.length ? { pointer, also, values } : { pointer, values };
-}
-
-/** Every pointer an axis sets: its own, then the tied ones. */
-export function axisPointers(axis: { pointer: string; also?: string[] }): string[] {
-  return axis.also ? [axis.pointer, ...axis.also] : [axis.pointer];
 }
 
 /** A deep copy of `doc` with each pointer set to its value (pointers must exist: see `buildAxes`). */

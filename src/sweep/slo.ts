@@ -8,7 +8,7 @@
  */
 import { diag, EXIT, InputError } from '../schema/diagnostics.js';
 import type { Scenario } from '../schema/scenario.js';
-import { axisPointers } from './grid.js';
+import { axisPointers } from '../schema/pointer.js';
 
 export interface Slo {
   text: string;

@@ -59,7 +59,7 @@ for (const [args, option] of SIMULATE) {
 const OTHERS: Array<[string[], string]> = [
   [['analyze', S, '--seed', 'x'], '--seed'],
   [['sweep', S, '--vary', '/template/calls=1,2', '--out', join(dir, 'w.json'), '--jobs', '0'], '--jobs'],
-  [['sweep', S, '--vary', '/template/calls=1,2', '--out', join(dir, 'w.json'), '--replications', 'many'], '--replications'],
+  [['sweep', S, '--vary', '/template/calls=1,2', '--out', join(dir, 'w.json'), '--replications', 'many'], '--runs'],
   [['sweep', 'merge', join(dir, 'a.json'), '--out'], '--out'],
   [['selftest', '--confidence', '2'], '--confidence'],
   [['validate', S, '--tolerance', '-5%'], '--tolerance'],

@@ -43,9 +43,21 @@ type Args = ProbeArgs & ScenarioResultArgs & { trace?: string; 'trace-events': n
 
 export const log = (line: string): void => void process.stderr.write(`${line}\n`);
 
-/** The probe options shared by `measure` and `validate`. */
-export function probeOptions<T>(y: Argv<T>): Argv<T> {
-  return y
+/**
+ * The probe options shared by `measure` and `validate`. The measured repetitions are `--runs`
+ * (alias `--repeat`) in `measure`; in `validate`, `--runs` is the prediction's run set, so the
+ * measured repetitions keep the name `--repeat` there (`repeatsAreRuns: false`).
+ */
+export function probeOptions<T>(y: Argv<T>, repeatsAreRuns = true): Argv<T> {
+  const repeats = {
+    type: 'number',
+    default: 5,
+    describe: 'measured runs per scenario (the median is reported, with min–max)',
+  } as const;
+  const withRepeats = (
+    repeatsAreRuns ? y.option('runs', { alias: 'repeat', ...repeats }) : y.option('repeat', repeats)
+  ) as Argv<T>;
+  return withRepeats
     .option('profile', {
       choices: ['release', 'debug'] as const,
       default: 'release' as const,
@@ -58,17 +70,12 @@ export function probeOptions<T>(y: Argv<T>): Argv<T> {
       describe:
         "apart: the source thread on a CPU of its own, the runtime's threads on the others (when there are more CPUs than runtime threads), as the model's wake_latency was calibrated; os: wherever the OS puts them",
     })
-    .option('runs', {
-      alias: 'repeat',
-      type: 'number',
-      default: 5,
-      describe: 'measured runs per scenario (the median is reported, with min–max)',
-    })
     .option('warmup', { type: 'number', default: 1, describe: 'discarded runs before the measured ones' })
     .option('timeout-s', { type: 'number', default: 120, describe: 'give up on a run after this many seconds (exit 5)' })
     .check((a) => {
       const r = (a as unknown as ProbeArgs).repeat;
-      if (!Number.isInteger(r) || r < 1 || r > 1000) throw new Error('--runs (--repeat) must be an integer in 1..1000');
+      if (!Number.isInteger(r) || r < 1 || r > 1000)
+        throw new Error(`${repeatsAreRuns ? '--runs (--repeat)' : '--repeat'} must be an integer in 1..1000`);
       const w = (a as unknown as ProbeArgs).warmup;
       if (!Number.isInteger(w) || w < 0 || w > 100) throw new Error('--warmup must be an integer in 0..100');
       return true;

@@ -236,6 +236,7 @@ export const validateCommand: CommandModule<object, Args> = {
             type: 'number',
             describe: "seed for both prediction and measurement (default: each scenario's `seed`)",
           }),
+        false,
       ),
       '8',
     ) as unknown as Argv<Args>,
