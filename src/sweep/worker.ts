@@ -2,29 +2,14 @@
  * Worker-thread entry for sweeps: receives the shared context once (workerData), then points
  * one at a time, and answers each with the finished point or its error.
  *
- * Phase: sweep. Errors cross the thread boundary as plain data: InputError keeps its
- * diagnostics and exit code; anything else is reported as an internal error with its stack.
+ * Phase: sweep. The message loop (errors as plain data) is worker-serve.ts, shared with run sets.
  */
-import { parentPort, workerData } from 'node:worker_threads';
-import { InputError } from '../schema/diagnostics.js';
+import { workerData } from 'node:worker_threads';
 import { loadBackends } from './backends.js';
 import { runPoint, type PointContext, type PointTask } from './run-point.js';
-import type { WorkerReply } from './pool.js';
+import type { SweepPoint } from '../schema/sweep-doc.js';
+import { serveTasks } from './worker-serve.js';
 
 const ctx = workerData as PointContext;
-const port = parentPort!;
 const backends = await loadBackends();
-
-port.on('message', (task: PointTask) => {
-  let reply: WorkerReply;
-  try {
-    reply = { index: task.index, value: runPoint(task, ctx, backends) };
-  } catch (e) {
-    reply =
-      e instanceof InputError
-        ? { index: task.index, input: { diagnostics: e.diagnostics, exitCode: e.exitCode } }
-        : { index: task.index, internal: (e as Error).stack ?? String(e) };
-  }
-  port.postMessage(reply);
-});
-port.postMessage({ ready: true });
+serveTasks<PointTask, SweepPoint>((task) => runPoint(task, ctx, backends));
