@@ -5,7 +5,7 @@
  * Phase: cli.
  */
 import type { Argv, CommandModule } from 'yargs';
-import { loadScenario, readScenario } from '../load.js';
+import { loadScenario } from '../load.js';
 import { availableParallelism } from 'node:os';
 import { advise, formatFindings } from '../../plan/advise.js';
 import { cpuModel } from '../../calibrate/machine.js';
@@ -59,7 +59,7 @@ export const simulateCommand: CommandModule<object, Args> = {
       }) as unknown as Argv<Args>,
   handler: (argv) =>
     runCommand(async () => {
-      const { plan, model, warnings } = loadScenario(argv.scenario, argv.model, argv.seed, argv.noise, argv.tokio);
+      const { scenario, plan, model, warnings } = loadScenario(argv.scenario, argv.model, argv.seed, argv.noise, argv.tokio);
       if (warnings.length) printDiagnostics(warnings);
       const sim = {
         ...(argv.maxEvents !== undefined ? { maxEvents: argv.maxEvents } : {}),
@@ -99,7 +99,6 @@ export const simulateCommand: CommandModule<object, Args> = {
       }
       if (argv.json) process.stdout.write(stableJson(result));
       else {
-        const { scenario } = readScenario(argv.scenario);
         const findings = advise({ scenario, model, result, hostCpu: cpuModel() });
         const advice = findings.length
           ? ['  advice (dispatchsim advise; docs/errors.md):', ...formatFindings(findings, '    ')].join('\n') + '\n'
