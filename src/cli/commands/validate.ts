@@ -24,9 +24,10 @@ import { diag, EXIT, InputError } from '../../schema/diagnostics.js';
 import { availableParallelism } from 'node:os';
 import { simulateRuns } from '../../sweep/simulate-runs.js';
 import { parseRuns, runSetOptions, type RunSetArgs } from '../options.js';
-import { checkTaskset } from '../../calibrate/probe-run.js';
+import { checkTaskset } from '../../probe/run.js';
 import type { ValidationRow } from '../../schema/validation-doc.js';
-import { ProbeBuilds, probeThreads, timerPhaseNote } from '../../validate/measure.js';
+import { ProbeBuilds, probeThreads } from '../../probe/execute.js';
+import { timerPhaseNote } from '../../validate/measure.js';
 import {
   addCoverage,
   compareDistributions,
