@@ -47,7 +47,10 @@ export function prepareAnalysis(plan: Plan, model: CostModel): Prepared {
   // tokio::time::interval: ticks on the 1 ms wheel at creation + k·period, bursting after a late
   // tick; no closed form here.
   const iv = plan.tasks.find((t) => t.code.some((i) => i.op === 'interval'));
-  if (iv) refuse(plan, 'DS4002', { detail: `task '${iv.name}' awaits a tokio::time::interval, which has no closed form here` });
+  if (iv)
+    refuse(plan, 'DS4002', {
+      detail: `task '${iv.name}' awaits a tokio::time::interval, which has no closed form here: a tick fires a park overshoot after its 1 ms wheel tick, and a tick due by then completes at once (Burst), so late ticks run back to back and their batches coalesce`,
+    });
   const shape = recognizeShape(plan);
   if (typeof shape === 'string') refuse(plan, 'DS4002', { detail: shape });
   const ctx = makeCtx(plan, model);

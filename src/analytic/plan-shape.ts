@@ -337,7 +337,9 @@ function producerConsumerShape(plan: Plan, progs: Stmt[][]): ProducerConsumerSha
     join.task !== consumer
   )
     return undefined;
-  const body = loop.body;
+  // A `record_start` right before the send stamps the records when they are sent: the same
+  // timestamp the send gives them.
+  const body = loop.body.filter((st, k) => !(st.k === 'record_start' && loop.body[k + 1]?.k === 'send'));
   let pace: Pace = { kind: 'none' };
   let send: Stmt | undefined;
   let sendFirst = false;
