@@ -290,7 +290,7 @@ export function ctProducerConsumer(ctx: Ctx, s: ProducerConsumerShape): Predicti
     return "records timed from record_start take their work's own distribution; only constant per-record work has a closed form here";
   if (s.pace.kind === 'sleep' && s.pace.ns > 0) return ctTimedProducer(ctx, s);
   if (s.tailSleepNs > 0)
-    return "a sleep after a send loop that does not sleep: it starts while the consumer may still be busy, so the timer can fire on a busy runtime";
+    return 'a sleep after a send loop that does not sleep: it starts while the consumer may still be busy, so the timer can fire on a busy runtime';
   if (s.pace.kind === 'yield') return ctYieldPacedProducer(ctx, s);
   return ctBurstProducer(ctx, s);
 }
@@ -309,8 +309,10 @@ function messageLatency(ctx: Ctx, s: ProducerConsumerShape, base: number, work: 
   const dist = new LatencyDist(null);
   dist.reset();
   if (items * recs <= 200)
-    for (let i = 0; i < items; i++) for (let k = 1; k <= recs; k++) dist.addSegment(base + i * step + k * work, base + i * step + k * work, 1);
-  else if (items <= 200) for (let i = 0; i < items; i++) dist.addSegment(base + i * step + work, base + i * step + recs * work, recs);
+    for (let i = 0; i < items; i++)
+      for (let k = 1; k <= recs; k++) dist.addSegment(base + i * step + k * work, base + i * step + k * work, 1);
+  else if (items <= 200)
+    for (let i = 0; i < items; i++) dist.addSegment(base + i * step + work, base + i * step + recs * work, recs);
   else dist.addSegment(base + work, base + (items - 1) * step + recs * work, 1);
   return latencyOf(dist, records);
 }

@@ -168,7 +168,8 @@ function coordinatorMismatch(plan: Plan, progs: Stmt[][], i: number, loop: Extra
   const task = plan.tasks[i];
   if (loop.body.some((s) => s.k === 'route'))
     return 'it routes to several partitions: their polls interleave with its pacing, and the closed forms have one consumer';
-  if (task.start !== 'block_on') return `it is a ${task.start === 'child' ? 'spawned child' : 'spawned'} task: the closed forms take the sender as the block_on future`;
+  if (task.start !== 'block_on')
+    return `it is a ${task.start === 'child' ? 'spawned child' : 'spawned'} task: the closed forms take the sender as the block_on future`;
   if (plan.tasks.length !== 2) return `it runs beside ${plan.tasks.length - 1} other tasks: the closed forms have one consumer`;
   const b = loop.body;
   const one = b.length === 2 && b.filter((s) => s.k === 'send').length === 1 && b.some((s) => paceOf(s) !== undefined);

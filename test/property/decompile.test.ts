@@ -94,7 +94,9 @@ type LoopOp =
 const loopOp: fc.Arbitrary<LoopOp> = fc.oneof(
   us.map((u) => ({ op: 'sleep' as const, us: u })),
   fc.constant({ op: 'yield' as const }),
-  fc.integer({ min: 1, max: 20 }).map((n) => ({ op: 'repeat' as const, n, body: [{ op: 'yield' as const }] as [{ op: 'yield' }] })),
+  fc
+    .integer({ min: 1, max: 20 })
+    .map((n) => ({ op: 'repeat' as const, n, body: [{ op: 'yield' as const }] as [{ op: 'yield' }] })),
   fc.constant({ op: 'record_start' as const }),
   fc.integer({ min: 0, max: 64 }).map((records) => ({ op: 'send' as const, channel: 'out' as const, records })),
   fc.integer({ min: 1, max: 50 }).map((cost) => ({ op: 'compute' as const, cost })),
@@ -129,7 +131,10 @@ test('decompiling a compiled coordinator send loop gives its body back', () => {
         tasks: {
           coordinator: {
             start: 'block_on',
-            program: [{ op: 'repeat', n, body }, { op: 'close', channel: 'out' }],
+            program: [
+              { op: 'repeat', n, body },
+              { op: 'close', channel: 'out' },
+            ],
           },
         },
       } as unknown as Scenario;
@@ -146,7 +151,9 @@ test('decompiling a compiled coordinator send loop gives its body back', () => {
       let i = 0;
       const computes = body.filter((o): o is Extract<LoopOp, { op: 'compute' }> => o.op === 'compute');
       const want = body.map((o) =>
-        o.op === 'compute' ? { k: 'compute', cost: { dist: 'const', ns: computes[i++].cost * 1000 }, n: 1 } : expectedStmt(o, () => -1),
+        o.op === 'compute'
+          ? { k: 'compute', cost: { dist: 'const', ns: computes[i++].cost * 1000 }, n: 1 }
+          : expectedStmt(o, () => -1),
       );
       assert.deepEqual(got, want);
       assert.deepEqual(stmts[1], { k: 'close', channel: 0 });

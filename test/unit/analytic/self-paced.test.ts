@@ -49,11 +49,16 @@ function coordinatorAsTask(v: Variant): Scenario {
   const channels = v.twoConsumers
     ? { 'p[0]': v.channel ?? { kind: 'unbounded' }, 'p[1]': v.channel ?? { kind: 'unbounded' } }
     : { p0: v.channel ?? { kind: 'unbounded' } };
-  const parts = v.twoConsumers ? { 'partition[0]': partition('p[0]'), 'partition[1]': partition('p[1]') } : { partition: partition('p0') };
+  const parts = v.twoConsumers
+    ? { 'partition[0]': partition('p[0]'), 'partition[1]': partition('p[1]') }
+    : { partition: partition('p0') };
   const names = Object.keys(parts);
   return {
     name: 'coordinator-as-task',
-    runtime: v.flavor === 'multi_thread' ? { flavor: 'multi_thread', workers: 2, driver: 'timer' } : { flavor: 'current_thread', driver: 'timer' },
+    runtime:
+      v.flavor === 'multi_thread'
+        ? { flavor: 'multi_thread', workers: 2, driver: 'timer' }
+        : { flavor: 'current_thread', driver: 'timer' },
     channels,
     tasks: {
       coordinator: {
@@ -89,7 +94,17 @@ test('a block_on coordinator task that sleeps or yields, then sends to one await
 
 for (const [v, code, reason] of [
   [{ twoConsumers: true }, 'DS4002', 'it runs beside 2 other tasks: the closed forms have one consumer'],
-  [{ channel: { kind: 'lockfree' }, wait: [{ kind: 'spin', us: 100 }, { kind: 'sleep', us: 10 }] }, 'DS4002', 'it sends on a lockfree channel that its consumer waits on with spin → sleep'],
+  [
+    {
+      channel: { kind: 'lockfree' },
+      wait: [
+        { kind: 'spin', us: 100 },
+        { kind: 'sleep', us: 10 },
+      ],
+    },
+    'DS4002',
+    'it sends on a lockfree channel that its consumer waits on with spin → sleep',
+  ],
   [{ wait: [{ kind: 'yield_spin' }] }, 'DS4002', 'its consumer waits with yield_spin'],
   [{ flavor: 'multi_thread' }, 'DS4003', 'spawned tasks spread over workers'],
   [{ pace: { op: 'yield' }, consumerYields: 1 }, 'DS4003', 'the producer and the consumer both yield'],
