@@ -171,7 +171,7 @@ function coordinatorMismatch(plan: Plan, progs: Stmt[][], i: number, loop: Extra
   if (task.start !== 'block_on')
     return `it is a ${task.start === 'child' ? 'spawned child' : 'spawned'} task: the closed forms take the sender as the block_on future`;
   if (plan.tasks.length !== 2) return `it runs beside ${plan.tasks.length - 1} other tasks: the closed forms have one consumer`;
-  const b = loop.body;
+  const b = loop.body.filter((st, k) => !(st.k === 'record_start' && loop.body[k + 1]?.k === 'send'));
   const one = b.length === 2 && b.filter((s) => s.k === 'send').length === 1 && b.some((s) => paceOf(s) !== undefined);
   if (!one) return 'its loop does more than one pace (sleep or yields) and one send';
   const send = b.find((s) => s.k === 'send') as Extract<Stmt, { k: 'send' }>;
