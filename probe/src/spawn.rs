@@ -129,8 +129,8 @@ fn spin_until(what: &str, cond: impl Fn() -> bool) {
 }
 
 /// `iters` detached trivial tasks spawned from the block_on future (not a worker thread), each
-/// pushed on the inject queue. busy: only the spawn loop is timed, while every worker spins in a
-/// task (the spawned tasks run after it). idle: each spawn is timed alone (minus an empty
+/// pushed on the inject queue. busy: only the spawn loop is timed (median chunk, see below),
+/// while every worker spins in a task (the spawned tasks run after it). idle: each spawn is timed alone (minus an empty
 /// Instant pair), with the workers parked again before the next one.
 fn spawn_remote_sample(rt: &tokio::runtime::Runtime, busy: bool, workers: usize, iters: u64) -> Duration {
     rt.block_on(async move {
@@ -152,14 +152,27 @@ fn spawn_remote_sample(rt: &tokio::runtime::Runtime, busy: bool, workers: usize,
             spin_until("the spinning tasks to start", || {
                 started.load(Ordering::SeqCst) == workers as u64
             });
-            let t = Instant::now();
-            for _ in 0..iters {
-                let done = done.clone();
-                drop(tokio::spawn(async move {
-                    done.fetch_add(1, Ordering::Relaxed);
-                }));
+            // Timed in chunks of CHUNK spawns; the sample is the median chunk's cost per spawn
+            // × iters, so a chunk in which the OS took this thread's core away (two busy
+            // threads on a small shared machine) does not count: platform noise is its own
+            // parameter (noise_rate / noise_pause).
+            const CHUNK: u64 = 128;
+            let mut per: Vec<f64> = Vec::new();
+            let mut left = iters;
+            while left > 0 {
+                let k = left.min(CHUNK);
+                let t = Instant::now();
+                for _ in 0..k {
+                    let done = done.clone();
+                    drop(tokio::spawn(async move {
+                        done.fetch_add(1, Ordering::Relaxed);
+                    }));
+                }
+                per.push(t.elapsed().as_nanos() as f64 / k as f64);
+                left -= k;
             }
-            let d = t.elapsed();
+            per.sort_by(|a, b| a.partial_cmp(b).expect("finite"));
+            let d = Duration::from_nanos((per[per.len() / 2] * iters as f64).round() as u64);
             stop.store(true, Ordering::Relaxed);
             for s in spinners {
                 s.await.expect("spinner panicked");

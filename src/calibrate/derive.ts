@@ -282,7 +282,8 @@ function handoff(chan: 'u' | 'b'): Rule {
     const f = (where: string) => d.fitter.slope('handoff', { flavor: 'mt', chan, where });
     const cross = f('cross');
     const same = f('same');
-    if (!cross || !same) return { missing: `${describe('handoff', { flavor: 'mt', chan }, 'sample')} at where=cross and where=same` };
+    if (!cross || !same)
+      return { missing: `${describe('handoff', { flavor: 'mt', chan }, 'sample')} at where=cross and where=same` };
     const est = combine([cross, same], (v) => Math.max(0, v[0] - v[1]), `${cross.source} − ${same.source} (clamped at 0)`);
     return {
       est,

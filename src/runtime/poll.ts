@@ -10,7 +10,20 @@
 import { sampleCost } from './costs.js';
 import * as S from './state.js';
 import * as O from './code.js';
-import { Simulator, HIT_HANDOFF_B, HIT_HANDOFF_U, HIT_SPAWN_REMOTE, P_POLL, P_SPIN, R_AHEAD, R_BLOCK, R_DONE, R_SELF, R_SPIN, R_YIELD } from './simulator.js';
+import {
+  Simulator,
+  HIT_HANDOFF_B,
+  HIT_HANDOFF_U,
+  HIT_SPAWN_REMOTE,
+  P_POLL,
+  P_SPIN,
+  R_AHEAD,
+  R_BLOCK,
+  R_DONE,
+  R_SELF,
+  R_SPIN,
+  R_YIELD,
+} from './simulator.js';
 
 export abstract class PollingSimulator extends Simulator {
   private fnvP = 0; // all_to_one: the partition count the cached FNV index is for

@@ -633,9 +633,27 @@ export abstract class Simulator {
         out.push({ code: 'DS3030', message: `the model has no ${name}: ${where} was charged ${instead} (docs/calibration.md)` });
     };
     w(HIT_SPAWN_REMOTE, a.spawnRemote, 'spawn_remote', 'a spawn on the block_on thread (not a worker)', "the in-worker 'spawn'");
-    w(HIT_UNPARK_REMOTE, a.unparkRemote, 'unpark_remote', 'a worker unparked by the block_on thread', "the worker-to-worker 'unpark_worker'");
-    w(HIT_HANDOFF_U, a.handoffU, 'handoff_unbounded', 'an unbounded (or lock-free) item received on another thread than its sender', 'no hand-off cost');
-    w(HIT_HANDOFF_B, a.handoffB, 'handoff_bounded', 'a bounded item received on another thread than its sender', 'no hand-off cost');
+    w(
+      HIT_UNPARK_REMOTE,
+      a.unparkRemote,
+      'unpark_remote',
+      'a worker unparked by the block_on thread',
+      "the worker-to-worker 'unpark_worker'",
+    );
+    w(
+      HIT_HANDOFF_U,
+      a.handoffU,
+      'handoff_unbounded',
+      'an unbounded (or lock-free) item received on another thread than its sender',
+      'no hand-off cost',
+    );
+    w(
+      HIT_HANDOFF_B,
+      a.handoffB,
+      'handoff_bounded',
+      'a bounded item received on another thread than its sender',
+      'no hand-off cost',
+    );
     return out;
   }
 
