@@ -225,7 +225,7 @@ export function normalizeScenario(scenario: Scenario, opts: NormalizeOptions): P
 
   const tasks: PlanTask[] = taskNames.map((name) => {
     const def: TaskDef = ex.tasks[name];
-    const c = new Compiler(chanIndex, taskIndex, mutexIndex, costIndex, namedCost, file);
+    const c = new Compiler(chanIndex, taskIndex, mutexIndex, costIndex, namedCost, file, ex.costAt);
     c.ops(def.program, base || `/tasks/${escapePointerToken(name)}/program`);
     c.emit({ op: 'end' });
     const t: PlanTask = { name, start: def.start ?? 'spawn', code: c.code, slots: c.slots };
@@ -237,7 +237,11 @@ export function normalizeScenario(scenario: Scenario, opts: NormalizeOptions): P
     compileSource(name, s, chanIndex.get(s.channel) ?? 0, opts, file, base, err),
   );
 
-  if (diags.some((d) => d.severity === 'error')) throw new InputError(diags);
+  if (diags.some((d) => d.severity === 'error')) {
+    // A template's cost is compiled once per generated task (P partitions): report it once.
+    const seen = new Set<string>();
+    throw new InputError(diags.filter((d) => !seen.has(`${d.code}|${d.pointer}|${d.message}`) && !!seen.add(`${d.code}|${d.pointer}|${d.message}`)));
+  }
 
   const cores = scenario.machine?.cores ?? Math.max(rt.flavor === 'multi_thread' ? (rt.workers ?? 1) : 1, 1);
   const limits = { ...DEFAULT_LIMITS, ...(scenario.limits ?? {}) };
@@ -414,6 +418,8 @@ class Compiler {
     private cost: (c: Cost, category: string, ptr: string) => number,
     private named: (name: string, category: string) => number,
     private file: string,
+    /** Where a template's generated ops' costs are written in the file (templates.ts). */
+    private costAt: Map<Op, string> | undefined,
   ) {
     void this.file;
   }
@@ -433,7 +439,7 @@ class Compiler {
   private op(op: Op, ptr: string): void {
     switch (op.op) {
       case 'compute':
-        this.emit({ op: 'compute', cost: this.cost(op.cost, op.label ?? 'compute', `${ptr}/cost`) });
+        this.emit({ op: 'compute', cost: this.cost(op.cost, op.label ?? 'compute', this.costAt?.get(op) ?? `${ptr}/cost`) });
         return;
       case 'route':
         // walk() checked that to[0] … to[partitions − 1] exist and are consecutive.
@@ -443,7 +449,7 @@ class Compiler {
           partitions: op.partitions,
           policy: op.policy ?? 'round_robin',
           skew: op.skew ?? 0,
-          cost: this.cost(op.cost ?? 0, 'route', `${ptr}/cost`),
+          cost: this.cost(op.cost ?? 0, 'route', this.costAt?.get(op) ?? `${ptr}/cost`),
         });
         return;
       case 'spin':

@@ -28,6 +28,9 @@ interface Expected {
   code: string;
   pointer: string;
   messageIncludes?: string;
+  /** When given, the diagnostic must be located there (e.g. a duplicate key's last occurrence). */
+  line?: number;
+  column?: number;
 }
 interface Case {
   description: string;
@@ -102,11 +105,13 @@ for (const name of names) {
         (d) =>
           d.code === x.code &&
           d.pointer === x.pointer &&
-          (x.messageIncludes === undefined || d.message.includes(x.messageIncludes)),
+          (x.messageIncludes === undefined || d.message.includes(x.messageIncludes)) &&
+          (x.line === undefined || d.line === x.line) &&
+          (x.column === undefined || d.column === x.column),
       );
       assert.ok(
         hit,
-        `expected ${x.code} at '${x.pointer}'${x.messageIncludes ? ` mentioning ${x.messageIncludes}` : ''}; got:\n${shown}`,
+        `expected ${x.code} at '${x.pointer}'${x.line !== undefined ? ` (${x.line}:${x.column ?? '*'})` : ''}${x.messageIncludes ? ` mentioning ${x.messageIncludes}` : ''}; got:\n${shown}`,
       );
       const cliLine = run.out
         .split('\n')
