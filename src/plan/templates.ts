@@ -142,7 +142,9 @@ function expandAny(t: Template, costAt: CostAt): Expanded {
       const batchBody: Op[] = [];
       if ((t.producerSleepUs ?? 0) > 0) batchBody.push({ op: 'sleep', us: t.producerSleepUs ?? 0 });
       batchBody.push({ op: 'send', channel: 'batches', items: 1, records: t.batchRecords });
-      const consumerBody: Op[] = [{ op: 'for_each_record', body: [...rec(costAt, t.recordCost, 'recordCost'), { op: 'record_end' }] }];
+      const consumerBody: Op[] = [
+        { op: 'for_each_record', body: [...rec(costAt, t.recordCost, 'recordCost'), { op: 'record_end' }] },
+      ];
       if ((t.yieldsPerBatch ?? 0) > 0) consumerBody.push({ op: 'repeat', n: t.yieldsPerBatch ?? 1, body: [{ op: 'yield' }] });
       return {
         channels: { batches: { kind: 'unbounded' } },
