@@ -63,6 +63,9 @@ export class IntRing {
   }
 }
 
+/** A partial sum below which adding one more message (≤ 2³² records) stays an exact integer double. */
+const EXACT_CHUNK = Number.MAX_SAFE_INTEGER - 2 ** 32;
+
 /** Channel messages: (records, timestamp of the batch's arrival in ns). */
 export class MsgRing {
   private recs: Float64Array;
@@ -97,11 +100,23 @@ export class MsgRing {
     this.length--;
     return true;
   }
-  /** Sum of records queued (for in-flight accounting at the end of a run). */
-  queuedRecords(): number {
+  /**
+   * Sum of records queued (for in-flight accounting at the end of a run), exact: a message holds
+   * up to 10⁹ records and a queue millions of messages, so the sum can pass 2⁵³, where a double
+   * stops counting in ones (issue 18: 9.4·10¹⁵ in flight). Summed in doubles while that is exact,
+   * carried into a bigint before it could round.
+   */
+  queuedRecords(): bigint {
+    let big = 0n;
     let s = 0;
-    for (let i = 0; i < this.length; i++) s += this.recs[(this.head + i) % this.recs.length];
-    return s;
+    for (let i = 0; i < this.length; i++) {
+      s += this.recs[(this.head + i) % this.recs.length];
+      if (s > EXACT_CHUNK) {
+        big += BigInt(s);
+        s = 0;
+      }
+    }
+    return big + BigInt(s);
   }
   private grow(): void {
     const n = this.recs.length * 2;

@@ -142,7 +142,7 @@ export async function validate(a: Args): Promise<{ rows: ValidationRow[]; failed
   const { tolerance, bad } = parseTolerance(a.tolerance);
   if (bad.length)
     throw new InputError(
-      bad.map((spec) => diag('DS1801', '--tolerance', '', { spec, metrics: METRIC_KINDS.join(', ') })),
+      bad.map((spec) => diag('DS1801', '<command line>', '', { spec, metrics: METRIC_KINDS.join(', ') })),
       EXIT.usage,
     );
   const kinds = parseMetrics(a.metrics);
