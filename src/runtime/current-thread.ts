@@ -43,6 +43,7 @@ export class CurrentThreadSim extends PollingSimulator {
   /** The scheduler tick modulo global_queue_interval (the tick count itself is never needed). */
   private tickRes = 0;
   private readonly gqi: number;
+  private readonly eventInterval: number;
   private inner = 0;
   private woken = true; // the block_on future is polled on the first outer iteration
   private driverNotified = false; // driver.unpark() was called: the next park returns at once
@@ -54,6 +55,7 @@ export class CurrentThreadSim extends PollingSimulator {
   constructor(plan: Plan, model: CostModel, opts: SimOptions) {
     super(plan, model, opts, 1);
     this.gqi = plan.runtime.globalQueueInterval;
+    this.eventInterval = plan.runtime.eventInterval;
     const sem = plan.runtime.semantics;
     this.remoteFastPath = sem.remoteFastPath;
     this.blockOnWakeNoSelfUnpark = sem.blockOnWakeNoSelfUnpark;
@@ -174,7 +176,7 @@ export class CurrentThreadSim extends PollingSimulator {
           this.thrPos[0] = P_INNER;
           break;
         case P_INNER: {
-          if (this.inner >= this.plan.runtime.eventInterval) {
+          if (this.inner >= this.eventInterval) {
             this.driverPoll(0);
             this.afterDriverDeferred();
             this.thrPos[0] = P_OUTER;

@@ -75,6 +75,8 @@ export class MultiThreadSim extends PollingSimulator {
   private readonly readySince: Float64Array;
   // Version semantics, read once (never a version string in the loop).
   private readonly lifoCap: number; // 0 = no cap (1.24)
+  private readonly lifoSlot: boolean;
+  private readonly eventInterval: number;
   private readonly gqiTuned: boolean;
   private readonly injectBatch: boolean;
   private readonly overflowSecondHalf: boolean;
@@ -116,6 +118,8 @@ export class MultiThreadSim extends PollingSimulator {
     this.readySince = new Float64Array(this.nThreads);
     const sem = plan.runtime.semantics;
     this.lifoCap = sem.lifoPollsPerTick;
+    this.lifoSlot = plan.runtime.lifoSlot;
+    this.eventInterval = plan.runtime.eventInterval;
     this.gqiTuned = sem.gqiTuned;
     this.injectBatch = sem.injectBatch;
     this.overflowSecondHalf = sem.overflowSecondHalf;
@@ -265,7 +269,7 @@ export class MultiThreadSim extends PollingSimulator {
 
   schedule(task: number, from: number, isYield: boolean): void {
     if (from >= 0 && from < this.W && !this.parked[from]) {
-      if (isYield || !this.plan.runtime.lifoSlot || this.lifoOff[from]) {
+      if (isYield || !this.lifoSlot || this.lifoOff[from]) {
         this.pushLocal(from, task);
         this.notifyParked(from);
         return;
@@ -487,7 +491,7 @@ export class MultiThreadSim extends PollingSimulator {
     // LIFO chaining under the same budget; from 1.29 the MAX_LIFO_POLLS_PER_TICK-th chained poll
     // disables the slot until the chain ends (its wakes go to the back of the local queue).
     const l = this.lifo[th];
-    if (l >= 0 && this.plan.runtime.lifoSlot) {
+    if (l >= 0 && this.lifoSlot) {
       this.lifo[th] = -1;
       if (this.thrBudget[th] > 0) {
         this.stLifo[th]++;
@@ -522,7 +526,7 @@ export class MultiThreadSim extends PollingSimulator {
       // P_OUTER: one iteration of the worker loop.
       const tick = ++this.tick[w];
       this.events++;
-      if (tick % this.plan.runtime.eventInterval === 0) this.maintenance(w);
+      if (tick % this.eventInterval === 0) this.maintenance(w);
       const task = this.nextTask(w, tick);
       if (task >= 0) {
         this.runTask(w, task);

@@ -2,22 +2,33 @@
  * Growable ring buffers on typed arrays: run queues of task ids and channel message queues.
  *
  * Phase: simulate. No allocation per operation; capacity doubles when full (rare, amortised).
+ * PERF: capacities are powers of two, so an index wraps with a mask (`& mask`), not a division.
  */
+
+/** The least power of two ≥ n (and ≥ 1). */
+function pow2(n: number): number {
+  let c = 1;
+  while (c < n) c *= 2;
+  return c;
+}
+
 export class IntRing {
   private buf: Int32Array;
+  private mask: number;
   private head = 0;
   length = 0;
   constructor(capacity = 16) {
-    this.buf = new Int32Array(capacity);
+    this.buf = new Int32Array(pow2(capacity));
+    this.mask = this.buf.length - 1;
   }
   pushBack(v: number): void {
     if (this.length === this.buf.length) this.grow();
-    this.buf[(this.head + this.length) % this.buf.length] = v;
+    this.buf[(this.head + this.length) & this.mask] = v;
     this.length++;
   }
   pushFront(v: number): void {
     if (this.length === this.buf.length) this.grow();
-    this.head = (this.head - 1 + this.buf.length) % this.buf.length;
+    this.head = (this.head - 1) & this.mask;
     this.buf[this.head] = v;
     this.length++;
   }
@@ -25,17 +36,17 @@ export class IntRing {
   popFront(): number {
     if (this.length === 0) return -1;
     const v = this.buf[this.head];
-    this.head = (this.head + 1) % this.buf.length;
+    this.head = (this.head + 1) & this.mask;
     this.length--;
     return v;
   }
   popBack(): number {
     if (this.length === 0) return -1;
     this.length--;
-    return this.buf[(this.head + this.length) % this.buf.length];
+    return this.buf[(this.head + this.length) & this.mask];
   }
   at(i: number): number {
-    return this.buf[(this.head + i) % this.buf.length];
+    return this.buf[(this.head + i) & this.mask];
   }
   clear(): void {
     this.head = 0;
@@ -43,22 +54,23 @@ export class IntRing {
   }
   /** Whether `v` is queued. O(length): for the short lists (sleepers, spinners) it serves. */
   has(v: number): boolean {
-    for (let i = 0; i < this.length; i++) if (this.buf[(this.head + i) % this.buf.length] === v) return true;
+    for (let i = 0; i < this.length; i++) if (this.buf[(this.head + i) & this.mask] === v) return true;
     return false;
   }
   /** Removes every occurrence of `v`, keeping the order of the rest. O(length). */
   remove(v: number): void {
     let k = 0;
     for (let i = 0; i < this.length; i++) {
-      const x = this.buf[(this.head + i) % this.buf.length];
-      if (x !== v) this.buf[(this.head + k++) % this.buf.length] = x;
+      const x = this.buf[(this.head + i) & this.mask];
+      if (x !== v) this.buf[(this.head + k++) & this.mask] = x;
     }
     this.length = k;
   }
   private grow(): void {
     const nb = new Int32Array(this.buf.length * 2);
-    for (let i = 0; i < this.length; i++) nb[i] = this.buf[(this.head + i) % this.buf.length];
+    for (let i = 0; i < this.length; i++) nb[i] = this.buf[(this.head + i) & this.mask];
     this.buf = nb;
+    this.mask = nb.length - 1;
     this.head = 0;
   }
 }
@@ -72,6 +84,7 @@ export class MsgRing {
   private ts: Float64Array;
   /** The thread that sent each message (-1: a source outside the runtime). */
   private from: Int32Array;
+  private mask: number;
   private head = 0;
   length = 0;
   // Scratch filled by popFront.
@@ -79,13 +92,14 @@ export class MsgRing {
   outTs = 0;
   outFrom = -1;
   constructor(capacity = 16) {
-    this.recs = new Float64Array(capacity);
-    this.ts = new Float64Array(capacity);
-    this.from = new Int32Array(capacity);
+    this.recs = new Float64Array(pow2(capacity));
+    this.ts = new Float64Array(this.recs.length);
+    this.from = new Int32Array(this.recs.length);
+    this.mask = this.recs.length - 1;
   }
   push(records: number, tsNs: number, from = -1): void {
     if (this.length === this.recs.length) this.grow();
-    const i = (this.head + this.length) % this.recs.length;
+    const i = (this.head + this.length) & this.mask;
     this.recs[i] = records;
     this.ts[i] = tsNs;
     this.from[i] = from;
@@ -96,7 +110,7 @@ export class MsgRing {
     this.outRecords = this.recs[this.head];
     this.outTs = this.ts[this.head];
     this.outFrom = this.from[this.head];
-    this.head = (this.head + 1) % this.recs.length;
+    this.head = (this.head + 1) & this.mask;
     this.length--;
     return true;
   }
@@ -110,7 +124,7 @@ export class MsgRing {
     let big = 0n;
     let s = 0;
     for (let i = 0; i < this.length; i++) {
-      s += this.recs[(this.head + i) % this.recs.length];
+      s += this.recs[(this.head + i) & this.mask];
       if (s > EXACT_CHUNK) {
         big += BigInt(s);
         s = 0;
@@ -124,13 +138,14 @@ export class MsgRing {
     const t = new Float64Array(n);
     const f = new Int32Array(n);
     for (let i = 0; i < this.length; i++) {
-      r[i] = this.recs[(this.head + i) % this.recs.length];
-      t[i] = this.ts[(this.head + i) % this.recs.length];
-      f[i] = this.from[(this.head + i) % this.recs.length];
+      r[i] = this.recs[(this.head + i) & this.mask];
+      t[i] = this.ts[(this.head + i) & this.mask];
+      f[i] = this.from[(this.head + i) & this.mask];
     }
     this.recs = r;
     this.ts = t;
     this.from = f;
+    this.mask = n - 1;
     this.head = 0;
   }
 }

@@ -158,6 +158,9 @@ export abstract class Simulator {
   /** Tasks that finished (a cheap sign of progress for the fast-forward). */
   tasksDone = 0;
   readonly res: number;
+  /** plan.runtime's flags the hot paths read, read once (PERF: no object chain per poll). */
+  readonly deferLifo: boolean;
+  readonly hasDriver: boolean;
   /** Timer grid offset: ticks at phase + k·res. */
   readonly phase: number;
   rr = 0; // routing state: next round-robin partition, sticky partition
@@ -195,6 +198,8 @@ export abstract class Simulator {
     this.c = runtimeCosts(model, plan.runtime.driver);
     this.res = plan.runtime.timerResolutionNs;
     this.phase = plan.runtime.timerPhaseNs ?? 0;
+    this.deferLifo = plan.runtime.semantics.deferLifo;
+    this.hasDriver = plan.runtime.driver !== 'none';
     this.lastTickNs = this.floorTick(0);
     const slots = Math.max(1, ...plan.tasks.map((t) => t.slots));
     this.tasks = new S.Tasks(64, slots);
@@ -298,6 +303,10 @@ export abstract class Simulator {
    * hand-backs; the limit's stays put).
    */
   eventsYield = 0;
+  /** A thread that handed back behind the next event (handBackSlow), its clock and generation; -1: none. */
+  private handedTh = -1;
+  private handedT = 0;
+  private handedGen = 0;
 
   /**
    * At the top of thread `th`'s loop: when it must hand back to the event loop, re-queue it and
@@ -312,7 +321,11 @@ export abstract class Simulator {
 
   private handBackSlow(th: number): boolean {
     if (this.behindNextEvent(this.thrT[th])) {
-      this.resched(th);
+      // What resched(th) does, but the event is not pushed here: the run loop's next pop is a
+      // pushPop of it (one sift, not two). Every caller returns straight to the run loop.
+      this.handedTh = th;
+      this.handedT = this.thrT[th];
+      this.handedGen = ++this.thrGen[th];
       return true;
     }
     if (this.events < this.eventsYield) return false;
@@ -358,7 +371,12 @@ export abstract class Simulator {
     // after a fast-forward jump).
     if (Number.isFinite(this.maxSimNs)) q.push(this.maxSimNs + 1, EV_LIMIT, 0, 0);
     let checks = 0;
-    while (!this.finished && q.pop()) {
+    while (!this.finished) {
+      if (this.handedTh >= 0) {
+        // The thread that just handed back: pushed and the earliest event popped, in one step.
+        q.pushPop(this.handedT, EV_THREAD, this.handedTh, this.handedGen);
+        this.handedTh = -1;
+      } else if (!q.pop()) break;
       // A superseded thread event: a no-op, and not a point where anything is checked.
       if (q.kind === EV_THREAD && q.b !== this.thrGen[q.a]) continue;
       const t = q.timeNs;
@@ -672,7 +690,7 @@ export abstract class Simulator {
   wakeDeferred(th: number): void {
     const d = this.defer[th];
     const tk = this.tasks;
-    const lifo = this.plan.runtime.semantics.deferLifo;
+    const lifo = this.deferLifo;
     while (d.length > 0) {
       const task = lifo ? d.popBack() : d.popFront();
       if (task === this.blockOnTask) {
@@ -716,7 +734,7 @@ export abstract class Simulator {
     this.stBusy[th] += this.c.driverPoll;
     this.stDriver[th]++;
     this.events++;
-    if (this.plan.runtime.driver !== 'none') this.fireTimers(th);
+    if (this.hasDriver) this.fireTimers(th);
   }
 
   /** How long a timed park sleeps: whole ms to the next timer tick from floor(now), plus OS overshoot. */

@@ -55,7 +55,7 @@ export interface RunSetOptions {
   sim?: RunContext['sim'];
   /**
    * Threads start only when the runs after run 0 would take longer than this in one thread
-   * (estimated from run 0's wall time; default THREADS_MIN_MS): a worker thread costs a few
+   * (estimated from run 0's CPU time; default THREADS_MIN_MS): a worker thread costs a few
    * hundred ms to start and load its modules, more than a small scenario's runs.
    */
   threadsMinMs?: number;
@@ -73,13 +73,18 @@ export const THREADS_MIN_MS = 400;
  */
 export async function simulateRuns(plan: Plan, model: CostModel, o: RunSetOptions): Promise<Result> {
   const wall0 = performance.now();
+  const cpu0 = process.cpuUsage();
   const most = o.runs === 'auto' ? AUTO_MAX_RUNS : o.runs;
   if (!Number.isInteger(most) || most < 1 || most > MAX_RUNS)
     throw new Error(`internal: runs must be 1..${MAX_RUNS} (got ${most})`);
   const variants = runVariants(plan, most);
   const ctx: RunContext = { plan, model, sim: o.sim ?? {} };
   const first = simulateRun(ctx, variants[0]);
-  const firstMs = performance.now() - wall0;
+  // Run 0's CPU time, not its wall time: on a busy machine the wall time is mostly waiting for a
+  // core, and taking it for work started threads (each loads its modules, mathjs too when the
+  // scenario has outputs) that cost more than the runs they took (bench/scenario-times.ts).
+  const cpu = process.cpuUsage(cpu0);
+  const firstMs = (cpu.user + cpu.system) / 1000;
   const n = o.runs === 'auto' ? Math.min(most, autoRuns(first.engine.events)) : most;
   o.onRun?.(1, n);
   const results = [first];

@@ -46,3 +46,48 @@ test('EventQueue pops in (time, seq) order like a stable sort', () => {
     { seed: SEED, numRuns: 300 },
   );
 });
+
+test('EventQueue.pushPop gives what push then pop gives, and leaves the same events queued', () => {
+  type Op = { push: number } | { ahead: number } | { pushPop: number } | { pop: true };
+  const t = fc.integer({ min: 0, max: 12 }).map((x) => x * 1000);
+  const opArb: fc.Arbitrary<Op> = fc.oneof(
+    { weight: 3, arbitrary: t.map((x) => ({ push: x })) },
+    { weight: 1, arbitrary: t.map((x) => ({ ahead: x })) },
+    { weight: 3, arbitrary: t.map((x) => ({ pushPop: x })) },
+    { weight: 1, arbitrary: fc.constant({ pop: true as const }) },
+  );
+  fc.assert(
+    fc.property(fc.array(opArb, { maxLength: 300 }), fc.integer({ min: 1, max: 8 }), (ops, capacity) => {
+      const a = new EventQueue(capacity); // pushPop
+      const b = new EventQueue(capacity); // push, then pop
+      let id = 0;
+      const same = () => assert.deepEqual([a.timeNs, a.kind, a.a, a.b], [b.timeNs, b.kind, b.a, b.b]);
+      for (const op of ops) {
+        id++;
+        if ('push' in op) {
+          a.push(op.push, 1, id, -id);
+          b.push(op.push, 1, id, -id);
+        } else if ('ahead' in op) {
+          a.pushAhead(op.ahead, 2, id, -id);
+          b.pushAhead(op.ahead, 2, id, -id);
+        } else if ('pushPop' in op) {
+          a.pushPop(op.pushPop, 3, id, -id);
+          b.push(op.pushPop, 3, id, -id);
+          assert.equal(b.pop(), true);
+          same();
+        } else {
+          assert.equal(a.pop(), b.pop());
+          same();
+        }
+        assert.equal(a.size, b.size);
+        assert.equal(a.peekTime(), b.peekTime());
+      }
+      while (b.pop()) {
+        assert.equal(a.pop(), true);
+        same();
+      }
+      assert.equal(a.pop(), false);
+    }),
+    { seed: SEED, numRuns: 300 },
+  );
+});
