@@ -25,6 +25,7 @@ import { recognizeShape, type Shape } from './plan-shape.js';
 import { ctMultiYield, ctProducerConsumer, ctSpawnJoin, ctStraight, ctYieldLoop, constLatency } from './current-thread.js';
 import { evaluatePipeline } from './pipeline.js';
 import { preparePipeline, type PreparedPipeline } from './pipeline-prepare.js';
+import { param } from '../model/load.js';
 import { emptyTask, emptyWorker, refuse, toResult, type Prediction } from './prediction.js';
 import { ignoredField } from './applicability.js';
 import { diag, EXIT, InputError } from '../schema/diagnostics.js';
@@ -117,7 +118,23 @@ export function evaluatePrepared(plan: Plan, p: Prepared): Prediction {
 
 /** Predicts a plan's Result in closed form, or refuses (InputError, exit 4). */
 export function analyze(plan: Plan, model: CostModel): Result {
-  return toResult(plan, evaluatePrepared(plan, prepareAnalysis(plan, model)));
+  const r = toResult(plan, evaluatePrepared(plan, prepareAnalysis(plan, model)));
+  const note = remoteCostsNote(plan, model);
+  if (note) r.warnings.push({ code: 'DS4090', message: note });
+  return r;
+}
+
+/**
+ * The closed forms charge no cross-thread costs (spawn_remote, unpark_remote, handoff_*): a
+ * multi_thread answer from a model that has them says so, naming the ones it left out.
+ */
+function remoteCostsNote(plan: Plan, model: CostModel): string | undefined {
+  if (plan.runtime.flavor !== 'multi_thread') return undefined;
+  const names = (['spawn_remote', 'unpark_remote', 'handoff_unbounded', 'handoff_bounded'] as const).filter(
+    (n) => (param(model, n)?.value ?? 0) > 0,
+  );
+  if (names.length === 0) return undefined;
+  return `the closed form leaves out ${names.join(', ')} (spawns and unparks on the block_on thread, items received on another thread than their sender: the simulator charges them; the figures here use spawn, unpark_worker and no hand-off)`;
 }
 
 /** Which microbenchmark shapes have an exact form on multi_thread: work on the block_on thread. */

@@ -67,26 +67,32 @@ export class IntRing {
 export class MsgRing {
   private recs: Float64Array;
   private ts: Float64Array;
+  /** The thread that sent each message (-1: a source outside the runtime). */
+  private from: Int32Array;
   private head = 0;
   length = 0;
   // Scratch filled by popFront.
   outRecords = 0;
   outTs = 0;
+  outFrom = -1;
   constructor(capacity = 16) {
     this.recs = new Float64Array(capacity);
     this.ts = new Float64Array(capacity);
+    this.from = new Int32Array(capacity);
   }
-  push(records: number, tsNs: number): void {
+  push(records: number, tsNs: number, from = -1): void {
     if (this.length === this.recs.length) this.grow();
     const i = (this.head + this.length) % this.recs.length;
     this.recs[i] = records;
     this.ts[i] = tsNs;
+    this.from[i] = from;
     this.length++;
   }
   popFront(): boolean {
     if (this.length === 0) return false;
     this.outRecords = this.recs[this.head];
     this.outTs = this.ts[this.head];
+    this.outFrom = this.from[this.head];
     this.head = (this.head + 1) % this.recs.length;
     this.length--;
     return true;
@@ -101,12 +107,15 @@ export class MsgRing {
     const n = this.recs.length * 2;
     const r = new Float64Array(n);
     const t = new Float64Array(n);
+    const f = new Int32Array(n);
     for (let i = 0; i < this.length; i++) {
       r[i] = this.recs[(this.head + i) % this.recs.length];
       t[i] = this.ts[(this.head + i) % this.recs.length];
+      f[i] = this.from[(this.head + i) % this.recs.length];
     }
     this.recs = r;
     this.ts = t;
+    this.from = f;
     this.head = 0;
   }
 }

@@ -132,7 +132,7 @@ function buildResult(sim: Simulator, plan: Plan, seed: number, wallMs: number): 
     breakdownUs,
     cpuUs: { useful: us(useful), waiting: us(waiting), scheduler: us(scheduler), total: us(useful + waiting + scheduler) },
     outputs: {},
-    warnings: [...versionWarnings(plan), ...sim.warnings],
+    warnings: [...versionWarnings(plan), ...sim.warnings, ...sim.fallbackWarnings()],
     engine: {
       events: sim.events,
       eventsPerSec: wallMs > 0 ? Math.round((sim.events / wallMs) * 1000) : 0,
