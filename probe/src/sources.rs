@@ -164,7 +164,7 @@ pub struct SourceReport {
 /// Only the source thread does this; tokio's threads keep the default, which the model's
 /// park overshoot was calibrated with. Returns whether it worked.
 #[cfg(target_os = "linux")]
-fn tighten_timer_slack() -> bool {
+pub(crate) fn tighten_timer_slack() -> bool {
     extern "C" {
         fn prctl(option: i32, ...) -> i32;
     }
@@ -175,7 +175,7 @@ fn tighten_timer_slack() -> bool {
 }
 
 #[cfg(not(target_os = "linux"))]
-fn tighten_timer_slack() -> bool {
+pub(crate) fn tighten_timer_slack() -> bool {
     false
 }
 

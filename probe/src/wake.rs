@@ -4,9 +4,11 @@
 
 use crate::affinity::{allowed_cpus, pin_current_thread};
 use crate::bench::{
-    build_runtime, count_spec, emit_latencies, emit_metrics, ns, ov, spin_for, Bench, Kind,
+    build_runtime, count_spec, emit, emit_latencies, emit_metrics, ns, ov, spin_for, Bench, Kind,
     Overrides, ParamSpec, Params, Ty, DRIVER, FLAVOR, FLAVOR_MT, WORKERS,
 };
+use crate::prng::Prng;
+use serde_json::json;
 use std::time::{Duration, Instant};
 use tokio::sync::mpsc::{unbounded_channel, UnboundedReceiver};
 
@@ -21,6 +23,15 @@ const GAP: ParamSpec = ParamSpec {
         max: 1_000_000,
     },
     doc: "µs the sending std::thread sleeps between messages",
+};
+const GAP_SPREAD: ParamSpec = ParamSpec {
+    name: "g_spread",
+    default: "0",
+    ty: Ty::Int {
+        min: 0,
+        max: 1_000_000,
+    },
+    doc: "µs of extra gap drawn uniformly from [0, g_spread) per message (seeded): spreads how long the receiver was idle when woken (each latency line then carries idleNs)",
 };
 const IN: ParamSpec = ParamSpec {
     name: "in",
@@ -50,10 +61,16 @@ const DISABLE_LIFO: ParamSpec = ParamSpec {
     doc: "1 = Builder::disable_lifo_slot (needs --cfg tokio_unstable)",
 };
 
-async fn receive_all(mut rx: UnboundedReceiver<Instant>, cap: usize) -> Vec<u64> {
+/// Per message: send→receive ns, and how long the receiver had been idle when it was sent
+/// (send instant − the previous message's receive instant; 0 for the first).
+async fn receive_all(mut rx: UnboundedReceiver<Instant>, cap: usize) -> Vec<(u64, u64)> {
     let mut v = Vec::with_capacity(cap);
+    let mut last: Option<Instant> = None;
     while let Some(sent) = rx.recv().await {
-        v.push(ns(sent.elapsed()));
+        let now = Instant::now();
+        let idle = last.map_or(0, |l| ns(sent.saturating_duration_since(l)));
+        v.push((ns(now - sent), idle));
+        last = Some(now);
     }
     v
 }
@@ -63,6 +80,7 @@ async fn receive_all(mut rx: UnboundedReceiver<Instant>, cap: usize) -> Vec<u64>
 fn run_xwake(p: &Params) -> Result<(), String> {
     let count = p.int("count");
     let gap = Duration::from_micros(p.int("g"));
+    let spread_us = p.int("g_spread");
     let (sender_cpu, runtime_cpu) = match p.str("pin") {
         "none" => (None, None),
         how => {
@@ -90,9 +108,15 @@ fn run_xwake(p: &Params) -> Result<(), String> {
                 .map(std::mem::forget)
                 .expect("pinning the sender thread");
         }
+        if spread_us > 0 {
+            // Idle times below the default 50 µs timer slack are part of what is measured.
+            crate::sources::tighten_timer_slack();
+        }
         std::thread::sleep(Duration::from_millis(5));
+        let mut rng = Prng::new(1, "xwake.gap");
         for _ in 0..total {
-            std::thread::sleep(gap);
+            let extra = (rng.next_float() * spread_us as f64 * 1e3) as u64;
+            std::thread::sleep(gap + Duration::from_nanos(extra));
             if tx.send(Instant::now()).is_err() {
                 break;
             }
@@ -109,7 +133,17 @@ fn run_xwake(p: &Params) -> Result<(), String> {
         })
     };
     sender.join().expect("sender thread panicked");
-    emit_latencies(p, &lat[(WARMUP as usize).min(lat.len())..]);
+    let kept = &lat[(WARMUP as usize).min(lat.len())..];
+    if spread_us > 0 {
+        let params = p.json();
+        for (v, idle) in kept {
+            emit(
+                &json!({"type": "latency", "bench": p.bench, "params": params, "ns": v, "idleNs": idle}),
+            );
+        }
+    } else {
+        emit_latencies(p, &kept.iter().map(|x| x.0).collect::<Vec<_>>());
+    }
     emit_metrics(p, &rt, total);
     Ok(())
 }
@@ -238,7 +272,16 @@ const STEAL_WAKE_PARAMS: &[ParamSpec] = &[
     count_spec("300"),
 ];
 
-const XWAKE_PARAMS: &[ParamSpec] = &[FLAVOR, WORKERS, DRIVER, IN, GAP, PIN, count_spec("500")];
+const XWAKE_PARAMS: &[ParamSpec] = &[
+    FLAVOR,
+    WORKERS,
+    DRIVER,
+    IN,
+    GAP,
+    GAP_SPREAD,
+    PIN,
+    count_spec("500"),
+];
 const HANDOFF_PARAMS: &[ParamSpec] = &[
     FLAVOR_MT,
     WORKERS,
@@ -275,6 +318,17 @@ fn grid_xwake() -> Vec<Overrides> {
         for pin in ["apart", "together"] {
             g.push(ov(&[("flavor", "ct"), ("driver", "timer"), ("pin", pin)]));
         }
+        // halt_poll_window and wake_latency_warm: gaps spread over 0–600 µs, so that the
+        // receiver is woken after idling anywhere from a few µs to past a VM host's halt-poll
+        // window (each line carries idleNs).
+        g.push(ov(&[
+            ("flavor", "ct"),
+            ("driver", "timer"),
+            ("pin", "apart"),
+            ("g", "0"),
+            ("g_spread", "600"),
+            ("count", "800"),
+        ]));
     }
     if cfg!(feature = "io") {
         g.push(ov(&[("flavor", "ct"), ("driver", "io")]));

@@ -155,12 +155,13 @@ export function preparePipeline(ctx: Ctx, shape: PipelineShape): PreparedPipelin
     return no(
       `yield-spinning stages on ${rt.workers} workers${co?.start === 'block_on' ? ' plus the block_on thread' : ''} over ${rt.cores} core(s): OS time slicing decides who runs`,
     );
-  const wk = costMoments(c.wakeLatency);
+  const outsideWake = warmOrCold(c, a.kind === 'periodic', lambda, coordNs + jobs.reduce((t, j) => t + j.serviceNs, 0) / threads);
+  const wk = costMoments(outsideWake);
   const ov = costMoments(c.parkOvershoot);
   // Pickup of a batch: an OS wake-up when the runtime parks between batches; for yield spinners
   // the rest of the current round (current_thread) or of a worker's 61-tick inject interval.
   const mtSpinPickup = (61 * idlePollNs) / Math.max(1, Math.min(rt.workers, rt.cores));
-  let wake = cdfOf(c.wakeLatency);
+  let wake = cdfOf(outsideWake);
   if (wait === 'yield') wake = cdfOf({ dist: 'uniform', minNs: 0, maxNs: Math.round(mt ? mtSpinPickup : roundNs) });
   // Sleep polling: the random part is the OS overshoot of the timed park that ends a stage's sleep.
   if (wait === 'sleep') wake = cdfOf(c.parkOvershoot);
@@ -261,6 +262,48 @@ function waitOf(shape: PipelineShape, mt: boolean, noDriver: boolean): { wait: W
     return { wait: 'sleep', sleepNs: s0.ns };
   }
   return `the '${s0.kind}' wait step: a spinning stage holds its thread for an arrival-phase-dependent time`;
+}
+
+/**
+ * The outside wake-up of a runtime parked between batches (docs/semantics.md, *Warm wake-ups*):
+ * parked less than halt_poll_window, it wakes in wake_latency_warm. Periodic arrivals park it
+ * for the interval minus the batch's work (`busyNs`) and the wake-up; Poisson-like ones for an
+ * exponential time (memoryless), so the two latencies mix with P(park < window).
+ */
+function warmOrCold(c: Ctx['c'], periodic: boolean, lambda: number, busyNs: number): PlanCost {
+  if (c.haltPollWindow <= 0) return c.wakeLatency;
+  if (periodic) {
+    const parked = 1 / lambda - busyNs - costMoments(c.wakeLatencyWarm).mean;
+    return parked < c.haltPollWindow ? c.wakeLatencyWarm : c.wakeLatency;
+  }
+  return mixCosts(c.wakeLatencyWarm, c.wakeLatency, 1 - Math.exp(-lambda * c.haltPollWindow));
+}
+
+/** The distribution drawing `a` with probability `pa`, else `b`, as quantiles. */
+function mixCosts(a: PlanCost, b: PlanCost, pa: number): PlanCost {
+  const ca = cdfOf(a);
+  const cb = cdfOf(b);
+  const at = (cdf: ReturnType<typeof cdfOf>, x: number): number => {
+    const { xs, ps } = cdf;
+    if (x < xs[0]) return 0;
+    if (x >= xs[xs.length - 1]) return 1;
+    let k = 1;
+    while (xs[k] < x) k++;
+    return xs[k] === xs[k - 1] ? ps[k] : ps[k - 1] + ((ps[k] - ps[k - 1]) * (x - xs[k - 1])) / (xs[k] - xs[k - 1]);
+  };
+  const xs = [...new Set([...ca.xs, ...cb.xs])].sort((x, y) => x - y);
+  const p: number[] = [];
+  const ns: number[] = [];
+  for (const x of xs) {
+    const f = pa * at(ca, x) + (1 - pa) * at(cb, x);
+    if (p.length > 0 && f <= p[p.length - 1]) continue;
+    p.push(f);
+    ns.push(x);
+  }
+  if (p.length < 2) return b;
+  p[0] = 0;
+  p[p.length - 1] = 1;
+  return { dist: 'quantiles', p, ns };
 }
 
 interface Arrivals {

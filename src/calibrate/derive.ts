@@ -9,7 +9,9 @@
  * Current_thread configurations are the reference unless a parameter is about multi_thread.
  */
 import { combine, fitReciprocal, latencyEstimate, type Estimate, type Filter, type Fitter } from './fit.js';
-import { median } from './stats.js';
+import { bootstrap, median } from './stats.js';
+import { Prng } from '../engine/prng.js';
+import { fitHaltPollWindow, type HaltPollFit, type IdleWake } from './halt-poll.js';
 import type { ParameterName } from '../model/parameters.js';
 
 export interface Derived {
@@ -178,6 +180,82 @@ function wakeLatency(d: Deriver): Outcome {
   };
 }
 
+/** xwake's configuration whose wake-ups carry the receiver's idle time (halt-poll.ts). */
+const XWAKE_SPREAD = { ...CT, driver: 'timer', in: 'task', pin: 'apart', g: 0 } as const;
+
+function idleWakes(d: Deriver): { obs: IdleWake[]; headers: number[] } {
+  const recs = d.fitter.output.latencies.filter(
+    (l) =>
+      l.bench === 'xwake' &&
+      l.idleNs !== undefined &&
+      Object.entries(XWAKE_SPREAD).every(([k, v]) => String(l.params[k]) === String(v)),
+  );
+  return { obs: recs.map((r) => ({ idleNs: r.idleNs ?? 0, ns: r.ns })), headers: [...new Set(recs.map((r) => r.header))] };
+}
+
+const SPREAD_SOURCE = 'xwake{driver=timer flavor=ct g=0 g_spread>0 in=task pin=apart} (latency, idleNs)';
+
+/** The fit, or why there is none (as a Missing). */
+function haltPollFit(d: Deriver): { fit: HaltPollFit; obs: IdleWake[]; headers: number[] } | Missing {
+  const { obs, headers } = idleWakes(d);
+  if (obs.length === 0) return { missing: `latency lines with idleNs of ${SPREAD_SOURCE}` };
+  const fit = fitHaltPollWindow(obs);
+  if (typeof fit === 'string') return { missing: `${SPREAD_SOURCE}: ${fit}` };
+  return { fit, obs, headers };
+}
+
+/**
+ * halt_poll_window: the receiver's idle time that best separates fast wake-ups from slow ones
+ * (halt-poll.ts), bootstrapped over the wake-ups.
+ */
+function haltPollWindow(d: Deriver): Outcome {
+  const f = haltPollFit(d);
+  if ('missing' in f) return f;
+  const prng = new Prng(d.fitter.options.seed, 'halt_poll_window');
+  const boot = bootstrap(
+    f.obs,
+    (s) => {
+      const r = fitHaltPollWindow(s);
+      return typeof r === 'string' ? undefined : r.windowNs;
+    },
+    prng,
+    Math.min(d.fitter.options.resamples, 200),
+  );
+  const { fit } = f;
+  const est: Estimate = {
+    value: fit.windowNs,
+    boot,
+    samples: f.obs.length,
+    outliers: 0,
+    source: `${SPREAD_SOURCE}: latencies split at ${Math.round(fit.splitNs)} ns; ${fit.below} wake-ups below the window (${Math.round(fit.fastBelow * 100)} % fast), ${fit.above} above (${Math.round(fit.fastAbove * 100)} % fast)`,
+    headers: f.headers,
+  };
+  return {
+    est,
+    provenance: 'calibrated',
+    note: 'the idle time below which a wake-up from another CPU is mostly fast (the CPU still polling, not halted)',
+  };
+}
+
+/** wake_latency_warm: the latencies of the wake-ups whose receiver had idled less than the window. */
+function wakeLatencyWarm(d: Deriver): Outcome {
+  const f = haltPollFit(d);
+  if ('missing' in f) return f;
+  const est = latencyEstimate(
+    f.fit.warm,
+    `${SPREAD_SOURCE} with idleNs < ${f.fit.windowNs} quantiles`,
+    f.headers,
+    d.fitter.options,
+    'xwake',
+    true,
+  );
+  return {
+    est,
+    provenance: 'calibrated',
+    note: 'sender and runtime thread on different CPUs, the runtime thread idle less than halt_poll_window',
+  };
+}
+
 function noiseRate(d: Deriver): Outcome {
   const rates = d.fitter.summaryValues('noise', 'pausesPerSec');
   if (rates.length === 0) return { missing: "a summary line of benchmark 'noise' with pausesPerSec" };
@@ -313,6 +391,8 @@ const RULES: Record<ParameterName, Rule> = {
   unpark_worker: unparkWorker,
   wake_latency: wakeLatency,
   worker_wake_latency: (d) => latency(d, 'steal_wake', { flavor: 'mt', workers: 2, driver: 'timer' }, true),
+  wake_latency_warm: wakeLatencyWarm,
+  halt_poll_window: haltPollWindow,
   spawn_remote: (d) => slope(d, 'spawn_remote', { flavor: 'mt', load: 'busy' }),
   unpark_remote: unparkRemote,
   handoff_unbounded: handoff('u'),

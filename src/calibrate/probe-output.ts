@@ -4,7 +4,7 @@
  * Phase: calibrate. `probe suite` prints one JSON object per line on stdout:
  *   {"type":"header", "tokio", "features", "profile", "tokioUnstable", "rustc", …}
  *   {"type":"sample", "bench", "params":{…}, "iters":N, "totalNs":T}   slope-type
- *   {"type":"latency","bench", "params":{…}, "ns":V}                  latency-type
+ *   {"type":"latency","bench", "params":{…}, "ns":V[, "idleNs":I]}    latency-type
  *   {"type":"summary","bench", "params":{…}, …counts}                 structural facts
  * Several runs may be concatenated (e.g. the io build's output after the plain one): each
  * record belongs to the header above it. A malformed line is an error that names its line, so
@@ -39,6 +39,8 @@ export interface SampleRecord extends Located {
 }
 export interface LatencyRecord extends Located {
   ns: number;
+  /** xwake with g_spread > 0: how long the receiver had been idle when the message was sent. */
+  idleNs?: number;
 }
 export interface SummaryRecord extends Located {
   fields: Record<string, unknown>;
@@ -101,7 +103,8 @@ function parseRecord(o: Obj, out: ProbeOutput, line: number): string | undefined
     out.samples.push({ ...base, iters: o.iters, totalNs: o.totalNs });
   } else if (o.type === 'latency') {
     if (!nonNegative(o.ns)) return 'latency: "ns" must be a number >= 0';
-    out.latencies.push({ ...base, ns: o.ns });
+    if (o.idleNs !== undefined && !nonNegative(o.idleNs)) return 'latency: "idleNs" must be a number >= 0';
+    out.latencies.push(o.idleNs === undefined ? { ...base, ns: o.ns } : { ...base, ns: o.ns, idleNs: o.idleNs });
   } else {
     const fields: Obj = { ...o };
     for (const k of ['type', 'bench', 'params']) delete fields[k];

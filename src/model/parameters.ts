@@ -161,6 +161,22 @@ export const OPTIONAL_PARAMETERS = [
       'multi_thread: from a worker notifying a parked worker (a task displaced from its LIFO slot, the last searcher leaving) to the woken worker running the task it steals; distribution (benchmark steal_wake). Absent: wake_latency',
   },
   {
+    name: 'wake_latency_warm',
+    unit: 'ns',
+    kind: 'latency',
+    p: 'P8',
+    meaning:
+      'as wake_latency, for a runtime thread unparked less than halt_poll_window after it parked (its vCPU still polling, not halted): benchmark xwake pin=apart, the wake-ups whose receiver had been idle less than halt_poll_window; distribution. Absent (or halt_poll_window absent): every wake-up takes wake_latency / worker_wake_latency',
+  },
+  {
+    name: 'halt_poll_window',
+    unit: 'ns',
+    kind: 'cost',
+    p: 'P8',
+    meaning:
+      "how long an idle CPU polls before it halts (a VM host's halt-polling): a thread parked for less is woken in wake_latency_warm. Fitted from xwake pin=apart g_spread>0 (wake-up latency against how long the receiver had been idle). Absent: no warm wake-ups",
+  },
+  {
     name: 'spawn_remote',
     unit: 'ns',
     kind: 'cost',

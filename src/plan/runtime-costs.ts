@@ -38,6 +38,13 @@ export interface RuntimeCosts {
   workerWakeLatency: PlanCost;
   parkOvershoot: PlanCost;
   noisePause: PlanCost;
+  /**
+   * A thread unparked less than `haltPollWindow` ns after it parked (its vCPU still polling)
+   * takes `wakeLatencyWarm` instead of wake_latency / worker_wake_latency. 0: no such window
+   * (a model without halt_poll_window and wake_latency_warm).
+   */
+  haltPollWindow: number;
+  wakeLatencyWarm: PlanCost;
   /** multi_thread, a spawn on a thread that is not a worker; spawn when the model has no spawn_remote. */
   spawnRemote: number;
   /** multi_thread, a thread that is not a worker unparking a worker; unpark_worker when the model has no unpark_remote. */
@@ -54,6 +61,14 @@ function dist(model: CostModel, name: ParameterName): PlanCost {
   if (!p) return { dist: 'const', ns: 0 };
   if (p.distribution) return { dist: 'quantiles', p: [...p.distribution.p], ns: [...p.distribution.ns] };
   return { dist: 'const', ns: p.value };
+}
+
+/** Both halt-poll parameters, or neither (then no wake-up is warm). */
+function warmWake(model: CostModel): Pick<RuntimeCosts, 'haltPollWindow' | 'wakeLatencyWarm'> {
+  const window = param(model, 'halt_poll_window' satisfies ParameterName);
+  if (!window || !param(model, 'wake_latency_warm' satisfies ParameterName) || !(window.value > 0))
+    return { haltPollWindow: 0, wakeLatencyWarm: { dist: 'const', ns: 0 } };
+  return { haltPollWindow: Math.round(window.value), wakeLatencyWarm: dist(model, 'wake_latency_warm') };
 }
 
 export function runtimeCosts(model: CostModel, driver: 'none' | 'timer' | 'timer_io'): RuntimeCosts {
@@ -91,6 +106,7 @@ export function runtimeCosts(model: CostModel, driver: 'none' | 'timer' | 'timer
       : dist(model, 'wake_latency'),
     parkOvershoot: dist(model, 'park_overshoot'),
     noisePause: dist(model, 'noise_pause'),
+    ...warmWake(model),
     spawnRemote: opt('spawn_remote', v('spawn')),
     unparkRemote: opt('unpark_remote', v('unpark_worker')),
     handoffU: opt('handoff_unbounded', 0),

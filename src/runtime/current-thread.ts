@@ -114,7 +114,8 @@ export class CurrentThreadSim extends PollingSimulator {
     this.parked = false;
     this.stUnparks[0]++;
     const now = this.nowOf(from);
-    this.wakeThreadAt(0, Math.max(now, this.thrParkStart[0]) + this.latency(this.c.wakeLatency));
+    const t = Math.max(now, this.thrParkStart[0]);
+    this.wakeThreadAt(0, t + this.unparkLatency(0, t, this.c.wakeLatency));
   }
 
   flavorSignature(): number {

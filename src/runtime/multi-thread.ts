@@ -335,10 +335,8 @@ export class MultiThreadSim extends PollingSimulator {
       this.driverOwner = -1;
       this.wokeFromDriver[th] = 1;
     }
-    this.requestCore(
-      th,
-      Math.max(now, this.thrParkStart[th]) + this.latency(byWorker ? this.c.workerWakeLatency : this.c.wakeLatency),
-    );
+    const t = Math.max(now, this.thrParkStart[th]);
+    this.requestCore(th, t + this.unparkLatency(th, t, byWorker ? this.c.workerWakeLatency : this.c.wakeLatency));
   }
 
   private readonly wokeFromDriver = new Uint8Array(this.nThreads);
@@ -359,7 +357,8 @@ export class MultiThreadSim extends PollingSimulator {
       this.driverOwner = -1;
       this.wokeFromDriver[o] = 1;
       this.stUnparks[o]++;
-      this.requestCore(o, this.nowOf(from) + this.latency(this.c.wakeLatency));
+      const t = this.nowOf(from);
+      this.requestCore(o, t + this.unparkLatency(o, t, this.c.wakeLatency));
     }
   }
 

@@ -546,6 +546,18 @@ export abstract class Simulator {
     return sampleCost(c, this.rngLatency);
   }
 
+  /**
+   * How long parked thread `th`, unparked from another thread at `t` (≥ its park start), takes to
+   * run: `cold` (wake_latency or worker_wake_latency), or wake_latency_warm when it parked less
+   * than halt_poll_window ago — a vCPU polls for a while before it halts, and a wake-up that
+   * finds it polling skips the halted vCPU's interrupt through the hypervisor (docs/semantics.md).
+   */
+  unparkLatency(th: number, t: number, cold: PlanCost): number {
+    const c = this.c;
+    if (c.haltPollWindow > 0 && t - this.thrParkStart[th] < c.haltPollWindow) return this.latency(c.wakeLatencyWarm);
+    return this.latency(cold);
+  }
+
   // ---- tasks ---------------------------------------------------------------------------------
 
   /** Creates the block_on future and the tasks spawned at start; `enqueue` places each spawned one. */

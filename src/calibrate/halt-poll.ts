@@ -1,0 +1,115 @@
+/**
+ * The halt-poll window: how long a parked thread's CPU stays awake (polling) before it halts, and
+ * so for how long after a park a wake-up from another CPU is fast.
+ *
+ * Phase: calibrate. Input: xwake pin=apart g_spread>0 lines, each a wake-up's latency and how long
+ * its receiver had been idle when the message was sent. On a VM a wake-up of a halted vCPU is an
+ * interrupt through the hypervisor; a host that halt-polls keeps an idle vCPU spinning for a
+ * while first (KVM's halt_poll_ns, 200 µs by default), and a wake-up inside that window is
+ * several times faster. The fit finds that window without assuming its value:
+ *  1. the latencies are split into a fast and a slow class (Otsu's threshold on log latency);
+ *  2. the window is the idle time that best separates the fast from the slow wake-ups
+ *     (a one-cut classifier "fast iff idle < window", the cut with the fewest misclassified;
+ *     the smallest such cut on ties), placed halfway between the two observed idle times;
+ *  3. it is accepted only when the idle time really predicts the class: ≥ 10 wake-ups on each
+ *     side, most of those below fast, most of those above slow, and the fast shares at least
+ *     0.3 apart. Otherwise there is no window (every wake-up then takes wake_latency), and the
+ *     reason is returned.
+ */
+
+/** One wake-up: its send→receive latency and how long the receiver had been idle (ns). */
+export interface IdleWake {
+  idleNs: number;
+  ns: number;
+}
+
+export interface HaltPollFit {
+  /** Wake-ups of a receiver idle less than this were mostly fast (ns). */
+  windowNs: number;
+  /** The fast/slow latency threshold (ns). */
+  splitNs: number;
+  /** Latencies of the wake-ups with idle < windowNs. */
+  warm: number[];
+  /** Share of fast wake-ups below and above the window. */
+  fastBelow: number;
+  fastAbove: number;
+  below: number;
+  above: number;
+}
+
+const MIN_SIDE = 10;
+
+/** Otsu's threshold on log(ns): the cut maximising the between-class variance (ns). */
+export function latencySplit(ns: readonly number[]): number | undefined {
+  const v = ns
+    .filter((x) => x > 0)
+    .map((x) => Math.log(x))
+    .sort((a, b) => a - b);
+  const n = v.length;
+  if (n < 2) return undefined;
+  const total = v.reduce((a, b) => a + b, 0);
+  let left = 0;
+  let best = -1;
+  let cut: number | undefined;
+  for (let i = 0; i < n - 1; i++) {
+    left += v[i];
+    if (v[i] === v[i + 1]) continue;
+    const w0 = (i + 1) / n;
+    const m0 = left / (i + 1);
+    const m1 = (total - left) / (n - i - 1);
+    const between = w0 * (1 - w0) * (m1 - m0) ** 2;
+    if (between > best) {
+      best = between;
+      cut = Math.exp((v[i] + v[i + 1]) / 2);
+    }
+  }
+  return cut;
+}
+
+/** The window fit (see the module comment), or why there is none. */
+export function fitHaltPollWindow(obs: readonly IdleWake[]): HaltPollFit | string {
+  // idle 0: sent before the previous message was received (the receiver never parked).
+  const o = obs.filter((x) => x.idleNs > 0).sort((a, b) => a.idleNs - b.idleNs || a.ns - b.ns);
+  if (o.length < 2 * MIN_SIDE) return `${o.length} wake-ups after an idle receiver; the fit needs ${2 * MIN_SIDE}`;
+  const split = latencySplit(o.map((x) => x.ns));
+  if (split === undefined) return 'all wake-ups took the same time';
+  const fast = o.map((x) => (x.ns < split ? 1 : 0));
+  const nFast = fast.reduce<number>((a, b) => a + b, 0);
+  // Cut after index i: predicted fast for 0..i, slow after. Errors = slow below + fast above.
+  let fb = 0;
+  let bestErr = Infinity;
+  let bestI = -1;
+  let bestFb = 0;
+  for (let i = 0; i < o.length - MIN_SIDE; i++) {
+    fb += fast[i];
+    if (i < MIN_SIDE - 1 || o[i].idleNs === o[i + 1].idleNs) continue;
+    const err = i + 1 - fb + (nFast - fb);
+    if (err < bestErr) {
+      bestErr = err;
+      bestI = i;
+      bestFb = fb;
+    }
+  }
+  if (bestI < 0) return 'too few distinct idle times';
+  const below = bestI + 1;
+  const above = o.length - below;
+  const shareBelow = bestFb / below;
+  const shareAbove = (nFast - bestFb) / above;
+  const windowNs = Math.round((o[bestI].idleNs + o[bestI + 1].idleNs) / 2);
+  const fit = {
+    windowNs,
+    splitNs: Math.round(split),
+    warm: o.slice(0, below).map((x) => x.ns),
+    fastBelow: shareBelow,
+    fastAbove: shareAbove,
+    below,
+    above,
+  };
+  if (shareBelow <= 0.5 || shareAbove >= 0.5 || shareBelow - shareAbove < 0.3)
+    return `idle time does not separate fast from slow wake-ups (split at ${Math.round(split / 1000)} µs: ${pct(shareBelow)} fast below the best cut of ${Math.round(windowNs / 1000)} µs idle, ${pct(shareAbove)} above)`;
+  return fit;
+}
+
+function pct(x: number): string {
+  return `${Math.round(x * 100)} %`;
+}
