@@ -8,7 +8,7 @@
 export interface ParameterInfo {
   name: string;
   unit: 'ns' | 'per_sec' | 'ratio';
-  kind: 'cost' | 'latency' | 'rate';
+  kind: 'cost' | 'latency' | 'rate' | 'dispersion';
   p: string;
   meaning: string;
 }
@@ -159,6 +159,22 @@ export const OPTIONAL_PARAMETERS = [
     p: 'P8',
     meaning:
       'multi_thread: from a worker notifying a parked worker (a task displaced from its LIFO slot, the last searcher leaving) to the woken worker running the task it steals; distribution (benchmark steal_wake). Absent: wake_latency',
+  },
+  {
+    name: 'run_speed_sd',
+    unit: 'ratio',
+    kind: 'dispersion',
+    p: 'runs',
+    meaning:
+      "between-run dispersion of the runtime's speed: the standard deviation of the log of a probe run's per-op costs relative to the other runs' (median over the slope benchmarks); each run of a run set scales the runtime's per-op costs by exp(run_speed_sd · z), z ~ N(0, 1). Needs calibrate --runs ≥ 2. Absent: unknown, no run-level variation",
+  },
+  {
+    name: 'run_wake_sd',
+    unit: 'ratio',
+    kind: 'dispersion',
+    p: 'runs',
+    meaning:
+      "between-run dispersion of the OS wake-up latency: the standard deviation of the log of a probe run's wake-up medians (xwake, steal_wake) relative to the other runs'; each run of a run set scales wake_latency and worker_wake_latency by exp(run_wake_sd · z). Needs calibrate --runs ≥ 2. Absent: unknown, no run-level variation",
   },
 ] as const satisfies readonly ParameterInfo[];
 
