@@ -8,6 +8,7 @@
  * inputs are absent says which benchmark it needs; nothing is ever filled in silently.
  * Current_thread configurations are the reference unless a parameter is about multi_thread.
  */
+import { runLevelEstimate, runSpeedLevels, runWakeLevels, WAKE_BENCHES, type RunLevel } from './run-level.js';
 import { combine, fitReciprocal, latencyEstimate, type Estimate, type Filter, type Fitter } from './fit.js';
 import { bootstrap, median } from './stats.js';
 import { Prng } from '../engine/prng.js';
@@ -462,4 +463,22 @@ const RULES: Record<ParameterName, Rule> = {
   },
   noise_rate: noiseRate,
   noise_pause: (d) => latency(d, 'noise', {}),
+  run_speed_sd: (d) => runLevelRule(runSpeedLevels(d.fitter.output), 'the slope benchmarks’ per-op costs'),
+  run_wake_sd: (d) => runLevelRule(runWakeLevels(d.fitter.output), `the wake-up benchmarks (${WAKE_BENCHES.join(', ')})`),
 };
+
+/** A run-level dispersion parameter (run-level.ts): needs two probe runs or more. */
+function runLevelRule(rl: RunLevel | undefined, what: string): Outcome {
+  if (!rl)
+    return {
+      missing: `two or more probe runs that measure ${what} (calibrate --runs ≥ 2): with one run the between-run dispersion is unknown`,
+    };
+  return {
+    est: runLevelEstimate(rl, what),
+    provenance: 'calibrated',
+    note:
+      rl.runs < 5
+        ? `from ${rl.runs} runs only: a rough figure (a standard deviation from n runs is uncertain by about 1/√(2(n−1)) of itself)`
+        : undefined,
+  };
+}

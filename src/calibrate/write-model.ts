@@ -102,9 +102,12 @@ export function assembleModel(
     diags.push(...pd, ...profileMixing(info.name, o.est.headers, headers, meta.profile, file));
   }
   // Optional parameters: written when measured; without them the model falls back (a warning).
+  const unknown: string[] = [];
   for (const info of OPTIONAL_PARAMETERS) {
     const o = deriver.get(info.name);
     if (isMissing(o)) {
+      // A run-level dispersion that one probe run cannot measure: the model says it is unknown.
+      if (info.kind === 'dispersion') unknown.push(info.name);
       diags.push(
         diag('DS1305', file, `/parameters/${escapePointerToken(info.name)}`, { name: info.name, needs: o.missing }, 'warning'),
       );
@@ -123,7 +126,9 @@ export function assembleModel(
   }
   const model: CostModel = {
     name: meta.name,
-    description: meta.description,
+    description: unknown.length
+      ? `${meta.description}${meta.description ? ' ' : ''}Run-level variation (${unknown.join(', ')}): unknown — one probe run has no between-run dispersion (calibrate --runs ≥ 2 measures it); run sets vary no run-level speed.`
+      : meta.description,
     profile: meta.profile,
     tokio: meta.tokio,
     provenance: meta.provenance,

@@ -96,9 +96,18 @@ export function formatRuns(r: Result): string[] {
         ? undefined
         : undefined,
     runs.noise ? 'noise draws' : undefined,
+    runs.runLevel?.speedSd !== undefined
+      ? `run-level speed (sd ${(100 * runs.runLevel.speedSd).toPrecision(2)} %, calibrated)`
+      : undefined,
+    runs.runLevel?.wakeSd !== undefined
+      ? `run-level wake-up latency (sd ${(100 * runs.runLevel.wakeSd).toPrecision(2)} %, calibrated)`
+      : undefined,
   ].filter((x) => x !== undefined);
+  const unknownLevel = runs.runLevel?.unknown?.length
+    ? `; run-level variation unknown (model lacks ${runs.runLevel.unknown.join(', ')})`
+    : '';
   const L = [
-    `  across ${runs.count} runs (${varied.join(', ')}${runs.timerPhase === 'pinned' ? '; timer phase pinned' : ''}${runs.noise === false ? '; no platform noise' : ''}): median (runs: p10–p90); body of run ${runs.representative}`,
+    `  across ${runs.count} runs (${varied.join(', ')}${runs.timerPhase === 'pinned' ? '; timer phase pinned' : ''}${runs.noise === false ? '; no platform noise' : ''}${unknownLevel}): median (runs: p10–p90); body of run ${runs.representative}`,
   ];
   const lat = ['p50', 'p90', 'p99', 'p999', 'max']
     .map((k) => acrossLine(k, m[`${k}Us`], ' µs'))

@@ -8,7 +8,7 @@
 export interface ParameterInfo {
   name: string;
   unit: 'ns' | 'per_sec' | 'ratio';
-  kind: 'cost' | 'latency' | 'rate';
+  kind: 'cost' | 'latency' | 'rate' | 'dispersion';
   p: string;
   meaning: string;
 }
@@ -207,6 +207,22 @@ export const OPTIONAL_PARAMETERS = [
     p: 'P12',
     meaning:
       'as handoff_unbounded, for a bounded mpsc item (the permit goes back through the shared semaphore) (benchmark handoff chan=b, cross − same). Absent: 0',
+  },
+  {
+    name: 'run_speed_sd',
+    unit: 'ratio',
+    kind: 'dispersion',
+    p: 'runs',
+    meaning:
+      "between-run dispersion of the runtime's speed: the standard deviation of the log of a probe run's per-op costs relative to the other runs' (median over the slope benchmarks); each run of a run set scales the runtime's per-op costs by exp(run_speed_sd · z), z ~ N(0, 1). Needs calibrate --runs ≥ 2. Absent: unknown, no run-level variation",
+  },
+  {
+    name: 'run_wake_sd',
+    unit: 'ratio',
+    kind: 'dispersion',
+    p: 'runs',
+    meaning:
+      "between-run dispersion of the OS wake-up latency: the standard deviation of the log of a probe run's wake-up medians (xwake, steal_wake) relative to the other runs'; each run of a run set scales wake_latency and worker_wake_latency by exp(run_wake_sd · z). Needs calibrate --runs ≥ 2. Absent: unknown, no run-level variation",
   },
 ] as const satisfies readonly ParameterInfo[];
 

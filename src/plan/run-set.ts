@@ -23,6 +23,9 @@ export interface RunVariant {
   index: number;
   seed: number;
   timerPhaseNs: number;
+  /** Standard normal draws of the run's level (run_speed_sd, run_wake_sd scale them; docs/semantics.md). */
+  speedZ: number;
+  wakeZ: number;
 }
 
 /** Most runs one run set may ask for (`--runs`). */
@@ -44,12 +47,20 @@ export function runVariants(plan: Plan, runs: number): RunVariant[] {
 /** Run `index` with `seed`: the timer phase pinned by the Plan, else drawn from the seed's own stream. */
 export function variantOf(plan: Plan, index: number, seed: number): RunVariant {
   const res = plan.runtime.timerResolutionNs;
-  return { index, seed, timerPhaseNs: plan.runtime.timerPhaseNs ?? new Prng(seed, 'timer-phase').nextInt(res) };
+  // The run's level: its own stream, so adding it moved no other draw of the run.
+  const level = new Prng(seed, 'run-level');
+  const speedZ = level.normal();
+  const wakeZ = level.normal();
+  return { index, seed, timerPhaseNs: plan.runtime.timerPhaseNs ?? new Prng(seed, 'timer-phase').nextInt(res), speedZ, wakeZ };
 }
 
 /** The Plan of one run. */
 export function planOfRun(plan: Plan, v: RunVariant): Plan {
-  return { ...plan, seed: v.seed, runtime: { ...plan.runtime, timerPhaseNs: v.timerPhaseNs } };
+  return {
+    ...plan,
+    seed: v.seed,
+    runtime: { ...plan.runtime, timerPhaseNs: v.timerPhaseNs, runLevel: { speedZ: v.speedZ, wakeZ: v.wakeZ } },
+  };
 }
 
 /** A Result's headline metrics (the `runs.metrics` keys, the sweep's METRICS). */
@@ -207,6 +218,8 @@ function medianOutputs(results: readonly Result[]): Record<string, number> {
 
 export interface FoldContext {
   plan: Plan;
+  /** The model's run-level dispersions (absent: unknown), for `runs.runLevel`. */
+  runLevelSd?: { speed?: number; wake?: number };
   variants: readonly RunVariant[];
   /** Wall time of the whole set (ms): runs overlap on worker threads. */
   wallMs: number;
@@ -233,6 +246,7 @@ export function foldRuns(results: readonly Result[], ctx: FoldContext): Result {
     timerPhaseUs: ctx.variants.map((v) => ((res - (v.timerPhaseNs % res)) % res) / 1000),
     timerPhase: ctx.plan.runtime.timerPhaseNs === undefined ? 'uniform' : 'pinned',
     noise: ctx.plan.runtime.noise,
+    ...(ctx.runLevelSd ? { runLevel: runLevelBlock(ctx.runLevelSd, ctx.variants) } : {}),
     metrics,
   };
   const warnings = unionWarnings(results);
@@ -276,6 +290,19 @@ export function foldRuns(results: readonly Result[], ctx: FoldContext): Result {
       wallMs: Math.round(ctx.wallMs * 1000) / 1000,
       ...(jumps > 0 ? { fastForward: { jumps, skippedUs: round12(skippedUs) } } : {}),
     },
+  };
+}
+
+/** `runs.runLevel`: each run's factors where the model has the dispersion, else it is unknown. */
+function runLevelBlock(
+  sd: { speed?: number; wake?: number },
+  variants: readonly RunVariant[],
+): NonNullable<RunsBlock['runLevel']> {
+  const unknown = [sd.speed === undefined ? 'run_speed_sd' : '', sd.wake === undefined ? 'run_wake_sd' : ''].filter((x) => x);
+  return {
+    ...(sd.speed !== undefined ? { speedSd: sd.speed, speed: variants.map((v) => round12(Math.exp(sd.speed! * v.speedZ))) } : {}),
+    ...(sd.wake !== undefined ? { wakeSd: sd.wake, wake: variants.map((v) => round12(Math.exp(sd.wake! * v.wakeZ))) } : {}),
+    ...(unknown.length ? { unknown } : {}),
   };
 }
 

@@ -6,7 +6,7 @@
  * Phase: normalize / simulate / analyze (set-up); lives in plan/ because both back-ends read plan/.
  */
 import type { CostModel } from '../schema/model.js';
-import type { PlanCost } from './types.js';
+import type { Plan, PlanCost } from './types.js';
 import { paramNs, param } from '../model/load.js';
 import type { OptionalParameterName, ParameterName } from '../model/parameters.js';
 
@@ -118,4 +118,44 @@ export function runtimeCosts(model: CostModel, driver: 'none' | 'timer' | 'timer
       handoffB: !has('handoff_bounded'),
     },
   };
+}
+
+/** `c` scaled by a run's level: `ns` for a constant cost, every stored quantile for a distribution. */
+function scaleCost(c: PlanCost, f: number): PlanCost {
+  switch (c.dist) {
+    case 'const':
+      return { dist: 'const', ns: c.ns * f };
+    case 'uniform':
+      return { dist: 'uniform', minNs: c.minNs * f, maxNs: c.maxNs * f };
+    case 'exponential':
+      return { dist: 'exponential', meanNs: c.meanNs * f };
+    case 'lognormal':
+      return { dist: 'lognormal', medianNs: c.medianNs * f, sigma: c.sigma };
+    case 'quantiles':
+      return { dist: 'quantiles', p: [...c.p], ns: c.ns.map((x) => x * f) };
+  }
+}
+
+/**
+ * One run's costs (run sets, docs/semantics.md "Run sets"): the runtime's per-op costs × `speed`
+ * (rounded to integer ns again), the OS wake-up latencies × `wake`. Noise, park overshoot and the
+ * scenario's own costs (user work: a time, not an op of the runtime) are not scaled. Factors of 1
+ * return `c` itself.
+ */
+export function scaleRuntimeCosts(c: RuntimeCosts, speed: number, wake: number): RuntimeCosts {
+  if (speed === 1 && wake === 1) return c;
+  // Every per-op cost (a number field; a parameter added later is scaled too) but the noise rate.
+  const out: Record<string, unknown> = { ...c };
+  for (const [k, v] of Object.entries(c)) if (typeof v === 'number' && k !== 'noiseRate') out[k] = Math.round(v * speed);
+  out.wakeLatency = scaleCost(c.wakeLatency, wake);
+  out.workerWakeLatency = scaleCost(c.workerWakeLatency, wake);
+  return out as unknown as RuntimeCosts;
+}
+
+/** A run's level factors: exp(sd · z) per the model's run_speed_sd / run_wake_sd (1 where absent). */
+export function runLevelFactors(plan: Plan, model: CostModel): { speed: number; wake: number } {
+  const z = plan.runtime.runLevel;
+  const speedSd = model.parameters.run_speed_sd?.value ?? 0;
+  const wakeSd = model.parameters.run_wake_sd?.value ?? 0;
+  return { speed: z ? Math.exp(speedSd * z.speedZ) : 1, wake: z ? Math.exp(wakeSd * z.wakeZ) : 1 };
 }

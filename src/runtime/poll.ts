@@ -59,8 +59,14 @@ export abstract class PollingSimulator extends Simulator {
     const c = this.c;
     const bd = this.breakdown;
     const thrT = this.thrT;
+    const pollStart = this.thrPollStart;
+    const noiseLeft = this.noiseLeft;
     let pc = tk.pc[task];
     for (;;) {
+      // Platform noise: a pause falls at a running-time instant inside the poll (the poll's running
+      // time is the clock less its start, which moves past pauses and core waits). It delays every
+      // op from there on: records completed after it carry it. Without noise noiseLeft is Infinity.
+      if (thrT[th] - pollStart[th] >= noiseLeft[th]) this.pauseInPoll(th);
       // Past the next event, or past the event budget (one poll can be long: a million-record
       // message), hand back to the event loop as the thread loops do between polls.
       if (this.handBack(th)) {
@@ -461,10 +467,27 @@ export abstract class PollingSimulator extends Simulator {
 
   /**
    * Platform noise: the OS or hypervisor took the core away from a running thread. Pauses arrive
-   * as a Poisson process in the thread's *running* time (rate noise_rate) and last noise_pause;
-   * one that falls inside a poll is applied at the poll's end, which delays everything the
-   * thread does next by the same amount. Idle (parked) time draws no pauses.
+   * as a Poisson process in the thread's *running* time (rate noise_rate) and last noise_pause.
+   * `noiseLeft[th]` is the running time from the current poll's start (between polls: from now)
+   * to the next pause. A pause that falls inside a poll delays the rest of the poll from the
+   * instant it falls (pauseInPoll, checked before each op: the op it fell in ends later by the
+   * pause, and every later op starts later); one that falls in a poll's last op is taken at the
+   * poll's end (notePause), which is the same instant as far as anything observable goes. Idle
+   * (parked) time draws no pauses.
    */
+  private pauseInPoll(th: number): void {
+    const ran = this.thrT[th] - this.thrPollStart[th];
+    while (this.noiseLeft[th] <= ran) {
+      const p = Math.round(sampleCost(this.c.noisePause, this.rngNoise));
+      this.thrT[th] += p;
+      // Not running time: the poll's start moves with it, as it does for a wait for a core.
+      this.thrPollStart[th] += p;
+      this.stDesched[th] += p;
+      this.stNoisePauses[th]++;
+      this.noiseLeft[th] += this.rngNoise.exponential(this.noiseMeanGapNs);
+    }
+  }
+
   private notePause(th: number): void {
     while (this.noiseLeft[th] <= 0) {
       const p = Math.round(sampleCost(this.c.noisePause, this.rngNoise));

@@ -22,6 +22,7 @@ import type { CostModel } from '../schema/model.js';
 import type { Plan, PlanCost } from '../plan/types.js';
 import { IntRing } from './rings.js';
 import { runtimeCosts, sampleCost, type RuntimeCosts } from './costs.js';
+import { runLevelFactors, scaleRuntimeCosts } from '../plan/runtime-costs.js';
 import { CycleDetector, type StateWalk } from './fast-forward.js';
 import { ffCheckpoint } from './ff-checkpoint.js';
 import { type ArrivalState } from './arrivals.js';
@@ -195,7 +196,10 @@ export abstract class Simulator {
     nThreads: number,
   ) {
     const seed = opts.seed ?? plan.seed;
-    this.c = runtimeCosts(model, plan.runtime.driver);
+    // A run of a run set carries its run-level draws (run-set.ts): its per-op costs and wake-ups
+    // are scaled by the model's calibrated between-run dispersion (none when the model lacks it).
+    const level = runLevelFactors(plan, model);
+    this.c = scaleRuntimeCosts(runtimeCosts(model, plan.runtime.driver), level.speed, level.wake);
     this.res = plan.runtime.timerResolutionNs;
     this.phase = plan.runtime.timerPhaseNs ?? 0;
     this.deferLifo = plan.runtime.semantics.deferLifo;

@@ -84,6 +84,23 @@ export const RunsSchema = Type.Object(
       }),
     ),
     noise: Type.Optional(Type.Boolean({ description: 'platform noise (OS/hypervisor pauses) was on' })),
+    runLevel: Type.Optional(
+      Type.Object(
+        {
+          speedSd: Type.Optional(Num),
+          wakeSd: Type.Optional(Num),
+          speed: Type.Optional(Type.Array(Num, { description: "each run's factor on the runtime's per-op costs" })),
+          wake: Type.Optional(Type.Array(Num, { description: "each run's factor on OS wake-up latencies" })),
+          unknown: Type.Optional(
+            Type.Array(Type.String(), { description: 'run-level parameters the model lacks (one probe run: unknown): not varied' }),
+          ),
+        },
+        {
+          additionalProperties: false,
+          description: "simulated: run-level variation, from the model's calibrated between-run dispersion (run_speed_sd, run_wake_sd)",
+        },
+      ),
+    ),
     metrics: Type.Record(Type.String(), AcrossRunsSchema, {
       description: 'recordsPerSec, p50Us, p90Us, p99Us, p999Us, maxUs, meanUs, yieldsPerRecord, cpuUs, records',
     }),

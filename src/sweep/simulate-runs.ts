@@ -103,5 +103,6 @@ export async function simulateRuns(plan: Plan, model: CostModel, o: RunSetOption
       results.push(simulateRun(ctx, v));
       o.onRun?.(++done, n);
     }
-  return foldRuns(results, { plan, variants: variants.slice(0, n), wallMs: performance.now() - wall0 });
+  const runLevelSd = { speed: model.parameters.run_speed_sd?.value, wake: model.parameters.run_wake_sd?.value };
+  return foldRuns(results, { plan, variants: variants.slice(0, n), wallMs: performance.now() - wall0, runLevelSd });
 }

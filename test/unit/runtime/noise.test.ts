@@ -5,7 +5,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Scenario } from '../../../src/schema/scenario.js';
-import { run } from '../../helpers.js';
+import type { CostModel } from '../../../src/schema/model.js';
+import { model, run } from '../../helpers.js';
 
 function busyPipeline(noise: boolean): Scenario {
   return {
@@ -39,4 +40,40 @@ test('noise is seeded: same seed, same pauses', () => {
   const a = run(busyPipeline(true)).result;
   const b = run(busyPipeline(true)).result;
   assert.equal(JSON.stringify({ ...a, engine: null }), JSON.stringify({ ...b, engine: null }));
+});
+
+test('a pause that falls inside a long poll delays the records completed after it, not the ones before', () => {
+  // One batch of 64 records × 5 µs processed in one poll (320 µs of running time); pauses of a
+  // fixed 100 µs every 50 µs of running time on average, so several fall inside that poll.
+  const m = model();
+  const noisy: CostModel = {
+    ...m,
+    parameters: {
+      ...m.parameters,
+      noise_rate: { value: 20000, unit: 'per_sec', provenance: 'assumed', source: 'test' },
+      noise_pause: { value: 100_000, unit: 'ns', provenance: 'assumed', source: 'test' },
+    },
+  };
+  const s = (noise: boolean): Scenario => ({
+    name: `noise-in-poll-${noise}`,
+    runtime: { flavor: 'current_thread' },
+    machine: { cores: 1, noise },
+    template: {
+      kind: 'pipeline',
+      partitions: 1,
+      source: { arrival: { kind: 'periodic', intervalUs: 1000 }, batchRecords: 64, batches: 1 },
+      partition: { wait: [{ kind: 'await_recv' }], recordCost: 5 },
+    },
+  });
+  const quiet = run(s(false), noisy).result;
+  const loud = run(s(true), noisy).result;
+  assert.ok((loud.workers[0].noisePauses ?? 0) >= 2, `pauses ${loud.workers[0].noisePauses}`);
+  // A pause taken only at the poll's end (or before it) would shift every record alike: max − mean
+  // would stay what it is without noise. Pauses inside the poll spread the batch's latencies.
+  const spreadQuiet = quiet.latencyUs.max - quiet.latencyUs.mean;
+  const spreadLoud = loud.latencyUs.max - loud.latencyUs.mean;
+  assert.ok(spreadLoud > spreadQuiet + 50, `max − mean: ${spreadLoud} µs with noise, ${spreadQuiet} µs without`);
+  // The last record carries every pause that fell before it: at least 320 µs of work plus them.
+  assert.ok(loud.latencyUs.max >= 320 + 100 * ((loud.workers[0].noisePauses ?? 0) - 1));
+  assert.equal(loud.records, 64);
 });

@@ -186,10 +186,49 @@ test('the summary prints each headline metric as median (runs: p10–p90), and w
   const p99 = r.runs!.metrics.p99Us;
   const f = (x: number) => (x >= 1000 ? x.toFixed(0) : x.toFixed(2));
   assert.ok(text.includes(`p99 ${f(p99.median)} µs (runs: ${f(p99.p10)}–${f(p99.p90)})`), text);
-  assert.match(text, /across 4 runs \(seeds, timer phase \(uniform over the 1 ms tick\), noise draws\)/);
+  assert.match(
+    text,
+    /across 4 runs \(seeds, timer phase \(uniform over the 1 ms tick\), noise draws; run-level variation unknown \(model lacks run_speed_sd, run_wake_sd\)\)/,
+  );
   const quiet = normalizeScenario(pipeline({ timerPhaseUs: 100 }), { model: m, noise: false });
   const q = formatSummary(await simulateRuns(quiet, m, { runs: 2, jobs: 1 }), quiet);
-  assert.match(q, /across 2 runs \(seeds; timer phase pinned; no platform noise\)/);
+  assert.match(
+    q,
+    /across 2 runs \(seeds; timer phase pinned; no platform noise; run-level variation unknown \(model lacks run_speed_sd, run_wake_sd\)\)/,
+  );
   // One run: no run-set lines.
   assert.doesNotMatch(formatSummary(await simulateRuns(plan, m, { runs: 1, jobs: 1 }), plan), /across/);
+});
+
+test('run-level variation: each run scales the runtime costs by exp(run_speed_sd · z) when the model has it; absent, unknown and not varied', async () => {
+  const { scenario } = loadScenario(join(ROOT, 'scenarios/validation/study-yield.json'), undefined, undefined, false);
+  const m = model();
+  assert.equal(m.parameters.run_speed_sd, undefined);
+  const withSd = {
+    ...m,
+    parameters: {
+      ...m.parameters,
+      run_speed_sd: { value: 0.05, unit: 'ratio' as const, provenance: 'assumed' as const, source: 'test' },
+    },
+  };
+  const plainPlan = normalizeScenario(scenario, { model: m, noise: false });
+  const variedPlan = normalizeScenario(scenario, { model: withSd, noise: false });
+  const plain = await simulateRuns(plainPlan, m, { runs: 6, jobs: 1 });
+  const varied = await simulateRuns(variedPlan, withSd, { runs: 6, jobs: 1 });
+  // Without it (noise off, costs the same every run) every run gives the same p50; the model says unknown.
+  assert.equal(new Set(plain.runs!.metrics.p50Us.values).size, 1);
+  assert.deepEqual(plain.runs!.runLevel, { unknown: ['run_speed_sd', 'run_wake_sd'] });
+  assert.match(formatSummary(plain, plainPlan), /run-level variation unknown \(model lacks run_speed_sd, run_wake_sd\)/);
+  // With it: the runs differ, and a slower run (factor > 1) has the higher p50.
+  const lv = varied.runs!.runLevel!;
+  assert.equal(lv.speedSd, 0.05);
+  assert.equal(lv.speed!.length, 6);
+  assert.ok(lv.speed!.every((f) => f > 0.8 && f < 1.25));
+  const p50 = varied.runs!.metrics.p50Us.values;
+  assert.ok(new Set(p50).size > 1, `p50 ${p50}`);
+  const slow = lv.speed!.indexOf(Math.max(...lv.speed!));
+  const fast = lv.speed!.indexOf(Math.min(...lv.speed!));
+  assert.ok(p50[slow] > p50[fast], `p50 ${p50} for factors ${lv.speed}`);
+  assert.deepEqual(validateDocument('result', varied, '<run set>'), []);
+  assert.match(formatSummary(varied, variedPlan), /run-level speed \(sd 5\.0 %, calibrated\)/);
 });

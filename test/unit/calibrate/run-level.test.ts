@@ -1,0 +1,65 @@
+/**
+ * Run-level variation from between-run dispersion (src/calibrate/run-level.ts): `calibrate` with
+ * several probe runs writes run_speed_sd and run_wake_sd; with one run they are unknown.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { calibrate } from '../../../src/cli/commands/calibrate.js';
+import { parseProbeOutput } from '../../../src/calibrate/probe-output.js';
+import { runSpeedLevels, runWakeLevels } from '../../../src/calibrate/run-level.js';
+import { validateDocument } from '../../../src/schema/validate.js';
+
+const FIX = 'test/fixtures/calibrate/small-release.jsonl';
+const base = { profile: 'release' as const, 'dry-run': true, quick: false, features: [], unstable: false, runs: 1, seed: 1 };
+const one = readFileSync(FIX, 'utf8');
+
+/** The fixture's run again with every slope sample × `speed` and every wake-up observation × `wake`. */
+function rerun(speed: number, wake: number, only?: string): string {
+  return one
+    .split('\n')
+    .map((l) => {
+      if (!l.trim()) return l;
+      const o = JSON.parse(l) as Record<string, unknown>;
+      if (only !== undefined && o.bench !== only) return l;
+      if (o.type === 'sample') o.totalNs = (o.totalNs as number) * speed;
+      if (o.type === 'latency' && (o.bench === 'xwake' || o.bench === 'steal_wake')) o.ns = (o.ns as number) * wake;
+      return JSON.stringify(o);
+    })
+    .join('\n');
+}
+
+test('one probe run: the run-level dispersions are unknown, and the model says so', async () => {
+  const { model } = await calibrate({ ...base, 'from-samples': [FIX] });
+  assert.equal(model.parameters.run_speed_sd, undefined);
+  assert.equal(model.parameters.run_wake_sd, undefined);
+  assert.match(model.description ?? '', /run_speed_sd, run_wake_sd\): unknown/);
+  assert.equal(runSpeedLevels(parseProbeOutput(one, 'x')), undefined);
+});
+
+test('two runs, the second 10 % slower and its wake-ups 50 % slower: sd of the log levels', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ds-runlevel-'));
+  const f = join(dir, 'two.jsonl');
+  writeFileSync(f, `${one}\n${rerun(1.1, 1.5)}\n`);
+  const { model } = await calibrate({ ...base, 'from-samples': [f] });
+  assert.deepEqual(validateDocument('model', model, 'x'), []);
+  const speed = model.parameters.run_speed_sd;
+  const wake = model.parameters.run_wake_sd;
+  assert.ok(speed && wake);
+  // Levels ∓ ln(1.1)/2: the sample sd of two values is their difference / √2.
+  assert.ok(Math.abs(speed.value - Math.log(1.1) / Math.SQRT2) < 1e-3, `run_speed_sd ${speed.value}`);
+  assert.ok(Math.abs(wake.value - Math.log(1.5) / Math.SQRT2) < 1e-3, `run_wake_sd ${wake.value}`);
+  assert.equal(speed.unit, 'ratio');
+  assert.equal(speed.provenance, 'calibrated');
+  assert.doesNotMatch(model.description ?? '', /unknown/);
+});
+
+test('one benchmark slower in one run is that benchmark’s noise, not the run’s speed', () => {
+  const out = parseProbeOutput(`${one}\n${rerun(3, 1, 'poll_self')}\n`, 'x');
+  const rl = runSpeedLevels(out);
+  assert.ok(rl && rl.configs >= 3);
+  assert.ok(rl.sd < 1e-9, `sd ${rl.sd}`);
+  assert.equal(runWakeLevels(out)?.sd, 0);
+});
