@@ -247,6 +247,31 @@ function driverUnparkIo(d: Deriver): Outcome {
   };
 }
 
+/**
+ * record_end / record_start: the probe's own per-record bookkeeping (benchmark `record`, the
+ * interpreter over messages of iters/msgs records; the per-message costs are in the intercept).
+ */
+function recordEnd(d: Deriver): Outcome {
+  const o = slope(d, 'record', { ...CT, body: 'end' });
+  return isMissing(o)
+    ? o
+    : {
+        ...o,
+        note: "for_each_record { record_end } in the probe's interpreter: a loop step, a clock read and a histogram insert per record (what the measuring harness, and at least a user's own per-record loop, pays)",
+      };
+}
+
+function recordStart(d: Deriver): Outcome {
+  return difference(
+    d,
+    'record',
+    { ...CT, body: 'start_end' },
+    ['record_end'],
+    'calibrated',
+    "for_each_record { record_start; record_end } minus for_each_record { record_end }: record_start's clock read",
+  );
+}
+
 function joinRule(d: Deriver): Outcome {
   return difference(
     d,
@@ -343,4 +368,6 @@ const RULES: Record<ParameterName, Rule> = {
   },
   noise_rate: noiseRate,
   noise_pause: (d) => latency(d, 'noise', {}),
+  record_end: recordEnd,
+  record_start: recordStart,
 };
