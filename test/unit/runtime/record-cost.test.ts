@@ -15,6 +15,7 @@ import { simulate } from '../../../src/runtime/simulate.js';
 import { normalizeScenario } from '../../../src/plan/normalize.js';
 import { RECORD_CATEGORY } from '../../../src/plan/result-parts.js';
 import { analyze } from '../../../src/analytic/analyze.js';
+import { advise } from '../../../src/plan/advise.js';
 import type { CostModel, Parameter } from '../../../src/schema/model.js';
 import type { Scenario } from '../../../src/schema/scenario.js';
 import { ROOT, model } from '../../helpers.js';
@@ -95,4 +96,12 @@ test('the analytic model says it leaves record bookkeeping out (DS4090), and onl
     );
   assert.equal(note(m), false);
   assert.equal(note(withParams(m, { record_end: constNs(40) })), true);
+});
+
+test("simulate's advice notes DS2111 when the model has no record_end, and not when it has", () => {
+  const m = model();
+  const r = w0(m);
+  const codes = (mm: CostModel) => advise({ model: mm, result: r }).map((f) => f.code);
+  assert.ok(codes(m).includes('DS2111'));
+  assert.ok(!codes(withParams(m, { record_end: constNs(40) })).includes('DS2111'));
 });
