@@ -4,7 +4,7 @@
  * scenario, with one of
  *   - an option mutation: a numeric option with a bad value (abc, -1, 1.5, 1e30, NaN, 2^32…), an
  *     option given twice, an option with no value (last, or followed by another option);
- *   - an output path mutation: --out or --trace through a symlink, a dangling symlink, a FIFO
+ *   - an output path mutation: --out or --trace through a symlink, a hard link, a dangling symlink, a FIFO
  *     nobody reads, /dev/null, /dev/full, a read-only folder, a folder, the input itself;
  *   - an input path mutation: a FIFO, /dev/zero, a folder, '-', '' as the scenario.
  * and the invariants each must keep (`check`): the exit codes of the README (0, 2, 3, 5) with a
@@ -23,6 +23,7 @@ import {
   readFileSync,
   statSync,
   symlinkSync,
+  linkSync,
   writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
@@ -104,7 +105,19 @@ export function cliCase(rng: Prng, dir: string, scenarioText: string): CliCase {
     }
     case 1: {
       // Output path mutations.
-      const kind = pick(rng, ['symlink', 'dangling', 'fifo', 'devnull', 'devfull', 'readonly', 'dir', 'input', 'link-to-input']);
+      const kind = pick(rng, [
+        'symlink',
+        'dangling',
+        'fifo',
+        'devnull',
+        'devfull',
+        'readonly',
+        'dir',
+        'input',
+        'link-to-input',
+        'hardlink',
+        'hardlink-to-input',
+      ]);
       const flag = pick(rng, ['--out', '--trace']);
       const target = join(outDir, 'target.json');
       let path = join(outDir, 'result.json');
@@ -146,6 +159,26 @@ export function cliCase(rng: Prng, dir: string, scenarioText: string): CliCase {
         allowed = [5];
       } else if (kind === 'input') {
         path = input;
+        allowed = [5];
+      } else if (kind === 'hardlink') {
+        // An output with another name (hard link): both names must see the same, new file.
+        writeFileSync(target, 'old');
+        path = join(outDir, 'hardlink.json');
+        linkSync(target, path);
+        after = () => {
+          const a = statSync(target);
+          const b = statSync(path);
+          return a.ino !== b.ino || a.nlink !== 2
+            ? { kind: 'hardlink-broken', detail: `${flag} to a file with another hard link split the two names` }
+            : undefined;
+        };
+      } else if (kind === 'hardlink-to-input') {
+        path = join(outDir, 'in-hardlink.json');
+        try {
+          linkSync(input, path);
+        } catch {
+          symlinkSync(input, path); // another file system: a symlink to the input instead
+        }
         allowed = [5];
       } else {
         path = join(outDir, 'in-link.json');

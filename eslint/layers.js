@@ -12,11 +12,13 @@
 export const LAYERS = {
   cli: '*',
   report: ['schema', 'engine'],
-  // validate measures by running the probe: it reuses calibrate's build/run and io's atomic writes.
-  validate: ['calibrate', 'io', 'plan', 'runtime', 'analytic', 'model', 'schema', 'engine'],
+  // validate measures by running the probe (src/probe/) and compares.
+  validate: ['probe', 'io', 'plan', 'runtime', 'analytic', 'model', 'schema', 'engine'],
   sweep: ['plan', 'runtime', 'analytic', 'model', 'schema', 'engine'],
   selftest: ['plan', 'runtime', 'model', 'schema', 'engine'],
   calibrate: ['io', 'model', 'schema', 'engine'],
+  // the third back-end's room: builds the Rust probe, runs its suite and its `execute` on a Plan.
+  probe: ['io', 'plan', 'schema'],
   analytic: ['plan', 'model', 'schema', 'engine'],
   runtime: ['engine', 'plan', 'model', 'schema'],
   plan: ['schema', 'model', 'engine'],
@@ -33,11 +35,11 @@ export const LAYERS = {
  */
 export const IO_MODULES = [
   'src/io/',
-  'src/calibrate/probe-build.ts', // runs cargo (offline Debian registry or crates.io)
-  'src/calibrate/probe-run.ts', // runs the probe under taskset, streams its JSON lines
+  'src/probe/build.ts', // runs cargo (offline Debian registry or crates.io)
+  'src/probe/run.ts', // runs the probe under taskset, streams its JSON lines
+  'src/probe/execute.ts', // runs the probe's `execute` on a Plan file
   'src/calibrate/machine.ts', // reads /proc/cpuinfo, uname, git revision for provenance
   'src/calibrate/criterion.ts', // reads a criterion target directory (--import-criterion)
-  'src/validate/measure.ts', // runs the probe's `execute` on a Plan file
   'src/report/assets.ts', // reads the vega/vega-lite/vega-embed bundles to inline them
 ];
 

@@ -4,8 +4,10 @@
 
 use crate::bench::{
     build_runtime, emit_summary, in_task, n_spec, ov, run_slope, Bench, Kind, Overrides, ParamSpec,
-    Params, Ty, DRIVER, FLAVOR, REPS, WORKERS,
+    Params, Ty, DRIVER, FLAVOR, FLAVOR_MT, REPS, WORKERS,
 };
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 use serde_json::json;
 use std::future::Future;
 use std::hint::black_box;
@@ -352,6 +354,136 @@ fn grid_coop() -> Vec<Overrides> {
     ]
 }
 
+const HANDOFF_CHAN: ParamSpec = ParamSpec {
+    name: "chan",
+    default: "u",
+    ty: Ty::Choice(&["u", "b"]),
+    doc: "u: unbounded mpsc; b: bounded mpsc (capacity = items)",
+};
+const HANDOFF_WHERE: ParamSpec = ParamSpec {
+    name: "where",
+    default: "cross",
+    ty: Ty::Choice(&["same", "cross"]),
+    doc: "cross: a task on one worker sends the items, a task on the other worker receives them; same: one task sends then receives them",
+};
+
+/// Spins until `cond` holds; panics after 10 s (a worker that never came).
+fn spin_until(what: &str, cond: impl Fn() -> bool) {
+    let t = Instant::now();
+    while !cond() {
+        std::hint::spin_loop();
+        if t.elapsed() > Duration::from_secs(10) {
+            panic!("handoff: timed out waiting for {what}");
+        }
+    }
+}
+
+enum Tx {
+    U(tokio::sync::mpsc::UnboundedSender<u64>),
+    B(tokio::sync::mpsc::Sender<u64>),
+}
+enum Rx {
+    U(tokio::sync::mpsc::UnboundedReceiver<u64>),
+    B(tokio::sync::mpsc::Receiver<u64>),
+}
+impl Tx {
+    fn fill(&self, n: u64) {
+        for i in 0..n {
+            match self {
+                Tx::U(t) => t.send(black_box(i)).expect("closed"),
+                Tx::B(t) => t.try_send(black_box(i)).expect("full"),
+            }
+        }
+    }
+}
+impl Rx {
+    /// Receives n items with try_recv (no coop budget, so the task never yields); timed.
+    fn drain(&mut self, n: u64) -> Duration {
+        let t = Instant::now();
+        for _ in 0..n {
+            match self {
+                Rx::U(r) => black_box(r.try_recv().ok()),
+                Rx::B(r) => black_box(r.try_recv().ok()),
+            };
+        }
+        t.elapsed()
+    }
+}
+
+/// `n` items sent, then received and timed: by the sending task (same) or by a task spinning on
+/// the other worker (cross: the two tasks never yield, so each holds its worker). Only the
+/// receiving loop is timed; cross − same is the cost of the items' cache lines moving from the
+/// producer's core to the consumer's.
+fn handoff_sample(rt: &tokio::runtime::Runtime, bounded: bool, cross: bool, n: u64) -> Duration {
+    let (tx, mut rx) = if bounded {
+        let (t, r) = channel::<u64>(n as usize);
+        (Tx::B(t), Rx::B(r))
+    } else {
+        let (t, r) = unbounded_channel::<u64>();
+        (Tx::U(t), Rx::U(r))
+    };
+    rt.block_on(async move {
+        if !cross {
+            return tokio::spawn(async move {
+                tx.fill(n);
+                rx.drain(n)
+            })
+            .await
+            .expect("task panicked");
+        }
+        // 0: none started; 1, 2: tasks started; 3: filled.
+        let phase = Arc::new(AtomicU64::new(0));
+        let (p1, p2) = (phase.clone(), phase.clone());
+        let producer = tokio::spawn(async move {
+            p1.fetch_add(1, Ordering::SeqCst);
+            spin_until("the consumer task to start", || p1.load(Ordering::SeqCst) >= 2);
+            tx.fill(n);
+            p1.store(3, Ordering::SeqCst);
+            std::thread::current().id()
+        });
+        let consumer = tokio::spawn(async move {
+            p2.fetch_add(1, Ordering::SeqCst);
+            spin_until("the items", || p2.load(Ordering::SeqCst) == 3);
+            (rx.drain(n), std::thread::current().id())
+        });
+        let pt = producer.await.expect("producer panicked");
+        let (d, ct) = consumer.await.expect("consumer panicked");
+        assert_ne!(pt, ct, "handoff: producer and consumer ran on the same thread");
+        d
+    })
+}
+
+fn run_handoff(p: &Params) -> Result<(), String> {
+    if p.int("workers") < 2 {
+        return Err("handoff: needs workers >= 2".into());
+    }
+    let bounded = p.str("chan") == "b";
+    let cross = p.str("where") == "cross";
+    let rt = build_runtime(p);
+    run_slope(p, |iters| (iters, handoff_sample(&rt, bounded, cross, iters)));
+    Ok(())
+}
+
+const HANDOFF_PARAMS: &[ParamSpec] = &[
+    HANDOFF_CHAN,
+    HANDOFF_WHERE,
+    FLAVOR_MT,
+    WORKERS,
+    DRIVER,
+    n_spec("4096"),
+    REPS,
+];
+
+fn grid_handoff() -> Vec<Overrides> {
+    let mut g = Vec::new();
+    for chan in ["u", "b"] {
+        for w in ["same", "cross"] {
+            g.push(ov(&[("chan", chan), ("where", w)]));
+        }
+    }
+    g
+}
+
 pub const BENCHES: &[Bench] = &[
     Bench {
         name: "channel",
@@ -370,5 +502,14 @@ pub const BENCHES: &[Bench] = &[
         params: COOP_PARAMS,
         run: run_coop,
         grid: grid_coop,
+    },
+    Bench {
+        name: "handoff",
+        kind: Kind::Slope,
+        feeds: &["P12"],
+        about: "multi_thread, 2 workers: receiving items another worker sent (cross) against items the same task sent (same), try_recv loop timed; iters = items",
+        params: HANDOFF_PARAMS,
+        run: run_handoff,
+        grid: grid_handoff,
     },
 ];

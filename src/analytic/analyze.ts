@@ -25,6 +25,7 @@ import { recognizeShape, type Shape } from './plan-shape.js';
 import { ctMultiYield, ctProducerConsumer, ctSpawnJoin, ctStraight, ctYieldLoop, constLatency } from './current-thread.js';
 import { evaluatePipeline } from './pipeline.js';
 import { preparePipeline, type PreparedPipeline } from './pipeline-prepare.js';
+import { param } from '../model/load.js';
 import { emptyTask, emptyWorker, refuse, toResult, type Prediction } from './prediction.js';
 import { ignoredField, RECORD_NOTE } from './applicability.js';
 import { analyticCosts } from './costs.js';
@@ -48,7 +49,10 @@ export function prepareAnalysis(plan: Plan, model: CostModel): Prepared {
   // tokio::time::interval: ticks on the 1 ms wheel at creation + k·period, bursting after a late
   // tick; no closed form here.
   const iv = plan.tasks.find((t) => t.code.some((i) => i.op === 'interval'));
-  if (iv) refuse(plan, 'DS4002', { detail: `task '${iv.name}' awaits a tokio::time::interval, which has no closed form here` });
+  if (iv)
+    refuse(plan, 'DS4002', {
+      detail: `task '${iv.name}' awaits a tokio::time::interval, which has no closed form here: a tick fires a park overshoot after its 1 ms wheel tick, and a tick due by then completes at once (Burst), so late ticks run back to back and their batches coalesce`,
+    });
   const shape = recognizeShape(plan);
   if (typeof shape === 'string') refuse(plan, 'DS4002', { detail: shape });
   const ctx = makeCtx(plan, model);
@@ -122,7 +126,22 @@ export function analyze(plan: Plan, model: CostModel): Result {
   // Per-record bookkeeping (record_end / record_start) is the simulator's only: said, not refused.
   const c = analyticCosts(model, plan.runtime.driver);
   if ((c.recordEnd > 0 || c.recordStart > 0) && r.records > 0) r.warnings.push({ code: 'DS4090', message: RECORD_NOTE });
+  const note = remoteCostsNote(plan, model);
+  if (note) r.warnings.push({ code: 'DS4090', message: note });
   return r;
+}
+
+/**
+ * The closed forms charge no cross-thread costs (spawn_remote, unpark_remote, handoff_*): a
+ * multi_thread answer from a model that has them says so, naming the ones it left out.
+ */
+function remoteCostsNote(plan: Plan, model: CostModel): string | undefined {
+  if (plan.runtime.flavor !== 'multi_thread') return undefined;
+  const names = (['spawn_remote', 'unpark_remote', 'handoff_unbounded', 'handoff_bounded'] as const).filter(
+    (n) => (param(model, n)?.value ?? 0) > 0,
+  );
+  if (names.length === 0) return undefined;
+  return `the closed form leaves out ${names.join(', ')} (spawns and unparks on the block_on thread, items received on another thread than their sender: the simulator charges them; the figures here use spawn, unpark_worker and no hand-off)`;
 }
 
 /** Which microbenchmark shapes have an exact form on multi_thread: work on the block_on thread. */

@@ -286,7 +286,35 @@ export function ctSpawnJoin(ctx: Ctx, s: SpawnJoinShape): Prediction {
 
 /** The block_on future sends messages to a spawned consumer, optionally sleeping before each. */
 export function ctProducerConsumer(ctx: Ctx, s: ProducerConsumerShape): Prediction | string {
-  return s.sleepNs > 0 ? ctTimedProducer(ctx, s) : ctBurstProducer(ctx, s);
+  if (s.recordStart && s.perRecord.some((r) => ctx.plan.costs[r.cost].cost.dist !== 'const'))
+    return "records timed from record_start take their work's own distribution; only constant per-record work has a closed form here";
+  if (s.pace.kind === 'sleep' && s.pace.ns > 0) return ctTimedProducer(ctx, s);
+  if (s.tailSleepNs > 0)
+    return 'a sleep after a send loop that does not sleep: it starts while the consumer may still be busy, so the timer can fire on a busy runtime';
+  if (s.pace.kind === 'yield') return ctYieldPacedProducer(ctx, s);
+  return ctBurstProducer(ctx, s);
+}
+
+/**
+ * When each record of a message ends, from the send's timestamp (the send op's start): the
+ * consumer's first receive ends at `base`; item i's record k (1-based) at
+ * `base + i·(recv + recs·work) + k·work` — point masses for up to 200 records a message, else one
+ * uniform segment per item. Records timed from `record_start` take exactly their own work.
+ */
+function messageLatency(ctx: Ctx, s: ProducerConsumerShape, base: number, work: number, records: number): LatencyPrediction {
+  if (s.recordStart) return constLatency(work);
+  const recs = s.messageIsRecord ? 1 : s.recordsPerItem;
+  const items = s.itemsPerSend;
+  const step = ctx.c.recvU + recs * work;
+  const dist = new LatencyDist(null);
+  dist.reset();
+  if (items * recs <= 200)
+    for (let i = 0; i < items; i++)
+      for (let k = 1; k <= recs; k++) dist.addSegment(base + i * step + k * work, base + i * step + k * work, 1);
+  else if (items <= 200)
+    for (let i = 0; i < items; i++) dist.addSegment(base + i * step + work, base + i * step + recs * work, recs);
+  else dist.addSegment(base + work, base + (items - 1) * step + recs * work, 1);
+  return latencyOf(dist, records);
 }
 
 /** No sleep: every send happens in the producer's first poll; the consumer drains afterwards. */
@@ -347,10 +375,10 @@ function ctBurstProducer(ctx: Ctx, s: ProducerConsumerShape): Prediction {
   };
   return {
     approximation: 'exact: burst of sends, coop-budget drain',
-    bottleneck: 'channel',
+    bottleneck: channelOrRuntime(bd),
     records,
     endNs: end,
-    latency: latencyOf(dist, records),
+    latency: s.recordStart ? constLatency(work) : latencyOf(dist, records),
     yields: 0,
     tasks,
     workers: ctWorker(end, consumerPolls + 2, consumerPolls / EI + 1),
@@ -359,7 +387,13 @@ function ctBurstProducer(ctx: Ctx, s: ProducerConsumerShape): Prediction {
   };
 }
 
-/** Producer sleeps before each send on an otherwise idle runtime: a timer-bound loop. */
+/**
+ * Producer sleeps before (or after) each send on an otherwise idle runtime: a timer-bound loop.
+ * Either order is the same cycle — wake-up, the producer's poll (send, register the next sleep),
+ * the consumer's poll, park — and differs only in the first send (in the first poll) and in what
+ * follows the last sleep (send first: nothing; else the last message). A sleep after the loop is
+ * one more cycle of its own length.
+ */
 function ctTimedProducer(ctx: Ctx, s: ProducerConsumerShape): Prediction | string {
   const c = ctx.c;
   const res = ctx.plan.runtime.timerResolutionNs;
@@ -378,25 +412,32 @@ function ctTimedProducer(ctx: Ctx, s: ProducerConsumerShape): Prediction | strin
   const busy = toSleep + c.timerRegister + consumerNs + c.remoteCheck;
   if (busy >= s.sleepNs + c.timerRegister)
     return "the consumer is still busy when the producer's timer is due: the timer fires on a busy runtime";
+  if (s.tailSleepNs > 0 && busy >= s.tailSleepNs + c.timerRegister)
+    return "the consumer is still busy when the producer's last sleep is due: the timer fires on a busy runtime";
   // Phase on the grid uniform ⇒ E[tick − floor(now)] = res + a − busy ⇒ period = res + a + E[overshoot].
   const period = res + a + overshoot;
   const M = s.messages;
-  const end = M * period + busy;
+  // After the last wake-up: the last message (sleep first), or only the close (send first, where
+  // the first message went out in the first poll, during the first sleep).
+  const closeNs = c.driverPoll + c.driverUnparkIo + c.poll + c.remoteCheck;
+  const lastNs = s.sendFirst ? closeNs : busy;
+  // A sleep after the loop: registered at the end of the last producer poll.
+  const tailA = s.tailSleepNs > 0 ? (s.sendFirst ? closeNs : toSleep) + c.timerRegister + s.tailSleepNs : 0;
+  const tailPeriod = s.tailSleepNs > 0 ? res + tailA + overshoot : 0;
+  const end = M * period + tailPeriod + (s.tailSleepNs > 0 ? closeNs : lastNs);
   const records = M * s.itemsPerSend * recs;
   // A record ends after the producer's remaining poll (timer registration), the consumer's poll,
   // its receive, and the work of the records before it in the message.
   const base = s.itemsPerSend * c.sendU + c.timerRegister + c.poll + c.recvU;
-  const dist = new LatencyDist(null);
-  dist.reset();
-  dist.addSegment(base + work, base + recs * work, 1);
   const yields = M * Y;
+  const sleeps = M + (s.tailSleepNs > 0 ? 1 : 0);
   const bd: Record<string, number> = {
     poll: M * (2 + Y) * c.poll,
     yield: yields * c.yieldExtra,
     driver: M * (1 + Y) * c.driverPoll,
     send: M * s.itemsPerSend * c.sendU,
     recv: M * (s.itemsPerSend * c.recvU + c.wakerRegister),
-    timer: M * c.timerRegister,
+    timer: sleeps * c.timerRegister,
     unpark: M * c.driverUnparkIo,
     remote: M * (2 + Y * yr.remoteChecks) * c.remoteCheck,
     spawn: c.spawn,
@@ -404,8 +445,14 @@ function ctTimedProducer(ctx: Ctx, s: ProducerConsumerShape): Prediction | strin
   };
   addWork(ctx, bd, s.perRecord, records);
   const tasks = ctx.plan.tasks.map(() => emptyTask());
-  const pBusy = M * (c.poll + s.itemsPerSend * c.sendU + c.timerRegister);
-  tasks[s.producer] = { elapsedNs: end, busyNs: pBusy, polls: M + 1, yields: 0, wait: { sleep: end - pBusy - busy } };
+  const pBusy = M * (c.poll + s.itemsPerSend * c.sendU) + sleeps * c.timerRegister;
+  tasks[s.producer] = {
+    elapsedNs: end,
+    busyNs: pBusy,
+    polls: sleeps + 2,
+    yields: 0,
+    wait: { sleep: end - pBusy - busy },
+  };
   const cBusy = M * (consumerNs - c.remoteCheck - Y * (c.driverPoll + c.remoteCheck));
   tasks[s.consumer] = {
     elapsedNs: end - c.poll - c.spawn,
@@ -414,20 +461,94 @@ function ctTimedProducer(ctx: Ctx, s: ProducerConsumerShape): Prediction | strin
     yields,
     wait: { recv: end - M * consumerNs },
   };
-  const wk = ctWorker(M * busy, M * (2 + Y), M * (1 + Y), M);
+  const wk = ctWorker(M * busy, M * (2 + Y), M * (1 + Y), sleeps);
   wk[0].idleNs = end - M * busy;
   return {
     approximation: 'timer grid: idle park, phase uniform on the 1 ms grid',
     bottleneck: 'timer',
     records,
     endNs: end,
-    latency: latencyOf(dist, records),
+    latency: messageLatency(ctx, s, base, work, records),
     yields,
     tasks,
     workers: wk,
     breakdownNs: bd,
     warnings: [],
   };
+}
+
+/**
+ * The block_on producer yields Y times per message (before or after its send) and the consumer
+ * awaits each message. Every yield is a block_on yield round — the poll, `yield_now`, an empty
+ * tick, the driver poll that wakes the deferred future (and its unpark) — and the round that
+ * sends also polls the consumer, which the send put on the local queue:
+ * `cycle = Y·R_bo + items·send + poll + items·(recv + recs·work) + waker_register`. Exact.
+ */
+function ctYieldPacedProducer(ctx: Ctx, s: ProducerConsumerShape): Prediction | string {
+  const c = ctx.c;
+  const rt = ctx.plan.runtime;
+  if (s.pace.kind !== 'yield') throw new Error('internal: ctYieldPacedProducer without a yield pace');
+  if (s.yieldsPerMessage > 0)
+    return 'the producer and the consumer both yield: which of them the driver poll wakes first follows the defer list, not a closed form here';
+  const Y = s.pace.n;
+  const M = s.messages;
+  const items = s.itemsPerSend;
+  const recs = s.messageIsRecord ? 1 : s.recordsPerItem;
+  const work = workNs(ctx, s.perRecord);
+  const R = ctYieldRound(ctx, 1, true);
+  const consumerPoll = c.poll + items * (c.recvU + recs * work) + c.wakerRegister;
+  // One pick in Y + 1 is the consumer's; a pick on a global-queue tick looks at the remote queue first.
+  const dueNs = c.remoteCheck / rt.globalQueueInterval;
+  const cycle = Y * R.roundNs + items * c.sendU + consumerPoll + dueNs;
+  // Before the loop: the spawn, and (yield first) the consumer's first poll finding nothing.
+  const startNs = c.spawn + (s.sendFirst ? 0 : c.remoteCheck + c.poll + c.wakerRegister);
+  // After it: the close and the join, the consumer's last poll seeing the channel closed.
+  const closeNs = 2 * c.poll + c.join + c.remoteCheck + c.driverPoll + c.driverUnparkIo;
+  const end = startNs + M * cycle + closeNs;
+  const records = M * items * recs;
+  const yields = M * Y;
+  const producerPolls = yields + 2;
+  // Yield first: one poll finds nothing; the message polls follow, the last of which sees the close.
+  // Send first: the first poll takes the first message; one more sees the close.
+  const consumerPolls = M + 1;
+  const base = items * c.sendU + c.yieldExtra + c.poll + c.recvU;
+  const bd: Record<string, number> = {
+    poll: (producerPolls + consumerPolls) * c.poll,
+    yield: yields * c.yieldExtra,
+    driver: (yields + 1) * c.driverPoll,
+    send: M * items * c.sendU,
+    recv: M * (items * c.recvU + c.wakerRegister),
+    remote: (yields + 2 + M / rt.globalQueueInterval) * c.remoteCheck,
+    unpark: (yields + 1) * c.driverUnparkIo,
+    spawn: c.spawn,
+    join: c.join,
+  };
+  addWork(ctx, bd, s.perRecord, records);
+  const tasks = ctx.plan.tasks.map(() => emptyTask());
+  const pBusy = producerPolls * c.poll + c.spawn + M * items * c.sendU + yields * c.yieldExtra + c.join;
+  tasks[s.producer] = { elapsedNs: end, busyNs: pBusy, polls: producerPolls, yields, wait: { deferred: end - pBusy } };
+  const cBusy = consumerPolls * c.poll + M * (items * (c.recvU + recs * work) + c.wakerRegister);
+  const cElapsed = end - c.poll - c.spawn;
+  tasks[s.consumer] = { elapsedNs: cElapsed, busyNs: cBusy, polls: consumerPolls, yields: 0, wait: { recv: cElapsed - cBusy } };
+  return {
+    approximation: 'exact: yield-paced sends, one consumer poll per message',
+    bottleneck: channelOrRuntime(bd),
+    records,
+    endNs: end,
+    latency: messageLatency(ctx, s, base, work, records),
+    yields,
+    tasks,
+    workers: ctWorker(end, producerPolls + consumerPolls, yields + 1),
+    breakdownNs: bd,
+    warnings: [],
+  };
+}
+
+/** `channel` when sends and receives are at least half of the CPU time, else `runtime`. */
+function channelOrRuntime(bd: Record<string, number>): 'channel' | 'runtime' {
+  let total = 0;
+  for (const v of Object.values(bd)) total += v;
+  return (bd.send ?? 0) + (bd.recv ?? 0) >= 0.5 * total ? 'channel' : 'runtime';
 }
 
 /** Percentiles of a filled distribution; max = the quantile at 1 − 1/(2n). */

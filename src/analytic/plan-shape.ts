@@ -7,8 +7,10 @@
  *   yield_loop         one task: records of (work, Y yields)
  *   multi_yield        the block_on future spawns K such tasks and joins them
  *   spawn_join         spawn n empty children then join them (bulk), or spawn+join each (hot)
- *   producer_consumer  the block_on future sends N messages (optionally sleeping before each) to a
- *                      spawned consumer that handles each record and may yield after each message
+ *   producer_consumer  a coordinator as a task: the block_on future sends N messages to a spawned
+ *                      consumer, pacing them by sleeping or yielding before or after each send
+ *                      (and may sleep once more before closing); the consumer handles each record
+ *                      and may yield after each message
  *   straight           one task that only computes (e.g. the async_call microbenchmark)
  *
  * Phase: analyze (set-up). Returns a reason string when nothing matches; the caller refuses.
@@ -78,6 +80,13 @@ export interface SpawnJoinShape {
   mode: 'bulk' | 'hot';
 }
 
+/** What a producer does between its sends: nothing, `sleep(ns)`, or `n` × `yield_now`. */
+export type Pace = { kind: 'none' } | { kind: 'sleep'; ns: number } | { kind: 'yield'; n: number };
+
+/**
+ * A producer (a coordinator written as a task, with no source) that paces its sends by sleeping
+ * or yielding, and one consumer that awaits each message.
+ */
 export interface ProducerConsumerShape {
   kind: 'producer_consumer';
   producer: number;
@@ -86,8 +95,16 @@ export interface ProducerConsumerShape {
   messages: number;
   itemsPerSend: number;
   recordsPerItem: number;
+  /** The pace of the send loop; `sleepNs` is its sleep (0 unless `pace.kind` is sleep). */
+  pace: Pace;
   sleepNs: number;
+  /** The loop body sends, then paces (`[send, pace]`); false: `[pace, send]`. */
+  sendFirst: boolean;
+  /** A sleep after the send loop, before the close (ns; 0: none). */
+  tailSleepNs: number;
   perRecord: CostRef[];
+  /** The consumer's per-record work starts with `record_start` (a record's latency is its own work). */
+  recordStart: boolean;
   /** The consumer handles a message as one record (no per-record loop). */
   messageIsRecord: boolean;
   yieldsPerMessage: number;
@@ -123,14 +140,14 @@ export function recognizeShape(plan: Plan): Shape | string {
 }
 
 /**
- * A coordinator written as a task: a loop that sleeps or yields, then sends, with no source
- * thread. Its arrivals are the task's own timer and scheduling delays (a sleep rounds up to the
- * timer's ticks and waits behind whatever else runs), which the pipeline closed forms, fed by a
- * source's arrival process, do not derive; say so instead of "matches none".
+ * A coordinator written as a task (a loop that sleeps or yields and sends, with no source) that
+ * is not the producer/consumer shape: say which part of it has no closed form here, instead of
+ * "matches none". Its arrivals are the task's own timer and scheduling delays; the closed forms
+ * derive them for one block_on sender feeding one consumer that awaits an unbounded channel.
  */
 function selfPacedSender(plan: Plan, progs: Stmt[][]): string | undefined {
   const paced = (body: Stmt[]): string | undefined => {
-    const waits = body.find((s) => s.k === 'sleep' || s.k === 'yield');
+    const waits = body.find((s) => s.k === 'sleep' || s.k === 'yield' || paceOf(s) !== undefined);
     const sends = body.some((s) => s.k === 'send' || s.k === 'route');
     if (waits && sends) return waits.k === 'sleep' ? 'sleeps' : 'yields';
     for (const s of body) if (s.k === 'repeat' || s.k === 'while_open') return paced(s.body);
@@ -140,13 +157,35 @@ function selfPacedSender(plan: Plan, progs: Stmt[][]): string | undefined {
     for (const s of progs[i]) {
       const how = s.k === 'repeat' ? paced(s.body) : undefined;
       if (how)
-        return (
-          `task '${plan.tasks[i].name}' ${how} then sends in a loop (a coordinator as a task, with no source): ` +
-          `its arrivals come from the timer and the scheduler, and the pipeline closed forms take them from a source's arrival process`
-        );
+        return `task '${plan.tasks[i].name}' ${how} and sends in a loop (a coordinator as a task, with no source), but ${coordinatorMismatch(plan, progs, i, s as Extract<Stmt, { k: 'repeat' }>)}`;
     }
   }
   return undefined;
+}
+
+/** The first way a paced sender differs from the producer/consumer shape's closed forms. */
+function coordinatorMismatch(plan: Plan, progs: Stmt[][], i: number, loop: Extract<Stmt, { k: 'repeat' }>): string {
+  const task = plan.tasks[i];
+  if (loop.body.some((s) => s.k === 'route'))
+    return 'it routes to several partitions: their polls interleave with its pacing, and the closed forms have one consumer';
+  if (task.start !== 'block_on')
+    return `it is a ${task.start === 'child' ? 'spawned child' : 'spawned'} task: the closed forms take the sender as the block_on future`;
+  if (plan.tasks.length !== 2) return `it runs beside ${plan.tasks.length - 1} other tasks: the closed forms have one consumer`;
+  const b = loop.body.filter((st, k) => !(st.k === 'record_start' && loop.body[k + 1]?.k === 'send'));
+  const one = b.length === 2 && b.filter((s) => s.k === 'send').length === 1 && b.some((s) => paceOf(s) !== undefined);
+  if (!one) return 'its loop does more than one pace (sleep or yields) and one send';
+  const send = b.find((s) => s.k === 'send') as Extract<Stmt, { k: 'send' }>;
+  const ch = plan.channels[send.channel];
+  const c = progs[1 - i];
+  const wo = c.length === 1 && c[0].k === 'while_open' ? c[0] : undefined;
+  if (ch.kind !== 'unbounded')
+    return `it sends on a ${ch.kind} channel${wo ? ` that its consumer waits on with ${wo.wait.map((w) => w.kind).join(' → ')}` : ''}: the closed forms take an unbounded channel whose consumer awaits each message`;
+  if (!wo || wo.channel !== send.channel) return `its consumer is not one receive loop on '${ch.name}'`;
+  if (wo.wait[0]?.kind !== 'await_recv')
+    return `its consumer waits with ${wo.wait.map((w) => w.kind).join(' → ')}: how long each step lasts depends on when the messages arrive`;
+  const p = progs[i];
+  const around = p.filter((s) => s !== loop).map((s) => s.k);
+  return `the program around its loop (${around.join(', ')}) or its consumer's body (per-record work, then yields) is not the one the closed forms read: spawn, loop, [sleep], close, join`;
 }
 
 // ---- helpers -----------------------------------------------------------------------------------
@@ -267,31 +306,53 @@ function spawnJoinShape(plan: Plan, progs: Stmt[][]): SpawnJoinShape | undefined
   return undefined;
 }
 
+/** A pacing statement: `sleep`, `yield`, or `repeat n { yield }`. */
+function paceOf(st: Stmt | undefined): Pace | undefined {
+  if (st?.k === 'sleep') return { kind: 'sleep', ns: st.ns };
+  if (st?.k === 'yield') return { kind: 'yield', n: 1 };
+  if (st?.k === 'repeat' && st.n >= 1 && st.body.length === 1 && st.body[0].k === 'yield') return { kind: 'yield', n: st.n };
+  return undefined;
+}
+
+/**
+ * block_on: `spawn consumer; repeat M { [pace] send | send [pace] }; [sleep]; close; join`; the
+ * consumer: one `while_open` that awaits each message and handles its records (optionally
+ * timed from `record_start`), then may yield.
+ */
 function producerConsumerShape(plan: Plan, progs: Stmt[][]): ProducerConsumerShape | undefined {
   if (plan.tasks.length !== 2) return undefined;
   const producer = plan.tasks.findIndex((t) => t.start === 'block_on');
   const consumer = 1 - producer;
   if (producer < 0 || plan.tasks[consumer].start !== 'child') return undefined;
   const p = progs[producer];
+  const tailed = p.length === 5 && p[2].k === 'sleep';
+  if (p.length !== 4 && !tailed) return undefined;
+  const tail = p[2].k === 'sleep' ? p[2].ns : 0;
+  const [spawn, loop, close, join] = tailed ? [p[0], p[1], p[3], p[4]] : p;
   if (
-    p.length !== 4 ||
-    p[0].k !== 'spawn' ||
-    p[0].task !== consumer ||
-    p[1].k !== 'repeat' ||
-    p[2].k !== 'close' ||
-    p[3].k !== 'join' ||
-    p[3].task !== consumer
+    spawn.k !== 'spawn' ||
+    spawn.task !== consumer ||
+    loop.k !== 'repeat' ||
+    close.k !== 'close' ||
+    join.k !== 'join' ||
+    join.task !== consumer
   )
     return undefined;
-  const loop = p[1];
-  const body = loop.body;
-  let sleepNs = 0;
+  // A `record_start` right before the send stamps the records when they are sent: the same
+  // timestamp the send gives them.
+  const body = loop.body.filter((st, k) => !(st.k === 'record_start' && loop.body[k + 1]?.k === 'send'));
+  let pace: Pace = { kind: 'none' };
   let send: Stmt | undefined;
-  if (body.length === 2 && body[0].k === 'sleep') {
-    sleepNs = body[0].ns;
+  let sendFirst = false;
+  if (body.length === 2 && paceOf(body[0])) {
+    pace = paceOf(body[0])!;
     send = body[1];
+  } else if (body.length === 2 && paceOf(body[1])) {
+    pace = paceOf(body[1])!;
+    send = body[0];
+    sendFirst = true;
   } else if (body.length === 1) send = body[0];
-  if (send?.k !== 'send' || send.channel !== p[2].channel) return undefined;
+  if (send?.k !== 'send' || send.channel !== close.channel) return undefined;
   const ch = send.channel;
   if (plan.channels[ch].kind !== 'unbounded') return undefined;
   const c = progs[consumer];
@@ -307,13 +368,15 @@ function producerConsumerShape(plan: Plan, progs: Stmt[][]): ProducerConsumerSha
   let i = 0;
   let perRecord: CostRef[] = [];
   let messageIsRecord = false;
+  let recordStart = false;
   if (cb[i]?.k === 'record_end') {
     messageIsRecord = true;
     i++;
   } else {
     const r = cb[i];
     if (r?.k !== 'repeat' || r.n !== -1 || r.body.length < 1 || r.body[r.body.length - 1].k !== 'record_end') return undefined;
-    const pr = computesOnly(r.body.slice(0, -1));
+    recordStart = r.body[0].k === 'record_start';
+    const pr = computesOnly(r.body.slice(recordStart ? 1 : 0, -1));
     if (!pr) return undefined;
     perRecord = pr;
     i++;
@@ -333,8 +396,12 @@ function producerConsumerShape(plan: Plan, progs: Stmt[][]): ProducerConsumerSha
     messages: loop.n,
     itemsPerSend: send.items,
     recordsPerItem: send.records,
-    sleepNs,
+    pace,
+    sleepNs: pace.kind === 'sleep' ? pace.ns : 0,
+    sendFirst,
+    tailSleepNs: tail,
     perRecord,
+    recordStart,
     messageIsRecord,
     yieldsPerMessage,
   };

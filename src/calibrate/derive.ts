@@ -283,6 +283,41 @@ function joinRule(d: Deriver): Outcome {
   );
 }
 
+/**
+ * spawn_remote{load=idle} − spawn_remote{load=busy}: the same spawns from the block_on thread,
+ * with every worker parked before each one (so each unparks one) and with every worker spinning
+ * in a task (none to unpark); the difference is the unpark as its notifier pays it.
+ */
+function unparkRemote(d: Deriver): Outcome {
+  const idle = d.fitter.slope('spawn_remote', { flavor: 'mt', load: 'idle' });
+  if (!idle) return { missing: describe('spawn_remote', { flavor: 'mt', load: 'idle' }, 'sample') };
+  const busy = d.get('spawn_remote');
+  if (isMissing(busy)) return busy;
+  const est = combine([idle, busy.est], (v) => Math.max(0, v[0] - v[1]), `${idle.source} − spawn_remote (clamped at 0)`);
+  return {
+    est,
+    provenance: 'calibrated',
+    note: 'each idle-load spawn is timed alone (minus an empty Instant pair) after the workers parked, so it unparks one worker; the busy-load spawn (no unpark) taken away',
+  };
+}
+
+/** handoff{chan, cross} − handoff{chan, same}: the same try_recv loop over items sent on another worker or by the receiver itself. */
+function handoff(chan: 'u' | 'b'): Rule {
+  return (d) => {
+    const f = (where: string) => d.fitter.slope('handoff', { flavor: 'mt', chan, where });
+    const cross = f('cross');
+    const same = f('same');
+    if (!cross || !same)
+      return { missing: `${describe('handoff', { flavor: 'mt', chan }, 'sample')} at where=cross and where=same` };
+    const est = combine([cross, same], (v) => Math.max(0, v[0] - v[1]), `${cross.source} − ${same.source} (clamped at 0)`);
+    return {
+      est,
+      provenance: 'calibrated',
+      note: 'a receiving loop over items another worker sent, minus the same loop over items the receiving task sent itself: the items’ cache lines moving between cores (the batch is sent first, then received: a bulk transfer, not a line ping-ponged between a concurrent sender and receiver)',
+    };
+  };
+}
+
 /** One rule per mechanistic parameter (model/parameters.ts): a missing or unknown name does not compile. */
 const RULES: Record<ParameterName, Rule> = {
   poll_self: (d) => slope(d, 'poll_self', { ...CT, driver: 'none' }),
@@ -303,6 +338,10 @@ const RULES: Record<ParameterName, Rule> = {
   unpark_worker: unparkWorker,
   wake_latency: wakeLatency,
   worker_wake_latency: (d) => latency(d, 'steal_wake', { flavor: 'mt', workers: 2, driver: 'timer' }, true),
+  spawn_remote: (d) => slope(d, 'spawn_remote', { flavor: 'mt', load: 'busy' }),
+  unpark_remote: unparkRemote,
+  handoff_unbounded: handoff('u'),
+  handoff_bounded: handoff('b'),
   steal: (d) =>
     sumOf(
       d,

@@ -4,7 +4,8 @@
  *
  * Phase: I/O (used by cli/, never by the core). Every write goes to a temporary file in the
  * target's directory and is renamed into place, so a crash or an error never leaves a partial
- * output; nothing is written when validation fails.
+ * output; nothing is written when validation fails. (One exception, to keep hard links: a file
+ * with several links is overwritten in place from the complete temp file; see overwriteInPlace.)
  */
 import {
   readFileSync,
@@ -21,6 +22,9 @@ import {
   closeSync,
   fstatSync,
   readSync,
+  writeSync,
+  ftruncateSync,
+  fsyncSync,
   chmodSync,
   constants,
   type Stats,
@@ -34,10 +38,28 @@ export const MAX_INPUT_BYTES = 64 * 1024 * 1024;
 
 /** Real paths of the files this process read as inputs: an output may not replace one (writeFileAtomic). */
 const inputsRead = new Set<string>();
+/**
+ * The same inputs as `device:inode`: a hard link to an input has another path but is the same
+ * file, and an output written in place through it (a file with several links is, below) would
+ * overwrite the input.
+ */
+const inputInodes = new Set<string>();
+const inodeOf = (st: Stats): string => `${st.dev}:${st.ino}`;
 
 /** Forgets the inputs read so far: called when a command starts (main runs several in one process in tests). */
 export function forgetInputs(): void {
   inputsRead.clear();
+  inputInodes.clear();
+}
+
+/** Whether `target` (a path from writeTarget) is one of this command's inputs, by path or by inode. */
+function isInput(target: string): boolean {
+  if (inputsRead.has(target)) return true;
+  try {
+    return inputInodes.has(inodeOf(statSync(target)));
+  } catch {
+    return false;
+  }
 }
 
 function realOrSelf(file: string): string {
@@ -91,7 +113,10 @@ export function readText(file: string, opts: { output?: boolean } = {}): string 
         throw new InputError([diag('DS1106', file, '', { detail: `file is over the limit of ${MAX_INPUT_BYTES} bytes` })]);
       chunks.push(buf.subarray(0, n));
     }
-    if (!opts.output) inputsRead.add(realOrSelf(file));
+    if (!opts.output) {
+      inputsRead.add(realOrSelf(file));
+      inputInodes.add(inodeOf(st));
+    }
     const text = Buffer.concat(chunks, total).toString('utf8');
     // A UTF-8 byte-order mark (some Windows editors write one) is not part of the JSON.
     return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
@@ -161,7 +186,8 @@ function removeStaleTemps(dir: string, name: string): void {
 /**
  * Writes `text` to `file` atomically: a temp file in the target's directory, renamed into place,
  * so a crash or an error never leaves a partial output. A symlink is followed (its target is
- * replaced, the link stays); an existing file keeps its permission bits. A FIFO or a character
+ * replaced, the link stays); an existing file keeps its permission bits; a file with other hard
+ * links is written in place so that every link sees the output (not atomic: overwriteInPlace). A FIFO or a character
  * device (/dev/null, /dev/stdout) is written through, not replaced; a FIFO nobody reads, a
  * directory or any other special file is refused. An output that is one of this command's inputs
  * is refused (it would destroy the input). Temp files of killed runs are removed. DS5002 on error.
@@ -174,7 +200,7 @@ export function writeFileAtomic(file: string, text: string, opts: { mayReplaceIn
   } catch (e) {
     throw fail((e as NodeJS.ErrnoException).code ?? String(e));
   }
-  if (!opts.mayReplaceInput && inputsRead.has(target)) throw fail(SAME_AS_INPUT);
+  if (!opts.mayReplaceInput && isInput(target)) throw fail(SAME_AS_INPUT);
   let existing: Stats | undefined;
   try {
     existing = statSync(target);
@@ -209,9 +235,14 @@ export function writeFileAtomic(file: string, text: string, opts: { mayReplaceIn
     const tmp = join(dir, `.${basename(target)}.${process.pid}.${Date.now()}.tmp`);
     try {
       writeFileSync(tmp, text, { mode: existing ? existing.mode & 0o7777 : 0o666 });
+      if (existing && existing.nlink > 1) {
+        overwriteInPlace(target, tmp);
+        return;
+      }
       if (existing) chmodSync(tmp, existing.mode & 0o7777);
       renameSync(tmp, target);
     } catch (e) {
+      if ((e as { keepTemp?: boolean }).keepTemp) throw e;
       try {
         unlinkSync(tmp);
       } catch {
@@ -223,6 +254,42 @@ export function writeFileAtomic(file: string, text: string, opts: { mayReplaceIn
     if (e instanceof InputError) throw e;
     throw fail((e as NodeJS.ErrnoException).code ?? (e as Error).message);
   }
+}
+
+/**
+ * A file with other hard links: renaming a new file over this name would leave the other names
+ * holding the old content (the link is broken silently, as the adversarial run found). So the
+ * output is written into the existing inode instead, as editors do for such files (vim's
+ * `backupcopy=auto`): the complete text is first in the temp file `tmp` (so a failure while
+ * producing it never touches the target), then its bytes are copied over the target from offset
+ * 0, the file is truncated to their length and synced, and the temp file removed.
+ *
+ * The trade-off: this write is not atomic. While it copies, a reader of any of the names can see
+ * a mix of old and new bytes, and a crash or a full disk in the middle leaves the target torn;
+ * the complete output is then still in the temp file, whose name the error gives (the next write
+ * of this output removes it once its process is gone). The mode, owner and every link are kept.
+ * A reader that must never see a partial file should not read the output through a hard link
+ * while it is written (or should use a symlink, which is followed and replaced atomically).
+ */
+function overwriteInPlace(target: string, tmp: string): void {
+  const bytes = readFileSync(tmp);
+  let fd: number | undefined;
+  try {
+    fd = openSync(target, constants.O_WRONLY);
+    let off = 0;
+    while (off < bytes.length) off += writeSync(fd, bytes, off, bytes.length - off, off);
+    ftruncateSync(fd, bytes.length);
+    fsyncSync(fd);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+    throw Object.assign(
+      new Error(`${code} while writing it in place (it has other hard links); the complete output is in ${tmp}`),
+      { keepTemp: true },
+    );
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+  unlinkSync(tmp);
 }
 
 const SAME_AS_INPUT = 'it is one of the inputs of this command; writing it would destroy the input: choose another file';
@@ -239,7 +306,7 @@ export function assertOutputAllowed(file: string): void {
   } catch (e) {
     throw fail((e as NodeJS.ErrnoException).code ?? String(e));
   }
-  if (inputsRead.has(target)) throw fail(SAME_AS_INPUT);
+  if (isInput(target)) throw fail(SAME_AS_INPUT);
   try {
     const st = statSync(target);
     if (!st.isFile() && !st.isFIFO() && !st.isCharacterDevice()) throw fail(`it is ${kindOf(st)}; give a regular file`);

@@ -29,7 +29,7 @@ export function checkModel(model: CostModel, file: string): Diagnostic[] {
   const poll = model.parameters.poll_self?.value;
   const yx = model.parameters.yield_extra;
   if (poll !== undefined && yx && yx.value + (model.parameters.driver_poll_none?.value ?? 0) < 0.2 * poll)
-    out.push(diag('DS1302', file, '/parameters/yield_extra', { value: yx.value, poll }, 'warning'));
+    out.push(diag('DS1302', file, '/parameters/yield_extra', { name: 'yield_extra', value: yx.value, poll }, 'warning'));
   return out;
 }
 

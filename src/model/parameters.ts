@@ -176,6 +176,38 @@ export const OPTIONAL_PARAMETERS = [
     meaning:
       'multi_thread: from a worker notifying a parked worker (a task displaced from its LIFO slot, the last searcher leaving) to the woken worker running the task it steals; distribution (benchmark steal_wake). Absent: wake_latency',
   },
+  {
+    name: 'spawn_remote',
+    unit: 'ns',
+    kind: 'cost',
+    p: 'P11',
+    meaning:
+      'multi_thread: tokio::spawn on a thread that is not a worker (the block_on thread), on that thread: task allocation, OwnedTasks insert, inject-queue push; no worker unparked (benchmark spawn_remote load=busy). Absent: spawn',
+  },
+  {
+    name: 'unpark_remote',
+    unit: 'ns',
+    kind: 'cost',
+    p: 'P5',
+    meaning:
+      'multi_thread: cost to a thread that is not a worker (the block_on thread) of unparking a parked worker (futex wake of a sleeping CPU), e.g. on a spawn or a send that wakes a task (benchmark spawn_remote load=idle − load=busy). Absent: unpark_worker',
+  },
+  {
+    name: 'handoff_unbounded',
+    unit: 'ns',
+    kind: 'cost',
+    p: 'P12',
+    meaning:
+      'extra cost of receiving an unbounded mpsc (or lock-free queue) item that another runtime thread sent, over one sent by the receiving thread: its cache lines move between cores (benchmark handoff chan=u, cross − same). Absent: 0',
+  },
+  {
+    name: 'handoff_bounded',
+    unit: 'ns',
+    kind: 'cost',
+    p: 'P12',
+    meaning:
+      'as handoff_unbounded, for a bounded mpsc item (the permit goes back through the shared semaphore) (benchmark handoff chan=b, cross − same). Absent: 0',
+  },
 ] as const satisfies readonly ParameterInfo[];
 
 export type OptionalParameterName = (typeof OPTIONAL_PARAMETERS)[number]['name'];

@@ -14,6 +14,7 @@ import { createHash } from 'node:crypto';
 import { mathjs } from '../engine/lazy-math.js';
 import { formulaProblem } from './formula.js';
 import type { CostModel } from '../schema/model.js';
+import { param } from '../model/load.js';
 import type { Cost, Op, Scenario, SourceDef, TaskDef, WaitStep } from '../schema/scenario.js';
 import { diag, escapePointerToken, InputError, type Diagnostic } from '../schema/diagnostics.js';
 import { expandTemplate, type Expanded } from './templates.js';
@@ -168,6 +169,10 @@ export function normalizeScenario(scenario: Scenario, opts: NormalizeOptions): P
         ex.channels[op.channel]?.kind === 'lockfree'
       )
         err(diag('DS1209', file, `${p}/channel`, { name: op.channel }));
+      if (!base && op.op === 'while_open' && ex.channels[op.channel]) {
+        const zero = zeroTimeWait(op.wait ?? [{ kind: 'await_recv' }], ex.channels[op.channel].kind, opts.model);
+        if (zero) err(diag('DS1229', file, `${p}/wait`, { model: opts.model.name, costs: zero }));
+      }
       if (!base && op.op === 'while_open' && rt.flavor === 'current_thread') {
         const forever = (op.wait ?? []).findIndex((w) => w.kind === 'spin' && w.us === undefined);
         if (forever >= 0) err(diag('DS1207', file, `${p}/wait/${forever}`, { name: otherTaskThan(owner, taskNames) }));
@@ -186,7 +191,7 @@ export function normalizeScenario(scenario: Scenario, opts: NormalizeOptions): P
     const start = ex.tasks[name]?.start ?? 'spawn';
     if (ex.tasks[name] && start === 'block_on') err(diag('DS1218', file, ptr, { name }));
   }
-  if (scenario.template?.kind === 'pipeline') checkPipeline(scenario, file, err);
+  if (scenario.template?.kind === 'pipeline') checkPipeline(scenario, file, opts.model, err);
   const cycle = findCycle(spawnEdges);
   if (cycle) err(diag('DS1206', file, taskPtr(cycle[0]), { cycle: cycle.join(' → ') }));
   for (const [name, s] of Object.entries(ex.sources)) {
@@ -225,7 +230,7 @@ export function normalizeScenario(scenario: Scenario, opts: NormalizeOptions): P
 
   const tasks: PlanTask[] = taskNames.map((name) => {
     const def: TaskDef = ex.tasks[name];
-    const c = new Compiler(chanIndex, taskIndex, mutexIndex, costIndex, namedCost, file);
+    const c = new Compiler(chanIndex, taskIndex, mutexIndex, costIndex, namedCost, file, ex.costAt);
     c.ops(def.program, base || `/tasks/${escapePointerToken(name)}/program`);
     c.emit({ op: 'end' });
     const t: PlanTask = { name, start: def.start ?? 'spawn', code: c.code, slots: c.slots };
@@ -237,7 +242,13 @@ export function normalizeScenario(scenario: Scenario, opts: NormalizeOptions): P
     compileSource(name, s, chanIndex.get(s.channel) ?? 0, opts, file, base, err),
   );
 
-  if (diags.some((d) => d.severity === 'error')) throw new InputError(diags);
+  if (diags.some((d) => d.severity === 'error')) {
+    // A template's cost is compiled once per generated task (P partitions): report it once.
+    const seen = new Set<string>();
+    throw new InputError(
+      diags.filter((d) => !seen.has(`${d.code}|${d.pointer}|${d.message}`) && !!seen.add(`${d.code}|${d.pointer}|${d.message}`)),
+    );
+  }
 
   const cores = scenario.machine?.cores ?? Math.max(rt.flavor === 'multi_thread' ? (rt.workers ?? 1) : 1, 1);
   const limits = { ...DEFAULT_LIMITS, ...(scenario.limits ?? {}) };
@@ -281,10 +292,12 @@ export function normalizeScenario(scenario: Scenario, opts: NormalizeOptions): P
 }
 
 /** Pipeline checks, located on the template's own fields (its expansion has no pointers). */
-function checkPipeline(scenario: Scenario, file: string, err: (d: Diagnostic) => void): void {
+function checkPipeline(scenario: Scenario, file: string, model: CostModel, err: (d: Diagnostic) => void): void {
   const t = scenario.template;
   if (t?.kind !== 'pipeline') return;
   const kind = t.channel?.kind ?? 'unbounded';
+  const zero = zeroTimeWait(t.partition.wait, kind, model);
+  if (zero) err(diag('DS1229', file, '/template/partition/wait', { model: model.name, costs: zero }));
   if (kind === 'bounded' && !t.channel?.capacity) err(diag('DS1217', file, '/template/channel', { name: 'part[i]' }));
   if (kind !== 'bounded' && t.channel?.capacity !== undefined)
     err(diag('DS1216', file, '/template/channel/capacity', { name: 'part[i]' }));
@@ -294,6 +307,32 @@ function checkPipeline(scenario: Scenario, file: string, err: (d: Diagnostic) =>
     if (w.kind === 'spin' && w.us === undefined && scenario.runtime.flavor === 'current_thread')
       err(diag('DS1207', file, `/template/partition/wait/${i}`, { name: 'coordinator' }));
   });
+}
+
+/**
+ * DS1229: a `while_open` whose wait steps never block (no `await_recv`, no unlimited `spin`) and
+ * never sleep loops on its empty channel, and each round of that loop costs what the model says:
+ * a try_recv per check, a poll + yield_now per yield, a spin check per zero-length spin. When the
+ * model makes all of these 0 ns (rounded, as the simulator charges them), simulated time never
+ * advances: the source's next batch never arrives and the run goes on until the wall-time limit
+ * (an all-zero model took the 10-minute default). Refused with the costs named, instead of
+ * guaranteeing progress with an invented minimum cost, which would put a number in the result
+ * that no model states. Returns the zero costs' names, or undefined when a round takes time.
+ */
+function zeroTimeWait(wait: WaitStep[], channelKind: 'unbounded' | 'bounded' | 'lockfree', model: CostModel): string | undefined {
+  const ns = (name: string): number => Math.round(param(model, name)?.value ?? 0);
+  const tryRecv =
+    channelKind === 'unbounded' ? 'try_recv_unbounded' : channelKind === 'bounded' ? 'try_recv_bounded' : 'lockfree_pop';
+  const used = new Set<string>([tryRecv]);
+  for (const w of wait) {
+    if (w.kind === 'await_recv' || w.kind === 'sleep') return undefined; // blocks, or waits for the timer's tick
+    if (w.kind === 'spin') {
+      if (w.us === undefined || Math.round(w.us * 1000) > 0) return undefined; // spins until a send, or for its time
+      used.add('spin_check');
+    } else used.add('poll_self').add('yield_extra');
+  }
+  const names = [...used];
+  return names.every((n) => ns(n) === 0) ? names.join(', ') : undefined;
 }
 
 function otherTaskThan(owner: string, names: string[]): string {
@@ -414,6 +453,8 @@ class Compiler {
     private cost: (c: Cost, category: string, ptr: string) => number,
     private named: (name: string, category: string) => number,
     private file: string,
+    /** Where a template's generated ops' costs are written in the file (templates.ts). */
+    private costAt: Map<Op, string> | undefined,
   ) {
     void this.file;
   }
@@ -433,7 +474,7 @@ class Compiler {
   private op(op: Op, ptr: string): void {
     switch (op.op) {
       case 'compute':
-        this.emit({ op: 'compute', cost: this.cost(op.cost, op.label ?? 'compute', `${ptr}/cost`) });
+        this.emit({ op: 'compute', cost: this.cost(op.cost, op.label ?? 'compute', this.costAt?.get(op) ?? `${ptr}/cost`) });
         return;
       case 'route':
         // walk() checked that to[0] … to[partitions − 1] exist and are consecutive.
@@ -443,7 +484,7 @@ class Compiler {
           partitions: op.partitions,
           policy: op.policy ?? 'round_robin',
           skew: op.skew ?? 0,
-          cost: this.cost(op.cost ?? 0, 'route', `${ptr}/cost`),
+          cost: this.cost(op.cost ?? 0, 'route', this.costAt?.get(op) ?? `${ptr}/cost`),
         });
         return;
       case 'spin':

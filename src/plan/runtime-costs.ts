@@ -8,7 +8,7 @@
 import type { CostModel } from '../schema/model.js';
 import type { PlanCost } from './types.js';
 import { paramNs, param } from '../model/load.js';
-import type { ParameterName } from '../model/parameters.js';
+import type { OptionalParameterName, ParameterName } from '../model/parameters.js';
 
 export interface RuntimeCosts {
   poll: number;
@@ -41,6 +41,15 @@ export interface RuntimeCosts {
   workerWakeLatency: PlanCost;
   parkOvershoot: PlanCost;
   noisePause: PlanCost;
+  /** multi_thread, a spawn on a thread that is not a worker; spawn when the model has no spawn_remote. */
+  spawnRemote: number;
+  /** multi_thread, a thread that is not a worker unparking a worker; unpark_worker when the model has no unpark_remote. */
+  unparkRemote: number;
+  /** Receiving an item another runtime thread sent: unbounded (and lock-free), bounded; 0 when absent. */
+  handoffU: number;
+  handoffB: number;
+  /** The optional parameters above that the model lacks (their fallback is charged instead). */
+  absent: { spawnRemote: boolean; unparkRemote: boolean; handoffU: boolean; handoffB: boolean };
 }
 
 function dist(model: CostModel, name: ParameterName): PlanCost {
@@ -54,6 +63,8 @@ export function runtimeCosts(model: CostModel, driver: 'none' | 'timer' | 'timer
   // Simulated time is integer ns: every fixed cost is rounded once here (28.6 → 29 ns), so clocks
   // stay exact integers and results are the same bytes on any machine.
   const v = (n: ParameterName) => Math.round(paramNs(model, n));
+  const has = (n: OptionalParameterName) => param(model, n) !== undefined;
+  const opt = (n: OptionalParameterName, fallback: number) => (has(n) ? v(n) : fallback);
   return {
     poll: v('poll_self'),
     yieldExtra: v('yield_extra'),
@@ -86,5 +97,15 @@ export function runtimeCosts(model: CostModel, driver: 'none' | 'timer' | 'timer
       : dist(model, 'wake_latency'),
     parkOvershoot: dist(model, 'park_overshoot'),
     noisePause: dist(model, 'noise_pause'),
+    spawnRemote: opt('spawn_remote', v('spawn')),
+    unparkRemote: opt('unpark_remote', v('unpark_worker')),
+    handoffU: opt('handoff_unbounded', 0),
+    handoffB: opt('handoff_bounded', 0),
+    absent: {
+      spawnRemote: !has('spawn_remote'),
+      unparkRemote: !has('unpark_remote'),
+      handoffU: !has('handoff_unbounded'),
+      handoffB: !has('handoff_bounded'),
+    },
   };
 }

@@ -13,14 +13,35 @@ export interface Expanded {
   tasks: Record<string, TaskDef>;
   sources: Record<string, SourceDef>;
   roles: Record<string, string>;
+  /**
+   * For a generated op that carries a cost the user wrote (a template's `recordCost`,
+   * `routeCost`…): the JSON pointer of that cost in the scenario file, so that a diagnostic about
+   * it (an unknown parameter, DS1204) is located where the user can fix it, not at a path into
+   * the expanded program that exists in no file. Absent for hand-written tasks.
+   */
+  costAt?: Map<Op, string>;
 }
 
-const rec = (cost: Cost | undefined): Op[] => (cost === undefined ? [] : [{ op: 'compute', cost }]);
+type CostAt = Map<Op, string>;
+
+/** A compute op for a user-written cost, remembering in `where` that the cost is written at /template/`at`. */
+function costOp(where: CostAt, cost: Cost, at: string, label?: string): Op {
+  const op: Op = label === undefined ? { op: 'compute', cost } : { op: 'compute', cost, label };
+  where.set(op, `/template/${at}`);
+  return op;
+}
+
+const rec = (where: CostAt, cost: Cost | undefined, at: string): Op[] => (cost === undefined ? [] : [costOp(where, cost, at)]);
 
 export function expandTemplate(t: Template): Expanded {
+  const costAt: CostAt = new Map();
+  return { ...expandAny(t, costAt), costAt };
+}
+
+function expandAny(t: Template, costAt: CostAt): Expanded {
   switch (t.kind) {
     case 'pipeline':
-      return expandPipeline(t);
+      return expandPipeline(t, costAt);
     case 'spawn_join': {
       const body: Op[] =
         (t.mode ?? 'bulk') === 'hot'
@@ -74,7 +95,7 @@ export function expandTemplate(t: Template): Expanded {
           n: records,
           body: [
             { op: 'record_start' },
-            ...rec(t.recordCost),
+            ...rec(costAt, t.recordCost, 'recordCost'),
             { op: 'repeat', n: ypr, body: [{ op: 'yield' }] },
             { op: 'record_end' },
           ],
@@ -96,7 +117,7 @@ export function expandTemplate(t: Template): Expanded {
               n: t.records,
               body: [
                 { op: 'record_start' },
-                ...rec(t.recordCost),
+                ...rec(costAt, t.recordCost, 'recordCost'),
                 { op: 'repeat', n: t.yieldsPerRecord, body: [{ op: 'yield' }] },
                 { op: 'record_end' },
               ],
@@ -121,7 +142,9 @@ export function expandTemplate(t: Template): Expanded {
       const batchBody: Op[] = [];
       if ((t.producerSleepUs ?? 0) > 0) batchBody.push({ op: 'sleep', us: t.producerSleepUs ?? 0 });
       batchBody.push({ op: 'send', channel: 'batches', items: 1, records: t.batchRecords });
-      const consumerBody: Op[] = [{ op: 'for_each_record', body: [...rec(t.recordCost), { op: 'record_end' }] }];
+      const consumerBody: Op[] = [
+        { op: 'for_each_record', body: [...rec(costAt, t.recordCost, 'recordCost'), { op: 'record_end' }] },
+      ];
       if ((t.yieldsPerBatch ?? 0) > 0) consumerBody.push({ op: 'repeat', n: t.yieldsPerBatch ?? 1, body: [{ op: 'yield' }] });
       return {
         channels: { batches: { kind: 'unbounded' } },
@@ -154,8 +177,8 @@ export function expandTemplate(t: Template): Expanded {
                 op: 'while_open',
                 channel: 'input',
                 body: [
-                  ...rec(t.batchCost),
-                  { op: 'for_each_record', body: [{ op: 'compute', cost: t.recordCost }, { op: 'record_end' }] },
+                  ...rec(costAt, t.batchCost, 'batchCost'),
+                  { op: 'for_each_record', body: [costOp(costAt, t.recordCost, 'recordCost'), { op: 'record_end' }] },
                 ],
               },
             ],
@@ -181,7 +204,7 @@ function sourceOf(
 }
 
 /** Coordinator + P partitions (velostream V2 and its variants); see velostream-architecture.md §7. */
-function expandPipeline(t: PipelineTemplate): Expanded {
+function expandPipeline(t: PipelineTemplate, costAt: CostAt): Expanded {
   const P = t.partitions;
   const ch = t.channel ?? { kind: 'unbounded' as const };
   const co = t.coordinator ?? {};
@@ -198,15 +221,17 @@ function expandPipeline(t: PipelineTemplate): Expanded {
   else if (lockRecord) for (let i = 0; i < P; i++) mutexes.push(engineLock(i));
   if (co.barrier) channels.acks = { kind: 'unbounded' };
 
-  const coordBody: Op[] = [...rec(co.batchCost)];
-  coordBody.push({
+  const coordBody: Op[] = [...rec(costAt, co.batchCost, 'coordinator/batchCost')];
+  const route: Op = {
     op: 'route',
     to: 'part',
     partitions: P,
     policy: co.routing ?? 'round_robin',
     skew: co.hashSkew ?? 0,
     cost: co.routeCost ?? 0,
-  });
+  };
+  if (co.routeCost !== undefined) costAt.set(route, '/template/coordinator/routeCost');
+  coordBody.push(route);
   if (co.barrier) coordBody.push({ op: 'repeat', n: P, body: [{ op: 'recv', channel: 'acks' }] });
   const coord: Op[] = [];
   for (let i = 0; i < P; i++) coord.push({ op: 'spawn', task: `partition[${i}]` });
@@ -220,14 +245,14 @@ function expandPipeline(t: PipelineTemplate): Expanded {
     const perRecord: Op[] = [];
     if (t.partition.clonePerRecord) perRecord.push({ op: 'clone' });
     if (lockRecord) perRecord.push({ op: 'lock', mutex: engineLock(i) });
-    perRecord.push({ op: 'compute', cost: t.partition.recordCost });
+    perRecord.push(costOp(costAt, t.partition.recordCost, 'partition/recordCost'));
     if (lockRecord) perRecord.push({ op: 'unlock', mutex: engineLock(i) });
     perRecord.push({ op: 'record_end' });
-    const body: Op[] = [{ op: 'for_each_record', body: perRecord }, ...rec(t.partition.batchCost)];
+    const body: Op[] = [{ op: 'for_each_record', body: perRecord }, ...rec(costAt, t.partition.batchCost, 'partition/batchCost')];
     if (t.partition.writer)
       body.push(
         { op: 'lock', mutex: 'writer' },
-        { op: 'compute', cost: t.partition.writer.holdCost, label: 'writer' },
+        costOp(costAt, t.partition.writer.holdCost, 'partition/writer/holdCost', 'writer'),
         { op: 'unlock', mutex: 'writer' },
       );
     if (co.barrier) body.push({ op: 'send', channel: 'acks', items: 1, records: 0 });

@@ -31,6 +31,7 @@ import { IntRing } from './rings.js';
 import * as S from './state.js';
 import {
   EV_SLICE,
+  HIT_UNPARK_REMOTE,
   P_OUTER,
   P_POLL,
   P_PARKED,
@@ -98,6 +99,7 @@ export class MultiThreadSim extends PollingSimulator {
     const hasBo = plan.tasks.some((t) => t.start === 'block_on');
     super(plan, model, opts, W + (hasBo ? 1 : 0));
     this.W = W;
+    this.remoteFrom = W;
     this.bo = hasBo ? W : -1;
     this.local = Array.from({ length: W }, () => new IntRing(LOCAL_CAP));
     this.lifo = new Int32Array(W).fill(-1);
@@ -305,10 +307,16 @@ export class MultiThreadSim extends PollingSimulator {
     if (w === from) return; // notified itself while parking: park returns at once
     const now = this.nowOf(from);
     if (from >= 0) {
-      this.thrT[from] += this.c.unparkWorker;
-      this.breakdown[S.C_UNPARK] += this.c.unparkWorker;
+      // The block_on thread (not a worker) pays unpark_remote.
+      let u = this.c.unparkWorker;
+      if (from >= this.W) {
+        u = this.c.unparkRemote;
+        this.hitOptional[HIT_UNPARK_REMOTE] = 1;
+      }
+      this.thrT[from] += u;
+      this.breakdown[S.C_UNPARK] += u;
       // Inside a poll the poll's duration counts it; between polls it is busy time of its own.
-      if (this.thrTask[from] < 0) this.stBusy[from] += this.c.unparkWorker;
+      if (this.thrTask[from] < 0) this.stBusy[from] += u;
     }
     this.unparkThread(w, now, from >= 0 && from < this.W);
   }

@@ -10,7 +10,20 @@
 import { sampleCost } from './costs.js';
 import * as S from './state.js';
 import * as O from './code.js';
-import { Simulator, P_POLL, P_SPIN, R_AHEAD, R_BLOCK, R_DONE, R_SELF, R_SPIN, R_YIELD } from './simulator.js';
+import {
+  Simulator,
+  HIT_HANDOFF_B,
+  HIT_HANDOFF_U,
+  HIT_SPAWN_REMOTE,
+  P_POLL,
+  P_SPIN,
+  R_AHEAD,
+  R_BLOCK,
+  R_DONE,
+  R_SELF,
+  R_SPIN,
+  R_YIELD,
+} from './simulator.js';
 
 export abstract class PollingSimulator extends Simulator {
   private fnvP = 0; // all_to_one: the partition count the cached FNV index is for
@@ -242,8 +255,15 @@ export abstract class PollingSimulator extends Simulator {
           break;
         }
         case O.OP_SPAWN: {
-          thrT[th] += c.spawn;
-          bd[S.C_SPAWN] += c.spawn;
+          // On a thread that is not a worker (multi_thread's block_on thread) the task goes
+          // through the inject queue: spawn_remote (its unpark, if any, is notifyParked's).
+          let sc = c.spawn;
+          if (th >= this.remoteFrom) {
+            sc = c.spawnRemote;
+            this.hitOptional[HIT_SPAWN_REMOTE] = 1;
+          }
+          thrT[th] += sc;
+          bd[S.C_SPAWN] += sc;
           const id = this.spawnTask(code[o + 1], thrT[th]);
           this.wake(id, th);
           pc++;
@@ -424,9 +444,17 @@ export abstract class PollingSimulator extends Simulator {
     }
   }
 
+  /** Pops a message for `task` polled on thread `from`; an item another runtime thread sent pays the hand-off. */
   private pop(ch: S.Channel, task: number, from: number): void {
     const tk = this.tasks;
     ch.q.popFront();
+    const sender = ch.q.outFrom;
+    if (sender >= 0 && sender !== from) {
+      const h = ch.kind === 1 ? this.c.handoffB : this.c.handoffU;
+      this.thrT[from] += h;
+      this.breakdown[S.C_RECV] += h;
+      this.hitOptional[ch.kind === 1 ? HIT_HANDOFF_B : HIT_HANDOFF_U] = 1;
+    }
     tk.itemRecords[task] = ch.q.outRecords;
     tk.itemTs[task] = ch.q.outTs;
     tk.hasItem[task] = 1;

@@ -63,50 +63,74 @@ export class IntRing {
   }
 }
 
+/** A partial sum below which adding one more message (≤ 2³² records) stays an exact integer double. */
+const EXACT_CHUNK = Number.MAX_SAFE_INTEGER - 2 ** 32;
+
 /** Channel messages: (records, timestamp of the batch's arrival in ns). */
 export class MsgRing {
   private recs: Float64Array;
   private ts: Float64Array;
+  /** The thread that sent each message (-1: a source outside the runtime). */
+  private from: Int32Array;
   private head = 0;
   length = 0;
   // Scratch filled by popFront.
   outRecords = 0;
   outTs = 0;
+  outFrom = -1;
   constructor(capacity = 16) {
     this.recs = new Float64Array(capacity);
     this.ts = new Float64Array(capacity);
+    this.from = new Int32Array(capacity);
   }
-  push(records: number, tsNs: number): void {
+  push(records: number, tsNs: number, from = -1): void {
     if (this.length === this.recs.length) this.grow();
     const i = (this.head + this.length) % this.recs.length;
     this.recs[i] = records;
     this.ts[i] = tsNs;
+    this.from[i] = from;
     this.length++;
   }
   popFront(): boolean {
     if (this.length === 0) return false;
     this.outRecords = this.recs[this.head];
     this.outTs = this.ts[this.head];
+    this.outFrom = this.from[this.head];
     this.head = (this.head + 1) % this.recs.length;
     this.length--;
     return true;
   }
-  /** Sum of records queued (for in-flight accounting at the end of a run). */
-  queuedRecords(): number {
+  /**
+   * Sum of records queued (for in-flight accounting at the end of a run), exact: a message holds
+   * up to 10⁹ records and a queue millions of messages, so the sum can pass 2⁵³, where a double
+   * stops counting in ones (issue 18: 9.4·10¹⁵ in flight). Summed in doubles while that is exact,
+   * carried into a bigint before it could round.
+   */
+  queuedRecords(): bigint {
+    let big = 0n;
     let s = 0;
-    for (let i = 0; i < this.length; i++) s += this.recs[(this.head + i) % this.recs.length];
-    return s;
+    for (let i = 0; i < this.length; i++) {
+      s += this.recs[(this.head + i) % this.recs.length];
+      if (s > EXACT_CHUNK) {
+        big += BigInt(s);
+        s = 0;
+      }
+    }
+    return big + BigInt(s);
   }
   private grow(): void {
     const n = this.recs.length * 2;
     const r = new Float64Array(n);
     const t = new Float64Array(n);
+    const f = new Int32Array(n);
     for (let i = 0; i < this.length; i++) {
       r[i] = this.recs[(this.head + i) % this.recs.length];
       t[i] = this.ts[(this.head + i) % this.recs.length];
+      f[i] = this.from[(this.head + i) % this.recs.length];
     }
     this.recs = r;
     this.ts = t;
+    this.from = f;
     this.head = 0;
   }
 }

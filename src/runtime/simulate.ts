@@ -104,11 +104,18 @@ function buildResult(sim: Simulator, plan: Plan, seed: number, wallMs: number): 
   const { useful, waiting, scheduler } = splitCpu(sim.categories.map((name, i): [string, number] => [name, sim.breakdown[i]]));
   let yieldsTotal = 0;
   for (let i = 0; i < tk.n; i++) yieldsTotal += tk.yields[i];
-  let inFlight = 0;
-  for (const ch of sim.channels) inFlight += ch.q.queuedRecords();
+  let inFlightExact = 0n;
+  for (const ch of sim.channels) inFlightExact += ch.q.queuedRecords();
   // Records a task took from a channel but had not finished when the run ended.
   for (let i = 0; i < tk.n; i++)
-    if (tk.state[i] !== S.T_DONE && tk.hasItem[i]) inFlight += Math.max(0, tk.itemRecords[i] - tk.doneOfItem[i]);
+    if (tk.state[i] !== S.T_DONE && tk.hasItem[i]) inFlightExact += BigInt(Math.max(0, tk.itemRecords[i] - tk.doneOfItem[i]));
+  // JSON numbers are doubles: past 2⁵³ the Result's figure is the nearest one, and says so.
+  const inFlight = Number(inFlightExact);
+  if (inFlightExact > BigInt(Number.MAX_SAFE_INTEGER))
+    sim.warnings.push({
+      code: 'DS3006',
+      message: `${inFlightExact} records were in flight, more than 2^53 − 1: recordsInFlight (${inFlight}) is the nearest double, not the exact count`,
+    });
   const result: Result = {
     ...resultHeader(plan, 'simulated'),
     seed,
@@ -132,7 +139,7 @@ function buildResult(sim: Simulator, plan: Plan, seed: number, wallMs: number): 
     breakdownUs,
     cpuUs: { useful: us(useful), waiting: us(waiting), scheduler: us(scheduler), total: us(useful + waiting + scheduler) },
     outputs: {},
-    warnings: [...versionWarnings(plan), ...sim.warnings],
+    warnings: [...versionWarnings(plan), ...sim.warnings, ...sim.fallbackWarnings()],
     engine: {
       events: sim.events,
       eventsPerSec: wallMs > 0 ? Math.round((sim.events / wallMs) * 1000) : 0,

@@ -64,6 +64,12 @@ export interface Span {
   kind: string;
 }
 
+/** `Simulator.hitOptional` indices. */
+export const HIT_SPAWN_REMOTE = 0;
+export const HIT_UNPARK_REMOTE = 1;
+export const HIT_HANDOFF_U = 2;
+export const HIT_HANDOFF_B = 3;
+
 export abstract class Simulator {
   readonly q = new EventQueue(256);
   readonly timers = new EventQueue(64);
@@ -168,6 +174,17 @@ export abstract class Simulator {
   readonly srcSent: Float64Array;
   readonly arrivalState: ArrivalState;
   readonly warnings: Array<{ code: string; message: string }> = [];
+  /**
+   * Threads from this index on are not workers (multi_thread's block_on thread): a spawn there
+   * pays spawn_remote, an unpark unpark_remote. current_thread has none (its one thread runs all).
+   */
+  remoteFrom = 1 << 30;
+  /**
+   * Charge points of optional parameters reached (HIT_*): with the parameter absent from the
+   * model, its fallback was charged and the Result says so (`fallbackWarnings`). Set-only flags
+   * that do not change what happens next, so the fast-forward's state walk leaves them out.
+   */
+  readonly hitOptional = new Uint8Array(4);
   readonly spans: Span[] = [];
   readonly maxSpans: number;
   readonly maxEvents: number;
@@ -603,7 +620,7 @@ export abstract class Simulator {
 
   /** Push a message and wake whoever waits on the channel. */
   push(ch: S.Channel, records: number, ts: number, from: number): void {
-    ch.q.push(records, ts);
+    ch.q.push(records, ts, from);
     this.notifyChannel(ch, from);
   }
 
@@ -618,6 +635,39 @@ export abstract class Simulator {
       const sp = ch.spinners.popFront();
       this.wakeThreadAt(sp, Math.max(this.nowOf(from), this.thrSpinStart[sp]) + this.c.spinCheck);
     }
+  }
+
+  /** DS3030: optional parameters the run would have charged but the model lacks. */
+  fallbackWarnings(): Array<{ code: string; message: string }> {
+    const a = this.c.absent;
+    const out: Array<{ code: string; message: string }> = [];
+    const w = (hit: number, absent: boolean, name: string, where: string, instead: string) => {
+      if (this.hitOptional[hit] && absent)
+        out.push({ code: 'DS3030', message: `the model has no ${name}: ${where} was charged ${instead} (docs/calibration.md)` });
+    };
+    w(HIT_SPAWN_REMOTE, a.spawnRemote, 'spawn_remote', 'a spawn on the block_on thread (not a worker)', "the in-worker 'spawn'");
+    w(
+      HIT_UNPARK_REMOTE,
+      a.unparkRemote,
+      'unpark_remote',
+      'a worker unparked by the block_on thread',
+      "the worker-to-worker 'unpark_worker'",
+    );
+    w(
+      HIT_HANDOFF_U,
+      a.handoffU,
+      'handoff_unbounded',
+      'an unbounded (or lock-free) item received on another thread than its sender',
+      'no hand-off cost',
+    );
+    w(
+      HIT_HANDOFF_B,
+      a.handoffB,
+      'handoff_bounded',
+      'a bounded item received on another thread than its sender',
+      'no hand-off cost',
+    );
+    return out;
   }
 
   allDone(): boolean {

@@ -60,6 +60,8 @@ export const CATALOG = {
   DS1225: "sleep needs tokio's time driver, but runtime.driver is 'none' (tokio panics: timers are disabled); use driver 'timer' or 'timer_io'",
   DS1226: "route to '{name}': the channels {name}[0] … {name}[{count}−1] must be declared one after another, in order",
   DS1227: 'output formula is not allowed: {detail}',
+  DS1229:
+    "this wait loop takes no simulated time under model '{model}' ({costs}: all 0 ns): polling an empty channel would repeat forever at one instant and the run would never advance; give the model non-zero costs or wait with await_recv, sleep or an unlimited spin",
   DS1301: "parameter '{name}': 95% CI [{lo}, {hi}] is wider than its value {value}",
   DS1302: "parameter '{name}' ({value} ns) is cheaper than poll_self ({poll} ns): a yield cannot be cheaper than a poll",
   DS1303: "model mixes build profiles: '{name}' was measured in {other}, the model is {profile}",

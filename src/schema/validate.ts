@@ -8,7 +8,7 @@
  * summary message).
  */
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import { parseTree, findNodeAtLocation, type Node, type ParseError, printParseErrorCode } from 'jsonc-parser';
+import { parseTree, type Node, type ParseError, printParseErrorCode } from 'jsonc-parser';
 import { CostModelSchema } from './model.js';
 import { ResultSchema } from './result.js';
 import { PlanSchema } from './plan.js';
@@ -51,6 +51,31 @@ function validator(kind: DocumentKind): ValidateFunction {
   return v;
 }
 
+/**
+ * The node at `path`, where a key given twice in one object resolves to its LAST occurrence:
+ * JSON.parse keeps the last value, so that is the one validated, and a diagnostic about it must
+ * point there, not at an earlier (valid, ignored) occurrence. (jsonc-parser's findNodeAtLocation
+ * returns the first.) Array segments are decimal indices.
+ */
+function lastNodeAt(root: Node, path: string[]): Node | undefined {
+  let node: Node | undefined = root;
+  for (const seg of path) {
+    if (!node?.children) return undefined;
+    if (node.type === 'object') {
+      let found: Node | undefined;
+      for (const prop of node.children) {
+        const [key, value] = prop.children ?? [];
+        if (key?.value === seg && value) found = value;
+      }
+      node = found;
+    } else if (node.type === 'array') {
+      if (!/^\d+$/.test(seg)) return undefined;
+      node = node.children[Number(seg)];
+    } else return undefined;
+  }
+  return node;
+}
+
 /** Source text plus its offset tree, so pointers can be turned into line:column. */
 export class SourceMap {
   private lineStarts: number[] = [0];
@@ -90,8 +115,7 @@ export class SourceMap {
     if (!this.tree) return undefined;
     const path = pointer === '' ? [] : pointer.slice(1).split('/').map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~'));
     for (let n = path.length; n >= 0; n--) {
-      const segs = path.slice(0, n).map((s) => (/^\d+$/.test(s) ? Number(s) : s));
-      const node = findNodeAtLocation(this.tree, segs);
+      const node = lastNodeAt(this.tree, path.slice(0, n));
       if (node) {
         // Point at the property key when the value's parent is a property (more natural for editors).
         const at = node.parent?.type === 'property' && node.parent.children?.[0] ? node.parent.children[0].offset : node.offset;

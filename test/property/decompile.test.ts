@@ -82,3 +82,82 @@ test('decompiling a compiled while_open gives its wait list back', () => {
     { seed: 19, numRuns: 300 },
   );
 });
+
+// A coordinator written as a task: its send loop's body (paces, stamps, sends, work) in any order.
+type LoopOp =
+  | { op: 'sleep'; us: number }
+  | { op: 'yield' }
+  | { op: 'repeat'; n: number; body: [{ op: 'yield' }] }
+  | { op: 'record_start' }
+  | { op: 'send'; channel: 'out'; records: number }
+  | { op: 'compute'; cost: number };
+const loopOp: fc.Arbitrary<LoopOp> = fc.oneof(
+  us.map((u) => ({ op: 'sleep' as const, us: u })),
+  fc.constant({ op: 'yield' as const }),
+  fc
+    .integer({ min: 1, max: 20 })
+    .map((n) => ({ op: 'repeat' as const, n, body: [{ op: 'yield' as const }] as [{ op: 'yield' }] })),
+  fc.constant({ op: 'record_start' as const }),
+  fc.integer({ min: 0, max: 64 }).map((records) => ({ op: 'send' as const, channel: 'out' as const, records })),
+  fc.integer({ min: 1, max: 50 }).map((cost) => ({ op: 'compute' as const, cost })),
+);
+
+/** What the decompiler should give back for a loop-body op (channel 0, cost index in order of appearance). */
+function expectedStmt(o: LoopOp, costIndex: () => number): Stmt {
+  switch (o.op) {
+    case 'sleep':
+      return { k: 'sleep', ns: Math.round(o.us * 1000) };
+    case 'yield':
+      return { k: 'yield' };
+    case 'repeat':
+      return { k: 'repeat', n: o.n, body: [{ k: 'yield' }] };
+    case 'record_start':
+      return { k: 'record_start' };
+    case 'send':
+      return { k: 'send', channel: 0, items: 1, records: o.records };
+    case 'compute':
+      return { k: 'compute', cost: costIndex(), n: 1 };
+  }
+}
+
+test('decompiling a compiled coordinator send loop gives its body back', () => {
+  const m = model();
+  fc.assert(
+    fc.property(fc.array(loopOp, { minLength: 1, maxLength: 8 }), fc.integer({ min: 1, max: 1000 }), (body, n) => {
+      const sc = {
+        name: 'decompile-coordinator-loop',
+        runtime: { flavor: 'current_thread', driver: 'timer' },
+        channels: { out: { kind: 'unbounded' } },
+        tasks: {
+          coordinator: {
+            start: 'block_on',
+            program: [
+              { op: 'repeat', n, body },
+              { op: 'close', channel: 'out' },
+            ],
+          },
+        },
+      } as unknown as Scenario;
+      assert.deepEqual(validateDocument('scenario', sc, 'property'), []);
+      const plan = normalizeScenario(sc, { model: m });
+      const stmts = decompileTask(plan.tasks[0].code);
+      assert.ok(stmts, `decompile failed for ${JSON.stringify(body)}`);
+      assert.equal(stmts.length, 2);
+      const loop = stmts[0] as Extract<Stmt, { k: 'repeat' }>;
+      assert.equal(loop.k, 'repeat');
+      assert.equal(loop.n, n);
+      // Costs are interned by value: the decompiled index must name a cost of the same value.
+      const got = loop.body.map((st) => (st.k === 'compute' ? { ...st, cost: plan.costs[st.cost].cost } : st));
+      let i = 0;
+      const computes = body.filter((o): o is Extract<LoopOp, { op: 'compute' }> => o.op === 'compute');
+      const want = body.map((o) =>
+        o.op === 'compute'
+          ? { k: 'compute', cost: { dist: 'const', ns: computes[i++].cost * 1000 }, n: 1 }
+          : expectedStmt(o, () => -1),
+      );
+      assert.deepEqual(got, want);
+      assert.deepEqual(stmts[1], { k: 'close', channel: 0 });
+    }),
+    { seed: 19, numRuns: 300 },
+  );
+});

@@ -8,6 +8,7 @@
  * (the InputError's diagnostics). Every expected {code, pointer} must appear, and every
  * diagnostic must carry a line and column. Scenarios without their own `model` are checked
  * against the repository's default model by absolute path, so the cwd does not matter.
+ * A scenario case may change parameters of that model (`modelParameters`, ns), e.g. to zero.
  * Cases named `*-known-bug.json` document a defect in src/ and are skipped with the reason.
  */
 import { test } from 'node:test';
@@ -28,6 +29,9 @@ interface Expected {
   code: string;
   pointer: string;
   messageIncludes?: string;
+  /** When given, the diagnostic must be located there (e.g. a duplicate key's last occurrence). */
+  line?: number;
+  column?: number;
 }
 interface Case {
   description: string;
@@ -36,6 +40,8 @@ interface Case {
   inputText?: string;
   expect: Expected[];
   skip?: string;
+  /** Scenario cases: run against the default model with these parameter values (ns) changed. */
+  modelParameters?: Record<string, number>;
 }
 
 /** Runs `main` with stdout/stderr captured; returns the exit code and what was written. */
@@ -89,7 +95,13 @@ for (const name of names) {
     writeFileSync(file, c.inputText ?? JSON.stringify(c.input, null, 2) + '\n');
     const hasOwnModel =
       c.kind === 'scenario' && c.input !== null && typeof c.input === 'object' && 'model' in (c.input as object);
-    const modelArg = c.kind === 'scenario' && !hasOwnModel ? DEFAULT_MODEL : undefined;
+    let modelArg = c.kind === 'scenario' && !hasOwnModel ? DEFAULT_MODEL : undefined;
+    if (c.modelParameters) {
+      const model = JSON.parse(readFileSync(DEFAULT_MODEL, 'utf8')) as { parameters: Record<string, { value: number }> };
+      for (const [k, v] of Object.entries(c.modelParameters)) model.parameters[k].value = v;
+      modelArg = join(dir, `model-${names.indexOf(name)}.json`);
+      writeFileSync(modelArg, JSON.stringify(model, null, 2));
+    }
 
     const run = await runMain(['check', file, ...(modelArg ? ['--model', modelArg] : [])]);
     assert.equal(run.code, 3, `exit code 3 expected, got ${run.code}:\n${run.out}`);
@@ -102,11 +114,13 @@ for (const name of names) {
         (d) =>
           d.code === x.code &&
           d.pointer === x.pointer &&
-          (x.messageIncludes === undefined || d.message.includes(x.messageIncludes)),
+          (x.messageIncludes === undefined || d.message.includes(x.messageIncludes)) &&
+          (x.line === undefined || d.line === x.line) &&
+          (x.column === undefined || d.column === x.column),
       );
       assert.ok(
         hit,
-        `expected ${x.code} at '${x.pointer}'${x.messageIncludes ? ` mentioning ${x.messageIncludes}` : ''}; got:\n${shown}`,
+        `expected ${x.code} at '${x.pointer}'${x.line !== undefined ? ` (${x.line}:${x.column ?? '*'})` : ''}${x.messageIncludes ? ` mentioning ${x.messageIncludes}` : ''}; got:\n${shown}`,
       );
       const cliLine = run.out
         .split('\n')

@@ -16,15 +16,9 @@ import { printDiagnostics, Progress, runCommand } from '../common.js';
 import { stableJson, writeFileAtomic } from '../../io/files.js';
 import { formatSummary } from '../summary.js';
 import { scenarioResultOptions, type ScenarioResultArgs } from '../options.js';
-import { checkTaskset } from '../../calibrate/probe-run.js';
-import {
-  measurePlan,
-  ProbeBuilds,
-  traceRecords,
-  variantFor,
-  type Measurement,
-  type MeasureOptions,
-} from '../../validate/measure.js';
+import { checkTaskset } from '../../probe/run.js';
+import { ProbeBuilds, traceRecords, variantFor } from '../../probe/execute.js';
+import { measurePlan, type Measurement, type MeasureOptions } from '../../validate/measure.js';
 import { toChromeTrace } from '../../schema/trace-events.js';
 import type { TraceOtherData } from '../../schema/chrome-trace.js';
 import type { Plan } from '../../plan/types.js';

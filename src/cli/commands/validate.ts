@@ -25,9 +25,10 @@ import { availableParallelism } from 'node:os';
 import { simulateRuns } from '../../sweep/simulate-runs.js';
 import { parseRuns, runSetOptions, tokioOptionSpec, type RunSetArgs } from '../options.js';
 import type { TokioVersion } from '../../plan/tokio-versions.js';
-import { checkTaskset } from '../../calibrate/probe-run.js';
+import { checkTaskset } from '../../probe/run.js';
 import type { ValidationRow } from '../../schema/validation-doc.js';
-import { ProbeBuilds, probeThreads, timerPhaseNote } from '../../validate/measure.js';
+import { ProbeBuilds, probeThreads } from '../../probe/execute.js';
+import { timerPhaseNote } from '../../validate/measure.js';
 import {
   addCoverage,
   compareDistributions,
@@ -141,7 +142,7 @@ export async function validate(a: Args): Promise<{ rows: ValidationRow[]; failed
   const { tolerance, bad } = parseTolerance(a.tolerance);
   if (bad.length)
     throw new InputError(
-      bad.map((spec) => diag('DS1801', '--tolerance', '', { spec, metrics: METRIC_KINDS.join(', ') })),
+      bad.map((spec) => diag('DS1801', '<command line>', '', { spec, metrics: METRIC_KINDS.join(', ') })),
       EXIT.usage,
     );
   const kinds = parseMetrics(a.metrics);

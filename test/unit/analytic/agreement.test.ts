@@ -186,6 +186,68 @@ for (const s of PIPELINES) {
   });
 }
 
+// ---- a coordinator written as a task (no source): it sleeps or yields, then sends ---------------
+
+function coordinatorTask(
+  name: string,
+  o: {
+    body: object[];
+    tail?: object[];
+    recordStart?: boolean;
+    records?: number;
+    items?: number;
+    tokio?: string;
+    driver?: string;
+    n?: number;
+  },
+): Scenario {
+  const rec = [...(o.recordStart ? [{ op: 'record_start' }] : []), { op: 'compute', cost: 1 }, { op: 'record_end' }];
+  const send = { op: 'send', channel: 'p0', items: o.items ?? 1, records: o.records ?? 10 };
+  return {
+    name: `analytic/coordinator-task-${name}`,
+    runtime: { flavor: 'current_thread', tokio: o.tokio ?? '1.53', driver: o.driver ?? 'timer' },
+    channels: { p0: { kind: 'unbounded' } },
+    tasks: {
+      coordinator: {
+        start: 'block_on',
+        program: [
+          { op: 'spawn', task: 'partition' },
+          { op: 'repeat', n: o.n ?? 100, body: o.body.map((b) => (b === SEND ? send : b)) },
+          ...(o.tail ?? []),
+          { op: 'close', channel: 'p0' },
+          { op: 'join', task: 'partition' },
+        ],
+      },
+      partition: { start: 'child', program: [{ op: 'while_open', channel: 'p0', body: [{ op: 'for_each_record', body: rec }] }] },
+    },
+  } as unknown as Scenario;
+}
+const SEND = { send: true };
+const sleep = (us: number) => ({ op: 'sleep', us });
+const yields = (n: number) => (n === 1 ? { op: 'yield' } : { op: 'repeat', n, body: [{ op: 'yield' }] });
+
+const COORDINATOR_TASKS: Scenario[] = [
+  coordinatorTask('sleep-send', { body: [sleep(1000), SEND] }),
+  coordinatorTask('send-sleep', { body: [SEND, sleep(1000)] }),
+  coordinatorTask('sleep-send-1.24-io', { body: [sleep(700), SEND], tokio: '1.24', driver: 'timer_io' }),
+  coordinatorTask('send-sleep-tail', { body: [SEND, sleep(500)], tail: [sleep(20000)] }),
+  coordinatorTask('sleep-send-record-start', { body: [sleep(1000), SEND], recordStart: true }),
+  coordinatorTask('yield-send', { body: [yields(1), SEND] }),
+  coordinatorTask('send-yield', { body: [SEND, yields(1)] }),
+  coordinatorTask('yield3-send-1.24-io', { body: [yields(3), SEND], tokio: '1.24', driver: 'timer_io' }),
+  coordinatorTask('send-yield2-single-records', { body: [SEND, yields(2)], records: 1, n: 500 }),
+  coordinatorTask('yield-send-two-items-record-start', { body: [yields(1), SEND], items: 2, recordStart: true, tokio: '1.47' }),
+  coordinatorTask('burst-record-start', { body: [SEND], recordStart: true }),
+];
+
+for (const s of COORDINATOR_TASKS) {
+  test(`analytic vs simulated: coordinator as a task ${s.name}`, () => {
+    const m = loadModel();
+    const a = checkAgreement({ name: s.name, plan: normalizeScenario(s, { model: m, noise: false }), model: m });
+    assert.ok(a, `${s.name}: the closed form answers it`);
+  });
+}
+
 test('overload is refused with the throughput bound, not a number (DS4004)', () => {
   const m = loadModel();
   const plan = normalizeScenario(pipeline('overload', { rec: 2, arrival: { kind: 'periodic', intervalUs: 150 } }), {

@@ -3,6 +3,7 @@
  * replaces its target and keeps the link; an existing file keeps its mode; a FIFO and a character
  * device are written through, not replaced by a regular file; an output that is an input is
  * refused; temp files of killed runs are cleaned up; a device or FIFO as input is refused at once.
+ * A file with other hard links is written in place, so every link sees the output.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -10,6 +11,7 @@ import { spawnSync } from 'node:child_process';
 import {
   chmodSync,
   existsSync,
+  linkSync,
   lstatSync,
   mkdtempSync,
   readFileSync,
@@ -59,6 +61,37 @@ test('an existing output keeps its permission bits', async () => {
   const r = await runMain(['simulate', S, '--out', f]);
   assert.equal(r.code, 0, r.out);
   assert.equal(statSync(f).mode & 0o777, 0o600);
+});
+
+test('--out to a file with other hard links: every link sees the output (same inode, mode kept, no temp left)', async () => {
+  const a = join(dir, 'linked-a.json');
+  const b = join(dir, 'linked-b.json');
+  writeFileSync(a, 'old content that is longer than nothing');
+  chmodSync(a, 0o640);
+  linkSync(a, b);
+  const ino = statSync(a).ino;
+  const r = await runMain(['simulate', S, '--out', b]);
+  assert.equal(r.code, 0, r.out);
+  assert.equal(statSync(b).ino, ino, 'b is still the same file');
+  assert.equal(statSync(a).nlink, 2, 'the link is kept');
+  assert.equal(statSync(a).mode & 0o777, 0o640);
+  const text = readFileSync(a, 'utf8');
+  assert.equal(text, readFileSync(b, 'utf8'));
+  assert.doesNotThrow(() => JSON.parse(text), 'a whole Result, no old bytes left over');
+  assert.match(text, /"source": "simulated"/);
+  assert.deepEqual(
+    readdirSync(dir).filter((f) => f.startsWith('.linked-b.json.')),
+    [],
+  );
+});
+
+test('--out that is a hard link to the input is refused (by inode) and the input kept', { skip: !linux }, async () => {
+  const link = join(dir, 'input-hardlink.json');
+  linkSync(S, link);
+  const r = await runMain(['simulate', S, '--out', link]);
+  assert.equal(r.code, 5, r.out);
+  assert.match(r.out, /one of the inputs/);
+  assert.equal(readFileSync(S, 'utf8'), SCENARIO);
 });
 
 // Device nodes of the test's own (mknod, as root), never /dev/null itself: before the fix a run

@@ -16,7 +16,7 @@ import { loadScenario } from '../../../src/cli/load.js';
 import { INSTRUCTION_SCHEMAS } from '../../../src/schema/plan.js';
 import { validateDocument } from '../../../src/schema/validate.js';
 import { encodeProgram, W } from '../../../src/runtime/code.js';
-import { buildProbe } from '../../../src/calibrate/probe-build.js';
+import { buildProbe } from '../../../src/probe/build.js';
 import type { Instr, Plan } from '../../../src/plan/types.js';
 import { requirement } from '../../requirements.js';
 import { ROOT, listJson } from '../../helpers.js';

@@ -101,9 +101,9 @@ test('a lock-free queue with several spinning consumers wakes every spinner on a
   };
   const { result: r } = run(s);
   assert.deepEqual(
-    r.warnings.filter((w) => w.code !== 'DS1228'),
+    r.warnings.filter((w) => w.code !== 'DS1228' && w.code !== 'DS3030'),
     [],
-  ); // DS1228: the default 1.53 scenario with the 1.24 test model
+  ); // DS1228: the default 1.53 scenario with the 1.24 test model; DS3030: it has no spawn_remote/handoff_*
   assert.equal(r.records, 10);
   assert.ok(r.tasks.a.completed && r.tasks.b.completed);
 });

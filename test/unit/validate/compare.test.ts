@@ -19,17 +19,14 @@ import {
 } from '../../../src/validate/compare.js';
 import {
   combineRuns,
-  executeCommand,
   medianRunIndex,
   phaseDiffUs,
   plannedTimerPhaseUs,
-  probeThreads,
   sourceApart,
   timerOutputs,
   timerPhaseNote,
-  traceRecords,
-  type ProbeRun,
 } from '../../../src/validate/measure.js';
+import { executeCommand, probeThreads, traceRecords, type ProbeRun } from '../../../src/probe/execute.js';
 import { loadScenario } from '../../../src/cli/load.js';
 import { simulate } from '../../../src/runtime/simulate.js';
 import { validateDocument } from '../../../src/schema/validate.js';

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { main } from '../../../src/cli/main.js';
 import { loadScenario } from '../../../src/cli/load.js';
 import { simulate } from '../../../src/runtime/simulate.js';
-import { hasDebianRegistry, tokioVendorDir } from '../../../src/calibrate/probe-build.js';
+import { hasDebianRegistry, tokioVendorDir } from '../../../src/probe/build.js';
 import { validateDocument } from '../../../src/schema/validate.js';
 import type { Result } from '../../../src/schema/result.js';
 import { requirement } from '../../requirements.js';

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cargoArgs, pinnedManifest, pinnedTokio, tokioVendorDir, variantName } from '../../../src/calibrate/probe-build.js';
+import { cargoArgs, pinnedManifest, pinnedTokio, tokioVendorDir, variantName } from '../../../src/probe/build.js';
 import { ROOT } from '../../helpers.js';
 
 const manifest = readFileSync(join(ROOT, 'probe', 'Cargo.toml'), 'utf8');

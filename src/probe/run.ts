@@ -1,8 +1,8 @@
 /**
  * Runs `probe suite` and collects its JSON-line output.
  *
- * Phase: calibrate (I/O: spawns the probe). stdout carries the records (parsed by
- * `probe-output.ts`, raw text kept so it can be saved and re-fitted with --from-samples);
+ * Phase: probe (I/O: spawns the probe). stdout carries the records (parsed by
+ * `calibrate/probe-output.ts`, raw text kept so it can be saved and re-fitted with --from-samples);
  * stderr carries `{"type":"progress",…}` lines, which drive the caller's progress bar, and
  * anything else the probe says, which is passed through. With `cores`, the probe is pinned
  * with `taskset -c` so benchmarks run on the same cores as the system being predicted.
