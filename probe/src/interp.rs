@@ -660,8 +660,8 @@ fn route_counts(sh: &Shared, policy: Policy, skew: f64, n: u64, p: usize) -> Vec
     counts
 }
 
-/// Runs one instance of task `def` to its `end`.
-async fn run_task(sh: Arc<Shared>, def: usize) {
+/// Runs one instance of task `def` to its `end` (also the `record` benchmark's timed body).
+pub async fn run_task(sh: Arc<Shared>, def: usize) {
     let plan = sh.plan.clone();
     let code = &plan.tasks[def].code;
     let spin_slot = plan.costs.len();

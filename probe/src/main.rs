@@ -22,6 +22,7 @@ mod misc;
 mod noise;
 mod plan;
 mod prng;
+mod record;
 mod scheduler;
 mod sources;
 mod spawn;
@@ -44,6 +45,7 @@ fn all_benches() -> Vec<&'static Bench> {
         .chain(timer::BENCHES)
         .chain(wake::BENCHES)
         .chain(noise::BENCHES)
+        .chain(record::BENCHES)
         .collect()
 }
 

@@ -27,7 +27,8 @@ import { evaluatePipeline } from './pipeline.js';
 import { preparePipeline, type PreparedPipeline } from './pipeline-prepare.js';
 import { param } from '../model/load.js';
 import { emptyTask, emptyWorker, refuse, toResult, type Prediction } from './prediction.js';
-import { ignoredField } from './applicability.js';
+import { ignoredField, RECORD_NOTE } from './applicability.js';
+import { analyticCosts } from './costs.js';
 import { diag, EXIT, InputError } from '../schema/diagnostics.js';
 
 export type Prepared =
@@ -122,6 +123,9 @@ export function evaluatePrepared(plan: Plan, p: Prepared): Prediction {
 /** Predicts a plan's Result in closed form, or refuses (InputError, exit 4). */
 export function analyze(plan: Plan, model: CostModel): Result {
   const r = toResult(plan, evaluatePrepared(plan, prepareAnalysis(plan, model)));
+  // Per-record bookkeeping (record_end / record_start) is the simulator's only: said, not refused.
+  const c = analyticCosts(model, plan.runtime.driver);
+  if ((c.recordEnd > 0 || c.recordStart > 0) && r.records > 0) r.warnings.push({ code: 'DS4090', message: RECORD_NOTE });
   const note = remoteCostsNote(plan, model);
   if (note) r.warnings.push({ code: 'DS4090', message: note });
   return r;

@@ -326,6 +326,31 @@ function driverUnparkIo(d: Deriver): Outcome {
   };
 }
 
+/**
+ * record_end / record_start: the probe's own per-record bookkeeping (benchmark `record`, the
+ * interpreter over messages of iters/msgs records; the per-message costs are in the intercept).
+ */
+function recordEnd(d: Deriver): Outcome {
+  const o = slope(d, 'record', { ...CT, body: 'end' });
+  return isMissing(o)
+    ? o
+    : {
+        ...o,
+        note: "for_each_record { record_end } in the probe's interpreter: a loop step, a clock read and a histogram insert per record (what the measuring harness, and at least a user's own per-record loop, pays)",
+      };
+}
+
+function recordStart(d: Deriver): Outcome {
+  return difference(
+    d,
+    'record',
+    { ...CT, body: 'start_end' },
+    ['record_end'],
+    'calibrated',
+    "for_each_record { record_start; record_end } minus for_each_record { record_end }: record_start's clock read",
+  );
+}
+
 function joinRule(d: Deriver): Outcome {
   return difference(
     d,
@@ -465,6 +490,8 @@ const RULES: Record<ParameterName, Rule> = {
   noise_pause: (d) => latency(d, 'noise', {}),
   run_speed_sd: (d) => runLevelRule(runSpeedLevels(d.fitter.output), 'the slope benchmarks’ per-op costs'),
   run_wake_sd: (d) => runLevelRule(runWakeLevels(d.fitter.output), `the wake-up benchmarks (${WAKE_BENCHES.join(', ')})`),
+  record_end: recordEnd,
+  record_start: recordStart,
 };
 
 /** A run-level dispersion parameter (run-level.ts): needs two probe runs or more. */

@@ -153,6 +153,22 @@ export const RUNTIME_PARAMETER_NAMES: readonly RuntimeParameterName[] = RUNTIME_
  */
 export const OPTIONAL_PARAMETERS = [
   {
+    name: 'record_end',
+    unit: 'ns',
+    kind: 'cost',
+    p: '-',
+    meaning:
+      "per-record bookkeeping of a record that does no work, as the measuring harness (the probe's Plan interpreter) pays it: one for_each_record loop step, a clock read and a latency-histogram insert (benchmark record body=end). A user's own per-record loop pays at least as much. Absent: 0 (not charged)",
+  },
+  {
+    name: 'record_start',
+    unit: 'ns',
+    kind: 'cost',
+    p: '-',
+    meaning:
+      "record_start in the probe's Plan interpreter: the clock read that stamps a self-generated record (benchmark record body=start_end − body=end). Absent: 0 (not charged)",
+  },
+  {
     name: 'worker_wake_latency',
     unit: 'ns',
     kind: 'latency',

@@ -73,9 +73,12 @@ const list = (xs: string[]) => {
   return u.length > 3 ? `${u.slice(0, 3).join(', ')} and ${u.length - 3} more` : u.join(', ');
 };
 
+/** DS2111 is noted when records do less useful CPU than this each (µs). */
+export const RECORD_NOTE_US = 1;
+
 export interface AdviseInput {
   scenario?: Scenario;
-  model?: Pick<CostModel, 'name' | 'profile' | 'provenance'>;
+  model?: Pick<CostModel, 'name' | 'profile' | 'provenance'> & Partial<Pick<CostModel, 'parameters'>>;
   result?: Result;
   /** This host's CPU model name, to tell whether the model was calibrated here. */
   hostCpu?: string;
@@ -171,6 +174,17 @@ export function advise(input: AdviseInput): Finding[] {
         action: 'dispatchsim calibrate --profile release --out models/my-host.json, then --model models/my-host.json',
       });
   }
+  // A model from before record_end existed: the per-record bookkeeping is charged nothing. Said
+  // where it matters: records doing under RECORD_NOTE_US of useful CPU each (tens of ns of
+  // bookkeeping is then several % of a record or more).
+  const usefulPerRecordUs = result && result.records > 0 ? result.cpuUs.useful / result.records : Infinity;
+  if (input.model?.parameters && !('record_end' in input.model.parameters) && usefulPerRecordUs < RECORD_NOTE_US)
+    out.push({
+      code: 'DS2111',
+      severity: 'note',
+      why: `model '${input.model.name}' has no record_end (nor record_start) and these records do ${usefulPerRecordUs.toFixed(3)} µs of useful CPU each: the per-record bookkeeping of a record (a loop step, a clock read, a histogram insert; ≈ 35–40 ns on the 2-vCPU VM) is unknown for it and charged 0, so records that do little work (W ≈ 0) come out too fast`,
+      action: 'recalibrate (dispatchsim calibrate) to get record_end and record_start; docs/calibration.md',
+    });
   // Hook for run sets (simulate --runs): the simulator reports a regime split as DS3020.
   for (const w of result?.warnings ?? [])
     if (w.code === 'DS3020')

@@ -27,6 +27,12 @@ export const FIXED_CATEGORIES = [
   'unpark',
   'remote',
 ];
+/**
+ * The breakdown category of per-record bookkeeping (the optional model parameters record_end and
+ * record_start: a loop step, a clock read, a histogram insert). Present only when the model has
+ * them; counted as useful CPU (it is the per-record loop's own work, not the scheduler's).
+ */
+export const RECORD_CATEGORY = 'record_bookkeeping';
 /** Categories that count as "waiting" CPU (burnt while no useful work is available). */
 export const WAITING_CATEGORIES = new Set(['yield', 'spin']);
 /** Categories that are the scheduler's own overhead. Everything else is useful work. */

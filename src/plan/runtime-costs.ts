@@ -32,6 +32,9 @@ export interface RuntimeCosts {
   mutex: number;
   timerRegister: number;
   spinCheck: number;
+  /** Per-record bookkeeping at record_end, and record_start's clock read (probe-measured); 0 when the model lacks them. */
+  recordEnd: number;
+  recordStart: number;
   noiseRate: number;
   wakeLatency: PlanCost;
   /** A worker woken by another worker (multi_thread); wake_latency when the model has no worker_wake_latency. */
@@ -99,6 +102,9 @@ export function runtimeCosts(model: CostModel, driver: 'none' | 'timer' | 'timer
     mutex: v('mutex_lock'),
     timerRegister: v('timer_register'),
     spinCheck: v('spin_check'),
+    // Optional (model/parameters.ts): a model calibrated before they existed charges nothing.
+    recordEnd: param(model, 'record_end' satisfies ParameterName) ? v('record_end') : 0,
+    recordStart: param(model, 'record_start' satisfies ParameterName) ? v('record_start') : 0,
     noiseRate: paramNs(model, 'noise_rate' satisfies ParameterName),
     wakeLatency: dist(model, 'wake_latency'),
     workerWakeLatency: param(model, 'worker_wake_latency' satisfies ParameterName)

@@ -359,12 +359,25 @@ export abstract class PollingSimulator extends Simulator {
           tk.itemTs[task] = thrT[th];
           tk.itemRecords[task] = 0; // self-generated: not a record that arrived on a channel
           tk.hasItem[task] = 1;
+          // The stamp is taken, then its clock read costs (record_start; 0 without it).
+          if (c.recordStart > 0) {
+            thrT[th] += c.recordStart;
+            bd[this.cRecord] += c.recordStart;
+          }
           pc++;
           break;
         case O.OP_RECORD_END:
           this.hist.record(thrT[th] - tk.itemTs[task]);
           this.records++;
           tk.doneOfItem[task]++;
+          // The record's latency ends here; its bookkeeping (loop step, clock read, histogram
+          // insert: record_end, 0 without it) delays the records after it. Charged after a
+          // compute too, although the probe reuses the compute's clock read there: its busy-wait
+          // costs more than the read saved (docs/calibration.md, record_end).
+          if (c.recordEnd > 0) {
+            thrT[th] += c.recordEnd;
+            bd[this.cRecord] += c.recordEnd;
+          }
           pc++;
           break;
         case O.OP_ROUTE:

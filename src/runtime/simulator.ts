@@ -29,6 +29,7 @@ import { type ArrivalState } from './arrivals.js';
 import { arrival, scheduleFirstArrival } from './source-delivery.js';
 import * as S from './state.js';
 import { encodeProgram } from './code.js';
+import { RECORD_CATEGORY } from '../plan/result-parts.js';
 
 import { EV_THREAD, EV_SOURCE, EV_SLICE, EV_LIMIT, P_OUTER, P_INNER, P_POLL, P_PARKED, P_SPIN, P_DONE } from './events.js';
 // The scheduler rooms import these from here with the rest of the simulator's vocabulary;
@@ -82,6 +83,11 @@ export abstract class Simulator {
   readonly costs: PlanCost[];
   readonly costConst: Float64Array; // ≥ 0: constant ns; -1: draw from the distribution
   readonly costCat: Int32Array;
+  /**
+   * Breakdown index of the record bookkeeping (RECORD_CATEGORY: record_end / record_start), or
+   * -1 when the model charges none (then nothing is charged and the Result has no such entry).
+   */
+  readonly cRecord: number;
   readonly categories: string[] = [...S.FIXED_CATEGORIES];
   breakdown: Float64Array;
   readonly hist = new Histogram();
@@ -221,6 +227,13 @@ export abstract class Simulator {
         return i;
       }),
     );
+    // Record bookkeeping gets its own category only when the model charges it, so that a model
+    // calibrated before record_end/record_start existed gives the same Result bytes as before.
+    if (this.c.recordEnd > 0 || this.c.recordStart > 0) {
+      let i = this.categories.indexOf(RECORD_CATEGORY);
+      if (i < 0) i = this.categories.push(RECORD_CATEGORY) - 1;
+      this.cRecord = i;
+    } else this.cRecord = -1;
     this.breakdown = new Float64Array(this.categories.length);
     this.rngCost = new Prng(seed, 'cost');
     this.rngLatency = new Prng(seed, 'latency');

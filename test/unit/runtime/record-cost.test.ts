@@ -1,0 +1,112 @@
+/**
+ * record_end / record_start (optional model parameters, docs/semantics.md *Per-record
+ * bookkeeping*): each record_end charges the per-record bookkeeping after the record's latency
+ * is taken, so in a batch record i waits for i records of it; record_start charges its clock
+ * read after the stamp. Absent (older models), nothing is charged and the Result has the same
+ * bytes as before (test/golden too); the breakdown shows the charge as `record_bookkeeping`.
+ *
+ * Platform noise is pinned off (`noise: false`): the effect measured is the charge's alone.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { loadScenario } from '../../../src/cli/load.js';
+import { simulate } from '../../../src/runtime/simulate.js';
+import { normalizeScenario } from '../../../src/plan/normalize.js';
+import { RECORD_CATEGORY } from '../../../src/plan/result-parts.js';
+import { analyze } from '../../../src/analytic/analyze.js';
+import { advise } from '../../../src/plan/advise.js';
+import type { CostModel, Parameter } from '../../../src/schema/model.js';
+import type { Scenario } from '../../../src/schema/scenario.js';
+import { ROOT, model } from '../../helpers.js';
+
+const strip = (r: ReturnType<typeof simulate>) => JSON.stringify({ ...r, engine: null });
+const constNs = (ns: number): Parameter => ({ value: ns, unit: 'ns', provenance: 'assumed', source: 'test' });
+const withParams = (m: CostModel, params: Record<string, Parameter>): CostModel => ({
+  ...m,
+  parameters: { ...m.parameters, ...params },
+});
+
+/** study-partition-simulation: 100 batches of 100 records, W = 0 (for_each_record { record_end }). */
+function w0(m: CostModel, fastForward = true) {
+  const { scenario } = loadScenario(
+    join(ROOT, 'scenarios/validation/study-partition-simulation.json'),
+    undefined,
+    undefined,
+    false,
+  );
+  return simulate(normalizeScenario(scenario, { model: m, noise: false }), m, { fastForward });
+}
+
+test('W = 0 batches: record i waits for i records of bookkeeping (p50 and p90 − p50 grow with record_end)', () => {
+  const m = model();
+  assert.equal(m.parameters.record_end, undefined);
+  const before = w0(m);
+  const after = w0(withParams(m, { record_end: constNs(40) }));
+  assert.equal(after.records, before.records);
+  // p50 is about record 50 of its batch, p90 record 90: 50 × 40 ns and 40 × 40 ns later.
+  const dP50 = after.latencyUs.p50 - before.latencyUs.p50;
+  const dSpread = after.latencyUs.p90 - after.latencyUs.p50 - (before.latencyUs.p90 - before.latencyUs.p50);
+  assert.ok(dP50 > 1.5 && dP50 < 2.5, `p50 grew by ${dP50} µs`);
+  assert.ok(dSpread > 1.2 && dSpread < 2.0, `p90 − p50 grew by ${dSpread} µs`);
+  // Charged once per record, under its own label, as useful CPU.
+  assert.equal(after.breakdownUs[RECORD_CATEGORY], (after.records * 40) / 1000);
+  assert.equal(before.breakdownUs[RECORD_CATEGORY], undefined);
+});
+
+test('record_start: a self-stamped record pays its clock read inside its latency', () => {
+  const s: Scenario = {
+    name: 'record-start',
+    runtime: { flavor: 'current_thread', driver: 'timer' },
+    tasks: {
+      main: { start: 'block_on', program: [{ op: 'repeat', n: 100, body: [{ op: 'record_start' }, { op: 'record_end' }] }] },
+    },
+  } as Scenario;
+  const m = withParams(model(), { record_start: constNs(30) });
+  const r = simulate(normalizeScenario(s, { model: m, noise: false }), m);
+  assert.equal(r.records, 100);
+  assert.equal(r.latencyUs.p50, 0.03);
+  assert.equal(r.latencyUs.max, 0.03);
+  assert.equal(r.breakdownUs[RECORD_CATEGORY], 3);
+});
+
+test('absent or zero, nothing is charged: the same bytes as a model without them', () => {
+  const m = model();
+  const zero = withParams(m, { record_end: constNs(0), record_start: constNs(0) });
+  assert.equal(strip(w0(zero)), strip(w0(m)));
+});
+
+test('fast-forward gives the same bytes as stepping with record_end charged (yield-spin pipeline)', () => {
+  const m = withParams(model(), { record_end: constNs(40), record_start: constNs(30) });
+  const { scenario } = loadScenario(join(ROOT, 'scenarios/validation/ct-yield-4p.json'), undefined, undefined, false);
+  const plan = normalizeScenario(scenario, { model: m, noise: false });
+  const fast = simulate(plan, m);
+  const stepped = simulate(plan, m, { fastForward: false });
+  assert.ok(fast.engine.fastForward && fast.engine.fastForward.jumps > 0, 'it jumps');
+  assert.equal(strip(fast), strip(stepped));
+  assert.ok(fast.breakdownUs[RECORD_CATEGORY] > 0);
+});
+
+test('the analytic model says it leaves record bookkeeping out (DS4090), and only when the model has it', () => {
+  const { scenario } = loadScenario(join(ROOT, 'scenarios/validation/ct-await-1p.json'), undefined, undefined, false);
+  const m = model();
+  const note = (mm: CostModel) =>
+    analyze(normalizeScenario(scenario, { model: mm, noise: false }), mm).warnings.some(
+      (w) => w.code === 'DS4090' && w.message.includes('record_end'),
+    );
+  assert.equal(note(m), false);
+  assert.equal(note(withParams(m, { record_end: constNs(40) })), true);
+});
+
+test("simulate's advice notes DS2111 when the model has no record_end and records do little work", () => {
+  const m = model();
+  const r = w0(m);
+  const codes = (mm: CostModel, rr = r) => advise({ model: mm, result: rr }).map((f) => f.code);
+  assert.ok(codes(m).includes('DS2111'));
+  assert.ok(!codes(withParams(m, { record_end: constNs(40) })).includes('DS2111'));
+  // Records of 2 µs each (ct-await-1p): tens of ns of bookkeeping are ~2 %: not noted.
+  const { scenario } = loadScenario(join(ROOT, 'scenarios/validation/ct-await-1p.json'), undefined, undefined, false);
+  const busy = simulate(normalizeScenario(scenario, { model: m, noise: false }), m);
+  assert.ok(busy.cpuUs.useful / busy.records >= 1);
+  assert.ok(!codes(m, busy).includes('DS2111'));
+});
