@@ -23,7 +23,8 @@ import { stableJson, writeFileAtomic } from '../../io/files.js';
 import { diag, EXIT, InputError } from '../../schema/diagnostics.js';
 import { availableParallelism } from 'node:os';
 import { simulateRuns } from '../../sweep/simulate-runs.js';
-import { parseRuns, runSetOptions, type RunSetArgs } from '../options.js';
+import { parseRuns, runSetOptions, tokioOptionSpec, type RunSetArgs } from '../options.js';
+import type { TokioVersion } from '../../plan/tokio-versions.js';
 import { checkTaskset } from '../../calibrate/probe-run.js';
 import type { ValidationRow } from '../../schema/validation-doc.js';
 import { ProbeBuilds, probeThreads, timerPhaseNote } from '../../validate/measure.js';
@@ -54,6 +55,7 @@ interface Args extends ProbeArgs, RunSetArgs {
   out?: string;
   json?: boolean;
   seed?: number;
+  tokio?: TokioVersion;
 }
 
 /** Scenario files: each file as given, each directory's *.json recursively, in sorted order. */
@@ -108,7 +110,7 @@ async function measuredFigures(
     log(`validate: ${index} ${displayPath(file)}: measured figures from ${displayPath(src)}`);
     return m;
   }
-  const { plan } = loadScenario(file, undefined, a.seed);
+  const { plan } = loadScenario(file, undefined, a.seed, undefined, a.tokio);
   log(`validate: ${index} ${displayPath(file)}: measuring on tokio (${a.warmup} warm-up + ${a.repeat} runs)`);
   const m = await measureWithProbe(plan, a, builds, `  ${plan.scenario.name}`);
   if (a['save-measured']) writeFileAtomic(measuredFileFor(a['save-measured'], file), stableJson(m.result));
@@ -154,7 +156,7 @@ export async function validate(a: Args): Promise<{ rows: ValidationRow[]; failed
   const placed = [0, 0]; // scenarios with a source thread: [on a CPU of its own, placed by the OS]
   for (const [i, file] of files.entries()) {
     const index = `[${i + 1}/${files.length}]`;
-    const { scenario, plan, model, warnings } = loadScenario(resolve(file), a.model, a.seed, a.noise);
+    const { scenario, plan, model, warnings } = loadScenario(resolve(file), a.model, a.seed, a.noise, a.tokio);
     const fresh = warnings.filter((w) => !shown.has(JSON.stringify(w)));
     fresh.forEach((w) => shown.add(JSON.stringify(w)));
     if (fresh.length) printDiagnostics(fresh);
@@ -235,7 +237,13 @@ export const validateCommand: CommandModule<object, Args> = {
           .option('seed', {
             type: 'number',
             describe: "seed for both prediction and measurement (default: each scenario's `seed`)",
-          }),
+          })
+          .option(
+            'tokio',
+            tokioOptionSpec(
+              "tokio version of both sides, overriding each scenario's runtime.tokio: the simulator models its scheduler and the probe is built against its release (offline from Debian + ../shared/vendor where there is one, else crates.io)",
+            ),
+          ),
         false,
       ),
       '8',

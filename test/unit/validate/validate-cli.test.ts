@@ -122,3 +122,30 @@ test('a note when some measurements had the source placed by the OS, none when a
   assert.equal(placementNote(0, 0), undefined);
   assert.match(placementNote(3, 2)!, /no CPU of its own in 2 of 5 measured scenarios/);
 });
+
+test('--tokio sets the version of the prediction (and of the probe build): the LIFO cap shows on 1.53, not on 1.24', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ds-validate-'));
+  const csv = join(dir, 'lifo.csv');
+  // A measured figure of the queued task c (the value only anchors the comparison; the test reads the prediction).
+  writeFileSync(csv, 'metric,value\nelapsed:c,100\n');
+  const predicted: Record<string, number> = {};
+  for (const tokio of ['1.24', '1.53'] as const) {
+    const { rows } = await validate({
+      ...base,
+      paths: ['scenarios/versions/lifo-pingpong.json'],
+      measured: csv,
+      metrics: 'elapsed',
+      runs: '1',
+      tokio,
+    });
+    const row = rows.find((r) => r.metric === 'elapsed:c');
+    assert.ok(row, `an elapsed:c row on ${tokio}: ${rows.map((r) => r.metric).join(', ')}`);
+    predicted[tokio] = row.predicted;
+  }
+  assert.ok(
+    predicted['1.24']! > 10 * predicted['1.53']!,
+    `c waits behind the ping-pong's coop budget on 1.24, three polls on 1.53: ${JSON.stringify(predicted)}`,
+  );
+  const bad = await cli(['validate', 'scenarios/versions/lifo-pingpong.json', '--measured', csv, '--tokio', '1.99']);
+  assert.equal(bad.code, 2);
+});
