@@ -69,7 +69,7 @@ export function timelineFigure(trace: ChromeTrace, index: number, file: string):
       : '';
   return {
     id: `timeline-${index}`,
-    title: `Per-worker timeline (${od?.source ?? 'trace'}${od?.truncated ? ', truncated' : ''}), ${Number(from.toFixed(3))}–${Number(to.toFixed(3))} µs (first ${spans.length} spans of ${file})`,
+    title: `Per-worker timeline (${od?.source ?? 'trace'}${od?.truncated ? ', truncated' : ''}), ${Number(from.toFixed(1))}–${Number(to.toFixed(1))} µs (first ${spans.length} polls of ${file})`,
     explain:
       `Each bar is one task poll on a runtime thread (a row), from its start to its end, ${what}.` +
       (sends.length ? ' A black tick is a batch sent by a source (its own row; latencies start there).' : '') +
@@ -82,7 +82,13 @@ export function timelineFigure(trace: ChromeTrace, index: number, file: string):
       ...sizedChart(spans, Math.max(60, 28 * workers.length)),
       encoding: {
         y: { field: 'worker', type: 'nominal', sort: workers, title: 'thread' },
-        x: { field: 'start', type: 'quantitative', title: 'time (µs)', scale: { zero: false, domain: [from, to] } },
+        x: {
+          field: 'start',
+          type: 'quantitative',
+          title: 'time (µs)',
+          scale: { zero: false, domain: [from, to] },
+          axis: { tickCount: 8, labelOverlap: true, labelFlush: true },
+        },
       },
       layer: [
         {
