@@ -27,7 +27,10 @@ export function run(s: Scenario, m: CostModel = model(), opts: SimOptions = {}) 
 /** Task names in the order they were polled (from the bounded trace). */
 export function pollOrder(s: Scenario, m: CostModel = model(), only?: (name: string) => boolean): string[] {
   const { spans } = run(s, m, { traceSpans: 100000 });
-  return spans.map((x) => x.task).filter((n) => (only ? only(n) : true));
+  return spans
+    .filter((x) => x.kind === 'poll')
+    .map((x) => x.task)
+    .filter((n) => (only ? only(n) : true));
 }
 
 /** The `.json` files under a repository folder, recursively and sorted, as repository-relative paths. */

@@ -187,14 +187,15 @@ async function runExecute(binary: string, planFile: string, o: ExecuteOptions): 
   );
 }
 
-/** The task index of a source's send in a probe trace (a zero-length span on the source thread). */
+/** The task index of a source's send in a probe trace (a zero-length span on the source thread: an instant). */
 const SOURCE_SEND = 0xffffffff;
 
 /**
  * A traced run's polls as trace records (`simulate --trace`'s format, for toChromeTrace), with
  * a name per thread: tokio's workers are all called tokio-runtime-worker, so each gets its
  * order of first poll (#1, #2, …); block_on polls run on the probe's main thread; a source's
- * sends are zero-length spans named `batch sent` on its thread (latencies start there).
+ * sends are instants (`kind: 'send'`, toChromeTrace's `batch sent` events) on its thread
+ * (latencies start there). The probe records no wakers, so a measured trace has no wake arrows.
  */
 export function traceRecords(trace: ProbeTrace, plan: Plan): { records: TraceRecord[]; names: string[] } {
   const seen = new Map<string, number>();
@@ -203,13 +204,12 @@ export function traceRecords(trace: ProbeTrace, plan: Plan): { records: TraceRec
     seen.set(t, k);
     return trace.threads.filter((x) => x === t).length > 1 ? `${t} #${k}` : t;
   });
-  const records = trace.spans.map(([thread, def, startNs, endNs]) => ({
-    thread,
-    task: def === SOURCE_SEND ? 'batch sent' : (plan.tasks[def]?.name ?? `task ${def}`),
-    startNs,
-    endNs,
-    kind: 'poll',
-  }));
+  const source = plan.sources.length === 1 ? plan.sources[0].name : 'source';
+  const records = trace.spans.map(([thread, def, startNs, endNs]) =>
+    def === SOURCE_SEND
+      ? { thread, task: source, startNs, endNs: startNs, kind: 'send' as const }
+      : { thread, task: plan.tasks[def]?.name ?? `task ${def}`, startNs, endNs, kind: 'poll' as const },
+  );
   return { records, names };
 }
 

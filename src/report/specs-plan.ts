@@ -33,7 +33,7 @@ export function planFigures(doc: PlanDoc, k: number): Figure[] {
       explain:
         `Each bar is one configuration the simulator ran (${doc.tried.length} of ${doc.considered} considered; the others were ` +
         `invalid, pruned by the analytic model or not needed once an answer and a runner-up were found). The line is the target ` +
-        `${slo.text}; the answer is the cheapest configuration that meets every target.` +
+        `${slo.text}; the answer is the cheapest configuration that meets every target (at equal cost, the one with fewer cores busy).` +
         (spread > 30 ? ' The axis is logarithmic: the values span more than a decade.' : ''),
       sources: [origin(doc)],
       spec: {

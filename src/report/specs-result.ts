@@ -27,12 +27,16 @@ export function latencyFigure(runs: readonly LabelledResult[]): Figure {
   return {
     id: 'latency-percentiles',
     title: 'Latency percentiles (µs)',
+    explain:
+      'Per record, from its batch leaving the source to the end of its processing: the median record (p50), ' +
+      'the slowest 10 %, 1 % and 0.1 % (p90, p99, p999) and the slowest. For a run set, each figure is the ' +
+      'median across its runs (the spread across runs is in the next chart).',
     sources: distinct(runs.map((r) => originOf(r.result))),
     spec: {
       ...sizedChart(values),
       mark: { type: 'bar', tooltip: true },
       encoding: {
-        x: { field: 'percentile', type: 'nominal', sort: [...PERCENTILES], title: 'percentile' },
+        x: { field: 'percentile', type: 'nominal', sort: [...PERCENTILES], title: 'percentile', axis: { labelAngle: 0 } },
         xOffset: { field: 'run', type: 'nominal' },
         y: { field: 'us', type: 'quantitative', title: 'latency (µs)' },
         color: { field: 'run', type: 'nominal', title: 'run' },

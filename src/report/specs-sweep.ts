@@ -97,7 +97,8 @@ export function sweepLineFigures(
             return {
               x: p.values[ai] as number,
               mean: s[m.metric].mean,
-              lo: s[m.metric].lo,
+              // Throughput and latency cannot be negative: a wide CI (2 replications) is cut at 0.
+              lo: Math.max(0, s[m.metric].lo),
               hi: s[m.metric].hi,
               series: other ? `${other} · ${source}` : source,
             };
@@ -123,6 +124,10 @@ export function sweepLineFigures(
       figures.push({
         id: `sweep-${sweepIndex}-${ai}-${m.metric}`,
         title: `${m.title} vs ${axisTitle(axis)} — sweep of ${doc.scenario.name}${more}`,
+        explain:
+          'Each point is the mean over the replications of one configuration; the shaded band is its 95 % ' +
+          'confidence interval (cut at 0: with few replications the interval is wide, so read it as “not yet ' +
+          'settled”, and add --runs to narrow it).',
         sources: [...sweepOrigins(doc), ...(overlay.length ? ['measured (points)'] : [])],
         spec: {
           width: CHART_WIDTH,

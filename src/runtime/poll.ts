@@ -523,14 +523,17 @@ export abstract class PollingSimulator extends Simulator {
     tk.busyNs[task] += d;
     this.stBusy[th] += d;
     if ((this.noiseLeft[th] -= d) <= 0) this.notePause(th);
-    if (this.spans.length < this.maxSpans)
+    if (this.traceRoom > 0) {
+      this.traceRoom--;
       this.spans.push({
         thread: th,
         task: this.plan.tasks[tk.def[task]].name,
         startNs: this.thrPollStart[th],
         endNs: this.thrT[th],
         kind: 'poll',
+        id: task,
       });
+    } else if (this.maxSpans !== 0) this.traceFull = true;
     this.thrTask[th] = -1;
     if (outcome === R_DONE) {
       this.tasksDone++;

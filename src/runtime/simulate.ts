@@ -35,12 +35,17 @@ export function simulate(plan: Plan, model: CostModel, opts: SimOptions = {}): R
   return simulateWithTrace(plan, model, opts).result;
 }
 
-export function simulateWithTrace(plan: Plan, model: CostModel, opts: SimOptions = {}): { result: Result; spans: Span[] } {
+/** Runs one simulation with its trace on (`opts.traceSpans`); `truncated`: the cap dropped events. */
+export function simulateWithTrace(
+  plan: Plan,
+  model: CostModel,
+  opts: SimOptions = {},
+): { result: Result; spans: Span[]; truncated: boolean } {
   const wall0 = performance.now();
   const sim = createSimulator(plan, model, opts);
   sim.run();
   const wallMs = performance.now() - wall0;
-  return { result: buildResult(sim, plan, opts.seed ?? plan.seed, wallMs), spans: sim.spans };
+  return { result: buildResult(sim, plan, opts.seed ?? plan.seed, wallMs), spans: sim.spans, truncated: sim.traceFull };
 }
 
 function buildResult(sim: Simulator, plan: Plan, seed: number, wallMs: number): Result {

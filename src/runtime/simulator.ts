@@ -51,18 +51,28 @@ export interface SimOptions {
   maxEvents?: number;
   maxSimulatedNs?: number;
   maxWallMs?: number;
-  /** Record per-poll spans (worker, task, start, end) for the first `maxSpans` polls. */
+  /**
+   * Record a trace of at most `traceSpans` events: polls (worker, task, start, end), a source's
+   * batch sends (instants) and wakes from inside a poll (each drawn as a flow, two events).
+   */
   traceSpans?: number;
   /** Skip cycles of idle spinning in one step (default true; the result is the same bytes). */
   fastForward?: boolean;
 }
 
+/**
+ * One trace record (only while tracing): a poll (`kind: 'poll'`, `id` the task instance); a
+ * source's batch send (`'send'`, an instant on thread `nThreads + source`, `records` delivered);
+ * a wake of task instance `id` (`'wake'`, at `startNs` on the waking thread `thread`).
+ */
 export interface Span {
   thread: number;
   task: string;
   startNs: number;
   endNs: number;
-  kind: string;
+  kind: 'poll' | 'send' | 'wake';
+  id?: number;
+  records?: number;
 }
 
 /** `Simulator.hitOptional` indices. */
@@ -191,6 +201,10 @@ export abstract class Simulator {
   readonly hitOptional = new Uint8Array(4);
   readonly spans: Span[] = [];
   readonly maxSpans: number;
+  /** Trace events still allowed (a wake takes two: the flow's start and finish). */
+  traceRoom: number;
+  /** Set when the trace cap dropped a record: the trace stops before the run did. */
+  traceFull = false;
   readonly maxEvents: number;
   readonly maxSimNs: number;
   readonly maxWallMs: number;
@@ -281,6 +295,7 @@ export abstract class Simulator {
     this.srcSent = new Float64Array(ns);
     this.arrivalState = { phaseEndNs: new Float64Array(ns) };
     this.maxSpans = opts.traceSpans ?? 0;
+    this.traceRoom = this.maxSpans;
     this.maxEvents = opts.maxEvents ?? plan.limits.maxEvents;
     this.maxSimNs = opts.maxSimulatedNs ?? plan.limits.maxSimulatedNs;
     this.maxWallMs = opts.maxWallMs ?? plan.limits.maxWallMs;
@@ -603,6 +618,7 @@ export abstract class Simulator {
     const st = tk.state[task];
     if (task === this.blockOnTask) {
       if (st === S.T_DONE) return;
+      if (this.maxSpans !== 0) this.traceWake(task, from);
       if (st === S.T_RUNNING) {
         tk.notified[task] = 1;
         return;
@@ -614,16 +630,46 @@ export abstract class Simulator {
       this.wakeBlockOn(from);
       return;
     }
+    if (st !== S.T_RUNNING && st !== S.T_BLOCKED && st !== S.T_NEW) return; // already queued or deferred
+    if (this.maxSpans !== 0) this.traceWake(task, from);
     if (st === S.T_RUNNING) {
       tk.notified[task] = 1;
       return;
     }
-    if (st !== S.T_BLOCKED && st !== S.T_NEW) return; // already queued or deferred
     this.endWait(task, from);
     tk.state[task] = S.T_QUEUED;
     tk.blockReason[task] = S.W_RUNNABLE;
     tk.blockedSince[task] = this.nowOf(from);
     this.schedule(task, from, false);
+  }
+
+  /** Tracing only: a wake from a worker (sources and the timer driver, `from` < 0, draw no arrow). */
+  private traceWake(task: number, from: number): void {
+    if (from < 0) return;
+    if (this.traceRoom < 2) {
+      this.traceFull = true;
+      return;
+    }
+    this.traceRoom -= 2;
+    const t = this.thrT[from];
+    this.spans.push({
+      thread: from,
+      task: this.plan.tasks[this.tasks.def[task]].name,
+      startNs: t,
+      endNs: t,
+      kind: 'wake',
+      id: task,
+    });
+  }
+
+  /** Tracing only: source `s` delivered a batch of `records` at `t` (an instant on the source's own row). */
+  traceSend(s: number, t: number, records: number): void {
+    if (this.traceRoom < 1) {
+      this.traceFull = true;
+      return;
+    }
+    this.traceRoom--;
+    this.spans.push({ thread: this.nThreads + s, task: this.plan.sources[s].name, startNs: t, endNs: t, kind: 'send', records });
   }
 
   nowOf(from: number): number {

@@ -28,7 +28,10 @@ export function arrival(sim: Simulator, s: number, t: number): void {
   sim.events++;
   if (ch.kind === 1 && ch.q.length >= ch.capacity) {
     sim.warnings.push({ code: 'DS3002', message: `source '${src.name}' found channel full; batch dropped` });
-  } else sim.push(ch, records, t, -1);
+  } else {
+    if (sim.maxSpans !== 0) sim.traceSend(s, t, records);
+    sim.push(ch, records, t, -1);
+  }
   const next = nextArrivalNs(src, s, t, sim.srcSent[s], sim.rngArrival, sim.arrivalState);
   sim.srcNext[s] = next;
   if (next >= 0) sim.q.push(next, EV_SOURCE, s, 0);

@@ -16,6 +16,12 @@ export const ChromeEventSchema = Type.Object({
   pid: Type.Number(),
   tid: Type.Number(),
   cat: Type.Optional(Type.String()),
+  /** Instant events (`ph: 'i'`/`'I'`): scope, `t` thread, `p` process, `g` global. */
+  s: Type.Optional(Type.String()),
+  /** Flow events (`ph: 's'`/`'f'`): the arrow's id, shared by its start and finish. */
+  id: Type.Optional(Type.Union([Type.Number(), Type.String()])),
+  /** Flow finish binding point: `e` binds to the enclosing slice (else the next slice). */
+  bp: Type.Optional(Type.String()),
   args: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
 });
 // Other tools' traces may carry more fields (additionalProperties allowed): the report only reads these.
@@ -33,6 +39,9 @@ export interface TraceOtherData {
   model: string;
   /** Length of the whole run (µs). */
   runUs: number;
-  /** Present when the trace holds only the first `spans` polls, up to `coveredUs`. */
+  /**
+   * Present when the trace stops before the run did: it holds at most `spans` events (the
+   * `--trace-events` cap: polls, sends, and two per wake arrow), up to `coveredUs`.
+   */
   truncated?: { spans: number; coveredUs: number };
 }

@@ -6,8 +6,11 @@
  *   3. analytic model, where present: drop points it shows miss an SLO (prune.ts: a prediction
  *      whose band is within PRUNE_MARGIN that misses by more than that, or an overload refusal),
  *      so the simulator spends no time on them
- *   4. simulate the rest in cost order, `jobs` at a time, until two configurations pass: the
- *      answer and the runner-up
+ *   4. simulate the rest in cost order, `jobs` at a time, until two configurations pass and every
+ *      configuration as cheap as the cheapest passing one has been simulated; the answer and the
+ *      runner-up are the first two passing ones in `rankPassing`'s order: cost, then fewer cores
+ *      busy (a string axis such as `wait=yield,await` adds nothing to the cost, yet yield-spin
+ *      holds every core it is given), then grid order
  *
  * Phase: sweep. Every number returned says where it came from (simulated or analytic, model).
  */
@@ -94,6 +97,16 @@ export function judge(slos: readonly Slo[], metrics: Record<string, number>): { 
   return { checks, meets: checks.every((c) => c.margin >= 0) };
 }
 
+/**
+ * Orders passing candidates best first, in place: lower cost; at equal cost, fewer cores busy
+ * (`coresBusy`, mean over the runs; a candidate without the figure comes after those with it);
+ * then grid order (`index`), so the order is total and stable.
+ */
+export function rankPassing(cs: Candidate[]): Candidate[] {
+  const busy = (c: Candidate) => c.metrics.coresBusy ?? Infinity;
+  return cs.sort((a, b) => a.cost - b.cost || busy(a) - busy(b) || a.index - b.index);
+}
+
 /** The analytic model's answer for one plan, and whether it prunes it (see prune.ts). */
 export function analyticVerdict(analyze: AnalyzeFn, plan: Plan, model: CostModel, slos: readonly Slo[]): AnalyticVerdict {
   try {
@@ -169,7 +182,10 @@ export async function searchPlan(req: PlanRequest): Promise<PlanAnswer> {
   const pool = survivors.length ? new PointPool(Math.min(req.jobs, survivors.length), ctx) : undefined;
   try {
     const batch = Math.max(1, req.jobs);
-    for (let i = 0; pool && i < survivors.length && passing.length < 2; i += batch) {
+    // Stop once two pass and the next survivor costs more than the cheapest passing one (the
+    // configurations tied with it are all simulated, so the tie-break sees them all).
+    const more = (i: number) => passing.length < 2 || survivors[i].cost <= Math.min(...passing.map((c) => c.cost));
+    for (let i = 0; pool && i < survivors.length && more(i); i += batch) {
       const slice = survivors.slice(i, i + batch);
       const done = await pool.run(slice.map((p) => ({ index: p.index, values: p.values })));
       simulated += done.length;
@@ -200,6 +216,7 @@ export async function searchPlan(req: PlanRequest): Promise<PlanAnswer> {
   } finally {
     await pool?.close();
   }
+  rankPassing(passing);
   return {
     axes,
     ratePointers,

@@ -16,7 +16,7 @@ import type { Backends } from './backends.js';
 import { applyAxes } from './grid.js';
 import { LATENCY_QUANTILES, METRICS, TRACE_SPANS } from '../schema/sweep-metrics.js';
 import type { ChromeTrace } from '../schema/chrome-trace.js';
-import { toChromeTrace } from '../schema/trace-events.js';
+import { toChromeTrace, traceRowNames } from '../schema/trace-events.js';
 import type { Plan } from '../plan/types.js';
 import type { Interval, SweepAxis, SweepDoc, SweepPoint, SweepRun } from '../schema/sweep-doc.js';
 import { meanInterval, quantilesFromBuckets } from './stats.js';
@@ -98,7 +98,7 @@ function traceOf(plan: Plan, ctx: PointContext, backends: Backends): ChromeTrace
     traceSpans: TRACE_SPANS,
     maxSimulatedNs: TRACE_WINDOW_NS,
   });
-  return toChromeTrace(spans, result);
+  return toChromeTrace(spans, traceRowNames(result, plan));
 }
 
 /** Simulated time of the traced run: the first spans fall well inside it (a few arrivals). */

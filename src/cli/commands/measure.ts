@@ -178,7 +178,7 @@ export const measureCommand: CommandModule<object, Args> = {
         };
         writeFileAtomic(argv.trace, JSON.stringify({ ...toChromeTrace(records, names), otherData }));
         log(
-          `measure: wrote ${argv.trace} (${records.length} polls on ${names.length} thread(s)${m.trace.dropped ? `, ${m.trace.dropped} more not recorded: raise --trace-events` : ''}; open in https://ui.perfetto.dev)`,
+          `measure: wrote ${argv.trace} (${records.length} events: polls and batch sends, on ${names.length} thread(s)${m.trace.dropped ? `, ${m.trace.dropped} more not recorded: raise --trace-events` : ''}; open in https://ui.perfetto.dev)`,
         );
       }
       if (argv.json) process.stdout.write(stableJson(m.result));

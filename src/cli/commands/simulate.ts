@@ -16,7 +16,7 @@ import { runCommand, printDiagnostics } from '../common.js';
 import { stableJson, writeFileAtomic } from '../../io/files.js';
 import { formatSummary } from '../summary.js';
 import { parseRuns, runSetOptions, scenarioResultOptions, type RunSetArgs, type ScenarioResultArgs } from '../options.js';
-import { toChromeTrace } from '../../schema/trace-events.js';
+import { toChromeTrace, traceRowNames } from '../../schema/trace-events.js';
 import type { TraceOtherData } from '../../schema/chrome-trace.js';
 import { DEFAULT_LIMITS } from '../../plan/normalize.js';
 
@@ -39,7 +39,11 @@ export const simulateCommand: CommandModule<object, Args> = {
       }),
     )
       .option('trace', { type: 'string', describe: 'write a Chrome trace-event file of run 0 (open in Perfetto)' })
-      .option('trace-events', { type: 'number', default: 20000, describe: 'polls recorded in the trace' })
+      .option('trace-events', {
+        type: 'number',
+        default: 20000,
+        describe: 'events recorded in the trace: polls, batch sends (instants), 2 per wake arrow',
+      })
       .option('max-events', {
         type: 'number',
         describe: `stop after this many events (default ${DEFAULT_LIMITS.maxEvents}); the Result is marked truncated`,
@@ -77,23 +81,24 @@ export const simulateCommand: CommandModule<object, Args> = {
         // Run 0 again with its poll trace on, so the Result's figures never depend on tracing.
         const v0 = runVariants(plan, 1)[0];
         const limit = argv.traceEvents ?? 20000;
-        const { result: r0, spans } = simulateWithTrace(planOfRun(plan, v0), model, {
+        const {
+          result: r0,
+          spans,
+          truncated,
+        } = simulateWithTrace(planOfRun(plan, v0), model, {
           ...sim,
           seed: v0.seed,
           traceSpans: limit,
         });
         const coveredUs = spans.length ? Math.max(...spans.map((s) => s.endNs)) / 1000 : 0;
-        const trace = toChromeTrace(
-          spans,
-          r0.workers.map((w) => w.name),
-        );
+        const trace = toChromeTrace(spans, traceRowNames(r0, plan));
         // otherData (the format's free-form block): what the report must say about this trace.
         const otherData: TraceOtherData = {
           source: 'simulated',
           scenario: r0.scenario.name,
           model: `${r0.model.name} (${r0.model.profile}, ${r0.model.provenance})`,
           runUs: r0.simulatedUs,
-          ...(spans.length >= limit ? { truncated: { spans: limit, coveredUs } } : {}),
+          ...(truncated ? { truncated: { spans: limit, coveredUs } } : {}),
         };
         writeFileAtomic(argv.trace, stableJson({ ...trace, otherData }));
       }

@@ -51,7 +51,7 @@ test('a trace says whether it was measured or simulated, and when it is truncate
   const [m] = buildFigures([classifyDocument(measured, 'm.json')]);
   assert.match(m.sources[0], /^measured on real tokio/);
   assert.match(m.title, /measured, truncated/);
-  assert.match(m.explain ?? '', /TRUNCATED: it holds the first 40 polls, 1100 µs of a 200 ms run/);
+  assert.match(m.explain ?? '', /TRUNCATED: it holds the first 40 trace events \(polls, sends, wakes\), 1100 µs of a 200 ms run/);
   const [bare] = buildFigures([classifyDocument(t, 't.json')]);
   assert.doesNotMatch(bare.sources[0], /^simulated/, 'an unlabelled trace is not called simulated');
   const dir = mkdtempSync(join(tmpdir(), 'ds-trace-'));

@@ -15,7 +15,7 @@ import { model, readJson, run } from '../../helpers.js';
 /** Start times (µs) of the polls of task `name`, with a busy neighbour so timers fire on time. */
 function pollStartsUs(s: Scenario, name: string): number[] {
   const { spans } = run(s, model(), { traceSpans: 1_000_000 });
-  return spans.filter((x) => x.task === name).map((x) => x.startNs / 1000);
+  return spans.filter((x) => x.kind === 'poll' && x.task === name).map((x) => x.startNs / 1000);
 }
 
 /** A task that keeps the runtime busy (yields every 5 µs), so driver polls happen every few µs. */
@@ -44,7 +44,7 @@ test('ticks are due at creation + k·period on the 1 ms wheel: a 1 ms interval o
 test('MissedTickBehavior::Burst: ticks missed during 3.5 ms of work complete back to back in one poll', () => {
   const s = readJson<Scenario>('test/fixtures/interval/burst.json');
   const { result, spans } = run(s, model(), { traceSpans: 1000 });
-  const polls = spans.filter((x) => x.task === 'ticker');
+  const polls = spans.filter((x) => x.kind === 'poll' && x.task === 'ticker');
   // Creation (tick 0 pending); tick 0 and the 3.5 ms of work (tick 1 then pending: the wheel
   // has not turned since); ticks 1, 2 and 3 at once (all due by the wheel's 4 ms tick); tick 4;
   // tick 5. A Delay or Skip behaviour would take a poll per tick after the late one.
