@@ -167,9 +167,27 @@ export class MultiThreadSim extends PollingSimulator {
       return;
     }
     this.readySince[th] = t;
-    this.waitingCore.pushBack(th);
     ++this.thrGen[th]; // nothing runs until a core is granted
+    if (this.thrPos[th] === P_PARKED) {
+      // Wake-up preemption (Linux CFS/EEVDF): a thread woken from a sleep does not wait for a
+      // running thread's slice to end; it takes the core of the thread that has run longest, at
+      // once. Threads preempted at a slice's end wait their turn behind it (FIFO).
+      this.waitingCore.pushFront(th);
+      const v = this.preemptionVictim();
+      if (v >= 0) {
+        this.forcePreempt[v] = 1;
+        this.q.push(t, EV_SLICE, v, -1);
+      }
+    } else this.waitingCore.pushBack(th);
     this.armSlices(t);
+  }
+
+  /** The running thread that has been on its core longest and is not already being preempted, or -1. */
+  private preemptionVictim(): number {
+    let v = -1;
+    for (let o = 0; o < this.nThreads; o++)
+      if (this.onCore[o] && !this.forcePreempt[o] && (v < 0 || this.sliceStart[o] < this.sliceStart[v])) v = o;
+    return v;
   }
 
   private needSlices(): boolean {
@@ -248,8 +266,10 @@ export class MultiThreadSim extends PollingSimulator {
   /** Time slice over: if a thread waits for a core, preempt this one (round-robin). */
   override onSlice(th: number): void {
     const now = this.q.timeNs;
+    const forced = this.forcePreempt[th] === 1;
+    this.forcePreempt[th] = 0;
     if (!this.onCore[th] || this.waitingCore.length === 0) return;
-    if (now - this.sliceStart[th] < this.plan.runtime.timesliceNs) return;
+    if (!forced && now - this.sliceStart[th] < this.plan.runtime.timesliceNs) return;
     // Preempt: the work already charged to its clock resumes when it gets a core back.
     this.preemptedAhead[th] = Math.max(0, this.thrT[th] - now);
     this.onCore[th] = 0;
@@ -262,6 +282,8 @@ export class MultiThreadSim extends PollingSimulator {
   }
 
   private readonly preemptedAhead = new Float64Array(this.nThreads);
+  /** A woken thread is taking this thread's core (wake-up preemption): its EV_SLICE preempts at once. */
+  private readonly forcePreempt = new Uint8Array(this.nThreads);
   /** The thread's current park was counted as idle up to its park start (noteDescheduled). */
   private readonly parkCounted = new Uint8Array(this.nThreads);
 
