@@ -139,6 +139,29 @@ function loadModelNamedBy(
   }
 }
 
+/**
+ * A command that runs a scenario shows a model's noisy parameters (DS1301) as one line, naming
+ * them all, where `check <model>` and `model show` list each one with its location: a calibrated
+ * model often has a few (a slope near 0 ns, a bimodal OS latency), and a line each on every run
+ * would bury the run's own warnings.
+ */
+export function collapseWideCi(warnings: Diagnostic[]): Diagnostic[] {
+  const wide = warnings.filter((w) => w.code === 'DS1301');
+  if (wide.length < 2) return warnings;
+  const names = wide.map((w) => String(w.params?.name ?? w.pointer));
+  const first = wide[0];
+  const one: Diagnostic = {
+    ...first,
+    pointer: '/parameters',
+    message: `${wide.length} parameters have a 95% CI wider than their value (noisy measurements): ${names.join(', ')}; \`dispatchsim check ${first.file}\` lists each`,
+    params: { names },
+  };
+  delete one.line;
+  delete one.column;
+  const at = warnings.indexOf(first);
+  return [...warnings.slice(0, at), one, ...warnings.slice(at + 1).filter((w) => w.code !== 'DS1301')];
+}
+
 export interface Loaded {
   scenario: Scenario;
   plan: Plan;
@@ -156,7 +179,9 @@ export function loadScenario(file: string, modelOverride?: string, seed?: number
   const shown = displayPath(file);
   const { scenario, map } = readScenario(file);
   const modelFile = modelPathFor(file, scenario, modelOverride, tokio);
-  const { model, warnings } = loadModelNamedBy(shown, scenario, map, modelFile, modelOverride);
+  const loadedModel = loadModelNamedBy(shown, scenario, map, modelFile, modelOverride);
+  const { model } = loadedModel;
+  const warnings = collapseWideCi(loadedModel.warnings);
   const traces = loadTraces(file, scenario, map);
   try {
     const plan = normalizeScenario(scenario, {
