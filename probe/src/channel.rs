@@ -6,11 +6,11 @@ use crate::bench::{
     build_runtime, emit_summary, in_task, n_spec, ov, run_slope, Bench, Kind, Overrides, ParamSpec,
     Params, Ty, DRIVER, FLAVOR, FLAVOR_MT, REPS, WORKERS,
 };
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
 use serde_json::json;
 use std::future::Future;
 use std::hint::black_box;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::sync::mpsc::{channel, unbounded_channel};
 
@@ -436,7 +436,9 @@ fn handoff_sample(rt: &tokio::runtime::Runtime, bounded: bool, cross: bool, n: u
         let (p1, p2) = (phase.clone(), phase.clone());
         let producer = tokio::spawn(async move {
             p1.fetch_add(1, Ordering::SeqCst);
-            spin_until("the consumer task to start", || p1.load(Ordering::SeqCst) >= 2);
+            spin_until("the consumer task to start", || {
+                p1.load(Ordering::SeqCst) >= 2
+            });
             tx.fill(n);
             p1.store(3, Ordering::SeqCst);
             std::thread::current().id()
@@ -448,7 +450,10 @@ fn handoff_sample(rt: &tokio::runtime::Runtime, bounded: bool, cross: bool, n: u
         });
         let pt = producer.await.expect("producer panicked");
         let (d, ct) = consumer.await.expect("consumer panicked");
-        assert_ne!(pt, ct, "handoff: producer and consumer ran on the same thread");
+        assert_ne!(
+            pt, ct,
+            "handoff: producer and consumer ran on the same thread"
+        );
         d
     })
 }
@@ -460,7 +465,9 @@ fn run_handoff(p: &Params) -> Result<(), String> {
     let bounded = p.str("chan") == "b";
     let cross = p.str("where") == "cross";
     let rt = build_runtime(p);
-    run_slope(p, |iters| (iters, handoff_sample(&rt, bounded, cross, iters)));
+    run_slope(p, |iters| {
+        (iters, handoff_sample(&rt, bounded, cross, iters))
+    });
     Ok(())
 }
 

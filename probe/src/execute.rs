@@ -727,7 +727,9 @@ pub fn check_plan(argv: &[String]) {
     for f in files {
         let plan = read_plan(f);
         let instructions: usize = plan.tasks.iter().map(|t| t.code.len()).sum();
-        emit(&json!({"type": "plan_ok", "file": f, "tasks": plan.tasks.len(), "instructions": instructions}));
+        emit(
+            &json!({"type": "plan_ok", "file": f, "tasks": plan.tasks.len(), "instructions": instructions}),
+        );
     }
 }
 

@@ -139,13 +139,13 @@ fn run_instant_now(p: &Params) -> Result<(), String> {
 }
 
 /// `driver` fixed to none and flavor to ct: these costs do not involve the scheduler.
-const CT_ONLY: ParamSpec = ParamSpec {
+pub(crate) const CT_ONLY: ParamSpec = ParamSpec {
     name: "flavor",
     default: "ct",
     ty: Ty::Choice(&["ct"]),
     doc: "current_thread",
 };
-const NO_DRIVER: ParamSpec = ParamSpec {
+pub(crate) const NO_DRIVER: ParamSpec = ParamSpec {
     name: "driver",
     default: "none",
     ty: Ty::Choice(&["none"]),

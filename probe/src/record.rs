@@ -19,6 +19,7 @@
 
 use crate::bench::{n_spec, ov, run_slope, Bench, Kind, Overrides, ParamSpec, Params, Ty, REPS};
 use crate::interp::{run_task, Msg, Shared};
+use crate::misc::{CT_ONLY, NO_DRIVER};
 use crate::plan::{
     Channel, ChannelKind, CostEntry, Driver, Instr, Plan, Runtime as PlanRuntime, Start, Task,
 };
@@ -48,19 +49,6 @@ const WORK: ParamSpec = ParamSpec {
     },
     doc: "body=compute_end: the compute's constant cost (ns); ignored otherwise",
 };
-const FLAVOR_CT: ParamSpec = ParamSpec {
-    name: "flavor",
-    default: "ct",
-    ty: Ty::Choice(&["ct"]),
-    doc: "current_thread",
-};
-const NO_DRIVER: ParamSpec = ParamSpec {
-    name: "driver",
-    default: "none",
-    ty: Ty::Choice(&["none"]),
-    doc: "no drivers",
-};
-
 /// The one-task plan of a configuration: `recv` → for each record: body → back to `recv`.
 fn plan(body: &str, work_ns: f64) -> Plan {
     let mut code = vec![Instr::Recv {
@@ -170,15 +158,7 @@ fn run_record(p: &Params) -> Result<(), String> {
     Ok(())
 }
 
-const RECORD_PARAMS: &[ParamSpec] = &[
-    BODY,
-    FLAVOR_CT,
-    NO_DRIVER,
-    MSGS,
-    WORK,
-    n_spec("16384"),
-    REPS,
-];
+const RECORD_PARAMS: &[ParamSpec] = &[BODY, CT_ONLY, NO_DRIVER, MSGS, WORK, n_spec("16384"), REPS];
 
 fn grid_record() -> Vec<Overrides> {
     vec![

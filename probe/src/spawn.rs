@@ -132,7 +132,12 @@ fn spin_until(what: &str, cond: impl Fn() -> bool) {
 /// pushed on the inject queue. busy: only the spawn loop is timed (median chunk, see below),
 /// while every worker spins in a task (the spawned tasks run after it). idle: each spawn is timed alone (minus an empty
 /// Instant pair), with the workers parked again before the next one.
-fn spawn_remote_sample(rt: &tokio::runtime::Runtime, busy: bool, workers: usize, iters: u64) -> Duration {
+fn spawn_remote_sample(
+    rt: &tokio::runtime::Runtime,
+    busy: bool,
+    workers: usize,
+    iters: u64,
+) -> Duration {
     rt.block_on(async move {
         let done = Arc::new(AtomicU64::new(0));
         if busy {
@@ -195,7 +200,9 @@ fn spawn_remote_sample(rt: &tokio::runtime::Runtime, busy: bool, workers: usize,
                 total += t.elapsed();
                 let t = Instant::now();
                 empty += t.elapsed();
-                spin_until("the spawned task to run", || done.load(Ordering::Relaxed) > i);
+                spin_until("the spawned task to run", || {
+                    done.load(Ordering::Relaxed) > i
+                });
             }
             total.saturating_sub(empty)
         }
@@ -206,7 +213,9 @@ fn run_spawn_remote(p: &Params) -> Result<(), String> {
     let busy = p.str("load") == "busy";
     let workers = p.int("workers") as usize;
     let rt = build_runtime(p);
-    run_slope(p, |iters| (iters, spawn_remote_sample(&rt, busy, workers, iters)));
+    run_slope(p, |iters| {
+        (iters, spawn_remote_sample(&rt, busy, workers, iters))
+    });
     Ok(())
 }
 

@@ -150,14 +150,12 @@ export function collapseWideCi(warnings: Diagnostic[]): Diagnostic[] {
   if (wide.length < 2) return warnings;
   const names = wide.map((w) => String(w.params?.name ?? w.pointer));
   const first = wide[0];
+  // Located at the first of them (its pointer, line and column), naming them all.
   const one: Diagnostic = {
     ...first,
-    pointer: '/parameters',
     message: `${wide.length} parameters have a 95% CI wider than their value (noisy measurements): ${names.join(', ')}; \`dispatchsim check ${first.file}\` lists each`,
-    params: { names },
+    params: { ...first.params, names },
   };
-  delete one.line;
-  delete one.column;
   const at = warnings.indexOf(first);
   return [...warnings.slice(0, at), one, ...warnings.slice(at + 1).filter((w) => w.code !== 'DS1301')];
 }

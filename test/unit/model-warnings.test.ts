@@ -17,4 +17,7 @@ test('loadScenario folds several DS1301 of its model into one warning naming eac
   assert.equal(wide.length, 1, JSON.stringify(wide));
   for (const w of each) assert.match(wide[0].message, new RegExp(`\\b${String(w.params?.name)}\\b`));
   assert.match(wide[0].message, /dispatchsim check/);
+  // Located like every diagnostic (the fuzzer checks it): at the first noisy parameter.
+  assert.equal(wide[0].pointer, each[0].pointer);
+  assert.ok(wide[0].line !== undefined && wide[0].column !== undefined, JSON.stringify(wide[0]));
 });
