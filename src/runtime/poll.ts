@@ -490,25 +490,22 @@ export abstract class PollingSimulator extends Simulator {
    */
   private pauseInPoll(th: number): void {
     const ran = this.thrT[th] - this.thrPollStart[th];
-    while (this.noiseLeft[th] <= ran) {
-      const p = Math.round(sampleCost(this.c.noisePause, this.rngNoise));
-      this.thrT[th] += p;
-      // Not running time: the poll's start moves with it, as it does for a wait for a core.
-      this.thrPollStart[th] += p;
-      this.stDesched[th] += p;
-      this.stNoisePauses[th]++;
-      this.noiseLeft[th] += this.rngNoise.exponential(this.noiseMeanGapNs);
-    }
+    // Not running time: the poll's start moves with each pause, as it does for a wait for a core.
+    while (this.noiseLeft[th] <= ran) this.thrPollStart[th] += this.takePause(th);
   }
 
   private notePause(th: number): void {
-    while (this.noiseLeft[th] <= 0) {
-      const p = Math.round(sampleCost(this.c.noisePause, this.rngNoise));
-      this.thrT[th] += p;
-      this.stDesched[th] += p;
-      this.stNoisePauses[th]++;
-      this.noiseLeft[th] += this.rngNoise.exponential(this.noiseMeanGapNs);
-    }
+    while (this.noiseLeft[th] <= 0) this.takePause(th);
+  }
+
+  /** One pause: its length delays the thread (descheduled time); the next one is drawn. Returns the length. */
+  private takePause(th: number): number {
+    const p = Math.round(sampleCost(this.c.noisePause, this.rngNoise));
+    this.thrT[th] += p;
+    this.stDesched[th] += p;
+    this.stNoisePauses[th]++;
+    this.noiseLeft[th] += this.rngNoise.exponential(this.noiseMeanGapNs);
+    return p;
   }
 
   /**
