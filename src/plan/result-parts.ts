@@ -9,7 +9,7 @@
 import type { Plan } from './types.js';
 import type { Result } from '../schema/result.js';
 import { mathjs } from '../engine/lazy-math.js';
-import { formulaProblem } from './formula.js';
+import { evaluateSimple, formulaProblem, simpleFormula } from './formula.js';
 
 /** Breakdown categories of CPU time, in the order of the simulator's C_* indices (runtime/state.ts). */
 export const FIXED_CATEGORIES = [
@@ -113,13 +113,17 @@ export function setOwn<T>(obj: Record<string, T>, key: string, value: T): void {
 export function evaluateOutputs(outputs: Record<string, string>, result: Result): Record<string, number> {
   const out: Record<string, number> = {};
   for (const [name, expr] of Object.entries(outputs)) {
-    const problem = formulaProblem(expr);
+    // A simple formula (formula.ts) is in the allowed subset by construction, and is evaluated
+    // without mathjs unless only mathjs can give its value or its error.
+    const simple = simpleFormula(expr);
+    const problem = simple ? undefined : formulaProblem(expr);
     if (problem) {
       result.warnings.push({ code: 'DS3003', message: `output '${name}' is not evaluated: ${problem}` });
       continue;
     }
     try {
-      const v: unknown = mathjs().evaluate(expr, { ...result, outputs: out });
+      const scope = { ...result, outputs: out };
+      const v: unknown = (simple && evaluateSimple(simple, scope)) ?? mathjs().evaluate(expr, scope);
       if (typeof v === 'number' && Number.isFinite(v)) setOwn(out, name, Math.round(v * 1e6) / 1e6);
       else result.warnings.push({ code: 'DS3003', message: `output '${name}' is not a finite number` });
     } catch (e) {
