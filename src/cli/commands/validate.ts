@@ -24,7 +24,7 @@ import { diag, EXIT, InputError } from '../../schema/diagnostics.js';
 import { availableParallelism } from 'node:os';
 import { simulateRuns } from '../../sweep/simulate-runs.js';
 import { parseRuns, runSetOptions, tokioOptionSpec, type RunSetArgs } from '../options.js';
-import { modelledVersionOf, type TokioVersion } from '../../plan/tokio-versions.js';
+import { modelledVersionOf, modelVersionWarning, type TokioVersion } from '../../plan/tokio-versions.js';
 import { checkTaskset } from '../../probe/run.js';
 import type { ValidationRow } from '../../schema/validation-doc.js';
 import { ProbeBuilds, probeThreads } from '../../probe/execute.js';
@@ -186,6 +186,14 @@ export async function validate(a: Args): Promise<{ rows: ValidationRow[]; failed
     const fresh = warnings.filter((w) => !shown.has(JSON.stringify(w)));
     fresh.forEach((w) => shown.add(JSON.stringify(w)));
     if (fresh.length) printDiagnostics(fresh);
+    // DS1228 (the model calibrated on another tokio than the version predicted, e.g. --tokio 1.47
+    // with the scenarios' own 1.24 model): once per model and version, as simulate says it.
+    const mv = modelVersionWarning(plan);
+    if (mv && !shown.has(mv.message)) {
+      shown.add(mv.message);
+      log(`validate: warning: ${mv.message} [${mv.code}]`);
+      notes.push(`${mv.message} [${mv.code}]`);
+    }
     const predicted = await simulateRuns(plan, model, { runs: parseRuns(a.runs), jobs: a.jobs ?? availableParallelism() });
     const measured = await measuredFigures(file, a, builds, index);
     const ctx: CompareContext = {

@@ -72,3 +72,22 @@ test('validate notes a prediction for another tokio version than the measurement
   const same = await validate({ ...base, paths: [SCEN], measured: dir, model: 'models/host-release.json', tokio: '1.24' });
   assert.ok(!same.notes.some((n) => n.includes('another tokio version')), same.notes.join('\n'));
 });
+
+test("validate --tokio 1.47 with the scenarios' own 1.24 model says so (DS1228), once, as simulate does", async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ds-version-'));
+  const m = measured();
+  m.runtime.tokio = '1.47.5';
+  writeFileSync(join(dir, 'study-yield.measured.json'), JSON.stringify(m));
+  const v = await validate({ ...base, paths: [SCEN, SCEN], measured: dir, tokio: '1.47' });
+  const ds = v.notes.filter((n) => n.includes('[DS1228]'));
+  assert.equal(ds.length, 1, v.notes.join('\n'));
+  assert.match(ds[0], /model 'host-release' was calibrated on tokio 1\.24\.2, the scenario models tokio 1\.47/);
+  const own = await validate({
+    ...base,
+    paths: [SCEN],
+    measured: dir,
+    tokio: '1.47',
+    model: 'models/tokio-1.47-2vcpu-release.json',
+  });
+  assert.ok(!own.notes.some((n) => n.includes('[DS1228]')), own.notes.join('\n'));
+});
