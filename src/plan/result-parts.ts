@@ -29,8 +29,9 @@ export const FIXED_CATEGORIES = [
 ];
 /**
  * The breakdown category of per-record bookkeeping (the optional model parameters record_end and
- * record_start: a loop step, a clock read, a histogram insert). Present only when the model has
- * them; counted as useful CPU (it is the per-record loop's own work, not the scheduler's).
+ * record_start: a loop step, a clock read, a histogram insert; compute_op: the harness's own cost
+ * of a compute instruction). Present only when the model has them; counted as useful CPU (it is
+ * the per-record loop's own work, not the scheduler's).
  */
 export const RECORD_CATEGORY = 'record_bookkeeping';
 /** Categories that count as "waiting" CPU (burnt while no useful work is available). */
