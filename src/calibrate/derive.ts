@@ -8,7 +8,7 @@
  * inputs are absent says which benchmark it needs; nothing is ever filled in silently.
  * Current_thread configurations are the reference unless a parameter is about multi_thread.
  */
-import { runLevelEstimate, runSpeedLevels, runWakeLevels, WAKE_BENCHES, type RunLevel } from './run-level.js';
+import { runLevelEstimate, runNoiseLevels, runSpeedLevels, runWakeLevels, WAKE_BENCHES, type RunLevel } from './run-level.js';
 import { combine, fitReciprocal, latencyEstimate, type Estimate, type Filter, type Fitter } from './fit.js';
 import { bootstrap, median } from './stats.js';
 import { Prng } from '../engine/prng.js';
@@ -593,6 +593,8 @@ const RULES: Record<ParameterName, Rule> = {
   noise_pause: (d) => latency(d, 'noise', {}),
   run_speed_sd: (d) => runLevelRule(runSpeedLevels(d.fitter.output), 'the slope benchmarks’ per-op costs'),
   run_wake_sd: (d) => runLevelRule(runWakeLevels(d.fitter.output), `the wake-up benchmarks (${WAKE_BENCHES.join(', ')})`),
+  run_noise_sd: (d) =>
+    runLevelRule(runNoiseLevels(d.fitter.output), 'the noise benchmark’s paused fraction (pauses/s × mean pause)'),
   record_end: recordEnd,
   record_start: recordStart,
   compute_op: computeOp,

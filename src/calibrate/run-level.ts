@@ -77,6 +77,33 @@ export function runWakeLevels(out: ProbeOutput): RunLevel | undefined {
   );
 }
 
+/**
+ * The platform noise's intensity: the share of its running time the noise benchmark lost to pauses
+ * (its summary's pausedFraction: rate × mean pause) in each run. One configuration only — the
+ * benchmark is the run's noise, there is no other benchmark's noise to average out — so the level
+ * of a run is its log share relative to the runs' mean (several noise summaries in one run: their
+ * median). The rate and the pause lengths both move between runs (on this project's VM: 1,534 to
+ * 6,595 pauses/s in one calibration, 1,333 each run but a median pause of 20 to 30 µs in
+ * another); their product is what a run loses.
+ */
+export function runNoiseLevels(out: ProbeOutput): RunLevel | undefined {
+  const byHeader = new Map<number, number[]>();
+  for (const s of out.summaries) {
+    const f = s.bench === 'noise' ? s.fields.pausedFraction : undefined;
+    if (typeof f !== 'number' || !(f > 0) || !Number.isFinite(f)) continue;
+    const xs = byHeader.get(s.header);
+    if (xs) xs.push(f);
+    else byHeader.set(s.header, [f]);
+  }
+  const runs = [...byHeader.keys()].sort((a, b) => a - b);
+  if (runs.length < 2) return undefined;
+  const l = runs.map((h) => Math.log(median(byHeader.get(h)!)));
+  const mu = l.reduce((a, b) => a + b, 0) / l.length;
+  const lv = l.map((x) => x - mu);
+  const sd = Math.sqrt(lv.reduce((a, x) => a + x * x, 0) / (lv.length - 1));
+  return { sd, levels: lv, runs: runs.length, configs: 1 };
+}
+
 /** As an Estimate for the model (no bootstrap: the runs are the replicates). */
 export function runLevelEstimate(rl: RunLevel, what: string): Estimate {
   const pct = rl.levels.map((l) => `${l >= 0 ? '+' : ''}${(100 * (Math.exp(l) - 1)).toFixed(1)} %`).join(', ');
@@ -85,7 +112,7 @@ export function runLevelEstimate(rl: RunLevel, what: string): Estimate {
     boot: [],
     samples: rl.runs,
     outliers: 0,
-    source: `between-run dispersion of ${what} over ${rl.runs} probe runs (${rl.configs} configurations; runs' levels ${pct}): sd of log level`,
+    source: `between-run dispersion of ${what} over ${rl.runs} probe runs (${rl.configs} configuration${rl.configs === 1 ? '' : 's'}; runs' levels ${pct}): sd of log level`,
     headers: [],
   };
 }

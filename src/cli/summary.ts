@@ -102,6 +102,9 @@ export function formatRuns(r: Result): string[] {
     runs.runLevel?.wakeSd !== undefined
       ? `run-level wake-up latency (sd ${(100 * runs.runLevel.wakeSd).toPrecision(2)} %, calibrated)`
       : undefined,
+    runs.runLevel?.noiseSd !== undefined
+      ? `run-level noise rate (sd ${(100 * runs.runLevel.noiseSd).toPrecision(2)} %, calibrated)`
+      : undefined,
   ].filter((x) => x !== undefined);
   const unknownLevel = runs.runLevel?.unknown?.length
     ? `; run-level variation unknown (model lacks ${runs.runLevel.unknown.join(', ')})`

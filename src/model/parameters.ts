@@ -256,6 +256,14 @@ export const OPTIONAL_PARAMETERS = [
     meaning:
       "between-run dispersion of the OS wake-up latency: the standard deviation of the log of a probe run's wake-up medians (xwake, steal_wake) relative to the other runs'; each run of a run set scales wake_latency and worker_wake_latency by exp(run_wake_sd · z). Needs calibrate --runs ≥ 2. Absent: unknown, no run-level variation",
   },
+  {
+    name: 'run_noise_sd',
+    unit: 'ratio',
+    kind: 'dispersion',
+    p: 'runs',
+    meaning:
+      "between-run dispersion of the platform noise: the standard deviation of the log of the share of time a probe run's noise benchmark lost to pauses (pausedFraction) relative to the other runs'; each run of a run set with noise on scales noise_rate by exp(run_noise_sd · z), z ~ N(0, 1), its pauses still drawn from noise_pause. Needs calibrate --runs ≥ 2. Absent: unknown, the noise rate is the same in every run",
+  },
 ] as const satisfies readonly ParameterInfo[];
 
 export type OptionalParameterName = (typeof OPTIONAL_PARAMETERS)[number]['name'];

@@ -26,6 +26,8 @@ export interface RunVariant {
   /** Standard normal draws of the run's level (run_speed_sd, run_wake_sd scale them; docs/semantics.md). */
   speedZ: number;
   wakeZ: number;
+  /** The run's noise level (run_noise_sd scales it; drawn after speedZ and wakeZ, so they did not move). */
+  noiseZ: number;
 }
 
 /** Most runs one run set may ask for (`--runs`). */
@@ -51,7 +53,15 @@ export function variantOf(plan: Plan, index: number, seed: number): RunVariant {
   const level = new Prng(seed, 'run-level');
   const speedZ = level.normal();
   const wakeZ = level.normal();
-  return { index, seed, timerPhaseNs: plan.runtime.timerPhaseNs ?? new Prng(seed, 'timer-phase').nextInt(res), speedZ, wakeZ };
+  const noiseZ = level.normal();
+  return {
+    index,
+    seed,
+    timerPhaseNs: plan.runtime.timerPhaseNs ?? new Prng(seed, 'timer-phase').nextInt(res),
+    speedZ,
+    wakeZ,
+    noiseZ,
+  };
 }
 
 /** The Plan of one run. */
@@ -59,7 +69,11 @@ export function planOfRun(plan: Plan, v: RunVariant): Plan {
   return {
     ...plan,
     seed: v.seed,
-    runtime: { ...plan.runtime, timerPhaseNs: v.timerPhaseNs, runLevel: { speedZ: v.speedZ, wakeZ: v.wakeZ } },
+    runtime: {
+      ...plan.runtime,
+      timerPhaseNs: v.timerPhaseNs,
+      runLevel: { speedZ: v.speedZ, wakeZ: v.wakeZ, ...(plan.runtime.noise ? { noiseZ: v.noiseZ } : {}) },
+    },
   };
 }
 
@@ -131,18 +145,32 @@ export interface Regimes {
 }
 
 /**
+ * Fewest runs a regime holds when the set has MIN_RUNS_FOR_PAIRS runs or more: one run apart from
+ * the others is an outlier run, not a regime — on this project's VM one measured repeat in 7
+ * often has a p99 of 1–2 ms where the others have 0.2–0.6 ms (a VM pause of a millisecond or more
+ * hit that run), and 15 of session 6's 39 measured scenarios were flagged for it, which buried the
+ * one warning that means something. With 2 or 3 runs a lone run is all a split can show (the
+ * issue's real runs: p50 0.5 ms, 77 ms and 59 ms).
+ */
+export const MIN_REGIME_RUNS = 2;
+const MIN_RUNS_FOR_PAIRS = 4;
+
+/**
  * Two separated clusters of per-run values, or undefined. Sorted values split at their widest
  * ratio gap; they are regimes when the clusters' medians differ ≥ `minRatio`× and the gap is at
- * least 2× and wider than either cluster's own spread (so a smooth spread never splits), and the
- * medians are ≥ 1 µs apart. Values
- * ≤ 0 (no records) leave the set undecided.
+ * least 2× and wider than either cluster's own spread (so a smooth spread never splits), the
+ * medians are ≥ 1 µs apart, and (4 runs or more) each cluster holds MIN_REGIME_RUNS runs or more
+ * (the cut is then the widest gap that leaves that many on each side). Values ≤ 0 (no records)
+ * leave the set undecided.
  */
 export function detectRegimes(values: readonly number[], minRatio = 3): Regimes | undefined {
   if (values.length < 2 || values.some((v) => !(v > 0))) return undefined;
   const order = values.map((_, i) => i).sort((a, b) => values[a] - values[b] || a - b);
   const v = order.map((i) => values[i]);
-  let cut = 0;
-  for (let i = 1; i < v.length - 1; i++) if (v[i + 1] / v[i] > v[cut + 1] / v[cut]) cut = i;
+  const least = v.length >= MIN_RUNS_FOR_PAIRS ? MIN_REGIME_RUNS : 1;
+  if (v.length < 2 * least) return undefined;
+  let cut = least - 1;
+  for (let i = cut + 1; i < v.length - least; i++) if (v[i + 1] / v[i] > v[cut + 1] / v[cut]) cut = i;
   const gap = v[cut + 1] / v[cut];
   const low = v.slice(0, cut + 1);
   const high = v.slice(cut + 1);
@@ -219,7 +247,7 @@ function medianOutputs(results: readonly Result[]): Record<string, number> {
 export interface FoldContext {
   plan: Plan;
   /** The model's run-level dispersions (absent: unknown), for `runs.runLevel`. */
-  runLevelSd?: { speed?: number; wake?: number };
+  runLevelSd?: { speed?: number; wake?: number; noise?: number };
   variants: readonly RunVariant[];
   /** Wall time of the whole set (ms): runs overlap on worker threads. */
   wallMs: number;
@@ -246,7 +274,7 @@ export function foldRuns(results: readonly Result[], ctx: FoldContext): Result {
     timerPhaseUs: ctx.variants.map((v) => ((res - (v.timerPhaseNs % res)) % res) / 1000),
     timerPhase: ctx.plan.runtime.timerPhaseNs === undefined ? 'uniform' : 'pinned',
     noise: ctx.plan.runtime.noise,
-    ...(ctx.runLevelSd ? { runLevel: runLevelBlock(ctx.runLevelSd, ctx.variants) } : {}),
+    ...(ctx.runLevelSd ? { runLevel: runLevelBlock(ctx.runLevelSd, ctx.variants, ctx.plan.runtime.noise) } : {}),
     metrics,
   };
   const warnings = unionWarnings(results);
@@ -293,15 +321,25 @@ export function foldRuns(results: readonly Result[], ctx: FoldContext): Result {
   };
 }
 
-/** `runs.runLevel`: each run's factors where the model has the dispersion, else it is unknown. */
+/**
+ * `runs.runLevel`: each run's factors where the model has the dispersion, else it is unknown
+ * (run_noise_sd only matters, and is only named, when noise is on).
+ */
 function runLevelBlock(
-  sd: { speed?: number; wake?: number },
+  sd: { speed?: number; wake?: number; noise?: number },
   variants: readonly RunVariant[],
+  noiseOn: boolean,
 ): NonNullable<RunsBlock['runLevel']> {
-  const unknown = [sd.speed === undefined ? 'run_speed_sd' : '', sd.wake === undefined ? 'run_wake_sd' : ''].filter((x) => x);
+  const unknown = [
+    sd.speed === undefined ? 'run_speed_sd' : '',
+    sd.wake === undefined ? 'run_wake_sd' : '',
+    noiseOn && sd.noise === undefined ? 'run_noise_sd' : '',
+  ].filter((x) => x);
+  const factors = (s: number, z: (v: RunVariant) => number) => variants.map((v) => round12(Math.exp(s * z(v))));
   return {
-    ...(sd.speed !== undefined ? { speedSd: sd.speed, speed: variants.map((v) => round12(Math.exp(sd.speed! * v.speedZ))) } : {}),
-    ...(sd.wake !== undefined ? { wakeSd: sd.wake, wake: variants.map((v) => round12(Math.exp(sd.wake! * v.wakeZ))) } : {}),
+    ...(sd.speed !== undefined ? { speedSd: sd.speed, speed: factors(sd.speed, (v) => v.speedZ) } : {}),
+    ...(sd.wake !== undefined ? { wakeSd: sd.wake, wake: factors(sd.wake, (v) => v.wakeZ) } : {}),
+    ...(noiseOn && sd.noise !== undefined ? { noiseSd: sd.noise, noise: factors(sd.noise, (v) => v.noiseZ) } : {}),
     ...(unknown.length ? { unknown } : {}),
   };
 }

@@ -157,25 +157,32 @@ function scaleCost(c: PlanCost, f: number): PlanCost {
 
 /**
  * One run's costs (run sets, docs/semantics.md "Run sets"): the runtime's per-op costs × `speed`
- * (rounded to integer ns again), the OS wake-up latencies × `wake`. Noise, park overshoot and the
- * scenario's own costs (user work: a time, not an op of the runtime) are not scaled. Factors of 1
- * return `c` itself.
+ * (rounded to integer ns again), the OS wake-up latencies × `wake`, the noise rate × `noise` (the
+ * pause lengths are drawn from noise_pause as they are). Park overshoot and the scenario's own
+ * costs (user work: a time, not an op of the runtime) are not scaled. Factors of 1 return `c`
+ * itself.
  */
-export function scaleRuntimeCosts(c: RuntimeCosts, speed: number, wake: number): RuntimeCosts {
-  if (speed === 1 && wake === 1) return c;
+export function scaleRuntimeCosts(c: RuntimeCosts, speed: number, wake: number, noise = 1): RuntimeCosts {
+  if (speed === 1 && wake === 1 && noise === 1) return c;
   // Every per-op cost (a number field; a parameter added later is scaled too) but the noise rate.
   const out: Record<string, unknown> = { ...c };
   for (const [k, v] of Object.entries(c))
     if (typeof v === 'number' && k !== 'noiseRate' && k !== 'haltPollMax') out[k] = Math.round(v * speed);
+  out.noiseRate = c.noiseRate * noise;
   out.wakeLatency = scaleCost(c.wakeLatency, wake);
   out.workerWakeLatency = scaleCost(c.workerWakeLatency, wake);
   return out as unknown as RuntimeCosts;
 }
 
-/** A run's level factors: exp(sd · z) per the model's run_speed_sd / run_wake_sd (1 where absent). */
-export function runLevelFactors(plan: Plan, model: CostModel): { speed: number; wake: number } {
+/** A run's level factors: exp(sd · z) per the model's run_speed_sd / run_wake_sd / run_noise_sd (1 where absent). */
+export function runLevelFactors(plan: Plan, model: CostModel): { speed: number; wake: number; noise: number } {
   const z = plan.runtime.runLevel;
   const speedSd = model.parameters.run_speed_sd?.value ?? 0;
   const wakeSd = model.parameters.run_wake_sd?.value ?? 0;
-  return { speed: z ? Math.exp(speedSd * z.speedZ) : 1, wake: z ? Math.exp(wakeSd * z.wakeZ) : 1 };
+  const noiseSd = model.parameters.run_noise_sd?.value ?? 0;
+  return {
+    speed: z ? Math.exp(speedSd * z.speedZ) : 1,
+    wake: z ? Math.exp(wakeSd * z.wakeZ) : 1,
+    noise: z?.noiseZ !== undefined ? Math.exp(noiseSd * z.noiseZ) : 1,
+  };
 }

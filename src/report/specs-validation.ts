@@ -50,6 +50,7 @@ export function validationFigures(docs: readonly ValidationDoc[]): Figure[] {
       sourceThread: r.sourceApart === undefined ? 'none or not recorded' : r.sourceApart ? 'own CPU' : 'placed by the OS',
       cpuWaitPct: r.runQueueWaitPct ?? null,
       coveragePct: r.coveragePct ?? null,
+      coverageNominalPct: r.coverageNominalPct ?? null,
       predictedP5toP95: r.predictedP5 !== undefined && r.predictedP95 !== undefined ? `${r.predictedP5}–${r.predictedP95}` : null,
     }));
     return {
@@ -111,8 +112,9 @@ export function validationFigures(docs: readonly ValidationDoc[]): Figure[] {
                 { field: 'errorPct', type: 'quantitative', format: '.1f' },
                 { field: 'sourceThread', type: 'nominal', title: 'source thread' },
                 { field: 'cpuWaitPct', type: 'quantitative', title: 'cpu wait %' },
-                { field: 'predictedP5toP95', type: 'nominal', title: 'predicted p5–p95 across runs' },
+                { field: 'predictedP5toP95', type: 'nominal', title: 'predicted interval across runs' },
                 { field: 'coveragePct', type: 'quantitative', title: 'measured runs inside it %' },
+                { field: 'coverageNominalPct', type: 'quantitative', title: 'nominal (a right model) %' },
               ],
             },
           },

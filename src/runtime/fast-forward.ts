@@ -22,8 +22,12 @@
  *
  * What it does not skip: stretches that draw random numbers (jittered costs, wake latencies
  * drawn while spinning — a worker woken by another's search every round —, steal choices between
- * several non-empty victims) never cycle, so they are stepped, exactly; so are runs with
- * platform noise or a poll trace. Memory: 17 vectors of a few numbers per task and thread.
+ * several non-empty victims) never cycle, so they are stepped, exactly; so are runs with a poll
+ * trace. Platform noise: a pause is a draw, so no cycle spans one; between pauses the running
+ * time each thread has left to its next pause shrinks by the same amount every cycle (it is
+ * walked as a counter), and a jump stops at least one cycle before any thread's next pause
+ * (ff-checkpoint.ts), so the pause is then stepped where stepping would take it. Memory: 17
+ * vectors of a few numbers per task and thread.
  */
 
 /** Checkpoints between two anchors (full state walks) while no cycle is found (at first). */

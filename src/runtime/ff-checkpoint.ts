@@ -7,7 +7,7 @@
  * compares it with stepping).
  */
 import type { Simulator } from './simulator.js';
-import { EV_THREAD, P_SPIN } from './events.js';
+import { EV_THREAD, P_POLL, P_SPIN } from './events.js';
 import { mix, type StateWalk } from './fast-forward.js';
 import * as S from './state.js';
 
@@ -96,6 +96,18 @@ export function ffCheckpoint(sim: Simulator, th: number): number {
   // Every clock and event of a cycle lies within [t, t + ahead + Δ] (clocks only grow, and end a
   // cycle Δ later): n cycles stay strictly before the horizon when t + ahead + n·Δ < horizon.
   let cycles = Math.ceil((horizon - t - ahead) / delta) - 1;
+  // Platform noise: the next pause of each thread falls after `noiseLeft` more running time from
+  // its poll's start (poll.ts). No pause may fall in a skipped cycle (stepping would take it there),
+  // and a thread runs at most Δ per cycle: so with running time `room` left before its pause
+  // (less the current poll's so far, less its lead over t) the n cycles fit while
+  // (n + 2)·Δ ≤ room — one cycle of margin for a poll that straddles the checkpoint. Without
+  // noise noiseLeft is Infinity and bounds nothing.
+  if (sim.noiseMeanGapNs < Infinity)
+    for (let o = 0; o < sim.nThreads; o++) {
+      const inPoll = sim.thrPos[o] === P_POLL || sim.thrPos[o] === P_SPIN;
+      const room = sim.noiseLeft[o] - (inPoll ? sim.thrT[o] - sim.thrPollStart[o] : 0) - Math.max(0, sim.thrT[o] - t);
+      cycles = Math.min(cycles, Math.floor(room / delta) - 2);
+    }
   const eventsPerCycle = cur.accs[0] - saved.accs[0];
   if (eventsPerCycle > 0) cycles = Math.min(cycles, Math.floor((sim.maxEvents - sim.events) / eventsPerCycle) - 1);
   if (cycles < 1) return 0;
@@ -176,6 +188,8 @@ function walkState(sim: Simulator, w: StateWalk, self: number, t: number): void 
     w.ex(sim.thrPollWindow[th]);
     w.ring(sim.defer[th]);
     for (const a of sim.ffThreadCounters) a[th] += w.ac(a[th]);
+    // Running time left to the next noise pause: shrinks by the thread's busy time each cycle.
+    if (sim.noiseMeanGapNs < Infinity) sim.noiseLeft[th] += w.ac(sim.noiseLeft[th]);
   }
   const tk = sim.tasks;
   w.ex(tk.n);

@@ -231,7 +231,7 @@ export abstract class Simulator {
     // A run of a run set carries its run-level draws (run-set.ts): its per-op costs and wake-ups
     // are scaled by the model's calibrated between-run dispersion (none when the model lacks it).
     const level = runLevelFactors(plan, model);
-    this.c = scaleRuntimeCosts(runtimeCosts(model, plan.runtime.driver), level.speed, level.wake);
+    this.c = scaleRuntimeCosts(runtimeCosts(model, plan.runtime.driver), level.speed, level.wake, level.noise);
     this.res = plan.runtime.timerResolutionNs;
     this.phase = plan.runtime.timerPhaseNs ?? 0;
     this.deferLifo = plan.runtime.semantics.deferLifo;
@@ -329,9 +329,10 @@ export abstract class Simulator {
       this.stLifo,
       this.stInject,
     ];
-    // Noise and traces consume per-poll randomness or record every poll: never skip them. Several
-    // workers are skipped only when their joint state recurs (ff-checkpoint.ts).
-    this.ffOn = opts.fastForward !== false && this.noiseMeanGapNs === Infinity && this.maxSpans === 0;
+    // Traces record every poll: never skip them. Noise pauses draw random numbers, so no cycle
+    // spans one, and a jump ends before the next (ff-checkpoint.ts). Several workers are skipped
+    // only when their joint state recurs.
+    this.ffOn = opts.fastForward !== false && this.maxSpans === 0;
   }
 
   // ---- scheduler hooks (implemented per flavor) --------------------------------------------

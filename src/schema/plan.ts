@@ -156,6 +156,9 @@ export const PlanRuntimeSchema = Type.Object(
         {
           speedZ: Type.Number({ description: "this run's standard normal draw for the runtime's speed: per-op costs × exp(run_speed_sd · speedZ)" }),
           wakeZ: Type.Number({ description: "this run's standard normal draw for OS wake-ups: wake latencies × exp(run_wake_sd · wakeZ)" }),
+          noiseZ: Type.Optional(
+            Type.Number({ description: "this run's standard normal draw for the platform noise: noise_rate × exp(run_noise_sd · noiseZ)" }),
+          ),
         },
         { ...strict, description: 'run-level variation of one run of a run set (absent: none); the model gives the magnitudes' },
       ),

@@ -91,13 +91,15 @@ export const RunsSchema = Type.Object(
           wakeSd: Type.Optional(Num),
           speed: Type.Optional(Type.Array(Num, { description: "each run's factor on the runtime's per-op costs" })),
           wake: Type.Optional(Type.Array(Num, { description: "each run's factor on OS wake-up latencies" })),
+          noiseSd: Type.Optional(Num),
+          noise: Type.Optional(Type.Array(Num, { description: "each run's factor on the platform noise rate (noise on only)" })),
           unknown: Type.Optional(
             Type.Array(Type.String(), { description: 'run-level parameters the model lacks (one probe run: unknown): not varied' }),
           ),
         },
         {
           additionalProperties: false,
-          description: "simulated: run-level variation, from the model's calibrated between-run dispersion (run_speed_sd, run_wake_sd)",
+          description: "simulated: run-level variation, from the model's calibrated between-run dispersion (run_speed_sd, run_wake_sd, run_noise_sd)",
         },
       ),
     ),

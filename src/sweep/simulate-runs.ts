@@ -122,6 +122,10 @@ export async function simulateRuns(plan: Plan, model: CostModel, o: RunSetOption
       results.push(withOutputs(plan, simulateRun(ctx, v)));
       o.onRun?.(++done, n);
     }
-  const runLevelSd = { speed: model.parameters.run_speed_sd?.value, wake: model.parameters.run_wake_sd?.value };
+  const runLevelSd = {
+    speed: model.parameters.run_speed_sd?.value,
+    wake: model.parameters.run_wake_sd?.value,
+    noise: model.parameters.run_noise_sd?.value,
+  };
   return foldRuns(results, { plan, variants: variants.slice(0, n), wallMs: performance.now() - wall0, runLevelSd });
 }

@@ -10,7 +10,6 @@
  * real run. When the measured value is 0 and the predicted one is not, the error is taken
  * relative to the predicted value instead (±100 %), so it stays a finite, failing number.
  */
-import { quantileOf } from '../plan/run-set.js';
 import type { Result } from '../schema/result.js';
 import { getAt } from '../schema/pointer.js';
 import type { ValidationRow } from '../schema/validation-doc.js';
@@ -233,10 +232,34 @@ export const RUN_METRIC_OF: Readonly<Record<string, string>> = {
 };
 
 /**
- * Adds coverage to the rows whose metric both run sets carry: the predicted p5–p95 across the
- * predicted runs, and the share of the measured runs inside it (validate's distribution check:
- * a prediction whose runs spread as the real runs do covers ~90 % of them). Rows stay as they
- * are when either side is one run or has no per-run values (a CSV, an older Result).
+ * The distribution-free prediction interval from `n` predicted runs at nominal level ≥ 90 % where
+ * `n` allows it: the order statistics X(j) and X(n+1−j) (1-based, sorted), j = ⌊0.05·(n+1)⌋ but at
+ * least 1. If the predicted runs and a measured run are independent draws of one distribution
+ * (the model is right), the measured run falls between them with probability exactly
+ * (n+1−2j)/(n+1), whatever the distribution: 90 % for n = 19 (min–max), 39 (2nd–38th)...; with
+ * fewer than 19 runs no such interval reaches 90 % (n = 8: min–max, 77.8 %), and `nominalPct`
+ * says so. The sample p5–p95 of a few runs is no such interval: its expected coverage is lower
+ * than 90 % and depends on n (about 70 % for n = 8), so a coverage read against "90 %" would be
+ * judged against the wrong number. docs/accuracy.md, "Distributions over runs".
+ */
+export function predictionInterval(values: readonly number[]): { lo: number; hi: number; j: number; nominalPct: number } {
+  const n = values.length;
+  const s = [...values].sort((a, b) => a - b);
+  const j = Math.max(1, Math.floor(0.05 * (n + 1)));
+  const k = n + 1 - j;
+  return { lo: s[j - 1], hi: s[k - 1], j, nominalPct: (100 * (k - j)) / (n + 1) };
+}
+
+/** Fewest predicted runs whose prediction interval (predictionInterval) is a 90 % one. */
+export const RUNS_FOR_90PCT = 19;
+
+/**
+ * Adds coverage to the rows whose metric both run sets carry: the predicted runs' prediction
+ * interval (predictionInterval: order statistics, nominal level beside it), the share of the
+ * measured runs inside it, and the shares below and above it (a shifted prediction misses on one
+ * side, a narrow one on both). A prediction whose runs spread as the real runs do covers the
+ * nominal share of them. Rows stay as they are when either side is one run or has no per-run
+ * values (a CSV, an older Result).
  */
 export function addCoverage(rows: ValidationRow[], predicted: Result, measured: Result | undefined): void {
   const pm = predicted.runs?.metrics;
@@ -246,13 +269,18 @@ export function addCoverage(rows: ValidationRow[], predicted: Result, measured: 
     const key = RUN_METRIC_OF[row.metric];
     const p = key ? pm[key]?.values : undefined;
     const m = key ? mm[key]?.values : undefined;
-    if (!p?.length || !m?.length) continue;
-    const lo = quantileOf(p, 0.05);
-    const hi = quantileOf(p, 0.95);
+    if (!p || p.length < 2 || !m?.length) continue;
+    const { lo, hi, nominalPct } = predictionInterval(p);
+    const pct = (k: number) => round((100 * k) / m.length, 1);
     row.predictedRuns = p.length;
     row.predictedP5 = Number(lo.toPrecision(12));
     row.predictedP95 = Number(hi.toPrecision(12));
-    row.coveragePct = round((100 * m.filter((x) => x >= lo && x <= hi).length) / m.length, 1);
+    row.coverageNominalPct = round(nominalPct, 1);
+    row.coveragePct = pct(m.filter((x) => x >= lo && x <= hi).length);
+    row.coverageBelowPct = pct(m.filter((x) => x < lo).length);
+    row.coverageAbovePct = pct(m.filter((x) => x > hi).length);
+    // The measured runs the share is of (a measurement read from a file does not say otherwise).
+    row.repeats ??= m.length;
   }
 }
 
@@ -272,6 +300,10 @@ export interface SummaryLine {
   failed: number;
   /** Mean coverage (%) over the rows that have one (each scenario weighs the same); absent when none. */
   coveragePct?: number;
+  /** Mean nominal level of those rows' intervals, and the mean shares of measured runs below / above them. */
+  coverageNominalPct?: number;
+  coverageBelowPct?: number;
+  coverageAbovePct?: number;
 }
 
 /** Median and worst |error| and mean coverage per (flavor, metric kind), flavors and kinds in a fixed order. */
@@ -283,7 +315,17 @@ export function summarize(rows: readonly ValidationRow[]): SummaryLine[] {
       const mine = rows.filter((r) => (r.flavor ?? 'unknown') === flavor && kindOf(r.metric) === kind);
       if (!mine.length) continue;
       const worst = mine.reduce((a, b) => (Math.abs(b.errorPct) > Math.abs(a.errorPct) ? b : a));
-      const cov = mine.map((r) => r.coveragePct).filter((x): x is number => x !== undefined);
+      const withCov = mine.filter((r) => r.coveragePct !== undefined);
+      const mean = (f: (r: ValidationRow) => number | undefined) => {
+        const xs = withCov.map(f).filter((x): x is number => x !== undefined);
+        return xs.length ? round(xs.reduce((a, b) => a + b, 0) / xs.length, 1) : undefined;
+      };
+      const cov = {
+        coveragePct: mean((r) => r.coveragePct),
+        coverageNominalPct: mean((r) => r.coverageNominalPct),
+        coverageBelowPct: mean((r) => r.coverageBelowPct),
+        coverageAbovePct: mean((r) => r.coverageAbovePct),
+      };
       out.push({
         flavor,
         kind,
@@ -291,7 +333,7 @@ export function summarize(rows: readonly ValidationRow[]): SummaryLine[] {
         medianAbsPct: round(median(mine.map((r) => Math.abs(r.errorPct))), 2),
         worst: { scenario: worst.scenario, metric: worst.metric, errorPct: worst.errorPct },
         failed: mine.filter((r) => r.pass === false).length,
-        ...(cov.length ? { coveragePct: round(cov.reduce((a, b) => a + b, 0) / cov.length, 1) } : {}),
+        ...Object.fromEntries(Object.entries(cov).filter(([, v]) => v !== undefined)),
       });
     }
   }

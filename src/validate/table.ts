@@ -7,8 +7,10 @@
  * waiting for a CPU during the measurement: other processes' load, which the model does not see.
  * `source`: whether the measured runs' source thread had a CPU of its own (`apart`, as the model's
  * wake_latency was calibrated) or was placed by the OS (`os`); blank without a source.
- * `predicted p5–p95 (runs)` is the spread of the predicted run set and `coverage` the share of the
- * measured runs inside it (compare.ts, addCoverage); blank where a side has no per-run values.
+ * `predicted interval (runs)` is the predicted run set's prediction interval (order statistics,
+ * compare.ts predictionInterval) and `coverage` the share of the measured runs inside it, with the
+ * interval's nominal level (what a right model covers) and the shares below / above it (addCoverage);
+ * blank where a side has no per-run values.
  */
 import type { ValidationRow } from '../schema/validation-doc.js';
 import { summarize } from './compare.js';
@@ -38,8 +40,8 @@ export function formatValidationTable(rows: readonly ValidationRow[]): string {
     'error',
     'tol',
     '',
-    'predicted p5–p95 (runs)',
-    'coverage',
+    'predicted interval (runs)',
+    'coverage (nominal) below/above',
     'cpu wait',
     'source',
   ];
@@ -58,7 +60,9 @@ export function formatValidationTable(rows: readonly ValidationRow[]): string {
     r.predictedP5 !== undefined && r.predictedP95 !== undefined
       ? `${fmt(r.predictedP5)}–${fmt(r.predictedP95)} (${r.predictedRuns ?? ''})`
       : '',
-    r.coveragePct !== undefined ? `${r.coveragePct}% of ${r.repeats ?? '?'}` : '',
+    r.coveragePct !== undefined
+      ? `${r.coveragePct}% of ${r.repeats ?? '?'}${r.coverageNominalPct !== undefined ? ` (${r.coverageNominalPct}%)` : ''}${r.coverageBelowPct !== undefined && r.coverageAbovePct !== undefined ? ` ${r.coverageBelowPct}/${r.coverageAbovePct}%` : ''}`
+      : '',
     r.runQueueWaitPct !== undefined ? `${r.runQueueWaitPct}%` : '',
     r.sourceApart === undefined ? '' : r.sourceApart ? 'apart' : 'os',
   ]);
@@ -71,11 +75,11 @@ export function formatValidationTable(rows: readonly ValidationRow[]): string {
 export function formatSummary(rows: readonly ValidationRow[]): string {
   const lines = summarize(rows);
   const head =
-    '| flavor | metric | n | median abs error | worst (scenario, metric, error) | outside tolerance | coverage (measured runs in predicted p5–p95) |';
+    '| flavor | metric | n | median abs error | worst (scenario, metric, error) | outside tolerance | coverage: measured runs in the predicted interval (nominal), below / above |';
   const sep = '|---|---|---|---|---|---|---|';
   const body = lines.map(
     (l) =>
-      `| ${l.flavor} | ${l.kind} | ${l.n} | ${l.medianAbsPct.toFixed(1)}% | ${l.worst ? `${l.worst.scenario}, ${l.worst.metric}, ${signed(l.worst.errorPct)}` : '—'} | ${l.failed} | ${l.coveragePct !== undefined ? `${l.coveragePct}%` : '—'} |`,
+      `| ${l.flavor} | ${l.kind} | ${l.n} | ${l.medianAbsPct.toFixed(1)}% | ${l.worst ? `${l.worst.scenario}, ${l.worst.metric}, ${signed(l.worst.errorPct)}` : '—'} | ${l.failed} | ${l.coveragePct !== undefined ? `${l.coveragePct}%${l.coverageNominalPct !== undefined ? ` (${l.coverageNominalPct}%)` : ''}${l.coverageBelowPct !== undefined && l.coverageAbovePct !== undefined ? `, ${l.coverageBelowPct}% / ${l.coverageAbovePct}%` : ''}` : '—'} |`,
   );
   return [head, sep, ...body].join('\n') + '\n';
 }

@@ -40,6 +40,7 @@ import {
   kindOf,
   METRIC_KINDS,
   parseTolerance,
+  RUNS_FOR_90PCT,
   type MetricKind,
 } from '../../validate/compare.js';
 import { measuredFromResult, readMeasured, type MeasuredInput } from '../../validate/measured-input.js';
@@ -290,7 +291,7 @@ export const validateCommand: CommandModule<object, Args> = {
           ),
         false,
       ),
-      '8',
+      String(RUNS_FOR_90PCT),
     ) as unknown as Argv<Args>,
   handler: (argv) =>
     runCommand(async () => {

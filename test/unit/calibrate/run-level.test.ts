@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { calibrate } from '../../../src/cli/commands/calibrate.js';
 import { parseProbeOutput } from '../../../src/calibrate/probe-output.js';
-import { runSpeedLevels, runWakeLevels } from '../../../src/calibrate/run-level.js';
+import { runNoiseLevels, runSpeedLevels, runWakeLevels } from '../../../src/calibrate/run-level.js';
 import { validateDocument } from '../../../src/schema/validate.js';
 
 const FIX = 'test/fixtures/calibrate/small-release.jsonl';
@@ -35,7 +35,8 @@ test('one probe run: the run-level dispersions are unknown, and the model says s
   const { model } = await calibrate({ ...base, 'from-samples': [FIX] });
   assert.equal(model.parameters.run_speed_sd, undefined);
   assert.equal(model.parameters.run_wake_sd, undefined);
-  assert.match(model.description ?? '', /run_speed_sd, run_wake_sd\): unknown/);
+  assert.match(model.description ?? '', /run_speed_sd, run_wake_sd, run_noise_sd\): unknown/);
+  assert.equal(model.parameters.run_noise_sd, undefined);
   assert.equal(runSpeedLevels(parseProbeOutput(one, 'x')), undefined);
 });
 
@@ -62,4 +63,39 @@ test('one benchmark slower in one run is that benchmark’s noise, not the run�
   assert.ok(rl && rl.configs >= 3);
   assert.ok(rl.sd < 1e-9, `sd ${rl.sd}`);
   assert.equal(runWakeLevels(out)?.sd, 0);
+});
+
+/** The fixture's run again with the noise benchmark's paused fraction × `f` (its rate, pauses and lengths as they were). */
+function noisier(f: number): string {
+  return one
+    .split('\n')
+    .map((l) => {
+      if (!l.trim()) return l;
+      const o = JSON.parse(l) as Record<string, unknown>;
+      if (o.type === 'summary' && o.bench === 'noise') o.pausedFraction = (o.pausedFraction as number) * f;
+      return JSON.stringify(o);
+    })
+    .join('\n');
+}
+
+test("run_noise_sd: the sd of the runs' log paused fraction; one run: unknown", async () => {
+  assert.equal(runNoiseLevels(parseProbeOutput(one, 'x')), undefined);
+  const dir = mkdtempSync(join(tmpdir(), 'ds-runnoise-'));
+  const f = join(dir, 'three.jsonl');
+  // Three runs losing 1×, 2× and 4× the fixture's share of time to pauses (as this VM's did: 1.5–6.6k pauses/s).
+  writeFileSync(f, `${one}\n${noisier(2)}\n${noisier(4)}\n`);
+  const out = parseProbeOutput(readFileSync(f, 'utf8'), f);
+  const rl = runNoiseLevels(out);
+  assert.ok(rl);
+  assert.equal(rl.runs, 3);
+  // Levels −ln 2, 0, +ln 2: sample sd ln 2.
+  assert.ok(Math.abs(rl.sd - Math.LN2) < 1e-9, `sd ${rl.sd}`);
+  const { model } = await calibrate({ ...base, 'from-samples': [f] });
+  assert.deepEqual(validateDocument('model', model, 'x'), []);
+  const p = model.parameters.run_noise_sd;
+  assert.ok(p);
+  assert.ok(Math.abs(p.value - Math.LN2) < 1e-3, `run_noise_sd ${p.value}`);
+  assert.equal(p.unit, 'ratio');
+  assert.equal(p.provenance, 'calibrated');
+  assert.match(p.source ?? '', /paused fraction/);
 });

@@ -4,8 +4,8 @@
  * on the spin-heavy ones it does jump (so this test can tell a fast-forward that never fires),
  * on current_thread and on multi_thread with one or several workers.
  *
- * Platform noise is pinned off (`noise: false`): fast-forward is off under noise, and these
- * tests are about the idealised machine's engine.
+ * Platform noise is pinned off (`noise: false`) in most of them, the idealised machine's engine;
+ * the last ones turn it on (a jump must end before the next noise pause).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -216,5 +216,38 @@ for (const [what, scenario] of REGRESSIONS) {
     const fast = simulate(plan, m);
     assert.ok((fast.engine.fastForward?.jumps ?? 0) > 0, 'it jumps');
     assert.equal(strip(fast), strip(simulate(plan, m, { fastForward: false })));
+  });
+}
+
+// Platform noise on (the default with a model that has noise_rate): a pause draws random numbers,
+// so no cycle spans one, and each jump ends before the next pause of any thread (ff-checkpoint.ts).
+// The noise rate is raised so that pauses come every ~50 µs of running time: a jump that ran past
+// one would show in the bytes.
+for (const [file, rate] of [
+  ['scenarios/validation/ct-yield-4p.json', 514],
+  ['scenarios/validation/ct-yield-4p.json', 20_000],
+  ['scenarios/validation/mt-yield-2p.json', 20_000],
+  ['scenarios/architectures/v2-yield-8p-2c.json', 5_000],
+] as const) {
+  test(`fast-forward under platform noise (${rate} pauses/s): same bytes as stepping, and it jumps: ${file}`, () => {
+    const { scenario, model: m0 } = loadScenario(join(ROOT, file), undefined, undefined, true);
+    const m = {
+      ...m0,
+      parameters: {
+        ...m0.parameters,
+        noise_rate: { value: rate, unit: 'per_sec' as const, provenance: 'assumed' as const, source: 'test' },
+      },
+    };
+    const s = structuredClone(scenario);
+    if (s.template?.kind === 'pipeline') s.template.source = { ...s.template.source, batches: 40 };
+    const plan = normalizeScenario(s, { model: m, noise: true });
+    const fast = simulate(plan, m);
+    const stepped = simulate(plan, m, { fastForward: false });
+    assert.ok(
+      fast.workers.some((w) => (w.noisePauses ?? 0) > 0),
+      'pauses were taken',
+    );
+    assert.equal(strip(fast), strip(stepped));
+    assert.ok((fast.engine.fastForward?.jumps ?? 0) > 0, `jumps ${fast.engine.fastForward?.jumps}`);
   });
 }
