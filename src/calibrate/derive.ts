@@ -9,7 +9,7 @@
  * Current_thread configurations are the reference unless a parameter is about multi_thread.
  */
 import { runLevelEstimate, runSpeedLevels, runWakeLevels, WAKE_BENCHES, type RunLevel } from './run-level.js';
-import { combine, fitReciprocal, latencyEstimate, type Estimate, type Filter, type Fitter } from './fit.js';
+import { combine, fitLinear, fitReciprocal, latencyEstimate, type Estimate, type Filter, type Fitter } from './fit.js';
 import { bootstrap, median } from './stats.js';
 import { Prng } from '../engine/prng.js';
 import { fitHaltPollWindow, type HaltPollFit, type IdleWake } from './halt-poll.js';
@@ -123,6 +123,47 @@ function reciprocal(d: Deriver, bench: string, filter: Filter, key: string): Out
       .join(' ')}}: per-poll cost vs 1/${key}, OLS slope over ${key} ∈ {${pts.map((p) => p.x).join(', ')}}`,
   );
   return est ? { est, provenance: 'calibrated' } : { missing: `${describe(bench, filter, 'sample')} at ≥ 2 values of ${key}` };
+}
+
+/**
+ * yield_extra: what a `yield_now` adds to a poll, per yielding task. K tasks yielding in rounds
+ * on current_thread (yield_round, timer driver, K = 1…64): a round costs a + b·K, where a is the
+ * round's own part (the pick that finds the queue empty, the driver poll, draining the defer
+ * list) and b what each yielder adds (its poll, its waker pushed on the defer list, its
+ * re-schedule); yield_extra = b − poll_self, which is how the simulator charges a round (§9 P2,
+ * P4). A lone yield loop cannot tell the two apart: the round's own overhead beyond the driver
+ * poll lands on its one yield, and was then charged K times in a round of K (1.24's ct-yield-4p
+ * predicted 27 % fewer yields than measured). Probe output without yield_round lines falls back
+ * to the lone loop, with a note saying so.
+ */
+function yieldExtra(d: Deriver): Outcome {
+  const filter: Filter = { ...CT, driver: 'timer' };
+  const pts = d.fitter
+    .configs('yield_round', filter)
+    .map((p) => ({ x: Number(p.k), est: d.fitter.slope('yield_round', p) }))
+    .filter((p): p is { x: number; est: Estimate } => p.est !== undefined && p.x > 0)
+    .sort((a, b) => a.x - b.x);
+  const perYielder = fitLinear(
+    pts,
+    `yield_round{flavor=ct driver=timer}: per-round cost vs K, OLS slope over K ∈ {${pts.map((p) => p.x).join(', ')}}`,
+  );
+  if (!perYielder)
+    return difference(
+      d,
+      'yield_lone',
+      { ...CT, driver: 'none', in: 'task' },
+      ['poll_self', 'driver_poll_none'],
+      'calibrated',
+      'lone yield_now with no driver minus a self-wake poll and one driver poll (§9 P2); no yield_round lines at ≥ 2 values of k, so the round’s own overhead beyond the driver poll is counted in here too (an over-estimate for rounds of several yielders)',
+    );
+  const poll = d.get('poll_self');
+  if (isMissing(poll)) return poll;
+  const est = combine([perYielder, poll.est], (v) => v[0] - v[1], `${perYielder.source} − poll_self`);
+  return {
+    est,
+    provenance: 'calibrated',
+    note: 'what each yielder adds to a current_thread yield round (slope over K of round(K) = a + b·K) minus a self-wake poll (§9 P2, P4)',
+  };
 }
 
 function driverPoll(kind: string): Rule {
@@ -400,15 +441,7 @@ function handoff(chan: 'u' | 'b'): Rule {
 /** One rule per mechanistic parameter (model/parameters.ts): a missing or unknown name does not compile. */
 const RULES: Record<ParameterName, Rule> = {
   poll_self: (d) => slope(d, 'poll_self', { ...CT, driver: 'none' }),
-  yield_extra: (d) =>
-    difference(
-      d,
-      'yield_lone',
-      { ...CT, driver: 'none', in: 'task' },
-      ['poll_self', 'driver_poll_none'],
-      'calibrated',
-      'lone yield_now with no driver minus a self-wake poll and one driver poll (§9 P2)',
-    ),
+  yield_extra: yieldExtra,
   driver_poll_none: driverPoll('none'),
   driver_poll_timer: driverPoll('timer'),
   driver_poll_io: driverPoll('io'),
@@ -421,6 +454,15 @@ const RULES: Record<ParameterName, Rule> = {
   halt_poll_window: haltPollWindow,
   spawn_remote: (d) => slope(d, 'spawn_remote', { flavor: 'mt', load: 'busy' }),
   unpark_remote: unparkRemote,
+  clock_read: (d) => {
+    const o = slope(d, 'instant_now', {});
+    return isMissing(o)
+      ? o
+      : {
+          ...o,
+          note: 'one Instant::now(); tokio 1.29+ multi_thread workers read the clock four times per yield round (Stats, MetricsBatch)',
+        };
+  },
   handoff_unbounded: handoff('u'),
   handoff_bounded: handoff('b'),
   steal: (d) =>

@@ -80,6 +80,7 @@ export const HIT_SPAWN_REMOTE = 0;
 export const HIT_UNPARK_REMOTE = 1;
 export const HIT_HANDOFF_U = 2;
 export const HIT_HANDOFF_B = 3;
+export const HIT_CLOCK_READ = 4;
 
 export abstract class Simulator {
   readonly q = new EventQueue(256);
@@ -198,7 +199,7 @@ export abstract class Simulator {
    * model, its fallback was charged and the Result says so (`fallbackWarnings`). Set-only flags
    * that do not change what happens next, so the fast-forward's state walk leaves them out.
    */
-  readonly hitOptional = new Uint8Array(4);
+  readonly hitOptional = new Uint8Array(5);
   readonly spans: Span[] = [];
   readonly maxSpans: number;
   /** Trace events still allowed (a wake takes two: the flow's start and finish). */
@@ -746,6 +747,13 @@ export abstract class Simulator {
       'handoff_bounded',
       'a bounded item received on another thread than its sender',
       'no hand-off cost',
+    );
+    w(
+      HIT_CLOCK_READ,
+      a.clockRead,
+      'clock_read',
+      "a multi_thread worker's clock reads when it stops and starts processing scheduled tasks (tokio 1.29+)",
+      'spin_check − try_recv_unbounded each',
     );
     return out;
   }
