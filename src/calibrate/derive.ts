@@ -313,38 +313,57 @@ function noiseRate(d: Deriver): Outcome {
   return { est, provenance: 'calibrated' };
 }
 
-/** Wake-ups per operation from tokio_unstable metrics (parks of all workers / ops), if present. */
-function wakeupsPerOp(d: Deriver, filter: Filter): number | undefined {
-  const s = d.fitter.output.summaries.find(
+/**
+ * Wake-ups per operation: worker parks / ops, pooled over the probe runs. From the `parks` the
+ * probe counts with tokio's stable `on_thread_park` hook, else from tokio_unstable metrics (the
+ * workers' park counts); undefined when neither was recorded (older probe output).
+ */
+export function wakeupsPerOp(d: Deriver, filter: Filter): { perOp: number; from: string } | undefined {
+  const ss = d.fitter.output.summaries.filter(
     (x) => x.bench === 'mt_yield_idle' && Object.entries(filter).every(([k, v]) => String(x.params[k]) === String(v)),
   );
-  const m = s?.fields.metrics as { parkCount?: number[] } | undefined;
-  const ops = s?.fields.ops;
-  if (!m?.parkCount || typeof ops !== 'number' || ops <= 0) return undefined;
-  const parks = m.parkCount.reduce((a, b) => a + b, 0);
-  return parks > 0 ? parks / ops : undefined;
+  const pool = (parksOf: (f: Record<string, unknown>) => number | undefined) => {
+    let parks = 0;
+    let ops = 0;
+    for (const s of ss) {
+      const n = parksOf(s.fields);
+      const o = s.fields.ops;
+      if (n === undefined || typeof o !== 'number' || o <= 0) continue;
+      parks += n;
+      ops += o;
+    }
+    return ops > 0 && parks > 0 ? parks / ops : undefined;
+  };
+  const hook = pool((f) => (typeof f.parks === 'number' ? f.parks : undefined));
+  if (hook !== undefined) return { perOp: hook, from: 'on_thread_park' };
+  const metrics = pool((f) => {
+    const m = f.metrics as { parkCount?: number[] } | undefined;
+    return m?.parkCount ? m.parkCount.reduce((a, b) => a + b, 0) : undefined;
+  });
+  return metrics === undefined ? undefined : { perOp: metrics, from: 'tokio_unstable metrics' };
 }
 
 function unparkWorker(d: Deriver): Outcome {
   const two = d.fitter.slope('mt_yield_idle', { workers: 2, loop: 'yield' });
   const one = d.fitter.slope('mt_yield_idle', { workers: 1, loop: 'yield' });
   if (!two || !one) return { missing: describe('mt_yield_idle', { loop: 'yield' }, 'sample') + ' at workers=1 and workers=2' };
-  const p = wakeupsPerOp(d, { workers: 2, loop: 'yield' });
+  const w = wakeupsPerOp(d, { workers: 2, loop: 'yield' });
+  const p = w?.perOp;
   const est = combine(
     [two, one],
     (v) => (v[0] - v[1]) / (p ?? 1),
-    `(mt_yield_idle{workers=2} − mt_yield_idle{workers=1}) / ${p === undefined ? '1 wake-up per yield (assumed)' : `${p.toFixed(3)} wake-ups per yield (metrics)`}`,
+    `(mt_yield_idle{workers=2} − mt_yield_idle{workers=1}) / ${w === undefined ? '1 wake-up per yield (assumed)' : `${w.perOp.toFixed(4)} wake-ups per yield (${w.from})`}`,
   );
-  return p === undefined
+  return w === undefined
     ? {
         est,
         provenance: 'inferred',
-        note: 'extra cost per lone yield with an idle second worker, assuming one unpark per yield (no tokio_unstable metrics): a lower bound of the per-unpark cost',
+        note: 'extra cost per lone yield with an idle second worker, assuming one unpark per yield (probe output without park counts): a lower bound of the per-unpark cost',
       }
     : {
         est,
         provenance: 'calibrated',
-        note: 'extra cost per lone yield with an idle second worker, divided by parks per yield from tokio_unstable metrics',
+        note: `extra cost per lone yield with an idle second worker, divided by the idle worker's parks per yield (${w.from}): the cost to the yielding worker of each wake-up it causes`,
       };
 }
 

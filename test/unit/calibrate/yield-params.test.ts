@@ -84,3 +84,42 @@ test('yield_extra without yield_round lines falls back to the lone loop, and say
   close(o.est.value, lone - pollSelf() - value(d.get('driver_poll_none')));
   assert.match(o.note ?? '', /no yield_round/);
 });
+
+// ---- unpark_worker: per wake-up, from the parks the probe counts --------------------------------
+
+/**
+ * test/fixtures/calibrate/mt-yield-idle-parks.jsonl: `probe microbench mt_yield_idle loop=yield
+ * n=50000 reps=3` at workers=1 and 2 (tokio 1.24.2), each with its `parks` summary (on_thread_park),
+ * on the development VM while other builds ran (load ~22: the figures are loaded-machine ones).
+ */
+const PARKS_FILE = 'test/fixtures/calibrate/mt-yield-idle-parks.jsonl';
+const parksText = readFileSync(PARKS_FILE, 'utf8');
+const parkLines = parksText
+  .trim()
+  .split('\n')
+  .map((l) => JSON.parse(l) as Line & { parks?: number; ops?: number });
+
+test('unpark_worker: the extra cost per yield of an idle second worker, divided by its parks per yield (on_thread_park)', () => {
+  const d = new Deriver(new Fitter(parseProbeOutput(parksText, PARKS_FILE)));
+  const slopeOf = (workers: number) => {
+    const pts = parkLines.filter((l) => l.type === 'sample' && l.bench === 'mt_yield_idle' && l.params?.workers === workers);
+    return lsq(pts.map((p) => ({ x: p.iters!, y: p.totalNs! })));
+  };
+  const sums = parkLines.filter((l) => l.type === 'summary' && l.params?.workers === 2);
+  assert.equal(sums.length, 1);
+  const perYield = sums[0].parks! / sums[0].ops!;
+  assert.ok(perYield > 0 && perYield < 1, `${perYield} wake-ups per yield`);
+  const o = d.get('unpark_worker');
+  assert.ok(!isMissing(o) && o.provenance === 'calibrated', JSON.stringify(o));
+  close(o.est.value, (slopeOf(2) - slopeOf(1)) / perYield);
+  assert.match(o.est.source, /on_thread_park/);
+  // Without the summaries (older probe output) the divisor is 1, as before: a lower bound.
+  const noParks = parksText
+    .trim()
+    .split('\n')
+    .filter((l) => !l.includes('"summary"'))
+    .join('\n');
+  const old = new Deriver(new Fitter(parseProbeOutput(noParks, PARKS_FILE))).get('unpark_worker');
+  assert.ok(!isMissing(old) && old.provenance === 'inferred');
+  close(old.est.value, slopeOf(2) - slopeOf(1));
+});
