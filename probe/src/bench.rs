@@ -383,6 +383,13 @@ pub fn emit_summary(p: &Params, fields: Value) {
 /// knobs `evi` (event_interval), `gqi` (global_queue_interval; 0 = default) and
 /// `disable_lifo` (tokio_unstable builds only).
 pub fn build_runtime(p: &Params) -> Runtime {
+    runtime_builder(p)
+        .build()
+        .expect("building the tokio runtime failed")
+}
+
+/// The `Builder` behind `build_runtime`, for a benchmark that adds hooks of its own.
+pub fn runtime_builder(p: &Params) -> Builder {
     let mut b = if p.is_mt() {
         let mut b = Builder::new_multi_thread();
         b.worker_threads(p.int("workers") as usize);
@@ -411,7 +418,7 @@ pub fn build_runtime(p: &Params) -> Runtime {
     if p.has("disable_lifo") && p.int("disable_lifo") == 1 {
         b.disable_lifo_slot();
     }
-    b.build().expect("building the tokio runtime failed")
+    b
 }
 
 /// Runs `fut` as a spawned task (not as the block_on future) and returns its output.

@@ -4,14 +4,18 @@
 //! totalNs = a + b·iters where `iters` is the operation the parameter is about.
 
 use crate::bench::{
-    build_runtime, driver_kinds, emit_metrics, in_task, n_spec, ov, run_slope, slope_total_iters,
-    Bench, Kind, Overrides, ParamSpec, Params, Ty, DRIVER, FLAVOR, FLAVOR_CT, FLAVOR_MT, REPS,
-    WORKERS,
+    build_runtime, driver_kinds, emit_metrics, emit_summary, in_task, n_spec, ov, run_slope,
+    runtime_builder, slope_total_iters, Bench, Kind, Overrides, ParamSpec, Params, Ty, DRIVER,
+    FLAVOR, FLAVOR_CT, FLAVOR_MT, REPS, WORKERS,
 };
+use serde_json::json;
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Instant;
+use tokio::runtime::Runtime;
 
 /// A future that wakes its own task and returns Pending once: the self-wake path
 /// (what coop exhaustion does), as opposed to `yield_now`'s deferred wake.
@@ -88,11 +92,16 @@ const LOOP: ParamSpec = ParamSpec {
 
 /// K tasks × M iterations of `body`, timed in an outer task; iters = K·M.
 fn run_k_tasks(p: &Params, yield_now: bool) {
-    let k = p.int("k");
     let rt = build_runtime(p);
+    run_k_tasks_on(p, &rt, yield_now);
+    emit_metrics(p, &rt, slope_total_iters(p));
+}
+
+fn run_k_tasks_on(p: &Params, rt: &Runtime, yield_now: bool) {
+    let k = p.int("k");
     run_slope(p, |iters| {
         let m = (iters / k).max(1);
-        let d = in_task(&rt, async move {
+        let d = in_task(rt, async move {
             let t = Instant::now();
             let hs: Vec<_> = (0..k)
                 .map(|_| {
@@ -110,7 +119,6 @@ fn run_k_tasks(p: &Params, yield_now: bool) {
         });
         (m * k, d)
     });
-    emit_metrics(p, &rt, slope_total_iters(p));
 }
 
 fn run_poll_self(p: &Params) -> Result<(), String> {
@@ -160,8 +168,27 @@ fn run_yield_round(p: &Params) -> Result<(), String> {
     Ok(())
 }
 
+/// The lone loop on `workers` workers, counting worker parks with `on_thread_park` (a stable
+/// hook: no tokio_unstable build needed). A yielding worker never calls `park()` (it has deferred
+/// wakers: `park_timeout(0)`), so the parks are the idle workers going back to sleep, one per
+/// time the yielder, leaving the searching state as the last searcher, woke one: the summary's
+/// `parks` / `ops` is the wake-ups per yield that `unpark_worker` is divided by.
 fn run_mt_yield_idle(p: &Params) -> Result<(), String> {
-    run_k_tasks(p, p.str("loop") == "yield");
+    let parks = Arc::new(AtomicU64::new(0));
+    let counter = parks.clone();
+    let rt = runtime_builder(p)
+        .on_thread_park(move || {
+            counter.fetch_add(1, Ordering::Relaxed);
+        })
+        .build()
+        .expect("building the tokio runtime failed");
+    run_k_tasks_on(p, &rt, p.str("loop") == "yield");
+    let ops = slope_total_iters(p);
+    emit_summary(
+        p,
+        json!({"parks": parks.load(Ordering::Relaxed), "ops": ops, "counter": "on_thread_park"}),
+    );
+    emit_metrics(p, &rt, ops);
     Ok(())
 }
 

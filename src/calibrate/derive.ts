@@ -9,7 +9,7 @@
  * Current_thread configurations are the reference unless a parameter is about multi_thread.
  */
 import { runLevelEstimate, runNoiseLevels, runSpeedLevels, runWakeLevels, WAKE_BENCHES, type RunLevel } from './run-level.js';
-import { combine, fitReciprocal, latencyEstimate, type Estimate, type Filter, type Fitter } from './fit.js';
+import { combine, fitLinear, fitReciprocal, latencyEstimate, type Estimate, type Filter, type Fitter } from './fit.js';
 import { bootstrap, median } from './stats.js';
 import { Prng } from '../engine/prng.js';
 import { fitHaltPollMax, fitHaltPollWindow, type HaltPollFit, type HaltPollMaxFit, type IdleWake } from './halt-poll.js';
@@ -123,6 +123,47 @@ function reciprocal(d: Deriver, bench: string, filter: Filter, key: string): Out
       .join(' ')}}: per-poll cost vs 1/${key}, OLS slope over ${key} ∈ {${pts.map((p) => p.x).join(', ')}}`,
   );
   return est ? { est, provenance: 'calibrated' } : { missing: `${describe(bench, filter, 'sample')} at ≥ 2 values of ${key}` };
+}
+
+/**
+ * yield_extra: what a `yield_now` adds to a poll, per yielding task. K tasks yielding in rounds
+ * on current_thread (yield_round, timer driver, K = 1…64): a round costs a + b·K, where a is the
+ * round's own part (the pick that finds the queue empty, the driver poll, draining the defer
+ * list) and b what each yielder adds (its poll, its waker pushed on the defer list, its
+ * re-schedule); yield_extra = b − poll_self, which is how the simulator charges a round (§9 P2,
+ * P4). A lone yield loop cannot tell the two apart: the round's own overhead beyond the driver
+ * poll lands on its one yield, and was then charged K times in a round of K (1.24's ct-yield-4p
+ * predicted 27 % fewer yields than measured). Probe output without yield_round lines falls back
+ * to the lone loop, with a note saying so.
+ */
+function yieldExtra(d: Deriver): Outcome {
+  const filter: Filter = { ...CT, driver: 'timer' };
+  const pts = d.fitter
+    .configs('yield_round', filter)
+    .map((p) => ({ x: Number(p.k), est: d.fitter.slope('yield_round', p) }))
+    .filter((p): p is { x: number; est: Estimate } => p.est !== undefined && p.x > 0)
+    .sort((a, b) => a.x - b.x);
+  const perYielder = fitLinear(
+    pts,
+    `yield_round{flavor=ct driver=timer}: per-round cost vs K, OLS slope over K ∈ {${pts.map((p) => p.x).join(', ')}}`,
+  );
+  if (!perYielder)
+    return difference(
+      d,
+      'yield_lone',
+      { ...CT, driver: 'none', in: 'task' },
+      ['poll_self', 'driver_poll_none'],
+      'calibrated',
+      'lone yield_now with no driver minus a self-wake poll and one driver poll (§9 P2); no yield_round lines at ≥ 2 values of k, so the round’s own overhead beyond the driver poll is counted in here too (an over-estimate for rounds of several yielders)',
+    );
+  const poll = d.get('poll_self');
+  if (isMissing(poll)) return poll;
+  const est = combine([perYielder, poll.est], (v) => v[0] - v[1], `${perYielder.source} − poll_self`);
+  return {
+    est,
+    provenance: 'calibrated',
+    note: 'what each yielder adds to a current_thread yield round (slope over K of round(K) = a + b·K) minus a self-wake poll (§9 P2, P4)',
+  };
 }
 
 function driverPoll(kind: string): Rule {
@@ -345,38 +386,57 @@ function noiseRate(d: Deriver): Outcome {
   return { est, provenance: 'calibrated' };
 }
 
-/** Wake-ups per operation from tokio_unstable metrics (parks of all workers / ops), if present. */
-function wakeupsPerOp(d: Deriver, filter: Filter): number | undefined {
-  const s = d.fitter.output.summaries.find(
+/**
+ * Wake-ups per operation: worker parks / ops, pooled over the probe runs. From the `parks` the
+ * probe counts with tokio's stable `on_thread_park` hook, else from tokio_unstable metrics (the
+ * workers' park counts); undefined when neither was recorded (older probe output).
+ */
+export function wakeupsPerOp(d: Deriver, filter: Filter): { perOp: number; from: string } | undefined {
+  const ss = d.fitter.output.summaries.filter(
     (x) => x.bench === 'mt_yield_idle' && Object.entries(filter).every(([k, v]) => String(x.params[k]) === String(v)),
   );
-  const m = s?.fields.metrics as { parkCount?: number[] } | undefined;
-  const ops = s?.fields.ops;
-  if (!m?.parkCount || typeof ops !== 'number' || ops <= 0) return undefined;
-  const parks = m.parkCount.reduce((a, b) => a + b, 0);
-  return parks > 0 ? parks / ops : undefined;
+  const pool = (parksOf: (f: Record<string, unknown>) => number | undefined) => {
+    let parks = 0;
+    let ops = 0;
+    for (const s of ss) {
+      const n = parksOf(s.fields);
+      const o = s.fields.ops;
+      if (n === undefined || typeof o !== 'number' || o <= 0) continue;
+      parks += n;
+      ops += o;
+    }
+    return ops > 0 && parks > 0 ? parks / ops : undefined;
+  };
+  const hook = pool((f) => (typeof f.parks === 'number' ? f.parks : undefined));
+  if (hook !== undefined) return { perOp: hook, from: 'on_thread_park' };
+  const metrics = pool((f) => {
+    const m = f.metrics as { parkCount?: number[] } | undefined;
+    return m?.parkCount ? m.parkCount.reduce((a, b) => a + b, 0) : undefined;
+  });
+  return metrics === undefined ? undefined : { perOp: metrics, from: 'tokio_unstable metrics' };
 }
 
 function unparkWorker(d: Deriver): Outcome {
   const two = d.fitter.slope('mt_yield_idle', { workers: 2, loop: 'yield' });
   const one = d.fitter.slope('mt_yield_idle', { workers: 1, loop: 'yield' });
   if (!two || !one) return { missing: describe('mt_yield_idle', { loop: 'yield' }, 'sample') + ' at workers=1 and workers=2' };
-  const p = wakeupsPerOp(d, { workers: 2, loop: 'yield' });
+  const w = wakeupsPerOp(d, { workers: 2, loop: 'yield' });
+  const p = w?.perOp;
   const est = combine(
     [two, one],
     (v) => (v[0] - v[1]) / (p ?? 1),
-    `(mt_yield_idle{workers=2} − mt_yield_idle{workers=1}) / ${p === undefined ? '1 wake-up per yield (assumed)' : `${p.toFixed(3)} wake-ups per yield (metrics)`}`,
+    `(mt_yield_idle{workers=2} − mt_yield_idle{workers=1}) / ${w === undefined ? '1 wake-up per yield (assumed)' : `${w.perOp.toFixed(4)} wake-ups per yield (${w.from})`}`,
   );
-  return p === undefined
+  return w === undefined
     ? {
         est,
         provenance: 'inferred',
-        note: 'extra cost per lone yield with an idle second worker, assuming one unpark per yield (no tokio_unstable metrics): a lower bound of the per-unpark cost',
+        note: 'extra cost per lone yield with an idle second worker, assuming one unpark per yield (probe output without park counts): a lower bound of the per-unpark cost',
       }
     : {
         est,
         provenance: 'calibrated',
-        note: 'extra cost per lone yield with an idle second worker, divided by parks per yield from tokio_unstable metrics',
+        note: `extra cost per lone yield with an idle second worker, divided by the idle worker's parks per yield (${w.from}): the cost to the yielding worker of each wake-up it causes`,
       };
 }
 
@@ -502,15 +562,7 @@ function handoff(chan: 'u' | 'b'): Rule {
 /** One rule per mechanistic parameter (model/parameters.ts): a missing or unknown name does not compile. */
 const RULES: Record<ParameterName, Rule> = {
   poll_self: (d) => slope(d, 'poll_self', { ...CT, driver: 'none' }),
-  yield_extra: (d) =>
-    difference(
-      d,
-      'yield_lone',
-      { ...CT, driver: 'none', in: 'task' },
-      ['poll_self', 'driver_poll_none'],
-      'calibrated',
-      'lone yield_now with no driver minus a self-wake poll and one driver poll (§9 P2)',
-    ),
+  yield_extra: yieldExtra,
   driver_poll_none: driverPoll('none'),
   driver_poll_timer: driverPoll('timer'),
   driver_poll_io: driverPoll('io'),
@@ -524,6 +576,15 @@ const RULES: Record<ParameterName, Rule> = {
   halt_poll_max: haltPollMax,
   spawn_remote: (d) => slope(d, 'spawn_remote', { flavor: 'mt', load: 'busy' }),
   unpark_remote: unparkRemote,
+  clock_read: (d) => {
+    const o = slope(d, 'instant_now', {});
+    return isMissing(o)
+      ? o
+      : {
+          ...o,
+          note: 'one Instant::now(); tokio 1.29+ multi_thread workers read the clock four times per yield round (Stats, MetricsBatch)',
+        };
+  },
   handoff_unbounded: handoff('u'),
   handoff_bounded: handoff('b'),
   steal: (d) =>

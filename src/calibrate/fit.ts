@@ -188,6 +188,23 @@ export function combine(inputs: readonly Estimate[], f: (values: number[]) => nu
 }
 
 /**
+ * Slope of per-iteration cost against x itself over configurations (x = the number of tasks K
+ * sharing a round): cost(x) = base + c·x, so c is the cost each of them adds to the round. Needs
+ * at least two distinct x.
+ */
+export function fitLinear(points: ReadonlyArray<{ x: number; est: Estimate }>, source: string): Estimate | undefined {
+  const xs = points.map((p) => p.x);
+  if (!canFitLine(xs.map((x) => ({ x, y: 0 })))) return undefined;
+  const est = combine(
+    points.map((p) => p.est),
+    (v) => fitLine(v.map((y, i) => ({ x: xs[i], y }))).slope,
+    source,
+  );
+  const line = fitLine(points.map((p, i) => ({ x: xs[i], y: p.est.value })));
+  return { ...est, r2: line.r2 };
+}
+
+/**
  * Slope of per-iteration cost against 1/x over configurations (x = event_interval or
  * global_queue_interval): cost(x) = base + c/x, so c is the cost of the thing done every x
  * iterations. Needs at least two distinct x.

@@ -225,6 +225,14 @@ export const OPTIONAL_PARAMETERS = [
       'multi_thread: cost to a thread that is not a worker (the block_on thread) of unparking a parked worker (futex wake of a sleeping CPU), e.g. on a spawn or a send that wakes a task (benchmark spawn_remote load=idle − load=busy). Absent: unpark_worker',
   },
   {
+    name: 'clock_read',
+    unit: 'ns',
+    kind: 'cost',
+    p: '-',
+    meaning:
+      'one Instant::now() (a vDSO clock_gettime) (benchmark instant_now). Charged where tokio itself reads the clock on a scheduling path: from 1.29, a multi_thread worker stopping and starting to process scheduled tasks (its Stats and MetricsBatch), which every yield round does. Absent: spin_check − try_recv_unbounded (the same clock read, as spin_check was derived), with DS3030',
+  },
+  {
     name: 'handoff_unbounded',
     unit: 'ns',
     kind: 'cost',

@@ -59,11 +59,20 @@ export interface RuntimeCosts {
   spawnRemote: number;
   /** multi_thread, a thread that is not a worker unparking a worker; unpark_worker when the model has no unpark_remote. */
   unparkRemote: number;
+  /** One clock read (Instant::now) where tokio reads the clock itself; spin_check − try_recv_unbounded when absent. */
+  clockRead: number;
   /** Receiving an item another runtime thread sent: unbounded (and lock-free), bounded; 0 when absent. */
   handoffU: number;
   handoffB: number;
   /** The optional parameters above that the model lacks (their fallback is charged instead). */
-  absent: { spawnRemote: boolean; unparkRemote: boolean; handoffU: boolean; handoffB: boolean; haltPollMax: boolean };
+  absent: {
+    spawnRemote: boolean;
+    unparkRemote: boolean;
+    handoffU: boolean;
+    handoffB: boolean;
+    haltPollMax: boolean;
+    clockRead: boolean;
+  };
 }
 
 function dist(model: CostModel, name: ParameterName): PlanCost {
@@ -127,6 +136,8 @@ export function runtimeCosts(model: CostModel, driver: 'none' | 'timer' | 'timer
     ...warmWake(model),
     spawnRemote: opt('spawn_remote', v('spawn')),
     unparkRemote: opt('unpark_remote', v('unpark_worker')),
+    // spin_check was derived as try_recv_unbounded + one Instant::now(): its difference is that read.
+    clockRead: opt('clock_read', Math.max(0, v('spin_check') - v('try_recv_unbounded'))),
     handoffU: opt('handoff_unbounded', 0),
     handoffB: opt('handoff_bounded', 0),
     absent: {
@@ -135,6 +146,7 @@ export function runtimeCosts(model: CostModel, driver: 'none' | 'timer' | 'timer
       handoffU: !has('handoff_unbounded'),
       handoffB: !has('handoff_bounded'),
       haltPollMax: !has('halt_poll_max'),
+      clockRead: !has('clock_read'),
     },
   };
 }

@@ -55,6 +55,16 @@ export interface TokioSemantics {
   blockOnWakeNoSelfUnpark: boolean;
   /** multi_thread: a full local queue moves its second half to the inject queue (1.52, #8029); 1.24 the first half. */
   overflowSecondHalf: boolean;
+  /**
+   * multi_thread: a worker reads the clock when it stops processing scheduled tasks (its local
+   * queues ran dry: `Stats::end_processing_scheduled_tasks`, once for `MetricsBatch`'s busy
+   * duration and once for the poll-time EWMA when it polled a task since it started) and when it
+   * starts again (`start_processing_scheduled_tasks`: twice), and around every maintenance
+   * (1.29 #5720 Stats; MetricsBatch's busy duration is not behind tokio_unstable in 1.47/1.53).
+   * Every yield round of a lone yielder passes both: four clock reads. The reads happen whether
+   * or not the interval is tuned. 1.24 has neither (its MetricsBatch is tokio_unstable only).
+   */
+  statsClock: boolean;
 }
 
 const V1_24: TokioSemantics = {
@@ -66,6 +76,7 @@ const V1_24: TokioSemantics = {
   tickBeforeCheck: false,
   blockOnWakeNoSelfUnpark: false,
   overflowSecondHalf: false,
+  statsClock: false,
 };
 
 const V1_29: TokioSemantics = {
@@ -76,6 +87,7 @@ const V1_29: TokioSemantics = {
   injectBatch: true,
   remoteFastPath: true,
   tickBeforeCheck: true,
+  statsClock: true,
 };
 
 const SEMANTICS: Record<TokioVersion, TokioSemantics> = {

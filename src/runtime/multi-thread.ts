@@ -31,6 +31,7 @@ import { IntRing } from './rings.js';
 import * as S from './state.js';
 import {
   EV_SLICE,
+  HIT_CLOCK_READ,
   HIT_UNPARK_REMOTE,
   P_OUTER,
   P_POLL,
@@ -78,6 +79,8 @@ export class MultiThreadSim extends PollingSimulator {
   private readonly lifoSlot: boolean;
   private readonly eventInterval: number;
   private readonly gqiTuned: boolean;
+  /** 1.29+: clock reads when a worker stops / starts processing scheduled tasks (Stats, MetricsBatch). */
+  private readonly statsClock: boolean;
   private readonly injectBatch: boolean;
   private readonly overflowSecondHalf: boolean;
   /** Per worker: LIFO polls in the current run_task, and whether the slot is disabled for the rest of it. */
@@ -121,6 +124,7 @@ export class MultiThreadSim extends PollingSimulator {
     this.lifoSlot = plan.runtime.lifoSlot;
     this.eventInterval = plan.runtime.eventInterval;
     this.gqiTuned = sem.gqiTuned;
+    this.statsClock = sem.statsClock;
     this.injectBatch = sem.injectBatch;
     this.overflowSecondHalf = sem.overflowSecondHalf;
     this.lifoPolls = new Int32Array(W);
@@ -554,24 +558,24 @@ export class MultiThreadSim extends PollingSimulator {
         if (!this.pollStep(w)) return;
         continue;
       }
-      if (this.gqiTuned) this.endBatch(w);
+      this.endProcessing(w);
       const stolen = this.steal(w);
       if (stolen >= 0) {
-        if (this.gqiTuned) this.startBatch(w);
+        this.startProcessing(w);
         this.runTask(w, stolen);
         if (!this.pollStep(w)) return;
         continue;
       }
       if (this.defer[w].length > 0) {
         this.parkTimeout0(w);
-        if (this.gqiTuned) this.startBatch(w);
+        this.startProcessing(w);
         // A round boundary (the yielders were just woken): idle spinning may be skipped from
         // here when the workers' joint state recurs (ff-checkpoint.ts).
         this.ffCheckpoint(w);
         continue;
       }
       if (this.park(w)) return;
-      if (this.gqiTuned) this.startBatch(w);
+      this.startProcessing(w);
     }
   }
 
@@ -583,7 +587,7 @@ export class MultiThreadSim extends PollingSimulator {
     }
     this.pickedTask[w] = 1;
     this.lifoPolls[w] = 0;
-    if (this.gqiTuned) this.batchPolls[w]++;
+    if (this.gqiTuned || this.statsClock) this.batchPolls[w]++;
     this.beginPoll(w, task);
     this.thrBudget[w] = COOP_BUDGET;
   }
@@ -616,6 +620,33 @@ export class MultiThreadSim extends PollingSimulator {
     const l = this.local[w];
     for (let k = 1; k < n; k++) l.pushBack(this.inject.popFront());
     return first;
+  }
+
+  /**
+   * stats.end_processing_scheduled_tasks (1.29+): MetricsBatch's busy duration reads the clock, and
+   * so does the poll-time EWMA when a task was polled since the start; then the EWMA fold (tuned).
+   */
+  private endProcessing(w: number): void {
+    if (this.statsClock) this.readClock(w, this.batchPolls[w] > 0 ? 2 : 1);
+    if (this.gqiTuned) this.endBatch(w);
+  }
+
+  /** stats.start_processing_scheduled_tasks (1.29+): two clock reads (MetricsBatch, Stats); the batch restarts. */
+  private startProcessing(w: number): void {
+    if (this.statsClock) {
+      this.readClock(w, 2);
+      this.batchPolls[w] = 0;
+    }
+    if (this.gqiTuned) this.startBatch(w);
+  }
+
+  /** `n` clock reads on worker `w` between polls: the worker loop's own time (breakdown 'poll'). */
+  private readClock(w: number, n: number): void {
+    const d = n * this.c.clockRead;
+    this.thrT[w] += d;
+    this.breakdown[S.C_POLL] += d;
+    this.stBusy[w] += d;
+    this.hitOptional[HIT_CLOCK_READ] = 1;
   }
 
   /** The worker starts processing scheduled tasks (stats.start_processing_scheduled_tasks). */
@@ -678,9 +709,9 @@ export class MultiThreadSim extends PollingSimulator {
   }
 
   private maintenance(w: number): void {
-    if (this.gqiTuned) this.endBatch(w);
+    this.endProcessing(w);
     this.parkTimeout0(w);
-    if (this.gqiTuned) this.startBatch(w);
+    this.startProcessing(w);
   }
 
   /** park_timeout(0): poll the driver if try_lock succeeds, then wake deferred tasks (→ LIFO). */
@@ -782,7 +813,7 @@ export class MultiThreadSim extends PollingSimulator {
       this.numUnparked++;
     }
     this.thrPos[w] = P_OUTER;
-    if (this.gqiTuned) this.startBatch(w);
+    this.startProcessing(w);
     return true;
   }
 }

@@ -82,6 +82,8 @@ export const HIT_HANDOFF_U = 2;
 export const HIT_HANDOFF_B = 3;
 /** A parked thread was unparked under a model with wake_latency_warm but no halt_poll_max (the fixed window). */
 export const HIT_HALT_POLL = 4;
+/** A 1.29+ multi_thread worker read the clock under a model without clock_read. */
+export const HIT_CLOCK_READ = 5;
 /** KVM's halt-polling defaults (virt/kvm/kvm_main.c): halt_poll_ns_grow, halt_poll_ns_grow_start, halt_poll_ns_shrink. */
 const KVM_POLL_GROW = 2;
 const KVM_POLL_GROW_START = 10_000;
@@ -210,7 +212,7 @@ export abstract class Simulator {
    * model, its fallback was charged and the Result says so (`fallbackWarnings`). Set-only flags
    * that do not change what happens next, so the fast-forward's state walk leaves them out.
    */
-  readonly hitOptional = new Uint8Array(5);
+  readonly hitOptional = new Uint8Array(6);
   readonly spans: Span[] = [];
   readonly maxSpans: number;
   /** Trace events still allowed (a wake takes two: the flow's start and finish). */
@@ -805,6 +807,13 @@ export abstract class Simulator {
       'handoff_bounded',
       'a bounded item received on another thread than its sender',
       'no hand-off cost',
+    );
+    w(
+      HIT_CLOCK_READ,
+      a.clockRead,
+      'clock_read',
+      "a multi_thread worker's clock reads when it stops and starts processing scheduled tasks (tokio 1.29+)",
+      'spin_check − try_recv_unbounded each',
     );
     return out;
   }

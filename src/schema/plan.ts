@@ -128,6 +128,7 @@ export const TokioSemanticsSchema = Type.Object(
     tickBeforeCheck: Type.Boolean(),
     blockOnWakeNoSelfUnpark: Type.Boolean(),
     overflowSecondHalf: Type.Boolean(),
+    statsClock: Type.Boolean({ description: 'multi_thread: clock reads when a worker stops and starts processing scheduled tasks (1.29+)' }),
   },
   strict,
 );
