@@ -12,6 +12,7 @@
  * one const enum: tsc writes each `Ev.X` as its number, so the event loop and the thread loops
  * (which import it as `E`) compare and switch over literals, not module-cell loads (PERF, issue 20).
  */
+/* eslint-disable @typescript-eslint/no-duplicate-enum-values -- named numbers, not a type: the groups reuse values */
 export const enum Ev {
   EV_THREAD = 1,
   EV_SOURCE = 2,
@@ -35,6 +36,7 @@ export const enum Ev {
   /** entered a spin wait */
   R_SPIN = 5,
 }
+/* eslint-enable @typescript-eslint/no-duplicate-enum-values */
 
 /** Event kinds in the event queue. */
 export const EV_THREAD = Ev.EV_THREAD;

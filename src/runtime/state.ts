@@ -14,6 +14,7 @@ import { IntRing, MsgRing } from './rings.js';
  * such labels tests them one by one (PERF, issue 20). The named exports below are the same
  * numbers, for everything else.
  */
+/* eslint-disable @typescript-eslint/no-duplicate-enum-values -- named numbers, not a type: the groups reuse values */
 export const enum K {
   T_NEW = 0,
   T_QUEUED = 1,
@@ -44,6 +45,7 @@ export const enum K {
   C_UNPARK = 11,
   C_REMOTE = 12,
 }
+/* eslint-enable @typescript-eslint/no-duplicate-enum-values */
 
 /** Task states (tokio's task state, reduced to what scheduling needs). */
 export const T_NEW = K.T_NEW;
