@@ -44,6 +44,13 @@ export class MultiThreadSim extends PollingSimulator {
   private readonly lifo: Int32Array;
   private readonly inject = new IntRing(64);
   private readonly tick: Int32Array;
+  /**
+   * Per worker: tick % event_interval and tick % the global queue interval in force, kept as the
+   * tick moves (PERF: two integer divisions per tick otherwise); walkFlavor recomputes them after
+   * a fast-forward jump moves the tick.
+   */
+  private readonly tickEi: Int32Array;
+  private readonly tickGqi: Int32Array;
   private readonly searching: Uint8Array;
   private readonly parked: Uint8Array;
   private readonly inDriver: Uint8Array;
@@ -93,6 +100,8 @@ export class MultiThreadSim extends PollingSimulator {
     this.local = Array.from({ length: W }, () => new IntRing(LOCAL_CAP));
     this.lifo = new Int32Array(W).fill(-1);
     this.tick = new Int32Array(W);
+    this.tickEi = new Int32Array(W);
+    this.tickGqi = new Int32Array(W);
     this.searching = new Uint8Array(W);
     this.parked = new Uint8Array(this.nThreads);
     this.inDriver = new Uint8Array(W);
@@ -396,6 +405,8 @@ export class MultiThreadSim extends PollingSimulator {
       w.ex(this.lifo[v]);
       w.ring(this.local[v]);
       this.tick[v] += w.ac(this.tick[v]);
+      this.tickEi[v] = this.tick[v] % rt.eventInterval;
+      this.tickGqi[v] = this.tick[v] % this.gqi[v];
       w.ex(this.tick[v] % rt.eventInterval);
       // A tuned interval (1.29+, often 127 against event_interval 61) would make the joint period of
       // the tick residues 61·127 ticks: too long to find. Its phase is left out when no tick of the
@@ -532,10 +543,12 @@ export class MultiThreadSim extends PollingSimulator {
         continue;
       }
       // P_OUTER: one iteration of the worker loop.
-      const tick = ++this.tick[w];
+      ++this.tick[w];
+      if (++this.tickEi[w] === this.eventInterval) this.tickEi[w] = 0;
+      if (++this.tickGqi[w] === this.gqi[w]) this.tickGqi[w] = 0;
       this.events++;
-      if (tick % this.eventInterval === 0) this.maintenance(w);
-      const task = this.nextTask(w, tick);
+      if (this.tickEi[w] === 0) this.maintenance(w);
+      const task = this.nextTask(w);
       if (task >= 0) {
         this.runTask(w, task);
         if (!this.pollStep(w)) return;
@@ -575,10 +588,13 @@ export class MultiThreadSim extends PollingSimulator {
     this.thrBudget[w] = COOP_BUDGET;
   }
 
-  private nextTask(w: number, tick: number): number {
+  private nextTask(w: number): number {
     if (this.gqiTuned && this.inject.length > 0) this.gqiPhaseMattered++;
-    if (tick % this.gqi[w] === 0) {
-      if (this.gqiTuned) this.gqi[w] = tunedInterval(this.gqi[w], this.ewma[w]);
+    if (this.tickGqi[w] === 0) {
+      if (this.gqiTuned) {
+        this.gqi[w] = tunedInterval(this.gqi[w], this.ewma[w]);
+        this.tickGqi[w] = this.tick[w] % this.gqi[w];
+      }
       const i = this.popInject(w);
       if (i >= 0) return i;
     }
