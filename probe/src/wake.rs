@@ -329,6 +329,19 @@ fn grid_xwake() -> Vec<Overrides> {
             ("g_spread", "600"),
             ("count", "800"),
         ]));
+        // halt_poll_max: steady idles (fixed gaps; g_spread=1 tightens the sender's timer slack
+        // and adds idleNs), one run per gap, so that a VM host's adaptive halt-polling window
+        // settles: short steady idles are woken warm, ones past its maximum cold.
+        for gap in ["30", "60", "100", "150", "200", "300", "400"] {
+            g.push(ov(&[
+                ("flavor", "ct"),
+                ("driver", "timer"),
+                ("pin", "apart"),
+                ("g", gap),
+                ("g_spread", "1"),
+                ("count", "300"),
+            ]));
+        }
     }
     if cfg!(feature = "io") {
         g.push(ov(&[("flavor", "ct"), ("driver", "io")]));

@@ -155,6 +155,10 @@ export function preparePipeline(ctx: Ctx, shape: PipelineShape): PreparedPipelin
     return no(
       `yield-spinning stages on ${rt.workers} workers${co?.start === 'block_on' ? ' plus the block_on thread' : ''} over ${rt.cores} core(s): OS time slicing decides who runs`,
     );
+  if (c.haltPollMax > 0 && a.kind !== 'periodic')
+    return no(
+      `${a.kind} arrivals under adaptive halt-polling (halt_poll_max): whether a wake-up is warm depends on the lengths of the runtime's recent parks, not derived here`,
+    );
   const outsideWake = warmOrCold(c, a.kind === 'periodic', lambda, coordNs + jobs.reduce((t, j) => t + j.serviceNs, 0) / threads);
   const wk = costMoments(outsideWake);
   const ov = costMoments(c.parkOvershoot);
@@ -271,6 +275,13 @@ function waitOf(shape: PipelineShape, mt: boolean, noDriver: boolean): { wait: W
  * exponential time (memoryless), so the two latencies mix with P(park < window).
  */
 function warmOrCold(c: Ctx['c'], periodic: boolean, lambda: number, busyNs: number): PlanCost {
+  if (c.haltPollMax > 0) {
+    // Adaptive (KVM) window, periodic arrivals only (the caller refuses the others): from a cold
+    // start it grows while a park plus its cold wake-up stays under halt_poll_max, and once it
+    // covers the park every wake-up is warm; past that, each halt shrinks it and all stay cold.
+    const parked = 1 / lambda - busyNs - costMoments(c.wakeLatencyWarm).mean;
+    return parked + costMoments(c.wakeLatency).mean < c.haltPollMax ? c.wakeLatencyWarm : c.wakeLatency;
+  }
   if (c.haltPollWindow <= 0) return c.wakeLatency;
   if (periodic) {
     const parked = 1 / lambda - busyNs - costMoments(c.wakeLatencyWarm).mean;

@@ -12,7 +12,7 @@ import { runLevelEstimate, runSpeedLevels, runWakeLevels, WAKE_BENCHES, type Run
 import { combine, fitReciprocal, latencyEstimate, type Estimate, type Filter, type Fitter } from './fit.js';
 import { bootstrap, median } from './stats.js';
 import { Prng } from '../engine/prng.js';
-import { fitHaltPollWindow, type HaltPollFit, type IdleWake } from './halt-poll.js';
+import { fitHaltPollMax, fitHaltPollWindow, type HaltPollFit, type HaltPollMaxFit, type IdleWake } from './halt-poll.js';
 import type { ParameterName } from '../model/parameters.js';
 
 export interface Derived {
@@ -238,8 +238,81 @@ function haltPollWindow(d: Deriver): Outcome {
   };
 }
 
-/** wake_latency_warm: the latencies of the wake-ups whose receiver had idled less than the window. */
+const STEADY_SOURCE = 'xwake{driver=timer flavor=ct g>0 in=task pin=apart} (latency, idleNs; one run per gap)';
+
+/**
+ * xwake pin=apart at fixed gaps (g > 0 with idleNs): each (probe run, gap) is one run of steady
+ * idles, its wake-ups in the order sent, so KVM's adaptive window can be replayed over it.
+ */
+function steadyWakes(d: Deriver): { runs: IdleWake[][]; headers: number[] } {
+  const base = { ...CT, driver: 'timer', in: 'task', pin: 'apart' } as const;
+  const groups = new Map<string, IdleWake[]>();
+  const headers = new Set<number>();
+  for (const l of d.fitter.output.latencies) {
+    if (l.bench !== 'xwake' || l.idleNs === undefined || !(Number(l.params.g) > 0)) continue;
+    if (!Object.entries(base).every(([k, v]) => String(l.params[k]) === String(v))) continue;
+    const key = `${l.header} ${String(l.params.g)} ${String(l.params.g_spread)}`;
+    let g = groups.get(key);
+    if (!g) groups.set(key, (g = []));
+    g.push({ idleNs: l.idleNs, ns: l.ns });
+    headers.add(l.header);
+  }
+  return { runs: [...groups.values()], headers: [...headers] };
+}
+
+function haltPollMaxFit(d: Deriver): { fit: HaltPollMaxFit; headers: number[] } | Missing {
+  const { runs, headers } = steadyWakes(d);
+  if (runs.length === 0) return { missing: `latency lines with idleNs of ${STEADY_SOURCE}` };
+  const fit = fitHaltPollMax(runs);
+  if (typeof fit === 'string') return { missing: `${STEADY_SOURCE}: ${fit}` };
+  return { fit, headers };
+}
+
+/**
+ * halt_poll_max: the KVM halt-polling maximum whose adaptive window (grown ×2 from 10 µs after
+ * short halts, halved after long ones) best tells which steady-gap wake-ups were fast.
+ */
+function haltPollMax(d: Deriver): Outcome {
+  const f = haltPollMaxFit(d);
+  if ('missing' in f) return f;
+  const { fit } = f;
+  const est: Estimate = {
+    value: fit.maxNs,
+    boot: [],
+    samples: fit.n,
+    outliers: 0,
+    source: `${STEADY_SOURCE}: latencies split at ${fit.splitNs} ns (${fit.fast} of ${fit.n} fast); KVM's adaptive window with this maximum (grow ×2 from 10 µs, shrink ÷2) classifies ${fit.agree} of ${fit.n} (the smallest maximum doing best, on a 10 µs grid)`,
+    headers: f.headers,
+  };
+  return {
+    est,
+    provenance: 'calibrated',
+    note: "a VM host's adaptive halt-polling: a runtime thread that parks for steady short times is woken warm, one that parks longer than this cold",
+  };
+}
+
+/**
+ * wake_latency_warm: the wake-ups inside the poll window — the steady-gap runs' wake-ups the
+ * adaptive window (halt_poll_max) calls warm when those runs are in the probe output, else the
+ * spread run's wake-ups whose receiver had idled less than halt_poll_window.
+ */
 function wakeLatencyWarm(d: Deriver): Outcome {
+  const s = haltPollMaxFit(d);
+  if (!('missing' in s) && s.fit.warm.length >= 10) {
+    const est = latencyEstimate(
+      s.fit.warm,
+      `${STEADY_SOURCE}, the wake-ups inside the adaptive window (halt_poll_max ${s.fit.maxNs} ns) quantiles`,
+      s.headers,
+      d.fitter.options,
+      'xwake',
+      true,
+    );
+    return {
+      est,
+      provenance: 'calibrated',
+      note: "sender and runtime thread on different CPUs, the runtime thread woken while its vCPU still polled (halt_poll_max's window)",
+    };
+  }
   const f = haltPollFit(d);
   if ('missing' in f) return f;
   const est = latencyEstimate(
@@ -419,6 +492,7 @@ const RULES: Record<ParameterName, Rule> = {
   worker_wake_latency: (d) => latency(d, 'steal_wake', { flavor: 'mt', workers: 2, driver: 'timer' }, true),
   wake_latency_warm: wakeLatencyWarm,
   halt_poll_window: haltPollWindow,
+  halt_poll_max: haltPollMax,
   spawn_remote: (d) => slope(d, 'spawn_remote', { flavor: 'mt', load: 'busy' }),
   unpark_remote: unparkRemote,
   handoff_unbounded: handoff('u'),

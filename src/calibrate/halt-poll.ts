@@ -113,3 +113,89 @@ export function fitHaltPollWindow(obs: readonly IdleWake[]): HaltPollFit | strin
 function pct(x: number): string {
   return `${Math.round(x * 100)} %`;
 }
+
+/** KVM's halt-polling defaults (virt/kvm/kvm_main.c), as the simulator applies them (runtime/simulator.ts). */
+const KVM_GROW = 2;
+const KVM_GROW_START = 10_000;
+const KVM_SHRINK = 2;
+
+/**
+ * KVM's adaptive window over one run's wake-ups in order: for each, whether it came while the
+ * window still polled (idle ≤ window), the window then adapting to the halt (idle, plus the
+ * observed latency of a wake-up that came after the window: the halted vCPU's wake-up is part of
+ * KVM's halt time). The same rule as `Simulator.haltEnded`.
+ */
+export function adaptiveWarm(seq: readonly IdleWake[], maxNs: number): boolean[] {
+  let w = 0;
+  return seq.map((x) => {
+    const warm = x.idleNs <= w;
+    const halt = warm ? x.idleNs : x.idleNs + x.ns;
+    if (halt > w) {
+      if (w > 0 && halt > maxNs) {
+        w = Math.floor(w / KVM_SHRINK);
+        if (w < KVM_GROW_START) w = 0;
+      } else if (w < maxNs && halt < maxNs) w = Math.min(Math.max(w * KVM_GROW, KVM_GROW_START), maxNs);
+    }
+    return warm;
+  });
+}
+
+export interface HaltPollMaxFit {
+  /** KVM's halt_poll_ns: the most the adaptive window grows to (ns). */
+  maxNs: number;
+  splitNs: number;
+  /** Wake-ups the adaptive window classifies as its class (fast = warm) / all. */
+  agree: number;
+  n: number;
+  /** Fast (below the split) wake-ups observed; the latencies of those the window calls warm. */
+  fast: number;
+  warm: number[];
+}
+
+/** Candidate maxima: 10 µs to 1 ms in steps of 10 µs (KVM's grow start is 10 µs). */
+const MAX_GRID = Array.from({ length: 100 }, (_, i) => (i + 1) * 10_000);
+
+/**
+ * halt_poll_max from runs of wake-ups at steady idle times (xwake pin=apart at fixed gaps, each
+ * run one gap): latencies split fast/slow (Otsu on log latency, far-outs above Q3 + 3·IQR left
+ * out); for each candidate maximum the
+ * adaptive window (`adaptiveWarm`) is replayed over every run, and the candidate that classifies
+ * the most wake-ups as observed wins (the smallest on ties). Accepted only when both classes hold
+ * at least 10 wake-ups and the window explains at least 80 % of them; else the reason.
+ */
+export function fitHaltPollMax(runs: readonly (readonly IdleWake[])[]): HaltPollMaxFit | string {
+  const everyWake = runs.flat();
+  if (everyWake.length < 2 * MIN_SIDE) return `${everyWake.length} wake-ups; the fit needs ${2 * MIN_SIDE}`;
+  // Far-out latencies (> Q3 + 3·IQR: the OS ran something else first) are neither warm nor cold:
+  // left out of the split and of the count, kept in the replay (their halts still adapt the window).
+  const sorted = everyWake.map((x) => x.ns).sort((a, b) => a - b);
+  const q = (p: number) => sorted[Math.floor(p * (sorted.length - 1))];
+  const farNs = q(0.75) + 3 * (q(0.75) - q(0.25));
+  const all = everyWake.filter((x) => x.ns <= farNs);
+  const split = latencySplit(all.map((x) => x.ns));
+  if (split === undefined) return 'all wake-ups took the same time';
+  const fast = all.filter((x) => x.ns < split).length;
+  if (fast < MIN_SIDE || all.length - fast < MIN_SIDE)
+    return `${fast} fast and ${all.length - fast} slow wake-ups (split at ${Math.round(split / 1000)} µs); the fit needs ${MIN_SIDE} of each`;
+  let best = -1;
+  let bestMax = 0;
+  for (const m of MAX_GRID) {
+    let agree = 0;
+    for (const r of runs) {
+      const warm = adaptiveWarm(r, m);
+      for (let i = 0; i < r.length; i++) if (r[i].ns <= farNs && warm[i] === r[i].ns < split) agree++;
+    }
+    if (agree > best) {
+      best = agree;
+      bestMax = m;
+    }
+  }
+  if (best < 0.8 * all.length)
+    return `the adaptive window explains at most ${pct(best / all.length)} of the wake-ups (best halt_poll_max ${Math.round(bestMax / 1000)} µs; split at ${Math.round(split / 1000)} µs)`;
+  const warm: number[] = [];
+  for (const r of runs) {
+    const w = adaptiveWarm(r, bestMax);
+    for (let i = 0; i < r.length; i++) if (w[i] && r[i].ns <= farNs) warm.push(r[i].ns);
+  }
+  return { maxNs: bestMax, splitNs: Math.round(split), agree: best, n: all.length, fast, warm };
+}

@@ -193,6 +193,14 @@ export const OPTIONAL_PARAMETERS = [
       "how long an idle CPU polls before it halts (a VM host's halt-polling): a thread parked for less is woken in wake_latency_warm. Fitted from xwake pin=apart g_spread>0 (wake-up latency against how long the receiver had been idle). Absent: no warm wake-ups",
   },
   {
+    name: 'halt_poll_max',
+    unit: 'ns',
+    kind: 'cost',
+    p: 'P8',
+    meaning:
+      "the most a VM host's adaptive halt-polling window grows to (KVM's halt_poll_ns): each runtime thread's window starts at 0, doubles (from 10 µs) after a halt shorter than this that outlasted it, halves (below 10 µs: 0) after a longer one (KVM kvm_vcpu_halt); a thread unparked within its window wakes in wake_latency_warm. Fitted from xwake pin=apart at fixed gaps (steady idles): the longest idle still woken warm. Present, it replaces halt_poll_window. Absent: the fixed halt_poll_window (DS3030)",
+  },
+  {
     name: 'spawn_remote',
     unit: 'ns',
     kind: 'cost',

@@ -48,6 +48,11 @@ export interface RuntimeCosts {
    */
   haltPollWindow: number;
   wakeLatencyWarm: PlanCost;
+  /**
+   * KVM's adaptive halt-polling (`halt_poll_max`, with wake_latency_warm): each thread's window
+   * adapts after every halt and caps here; replaces `haltPollWindow`. 0: the fixed window above.
+   */
+  haltPollMax: number;
   /** multi_thread, a spawn on a thread that is not a worker; spawn when the model has no spawn_remote. */
   spawnRemote: number;
   /** multi_thread, a thread that is not a worker unparking a worker; unpark_worker when the model has no unpark_remote. */
@@ -56,7 +61,7 @@ export interface RuntimeCosts {
   handoffU: number;
   handoffB: number;
   /** The optional parameters above that the model lacks (their fallback is charged instead). */
-  absent: { spawnRemote: boolean; unparkRemote: boolean; handoffU: boolean; handoffB: boolean };
+  absent: { spawnRemote: boolean; unparkRemote: boolean; handoffU: boolean; handoffB: boolean; haltPollMax: boolean };
 }
 
 function dist(model: CostModel, name: ParameterName): PlanCost {
@@ -67,11 +72,15 @@ function dist(model: CostModel, name: ParameterName): PlanCost {
 }
 
 /** Both halt-poll parameters, or neither (then no wake-up is warm). */
-function warmWake(model: CostModel): Pick<RuntimeCosts, 'haltPollWindow' | 'wakeLatencyWarm'> {
+function warmWake(model: CostModel): Pick<RuntimeCosts, 'haltPollWindow' | 'wakeLatencyWarm' | 'haltPollMax'> {
+  const none = { haltPollWindow: 0, wakeLatencyWarm: { dist: 'const', ns: 0 } as PlanCost, haltPollMax: 0 };
+  if (!param(model, 'wake_latency_warm' satisfies ParameterName)) return none;
+  const max = param(model, 'halt_poll_max' satisfies ParameterName);
+  if (max && max.value > 0)
+    return { haltPollWindow: 0, wakeLatencyWarm: dist(model, 'wake_latency_warm'), haltPollMax: Math.round(max.value) };
   const window = param(model, 'halt_poll_window' satisfies ParameterName);
-  if (!window || !param(model, 'wake_latency_warm' satisfies ParameterName) || !(window.value > 0))
-    return { haltPollWindow: 0, wakeLatencyWarm: { dist: 'const', ns: 0 } };
-  return { haltPollWindow: Math.round(window.value), wakeLatencyWarm: dist(model, 'wake_latency_warm') };
+  if (!window || !(window.value > 0)) return none;
+  return { haltPollWindow: Math.round(window.value), wakeLatencyWarm: dist(model, 'wake_latency_warm'), haltPollMax: 0 };
 }
 
 export function runtimeCosts(model: CostModel, driver: 'none' | 'timer' | 'timer_io'): RuntimeCosts {
@@ -122,6 +131,7 @@ export function runtimeCosts(model: CostModel, driver: 'none' | 'timer' | 'timer
       unparkRemote: !has('unpark_remote'),
       handoffU: !has('handoff_unbounded'),
       handoffB: !has('handoff_bounded'),
+      haltPollMax: !has('halt_poll_max'),
     },
   };
 }
@@ -152,7 +162,8 @@ export function scaleRuntimeCosts(c: RuntimeCosts, speed: number, wake: number):
   if (speed === 1 && wake === 1) return c;
   // Every per-op cost (a number field; a parameter added later is scaled too) but the noise rate.
   const out: Record<string, unknown> = { ...c };
-  for (const [k, v] of Object.entries(c)) if (typeof v === 'number' && k !== 'noiseRate') out[k] = Math.round(v * speed);
+  for (const [k, v] of Object.entries(c))
+    if (typeof v === 'number' && k !== 'noiseRate' && k !== 'haltPollMax') out[k] = Math.round(v * speed);
   out.wakeLatency = scaleCost(c.wakeLatency, wake);
   out.workerWakeLatency = scaleCost(c.workerWakeLatency, wake);
   return out as unknown as RuntimeCosts;

@@ -133,7 +133,8 @@ export class CurrentThreadSim extends PollingSimulator {
       switch (this.thrPos[0]) {
         case E.P_PARKED: {
           // Woken from a blocking park: the driver poll that ends the park fires timers and
-          // deferred wakers.
+          // deferred wakers. Still marked parked: its own timer woke it (an unpark clears it).
+          if (this.parked) this.haltEnded(0, thrT[0] - this.thrHaltStart[0]);
           this.parked = false;
           this.stIdle[0] += thrT[0] - this.thrParkStart[0];
           this.afterDriver();
@@ -278,6 +279,7 @@ export class CurrentThreadSim extends PollingSimulator {
     this.parked = true;
     this.stParks[0]++;
     this.thrParkStart[0] = now;
+    this.haltBegan(0, now);
     this.thrPos[0] = E.P_PARKED;
     if (wake < Infinity) this.wakeThreadAt(0, wake);
     else ++this.thrGen[0];

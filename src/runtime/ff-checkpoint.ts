@@ -172,6 +172,8 @@ function walkState(sim: Simulator, w: StateWalk, self: number, t: number): void 
     sim.thrPollStart[th] += w.tm(sim.thrPollStart[th]);
     sim.thrSpinStart[th] += w.tm(sim.thrSpinStart[th]);
     sim.thrParkStart[th] += w.tm(sim.thrParkStart[th]);
+    sim.thrHaltStart[th] += w.tm(sim.thrHaltStart[th]);
+    w.ex(sim.thrPollWindow[th]);
     w.ring(sim.defer[th]);
     for (const a of sim.ffThreadCounters) a[th] += w.ac(a[th]);
   }

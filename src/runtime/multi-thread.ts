@@ -730,6 +730,7 @@ export class MultiThreadSim extends PollingSimulator {
     this.parked[th] = 1;
     this.stParks[th]++;
     this.thrParkStart[th] = this.thrT[th];
+    this.haltBegan(th, this.thrT[th]);
     this.thrPos[th] = E.P_PARKED;
     ++this.thrGen[th];
     this.releaseCore(th, this.thrT[th]);
@@ -749,6 +750,7 @@ export class MultiThreadSim extends PollingSimulator {
     this.stIdle[w] += this.thrT[w] - this.thrParkStart[w];
     const fromTimer = this.parked[w] === 1; // still marked parked: its own timer woke it
     if (fromTimer) {
+      this.haltEnded(w, this.thrT[w] - this.thrHaltStart[w]);
       this.parked[w] = 0;
       this.inDriver[w] = 0;
       this.driverOwner = -1;
@@ -767,6 +769,7 @@ export class MultiThreadSim extends PollingSimulator {
         this.parked[w] = 1;
         this.parkCounted[w] = 0;
         this.thrParkStart[w] = this.thrT[w];
+        this.haltBegan(w, this.thrT[w]);
         if (this.driverOwner < 0) {
           this.driverOwner = w;
           this.inDriver[w] = 1;

@@ -92,6 +92,12 @@ export const HIT_SPAWN_REMOTE = 0;
 export const HIT_UNPARK_REMOTE = 1;
 export const HIT_HANDOFF_U = 2;
 export const HIT_HANDOFF_B = 3;
+/** A parked thread was unparked under a model with wake_latency_warm but no halt_poll_max (the fixed window). */
+export const HIT_HALT_POLL = 4;
+/** KVM's halt-polling defaults (virt/kvm/kvm_main.c): halt_poll_ns_grow, halt_poll_ns_grow_start, halt_poll_ns_shrink. */
+const KVM_POLL_GROW = 2;
+const KVM_POLL_GROW_START = 10_000;
+const KVM_POLL_SHRINK = 2;
 
 export abstract class Simulator {
   readonly q = new EventQueue(256);
@@ -131,6 +137,12 @@ export abstract class Simulator {
   readonly thrSpinStart: Float64Array;
   readonly thrSpinChannel: Int32Array; // the channel a thread spin-waits on (P_SPIN)
   readonly thrParkStart: Float64Array;
+  /**
+   * Adaptive halt-polling (halt_poll_max): when the thread's current park (its vCPU's halt) began,
+   * and the thread's poll window (ns), which adapts after every halt (`haltEnded`).
+   */
+  readonly thrHaltStart: Float64Array;
+  readonly thrPollWindow: Float64Array;
   readonly defer: IntRing[];
   // Per-thread statistics.
   readonly stBusy: Float64Array;
@@ -210,7 +222,7 @@ export abstract class Simulator {
    * model, its fallback was charged and the Result says so (`fallbackWarnings`). Set-only flags
    * that do not change what happens next, so the fast-forward's state walk leaves them out.
    */
-  readonly hitOptional = new Uint8Array(4);
+  readonly hitOptional = new Uint8Array(5);
   readonly spans: Span[] = [];
   readonly maxSpans: number;
   /** Trace events still allowed (a wake takes two: the flow's start and finish). */
@@ -278,6 +290,8 @@ export abstract class Simulator {
     this.thrSpinStart = f();
     this.thrSpinChannel = new Int32Array(nThreads);
     this.thrParkStart = f();
+    this.thrHaltStart = f();
+    this.thrPollWindow = f();
     this.defer = Array.from({ length: nThreads }, () => new IntRing(16));
     this.stBusy = f();
     this.stSpin = f();
@@ -598,8 +612,45 @@ export abstract class Simulator {
    */
   unparkLatency(th: number, t: number, cold: PlanCost): number {
     const c = this.c;
+    if (c.haltPollMax > 0) {
+      // KVM polls for the thread's current window from the halt's start; a wake-up in it is warm.
+      const parked = t - this.thrHaltStart[th];
+      if (parked <= this.thrPollWindow[th]) {
+        this.haltEnded(th, parked);
+        return this.latency(c.wakeLatencyWarm);
+      }
+      const lat = this.latency(cold);
+      this.haltEnded(th, parked + lat);
+      return lat;
+    }
+    if (c.absent.haltPollMax && c.haltPollWindow > 0) this.hitOptional[HIT_HALT_POLL] = 1;
     if (c.haltPollWindow > 0 && t - this.thrParkStart[th] < c.haltPollWindow) return this.latency(c.wakeLatencyWarm);
     return this.latency(cold);
+  }
+
+  /** Thread `th` parks: its vCPU halts (adaptive halt-polling, halt_poll_max). */
+  haltBegan(th: number, t: number): void {
+    this.thrHaltStart[th] = t;
+  }
+
+  /**
+   * A halt of `haltNs` (its start to the wake-up, polling included) ended: KVM's kvm_vcpu_halt
+   * adapts the vCPU's window — unchanged when the halt ended inside it; shrunk (÷2, below 10 µs:
+   * 0) after a halt longer than halt_poll_max; grown (×2, at least 10 µs, at most halt_poll_max)
+   * after one shorter than halt_poll_max that outlasted it. No-op without halt_poll_max.
+   */
+  haltEnded(th: number, haltNs: number): void {
+    const max = this.c.haltPollMax;
+    if (max <= 0) return;
+    let w = this.thrPollWindow[th];
+    if (haltNs <= w) return;
+    if (w > 0 && haltNs > max) {
+      w = Math.floor(w / KVM_POLL_SHRINK);
+      if (w < KVM_POLL_GROW_START) w = 0;
+    } else if (w < max && haltNs < max) {
+      w = Math.min(Math.max(w * KVM_POLL_GROW, KVM_POLL_GROW_START), max);
+    }
+    this.thrPollWindow[th] = w;
   }
 
   // ---- tasks ---------------------------------------------------------------------------------
@@ -751,6 +802,13 @@ export abstract class Simulator {
       'handoff_unbounded',
       'an unbounded (or lock-free) item received on another thread than its sender',
       'no hand-off cost',
+    );
+    w(
+      HIT_HALT_POLL,
+      a.haltPollMax,
+      'halt_poll_max',
+      "a parked thread's wake-up",
+      "as warm only within halt_poll_window of its park's start, whatever the thread's recent parks (a VM host's window adapts to them)",
     );
     w(
       HIT_HANDOFF_B,
