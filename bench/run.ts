@@ -13,15 +13,15 @@
  *   2. the same on multi_thread (2 workers) → events/s, wake-ups/s and the ratio to (1), each
  *      flavor taken against its own bare-loop pairs so that a change of load between them cancels
  *   3. memory: a periodic sequential pipeline at 10^5, 10^6, 10^7 records → peak RSS growth
- *   4. run sets: 8 runs of a noisy pipeline in one thread vs on worker threads → speed-up
+ *   4. run sets: 8 runs of a noisy pipeline in one thread vs on worker threads → speed-up, against
+ *      the ceiling of the same runs on plain threads in the same run
  */
 import type { Scenario } from '../src/schema/scenario.js';
 import type { CostModel } from '../src/schema/model.js';
 import { normalizeScenario } from '../src/plan/normalize.js';
 import { simulate } from '../src/runtime/simulate.js';
 import { readFileSync } from 'node:fs';
-import { availableParallelism, loadavg } from 'node:os';
-import { simulateRuns } from '../src/sweep/simulate-runs.js';
+import { benchRunSets } from './run-sets.js';
 import { benchAnalytic, printAnalyticBench } from './analytic.js';
 import { bareYieldRounds } from './bare-loop.js';
 
@@ -210,50 +210,7 @@ for (const flavor of ['current_thread', 'multi_thread'] as const) {
   );
 }
 
-// Run sets (`simulate --runs 8`): the same 8 runs in one thread and on worker threads, in this run,
-// medians of 3 interleaved; the two Results must be byte-identical (engine block aside).
-{
-  const plan = normalizeScenario(runSetScenario(), { model });
-  const jobs = Math.min(availableParallelism(), 8);
-  const timedSet = async (j: number) => {
-    const t0 = performance.now();
-    const r = await simulateRuns(plan, model, { runs: 8, jobs: j, threadsMinMs: 0 });
-    return { ms: performance.now() - t0, text: JSON.stringify({ ...r, engine: null }), events: r.engine.events };
-  };
-  await timedSet(jobs); // warm-up: JIT, module loading in this thread
-  const one: number[] = [];
-  const many: number[] = [];
-  let a = await timedSet(1);
-  let b = a;
-  for (let i = 0; i < 3; i++) {
-    a = await timedSet(1);
-    one.push(a.ms);
-    b = await timedSet(jobs);
-    many.push(b.ms);
-  }
-  if (a.text !== b.text) throw new Error('run set: worker threads changed the Result');
-  const [o, m] = [median(one), median(many)];
-  console.log(
-    `run set of 8 runs (${(a.events / 8 / 1e6).toFixed(2)} M events each, noise on): one thread ${o.toFixed(0)} ms, ${jobs} worker threads ${m.toFixed(0)} ms, ` +
-      `speed-up ${(o / m).toFixed(2)}× (medians of 3; byte-identical Results; ${availableParallelism()} cores; load average ${loadavg()
-        .map((x) => x.toFixed(1))
-        .join(', ')})`,
-  );
-}
-
-/** A noisy multi_thread pipeline of a few M events per run: the shape `simulate`'s default run set spends its budget on. */
-function runSetScenario(): Scenario {
-  return {
-    name: 'bench-run-set',
-    seed: 1,
-    runtime: { flavor: 'multi_thread', workers: 2, driver: 'timer' },
-    template: {
-      kind: 'pipeline',
-      partitions: 2,
-      source: { arrival: { kind: 'periodic', intervalUs: 1000 }, batchRecords: 64, batches: 40 },
-      partition: { wait: [{ kind: 'yield_spin' }], recordCost: 2 },
-    },
-  };
-}
+// Run sets (`simulate --runs 8`): one thread vs worker threads, and the ceiling (run-sets.ts).
+await benchRunSets(model);
 
 printAnalyticBench(benchAnalytic(model));

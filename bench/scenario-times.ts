@@ -7,15 +7,20 @@
  * Result's engine.wallMs: the run set, threads included), the runs and their events (all runs together), then the
  * slowest five against the target (under 2 s each on the 2-vCPU machine, quiet).
  *
- *   node dist/bench/scenario-times.js [--filter SUBSTRING] [--repeat N]
+ *   node dist/bench/scenario-times.js [--filter SUBSTRING] [--repeat N] [--keep DIR] [--against CHECKOUT]
  *
- * With --repeat N each scenario runs N times and the median wall time is reported. The load
- * average is printed before and after: on a shared machine the figures are only as quiet as it.
+ * With --repeat N each scenario runs N times and the median wall time is reported. With --keep
+ * DIR each scenario's Result (its last repeat) is kept as DIR/<path with / as __>. With --against
+ * CHECKOUT (another built checkout of dispatchsim, e.g. a worktree of main) each repeat runs that
+ * checkout's CLI and then this one's, alternately, so both see the same machine load; the table
+ * shows both medians and their ratio, and the two Results of each scenario must be byte-identical
+ * (`engine` aside: how long it took, not what it predicts). The load average is printed before and
+ * after: on a shared machine the figures are only as quiet as it.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -26,6 +31,9 @@ const opt = (name: string): string | undefined => {
 };
 const filter = opt('--filter') ?? '';
 const repeat = Math.max(1, Number(opt('--repeat') ?? 1));
+const keep = opt('--keep');
+if (keep) mkdirSync(keep, { recursive: true });
+const against = opt('--against') ? resolve(opt('--against')!) : undefined;
 const TARGET_MS = 2000;
 
 function scenarioFiles(dir: string): string[] {
@@ -38,8 +46,8 @@ function scenarioFiles(dir: string): string[] {
   return out;
 }
 
-interface Row {
-  file: string;
+/** One checkout's figures for one scenario (medians over the repeats). */
+interface Side {
   wallMs: number;
   /** User + system CPU time of the whole process (every thread). */
   cpuMs: number;
@@ -47,6 +55,13 @@ interface Row {
   runs: number;
   events: number;
   exit: number | null;
+  /** The Result without `engine` (undefined: the CLI refused the scenario). */
+  text?: string;
+}
+interface Row {
+  file: string;
+  ours: Side;
+  base?: Side;
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -64,71 +79,107 @@ const CPU_HOOK =
     "import { writeFileSync } from 'node:fs'; process.on('exit', () => { const u = process.cpuUsage(); " +
       'writeFileSync(process.env.SCENARIO_TIMES_CPU, String((u.user + u.system) / 1000)); });',
   );
+
+/** One default `simulate` of `rel` (a path relative to the checkout) by the CLI of `checkout`. */
+function once(checkout: string, rel: string): Side & { resultFile?: string } {
+  const cpuFile = join(tmp, 'cpu');
+  const out = join(tmp, 'result.json');
+  const t0 = performance.now();
+  const r = spawnSync(
+    process.execPath,
+    ['--import', CPU_HOOK, join(checkout, 'bin/dispatchsim.js'), 'simulate', join(checkout, rel), '--out', out],
+    {
+      cwd: checkout,
+      stdio: ['ignore', 'ignore', 'pipe'],
+      encoding: 'utf8',
+      env: { ...process.env, SCENARIO_TIMES_CPU: cpuFile },
+    },
+  );
+  const wallMs = performance.now() - t0;
+  let cpuMs = NaN;
+  try {
+    cpuMs = Number(readFileSync(cpuFile, 'utf8'));
+    rmSync(cpuFile);
+  } catch {
+    /* the process died before its exit hook */
+  }
+  const side: Side = { wallMs, cpuMs, engineMs: NaN, runs: 1, events: NaN, exit: r.status };
+  try {
+    const res = JSON.parse(readFileSync(out, 'utf8')) as {
+      engine: { wallMs: number; events: number };
+      runs?: { count: number };
+    };
+    side.engineMs = res.engine.wallMs;
+    side.events = res.engine.events;
+    side.runs = res.runs?.count ?? 1;
+    side.text = JSON.stringify({ ...res, engine: null });
+    if (keep && checkout === root) copyFileSync(out, join(keep, rel.replace(/\//g, '__')));
+    rmSync(out);
+  } catch {
+    /* a scenario the CLI refused (exit code below): no Result */
+  }
+  return side;
+}
+
+function fold(sides: Side[]): Side {
+  return { ...sides[sides.length - 1], wallMs: median(sides.map((s) => s.wallMs)), cpuMs: median(sides.map((s) => s.cpuMs)) };
+}
+
+const ms = (x: number) => x.toFixed(0).padStart(6);
 const rows: Row[] = [];
-console.log(`default simulate of ${files.length} scenarios (--runs auto), ${repeat} time(s) each; load average ${load()}`);
+const differ: string[] = [];
+console.log(
+  `default simulate of ${files.length} scenarios (--runs auto), ${repeat} time(s) each${against ? `, alternating with ${against}` : ''}; load average ${load()}`,
+);
 try {
   for (const file of files) {
-    const walls: number[] = [];
-    const cpus: number[] = [];
-    const cpuFile = join(tmp, 'cpu');
-    let row: Row | undefined;
+    const rel = relative(root, file);
+    const ours: Side[] = [];
+    const base: Side[] = [];
     for (let k = 0; k < repeat; k++) {
-      const out = join(tmp, 'result.json');
-      const t0 = performance.now();
-      const r = spawnSync(
-        process.execPath,
-        ['--import', CPU_HOOK, join(root, 'bin/dispatchsim.js'), 'simulate', file, '--out', out],
-        {
-          cwd: root,
-          stdio: ['ignore', 'ignore', 'pipe'],
-          encoding: 'utf8',
-          env: { ...process.env, SCENARIO_TIMES_CPU: cpuFile },
-        },
-      );
-      walls.push(performance.now() - t0);
-      try {
-        cpus.push(Number(readFileSync(cpuFile, 'utf8')));
-        rmSync(cpuFile);
-      } catch {
-        cpus.push(NaN);
-      }
-      let engineMs = NaN;
-      let runs = 1;
-      let events = NaN;
-      try {
-        const res = JSON.parse(readFileSync(out, 'utf8')) as {
-          engine: { wallMs: number; events: number };
-          runs?: { count: number };
-        };
-        engineMs = res.engine.wallMs;
-        events = res.engine.events;
-        runs = res.runs?.count ?? 1;
-        rmSync(out);
-      } catch {
-        /* a scenario the CLI refused (exit code below): no Result */
-      }
-      row = { file: relative(root, file), wallMs: 0, cpuMs: 0, engineMs, runs, events, exit: r.status };
+      if (against) base.push(once(against, rel));
+      ours.push(once(root, rel));
     }
-    row!.wallMs = median(walls);
-    row!.cpuMs = median(cpus);
-    rows.push(row!);
+    const row: Row = { file: rel, ours: fold(ours), ...(against ? { base: fold(base) } : {}) };
+    rows.push(row);
+    const o = row.ours;
+    const same = !row.base || row.base.text === o.text;
+    if (!same) differ.push(rel);
     console.log(
-      `${row!.file.padEnd(58)} ${row!.wallMs.toFixed(0).padStart(6)} ms wall ${row!.cpuMs.toFixed(0).padStart(6)} ms CPU  engine ${row!.engineMs.toFixed(0).padStart(6)} ms  ` +
-        `${String(row!.runs).padStart(2)} runs  ${(row!.events / 1e6).toFixed(2).padStart(6)} M events (all runs)${row!.exit === 0 ? '' : `  exit ${row!.exit}`}`,
+      `${rel.padEnd(58)} ${ms(o.wallMs)} ms wall ${ms(o.cpuMs)} ms CPU  engine ${ms(o.engineMs)} ms  ` +
+        `${String(o.runs).padStart(2)} runs  ${(o.events / 1e6).toFixed(2).padStart(6)} M events (all runs)${o.exit === 0 ? '' : `  exit ${o.exit}`}` +
+        (row.base
+          ? `  | base ${ms(row.base.wallMs)} ms wall ${ms(row.base.cpuMs)} ms CPU  ${(o.wallMs / row.base.wallMs).toFixed(2)}× wall${same ? '' : '  RESULT DIFFERS'}`
+          : ''),
     );
   }
 } finally {
   rmSync(tmp, { recursive: true, force: true });
 }
-// Ranked by CPU time: on a shared machine the wall time mostly says how busy the others were.
-const slow = [...rows].sort((a, b) => b.cpuMs - a.cpuMs).slice(0, 5);
-console.log(
-  `\nslowest five by CPU time (target: under ${TARGET_MS} ms wall each on this machine, quiet; load average now ${load()}):`,
-);
-for (const r of slow)
+const slowest = (side: (r: Row) => Side, key: 'wallMs' | 'cpuMs') =>
+  [...rows].sort((a, b) => side(b)[key] - side(a)[key]).slice(0, 5);
+const print = (label: string, side: (r: Row) => Side) => {
   console.log(
-    `  ${r.file.padEnd(58)} ${r.cpuMs.toFixed(0).padStart(6)} ms CPU ${r.wallMs.toFixed(0).padStart(6)} ms wall  ${r.cpuMs < TARGET_MS ? 'ok' : 'OVER'}  ` +
-      `(engine ${r.engineMs.toFixed(0)} ms, ${r.runs} runs, ${(r.events / 1e6).toFixed(2)} M events, all runs)`,
+    `\nslowest five by wall time, ${label} (target: under ${TARGET_MS} ms wall each on this machine; load average now ${load()}):`,
   );
-const over = (k: 'cpuMs' | 'wallMs') => rows.filter((r) => r[k] >= TARGET_MS).length;
-console.log(`at or over ${TARGET_MS} ms: ${over('cpuMs')} of ${rows.length} by CPU time, ${over('wallMs')} by wall time`);
+  for (const r of slowest(side, 'wallMs')) {
+    const s = side(r);
+    console.log(
+      `  ${r.file.padEnd(58)} ${ms(s.wallMs)} ms wall ${ms(s.cpuMs)} ms CPU  ${s.wallMs < TARGET_MS ? 'ok' : 'OVER'}  ` +
+        `(engine ${s.engineMs.toFixed(0)} ms, ${s.runs} runs, ${(s.events / 1e6).toFixed(2)} M events, all runs)`,
+    );
+  }
+  const over = (k: 'cpuMs' | 'wallMs') => rows.filter((r) => side(r)[k] >= TARGET_MS).length;
+  console.log(`  at or over ${TARGET_MS} ms: ${over('wallMs')} of ${rows.length} by wall time, ${over('cpuMs')} by CPU time`);
+};
+print('this checkout', (r) => r.ours);
+if (against) {
+  print(`baseline ${against}`, (r) => r.base!);
+  const sum = (f: (r: Row) => number) => rows.reduce((a, r) => a + f(r), 0);
+  console.log(
+    `\ntotal wall ${sum((r) => r.ours.wallMs).toFixed(0)} ms vs baseline ${sum((r) => r.base!.wallMs).toFixed(0)} ms; ` +
+      `total CPU ${sum((r) => r.ours.cpuMs).toFixed(0)} ms vs ${sum((r) => r.base!.cpuMs).toFixed(0)} ms; ` +
+      `Results byte-identical (engine aside): ${rows.length - differ.length} of ${rows.length}${differ.length ? ` (differ: ${differ.join(', ')})` : ''}`,
+  );
+  if (differ.length) process.exitCode = 1;
+}

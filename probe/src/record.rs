@@ -11,7 +11,7 @@
 //! |---|---|---|
 //! | `end` | `recv; for_each_record { record_end }` | loop step + record_end (clock read, histogram) |
 //! | `start_end` | `recv; for_each_record { record_start; record_end }` | the above + record_start (a clock read) |
-//! | `compute_end` | `recv; for_each_record { compute(work_ns); record_end }` | work_ns + the compute's overshoot and sampling + record_end reusing the compute's clock read |
+//! | `compute_end` | `recv; for_each_record { compute(work_ns); record_end }` | work_ns + the compute's overshoot and sampling + record_end reusing the compute's clock read (− work_ns − body=end: `compute_op`) |
 //!
 //! With the number of messages fixed, the per-message costs (recv, loop set-up, the coop
 //! yields every 128 receives) are the same in every sample of a configuration and fall into
@@ -171,7 +171,7 @@ fn grid_record() -> Vec<Overrides> {
 pub const BENCHES: &[Bench] = &[Bench {
     name: "record",
     kind: Kind::Slope,
-    feeds: &["record_end", "record_start"],
+    feeds: &["record_end", "record_start", "compute_op"],
     about: "per-record bookkeeping of the probe's Plan interpreter for a record that does no work: for_each_record { record_end } (and with record_start, or after a compute) over messages of iters/msgs records",
     params: RECORD_PARAMS,
     run: run_record,

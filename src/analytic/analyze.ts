@@ -123,9 +123,10 @@ export function evaluatePrepared(plan: Plan, p: Prepared): Prediction {
 /** Predicts a plan's Result in closed form, or refuses (InputError, exit 4). */
 export function analyze(plan: Plan, model: CostModel): Result {
   const r = toResult(plan, evaluatePrepared(plan, prepareAnalysis(plan, model)));
-  // Per-record bookkeeping (record_end / record_start) is the simulator's only: said, not refused.
+  // Per-record bookkeeping (record_end / record_start / compute_op) is the simulator's only: said, not refused.
   const c = analyticCosts(model, plan.runtime.driver);
-  if ((c.recordEnd > 0 || c.recordStart > 0) && r.records > 0) r.warnings.push({ code: 'DS4090', message: RECORD_NOTE });
+  if ((c.recordEnd > 0 || c.recordStart > 0 || c.computeOp > 0) && r.records > 0)
+    r.warnings.push({ code: 'DS4090', message: RECORD_NOTE });
   const note = remoteCostsNote(plan, model);
   if (note) r.warnings.push({ code: 'DS4090', message: note });
   return r;

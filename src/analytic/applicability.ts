@@ -65,4 +65,4 @@ export const NOISE_NOTE =
  * record_start, DS4090): like noise, not refused (every scenario with records would be), but said.
  */
 export const RECORD_NOTE =
-  "the model's per-record bookkeeping (record_end, record_start: the measuring harness's loop step, clock read and histogram insert) is not in the closed form: records that do little work come out faster than the simulator's (compare with simulate)";
+  "the model's per-record bookkeeping (record_end, record_start: the measuring harness's loop step, clock read and histogram insert; compute_op: its own cost of a compute instruction) is not in the closed form: records come out faster than the simulator's (compare with simulate)";

@@ -424,6 +424,35 @@ function recordStart(d: Deriver): Outcome {
   );
 }
 
+/**
+ * compute_op: slope(record, body=compute_end) − work_ns − record_end. Per record that body runs a
+ * compute of work_ns and a record_end that reuses the compute's last clock read, so what is left
+ * is the interpreter's own cost of the compute instruction (the draw, the busy-wait's clock reads
+ * and overshoot, the accounting) net of the read the record_end saves. Clamped at 0 (the saved
+ * read may be the larger); the configuration's work_ns is the bench parameter.
+ */
+function computeOp(d: Deriver): Outcome {
+  const filter = { ...CT, body: 'compute_end' };
+  const base = d.fitter.slope('record', filter);
+  if (!base) return { missing: describe('record', filter, 'sample') };
+  const works = [...new Set(d.fitter.configs('record', filter).map((p) => Number(p.work_ns)))];
+  if (works.length !== 1 || !(works[0] > 0))
+    return { missing: `${describe('record', filter, 'sample')} with one work_ns > 0 (got ${works.join(', ') || 'none'})` };
+  const work = works[0];
+  const end = d.get('record_end');
+  if (isMissing(end)) return { missing: `${end.missing} (via record_end)` };
+  const est = combine(
+    [base, end.est],
+    (v) => Math.max(0, v[0] - work - v[1]),
+    `${base.source} − ${work} − record_end (clamped at 0)`,
+  );
+  return {
+    est,
+    provenance: 'calibrated',
+    note: `for_each_record { compute(${work} ns); record_end } − ${work} ns − record_end: what the probe's interpreter pays for a compute instruction beyond its busy-wait's nominal time, net of the clock read the following record_end reuses`,
+  };
+}
+
 function joinRule(d: Deriver): Outcome {
   return difference(
     d,
@@ -566,6 +595,7 @@ const RULES: Record<ParameterName, Rule> = {
   run_wake_sd: (d) => runLevelRule(runWakeLevels(d.fitter.output), `the wake-up benchmarks (${WAKE_BENCHES.join(', ')})`),
   record_end: recordEnd,
   record_start: recordStart,
+  compute_op: computeOp,
 };
 
 /** A run-level dispersion parameter (run-level.ts): needs two probe runs or more. */

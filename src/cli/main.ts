@@ -9,7 +9,7 @@
  * Phase: cli. Commands live one per file in ./commands and are registered in ./commands/index.ts.
  */
 import yargs from 'yargs';
-import { COMMANDS } from './commands/index.js';
+import { COMMAND_LOADERS, loadCommand, loadCommands } from './commands/index.js';
 import { exitCode, setExitCode, watchStdout } from './common.js';
 import { EXIT } from '../schema/diagnostics.js';
 import { forgetInputs } from '../io/files.js';
@@ -63,7 +63,11 @@ export async function main(argv: string[]): Promise<number> {
     // --help and --version print and return (exit 0) instead of exiting the process, so the CLI
     // runs in-process in tests and as a library call alike.
     .exitProcess(false);
-  for (const c of COMMANDS) cli.command(c);
+  // A known command name first (`dispatchsim simulate …`, how every command is run): only that
+  // command is imported and registered, and yargs parses it as before. Anything else (no command,
+  // --help, --version, a misspelt name) registers them all, for the command list and its errors.
+  const only = Object.hasOwn(COMMAND_LOADERS, raw[0] ?? '') ? raw[0] : undefined;
+  for (const c of only ? [await loadCommand(only)] : await loadCommands()) cli.command(c);
   try {
     await cli.parseAsync();
   } catch (e) {

@@ -169,6 +169,14 @@ export const OPTIONAL_PARAMETERS = [
       "record_start in the probe's Plan interpreter: the clock read that stamps a self-generated record (benchmark record body=start_end − body=end). Absent: 0 (not charged)",
   },
   {
+    name: 'compute_op',
+    unit: 'ns',
+    kind: 'cost',
+    p: '-',
+    meaning:
+      "what a compute (or spin) instruction costs the measuring harness (the probe's Plan interpreter) beyond the work it busy-waits: drawing the cost, the busy-wait's clock reads and its overshoot past the deadline, the time accounting — net of the clock read a record_end right after it then saves (benchmark record body=compute_end − work_ns − record_end). Charged once per instruction, not per unit of its count. Absent: 0 (not charged)",
+  },
+  {
     name: 'worker_wake_latency',
     unit: 'ns',
     kind: 'latency',

@@ -9,7 +9,7 @@
 import type { Plan } from './types.js';
 import type { Result } from '../schema/result.js';
 import { mathjs } from '../engine/lazy-math.js';
-import { formulaProblem } from './formula.js';
+import { evaluateSimple, formulaProblem, simpleFormula } from './formula.js';
 
 /** Breakdown categories of CPU time, in the order of the simulator's C_* indices (runtime/state.ts). */
 export const FIXED_CATEGORIES = [
@@ -29,8 +29,9 @@ export const FIXED_CATEGORIES = [
 ];
 /**
  * The breakdown category of per-record bookkeeping (the optional model parameters record_end and
- * record_start: a loop step, a clock read, a histogram insert). Present only when the model has
- * them; counted as useful CPU (it is the per-record loop's own work, not the scheduler's).
+ * record_start: a loop step, a clock read, a histogram insert; compute_op: the harness's own cost
+ * of a compute instruction). Present only when the model has them; counted as useful CPU (it is
+ * the per-record loop's own work, not the scheduler's).
  */
 export const RECORD_CATEGORY = 'record_bookkeeping';
 /** Categories that count as "waiting" CPU (burnt while no useful work is available). */
@@ -113,13 +114,17 @@ export function setOwn<T>(obj: Record<string, T>, key: string, value: T): void {
 export function evaluateOutputs(outputs: Record<string, string>, result: Result): Record<string, number> {
   const out: Record<string, number> = {};
   for (const [name, expr] of Object.entries(outputs)) {
-    const problem = formulaProblem(expr);
+    // A simple formula (formula.ts) is in the allowed subset by construction, and is evaluated
+    // without mathjs unless only mathjs can give its value or its error.
+    const simple = simpleFormula(expr);
+    const problem = simple ? undefined : formulaProblem(expr);
     if (problem) {
       result.warnings.push({ code: 'DS3003', message: `output '${name}' is not evaluated: ${problem}` });
       continue;
     }
     try {
-      const v: unknown = mathjs().evaluate(expr, { ...result, outputs: out });
+      const scope = { ...result, outputs: out };
+      const v: unknown = (simple && evaluateSimple(simple, scope)) ?? mathjs().evaluate(expr, scope);
       if (typeof v === 'number' && Number.isFinite(v)) setOwn(out, name, Math.round(v * 1e6) / 1e6);
       else result.warnings.push({ code: 'DS3003', message: `output '${name}' is not a finite number` });
     } catch (e) {

@@ -35,6 +35,8 @@ export interface RuntimeCosts {
   /** Per-record bookkeeping at record_end, and record_start's clock read (probe-measured); 0 when the model lacks them. */
   recordEnd: number;
   recordStart: number;
+  /** The harness's own cost of a compute/spin instruction beyond its work (probe-measured); 0 when the model lacks it. */
+  computeOp: number;
   noiseRate: number;
   wakeLatency: PlanCost;
   /** A worker woken by another worker (multi_thread); wake_latency when the model has no worker_wake_latency. */
@@ -114,6 +116,7 @@ export function runtimeCosts(model: CostModel, driver: 'none' | 'timer' | 'timer
     // Optional (model/parameters.ts): a model calibrated before they existed charges nothing.
     recordEnd: param(model, 'record_end' satisfies ParameterName) ? v('record_end') : 0,
     recordStart: param(model, 'record_start' satisfies ParameterName) ? v('record_start') : 0,
+    computeOp: param(model, 'compute_op' satisfies ParameterName) ? v('compute_op') : 0,
     noiseRate: paramNs(model, 'noise_rate' satisfies ParameterName),
     wakeLatency: dist(model, 'wake_latency'),
     workerWakeLatency: param(model, 'worker_wake_latency' satisfies ParameterName)

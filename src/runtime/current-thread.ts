@@ -246,9 +246,16 @@ export class CurrentThreadSim extends PollingSimulator {
     if (out === E.R_YIELD) this.defer[0].pushBack(task);
     else if (out === E.R_SELF) {
       if (task === this.blockOnTask) {
-        // block_on's waker sets `woken` and unparks the driver: the next park returns at once.
-        this.woken = true;
-        this.driverNotified = true;
+        if (r === R_SELF) {
+          // It woke itself (its coop budget spent, a self-wake): its own waker on the runtime
+          // thread — `woken`, and its version's driver unpark (1.24/1.47: an eventfd write with the
+          // I/O driver; 1.53: none), so the next park returns at once.
+          this.wakeBlockOn(0);
+        } else {
+          // Woken while it ran, from another thread (a source), which paid the unpark.
+          this.woken = true;
+          this.driverNotified = true;
+        }
       } else this.local.pushBack(task);
     } else if (out === E.R_BLOCK || out === E.R_DONE) {
       /* waits for its waker, or finished */

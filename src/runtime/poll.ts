@@ -70,6 +70,12 @@ export abstract class PollingSimulator extends Simulator {
           const d = (k >= 0 ? k : this.sample(this.costs[ci])) * code[o + 2];
           bd[this.costCat[ci]] += d;
           thrT[th] += d;
+          // The harness's own cost of the instruction (compute_op: the draw, the busy-wait's clock
+          // reads and overshoot, the accounting; 0 without it). A zero-length busy-wait reads no clock.
+          if (c.computeOp > 0 && d > 0) {
+            thrT[th] += c.computeOp;
+            bd[this.cRecord] += c.computeOp;
+          }
           pc++;
           break;
         }
@@ -80,6 +86,10 @@ export abstract class PollingSimulator extends Simulator {
           bd[S.C_SPIN] += d;
           this.stSpin[th] += d;
           thrT[th] += d;
+          if (c.computeOp > 0 && d > 0) {
+            thrT[th] += c.computeOp;
+            bd[this.cRecord] += c.computeOp;
+          }
           pc++;
           break;
         }

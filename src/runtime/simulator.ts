@@ -112,7 +112,7 @@ export abstract class Simulator {
   readonly costConst: Float64Array; // ≥ 0: constant ns; -1: draw from the distribution
   readonly costCat: Int32Array;
   /**
-   * Breakdown index of the record bookkeeping (RECORD_CATEGORY: record_end / record_start), or
+   * Breakdown index of the record bookkeeping (RECORD_CATEGORY: record_end / record_start / compute_op), or
    * -1 when the model charges none (then nothing is charged and the Result has no such entry).
    */
   readonly cRecord: number;
@@ -266,8 +266,8 @@ export abstract class Simulator {
       }),
     );
     // Record bookkeeping gets its own category only when the model charges it, so that a model
-    // calibrated before record_end/record_start existed gives the same Result bytes as before.
-    if (this.c.recordEnd > 0 || this.c.recordStart > 0) {
+    // calibrated before record_end/record_start/compute_op existed gives the same Result bytes as before.
+    if (this.c.recordEnd > 0 || this.c.recordStart > 0 || this.c.computeOp > 0) {
       let i = this.categories.indexOf(RECORD_CATEGORY);
       if (i < 0) i = this.categories.push(RECORD_CATEGORY) - 1;
       this.cRecord = i;

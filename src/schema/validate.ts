@@ -1,13 +1,21 @@
 /**
  * Schema validation with located errors.
  *
- * Phase: validate. Validators are compiled once per process (ajv, strict, all errors). Each ajv
- * error becomes a Diagnostic with the JSON pointer of the bad value and, from the source text
+ * Phase: validate. Validators are precompiled: `schema/validators.cjs` is ajv's standalone code
+ * for the four schemas (`dispatchsim schema --write` generates it with `validatorsText`; a test
+ * and `schema --check` fail when it is stale), so a command compiles no schema at start-up (ajv's
+ * compilation was about a quarter of a default `simulate`'s start-up, bench/scenario-times.ts).
+ * Each schema's fingerprint is in that file: a schema that changed since it was generated is
+ * compiled at run time instead (ajv, strict, all errors), with the same options and errors. Each
+ * ajv error becomes a Diagnostic with the JSON pointer of the bad value and, from the source text
  * (parsed with jsonc-parser, which keeps offsets), its line and column. For unions, only the
  * branch the user meant is reported (ajv's discriminator for `op`/`kind`; for costs a single
  * summary message).
  */
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { Ajv, ErrorObject, Options, ValidateFunction } from 'ajv';
+import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import { parseTree, type Node, type ParseError, printParseErrorCode } from 'jsonc-parser';
 import { CostModelSchema } from './model.js';
 import { ResultSchema } from './result.js';
@@ -15,13 +23,28 @@ import { PlanSchema } from './plan.js';
 import { ScenarioSchema, toAjvSchema } from './scenario.js';
 import { diag, type Diagnostic, InputError } from './diagnostics.js';
 
+/** ajv's options, for the precompiled validators and for a schema compiled at run time alike. */
+export const AJV_OPTIONS: Options = {
+  allErrors: true,
+  strict: true,
+  discriminator: true,
+  allowUnionTypes: true,
+  strictRequired: false,
+  verbose: true,
+};
+
+const require = createRequire(import.meta.url);
 let ajv: Ajv | undefined;
 const compiled = new Map<string, ValidateFunction>();
 
+/** A new ajv instance with AJV_OPTIONS (and `extra`); ajv is loaded only when something is compiled. */
+export function newAjv(extra: Options = {}): Ajv {
+  const { Ajv: AjvClass } = require('ajv') as { Ajv: typeof Ajv };
+  return new AjvClass({ ...AJV_OPTIONS, ...extra });
+}
+
 function getAjv(): Ajv {
-  if (!ajv) {
-    ajv = new Ajv({ allErrors: true, strict: true, discriminator: true, allowUnionTypes: true, strictRequired: false, verbose: true });
-  }
+  ajv ??= newAjv();
   return ajv;
 }
 
@@ -40,12 +63,46 @@ export function schemaFor(kind: DocumentKind): Record<string, unknown> {
   }
 }
 
+/** The precompiled validators' file (generated into the package's schema/ folder). */
+export const VALIDATORS_FILE = 'validators.cjs';
+
+/** What schema/validators.cjs exports: a validator per kind, and the fingerprint of the schema each was generated from. */
+interface Precompiled {
+  fingerprints: Record<DocumentKind, string>;
+  validators: Record<DocumentKind, ValidateFunction>;
+}
+
+/** A schema's fingerprint: what makes a precompiled validator stale when the schema changes. */
+export function schemaFingerprint(schema: Record<string, unknown>): string {
+  return createHash('sha256').update(JSON.stringify(schema)).digest('hex').slice(0, 32);
+}
+
+let precompiled: Precompiled | null | undefined;
+
+/** The validator of `kind` from schema/validators.cjs when it was generated from this schema, else undefined. */
+function precompiledValidator(kind: DocumentKind, schema: Record<string, unknown>): ValidateFunction | undefined {
+  if (precompiled === undefined) {
+    try {
+      // dist/src/schema/validate.js → the package root's schema/.
+      precompiled = require(fileURLToPath(new URL(`../../../schema/${VALIDATORS_FILE}`, import.meta.url))) as Precompiled;
+    } catch {
+      precompiled = null; // not generated (a fresh checkout before `schema --write`): compile
+    }
+  }
+  if (!precompiled || precompiled.fingerprints?.[kind] !== schemaFingerprint(schema)) return undefined;
+  return precompiled.validators[kind];
+}
+
+/** How each kind's validator was obtained in this process (for tests and benchmarks). */
+export const validatorOrigin = new Map<DocumentKind, 'precompiled' | 'compiled'>();
+
 function validator(kind: DocumentKind): ValidateFunction {
   let v = compiled.get(kind);
   if (!v) {
-    const a = getAjv();
     const schema = schemaFor(kind);
-    v = a.compile(schema);
+    v = precompiledValidator(kind, schema);
+    validatorOrigin.set(kind, v ? 'precompiled' : 'compiled');
+    v ??= getAjv().compile(schema);
     compiled.set(kind, v);
   }
   return v;

@@ -15,9 +15,11 @@ import type { Result } from '../schema/result.js';
 import { simulate, type SimOptions } from '../runtime/simulate.js';
 import { WorkPool } from './pool.js';
 import { foldRuns, MAX_RUNS, planOfRun, runVariants, type RunVariant } from '../plan/run-set.js';
+import { evaluateOutputs } from '../plan/result-parts.js';
 
 /** What every run of a set shares; sent to each worker thread once. */
 export interface RunContext {
+  /** The Plan without its `outputs` (see withOutputs): a worker thread never loads mathjs. */
   plan: Plan;
   model: CostModel;
   sim: Omit<SimOptions, 'seed' | 'traceSpans'>;
@@ -42,9 +44,26 @@ export function autoRuns(run0Events: number): number {
   return Math.max(AUTO_MIN_RUNS, Math.min(AUTO_MAX_RUNS, fit));
 }
 
+/** The context of `plan`'s runs: its Plan without outputs (withOutputs adds them in the main thread). */
+export function runContext(plan: Plan, model: CostModel, sim: RunContext['sim'] = {}): RunContext {
+  return { plan: { ...plan, outputs: {} }, model, sim };
+}
+
 /** One run of a set (also what each worker thread does). */
 export function simulateRun(ctx: RunContext, v: RunVariant): Result {
   return simulate(planOfRun(ctx.plan, v), ctx.model, { ...ctx.sim, seed: v.seed });
+}
+
+/**
+ * Adds the scenario's derived outputs to one run's Result, in this (the main) thread: the runs are
+ * simulated from a Plan without outputs, so that no worker thread loads mathjs (~1 s of CPU per
+ * thread on the 2-vCPU VM; the main thread has it already, normalize checked the formulas). The
+ * bytes are those of `simulate` with the outputs: evaluating them is its last step, over this same
+ * Result (`outputs` keeps its place in the document).
+ */
+export function withOutputs(plan: Plan, r: Result): Result {
+  if (Object.keys(plan.outputs).length) r.outputs = evaluateOutputs(plan.outputs, r);
+  return r;
 }
 
 export interface RunSetOptions {
@@ -78,11 +97,11 @@ export async function simulateRuns(plan: Plan, model: CostModel, o: RunSetOption
   if (!Number.isInteger(most) || most < 1 || most > MAX_RUNS)
     throw new Error(`internal: runs must be 1..${MAX_RUNS} (got ${most})`);
   const variants = runVariants(plan, most);
-  const ctx: RunContext = { plan, model, sim: o.sim ?? {} };
-  const first = simulateRun(ctx, variants[0]);
+  const ctx = runContext(plan, model, o.sim);
+  const first = withOutputs(plan, simulateRun(ctx, variants[0]));
   // Run 0's CPU time, not its wall time: on a busy machine the wall time is mostly waiting for a
-  // core, and taking it for work started threads (each loads its modules, mathjs too when the
-  // scenario has outputs) that cost more than the runs they took (bench/scenario-times.ts).
+  // core, and taking it for work started threads (each loads the simulator's modules) that cost
+  // more than the runs they took (bench/scenario-times.ts).
   const cpu = process.cpuUsage(cpu0);
   const firstMs = (cpu.user + cpu.system) / 1000;
   const n = o.runs === 'auto' ? Math.min(most, autoRuns(first.engine.events)) : most;
@@ -94,13 +113,13 @@ export async function simulateRuns(plan: Plan, model: CostModel, o: RunSetOption
   if (jobs > 1 && firstMs * rest.length > (o.threadsMinMs ?? THREADS_MIN_MS)) {
     const pool = new WorkPool<RunVariant, Result>(jobs, new URL('./runs-worker.js', import.meta.url), ctx);
     try {
-      results.push(...(await pool.run(rest, () => o.onRun?.(++done, n))));
+      for (const r of await pool.run(rest, () => o.onRun?.(++done, n))) results.push(withOutputs(plan, r));
     } finally {
       await pool.close();
     }
   } else
     for (const v of rest) {
-      results.push(simulateRun(ctx, v));
+      results.push(withOutputs(plan, simulateRun(ctx, v)));
       o.onRun?.(++done, n);
     }
   const runLevelSd = { speed: model.parameters.run_speed_sd?.value, wake: model.parameters.run_wake_sd?.value };

@@ -66,6 +66,7 @@ export async function measurePlan(plan: Plan, binary: string, o: MeasureOptions)
     typeof header.cpus === 'number' ? header.cpus : undefined,
   );
   stampProbeTokio(result, plan, header);
+  stampProbeProfile(result, header);
   return {
     result,
     runs,
@@ -87,6 +88,15 @@ export function stampProbeTokio(result: Result, plan: Plan, header: Record<strin
       code: 'DS1815',
       message: `the probe ran tokio ${built}, the scenario models tokio ${plan.runtime.tokio}: the measurement is of another version's scheduler`,
     });
+}
+
+/**
+ * A measured Result's model.profile is the build profile of the probe that ran (its header: the
+ * figures are a release or a debug build's), not the profile of the scenario's cost model, which
+ * measuring never reads. A header without one (an old probe) leaves the plan's.
+ */
+export function stampProbeProfile(result: Result, header: Record<string, unknown>): void {
+  if (header.profile === 'release' || header.profile === 'debug') result.model.profile = header.profile;
 }
 
 const med = (xs: number[]) => median(xs);

@@ -9,11 +9,15 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { COMMANDS, commandName } from '../../src/cli/commands/index.js';
+import { COMMAND_LOADERS, commandName, loadCommands } from '../../src/cli/commands/index.js';
 import { EXAMPLES, exampleArgv } from '../../src/cli/examples.js';
 import { ROOT, runMain } from '../helpers.js';
 
-const names = COMMANDS.map((c) => commandName(c));
+const names = (await loadCommands()).map((c) => commandName(c));
+
+test('each command is registered under the name its module gives it (main imports only that module)', () => {
+  assert.deepEqual(names, Object.keys(COMMAND_LOADERS));
+});
 
 test('every command has 1–3 examples, shown by its --help', async () => {
   for (const n of names) {

@@ -49,10 +49,9 @@ async function runMain(argv: string[]): Promise<{ code: number; out: string }> {
   const out: string[] = [];
   const ow = process.stdout.write.bind(process.stdout);
   const ew = process.stderr.write.bind(process.stderr);
-  const capture = (chunk: string | Uint8Array): boolean => {
-    out.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
-    return true;
-  };
+  // Binary chunks are the test runner's reports to its parent (they can come while main awaits
+  // the import of the command's module): they pass through, as in ../helpers.ts.
+  const capture = (chunk: string | Uint8Array): boolean => (typeof chunk === 'string' ? (out.push(chunk), true) : ow(chunk));
   process.stdout.write = capture as typeof process.stdout.write;
   process.stderr.write = capture as typeof process.stderr.write;
   try {

@@ -16,13 +16,14 @@ async function runMain(argv: string[]): Promise<{ code: number; out: string; err
   const err: string[] = [];
   const ow = process.stdout.write.bind(process.stdout);
   const ew = process.stderr.write.bind(process.stderr);
-  const into = (sink: string[]) =>
-    ((chunk: string | Uint8Array) => (
-      sink.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8')),
-      true
-    )) as typeof process.stdout.write;
-  process.stdout.write = into(out);
-  process.stderr.write = into(err);
+  // The CLI writes strings; binary chunks are the test runner reporting a finished test to its
+  // parent on this same stdout, which can happen while main awaits (it imports the command's
+  // module): those pass through, as in ../helpers.ts.
+  const into = (sink: string[], through: typeof process.stdout.write) =>
+    ((chunk: string | Uint8Array) =>
+      typeof chunk === 'string' ? (sink.push(chunk), true) : through(chunk)) as typeof process.stdout.write;
+  process.stdout.write = into(out, ow);
+  process.stderr.write = into(err, ew);
   try {
     const code = await main(argv);
     return { code, out: out.join(''), err: err.join('') };

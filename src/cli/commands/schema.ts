@@ -1,6 +1,8 @@
 /**
  * `dispatchsim schema`: print, write or check the JSON Schema files generated from the TypeBox
- * sources (`schema/scenario.schema.json`, `model.schema.json`, `result.schema.json`).
+ * sources (`schema/scenario.schema.json`, `model.schema.json`, `result.schema.json`,
+ * `plan.schema.json`), and the validators precompiled from them (`schema/validators.cjs`, ajv's
+ * standalone code: no command compiles a schema at start-up).
  *
  * Phase: cli. A subcommand rather than a build script so an installed tool can hand its schemas
  * to an editor, and CI can run `dispatchsim schema --check` (exit 6 when a file is stale).
@@ -13,7 +15,7 @@ import { readText, writeFileAtomic } from '../../io/files.js';
 import { packagePath } from '../../io/package-root.js';
 import { diag, EXIT, InputError } from '../../schema/diagnostics.js';
 import type { DocumentKind } from '../../schema/validate.js';
-import { jsonSchemaText, schemaFileName, SCHEMA_KINDS } from '../../schema/json-schema.js';
+import { generatedFiles, jsonSchemaText, SCHEMA_KINDS } from '../../schema/json-schema.js';
 
 interface Args {
   kind?: DocumentKind;
@@ -49,9 +51,9 @@ export const schemaCommand: CommandModule<object, Args> = {
       if (argv.check && !(existsSync(argv.dir) && statSync(argv.dir).isDirectory()))
         throw new InputError([diag('DS5001', argv.dir, '', { name: argv.dir, detail: 'no such directory' })], EXIT.io);
       let stale = 0;
-      for (const kind of kinds) {
-        const file = join(argv.dir, schemaFileName(kind));
-        const text = jsonSchemaText(kind);
+      for (const generated of generatedFiles(kinds)) {
+        const file = join(argv.dir, generated.name);
+        const text = generated.text();
         if (argv.check) {
           if (!existsSync(file) || readText(file, { output: true }) !== text) {
             stale++;

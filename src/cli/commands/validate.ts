@@ -24,7 +24,7 @@ import { diag, EXIT, InputError } from '../../schema/diagnostics.js';
 import { availableParallelism } from 'node:os';
 import { simulateRuns } from '../../sweep/simulate-runs.js';
 import { parseRuns, runSetOptions, tokioOptionSpec, type RunSetArgs } from '../options.js';
-import type { TokioVersion } from '../../plan/tokio-versions.js';
+import { modelledVersionOf, modelVersionWarning, type TokioVersion } from '../../plan/tokio-versions.js';
 import { checkTaskset } from '../../probe/run.js';
 import type { ValidationRow } from '../../schema/validation-doc.js';
 import { ProbeBuilds, probeThreads } from '../../probe/execute.js';
@@ -138,6 +138,29 @@ export function placementNote(apart: number, os: number): string | undefined {
   return `the source thread had no CPU of its own in ${os} of ${apart + os} measured scenarios with a source (column source = os: --place os, or no CPU to spare): wake_latency is calibrated across CPUs, and where the OS put the source beside an idle runtime thread outside wake-ups were faster than that`;
 }
 
+/**
+ * Says which scenarios were predicted with a cost model of another build profile than the
+ * measurement's (a measured Result's model.profile is the probe's build): per-op costs of a debug
+ * build are 4–18× a release build's (docs/calibration.md), so such a comparison measures the
+ * profile, not the model.
+ */
+export function profileNote(mismatched: readonly string[]): string | undefined {
+  if (!mismatched.length) return undefined;
+  const shown = mismatched.slice(0, 3).join(', ') + (mismatched.length > 3 ? `, … (${mismatched.length} scenarios in all)` : '');
+  return `predicted with a cost model of another build profile than the measurement: ${shown}; a debug build's per-op costs are 4–18× a release build's, so those errors compare the profiles, not the model (predict with a model of the measured profile: --model, calibrate --profile)`;
+}
+
+/**
+ * Says which scenarios were predicted with one tokio version's semantics and compared with a
+ * measurement of another (a measured Result's runtime.tokio is the release the probe ran, e.g.
+ * `--tokio 1.53` with `--measured` of a 1.24 campaign).
+ */
+export function versionNote(mismatched: readonly string[]): string | undefined {
+  if (!mismatched.length) return undefined;
+  const shown = mismatched.slice(0, 3).join(', ') + (mismatched.length > 3 ? `, … (${mismatched.length} scenarios in all)` : '');
+  return `predicted for another tokio version than the measurement ran: ${shown}; those errors mix two schedulers (give --tokio the measured version, or measure the predicted one)`;
+}
+
 export async function validate(a: Args): Promise<{ rows: ValidationRow[]; failed: number; notes: string[] }> {
   const { tolerance, bad } = parseTolerance(a.tolerance);
   if (bad.length)
@@ -155,12 +178,22 @@ export async function validate(a: Args): Promise<{ rows: ValidationRow[]; failed
   const notes: string[] = [];
   const shown = new Set<string>(); // a model's warnings once, not once per scenario
   const placed = [0, 0]; // scenarios with a source thread: [on a CPU of its own, placed by the OS]
+  const profiles: string[] = []; // scenarios predicted with a model of another build profile than their measurement
+  const versions: string[] = []; // scenarios predicted for another tokio version than the one measured
   for (const [i, file] of files.entries()) {
     const index = `[${i + 1}/${files.length}]`;
     const { scenario, plan, model, warnings } = loadScenario(resolve(file), a.model, a.seed, a.noise, a.tokio);
     const fresh = warnings.filter((w) => !shown.has(JSON.stringify(w)));
     fresh.forEach((w) => shown.add(JSON.stringify(w)));
     if (fresh.length) printDiagnostics(fresh);
+    // DS1228 (the model calibrated on another tokio than the version predicted, e.g. --tokio 1.47
+    // with the scenarios' own 1.24 model): once per model and version, as simulate says it.
+    const mv = modelVersionWarning(plan);
+    if (mv && !shown.has(mv.message)) {
+      shown.add(mv.message);
+      log(`validate: warning: ${mv.message} [${mv.code}]`);
+      notes.push(`${mv.message} [${mv.code}]`);
+    }
     const predicted = await simulateRuns(plan, model, { runs: parseRuns(a.runs), jobs: a.jobs ?? availableParallelism() });
     const measured = await measuredFigures(file, a, builds, index);
     const ctx: CompareContext = {
@@ -189,9 +222,19 @@ export async function validate(a: Args): Promise<{ rows: ValidationRow[]; failed
     log(`validate: ${index} ${plan.scenario.name}: ${mine.length} figures, ${failed.length} outside tolerance`);
     rows.push(...mine);
     if (measured.sourceApart !== undefined) placed[measured.sourceApart ? 0 : 1]++;
+    const built = measured.result?.model.profile;
+    if (built !== undefined && built !== model.profile)
+      profiles.push(`${plan.scenario.name} (model '${model.name}' ${model.profile}, measured ${built})`);
+    const ran = measured.result?.runtime.tokio;
+    if (ran !== undefined && modelledVersionOf(ran) !== plan.runtime.tokio)
+      versions.push(`${plan.scenario.name} (predicted for ${plan.runtime.tokio}, measured on ${ran})`);
   }
   const note = placementNote(placed[0], placed[1]);
   if (note) notes.push(note);
+  const pnote = profileNote(profiles);
+  if (pnote) notes.push(pnote);
+  const vnote = versionNote(versions);
+  if (vnote) notes.push(vnote);
   return { rows, failed: rows.filter((r) => r.pass === false).length, notes };
 }
 

@@ -62,3 +62,26 @@ test('without the record benchmark the model has neither parameter, and calibrat
       `DS1305 warning for ${name}`,
     );
 });
+
+test('calibrate writes compute_op (record body=compute_end − work_ns − record_end) from a debug probe run', async () => {
+  // record-debug.jsonl: the record benchmark lines of the second of three debug suite runs on the
+  // 2-vCPU VM (session 7, /tmp/s7/caldbg.jsonl), with that run's header.
+  const out = parseProbeOutput(readFileSync(`${FIX}/record-debug.jsonl`, 'utf8'), 'f');
+  const slope = (body: string) =>
+    fitLine(out.samples.filter((s) => s.bench === 'record' && s.params.body === body).map((s) => ({ x: s.iters, y: s.totalNs })))
+      .slope;
+  const work = Number(out.samples.find((s) => s.params.body === 'compute_end')?.params.work_ns);
+  assert.equal(work, 200);
+  const { model } = await calibrate({
+    ...base,
+    profile: 'debug',
+    'from-samples': [`${FIX}/host-debug.jsonl`, `${FIX}/record-debug.jsonl`],
+  });
+  const op = model.parameters.compute_op;
+  assert.ok(op, 'compute_op written');
+  assert.equal(op.provenance, 'calibrated');
+  assert.equal(op.value, Math.round((slope('compute_end') - work - slope('end')) * 10) / 10);
+  assert.match(op.source ?? '', /record\{body=compute_end .*− 200 − record_end/);
+  // Debug: tens of ns beyond the 200 ns busy-wait and the record_end.
+  assert.ok(op.value > 20 && op.value < 200, `compute_op ${op.value}`);
+});

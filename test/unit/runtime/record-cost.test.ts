@@ -110,3 +110,54 @@ test("simulate's advice notes DS2111 when the model has no record_end and record
   assert.ok(busy.cpuUs.useful / busy.records >= 1);
   assert.ok(!codes(m, busy).includes('DS2111'));
 });
+
+// ---- compute_op: the harness's own cost of a compute instruction ------------------------------
+
+/** One block_on task: `n` records, each a compute of `workNs` (0: none) and a record_end. */
+function computeLoop(m: CostModel, workNs: number, n = 100) {
+  const s = {
+    name: 'compute-op',
+    runtime: { flavor: 'current_thread', driver: 'timer' },
+    tasks: {
+      main: {
+        start: 'block_on',
+        program: [
+          {
+            op: 'repeat',
+            n,
+            body: [{ op: 'record_start' }, { op: 'compute', cost: workNs / 1000 }, { op: 'record_end' }],
+          },
+        ],
+      },
+    },
+  } as Scenario;
+  return simulate(normalizeScenario(s, { model: m, noise: false }), m);
+}
+
+test('compute_op: charged once per compute instruction after its work, inside the record, under record_bookkeeping', () => {
+  const m = model();
+  const before = computeLoop(m, 2000);
+  const after = computeLoop(withParams(m, { compute_op: constNs(60) }), 2000);
+  assert.equal(after.records, before.records);
+  // Each record: record_start … compute 2 µs, compute_op 60 ns … record_end: 60 ns more latency.
+  assert.equal(Math.round((after.latencyUs.p50 - before.latencyUs.p50) * 1000), 60);
+  assert.equal(after.breakdownUs[RECORD_CATEGORY], (after.records * 60) / 1000);
+  assert.equal(before.breakdownUs[RECORD_CATEGORY], undefined);
+  assert.equal(after.breakdownUs.compute, before.breakdownUs.compute);
+  // The analytic model says it leaves it out.
+  const s = loadScenario(join(ROOT, 'scenarios/validation/ct-await-1p.json'), undefined, undefined, false).scenario;
+  const mm = withParams(m, { compute_op: constNs(60) });
+  assert.ok(
+    analyze(normalizeScenario(s, { model: mm, noise: false }), mm).warnings.some(
+      (w) => w.code === 'DS4090' && w.message.includes('compute_op'),
+    ),
+  );
+});
+
+test('compute_op: a zero-length compute reads no clock in the harness and is charged nothing', () => {
+  const m = model();
+  const op = withParams(m, { compute_op: constNs(60) });
+  const r = computeLoop(op, 0);
+  assert.equal(r.breakdownUs[RECORD_CATEGORY] ?? 0, 0);
+  assert.equal(r.latencyUs.max, computeLoop(m, 0).latencyUs.max);
+});

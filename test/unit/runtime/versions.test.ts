@@ -210,3 +210,44 @@ test('current_thread block_on yield loop with the I/O driver: 1.53 drops the eve
   const remoteUs = Math.round(paramNs(m, 'remote_check')) / 1000;
   assert.ok(Math.abs(mean('1.24', 'simulate') - mean('1.47', 'simulate') - 10 * remoteUs) < 0.05);
 });
+
+// ---- the block_on future's own waker when its coop budget is spent (1.50: no self-unpark) ---------
+
+test('a block_on future that spends its coop budget wakes itself: an eventfd write on 1.24 and 1.47 (driver_unpark_io), none on 1.53', () => {
+  const m = model();
+  const unparkNs = Math.round(paramNs(m, 'driver_unpark_io'));
+  assert.ok(unparkNs > 100, `the test model's driver_unpark_io (${unparkNs} ns) is an eventfd write`);
+  const run = (tokio: TokioVersion) => {
+    // 1,280 lock/unlock pairs take 10 polls of 128 budget units: 9 self-wakes of the block_on future.
+    const s: Scenario = {
+      name: 'blockon-budget',
+      runtime: { flavor: 'current_thread', tokio, driver: 'timer_io' },
+      mutexes: ['m'],
+      tasks: {
+        main: {
+          start: 'block_on',
+          program: [
+            {
+              op: 'repeat',
+              n: 1280,
+              body: [
+                { op: 'lock', mutex: 'm' },
+                { op: 'unlock', mutex: 'm' },
+              ],
+            },
+          ],
+        },
+      },
+    };
+    const r = simulate(normalizeScenario(s, { model: m, noise: false }), m);
+    return { polls: r.tasks.main.polls, unparkNs: Math.round(r.breakdownUs.unpark * 1000), endUs: r.tasks.main.elapsedUs };
+  };
+  const by = Object.fromEntries(TOKIO_VERSIONS.map((v) => [v, run(v)]));
+  for (const v of TOKIO_VERSIONS) assert.equal(by[v].polls, 10, v);
+  // tokio 1.24.2 current_thread.rs 512–515 / 1.47.5 current_thread/mod.rs 711–714: wake_by_ref
+  // always calls driver.unpark(); 1.53.1 current_thread/mod.rs 787–801: not on the runtime thread.
+  assert.equal(by['1.24'].unparkNs, 9 * unparkNs);
+  assert.equal(by['1.47'].unparkNs, 9 * unparkNs);
+  assert.equal(by['1.53'].unparkNs, 0);
+  assert.ok(by['1.24'].endUs - by['1.53'].endUs > (8 * unparkNs) / 1000, JSON.stringify(by));
+});

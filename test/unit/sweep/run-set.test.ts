@@ -6,7 +6,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { normalizeScenario } from '../../../src/plan/normalize.js';
 import { detectRegimes, foldRuns, regimeMessage, runVariants, REGIME_CODE } from '../../../src/plan/run-set.js';
-import { autoRuns, AUTO_MAX_RUNS, AUTO_MIN_RUNS, simulateRuns } from '../../../src/sweep/simulate-runs.js';
+import { autoRuns, AUTO_MAX_RUNS, AUTO_MIN_RUNS, runContext, simulateRuns } from '../../../src/sweep/simulate-runs.js';
+import { planOfRun } from '../../../src/plan/run-set.js';
+import { simulate } from '../../../src/runtime/simulate.js';
 import { validateDocument } from '../../../src/schema/validate.js';
 import type { Scenario } from '../../../src/schema/scenario.js';
 import type { Result } from '../../../src/schema/result.js';
@@ -53,6 +55,28 @@ test('each run has its own seed (run 0: the scenario seed) and a timer phase uni
   // Pinned at 0 is pinned too (not "unset").
   const zero = normalizeScenario(pipeline({ timerPhaseUs: 0 }), { model: m });
   assert.ok(runVariants(zero, 8).every((v) => v.timerPhaseNs === 0));
+});
+
+test("a run set's outputs are evaluated in the main thread: the worker threads get a Plan without them, the bytes are simulate's", async () => {
+  const m = model();
+  const outputs = {
+    perRecordUs: 'cpuUs.total / records',
+    tail: 'latencyUs.p99 / latencyUs.p50',
+    twice: 'outputs.perRecordUs * 2',
+    bad: 'records / 0',
+  };
+  const plan = normalizeScenario({ ...pipeline(), outputs }, { model: m });
+  assert.deepEqual(runContext(plan, m).plan.outputs, {}, 'what the worker threads simulate');
+  assert.deepEqual(plan.outputs, outputs, 'the Plan itself keeps its outputs');
+  const two = await simulateRuns(plan, m, { runs: 4, jobs: 2, threadsMinMs: 0 });
+  // Each run as `simulate` gives it, outputs and their DS3003 warning included, folded the same way.
+  const runs = runVariants(plan, 4).map((v) => simulate(planOfRun(plan, v), m, { seed: v.seed }));
+  const runLevelSd = { speed: m.parameters.run_speed_sd?.value, wake: m.parameters.run_wake_sd?.value };
+  const folded = foldRuns(runs, { plan, variants: runVariants(plan, 4), wallMs: 1, runLevelSd });
+  const strip = (r: Result) => JSON.stringify({ ...r, engine: null });
+  assert.equal(strip(two), strip(folded));
+  assert.deepEqual(Object.keys(two.outputs), ['perRecordUs', 'tail', 'twice']);
+  assert.ok(two.warnings.some((w) => w.code === 'DS3003' && w.message.includes("'bad'")));
 });
 
 test('a run set gives the same bytes on one thread and on worker threads, and folds medians and p10–p90', async () => {
