@@ -21,6 +21,7 @@ import type { CostModel } from '../src/schema/model.js';
 import { normalizeScenario } from '../src/plan/normalize.js';
 import { simulate } from '../src/runtime/simulate.js';
 import { readFileSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
 import { benchRunSets } from './run-sets.js';
 import { benchAnalytic, printAnalyticBench } from './analytic.js';
 import { bareYieldRounds } from './bare-loop.js';

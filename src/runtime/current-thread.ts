@@ -246,7 +246,7 @@ export class CurrentThreadSim extends PollingSimulator {
     if (out === E.R_YIELD) this.defer[0].pushBack(task);
     else if (out === E.R_SELF) {
       if (task === this.blockOnTask) {
-        if (r === R_SELF) {
+        if (r === E.R_SELF) {
           // It woke itself (its coop budget spent, a self-wake): its own waker on the runtime
           // thread — `woken`, and its version's driver unpark (1.24/1.47: an eventfd write with the
           // I/O driver; 1.53: none), so the next park returns at once.
