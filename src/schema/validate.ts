@@ -186,9 +186,11 @@ export class SourceMap {
 /**
  * Deepest array/object nesting accepted in a document. The parsers and validators recurse per
  * level, so a deeper document would exhaust the stack; real scenarios stay far below this (the
- * op nesting limit, DS1223 in normalize, is 64 levels ≈ 130 JSON levels).
+ * op nesting limit, DS1223 in normalize, is 64 levels ≈ 130 JSON levels). ajv's validator of
+ * nested `repeat` bodies overflows Node's default stack at about 450 levels (440 passes), so
+ * the limit leaves it a margin (test/unit/deep-json.test.ts).
  */
-export const MAX_JSON_DEPTH = 512;
+export const MAX_JSON_DEPTH = 256;
 
 /** Offset of the first bracket that opens level `limit + 1` (strings skipped), or -1. Linear, no recursion. */
 function tooDeepAt(text: string, limit: number): number {

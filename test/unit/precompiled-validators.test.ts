@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import type { ValidateFunction } from 'ajv';
 import { validatorsText } from '../../src/schema/json-schema.js';
 import {
+  MAX_JSON_DEPTH,
   newAjv,
   parseJsonText,
   schemaFor,
@@ -68,10 +69,11 @@ test('the precompiled validators give the errors of validators compiled at run t
       if (d !== undefined) docs.push({ kind, name: `${f} + ${m.names.join(', ')}`, doc: d });
     }
   }
-  // A deeply nested document: `repeat` bodies nested 400 JSON levels deep (at MAX_JSON_DEPTH, 512, both
-  // validators exhaust the stack alike: a limitation of ajv's recursive code, not of precompiling).
+  // A deeply nested document: `repeat` bodies nested MAX_JSON_DEPTH JSON levels deep, the deepest a command
+  // lets through (at about 450 both validators exhaust the stack alike: a limitation of ajv's recursive
+  // code, not of precompiling; test/unit/deep-json.test.ts).
   let op: unknown = { op: 'yield' };
-  for (let depth = 6; depth + 2 <= 400; depth += 2) op = { op: 'repeat', n: 1, body: [op] };
+  for (let depth = 6; depth + 2 <= MAX_JSON_DEPTH; depth += 2) op = { op: 'repeat', n: 1, body: [op] };
   const deep = { name: 'deep', runtime: { flavor: 'current_thread' }, tasks: { main: { start: 'block_on', program: [op] } } };
   assert.ok(parse(JSON.stringify(deep)) !== undefined);
   docs.push({ kind: 'scenario', name: 'deep', doc: deep });
