@@ -6,8 +6,12 @@
  *
  *   1. yield-heavy current_thread: 8 tasks spinning on yield_now (≥ 10 M events) → events/s and
  *      wake-ups/s (task polls + driver polls: what every engine simulates; dispatchsim's internal
- *      events are ~3 per wake-up), and the same-run ceiling of a bare yield-round loop (bare-loop.ts)
- *   2. the same on multi_thread (2 workers) → events/s, wake-ups/s and the ratio to (1)
+ *      events are ~3 per wake-up), against a bare yield-round loop (bare-loop.ts) run alternately
+ *      with it (engine, bare, engine, bare, …: each ratio compares two runs made back to back),
+ *      wall and CPU time of this process (on a shared machine the wall time also counts the waits
+ *      for a core), medians of 5
+ *   2. the same on multi_thread (2 workers) → events/s, wake-ups/s and the ratio to (1), each
+ *      flavor taken against its own bare-loop pairs so that a change of load between them cancels
  *   3. memory: a periodic sequential pipeline at 10^5, 10^6, 10^7 records → peak RSS growth
  *   4. run sets: 8 runs of a noisy pipeline in one thread vs on worker threads → speed-up, against
  *      the ceiling of the same runs on plain threads in the same run
@@ -17,6 +21,7 @@ import type { CostModel } from '../src/schema/model.js';
 import { normalizeScenario } from '../src/plan/normalize.js';
 import { simulate } from '../src/runtime/simulate.js';
 import { readFileSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
 import { benchRunSets } from './run-sets.js';
 import { benchAnalytic, printAnalyticBench } from './analytic.js';
 import { bareYieldRounds } from './bare-loop.js';
@@ -39,62 +44,99 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)];
 }
 
-interface Speed {
-  eps: number;
-  events: number;
-  /** Wake-ups (task polls + driver polls) per second. */
-  wps: number;
+/** One timed repetition: wake-ups (task polls + driver polls) and events, wall and CPU time of this process. */
+interface Rep {
   wakeups: number;
+  events: number;
+  wallMs: number;
+  cpuMs: number;
 }
 
-function speed(s: Scenario, reps: number): Speed {
+// CPU time of this process beside wall time: on a shared machine the wall time also counts the
+// time the process waited for a core. Both sides of every ratio are timed the same way.
+const cpuMsSince = (u0: NodeJS.CpuUsage) => {
+  const u = process.cpuUsage(u0);
+  return (u.user + u.system) / 1000;
+};
+
+function timed(f: () => { wakeups: number; events: number }): Rep {
+  const u0 = process.cpuUsage();
+  const t0 = performance.now();
+  const r = f();
+  const wallMs = performance.now() - t0;
+  return { ...r, wallMs, cpuMs: cpuMsSince(u0) };
+}
+
+function engineRep(s: Scenario): Rep {
   const plan = normalizeScenario(s, { model, noise: false });
-  const eps: number[] = [];
-  const wps: number[] = [];
-  let events = 0;
-  let wakeups = 0;
-  for (let i = 0; i < reps; i++) {
-    const t0 = performance.now();
+  return timed(() => {
     // Raw engine speed: every event stepped (fast-forward would count skipped events too).
     const r = simulate(plan, model, { fastForward: false });
-    const ms = performance.now() - t0;
-    events = r.engine.events;
-    wakeups = r.workers.reduce((a, w) => a + w.polls + w.driverPolls, 0);
-    eps.push(events / (ms / 1000));
-    wps.push(wakeups / (ms / 1000));
-  }
-  return { eps: median(eps), events, wps: median(wps), wakeups };
+    return { events: r.engine.events, wakeups: r.workers.reduce((a, w) => a + w.polls + w.driverPolls, 0) };
+  });
 }
 
-function bareWakeupsPerSec(reps: number): number {
-  const wps: number[] = [];
-  for (let i = 0; i < reps; i++) {
-    const t0 = performance.now();
-    const { wakeups } = bareYieldRounds(8, 20000, 20);
-    wps.push(wakeups / ((performance.now() - t0) / 1000));
-  }
-  return median(wps);
+function bareRep(): Rep {
+  return timed(() => ({ ...bareYieldRounds(8, 20000, 20), events: 0 }));
 }
 
+/** Wake-ups per second (wall or CPU time) of each repetition. */
+const wps = (reps: Rep[], cpu: boolean) => reps.map((r) => r.wakeups / ((cpu ? r.cpuMs : r.wallMs) / 1000));
+/** Median of the per-repetition ratios a[i] / b[i] (repetitions interleaved: each pair ran back to back). */
+const pairRatio = (a: number[], b: number[]) => median(a.map((x, i) => x / b[i]));
+
+/**
+ * The engine against the bare loop, interleaved (engine, bare, engine, bare, …) so that each
+ * ratio compares two runs made under the same machine load; medians of REPS.
+ */
+function versusBare(s: Scenario): { eng: Rep[]; bare: Rep[] } {
+  const eng: Rep[] = [];
+  const bare: Rep[] = [];
+  for (let i = 0; i < REPS; i++) {
+    eng.push(engineRep(s));
+    bare.push(bareRep());
+  }
+  return { eng, bare };
+}
+
+const REPS = 5;
 const M = (x: number) => (x / 1e6).toFixed(2);
-bareWakeupsPerSec(1); // warm-up
-const ct = speed(spinners('current_thread', 20000), 3);
-const bare = bareWakeupsPerSec(3);
+const load = () =>
+  loadavg()
+    .map((x) => x.toFixed(1))
+    .join(', ');
+const loadBefore = load();
+bareRep(); // warm-up of the bare loop only: current_thread is measured first, before any multi_thread
+// simulator exists, as a lone `simulate` of a current_thread scenario runs (the shared poll code sees one class).
+const ct = versusBare(spinners('current_thread', 20000));
+const ctEvents = ct.eng[0].events;
+const ctWakeups = ct.eng[0].wakeups;
 console.log(
-  `current_thread, 8 yield spinners × 20 yields × 20,000 records: ${(ct.events / 1e6).toFixed(1)} M events, median ` +
-    `${M(ct.eps)} M events/s, ${M(ct.wps)} M wake-ups/s (polls + driver polls)`,
+  `current_thread, 8 yield spinners × 20 yields × 20,000 records: ${(ctEvents / 1e6).toFixed(1)} M events, ` +
+    `${(ctWakeups / 1e6).toFixed(2)} M wake-ups (polls + driver polls); medians of ${REPS}: ` +
+    `${M(median(wps(ct.eng, false)))} M wake-ups/s wall, ${M(median(wps(ct.eng, true)))} M/s CPU; ` +
+    `${M(median(ct.eng.map((r) => r.events / (r.wallMs / 1000))))} M events/s wall`,
 );
 console.log(
-  `ceiling: a bare yield-round loop (ring buffer + defer list, no metrics) in this run: ${M(bare)} M wake-ups/s; ` +
-    `dispatchsim current_thread = ${(ct.wps / bare).toFixed(3)}× of it`,
+  `ceiling: a bare yield-round loop (ring buffer + defer list, no metrics), interleaved with it: ` +
+    `${M(median(wps(ct.bare, false)))} M wake-ups/s wall, ${M(median(wps(ct.bare, true)))} M/s CPU; ` +
+    `dispatchsim current_thread = ${pairRatio(wps(ct.eng, false), wps(ct.bare, false)).toFixed(3)}× of it (wall), ` +
+    `${pairRatio(wps(ct.eng, true), wps(ct.bare, true)).toFixed(3)}× (CPU) (medians of the ${REPS} back-to-back pairs; target ≥ 0.18×)`,
 );
-const mt = speed(spinners('multi_thread', 20000), 3);
+const mt = versusBare(spinners('multi_thread', 20000));
 console.log(
-  `multi_thread (2 workers), same load: ${(mt.events / 1e6).toFixed(1)} M events, median ${M(mt.eps)} M events/s, ` +
-    `${M(mt.wps)} M wake-ups/s`,
+  `multi_thread (2 workers), same load: ${(mt.eng[0].events / 1e6).toFixed(1)} M events, ` +
+    `${(mt.eng[0].wakeups / 1e6).toFixed(2)} M wake-ups; medians of ${REPS}: ${M(median(wps(mt.eng, false)))} M wake-ups/s wall, ` +
+    `${M(median(wps(mt.eng, true)))} M/s CPU; ${pairRatio(wps(mt.eng, true), wps(mt.bare, true)).toFixed(3)}× the bare loop (CPU)`,
 );
+// current_thread / multi_thread, each taken relative to the bare loop run beside it, so that a
+// change of machine load between the two series cancels; the raw ratio of medians beside it.
+const ctRel = pairRatio(wps(ct.eng, true), wps(ct.bare, true));
+const mtRel = pairRatio(wps(mt.eng, true), wps(mt.bare, true));
 console.log(
-  `ratio current_thread / multi_thread: events/s ${(ct.eps / mt.eps).toFixed(2)}×, wake-ups/s ${(ct.wps / mt.wps).toFixed(2)}× (target ≤ 2×)`,
+  `ratio current_thread / multi_thread, wake-ups/s: ${(ctRel / mtRel).toFixed(2)}× (each against its bare-loop pairs, CPU time), ` +
+    `${(median(wps(ct.eng, false)) / median(wps(mt.eng, false))).toFixed(2)}× (medians, wall) (target ≤ 1.5×); ` +
+    `load average before ${loadBefore}, after ${load()} (${availableParallelism()} cores)`,
 );
 
 function seq(records: number): Scenario {

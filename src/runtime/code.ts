@@ -6,29 +6,64 @@
  */
 import type { Instr } from '../plan/types.js';
 
-export const OP_END = 0;
-export const OP_COMPUTE = 1;
-export const OP_SPIN = 2;
-export const OP_YIELD = 3;
-export const OP_SELF_WAKE = 4;
-export const OP_SLEEP = 5;
-export const OP_SEND = 6;
-export const OP_RECV = 7;
-export const OP_TRY_RECV = 8;
-export const OP_SPIN_WAIT = 9;
-export const OP_CLOSE = 10;
-export const OP_SPAWN = 11;
-export const OP_JOIN = 12;
-export const OP_LOCK = 13;
-export const OP_UNLOCK = 14;
-export const OP_LOOP_INIT = 15;
-export const OP_LOOP_NEXT = 16;
-export const OP_JUMP = 17;
-export const OP_RECORD_START = 18;
-export const OP_RECORD_END = 19;
-export const OP_ROUTE = 20;
-export const OP_INTERVAL = 21;
-export const W = 5; // ints per instruction
+/**
+ * Opcodes and the instruction width as a const enum: tsc writes each `Code.X` as its number, so
+ * the interpreter's `switch` (poll.ts imports it as `O`) has literal labels and compiles to a jump
+ * table; over imported `const`s it would test the labels one by one (PERF, issue 20). The named
+ * exports below are the same numbers.
+ */
+/* eslint-disable @typescript-eslint/no-duplicate-enum-values -- named numbers, not a type: the groups reuse values */
+export const enum Code {
+  OP_END = 0,
+  OP_COMPUTE = 1,
+  OP_SPIN = 2,
+  OP_YIELD = 3,
+  OP_SELF_WAKE = 4,
+  OP_SLEEP = 5,
+  OP_SEND = 6,
+  OP_RECV = 7,
+  OP_TRY_RECV = 8,
+  OP_SPIN_WAIT = 9,
+  OP_CLOSE = 10,
+  OP_SPAWN = 11,
+  OP_JOIN = 12,
+  OP_LOCK = 13,
+  OP_UNLOCK = 14,
+  OP_LOOP_INIT = 15,
+  OP_LOOP_NEXT = 16,
+  OP_JUMP = 17,
+  OP_RECORD_START = 18,
+  OP_RECORD_END = 19,
+  OP_ROUTE = 20,
+  OP_INTERVAL = 21,
+  /** Ints per instruction. */
+  W = 5,
+}
+/* eslint-enable @typescript-eslint/no-duplicate-enum-values */
+
+export const OP_END = Code.OP_END;
+export const OP_COMPUTE = Code.OP_COMPUTE;
+export const OP_SPIN = Code.OP_SPIN;
+export const OP_YIELD = Code.OP_YIELD;
+export const OP_SELF_WAKE = Code.OP_SELF_WAKE;
+export const OP_SLEEP = Code.OP_SLEEP;
+export const OP_SEND = Code.OP_SEND;
+export const OP_RECV = Code.OP_RECV;
+export const OP_TRY_RECV = Code.OP_TRY_RECV;
+export const OP_SPIN_WAIT = Code.OP_SPIN_WAIT;
+export const OP_CLOSE = Code.OP_CLOSE;
+export const OP_SPAWN = Code.OP_SPAWN;
+export const OP_JOIN = Code.OP_JOIN;
+export const OP_LOCK = Code.OP_LOCK;
+export const OP_UNLOCK = Code.OP_UNLOCK;
+export const OP_LOOP_INIT = Code.OP_LOOP_INIT;
+export const OP_LOOP_NEXT = Code.OP_LOOP_NEXT;
+export const OP_JUMP = Code.OP_JUMP;
+export const OP_RECORD_START = Code.OP_RECORD_START;
+export const OP_RECORD_END = Code.OP_RECORD_END;
+export const OP_ROUTE = Code.OP_ROUTE;
+export const OP_INTERVAL = Code.OP_INTERVAL;
+export const W = Code.W; // ints per instruction
 
 const POLICY = { round_robin: 0, hash: 1, sticky: 2, all_to_one: 3 } as const;
 

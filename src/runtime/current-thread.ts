@@ -18,21 +18,9 @@ import { mix, mixRing, type StateWalk } from './fast-forward.js';
 import type { CostModel } from '../schema/model.js';
 import type { Plan } from '../plan/types.js';
 import { IntRing } from './rings.js';
-import * as S from './state.js';
-import {
-  P_OUTER,
-  P_INNER,
-  P_POLL,
-  P_PARKED,
-  P_SPIN,
-  R_AHEAD,
-  R_BLOCK,
-  R_DONE,
-  R_SELF,
-  R_SPIN,
-  R_YIELD,
-  type SimOptions,
-} from './simulator.js';
+import { K as S } from './state.js';
+import { type SimOptions } from './simulator.js';
+import { Ev as E } from './events.js';
 import { PollingSimulator } from './poll.js';
 
 const COOP_BUDGET = 128;
@@ -48,7 +36,7 @@ export class CurrentThreadSim extends PollingSimulator {
   private woken = true; // the block_on future is polled on the first outer iteration
   private driverNotified = false; // driver.unpark() was called: the next park returns at once
   private parked = false;
-  private pollAfter = P_INNER;
+  private pollAfter = E.P_INNER;
   private readonly remoteFastPath: boolean;
   private readonly blockOnWakeNoSelfUnpark: boolean;
 
@@ -66,7 +54,7 @@ export class CurrentThreadSim extends PollingSimulator {
   start(): void {
     this.spawnInitialTasks((id) => this.local.pushBack(id));
     if (this.blockOnTask >= 0) this.tasks.state[this.blockOnTask] = S.T_QUEUED;
-    this.thrPos[0] = P_OUTER;
+    this.thrPos[0] = E.P_OUTER;
     this.resched(0);
   }
 
@@ -143,45 +131,45 @@ export class CurrentThreadSim extends PollingSimulator {
       if (this.finished) return;
       if (this.handBack(0)) return;
       switch (this.thrPos[0]) {
-        case P_PARKED: {
+        case E.P_PARKED: {
           // Woken from a blocking park: the driver poll that ends the park fires timers and
           // deferred wakers. Still marked parked: its own timer woke it (an unpark clears it).
           if (this.parked) this.haltEnded(0, thrT[0] - this.thrHaltStart[0]);
           this.parked = false;
           this.stIdle[0] += thrT[0] - this.thrParkStart[0];
           this.afterDriver();
-          this.thrPos[0] = P_OUTER;
+          this.thrPos[0] = E.P_OUTER;
           break;
         }
-        case P_SPIN:
+        case E.P_SPIN:
           this.endSpin(0);
           this.continuePoll();
           if (!this.atLoop()) return;
           break;
-        case P_POLL:
+        case E.P_POLL:
           this.continuePoll();
           if (!this.atLoop()) return;
           break;
-        case P_OUTER:
+        case E.P_OUTER:
           this.ffCheckpoint(0); // a round boundary: idle spinning may be skipped from here
           this.inner = 0;
           if (this.blockOnTask >= 0 && this.woken && this.tasks.state[this.blockOnTask] !== S.T_DONE) {
             this.woken = false;
             if (this.tasks.state[this.blockOnTask] === S.T_QUEUED) {
-              this.pollAfter = P_INNER;
+              this.pollAfter = E.P_INNER;
               this.startPoll(this.blockOnTask);
               this.continuePoll();
               if (!this.atLoop()) return;
               break;
             }
           }
-          this.thrPos[0] = P_INNER;
+          this.thrPos[0] = E.P_INNER;
           break;
-        case P_INNER: {
+        case E.P_INNER: {
           if (this.inner >= this.eventInterval) {
             this.driverPoll(0);
             this.afterDriverDeferred();
-            this.thrPos[0] = P_OUTER;
+            this.thrPos[0] = E.P_OUTER;
             break;
           }
           const task = this.nextTask();
@@ -189,15 +177,15 @@ export class CurrentThreadSim extends PollingSimulator {
             if (this.defer[0].length > 0) {
               this.driverPoll(0);
               this.afterDriverDeferred();
-              this.thrPos[0] = P_OUTER;
+              this.thrPos[0] = E.P_OUTER;
               break;
             }
             if (this.park()) return;
-            this.thrPos[0] = P_OUTER;
+            this.thrPos[0] = E.P_OUTER;
             break;
           }
           this.inner++;
-          this.pollAfter = P_INNER;
+          this.pollAfter = E.P_INNER;
           this.startPoll(task);
           this.continuePoll();
           if (!this.atLoop()) return;
@@ -212,7 +200,7 @@ export class CurrentThreadSim extends PollingSimulator {
   /** True when the thread is back in its scheduler loop (not parked, spinning or mid-poll). */
   private atLoop(): boolean {
     const p: number = this.thrPos[0];
-    return p === P_OUTER || p === P_INNER;
+    return p === E.P_OUTER || p === E.P_INNER;
   }
 
   private nextTask(): number {
@@ -248,17 +236,17 @@ export class CurrentThreadSim extends PollingSimulator {
   /** Runs the current poll; on completion routes the task and sets the next position. */
   private continuePoll(): void {
     const r = this.execPoll(0);
-    if (r === R_AHEAD) {
-      this.thrPos[0] = P_POLL; // already re-queued
+    if (r === E.R_AHEAD) {
+      this.thrPos[0] = E.P_POLL; // already re-queued
       return;
     }
-    if (r === R_SPIN) return; // thrPos = P_SPIN; a push or the time-out resumes it
+    if (r === E.R_SPIN) return; // thrPos = P_SPIN; a push or the time-out resumes it
     const task = this.thrTask[0];
     const out = this.finishPoll(0, r);
-    if (out === R_YIELD) this.defer[0].pushBack(task);
-    else if (out === R_SELF) {
+    if (out === E.R_YIELD) this.defer[0].pushBack(task);
+    else if (out === E.R_SELF) {
       if (task === this.blockOnTask) {
-        if (r === R_SELF) {
+        if (r === E.R_SELF) {
           // It woke itself (its coop budget spent, a self-wake): its own waker on the runtime
           // thread — `woken`, and its version's driver unpark (1.24/1.47: an eventfd write with the
           // I/O driver; 1.53: none), so the next park returns at once.
@@ -269,7 +257,7 @@ export class CurrentThreadSim extends PollingSimulator {
           this.driverNotified = true;
         }
       } else this.local.pushBack(task);
-    } else if (out === R_BLOCK || out === R_DONE) {
+    } else if (out === E.R_BLOCK || out === E.R_DONE) {
       /* waits for its waker, or finished */
     }
     this.thrPos[0] = this.pollAfter;
@@ -299,7 +287,7 @@ export class CurrentThreadSim extends PollingSimulator {
     this.stParks[0]++;
     this.thrParkStart[0] = now;
     this.haltBegan(0, now);
-    this.thrPos[0] = P_PARKED;
+    this.thrPos[0] = E.P_PARKED;
     if (wake < Infinity) this.wakeThreadAt(0, wake);
     else ++this.thrGen[0];
     return true;

@@ -28,23 +28,9 @@ import { mix, mixRing, type StateWalk } from './fast-forward.js';
 import type { CostModel } from '../schema/model.js';
 import type { Plan } from '../plan/types.js';
 import { IntRing } from './rings.js';
-import * as S from './state.js';
-import {
-  EV_SLICE,
-  HIT_CLOCK_READ,
-  HIT_UNPARK_REMOTE,
-  P_OUTER,
-  P_POLL,
-  P_PARKED,
-  P_SPIN,
-  P_DONE,
-  R_AHEAD,
-  R_DONE,
-  R_SELF,
-  R_SPIN,
-  R_YIELD,
-  type SimOptions,
-} from './simulator.js';
+import { K as S } from './state.js';
+import { HIT_CLOCK_READ, HIT_UNPARK_REMOTE, type SimOptions } from './simulator.js';
+import { Ev as E } from './events.js';
 import { PollingSimulator } from './poll.js';
 import { EWMA_SEED_NS, tunedInterval, updatedEwma } from './gqi-tuning.js';
 
@@ -58,6 +44,13 @@ export class MultiThreadSim extends PollingSimulator {
   private readonly lifo: Int32Array;
   private readonly inject = new IntRing(64);
   private readonly tick: Int32Array;
+  /**
+   * Per worker: tick % event_interval and tick % the global queue interval in force, kept as the
+   * tick moves (PERF: two integer divisions per tick otherwise); walkFlavor recomputes them after
+   * a fast-forward jump moves the tick.
+   */
+  private readonly tickEi: Int32Array;
+  private readonly tickGqi: Int32Array;
   private readonly searching: Uint8Array;
   private readonly parked: Uint8Array;
   private readonly inDriver: Uint8Array;
@@ -109,6 +102,8 @@ export class MultiThreadSim extends PollingSimulator {
     this.local = Array.from({ length: W }, () => new IntRing(LOCAL_CAP));
     this.lifo = new Int32Array(W).fill(-1);
     this.tick = new Int32Array(W);
+    this.tickEi = new Int32Array(W);
+    this.tickGqi = new Int32Array(W);
     this.searching = new Uint8Array(W);
     this.parked = new Uint8Array(this.nThreads);
     this.inDriver = new Uint8Array(W);
@@ -143,12 +138,12 @@ export class MultiThreadSim extends PollingSimulator {
     this.spawnInitialTasks((id) => this.inject.pushBack(id));
     // Workers start parked-free and searching for work; the block_on thread polls its future.
     for (let w = 0; w < this.W; w++) {
-      this.thrPos[w] = P_OUTER;
+      this.thrPos[w] = E.P_OUTER;
       this.requestCore(w, 0);
     }
     if (this.bo >= 0) {
       this.tasks.state[this.blockOnTask] = S.T_QUEUED;
-      this.thrPos[this.bo] = P_OUTER;
+      this.thrPos[this.bo] = E.P_OUTER;
       this.requestCore(this.bo, 0);
     }
   }
@@ -166,13 +161,13 @@ export class MultiThreadSim extends PollingSimulator {
       this.onCore[th] = 1;
       this.sliceStart[th] = t;
       if (this.waitingCore.length > 0 || this.needSlices())
-        this.q.push(t + this.plan.runtime.timesliceNs, EV_SLICE, th, this.thrGen[th] + 1);
+        this.q.push(t + this.plan.runtime.timesliceNs, E.EV_SLICE, th, this.thrGen[th] + 1);
       this.wakeThreadAt(th, t);
       return;
     }
     this.readySince[th] = t;
     ++this.thrGen[th]; // nothing runs until a core is granted
-    if (this.thrPos[th] === P_PARKED) {
+    if (this.thrPos[th] === E.P_PARKED) {
       // Wake-up preemption (Linux CFS/EEVDF): a thread woken from a sleep does not wait for a
       // running thread's slice to end; it takes the core of the thread that has run longest, at
       // once. Threads preempted at a slice's end wait their turn behind it (FIFO).
@@ -180,7 +175,7 @@ export class MultiThreadSim extends PollingSimulator {
       const v = this.preemptionVictim();
       if (v >= 0) {
         this.forcePreempt[v] = 1;
-        this.q.push(t, EV_SLICE, v, -1);
+        this.q.push(t, E.EV_SLICE, v, -1);
       }
     } else this.waitingCore.pushBack(th);
     this.armSlices(t);
@@ -201,7 +196,7 @@ export class MultiThreadSim extends PollingSimulator {
   /** Arm slice expiries on running threads when someone waits for a core. */
   private armSlices(t: number): void {
     for (let th = 0; th < this.nThreads; th++) {
-      if (this.onCore[th]) this.q.push(Math.max(t, this.sliceStart[th] + this.plan.runtime.timesliceNs), EV_SLICE, th, -1);
+      if (this.onCore[th]) this.q.push(Math.max(t, this.sliceStart[th] + this.plan.runtime.timesliceNs), E.EV_SLICE, th, -1);
     }
   }
 
@@ -239,13 +234,13 @@ export class MultiThreadSim extends PollingSimulator {
     const ready = this.readySince[th];
     const wait = start - ready;
     this.stDesched[th] += wait;
-    if (this.thrPos[th] === P_PARKED) {
+    if (this.thrPos[th] === E.P_PARKED) {
       this.stIdle[th] += ready - this.thrParkStart[th];
       this.thrParkStart[th] = start;
       this.parkCounted[th] = 1;
     } else if (this.thrTask[th] >= 0) {
       this.thrPollStart[th] += wait;
-      if (this.thrPos[th] === P_SPIN) this.thrSpinStart[th] += wait;
+      if (this.thrPos[th] === E.P_SPIN) this.thrSpinStart[th] += wait;
     }
   }
 
@@ -254,7 +249,7 @@ export class MultiThreadSim extends PollingSimulator {
     // Granted a core ahead of its wake-up (an unpark with wake latency): its idle time was
     // counted up to that wake-up, which may lie past the end.
     for (let th = 0; th < this.nThreads; th++)
-      if (this.thrPos[th] === P_PARKED && this.parkCounted[th] && this.thrParkStart[th] > end) {
+      if (this.thrPos[th] === E.P_PARKED && this.parkCounted[th] && this.thrParkStart[th] > end) {
         this.stIdle[th] -= this.thrParkStart[th] - end;
         this.thrParkStart[th] = end;
       }
@@ -413,6 +408,8 @@ export class MultiThreadSim extends PollingSimulator {
       w.ex(this.lifo[v]);
       w.ring(this.local[v]);
       this.tick[v] += w.ac(this.tick[v]);
+      this.tickEi[v] = this.tick[v] % rt.eventInterval;
+      this.tickGqi[v] = this.tick[v] % this.gqi[v];
       w.ex(this.tick[v] % rt.eventInterval);
       // A tuned interval (1.29+, often 127 against event_interval 61) would make the joint period of
       // the tick residues 61·127 ticks: too long to find. Its phase is left out when no tick of the
@@ -457,7 +454,7 @@ export class MultiThreadSim extends PollingSimulator {
     if (!this.onCore[th]) {
       // A parked thread's own timeout (the driver owner's timer) fires: it needs a core again.
       // Any other off-core thread waits for a core and is resumed by grantWaiting.
-      if (this.thrPos[th] === P_PARKED && this.parked[th]) this.requestCore(th, this.thrT[th]);
+      if (this.thrPos[th] === E.P_PARKED && this.parked[th]) this.requestCore(th, this.thrT[th]);
       return;
     }
     if (th === this.bo) this.runBlockOn();
@@ -470,10 +467,10 @@ export class MultiThreadSim extends PollingSimulator {
       if (this.finished) return;
       if (this.handBack(th)) return;
       const pos: number = this.thrPos[th];
-      if (pos === P_PARKED) {
+      if (pos === E.P_PARKED) {
         this.stIdle[th] += this.thrT[th] - this.thrParkStart[th];
-        this.thrPos[th] = P_OUTER;
-      } else if (pos === P_OUTER) {
+        this.thrPos[th] = E.P_OUTER;
+      } else if (pos === E.P_OUTER) {
         const task = this.blockOnTask;
         if (this.tasks.state[task] === S.T_DONE) return;
         if (this.tasks.state[task] !== S.T_QUEUED && !this.boNotified) {
@@ -484,8 +481,8 @@ export class MultiThreadSim extends PollingSimulator {
         this.beginPoll(th, task);
         this.thrBudget[th] = COOP_BUDGET;
         if (!this.pollStep(th)) return;
-      } else if (pos === P_POLL || pos === P_SPIN) {
-        if (pos === P_SPIN) this.endSpin(th);
+      } else if (pos === E.P_POLL || pos === E.P_SPIN) {
+        if (pos === E.P_SPIN) this.endSpin(th);
         if (!this.pollStep(th)) return;
       } else return;
     }
@@ -494,25 +491,25 @@ export class MultiThreadSim extends PollingSimulator {
   /** Runs the current poll on `th`; returns false when the thread must stop (ahead, spinning, done). */
   private pollStep(th: number): boolean {
     const r = this.execPoll(th);
-    if (r === R_AHEAD) {
-      this.thrPos[th] = P_POLL; // already re-queued
+    if (r === E.R_AHEAD) {
+      this.thrPos[th] = E.P_POLL; // already re-queued
       return false;
     }
-    if (r === R_SPIN) return false;
+    if (r === E.R_SPIN) return false;
     const task = this.thrTask[th];
     const out = this.finishPoll(th, r);
     if (th === this.bo) {
       // block_on thread: yield_now is deferred and woken just before park → polled again at once.
-      if (out === R_YIELD || out === R_SELF) {
+      if (out === E.R_YIELD || out === E.R_SELF) {
         this.tasks.state[task] = S.T_QUEUED;
         this.boNotified = true;
       }
-      this.thrPos[th] = out === R_DONE ? P_DONE : P_OUTER;
-      return out !== R_DONE;
+      this.thrPos[th] = out === E.R_DONE ? E.P_DONE : E.P_OUTER;
+      return out !== E.R_DONE;
     }
-    if (out === R_YIELD) this.defer[th].pushBack(task);
-    else if (out === R_SELF) this.schedule(task, th, true);
-    this.thrPos[th] = P_OUTER;
+    if (out === E.R_YIELD) this.defer[th].pushBack(task);
+    else if (out === E.R_SELF) this.schedule(task, th, true);
+    this.thrPos[th] = E.P_OUTER;
     // LIFO chaining under the same budget; from 1.29 the MAX_LIFO_POLLS_PER_TICK-th chained poll
     // disables the slot until the chain ends (its wakes go to the back of the local queue).
     const l = this.lifo[th];
@@ -535,24 +532,26 @@ export class MultiThreadSim extends PollingSimulator {
       if (this.finished) return;
       if (this.handBack(w)) return;
       const pos: number = this.thrPos[w];
-      if (pos === P_PARKED) {
+      if (pos === E.P_PARKED) {
         if (!this.afterPark(w)) return; // woken by its timer with nothing to do: parked again
         continue;
       }
-      if (pos === P_SPIN) {
+      if (pos === E.P_SPIN) {
         this.endSpin(w);
         if (!this.pollStep(w)) return;
         continue;
       }
-      if (pos === P_POLL) {
+      if (pos === E.P_POLL) {
         if (!this.pollStep(w)) return;
         continue;
       }
       // P_OUTER: one iteration of the worker loop.
-      const tick = ++this.tick[w];
+      ++this.tick[w];
+      if (++this.tickEi[w] === this.eventInterval) this.tickEi[w] = 0;
+      if (++this.tickGqi[w] === this.gqi[w]) this.tickGqi[w] = 0;
       this.events++;
-      if (tick % this.eventInterval === 0) this.maintenance(w);
-      const task = this.nextTask(w, tick);
+      if (this.tickEi[w] === 0) this.maintenance(w);
+      const task = this.nextTask(w);
       if (task >= 0) {
         this.runTask(w, task);
         if (!this.pollStep(w)) return;
@@ -592,10 +591,13 @@ export class MultiThreadSim extends PollingSimulator {
     this.thrBudget[w] = COOP_BUDGET;
   }
 
-  private nextTask(w: number, tick: number): number {
+  private nextTask(w: number): number {
     if (this.gqiTuned && this.inject.length > 0) this.gqiPhaseMattered++;
-    if (tick % this.gqi[w] === 0) {
-      if (this.gqiTuned) this.gqi[w] = tunedInterval(this.gqi[w], this.ewma[w]);
+    if (this.tickGqi[w] === 0) {
+      if (this.gqiTuned) {
+        this.gqi[w] = tunedInterval(this.gqi[w], this.ewma[w]);
+        this.tickGqi[w] = this.tick[w] % this.gqi[w];
+      }
       const i = this.popInject(w);
       if (i >= 0) return i;
     }
@@ -759,7 +761,7 @@ export class MultiThreadSim extends PollingSimulator {
     this.stParks[th]++;
     this.thrParkStart[th] = this.thrT[th];
     this.haltBegan(th, this.thrT[th]);
-    this.thrPos[th] = P_PARKED;
+    this.thrPos[th] = E.P_PARKED;
     ++this.thrGen[th];
     this.releaseCore(th, this.thrT[th]);
   }
@@ -793,7 +795,7 @@ export class MultiThreadSim extends PollingSimulator {
     if (this.sleepers.has(w)) {
       if (this.lifo[w] < 0 && this.local[w].length === 0) {
         this.stNoop[w]++;
-        this.thrPos[w] = P_PARKED;
+        this.thrPos[w] = E.P_PARKED;
         this.parked[w] = 1;
         this.parkCounted[w] = 0;
         this.thrParkStart[w] = this.thrT[w];
@@ -812,7 +814,7 @@ export class MultiThreadSim extends PollingSimulator {
       this.sleepers.remove(w);
       this.numUnparked++;
     }
-    this.thrPos[w] = P_OUTER;
+    this.thrPos[w] = E.P_OUTER;
     this.startProcessing(w);
     return true;
   }

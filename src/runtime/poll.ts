@@ -8,22 +8,10 @@
  * channels, timers and sources are the core's (simulator.ts).
  */
 import { sampleCost } from './costs.js';
-import * as S from './state.js';
-import * as O from './code.js';
-import {
-  Simulator,
-  HIT_HANDOFF_B,
-  HIT_HANDOFF_U,
-  HIT_SPAWN_REMOTE,
-  P_POLL,
-  P_SPIN,
-  R_AHEAD,
-  R_BLOCK,
-  R_DONE,
-  R_SELF,
-  R_SPIN,
-  R_YIELD,
-} from './simulator.js';
+import { K as S, type Channel } from './state.js';
+import { Code as O } from './code.js';
+import { Simulator, HIT_HANDOFF_B, HIT_HANDOFF_U, HIT_SPAWN_REMOTE } from './simulator.js';
+import { Ev as E } from './events.js';
 
 export abstract class PollingSimulator extends Simulator {
   private fnvP = 0; // all_to_one: the partition count the cached FNV index is for
@@ -42,7 +30,7 @@ export abstract class PollingSimulator extends Simulator {
     this.thrPollStart[th] = this.thrT[th];
     this.thrT[th] += this.c.poll;
     this.breakdown[S.C_POLL] += this.c.poll;
-    this.thrPos[th] = P_POLL;
+    this.thrPos[th] = E.P_POLL;
     this.events++;
   }
 
@@ -71,7 +59,7 @@ export abstract class PollingSimulator extends Simulator {
       // message), hand back to the event loop as the thread loops do between polls.
       if (this.handBack(th)) {
         tk.pc[task] = pc;
-        return R_AHEAD;
+        return E.R_AHEAD;
       }
       this.events++;
       const o = pc * O.W;
@@ -110,15 +98,15 @@ export abstract class PollingSimulator extends Simulator {
           thrT[th] += c.yieldExtra;
           bd[S.C_YIELD] += c.yieldExtra;
           tk.pc[task] = pc + 1;
-          return R_YIELD;
+          return E.R_YIELD;
         case O.OP_SELF_WAKE:
           tk.yields[task]++;
           tk.pc[task] = pc + 1;
-          return R_SELF;
+          return E.R_SELF;
         case O.OP_SLEEP: {
           if (this.thrBudget[th] <= 0) {
             tk.pc[task] = pc;
-            return R_SELF;
+            return E.R_SELF;
           }
           this.thrBudget[th]--;
           thrT[th] += c.timerRegister;
@@ -131,7 +119,7 @@ export abstract class PollingSimulator extends Simulator {
           this.timerRegistered(tick, th);
           tk.pc[task] = pc;
           this.block(task, S.W_SLEEP, thrT[th]);
-          return R_BLOCK;
+          return E.R_BLOCK;
         }
         case O.OP_INTERVAL: {
           // Interval::tick → Sleep::poll_elapsed: poll_proceed first; the unit is taken when the
@@ -140,7 +128,7 @@ export abstract class PollingSimulator extends Simulator {
           // tick k's deadline + period, however late tick k completed.
           if (this.thrBudget[th] <= 0) {
             tk.pc[task] = pc;
-            return R_SELF;
+            return E.R_SELF;
           }
           const si = task * tk.slotsPerTask + code[o + 1];
           if (tk.slots[si] === 0) tk.slots[si] = thrT[th] + 1;
@@ -159,7 +147,7 @@ export abstract class PollingSimulator extends Simulator {
           this.timerRegistered(tick, th);
           tk.pc[task] = pc; // polled again when the timer fires: the tick completes then
           this.block(task, S.W_SLEEP, thrT[th]);
-          return R_BLOCK;
+          return E.R_BLOCK;
         }
         case O.OP_SEND: {
           const ch = this.channels[code[o + 1]];
@@ -176,14 +164,14 @@ export abstract class PollingSimulator extends Simulator {
               if (this.thrBudget[th] <= 0) {
                 tk.sendLeft[task] = left;
                 tk.pc[task] = pc;
-                return R_SELF;
+                return E.R_SELF;
               }
               if (ch.q.length >= ch.capacity) {
                 tk.sendLeft[task] = left;
                 ch.senders.pushBack(task);
                 tk.pc[task] = pc;
                 this.block(task, S.W_SEND, thrT[th]);
-                return R_BLOCK;
+                return E.R_BLOCK;
               }
               this.thrBudget[th]--;
             }
@@ -204,7 +192,7 @@ export abstract class PollingSimulator extends Simulator {
           // empty open channel gives it back (RestoreOnPending).
           if (this.thrBudget[th] <= 0) {
             tk.pc[task] = pc;
-            return R_SELF;
+            return E.R_SELF;
           }
           if (ch.q.length > 0) {
             this.thrBudget[th]--;
@@ -225,7 +213,7 @@ export abstract class PollingSimulator extends Simulator {
             ch.receiver = task;
             tk.pc[task] = pc;
             this.block(task, S.W_RECV, thrT[th]);
-            return R_BLOCK;
+            return E.R_BLOCK;
           }
           break;
         }
@@ -258,10 +246,10 @@ export abstract class PollingSimulator extends Simulator {
           ch.spinners.pushBack(th);
           this.thrSpinChannel[th] = code[o + 1];
           this.thrSpinStart[th] = thrT[th];
-          this.thrPos[th] = P_SPIN;
+          this.thrPos[th] = E.P_SPIN;
           if (d >= 0) this.wakeThreadAt(th, thrT[th] + d);
           else ++this.thrGen[th];
-          return R_SPIN;
+          return E.R_SPIN;
         }
         case O.OP_CLOSE: {
           const ch = this.channels[code[o + 1]];
@@ -295,7 +283,7 @@ export abstract class PollingSimulator extends Simulator {
           // JoinHandle::poll: poll_proceed first; the unit is kept only when the output is read.
           if (this.thrBudget[th] <= 0) {
             tk.pc[task] = pc;
-            return R_SELF;
+            return E.R_SELF;
           }
           const target = inst.at(this.joinCursor[def]);
           if (tk.state[target] === S.T_DONE) {
@@ -309,7 +297,7 @@ export abstract class PollingSimulator extends Simulator {
           tk.joiner[target] = task;
           tk.pc[task] = pc;
           this.block(task, S.W_JOIN, thrT[th]);
-          return R_BLOCK;
+          return E.R_BLOCK;
         }
         case O.OP_LOCK: {
           // Mutex::lock → batch_semaphore Acquire::poll: poll_proceed first (no unit left: a
@@ -317,7 +305,7 @@ export abstract class PollingSimulator extends Simulator {
           // poll after the releaser handed the permit over — and waiting gives it back.
           if (this.thrBudget[th] <= 0) {
             tk.pc[task] = pc;
-            return R_SELF;
+            return E.R_SELF;
           }
           const m = this.mutexes[code[o + 1]];
           if (m.owner === task) {
@@ -336,7 +324,7 @@ export abstract class PollingSimulator extends Simulator {
           m.waiters.pushBack(task);
           tk.pc[task] = pc;
           this.block(task, S.W_LOCK, thrT[th]);
-          return R_BLOCK;
+          return E.R_BLOCK;
         }
         case O.OP_UNLOCK: {
           const m = this.mutexes[code[o + 1]];
@@ -396,7 +384,7 @@ export abstract class PollingSimulator extends Simulator {
           break;
         case O.OP_END:
           tk.pc[task] = pc;
-          return R_DONE;
+          return E.R_DONE;
         default:
           throw new Error(`internal: unknown opcode ${code[o]} at pc ${pc}`);
       }
@@ -461,7 +449,7 @@ export abstract class PollingSimulator extends Simulator {
   }
 
   /** Pops a message for `task` polled on thread `from`; an item another runtime thread sent pays the hand-off. */
-  private pop(ch: S.Channel, task: number, from: number): void {
+  private pop(ch: Channel, task: number, from: number): void {
     const tk = this.tasks;
     ch.q.popFront();
     const sender = ch.q.outFrom;
@@ -485,7 +473,7 @@ export abstract class PollingSimulator extends Simulator {
     this.breakdown[S.C_SPIN] += d;
     // A spin that timed out leaves the channel's spinner list (a notified one already has).
     this.channels[this.thrSpinChannel[th]].spinners.remove(th);
-    this.thrPos[th] = P_POLL;
+    this.thrPos[th] = E.P_POLL;
   }
 
   /**
@@ -542,7 +530,7 @@ export abstract class PollingSimulator extends Simulator {
       });
     } else if (this.maxSpans !== 0) this.traceFull = true;
     this.thrTask[th] = -1;
-    if (outcome === R_DONE) {
+    if (outcome === E.R_DONE) {
       this.tasksDone++;
       tk.state[task] = S.T_DONE;
       tk.endNs[task] = this.thrT[th];
@@ -550,21 +538,21 @@ export abstract class PollingSimulator extends Simulator {
       if (j >= 0) this.wake(j, th);
       if (task === this.blockOnTask) this.finish(this.thrT[th]);
       else if (this.blockOnTask < 0 && this.allDone()) this.finish(this.thrT[th]);
-      return R_DONE;
+      return E.R_DONE;
     }
-    if (outcome === R_BLOCK && tk.notified[task]) {
+    if (outcome === E.R_BLOCK && tk.notified[task]) {
       tk.notified[task] = 0;
       this.endWait(task, th);
       tk.state[task] = S.T_QUEUED;
       tk.blockReason[task] = S.W_RUNNABLE;
       tk.blockedSince[task] = this.thrT[th];
-      return R_SELF;
+      return E.R_SELF;
     }
-    if (outcome === R_SELF) {
+    if (outcome === E.R_SELF) {
       tk.state[task] = S.T_QUEUED;
       tk.blockReason[task] = S.W_RUNNABLE;
       tk.blockedSince[task] = this.thrT[th];
-    } else if (outcome === R_YIELD) {
+    } else if (outcome === E.R_YIELD) {
       tk.state[task] = S.T_DEFERRED;
       tk.blockReason[task] = S.W_DEFERRED;
       tk.blockedSince[task] = this.thrT[th];

@@ -27,11 +27,23 @@ import { CycleDetector, type StateWalk } from './fast-forward.js';
 import { ffCheckpoint } from './ff-checkpoint.js';
 import { type ArrivalState } from './arrivals.js';
 import { arrival, scheduleFirstArrival } from './source-delivery.js';
-import * as S from './state.js';
+import { K as S, Channel, FIXED_CATEGORIES, Mutex, Tasks, WAIT_NAMES } from './state.js';
 import { encodeProgram } from './code.js';
 import { RECORD_CATEGORY } from '../plan/result-parts.js';
 
-import { EV_THREAD, EV_SOURCE, EV_SLICE, EV_LIMIT, P_OUTER, P_INNER, P_POLL, P_PARKED, P_SPIN, P_DONE } from './events.js';
+import {
+  Ev as E,
+  EV_THREAD,
+  EV_SOURCE,
+  EV_SLICE,
+  EV_LIMIT,
+  P_OUTER,
+  P_INNER,
+  P_POLL,
+  P_PARKED,
+  P_SPIN,
+  P_DONE,
+} from './events.js';
 // The scheduler rooms import these from here with the rest of the simulator's vocabulary;
 // ff-checkpoint.ts and source-delivery.ts import them from events.ts (no cycle through here).
 export { EV_THREAD, EV_SOURCE, EV_SLICE, EV_LIMIT, P_OUTER, P_INNER, P_POLL, P_PARKED, P_SPIN, P_DONE };
@@ -39,12 +51,12 @@ export { EV_THREAD, EV_SOURCE, EV_SLICE, EV_LIMIT, P_OUTER, P_INNER, P_POLL, P_P
 const THREAD_RUN_EVENTS = 1 << 16;
 
 /** Outcomes of executing a poll. */
-export const R_YIELD = 0; // yield_now: deferred until the next driver poll
-export const R_SELF = 1; // self-wake / coop budget exhausted: requeued at once
-export const R_BLOCK = 2; // parked on a resource
-export const R_DONE = 3;
-export const R_AHEAD = 4; // handed back mid-poll (past the next event or the event budget; re-queued): continue later
-export const R_SPIN = 5; // entered a spin wait
+export const R_YIELD = E.R_YIELD; // yield_now: deferred until the next driver poll
+export const R_SELF = E.R_SELF; // self-wake / coop budget exhausted: requeued at once
+export const R_BLOCK = E.R_BLOCK; // parked on a resource
+export const R_DONE = E.R_DONE;
+export const R_AHEAD = E.R_AHEAD; // handed back mid-poll (past the next event or the event budget; re-queued): continue later
+export const R_SPIN = E.R_SPIN; // entered a spin wait
 
 export interface SimOptions {
   seed?: number;
@@ -93,9 +105,9 @@ export abstract class Simulator {
   readonly q = new EventQueue(256);
   readonly timers = new EventQueue(64);
   readonly c: RuntimeCosts;
-  readonly tasks: S.Tasks;
-  readonly channels: S.Channel[];
-  readonly mutexes: S.Mutex[];
+  readonly tasks: Tasks;
+  readonly channels: Channel[];
+  readonly mutexes: Mutex[];
   readonly codes: Int32Array[];
   readonly extra: number[] = [];
   readonly costs: PlanCost[];
@@ -106,7 +118,7 @@ export abstract class Simulator {
    * -1 when the model charges none (then nothing is charged and the Result has no such entry).
    */
   readonly cRecord: number;
-  readonly categories: string[] = [...S.FIXED_CATEGORIES];
+  readonly categories: string[] = [...FIXED_CATEGORIES];
   breakdown: Float64Array;
   readonly hist = new Histogram();
   readonly rngCost: Prng;
@@ -240,11 +252,11 @@ export abstract class Simulator {
     this.hasDriver = plan.runtime.driver !== 'none';
     this.lastTickNs = this.floorTick(0);
     const slots = Math.max(1, ...plan.tasks.map((t) => t.slots));
-    this.tasks = new S.Tasks(64, slots);
+    this.tasks = new Tasks(64, slots);
     this.channels = plan.channels.map(
-      (ch) => new S.Channel(ch.kind === 'unbounded' ? 0 : ch.kind === 'bounded' ? 1 : 2, ch.capacity),
+      (ch) => new Channel(ch.kind === 'unbounded' ? 0 : ch.kind === 'bounded' ? 1 : 2, ch.capacity),
     );
-    this.mutexes = plan.mutexes.map(() => new S.Mutex());
+    this.mutexes = plan.mutexes.map(() => new Mutex());
     this.codes = plan.tasks.map((t) => encodeProgram(t.code, this.extra));
     this.costs = plan.costs.map((c) => c.cost);
     this.costConst = new Float64Array(plan.costs.map((c) => (c.cost.dist === 'const' ? Math.round(c.cost.ns) : -1)));
@@ -378,7 +390,7 @@ export abstract class Simulator {
       return true;
     }
     if (this.events < this.eventsYield) return false;
-    this.q.pushAhead(this.thrT[th], EV_THREAD, th, ++this.thrGen[th]);
+    this.q.pushAhead(this.thrT[th], E.EV_THREAD, th, ++this.thrGen[th]);
     return true;
   }
 
@@ -391,7 +403,7 @@ export abstract class Simulator {
    */
   behindNextEvent(t: number): boolean {
     const q = this.q;
-    while (q.size > 0 && q.timeAt(0) < t && q.kindAt(0) === EV_THREAD && q.bAt(0) !== this.thrGen[q.aAt(0)]) q.dropTop();
+    while (q.size > 0 && q.timeAt(0) < t && q.kindAt(0) === E.EV_THREAD && q.bAt(0) !== this.thrGen[q.aAt(0)]) q.dropTop();
     return t > q.peekTime();
   }
 
@@ -418,21 +430,21 @@ export abstract class Simulator {
     // Threads run ahead only up to the next event: this one makes them stop just past the limit,
     // so that a run truncated by it ends at the same point however it got there (stepped, or
     // after a fast-forward jump).
-    if (Number.isFinite(this.maxSimNs)) q.push(this.maxSimNs + 1, EV_LIMIT, 0, 0);
+    if (Number.isFinite(this.maxSimNs)) q.push(this.maxSimNs + 1, E.EV_LIMIT, 0, 0);
     let checks = 0;
     while (!this.finished) {
       if (this.handedTh >= 0) {
         // The thread that just handed back: pushed and the earliest event popped, in one step.
-        q.pushPop(this.handedT, EV_THREAD, this.handedTh, this.handedGen);
+        q.pushPop(this.handedT, E.EV_THREAD, this.handedTh, this.handedGen);
         this.handedTh = -1;
       } else if (!q.pop()) break;
       // A superseded thread event: a no-op, and not a point where anything is checked.
-      if (q.kind === EV_THREAD && q.b !== this.thrGen[q.a]) continue;
+      if (q.kind === E.EV_THREAD && q.b !== this.thrGen[q.a]) continue;
       const t = q.timeNs;
       if (t > this.maxSimNs) {
         // Only the limit itself was left: nothing could ever happen again before it, so the run
         // stalled when its last event ran (reported below), it was not cut short.
-        if (q.kind === EV_LIMIT && q.size === 0) break;
+        if (q.kind === E.EV_LIMIT && q.size === 0) break;
         this.truncate(`simulated time limit ${this.maxSimNs / 1e6} ms reached`, this.maxSimNs);
         break;
       }
@@ -448,18 +460,18 @@ export abstract class Simulator {
         }
       }
       switch (q.kind) {
-        case EV_THREAD: {
+        case E.EV_THREAD: {
           const th = q.a;
           if (this.thrT[th] < t) this.thrT[th] = t;
           this.eventsYield = Math.min(this.events + THREAD_RUN_EVENTS, this.maxEvents + 1);
           this.runThread(th);
           break;
         }
-        case EV_SOURCE:
+        case E.EV_SOURCE:
           this.ff.reset();
           arrival(this, q.a, t);
           break;
-        case EV_SLICE:
+        case E.EV_SLICE:
           this.ff.reset();
           this.onSlice(q.a);
           break;
@@ -493,7 +505,7 @@ export abstract class Simulator {
     this.settleFlavor(end);
     for (let th = 0; th < this.nThreads; th++) {
       const pos = this.thrPos[th];
-      if (pos === P_PARKED) {
+      if (pos === E.P_PARKED) {
         // Parked after the end (its clock ran past it): the busy time past the end goes back.
         if (end >= this.thrParkStart[th]) this.stIdle[th] += end - this.thrParkStart[th];
         else this.stBusy[th] -= this.thrParkStart[th] - end;
@@ -501,7 +513,7 @@ export abstract class Simulator {
         // Busy is counted up to the poll's start: add the poll up to the end, or give back what
         // ran past the end before a poll that started after it.
         this.stBusy[th] += end - this.thrPollStart[th];
-        if (pos === P_SPIN && end > this.thrSpinStart[th]) this.stSpin[th] += end - this.thrSpinStart[th];
+        if (pos === E.P_SPIN && end > this.thrSpinStart[th]) this.stSpin[th] += end - this.thrSpinStart[th];
       } else if (this.thrT[th] > end) this.stBusy[th] -= this.thrT[th] - end;
       else this.stIdle[th] += end - this.thrT[th];
     }
@@ -534,7 +546,7 @@ export abstract class Simulator {
       const task = this.thrTask[th];
       if (task < 0) continue;
       const ms = (end - this.thrPollStart[th]) / 1e6;
-      if (ms < 1 && this.thrPos[th] !== P_SPIN) continue;
+      if (ms < 1 && this.thrPos[th] !== E.P_SPIN) continue;
       const name = this.plan.tasks[this.tasks.def[task]].name;
       this.warnings.push({
         code: 'DS3005',
@@ -560,7 +572,7 @@ export abstract class Simulator {
       else if (ins?.op === 'send') what = `waits to send on channel '${this.plan.channels[ins.channel].name}' (full)`;
       else if (ins?.op === 'join') what = `waits to join task '${this.plan.tasks[ins.task].name}'`;
       else if (ins?.op === 'lock') what = `waits for mutex '${this.plan.mutexes[ins.mutex]}'`;
-      else if (ins) what = `blocked (${S.WAIT_NAMES[this.tasks.blockReason[i]]})`;
+      else if (ins) what = `blocked (${WAIT_NAMES[this.tasks.blockReason[i]]})`;
       parts.push(`'${def.name}' ${what}`);
     }
     return parts.join('; ') + (more ? `; and ${more} more` : '');
@@ -579,12 +591,12 @@ export abstract class Simulator {
 
   /** Re-queue thread `th` to continue at its own clock. */
   resched(th: number): void {
-    this.q.push(this.thrT[th], EV_THREAD, th, ++this.thrGen[th]);
+    this.q.push(this.thrT[th], E.EV_THREAD, th, ++this.thrGen[th]);
   }
 
   /** Wake thread `th` (parked or spinning) at time `t`. */
   wakeThreadAt(th: number, t: number): void {
-    this.q.push(t, EV_THREAD, th, ++this.thrGen[th]);
+    this.q.push(t, E.EV_THREAD, th, ++this.thrGen[th]);
   }
 
   sample(c: PlanCost): number {
@@ -735,7 +747,7 @@ export abstract class Simulator {
     if (tk.state[task] === S.T_NEW) return;
     const now = this.nowOf(from);
     const r = tk.blockReason[task];
-    tk.waitNs[task * S.WAIT_NAMES.length + r] += now - tk.blockedSince[task];
+    tk.waitNs[task * S.W_N + r] += now - tk.blockedSince[task];
   }
 
   block(task: number, reason: number, t: number): void {
@@ -748,17 +760,17 @@ export abstract class Simulator {
   picked(task: number, th: number): void {
     const tk = this.tasks;
     if (tk.state[task] === S.T_QUEUED) {
-      tk.waitNs[task * S.WAIT_NAMES.length + tk.blockReason[task]] += this.thrT[th] - tk.blockedSince[task];
+      tk.waitNs[task * S.W_N + tk.blockReason[task]] += this.thrT[th] - tk.blockedSince[task];
     }
   }
 
   /** Push a message and wake whoever waits on the channel. */
-  push(ch: S.Channel, records: number, ts: number, from: number): void {
+  push(ch: Channel, records: number, ts: number, from: number): void {
     ch.q.push(records, ts, from);
     this.notifyChannel(ch, from);
   }
 
-  notifyChannel(ch: S.Channel, from: number): void {
+  notifyChannel(ch: Channel, from: number): void {
     if (ch.receiver >= 0) {
       const r = ch.receiver;
       ch.receiver = -1; // AtomicWaker: only the first send after registration wakes

@@ -7,38 +7,79 @@
  */
 import { IntRing, MsgRing } from './rings.js';
 
+/**
+ * The constants of this file as one const enum. tsc writes each `K.X` as its number, so the hot
+ * loops (poll.ts, simulator.ts, the scheduler flavors import it as `S`) store and compare
+ * literals: an imported `const` is a load from its module cell at each use, and a `switch` over
+ * such labels tests them one by one (PERF, issue 20). The named exports below are the same
+ * numbers, for everything else.
+ */
+/* eslint-disable @typescript-eslint/no-duplicate-enum-values -- named numbers, not a type: the groups reuse values */
+export const enum K {
+  T_NEW = 0,
+  T_QUEUED = 1,
+  T_RUNNING = 2,
+  T_BLOCKED = 3,
+  T_DEFERRED = 4,
+  T_DONE = 5,
+  W_SLEEP = 0,
+  W_RECV = 1,
+  W_JOIN = 2,
+  W_LOCK = 3,
+  W_SEND = 4,
+  W_RUNNABLE = 5,
+  W_DEFERRED = 6,
+  /** WAIT_NAMES.length: the stride of Tasks.waitNs. */
+  W_N = 7,
+  C_POLL = 0,
+  C_YIELD = 1,
+  C_DRIVER = 2,
+  C_SEND = 3,
+  C_RECV = 4,
+  C_SPAWN = 5,
+  C_JOIN = 6,
+  C_LOCK = 7,
+  C_TIMER = 8,
+  C_SPIN = 9,
+  C_STEAL = 10,
+  C_UNPARK = 11,
+  C_REMOTE = 12,
+}
+/* eslint-enable @typescript-eslint/no-duplicate-enum-values */
+
 /** Task states (tokio's task state, reduced to what scheduling needs). */
-export const T_NEW = 0;
-export const T_QUEUED = 1;
-export const T_RUNNING = 2;
-export const T_BLOCKED = 3;
-export const T_DEFERRED = 4;
-export const T_DONE = 5;
+export const T_NEW = K.T_NEW;
+export const T_QUEUED = K.T_QUEUED;
+export const T_RUNNING = K.T_RUNNING;
+export const T_BLOCKED = K.T_BLOCKED;
+export const T_DEFERRED = K.T_DEFERRED;
+export const T_DONE = K.T_DONE;
 
 /** Why a task is blocked (index into the wait accounting). */
-export const W_SLEEP = 0;
-export const W_RECV = 1;
-export const W_JOIN = 2;
-export const W_LOCK = 3;
-export const W_SEND = 4;
-export const W_RUNNABLE = 5;
-export const W_DEFERRED = 6;
+export const W_SLEEP = K.W_SLEEP;
+export const W_RECV = K.W_RECV;
+export const W_JOIN = K.W_JOIN;
+export const W_LOCK = K.W_LOCK;
+export const W_SEND = K.W_SEND;
+export const W_RUNNABLE = K.W_RUNNABLE;
+export const W_DEFERRED = K.W_DEFERRED;
 export const WAIT_NAMES = ['sleep', 'recv', 'join', 'lock', 'send', 'runnable', 'deferred'];
+if (WAIT_NAMES.length !== K.W_N) throw new Error('internal: K.W_N is not WAIT_NAMES.length');
 
 /** Breakdown categories of CPU time (ns), fixed ones first; compute labels are appended. */
-export const C_POLL = 0;
-export const C_YIELD = 1;
-export const C_DRIVER = 2;
-export const C_SEND = 3;
-export const C_RECV = 4;
-export const C_SPAWN = 5;
-export const C_JOIN = 6;
-export const C_LOCK = 7;
-export const C_TIMER = 8;
-export const C_SPIN = 9;
-export const C_STEAL = 10;
-export const C_UNPARK = 11;
-export const C_REMOTE = 12;
+export const C_POLL = K.C_POLL;
+export const C_YIELD = K.C_YIELD;
+export const C_DRIVER = K.C_DRIVER;
+export const C_SEND = K.C_SEND;
+export const C_RECV = K.C_RECV;
+export const C_SPAWN = K.C_SPAWN;
+export const C_JOIN = K.C_JOIN;
+export const C_LOCK = K.C_LOCK;
+export const C_TIMER = K.C_TIMER;
+export const C_SPIN = K.C_SPIN;
+export const C_STEAL = K.C_STEAL;
+export const C_UNPARK = K.C_UNPARK;
+export const C_REMOTE = K.C_REMOTE;
 /** Breakdown category names, indexed by the C_* constants above (one list for every back-end). */
 export { FIXED_CATEGORIES } from '../plan/result-parts.js';
 
