@@ -6,7 +6,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { normalizeScenario } from '../../../src/plan/normalize.js';
 import { detectRegimes, foldRuns, regimeMessage, runVariants, REGIME_CODE } from '../../../src/plan/run-set.js';
-import { autoRuns, AUTO_MAX_RUNS, AUTO_MIN_RUNS, runContext, simulateRun, simulateRuns } from '../../../src/sweep/simulate-runs.js';
+import {
+  autoRuns,
+  AUTO_MAX_RUNS,
+  AUTO_MIN_RUNS,
+  runContext,
+  simulateRun,
+  simulateRuns,
+} from '../../../src/sweep/simulate-runs.js';
 import { planOfRun } from '../../../src/plan/run-set.js';
 import { simulate } from '../../../src/runtime/simulate.js';
 import { validateDocument } from '../../../src/schema/validate.js';
