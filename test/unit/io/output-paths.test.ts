@@ -10,10 +10,13 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import {
   chmodSync,
+  closeSync,
+  constants,
   existsSync,
   linkSync,
   lstatSync,
   mkdtempSync,
+  openSync,
   readFileSync,
   readdirSync,
   readlinkSync,
@@ -118,10 +121,19 @@ test('a FIFO: written through to its reader; refused when nobody reads it', { sk
   const alone = spawnSync(process.execPath, [bin, 'simulate', S, '--out', fifo], { encoding: 'utf8', timeout: 30_000 });
   assert.equal(alone.status, 5, alone.stderr);
   assert.match(alone.stderr, /no process reads/);
-  const read = spawnSync('sh', ['-c', `cat "${fifo}" > "${fifo}.got" & node "${bin}" simulate "${S}" --out "${fifo}"; wait`], {
-    encoding: 'utf8',
-    timeout: 30_000,
-  });
+  // The background `cat` may not have opened the FIFO yet when `simulate` looks for a reader
+  // (then simulate is refused and cat waits for a writer forever): hold a reader that never reads
+  // (non-blocking open) for the whole run, so the check always finds one and cat gets every byte.
+  const holder = openSync(fifo, constants.O_RDONLY | constants.O_NONBLOCK);
+  let read;
+  try {
+    read = spawnSync('sh', ['-c', `cat "${fifo}" > "${fifo}.got" & node "${bin}" simulate "${S}" --out "${fifo}"; wait`], {
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+  } finally {
+    closeSync(holder);
+  }
   assert.equal(read.status, 0, read.stderr);
   assert.ok(lstatSync(fifo).isFIFO(), 'still a FIFO');
   assert.match(readFileSync(`${fifo}.got`, 'utf8'), /"records"/);
