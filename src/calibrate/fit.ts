@@ -193,15 +193,7 @@ export function combine(inputs: readonly Estimate[], f: (values: number[]) => nu
  * at least two distinct x.
  */
 export function fitLinear(points: ReadonlyArray<{ x: number; est: Estimate }>, source: string): Estimate | undefined {
-  const xs = points.map((p) => p.x);
-  if (!canFitLine(xs.map((x) => ({ x, y: 0 })))) return undefined;
-  const est = combine(
-    points.map((p) => p.est),
-    (v) => fitLine(v.map((y, i) => ({ x: xs[i], y }))).slope,
-    source,
-  );
-  const line = fitLine(points.map((p, i) => ({ x: xs[i], y: p.est.value })));
-  return { ...est, r2: line.r2 };
+  return fitSlopeOver(points, (x) => x, source);
 }
 
 /**
@@ -210,7 +202,16 @@ export function fitLinear(points: ReadonlyArray<{ x: number; est: Estimate }>, s
  * iterations. Needs at least two distinct x.
  */
 export function fitReciprocal(points: ReadonlyArray<{ x: number; est: Estimate }>, source: string): Estimate | undefined {
-  const xs = points.map((p) => 1 / p.x);
+  return fitSlopeOver(points, (x) => 1 / x, source);
+}
+
+/** Slope of the estimates against `at(x)` (bootstrapped through `combine`), with the line's r². */
+function fitSlopeOver(
+  points: ReadonlyArray<{ x: number; est: Estimate }>,
+  at: (x: number) => number,
+  source: string,
+): Estimate | undefined {
+  const xs = points.map((p) => at(p.x));
   if (!canFitLine(xs.map((x) => ({ x, y: 0 })))) return undefined;
   const est = combine(
     points.map((p) => p.est),
