@@ -10,13 +10,10 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import {
   chmodSync,
-  closeSync,
-  constants,
   existsSync,
   linkSync,
   lstatSync,
   mkdtempSync,
-  openSync,
   readFileSync,
   readdirSync,
   readlinkSync,
@@ -121,19 +118,15 @@ test('a FIFO: written through to its reader; refused when nobody reads it', { sk
   const alone = spawnSync(process.execPath, [bin, 'simulate', S, '--out', fifo], { encoding: 'utf8', timeout: 30_000 });
   assert.equal(alone.status, 5, alone.stderr);
   assert.match(alone.stderr, /no process reads/);
-  // The background `cat` may not have opened the FIFO yet when `simulate` looks for a reader
-  // (then simulate is refused and cat waits for a writer forever): hold a reader that never reads
-  // (non-blocking open) for the whole run, so the check always finds one and cat gets every byte.
-  const holder = openSync(fifo, constants.O_RDONLY | constants.O_NONBLOCK);
-  let read;
-  try {
-    read = spawnSync('sh', ['-c', `cat "${fifo}" > "${fifo}.got" & node "${bin}" simulate "${S}" --out "${fifo}"; wait`], {
-      encoding: 'utf8',
-      timeout: 30_000,
-    });
-  } finally {
-    closeSync(holder);
-  }
+  // The reader must have the FIFO open before simulate looks for one, or simulate is (rightly)
+  // refused and a late reader waits forever: the shell holds it read-write (3<>, which does not
+  // block), starts cat without that descriptor, waits until cat has opened the FIFO itself, runs
+  // simulate, then lets go, so cat sees the end of the data. The script exits with simulate's status.
+  const script =
+    `exec 3<>"${fifo}"; cat "${fifo}" > "${fifo}.got" 3>&- & c=$!; ` +
+    `while ! ls -l /proc/$c/fd 2>/dev/null | grep -q 'out[.]fifo$'; do sleep 0.01; done; ` +
+    `node "${bin}" simulate "${S}" --out "${fifo}"; s=$?; exec 3>&-; wait $c; exit $s`;
+  const read = spawnSync('sh', ['-c', script], { encoding: 'utf8', timeout: 30_000 });
   assert.equal(read.status, 0, read.stderr);
   assert.ok(lstatSync(fifo).isFIFO(), 'still a FIFO');
   assert.match(readFileSync(`${fifo}.got`, 'utf8'), /"records"/);
