@@ -633,13 +633,14 @@ export class MultiThreadSim extends PollingSimulator {
     if (this.gqiTuned) this.endBatch(w);
   }
 
-  /** stats.start_processing_scheduled_tasks (1.29+): two clock reads (MetricsBatch, Stats); the batch restarts. */
+  /**
+   * stats.start_processing_scheduled_tasks: two clock reads on 1.29+ (MetricsBatch, Stats); the
+   * batch of polls restarts (its start time matters only to the tuned interval's EWMA).
+   */
   private startProcessing(w: number): void {
-    if (this.statsClock) {
-      this.readClock(w, 2);
-      this.batchPolls[w] = 0;
-    }
-    if (this.gqiTuned) this.startBatch(w);
+    if (this.statsClock) this.readClock(w, 2);
+    if (this.gqiTuned) this.batchStart[w] = this.thrT[w];
+    this.batchPolls[w] = 0;
   }
 
   /** `n` clock reads on worker `w` between polls: the worker loop's own time (breakdown 'poll'). */
@@ -649,12 +650,6 @@ export class MultiThreadSim extends PollingSimulator {
     this.breakdown[S.C_POLL] += d;
     this.stBusy[w] += d;
     this.hitOptional[HIT_CLOCK_READ] = 1;
-  }
-
-  /** The worker starts processing scheduled tasks (stats.start_processing_scheduled_tasks). */
-  private startBatch(w: number): void {
-    this.batchStart[w] = this.thrT[w];
-    this.batchPolls[w] = 0;
   }
 
   /** The worker stops processing scheduled tasks: fold the batch's mean poll time into its EWMA. */
