@@ -16,6 +16,7 @@
  *     0.3 apart. Otherwise there is no window (every wake-up then takes wake_latency), and the
  *     reason is returned.
  */
+import { nextPollWindow } from '../model/halt-poll.js';
 
 /** One wake-up: its send→receive latency and how long the receiver had been idle (ns). */
 export interface IdleWake {
@@ -114,11 +115,6 @@ function pct(x: number): string {
   return `${Math.round(x * 100)} %`;
 }
 
-/** KVM's halt-polling defaults (virt/kvm/kvm_main.c), as the simulator applies them (runtime/simulator.ts). */
-const KVM_GROW = 2;
-const KVM_GROW_START = 10_000;
-const KVM_SHRINK = 2;
-
 /**
  * KVM's adaptive window over one run's wake-ups in order: for each, whether it came while the
  * window still polled (idle ≤ window), the window then adapting to the halt (idle, plus the
@@ -129,13 +125,7 @@ export function adaptiveWarm(seq: readonly IdleWake[], maxNs: number): boolean[]
   let w = 0;
   return seq.map((x) => {
     const warm = x.idleNs <= w;
-    const halt = warm ? x.idleNs : x.idleNs + x.ns;
-    if (halt > w) {
-      if (w > 0 && halt > maxNs) {
-        w = Math.floor(w / KVM_SHRINK);
-        if (w < KVM_GROW_START) w = 0;
-      } else if (w < maxNs && halt < maxNs) w = Math.min(Math.max(w * KVM_GROW, KVM_GROW_START), maxNs);
-    }
+    w = nextPollWindow(w, warm ? x.idleNs : x.idleNs + x.ns, maxNs);
     return warm;
   });
 }

@@ -15,6 +15,7 @@
  * states the rules. All state lives on the instance (struct-of-arrays in state.ts); the hot loop
  * allocates nothing per event. The scheduler policies live in subclasses so each stays readable.
  */
+import { nextPollWindow } from '../model/halt-poll.js';
 import { EventQueue } from '../engine/event-queue.js';
 import { Histogram } from '../engine/histogram.js';
 import { Prng } from '../engine/prng.js';
@@ -96,10 +97,6 @@ export const HIT_HANDOFF_B = 3;
 export const HIT_HALT_POLL = 4;
 /** A 1.29+ multi_thread worker read the clock under a model without clock_read. */
 export const HIT_CLOCK_READ = 5;
-/** KVM's halt-polling defaults (virt/kvm/kvm_main.c): halt_poll_ns_grow, halt_poll_ns_grow_start, halt_poll_ns_shrink. */
-const KVM_POLL_GROW = 2;
-const KVM_POLL_GROW_START = 10_000;
-const KVM_POLL_SHRINK = 2;
 
 export abstract class Simulator {
   readonly q = new EventQueue(256);
@@ -644,16 +641,7 @@ export abstract class Simulator {
    */
   haltEnded(th: number, haltNs: number): void {
     const max = this.c.haltPollMax;
-    if (max <= 0) return;
-    let w = this.thrPollWindow[th];
-    if (haltNs <= w) return;
-    if (w > 0 && haltNs > max) {
-      w = Math.floor(w / KVM_POLL_SHRINK);
-      if (w < KVM_POLL_GROW_START) w = 0;
-    } else if (w < max && haltNs < max) {
-      w = Math.min(Math.max(w * KVM_POLL_GROW, KVM_POLL_GROW_START), max);
-    }
-    this.thrPollWindow[th] = w;
+    if (max > 0) this.thrPollWindow[th] = nextPollWindow(this.thrPollWindow[th], haltNs, max);
   }
 
   // ---- tasks ---------------------------------------------------------------------------------
