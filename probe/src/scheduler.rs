@@ -4,15 +4,16 @@
 //! totalNs = a + b·iters where `iters` is the operation the parameter is about.
 
 use crate::bench::{
-    build_runtime, driver_kinds, emit_metrics, emit_summary, in_task, n_spec, ov, run_slope,
+    build_runtime, driver_kinds, emit, emit_metrics, emit_summary, in_task, n_spec, ov, run_slope,
     runtime_builder, slope_total_iters, Bench, Kind, Overrides, ParamSpec, Params, Ty, DRIVER,
     FLAVOR, FLAVOR_CT, FLAVOR_MT, REPS, WORKERS,
 };
 use serde_json::json;
+use std::cell::Cell;
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicI32, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 use std::time::Instant;
 use tokio::runtime::Runtime;
@@ -192,6 +193,150 @@ fn run_mt_yield_idle(p: &Params) -> Result<(), String> {
     Ok(())
 }
 
+/// At most this many park cycles are kept per configuration (the first ones of the measured loop).
+const CYCLE_CAP: usize = 3_000;
+
+#[cfg(target_os = "linux")]
+extern "C" {
+    fn sched_getcpu() -> i32;
+}
+
+/// The CPU the calling thread runs on now (-1 where unknown).
+fn current_cpu() -> i32 {
+    #[cfg(target_os = "linux")]
+    {
+        // SAFETY: no arguments; glibc reads it from rseq or the vDSO.
+        unsafe { sched_getcpu() }
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        -1
+    }
+}
+
+/// One idle worker's trip through `Context::park`, seen by tokio's stable hooks: how long it
+/// was awake before (from its last `on_thread_unpark`), how long it stayed in park (until
+/// `on_thread_unpark`: woken, scheduled, running again), and where it ran when it came back.
+struct Cycle {
+    awake_ns: u64,
+    parked_ns: u64,
+    cpu: i32,
+    yielder_cpu: i32,
+}
+
+struct CycleLog {
+    start: Instant,
+    armed: AtomicBool,
+    cycles: Mutex<Vec<Cycle>>,
+    parks: AtomicU64,
+    yielder_cpu: AtomicI32,
+}
+
+thread_local! {
+    /// This worker's last park start and last unpark, ns since the log's start (0 = none yet).
+    static PARK_AT: Cell<u64> = const { Cell::new(0) };
+    static UNPARK_AT: Cell<u64> = const { Cell::new(0) };
+}
+
+impl CycleLog {
+    fn now(&self) -> u64 {
+        (self.start.elapsed().as_nanos() as u64).max(1)
+    }
+    fn parked(&self) {
+        PARK_AT.with(|c| c.set(self.now()));
+    }
+    fn unparked(&self) {
+        let t = self.now();
+        let p = PARK_AT.with(|c| c.replace(0));
+        let u = UNPARK_AT.with(|c| c.replace(t));
+        if !self.armed.load(Ordering::Relaxed) || p == 0 {
+            return;
+        }
+        self.parks.fetch_add(1, Ordering::Relaxed);
+        let mut v = self.cycles.lock().expect("cycle log poisoned");
+        if v.len() < CYCLE_CAP {
+            v.push(Cycle {
+                awake_ns: if u == 0 || u > p { 0 } else { p - u },
+                parked_ns: t - p,
+                cpu: current_cpu(),
+                yielder_cpu: self.yielder_cpu.load(Ordering::Relaxed),
+            });
+        }
+    }
+}
+
+/// The idle worker's wake-up cycle under a lone yielder (or `k` yielders): tokio's stable
+/// `on_thread_park`/`on_thread_unpark` hooks time each idle worker's trip through
+/// `Context::park` (parked = from the hook before `transition_to_parked` to the one after it
+/// returns: the notify, the wake-up and the wait for a CPU), and the time it was awake before
+/// it (its search); each cycle also says whether the worker came back on the CPU the yielder
+/// last ran on (`sched_getcpu`, read by the yielder every yield: this loop is not a cost
+/// benchmark). One `latency` line per cycle of the measured loop (the first 3,000): `ns` the
+/// parked time, `awakeNs`, `sameCpu` (1/0); then a summary: `ops` yields, `parks` (all cycles),
+/// `elapsedNs`, `sameCpuCycles` and `keptCycles`.
+fn run_mt_yield_cycle(p: &Params) -> Result<(), String> {
+    let k = p.int("k");
+    let n = p.int("n");
+    let log = Arc::new(CycleLog {
+        start: Instant::now(),
+        armed: AtomicBool::new(false),
+        cycles: Mutex::new(Vec::with_capacity(CYCLE_CAP)),
+        parks: AtomicU64::new(0),
+        yielder_cpu: AtomicI32::new(-1),
+    });
+    let (lp, lu) = (log.clone(), log.clone());
+    let rt = runtime_builder(p)
+        .on_thread_park(move || lp.parked())
+        .on_thread_unpark(move || lu.unparked())
+        .build()
+        .expect("building the tokio runtime failed");
+    let run = |m: u64, log: Arc<CycleLog>| {
+        in_task(&rt, async move {
+            let t = Instant::now();
+            let hs: Vec<_> = (0..k)
+                .map(|_| {
+                    let log = log.clone();
+                    tokio::spawn(async move {
+                        for _ in 0..m {
+                            log.yielder_cpu.store(current_cpu(), Ordering::Relaxed);
+                            tokio::task::yield_now().await;
+                        }
+                    })
+                })
+                .collect();
+            for h in hs {
+                h.await.expect("spinner panicked");
+            }
+            t.elapsed()
+        })
+    };
+    let _ = run((n / 4).max(1), log.clone());
+    log.armed.store(true, Ordering::Relaxed);
+    let d = run(n, log.clone());
+    log.armed.store(false, Ordering::Relaxed);
+    let cycles = log.cycles.lock().expect("cycle log poisoned");
+    let params = p.json();
+    for c in cycles.iter() {
+        emit(&json!({
+            "type": "latency", "bench": p.bench, "params": params, "ns": c.parked_ns,
+            "awakeNs": c.awake_ns, "sameCpu": u8::from(c.cpu >= 0 && c.cpu == c.yielder_cpu),
+        }));
+    }
+    emit_summary(
+        p,
+        json!({
+            "ops": n * k,
+            "elapsedNs": d.as_nanos() as u64,
+            "parks": log.parks.load(Ordering::Relaxed),
+            "counter": "on_thread_park/on_thread_unpark",
+            "sameCpuCycles": cycles.iter().filter(|c| c.cpu >= 0 && c.cpu == c.yielder_cpu).count(),
+            "keptCycles": cycles.len(),
+        }),
+    );
+    emit_metrics(p, &rt, n * k);
+    Ok(())
+}
+
 const POLL_SELF_PARAMS: &[ParamSpec] = &[FLAVOR, WORKERS, DRIVER, K, n_spec("200000"), REPS];
 const YIELD_LONE_PARAMS: &[ParamSpec] = &[FLAVOR, WORKERS, DRIVER, IN, n_spec("100000"), REPS];
 const DRIVER_POLL_PARAMS: &[ParamSpec] =
@@ -210,6 +355,18 @@ const MT_YIELD_IDLE_PARAMS: &[ParamSpec] = &[
     },
     n_spec("50000"),
     REPS,
+];
+const MT_YIELD_CYCLE_PARAMS: &[ParamSpec] = &[
+    FLAVOR_MT,
+    WORKERS,
+    DRIVER,
+    ParamSpec {
+        name: "k",
+        default: "1",
+        ty: Ty::Int { min: 1, max: 64 },
+        doc: "yielding tasks",
+    },
+    n_spec("200000"),
 ];
 const REMOTE_CHECK_PARAMS: &[ParamSpec] = &[FLAVOR_CT, DRIVER, K4, GQI, n_spec("200000"), REPS];
 
@@ -317,6 +474,13 @@ fn grid_mt_yield_idle() -> Vec<Overrides> {
     g
 }
 
+fn grid_mt_yield_cycle() -> Vec<Overrides> {
+    vec![
+        ov(&[("workers", "2"), ("k", "1")]),
+        ov(&[("workers", "2"), ("k", "2")]),
+    ]
+}
+
 fn grid_remote_check() -> Vec<Overrides> {
     vec![
         ov(&[("gqi", "1")]),
@@ -370,6 +534,15 @@ pub const BENCHES: &[Bench] = &[
         params: MT_YIELD_IDLE_PARAMS,
         run: run_mt_yield_idle,
         grid: grid_mt_yield_idle,
+    },
+    Bench {
+        name: "mt_yield_cycle",
+        kind: Kind::Latency,
+        feeds: &["P5"],
+        about: "lone (k=1) or k yield loops on multi_thread: each idle worker's park cycle (awake, parked, same CPU as the yielder) from the on_thread_park/unpark hooks",
+        params: MT_YIELD_CYCLE_PARAMS,
+        run: run_mt_yield_cycle,
+        grid: grid_mt_yield_cycle,
     },
     Bench {
         name: "remote_check",

@@ -440,6 +440,44 @@ function unparkWorker(d: Deriver): Outcome {
       };
 }
 
+/**
+ * The idle worker's park beside a lone yield loop on 2 workers (mt_yield_cycle k=1): from its
+ * on_thread_park to its on_thread_unpark — the yielder's next round notifying it, the wake-up,
+ * the wait for a CPU. The observations include up to one yield round before the notify, which the
+ * simulator adds itself (a few hundred ns against µs); far-out parks (the VM descheduling the
+ * worker) are left out as for the other wake-ups.
+ *
+ * Probe output without mt_yield_cycle (calibrations before it): inferred from mt_yield_idle, whose
+ * time is nothing but these cycles — ops × (ns per yield) = parks × (one cycle), a cycle being the
+ * idle worker's park plus its search (tens of ns) — so the mean park is (ns per yield) / (parks per
+ * yield), less one yield round (the simulator's own wait for the notify, as above): a constant.
+ */
+function workerRewakeLatency(d: Deriver): Outcome {
+  const o = latency(d, 'mt_yield_cycle', { flavor: 'mt', workers: 2, k: 1, driver: 'timer' }, true);
+  if (!isMissing(o))
+    return {
+      ...o,
+      note: "the idle worker's park (on_thread_park → on_thread_unpark) while a lone task yield-spins on the other worker: its re-wake by the yielder's last-searcher notify",
+    };
+  const two = d.fitter.slope('mt_yield_idle', { workers: 2, loop: 'yield' });
+  const one = d.fitter.slope('mt_yield_idle', { workers: 1, loop: 'yield' });
+  const w = wakeupsPerOp(d, { workers: 2, loop: 'yield' });
+  if (!two || !one || w === undefined)
+    return {
+      missing: `${o.missing}, or ${describe('mt_yield_idle', { loop: 'yield' }, 'sample')} at workers=1 and workers=2 with park counts`,
+    };
+  const est = combine(
+    [two, one],
+    (v) => Math.max(0, v[0] / w.perOp - v[1]),
+    `mt_yield_idle{workers=2} / ${w.perOp.toFixed(4)} wake-ups per yield (${w.from}) − mt_yield_idle{workers=1}`,
+  );
+  return {
+    est,
+    provenance: 'inferred',
+    note: "the idle worker's mean park beside a lone yield loop, from the loop's time and its parks (no mt_yield_cycle in the probe output): a constant, without the distribution's spread",
+  };
+}
+
 function driverUnparkIo(d: Deriver): Outcome {
   const f = (driver: string, where: string) => d.fitter.slope('yield_lone', { ...CT, driver, in: where });
   const ins = [f('io', 'block_on'), f('io', 'task'), f('timer', 'block_on'), f('timer', 'task')];
@@ -571,6 +609,7 @@ const RULES: Record<ParameterName, Rule> = {
   unpark_worker: unparkWorker,
   wake_latency: wakeLatency,
   worker_wake_latency: (d) => latency(d, 'steal_wake', { flavor: 'mt', workers: 2, driver: 'timer' }, true),
+  worker_rewake_latency: workerRewakeLatency,
   wake_latency_warm: wakeLatencyWarm,
   halt_poll_window: haltPollWindow,
   halt_poll_max: haltPollMax,

@@ -41,6 +41,11 @@ export interface RuntimeCosts {
   wakeLatency: PlanCost;
   /** A worker woken by another worker (multi_thread); wake_latency when the model has no worker_wake_latency. */
   workerWakeLatency: PlanCost;
+  /**
+   * An idle worker re-woken by a worker that has been yield-spinning since before it parked
+   * (multi_thread, the yield cycle); workerWakeLatency when the model has no worker_rewake_latency.
+   */
+  workerRewakeLatency: PlanCost;
   parkOvershoot: PlanCost;
   noisePause: PlanCost;
   /**
@@ -72,6 +77,7 @@ export interface RuntimeCosts {
     handoffB: boolean;
     haltPollMax: boolean;
     clockRead: boolean;
+    workerRewake: boolean;
   };
 }
 
@@ -131,6 +137,11 @@ export function runtimeCosts(model: CostModel, driver: 'none' | 'timer' | 'timer
     workerWakeLatency: param(model, 'worker_wake_latency' satisfies ParameterName)
       ? dist(model, 'worker_wake_latency')
       : dist(model, 'wake_latency'),
+    workerRewakeLatency: param(model, 'worker_rewake_latency' satisfies ParameterName)
+      ? dist(model, 'worker_rewake_latency')
+      : param(model, 'worker_wake_latency' satisfies ParameterName)
+        ? dist(model, 'worker_wake_latency')
+        : dist(model, 'wake_latency'),
     parkOvershoot: dist(model, 'park_overshoot'),
     noisePause: dist(model, 'noise_pause'),
     ...warmWake(model),
@@ -147,6 +158,7 @@ export function runtimeCosts(model: CostModel, driver: 'none' | 'timer' | 'timer
       handoffB: !has('handoff_bounded'),
       haltPollMax: !has('halt_poll_max'),
       clockRead: !has('clock_read'),
+      workerRewake: !has('worker_rewake_latency'),
     },
   };
 }
@@ -183,6 +195,7 @@ export function scaleRuntimeCosts(c: RuntimeCosts, speed: number, wake: number, 
   out.noiseRate = c.noiseRate * noise;
   out.wakeLatency = scaleCost(c.wakeLatency, wake);
   out.workerWakeLatency = scaleCost(c.workerWakeLatency, wake);
+  out.workerRewakeLatency = scaleCost(c.workerRewakeLatency, wake);
   return out as unknown as RuntimeCosts;
 }
 

@@ -29,7 +29,7 @@ import type { CostModel } from '../schema/model.js';
 import type { Plan } from '../plan/types.js';
 import { IntRing } from './rings.js';
 import { K as S } from './state.js';
-import { HIT_CLOCK_READ, HIT_UNPARK_REMOTE, type SimOptions } from './simulator.js';
+import { HIT_CLOCK_READ, HIT_REWAKE, HIT_UNPARK_REMOTE, type SimOptions } from './simulator.js';
 import { Ev as E } from './events.js';
 import { PollingSimulator } from './poll.js';
 import { EWMA_SEED_NS, tunedInterval, updatedEwma } from './gqi-tuning.js';
@@ -331,6 +331,9 @@ export class MultiThreadSim extends PollingSimulator {
     this.searching[w] = 1;
     if (w === from) return; // notified itself while parking: park returns at once
     const now = this.nowOf(from);
+    // The yield cycle: a worker yield-spinning since before `w` parked re-wakes it (its
+    // transition_from_searching as the last searcher, every round `w` is parked).
+    const rewake = from >= 0 && from < this.W && this.yieldSince[from] >= 0 && this.thrParkStart[w] >= this.yieldSince[from];
     if (from >= 0) {
       // The block_on thread (not a worker) pays unpark_remote.
       let u = this.c.unparkWorker;
@@ -343,11 +346,14 @@ export class MultiThreadSim extends PollingSimulator {
       // Inside a poll the poll's duration counts it; between polls it is busy time of its own.
       if (this.thrTask[from] < 0) this.stBusy[from] += u;
     }
-    this.unparkThread(w, now, from >= 0 && from < this.W);
+    this.unparkThread(w, now, from >= 0 && from < this.W, rewake);
   }
 
-  /** `byWorker`: woken by another worker (worker_wake_latency), else from outside (wake_latency). */
-  private unparkThread(th: number, now: number, byWorker = false): void {
+  /**
+   * `byWorker`: woken by another worker (worker_wake_latency), else from outside (wake_latency);
+   * `rewake`: by a worker yield-spinning since before it parked (worker_rewake_latency).
+   */
+  private unparkThread(th: number, now: number, byWorker = false, rewake = false): void {
     if (!this.parked[th]) return;
     this.parked[th] = 0;
     this.stUnparks[th]++;
@@ -357,8 +363,20 @@ export class MultiThreadSim extends PollingSimulator {
       this.wokeFromDriver[th] = 1;
     }
     const t = Math.max(now, this.thrParkStart[th]);
-    this.requestCore(th, t + this.unparkLatency(th, t, byWorker ? this.c.workerWakeLatency : this.c.wakeLatency));
+    let lat = byWorker ? this.c.workerWakeLatency : this.c.wakeLatency;
+    if (rewake) {
+      lat = this.c.workerRewakeLatency;
+      this.hitOptional[HIT_REWAKE] = 1;
+    }
+    this.requestCore(th, t + this.unparkLatency(th, t, lat));
   }
+
+  /**
+   * Per worker: when its current stretch of yield rounds began (the first park_timeout(0) for
+   * deferred yielders since it last parked or found its queues dry without deferred tasks), -1
+   * outside one.
+   */
+  private readonly yieldSince = new Float64Array(this.nThreads).fill(-1);
 
   private readonly wokeFromDriver = new Uint8Array(this.nThreads);
 
@@ -439,6 +457,7 @@ export class MultiThreadSim extends PollingSimulator {
       w.ex(this.wokeFromDriver[th]);
       w.ex(this.parkCounted[th]);
       this.plannedWake[th] += w.tm(this.plannedWake[th]);
+      this.yieldSince[th] += w.tm(this.yieldSince[th]);
     }
     w.ring(this.inject);
     w.ring(this.sleepers);
@@ -566,6 +585,7 @@ export class MultiThreadSim extends PollingSimulator {
         continue;
       }
       if (this.defer[w].length > 0) {
+        if (this.yieldSince[w] < 0) this.yieldSince[w] = this.thrT[w];
         this.parkTimeout0(w);
         this.startProcessing(w);
         // A round boundary (the yielders were just woken): idle spinning may be skipped from
@@ -573,6 +593,7 @@ export class MultiThreadSim extends PollingSimulator {
         this.ffCheckpoint(w);
         continue;
       }
+      this.yieldSince[w] = -1; // queues dry and nothing deferred: the yield stretch ended
       if (this.park(w)) return;
       this.startProcessing(w);
     }

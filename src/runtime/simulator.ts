@@ -97,6 +97,8 @@ export const HIT_HANDOFF_B = 3;
 export const HIT_HALT_POLL = 4;
 /** A 1.29+ multi_thread worker read the clock under a model without clock_read. */
 export const HIT_CLOCK_READ = 5;
+/** An idle worker re-woken by a yield-spinning worker under a model without worker_rewake_latency. */
+export const HIT_REWAKE = 6;
 
 export abstract class Simulator {
   readonly q = new EventQueue(256);
@@ -221,7 +223,7 @@ export abstract class Simulator {
    * model, its fallback was charged and the Result says so (`fallbackWarnings`). Set-only flags
    * that do not change what happens next, so the fast-forward's state walk leaves them out.
    */
-  readonly hitOptional = new Uint8Array(6);
+  readonly hitOptional = new Uint8Array(7);
   readonly spans: Span[] = [];
   readonly maxSpans: number;
   /** Trace events still allowed (a wake takes two: the flow's start and finish). */
@@ -814,6 +816,13 @@ export abstract class Simulator {
       'clock_read',
       "a multi_thread worker's clock reads when it stops and starts processing scheduled tasks (tokio 1.29+)",
       'spin_check − try_recv_unbounded each',
+    );
+    w(
+      HIT_REWAKE,
+      a.workerRewake,
+      'worker_rewake_latency',
+      'an idle worker re-woken by a yield-spinning worker (the yield cycle)',
+      "the worker-to-worker 'worker_wake_latency'",
     );
     return out;
   }
