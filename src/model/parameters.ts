@@ -190,7 +190,7 @@ export const OPTIONAL_PARAMETERS = [
     kind: 'latency',
     p: 'P5',
     meaning:
-      "multi_thread: an idle worker re-woken by a yield-spinning worker (the yielder, leaving the searching state as the last searcher, notifies it; tokio 1.24 worker.rs 451–456, 843–850; 1.53 640–649, 1500–1508): from the idle worker's park to it running again, as tokio's on_thread_park/on_thread_unpark hooks see it beside a lone yield loop on 2 workers (benchmark mt_yield_cycle workers=2 k=1); distribution. Used when the notifier has been yield-spinning since before the woken worker parked. Absent: worker_wake_latency, with DS3030",
+      "multi_thread: an idle worker re-woken by a yield-spinning worker (the yielder, leaving the searching state as the last searcher, notifies it; tokio 1.24 worker.rs 451–456, 843–850; 1.53 640–649, 1500–1508): from the idle worker's park to it running again, as tokio's on_thread_park/on_thread_unpark hooks see it beside a lone yield loop on 2 workers (benchmark mt_yield_cycle workers=2 k=1); distribution. Used when the notifier has been yield-spinning since before the woken worker parked and that park is at most this parameter's value (its median) old. Absent: worker_wake_latency, with DS3030",
   },
   {
     name: 'wake_latency_warm',

@@ -46,6 +46,11 @@ export interface RuntimeCosts {
    * (multi_thread, the yield cycle); workerWakeLatency when the model has no worker_rewake_latency.
    */
   workerRewakeLatency: PlanCost;
+  /**
+   * The oldest park the yield cycle re-wakes in worker_rewake_latency: that parameter's value (its
+   * median); without it every park (the fallback latency is worker_wake_latency anyway, with DS3030).
+   */
+  workerRewakeAge: number;
   parkOvershoot: PlanCost;
   noisePause: PlanCost;
   /**
@@ -142,6 +147,7 @@ export function runtimeCosts(model: CostModel, driver: 'none' | 'timer' | 'timer
       : param(model, 'worker_wake_latency' satisfies ParameterName)
         ? dist(model, 'worker_wake_latency')
         : dist(model, 'wake_latency'),
+    workerRewakeAge: opt('worker_rewake_latency', Infinity),
     parkOvershoot: dist(model, 'park_overshoot'),
     noisePause: dist(model, 'noise_pause'),
     ...warmWake(model),
@@ -191,11 +197,13 @@ export function scaleRuntimeCosts(c: RuntimeCosts, speed: number, wake: number, 
   // Every per-op cost (a number field; a parameter added later is scaled too) but the noise rate.
   const out: Record<string, unknown> = { ...c };
   for (const [k, v] of Object.entries(c))
-    if (typeof v === 'number' && k !== 'noiseRate' && k !== 'haltPollMax') out[k] = Math.round(v * speed);
+    if (typeof v === 'number' && k !== 'noiseRate' && k !== 'haltPollMax' && k !== 'workerRewakeAge')
+      out[k] = Math.round(v * speed);
   out.noiseRate = c.noiseRate * noise;
   out.wakeLatency = scaleCost(c.wakeLatency, wake);
   out.workerWakeLatency = scaleCost(c.workerWakeLatency, wake);
   out.workerRewakeLatency = scaleCost(c.workerRewakeLatency, wake);
+  out.workerRewakeAge = c.workerRewakeAge * wake;
   return out as unknown as RuntimeCosts;
 }
 

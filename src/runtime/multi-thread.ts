@@ -332,8 +332,15 @@ export class MultiThreadSim extends PollingSimulator {
     if (w === from) return; // notified itself while parking: park returns at once
     const now = this.nowOf(from);
     // The yield cycle: a worker yield-spinning since before `w` parked re-wakes it (its
-    // transition_from_searching as the last searcher, every round `w` is parked).
-    const rewake = from >= 0 && from < this.W && this.yieldSince[from] >= 0 && this.thrParkStart[w] >= this.yieldSince[from];
+    // transition_from_searching as the last searcher, every round `w` is parked) — what the probe
+    // measured, a park no older than a re-wake itself (a longer one, e.g. `w` parked through a
+    // long poll of the spinner, is woken as any other).
+    const rewake =
+      from >= 0 &&
+      from < this.W &&
+      this.yieldSince[from] >= 0 &&
+      this.thrParkStart[w] >= this.yieldSince[from] &&
+      now - this.thrParkStart[w] <= this.c.workerRewakeAge;
     if (from >= 0) {
       // The block_on thread (not a worker) pays unpark_remote.
       let u = this.c.unparkWorker;

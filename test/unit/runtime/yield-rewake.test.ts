@@ -97,6 +97,26 @@ test('a worker parked before the yielder began spinning is woken after worker_wa
   assert.equal(w.parks, 1, JSON.stringify(w));
 });
 
+test('a park older than a re-wake (the spinner ran a long poll meanwhile) is woken after worker_wake_latency', () => {
+  // Yield 20,000 times, compute 200 µs in one poll, yield 500 times more (~0.1 ms). The idle
+  // worker cycles through the first stretch, then parks during the long poll; the next round's
+  // notify finds a park of ~200 µs, older than the 5 µs re-wake the probe measured: it takes
+  // worker_wake_latency (300 µs), longer than the second stretch, so no cycle happens in it.
+  const m = withParams(model(), {
+    wake_latency: constNs(SLOW),
+    worker_wake_latency: constNs(SLOW),
+    worker_rewake_latency: constNs(REWAKE),
+  });
+  const stretch = (n: number) => ({ op: 'repeat' as const, n, body: [{ op: 'yield' as const }] });
+  const s = loneYielder(20_000, '1.24');
+  const first = run(s, m);
+  s.tasks!.t0.program = [stretch(20_000), { op: 'compute', cost: 200 }, stretch(500)];
+  const both = run(s, m);
+  assert.ok(idle(first).parks > 100, `${idle(first).parks} parks in the first stretch`);
+  assert.ok(both.simulatedUs > first.simulatedUs + 200, `${both.simulatedUs} vs ${first.simulatedUs} µs`);
+  assert.ok(idle(both).parks - idle(first).parks <= 2, `${idle(both).parks} vs ${idle(first).parks} parks`);
+});
+
 test('without worker_rewake_latency the re-wake takes worker_wake_latency, with DS3030', () => {
   const m = withParams(model(), {
     wake_latency: constNs(SLOW),
