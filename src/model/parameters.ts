@@ -8,7 +8,7 @@
 export interface ParameterInfo {
   name: string;
   unit: 'ns' | 'per_sec' | 'ratio';
-  kind: 'cost' | 'latency' | 'rate' | 'dispersion';
+  kind: 'cost' | 'latency' | 'rate' | 'dispersion' | 'share';
   p: string;
   meaning: string;
 }
@@ -206,7 +206,31 @@ export const OPTIONAL_PARAMETERS = [
     kind: 'cost',
     p: 'P8',
     meaning:
-      "the most a VM host's adaptive halt-polling window grows to (KVM's halt_poll_ns): each runtime thread's window starts at 0, doubles (from 10 µs) after a halt shorter than this that outlasted it, halves (below 10 µs: 0) after a longer one (KVM kvm_vcpu_halt); a thread unparked within its window wakes in wake_latency_warm. Fitted from xwake pin=apart at fixed gaps (steady idles): the longest idle still woken warm. Present, it replaces halt_poll_window. Absent: the fixed halt_poll_window (DS3030)",
+      "the most a VM host's adaptive halt-polling window grows to (KVM's halt_poll_ns): each runtime thread's window starts at 0, doubles (from 10 µs) after a halt shorter than this that outlasted it, halves (below 10 µs: 0) after a longer one (KVM kvm_vcpu_halt); a thread unparked within its window wakes in wake_latency_warm (with probability halt_poll_warm_share). Fitted from xwake pin=apart at fixed gaps (steady idles), per probe run (a run whose host did not poll counts as all cold): the longest idle still woken warm. Present, it replaces halt_poll_window. Absent: the fixed halt_poll_window (DS3030)",
+  },
+  {
+    name: 'halt_poll_warm_share',
+    unit: 'ratio',
+    kind: 'share',
+    p: 'P8',
+    meaning:
+      "with halt_poll_max, the probability that a parked thread unparked inside its adaptive window is woken warm (wake_latency_warm), else cold (wake_latency / worker_wake_latency), drawn per wake-up from the run's latency stream: the share of the xwake pin=apart steady-gap wake-ups inside the replayed window that were fast, in the probe runs whose host halt-polled. Absent: 1 (every wake-up inside the window warm)",
+  },
+  {
+    name: 'halt_poll_run_share',
+    unit: 'ratio',
+    kind: 'share',
+    p: 'P8',
+    meaning:
+      "with halt_poll_max, the share of runs in which the VM host halt-polls at all (KVM polls only while the vCPU's task is the only one runnable on its host CPU): the share of calibrate's probe runs whose steady-gap wake-ups inside the window were mostly fast. Each run of a run set polls with this probability (its own draw); in a run that does not, no wake-up is warm and each takes wake_latency_nopoll. A single run (no run set) is the typical run: it polls when the share is at least 0.5. Needs calibrate --runs ≥ 2. Absent: every run polls",
+  },
+  {
+    name: 'wake_latency_nopoll',
+    unit: 'ns',
+    kind: 'latency',
+    p: 'P8',
+    meaning:
+      'as wake_latency, for a parked runtime thread in a run whose host does not halt-poll (halt_poll_run_share): the steady-gap xwake pin=apart wake-ups of the probe runs whose host did not poll; distribution. Absent: wake_latency / worker_wake_latency',
   },
   {
     name: 'spawn_remote',
