@@ -215,7 +215,13 @@ export function scaleRuntimeCosts(c: RuntimeCosts, speed: number, wake: number, 
   // Every per-op cost (a number field; a parameter added later is scaled too) but the noise rate.
   const out: Record<string, unknown> = { ...c };
   for (const [k, v] of Object.entries(c))
-    if (typeof v === 'number' && k !== 'noiseRate' && k !== 'haltPollMax' && k !== 'haltPollWarmShare' && k !== 'haltPollRunShare')
+    if (
+      typeof v === 'number' &&
+      k !== 'noiseRate' &&
+      k !== 'haltPollMax' &&
+      k !== 'haltPollWarmShare' &&
+      k !== 'haltPollRunShare'
+    )
       out[k] = Math.round(v * speed);
   out.noiseRate = c.noiseRate * noise;
   out.wakeLatency = scaleCost(c.wakeLatency, wake);

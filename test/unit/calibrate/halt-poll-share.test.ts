@@ -71,7 +71,15 @@ test('refused when no probe run polled, or the window does not separate fast fro
   // No run polled: every wake-up ~28 µs, one in twenty of the 30 µs gap's 9 µs (both classes exist).
   const none = [probeRun(4, 0.95, false), probeRun(5, 0.95, false)];
   none[0][0] = none[0][0].map((x, j) => (j % 20 === 0 ? { ...x, ns: 9_000 } : x));
-  assert.match(String(fitHaltPollMax(none.flat(), none.flatMap((r, k) => r.map(() => k)))), /did not halt-poll/);
+  assert.match(
+    String(
+      fitHaltPollMax(
+        none.flat(),
+        none.flatMap((r, k) => r.map(() => k)),
+      ),
+    ),
+    /did not halt-poll/,
+  );
   const coin = [probeRun(6, 0.55, true)];
   assert.match(String(fitHaltPollMax(coin.flat())), /explains at most|does not separate/);
 });

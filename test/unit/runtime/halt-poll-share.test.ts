@@ -36,7 +36,10 @@ const share = (p: number) => withParams(ADAPTIVE, { halt_poll_warm_share: ratio(
 /** One record per batch, no work, every 100 µs: each record's latency is its batch's wake-up. */
 function lone(): Scenario {
   const t = structuredClone(load('ct-await-1p')) as Scenario & {
-    template: { source: { arrival: { intervalUs: number }; batchRecords: number; batches: number }; partition: { recordCost: number } };
+    template: {
+      source: { arrival: { intervalUs: number }; batchRecords: number; batches: number };
+      partition: { recordCost: number };
+    };
   };
   t.template.source.arrival.intervalUs = 100;
   t.template.source.batchRecords = 1;
