@@ -106,15 +106,20 @@ test('multi_thread wake-ups drawn under the current_thread calibration say so (D
   assert.ok(!run(load('ct-await-1p'), share(0.9)).warnings.some((w) => w.code === 'DS3031'), 'current_thread is calibrated');
 });
 
-test('deterministic, and the fast-forward engine agrees with stepping', () => {
+test('deterministic: the draws change the run, the same seed gives the same bytes, fast-forward agrees with stepping', () => {
   const m = withParams(share(0.8), { halt_poll_run_share: ratio(0.7), wake_latency_nopoll: constNs(25_000) });
-  const strip = (r: ReturnType<typeof simulate>) => JSON.stringify({ ...r, engine: null });
-  for (const name of ['ct-sleep-2p', 'mt-await-2p', 'ct-yield-4p']) {
+  const strip = (r: ReturnType<typeof simulate>) => JSON.stringify({ ...r, engine: null, model: null });
+  for (const name of ['ct-await-1p', 'mt-await-2p', 'ct-sleep-2p', 'ct-yield-4p']) {
     const pl = planOf(load(name), m);
     const a = simulate(pl, m);
     assert.equal(strip(a), strip(simulate(pl, m)), `${name}: same bytes twice`);
     assert.equal(strip(a), strip(simulate(pl, m, { fastForward: false })), `${name}: fast-forward = stepping`);
+    if (name === 'ct-await-1p')
+      assert.notEqual(strip(a), strip(simulate(planOf(load(name), ADAPTIVE), ADAPTIVE)), 'the share was drawn');
   }
+  // Another seed, other draws (a run set's runs differ).
+  const pl = planOf(load('ct-await-1p'), m);
+  assert.notEqual(strip(simulate(pl, m)), strip(simulate({ ...pl, seed: pl.seed + 1 }, m)));
 });
 
 test('analytic: the expected mixture of warm and cold inside the window', () => {
