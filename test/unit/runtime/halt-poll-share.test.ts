@@ -13,6 +13,7 @@ import { loadScenario } from '../../../src/cli/load.js';
 import { simulate } from '../../../src/runtime/simulate.js';
 import { normalizeScenario } from '../../../src/plan/normalize.js';
 import { analyze } from '../../../src/analytic/analyze.js';
+import { checkModel } from '../../../src/model/load.js';
 import type { Plan } from '../../../src/plan/types.js';
 import type { CostModel, Parameter } from '../../../src/schema/model.js';
 import type { Scenario } from '../../../src/schema/scenario.js';
@@ -132,4 +133,13 @@ test('analytic: the expected mixture of warm and cold inside the window', () => 
   assert.ok(Math.abs(f - 0.6) < 0.05, `analytic mean at ${f.toFixed(3)} of the way from cold to warm`);
   const sim = run(s, share(0.6)).latencyUs.mean;
   assert.ok(Math.abs(sim - mid) / sim < 0.1, `analytic ${mid} vs simulated ${sim} µs`);
+});
+
+test('a share outside [0, 1] is refused by the model check (DS1107)', () => {
+  const bad = checkModel(withParams(ADAPTIVE, { halt_poll_warm_share: ratio(1.4) }), 'm.json');
+  assert.ok(
+    bad.some((d) => d.code === 'DS1107' && d.severity === 'error' && d.pointer === '/parameters/halt_poll_warm_share/value'),
+    JSON.stringify(bad),
+  );
+  assert.ok(!checkModel(share(0.9), 'm.json').some((d) => d.code === 'DS1107'));
 });
