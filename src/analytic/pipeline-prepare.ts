@@ -279,7 +279,7 @@ function warmOrCold(c: Ctx['c'], periodic: boolean, lambda: number, busyNs: numb
   if (c.haltPollMax > 0) {
     // A single run is the typical run (runtime-costs.ts hostPolls): a host that does not poll
     // wakes every outside wake-up in wake_latency_nopoll.
-    if (!hostPolls(c, false, 0)) return c.wakeLatencyNoPoll ?? c.wakeLatency;
+    if (!hostPolls(c, false, 0 /* a single run: no draw */)) return c.wakeLatencyNoPoll ?? c.wakeLatency;
     // Adaptive (KVM) window, periodic arrivals only (the caller refuses the others): from a cold
     // start it grows while a park plus its cold wake-up stays under halt_poll_max, and once it
     // covers the park a wake-up is warm with probability halt_poll_warm_share (the expected

@@ -6,6 +6,7 @@
  * Phase: normalize / simulate / analyze (set-up); lives in plan/ because both back-ends read plan/.
  */
 import type { CostModel } from '../schema/model.js';
+import { Prng } from '../engine/prng.js';
 import type { Plan, PlanCost } from './types.js';
 import { paramNs, param } from '../model/load.js';
 import type { OptionalParameterName, ParameterName } from '../model/parameters.js';
@@ -121,13 +122,15 @@ function warmWake(model: CostModel): WarmWake {
 }
 
 /**
- * Whether the VM host halt-polls in this run (halt_poll_run_share): a run of a run set (one with
- * run-level draws) polls with that probability, from its own seed's 'halt-poll-run' stream
- * (`u`, uniform in [0, 1)); a single run is the typical run, polling when the share is ≥ 0.5.
+ * Whether the VM host halt-polls in the run of `seed` (halt_poll_run_share): a run of a run set
+ * (one with run-level draws) polls with that probability, from its seed's own 'halt-poll-run'
+ * stream (one draw, so it moves no other draw of the run); a single run is the typical run,
+ * polling when the share is ≥ 0.5. The simulator and the run set's `runs.runLevel.hostPolls` both
+ * ask this.
  */
-export function hostPolls(c: Pick<RuntimeCosts, 'haltPollRunShare'>, runSet: boolean, u: number): boolean {
+export function hostPolls(c: Pick<RuntimeCosts, 'haltPollRunShare'>, runSet: boolean, seed: number): boolean {
   if (c.haltPollRunShare >= 1) return true;
-  return runSet ? u < c.haltPollRunShare : c.haltPollRunShare >= 0.5;
+  return runSet ? new Prng(seed, 'halt-poll-run').nextFloat() < c.haltPollRunShare : c.haltPollRunShare >= 0.5;
 }
 
 export function runtimeCosts(model: CostModel, driver: 'none' | 'timer' | 'timer_io'): RuntimeCosts {

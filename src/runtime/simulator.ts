@@ -287,8 +287,7 @@ export abstract class Simulator {
     this.rngArrival = new Prng(seed, 'arrival');
     this.rngSteal = new Prng(seed, 'steal');
     this.rngNoise = new Prng(seed, 'noise');
-    // halt_poll_run_share: its own stream, one draw, so that it moves no other draw of the run.
-    this.hostPolls = hostPolls(this.c, plan.runtime.runLevel !== undefined, new Prng(seed, 'halt-poll-run').nextFloat());
+    this.hostPolls = hostPolls(this.c, plan.runtime.runLevel !== undefined, seed);
     this.nThreads = nThreads;
     const f = () => new Float64Array(nThreads);
     this.thrT = f();

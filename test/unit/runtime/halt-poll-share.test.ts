@@ -14,6 +14,7 @@ import { simulate } from '../../../src/runtime/simulate.js';
 import { normalizeScenario } from '../../../src/plan/normalize.js';
 import { analyze } from '../../../src/analytic/analyze.js';
 import { checkModel } from '../../../src/model/load.js';
+import { simulateRuns } from '../../../src/sweep/simulate-runs.js';
 import type { Plan } from '../../../src/plan/types.js';
 import type { CostModel, Parameter } from '../../../src/schema/model.js';
 import type { Scenario } from '../../../src/schema/scenario.js';
@@ -142,4 +143,20 @@ test('a share outside [0, 1] is refused by the model check (DS1107)', () => {
     JSON.stringify(bad),
   );
   assert.ok(!checkModel(share(0.9), 'm.json').some((d) => d.code === 'DS1107'));
+});
+
+test('a run set shows which runs drew a host that polls (runs.runLevel.hostPolls), as the runs behaved', async () => {
+  const s = lone();
+  const m = withParams(share(0.95), { halt_poll_run_share: ratio(0.5), wake_latency_nopoll: constNs(25_000) });
+  const r = await simulateRuns(planOf(s, m), m, { runs: 12, jobs: 1 });
+  const polls = r.runs?.runLevel?.hostPolls;
+  assert.ok(polls && polls.length === 12, JSON.stringify(r.runs?.runLevel));
+  assert.ok(polls.some((x) => x) && polls.some((x) => !x), `both states in 12 runs at 0.5: ${polls.join(' ')}`);
+  // Each run's mean latency says which state it drew: ~25 µs without polling, ~6 µs with.
+  const means = r.runs?.metrics.meanUs?.values ?? [];
+  assert.equal(means.length, 12);
+  means.forEach((x, i) => assert.ok(polls[i] ? x < 10 : x > 20, `run ${i}: mean ${x} µs, polls ${polls[i]}`));
+  // Without the parameter: no such field.
+  const none = await simulateRuns(planOf(s, share(0.95)), share(0.95), { runs: 3, jobs: 1 });
+  assert.equal(none.runs?.runLevel?.hostPolls, undefined);
 });
