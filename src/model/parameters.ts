@@ -286,7 +286,7 @@ export const OPTIONAL_PARAMETERS = [
     kind: 'dispersion',
     p: 'runs',
     meaning:
-      "between-run dispersion of the OS wake-up latency: the standard deviation of the log of a probe run's wake-up medians (xwake, steal_wake) relative to the other runs'; each run of a run set scales wake_latency and worker_wake_latency by exp(run_wake_sd · z). Needs calibrate --runs ≥ 2. Absent: unknown, no run-level variation",
+      "between-run dispersion of the OS wake-up latency: the standard deviation of the log of a probe run's wake-up medians (xwake, steal_wake) relative to the other runs'; each run of a run set scales wake_latency, worker_wake_latency and wake_latency_nopoll (not wake_latency_warm) by exp(run_wake_sd · z). Needs calibrate --runs ≥ 2. Absent: unknown, no run-level variation",
   },
   {
     name: 'run_noise_sd',
