@@ -832,11 +832,22 @@ export abstract class Simulator {
       "a multi_thread worker's clock reads when it stops and starts processing scheduled tasks (tokio 1.29+)",
       'spin_check − try_recv_unbounded each',
     );
-    if (this.hitOptional[HIT_WAKE_UNCALIBRATED] && (drawsWarmth(this.c) || !this.hostPolls))
+    if (this.hitOptional[HIT_WAKE_UNCALIBRATED] && drawsWarmth(this.c)) {
+      // One text for every run of a set (whatever its own draw), so the run set's union keeps one.
+      const c = this.c;
+      const drawn = [
+        c.haltPollWarmShare < 1
+          ? `warm inside a thread's window with probability halt_poll_warm_share (${c.haltPollWarmShare})`
+          : '',
+        c.haltPollRunShare < 1
+          ? `in a run whose host polls (halt_poll_run_share ${c.haltPollRunShare}; else wake_latency_nopoll)`
+          : '',
+      ].filter((x) => x);
       out.push({
         code: 'DS3031',
-        message: `multi_thread wake-ups under adaptive halt-polling: ${this.hostPolls ? `a wake-up inside a thread's window was drawn warm with probability halt_poll_warm_share (${this.c.haltPollWarmShare})` : 'this run drew a host that does not halt-poll (halt_poll_run_share), its outside wake-ups taking wake_latency_nopoll'}, calibrated on current_thread's runtime thread woken from a thread on another CPU (xwake pin=apart); workers woken from outside and by other workers (and the block_on thread) use it uncalibrated (docs/calibration.md)`,
+        message: `multi_thread wake-ups under adaptive halt-polling were drawn ${drawn.join(', ')}, as calibrated on current_thread's runtime thread woken from a thread on another CPU (xwake pin=apart); workers woken from outside and by other workers (and the block_on thread) use it uncalibrated (docs/calibration.md)`,
       });
+    }
     return out;
   }
 
