@@ -15,6 +15,7 @@ import { normalizeScenario } from '../../../src/plan/normalize.js';
 import { analyze } from '../../../src/analytic/analyze.js';
 import { checkModel } from '../../../src/model/load.js';
 import { simulateRuns } from '../../../src/sweep/simulate-runs.js';
+import { formatRuns } from '../../../src/cli/summary.js';
 import type { Plan } from '../../../src/plan/types.js';
 import type { CostModel, Parameter } from '../../../src/schema/model.js';
 import type { Scenario } from '../../../src/schema/scenario.js';
@@ -156,6 +157,9 @@ test('a run set shows which runs drew a host that polls (runs.runLevel.hostPolls
   const means = r.runs?.metrics.meanUs?.values ?? [];
   assert.equal(means.length, 12);
   means.forEach((x, i) => assert.ok(polls[i] ? x < 10 : x > 20, `run ${i}: mean ${x} µs, polls ${polls[i]}`));
+  // The summary says what varied.
+  const k = polls.filter((x) => x).length;
+  assert.ok(formatRuns(r)[0].includes(`whether the VM host halt-polls (${k} of 12 runs do`), formatRuns(r)[0]);
   // Without the parameter: no such field.
   const none = await simulateRuns(planOf(s, share(0.95)), share(0.95), { runs: 3, jobs: 1 });
   assert.equal(none.runs?.runLevel?.hostPolls, undefined);
