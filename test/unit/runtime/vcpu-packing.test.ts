@@ -135,3 +135,11 @@ test('a model without the parameters wakes the block_on thread as before (on the
   assert.ok(empty.length >= 10, `${empty.length} empty partition polls`);
   assert.ok(r.latencyUs.p50 > 400, `p50 ${r.latencyUs.p50} µs`);
 });
+
+test('the same bytes with the fast-forward on and off', () => {
+  for (const share of [1, 0.5]) {
+    const on = run(scenario(), packing(share)).result;
+    const off = run(scenario(), packing(share), { fastForward: false }).result;
+    assert.deepEqual({ ...on, engine: undefined }, { ...off, engine: undefined });
+  }
+});
