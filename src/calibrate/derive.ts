@@ -638,6 +638,72 @@ function handoff(chan: 'u' | 'b'): Rule {
   };
 }
 
+/** bo_wake's configuration: a task on one of 2 workers wakes the block_on future, then busy-spins. */
+const BO_WAKE = { flavor: 'mt', workers: 2, driver: 'timer' } as const;
+
+/**
+ * bo_wake's wake-ups split at the waker's busy-spin (95 % of spin_us): below, the woken block_on
+ * thread ran while its waker still spun — it preempted the waker on the waker's vCPU (or, rarely,
+ * took the other vCPU); at or above, it waited for the spin to end. Undefined without samples.
+ */
+function boWakeSplit(d: Deriver): { below: number[]; all: number; headers: number[]; spinNs: number } | undefined {
+  const recs = d.fitter.output.latencies.filter(
+    (l) => l.bench === 'bo_wake' && Object.entries(BO_WAKE).every(([k, v]) => String(l.params[k]) === String(v)),
+  );
+  if (recs.length < 20) return undefined;
+  const below: number[] = [];
+  let spinNs = Infinity;
+  for (const r of recs) {
+    const spin = Number(r.params.spin_us ?? 300) * 1000;
+    spinNs = Math.min(spinNs, spin);
+    if (r.ns < 0.95 * spin) below.push(r.ns);
+  }
+  return { below, all: recs.length, headers: [...new Set(recs.map((r) => r.header))], spinNs };
+}
+
+const BO_WAKE_SOURCE = 'bo_wake{driver=timer flavor=mt workers=2}';
+
+/** block_on_wake_preempt: the share of bo_wake's wake-ups that ran before the waker's spin ended. */
+function blockOnWakePreempt(d: Deriver): Outcome {
+  const s = boWakeSplit(d);
+  if (!s) return { missing: `${BO_WAKE_SOURCE} latency samples (20 or more)` };
+  const flags = [...s.below.map(() => 1), ...new Array<number>(s.all - s.below.length).fill(0)];
+  const share = (x: number[]) => x.reduce((a, b) => a + b, 0) / x.length;
+  const boot = bootstrap(
+    flags,
+    share,
+    new Prng(d.fitter.options.seed, 'block_on_wake_preempt'),
+    Math.min(d.fitter.options.resamples, 400),
+  );
+  const est: Estimate = {
+    value: share(flags),
+    boot,
+    samples: s.all,
+    outliers: 0,
+    source: `${BO_WAKE_SOURCE}: ${s.below.length} of ${s.all} wake-ups below 95 % of the waker's ${Math.round(s.spinNs / 1000)} µs busy-spin`,
+    headers: s.headers,
+  };
+  return {
+    est,
+    provenance: 'calibrated',
+    note: "the rest waited for the waker's spin to end: the woken thread was placed on the waker's busy vCPU and did not preempt it",
+  };
+}
+
+/** block_on_wake_latency: the latencies of bo_wake's wake-ups that did not wait for the waker's spin. */
+function blockOnWakeLatency(d: Deriver): Outcome {
+  const s = boWakeSplit(d);
+  if (!s || s.below.length < 2) return { missing: `${BO_WAKE_SOURCE} latency samples below the waker's busy-spin` };
+  const est = latencyEstimate(
+    s.below,
+    `${BO_WAKE_SOURCE} quantiles of the ${s.below.length} of ${s.all} wake-ups below 95 % of the waker's busy-spin`,
+    s.headers,
+    d.fitter.options,
+    'bo_wake',
+  );
+  return { est, provenance: 'calibrated' };
+}
+
 /** One rule per mechanistic parameter (model/parameters.ts): a missing or unknown name does not compile. */
 const RULES: Record<ParameterName, Rule> = {
   poll_self: (d) => slope(d, 'poll_self', { ...CT, driver: 'none' }),
@@ -656,6 +722,8 @@ const RULES: Record<ParameterName, Rule> = {
   halt_poll_warm_share: haltPollWarmShare,
   halt_poll_run_share: haltPollRunShare,
   wake_latency_nopoll: wakeLatencyNoPoll,
+  block_on_wake_preempt: blockOnWakePreempt,
+  block_on_wake_latency: blockOnWakeLatency,
   spawn_remote: (d) => slope(d, 'spawn_remote', { flavor: 'mt', load: 'busy' }),
   unpark_remote: unparkRemote,
   clock_read: (d) => {

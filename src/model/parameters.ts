@@ -273,6 +273,22 @@ export const OPTIONAL_PARAMETERS = [
       'as handoff_unbounded, for a bounded mpsc item (the permit goes back through the shared semaphore) (benchmark handoff chan=b, cross − same). Absent: 0',
   },
   {
+    name: 'block_on_wake_preempt',
+    unit: 'ratio',
+    kind: 'share',
+    p: 'P8',
+    meaning:
+      "multi_thread: the share of wake-ups of the parked block_on thread by a worker (a futex wake from a busy runtime thread) in which the woken thread runs at once on the waker's own vCPU, preempting the waker until it parks again; in the rest it waits on that vCPU until the waker parks or its time slice ends (a VM guest kernel that packs a woken thread onto its waker's vCPU rather than waking a halted one). Benchmark bo_wake: the share of send→receive latencies below the waker's busy-spin. With block_on_wake_latency; absent (either): the block_on thread is woken like any parked thread, on a free core after wake_latency",
+  },
+  {
+    name: 'block_on_wake_latency',
+    unit: 'ns',
+    kind: 'latency',
+    p: 'P8',
+    meaning:
+      "multi_thread: from a worker's wake of the parked block_on thread to the block_on thread running, when it preempts its waker on the waker's vCPU (a context switch on one vCPU, no interrupt to a halted one); distribution: benchmark bo_wake, the latencies below the waker's busy-spin. With block_on_wake_preempt; absent (either): wake_latency on a free core",
+  },
+  {
     name: 'run_speed_sd',
     unit: 'ratio',
     kind: 'dispersion',

@@ -74,6 +74,13 @@ export interface RuntimeCosts {
   /** Receiving an item another runtime thread sent: unbounded (and lock-free), bounded; 0 when absent. */
   handoffU: number;
   handoffB: number;
+  /**
+   * multi_thread: a worker's wake of the parked block_on thread places it on the waker's vCPU
+   * (block_on_wake_preempt, block_on_wake_latency): the share that preempts the waker at once, and
+   * that switch's latency. Null when the model lacks either (the thread is woken like any other).
+   * An object, so that a run's speed level (scaleRuntimeCosts) leaves the share alone.
+   */
+  boWake: { preempt: number; latency: PlanCost } | null;
   /** The optional parameters above that the model lacks (their fallback is charged instead). */
   absent: {
     spawnRemote: boolean;
@@ -90,6 +97,13 @@ function dist(model: CostModel, name: ParameterName): PlanCost {
   if (!p) return { dist: 'const', ns: 0 };
   if (p.distribution) return { dist: 'quantiles', p: [...p.distribution.p], ns: [...p.distribution.ns] };
   return { dist: 'const', ns: p.value };
+}
+
+/** Both block_on wake-placement parameters, or neither (then null). */
+function boWake(model: CostModel): RuntimeCosts['boWake'] {
+  const share = param(model, 'block_on_wake_preempt' satisfies ParameterName);
+  if (!share || !param(model, 'block_on_wake_latency' satisfies ParameterName)) return null;
+  return { preempt: Math.min(1, Math.max(0, share.value)), latency: dist(model, 'block_on_wake_latency') };
 }
 
 /** Both halt-poll parameters, or neither (then no wake-up is warm). */
@@ -179,6 +193,7 @@ export function runtimeCosts(model: CostModel, driver: 'none' | 'timer' | 'timer
     clockRead: opt('clock_read', Math.max(0, v('spin_check') - v('try_recv_unbounded'))),
     handoffU: opt('handoff_unbounded', 0),
     handoffB: opt('handoff_bounded', 0),
+    boWake: boWake(model),
     absent: {
       spawnRemote: !has('spawn_remote'),
       unparkRemote: !has('unpark_remote'),
