@@ -117,6 +117,21 @@ test('a park older than a re-wake (the spinner ran a long poll meanwhile) is wok
   assert.ok(idle(both).parks - idle(first).parks <= 2, `${idle(both).parks} vs ${idle(first).parks} parks`);
 });
 
+test('under adaptive halt-polling the re-wake is still worker_rewake_latency (measured as a whole), not a warm draw', () => {
+  // A KVM window (halt_poll_max) that would call these sub-µs parks warm, with a 50 µs warm
+  // latency: the cycle stays ~5 µs, as the probe measured it on this host.
+  const m = withParams(model(), {
+    wake_latency: constNs(SLOW),
+    worker_wake_latency: constNs(SLOW),
+    worker_rewake_latency: constNs(REWAKE),
+    halt_poll_max: constNs(200_000),
+    wake_latency_warm: constNs(50_000),
+  });
+  const r = run(loneYielder(100_000, '1.24'), m);
+  const cycleUs = r.simulatedUs / idle(r).parks;
+  assert.ok(cycleUs > REWAKE / 1000 && cycleUs < REWAKE / 1000 + 1.5, `cycle ${cycleUs} µs`);
+});
+
 test('without worker_rewake_latency the re-wake takes worker_wake_latency, with DS3030', () => {
   const m = withParams(model(), {
     wake_latency: constNs(SLOW),
