@@ -70,6 +70,7 @@ export function formatSummary(r: Result, plan: Plan): string {
   }
   for (const w of r.warnings) L.push(`  ${NOTES.has(w.code) ? 'note' : 'warning'}: ${w.message} [${w.code}]`);
   L.push(`  engine: ${r.engine.events} events in ${f(r.engine.wallMs)} ms (${f(r.engine.eventsPerSec / 1e6)} M events/s)`);
+  if (r.engine.threads) L.push(`  runs after run 0: ${r.engine.threads.why}`);
   const ff = r.engine.fastForward;
   if (ff)
     L.push(

@@ -251,6 +251,8 @@ export interface FoldContext {
   variants: readonly RunVariant[];
   /** Wall time of the whole set (ms): runs overlap on worker threads. */
   wallMs: number;
+  /** How the runs after run 0 were run (simulate-runs.ts), for `engine.threads`. */
+  threads?: { workers: number; why: string; speedup?: number };
 }
 
 /**
@@ -317,6 +319,15 @@ export function foldRuns(results: readonly Result[], ctx: FoldContext): Result {
       eventsPerSec: ctx.wallMs > 0 ? Math.round((events / ctx.wallMs) * 1000) : 0,
       wallMs: Math.round(ctx.wallMs * 1000) / 1000,
       ...(jumps > 0 ? { fastForward: { jumps, skippedUs: round12(skippedUs) } } : {}),
+      ...(ctx.threads
+        ? {
+            threads: {
+              workers: ctx.threads.workers,
+              why: ctx.threads.why,
+              ...(ctx.threads.speedup !== undefined ? { speedup: round12(ctx.threads.speedup) } : {}),
+            },
+          }
+        : {}),
     },
   };
 }

@@ -182,6 +182,16 @@ export const ResultSchema = Type.Object(
             { additionalProperties: false, description: 'cycles of idle spinning skipped in one step (counted, not stepped)' },
           ),
         ),
+        threads: Type.Optional(
+          Type.Object(
+            { workers: Num, why: Type.String(), speedup: Type.Optional(Num) },
+            {
+              additionalProperties: false,
+              description:
+                "a run set's runs after run 0: on `workers` worker threads (0: in the main thread), and why; `speedup`: what that many busy threads measurably gave on this machine (how it ran, not what it predicts)",
+            },
+          ),
+        ),
       },
       { additionalProperties: false },
     ),

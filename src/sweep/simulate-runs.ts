@@ -4,7 +4,8 @@
  *
  *   1. variants of runs 0..N−1 (seed, timer phase)
  *   2. run 0 in this thread (`runs: 'auto'`: its event count decides N, see autoRuns); the
- *      others in this thread too when that is quicker, else on a WorkPool of `runs-worker.ts`
+ *      others on a WorkPool of `runs-worker.ts` when that is expected to be quicker on this
+ *      machine (threadDecision, parallelism.ts), else in this thread too
  *   3. fold in run order (foldRuns): the bytes do not depend on `jobs`
  *
  * Phase: sweep. The only clock read is the wall time of the set, reported in `engine`.
@@ -16,6 +17,7 @@ import { simulate, type SimOptions } from '../runtime/simulate.js';
 import { WorkPool } from './pool.js';
 import { foldRuns, MAX_RUNS, planOfRun, runVariants, type RunVariant } from '../plan/run-set.js';
 import { evaluateOutputs } from '../plan/result-parts.js';
+import { parallelismOnce, threadsHelp, type Parallelism } from './parallelism.js';
 
 /** What every run of a set shares; sent to each worker thread once. */
 export interface RunContext {
@@ -71,19 +73,55 @@ export interface RunSetOptions {
   runs: number | 'auto';
   /** Worker threads at most (1: all runs in this thread). The Result is the same for any value. */
   jobs: number;
-  sim?: RunContext['sim'];
   /**
-   * Threads start only when the runs after run 0 would take longer than this in one thread
-   * (estimated from run 0's CPU time; default THREADS_MIN_MS): a worker thread costs a few
-   * hundred ms to start and load its modules, more than a small scenario's runs.
+   * 'auto' (the default): the runs after run 0 go to `jobs` worker threads only when that is
+   * expected to be quicker (`threadDecision`: their one-thread time estimated from run 0's CPU
+   * time, the pool's start-up, and the speed-up threads measurably get on this machine);
+   * 'always': to `jobs` worker threads whenever more than one run is left (`--jobs N` given).
    */
-  threadsMinMs?: number;
+  threads?: 'auto' | 'always';
+  sim?: RunContext['sim'];
+  /** The machine's parallelism (parallelism.ts); tests give their own. */
+  parallelism?: (threads: number) => Promise<Parallelism>;
+  /** Told once how the runs after run 0 were run, and why. */
+  onThreads?: (d: ThreadDecision) => void;
   /** Called as each run finishes (completion order). */
   onRun?: (done: number, total: number) => void;
 }
 
-/** See RunSetOptions.threadsMinMs. PERF (bench/run.ts, "run sets"): below this one thread wins. */
-export const THREADS_MIN_MS = 400;
+/** How a run set's runs after run 0 are run: on `workers` worker threads (0: in this thread), and why. */
+export interface ThreadDecision {
+  workers: number;
+  why: string;
+  /** The measured speed-up of `jobs` threads on this machine, when it was asked. */
+  speedup?: number;
+}
+
+/**
+ * Where the runs after run 0 go (see RunSetOptions.threads). `restMs`: their estimated time in
+ * this thread (run 0's CPU time × their number). The machine is measured only when a pool could
+ * pay even with a perfect speed-up; the answer changes how long the set takes, never its bytes.
+ */
+export async function threadDecision(
+  restMs: number,
+  runsLeft: number,
+  maxJobs: number,
+  threads: 'auto' | 'always',
+  parallelism: (threads: number) => Promise<Parallelism> = parallelismOnce,
+): Promise<ThreadDecision> {
+  const jobs = Math.max(1, Math.min(maxJobs, runsLeft));
+  if (runsLeft < 2) return { workers: 0, why: `one thread: ${runsLeft} run after run 0` };
+  if (jobs < 2) return { workers: 0, why: threads === 'always' ? 'one thread, as asked (--jobs 1)' : 'one thread: one core' };
+  if (threads === 'always') return { workers: jobs, why: `${jobs} worker threads, as asked (--jobs)` };
+  const est = `the runs after run 0 take about ${Math.round(restMs)} ms in one thread`;
+  if (!threadsHelp({ oneThreadMs: restMs, threads: jobs, speedup: jobs }))
+    return { workers: 0, why: `one thread: ${est}, too little for worker threads to pay for their start-up` };
+  const p = await parallelism(jobs);
+  const s = `${jobs} busy threads run ${p.speedup.toFixed(2)}× as fast as one here (measured)`;
+  return threadsHelp({ oneThreadMs: restMs, threads: jobs, speedup: p.speedup })
+    ? { workers: jobs, why: `${jobs} worker threads: ${est}, and ${s}`, speedup: p.speedup }
+    : { workers: 0, why: `one thread: ${est}, but ${s}`, speedup: p.speedup };
+}
 
 /**
  * Runs the set; see the module comment. Run 0 runs in this thread (its event count decides
@@ -108,10 +146,11 @@ export async function simulateRuns(plan: Plan, model: CostModel, o: RunSetOption
   o.onRun?.(1, n);
   const results = [first];
   const rest = variants.slice(1, n);
-  const jobs = Math.max(1, Math.min(o.jobs, rest.length));
+  const decision = await threadDecision(firstMs * rest.length, rest.length, o.jobs, o.threads ?? 'auto', o.parallelism);
+  o.onThreads?.(decision);
   let done = 1;
-  if (jobs > 1 && firstMs * rest.length > (o.threadsMinMs ?? THREADS_MIN_MS)) {
-    const pool = new WorkPool<RunVariant, Result>(jobs, new URL('./runs-worker.js', import.meta.url), ctx);
+  if (decision.workers > 1) {
+    const pool = new WorkPool<RunVariant, Result>(decision.workers, new URL('./runs-worker.js', import.meta.url), ctx);
     try {
       for (const r of await pool.run(rest, () => o.onRun?.(++done, n))) results.push(withOutputs(plan, r));
     } finally {
@@ -127,5 +166,11 @@ export async function simulateRuns(plan: Plan, model: CostModel, o: RunSetOption
     wake: model.parameters.run_wake_sd?.value,
     noise: model.parameters.run_noise_sd?.value,
   };
-  return foldRuns(results, { plan, variants: variants.slice(0, n), wallMs: performance.now() - wall0, runLevelSd });
+  return foldRuns(results, {
+    plan,
+    variants: variants.slice(0, n),
+    wallMs: performance.now() - wall0,
+    runLevelSd,
+    ...(n > 1 ? { threads: decision } : {}),
+  });
 }

@@ -75,7 +75,7 @@ test("a run set's outputs are evaluated in the main thread: the worker threads g
   const plan = normalizeScenario({ ...pipeline(), outputs }, { model: m });
   assert.deepEqual(runContext(plan, m).plan.outputs, {}, 'what the worker threads simulate');
   assert.deepEqual(plan.outputs, outputs, 'the Plan itself keeps its outputs');
-  const two = await simulateRuns(plan, m, { runs: 4, jobs: 2, threadsMinMs: 0 });
+  const two = await simulateRuns(plan, m, { runs: 4, jobs: 2, threads: 'always' });
   // Each run as `simulate` gives it, outputs and their DS3003 warning included, folded the same way.
   const runs = runVariants(plan, 4).map((v) => simulate(planOfRun(plan, v), m, { seed: v.seed }));
   const runLevelSd = { speed: m.parameters.run_speed_sd?.value, wake: m.parameters.run_wake_sd?.value };
@@ -90,7 +90,7 @@ test('a run set gives the same bytes on one thread and on worker threads, and fo
   const m = model();
   const plan = normalizeScenario(pipeline(), { model: m });
   const one = await simulateRuns(plan, m, { runs: 5, jobs: 1 });
-  const two = await simulateRuns(plan, m, { runs: 5, jobs: 2, threadsMinMs: 0 });
+  const two = await simulateRuns(plan, m, { runs: 5, jobs: 2, threads: 'always' });
   const strip = (r: Result) => JSON.stringify({ ...r, engine: null });
   assert.equal(strip(one), strip(two));
   assert.deepEqual(validateDocument('result', one, '<run set>'), []);
