@@ -8,7 +8,7 @@
  * and typed-array arithmetic (the kind of work the simulator's hot loop does) on one plain
  * worker thread alone, then on k at once, and returns k × alone ÷ together — the speed-up k
  * threads give CPU-bound work here (2.0 on two free cores; below 1 where they get in each other's
- * way). It costs about 0.1 s, once per process (a sweep or validate asks it once), and only when
+ * way). It costs 0.1–0.2 s, once per process (a sweep or validate asks it once), and only when
  * a run set is big enough for threads to be considered at all. `threadsHelp` then compares the
  * run set's estimated time in one thread with the pool's (its start-up plus the work divided by
  * that speed-up). The decision changes only how long the set takes: the Result is byte-identical
@@ -18,8 +18,8 @@
  */
 import { Worker } from 'node:worker_threads';
 
-/** Iterations of the probe's loop per timing: about 15–25 ms on the 2-vCPU VM. */
-const PROBE_ITERATIONS = 4_000_000;
+/** Iterations of the probe's loop per timing: about 10–20 ms on the 2-vCPU VM. */
+const PROBE_ITERATIONS = 1_500_000;
 
 /**
  * Wall time (ms) a pool of run-set worker threads spends before its first run: starting the
@@ -73,7 +73,7 @@ export function parallelismOnce(threads: number): Promise<Parallelism> {
   return p;
 }
 
-/** Times the probe on one thread alone, then on `threads` at once (the better of two each). */
+/** Times the probe on one thread alone, then on `threads` at once (the better of two each): 0.1–0.2 s. */
 export async function measureParallelism(threads: number): Promise<Parallelism> {
   const t0 = performance.now();
   const workers = Array.from({ length: Math.max(1, threads) }, () => new Worker(PROBE_SOURCE, { eval: true }));
@@ -91,7 +91,7 @@ export async function measureParallelism(threads: number): Promise<Parallelism> 
       await Promise.all(done);
       return performance.now() - s;
     };
-    await timed(workers); // warm-up: every thread's loop compiled
+    // The better of two each (the first of each also warms the loop up in its threads).
     const alone = Math.min(await timed([workers[0]]), await timed([workers[0]]));
     const together = Math.min(await timed(workers), await timed(workers));
     return { threads: workers.length, speedup: (workers.length * alone) / together, costMs: performance.now() - t0 };
