@@ -32,6 +32,7 @@ export function formatSummary(r: Result, plan: Plan): string {
   }
   L.push(`  yields/record ${f(r.yieldsPerRecord, 3)}`);
   if (r.runs && r.runs.count > 1) L.push(...formatRuns(r));
+  if (r.runs?.why) L.push(`  ${r.runs.why}`);
   const total = r.cpuUs.total || 1;
   L.push(
     `  CPU µs: useful ${f(r.cpuUs.useful)} · waiting (yield/spin) ${f(r.cpuUs.waiting)} · scheduler ${f(r.cpuUs.scheduler)}`,

@@ -251,6 +251,8 @@ export interface FoldContext {
   variants: readonly RunVariant[];
   /** Wall time of the whole set (ms): runs overlap on worker threads. */
   wallMs: number;
+  /** Why this many runs (`--runs auto`, simulate-runs.ts), for `runs.why`. */
+  why?: string;
   /** How the runs after run 0 were run (simulate-runs.ts), for `engine.threads`. */
   threads?: { workers: number; why: string; speedup?: number };
 }
@@ -271,6 +273,7 @@ export function foldRuns(results: readonly Result[], ctx: FoldContext): Result {
   const res = ctx.plan.runtime.timerResolutionNs;
   const runs: RunsBlock = {
     count: n,
+    ...(ctx.why !== undefined ? { why: ctx.why } : {}),
     representative: rep,
     seeds: ctx.variants.map((v) => v.seed),
     timerPhaseUs: ctx.variants.map((v) => ((res - (v.timerPhaseNs % res)) % res) / 1000),

@@ -73,6 +73,9 @@ export const RegimeSchema = Type.Object(
 export const RunsSchema = Type.Object(
   {
     count: Num,
+    why: Type.Optional(
+      Type.String({ description: "simulated, `--runs auto`: why this many runs (run 0's events against the default's event budget)" }),
+    ),
     representative: Type.Number({ description: 'the run whose tasks, workers, breakdown and latency buckets the Result shows (median p50)' }),
     seeds: Type.Optional(Type.Array(Num, { description: 'simulated: each run\'s PRNG seed (run 0: the Result\'s seed)' })),
     timerPhaseUs: Type.Optional(

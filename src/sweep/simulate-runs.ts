@@ -29,21 +29,33 @@ export interface RunContext {
 
 /** `--runs auto` (the default): between AUTO_MIN_RUNS and AUTO_MAX_RUNS runs, as AUTO_EVENT_BUDGET allows. */
 export const AUTO_MAX_RUNS = 8;
-export const AUTO_MIN_RUNS = 2;
+export const AUTO_MIN_RUNS = 1;
 /**
- * Simulated events one default `simulate` spends over all its runs (docs/semantics.md, "Run
- * sets"): about a second of simulation per core on two cores at this project's ~20–35 M
- * events/s, so a default run set stays near a single run's wait on a 2-vCPU machine.
+ * Simulated events one default `simulate` spends over all its runs (docs/semantics.md, "How many
+ * runs"): the engine steps a multi_thread yield-spin at ~20 M events/s on the 2-vCPU VM (session 7,
+ * quiet), so 25 M events are ~1.3 s, and with the CLI's ~0.5 s start-up a default `simulate`
+ * stays under 2 s. Events skipped by the fast-forward count too: N must not depend on whether it
+ * is on (`--no-fast-forward` gives the same Result), nor on how well it did.
  */
-export const AUTO_EVENT_BUDGET = 40_000_000;
+export const AUTO_EVENT_BUDGET = 25_000_000;
 
 /**
- * N for `--runs auto` from run 0's event count (deterministic: the same inputs give the same N
- * on every machine and for any `jobs`).
+ * N for `--runs auto` from run 0's event count: as many runs as the budget holds, 1 to 8
+ * (deterministic: the same inputs give the same N on every machine and for any `jobs`).
  */
 export function autoRuns(run0Events: number): number {
   const fit = Math.floor(AUTO_EVENT_BUDGET / Math.max(1, run0Events));
   return Math.max(AUTO_MIN_RUNS, Math.min(AUTO_MAX_RUNS, fit));
+}
+
+/** Why `--runs auto` chose `n` runs (the Result's `runs.why`, the summary's line). */
+export function autoRunsWhy(run0Events: number, n: number): string {
+  const m = (x: number) => `${Number((x / 1e6).toPrecision(3))} M`;
+  const head = `--runs auto: run 0 took ${m(run0Events)} events, and a default simulate spends at most ${m(AUTO_EVENT_BUDGET)} over its runs`;
+  if (n >= AUTO_MAX_RUNS) return `${head}: ${n} runs, the most auto gives`;
+  if (run0Events > AUTO_EVENT_BUDGET / 2)
+    return `${head}: 1 run only (no spread across runs: --runs N for it, at ${m(run0Events)} events a run)`;
+  return `${head}: ${n} runs (--runs N for more)`;
 }
 
 /** The context of `plan`'s runs: its Plan without outputs (withOutputs adds them in the main thread). */
@@ -172,5 +184,6 @@ export async function simulateRuns(plan: Plan, model: CostModel, o: RunSetOption
     wallMs: performance.now() - wall0,
     runLevelSd,
     ...(n > 1 ? { threads: decision } : {}),
+    ...(o.runs === 'auto' ? { why: autoRunsWhy(first.engine.events, n) } : {}),
   });
 }
