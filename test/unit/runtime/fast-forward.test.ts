@@ -133,7 +133,12 @@ test('several workers on fewer cores (time slices), and three or four workers th
 // whole state ~100 times per simulated ms there (each walk ~750 entries, a comparison per check);
 // now ~40. Counted, not timed: state walks per simulated ms.
 test("a multi_thread yield spin whose cycles never fit between noise pauses stops searching until the pause; stepping's bytes", () => {
-  const { scenario, model: m } = loadScenario(join(ROOT, 'scenarios/architectures/v2-yield-8p-8c.json'), undefined, undefined, true);
+  const { scenario, model: m } = loadScenario(
+    join(ROOT, 'scenarios/architectures/v2-yield-8p-8c.json'),
+    undefined,
+    undefined,
+    true,
+  );
   const s = structuredClone(scenario);
   if (s.template?.kind === 'pipeline') s.template.source = { ...s.template.source, batches: 40 };
   const plan = normalizeScenario(s, { model: m, noise: true });
@@ -151,7 +156,10 @@ test("a multi_thread yield spin whose cycles never fit between noise pauses stop
   }
   const perMs = walks / (fast.simulatedUs / 1000);
   assert.ok(perMs < 60, `${walks} state walks in ${fast.simulatedUs} µs: ${perMs.toFixed(1)} per ms`);
-  assert.ok(fast.workers.some((w) => (w.noisePauses ?? 0) > 0), 'pauses were taken');
+  assert.ok(
+    fast.workers.some((w) => (w.noisePauses ?? 0) > 0),
+    'pauses were taken',
+  );
   assert.equal(strip(fast), strip(simulate(plan, m, { fastForward: false })));
 });
 

@@ -126,7 +126,10 @@ test('--runs auto keeps a default simulate within its event budget: a run heavie
   assert.equal(n(4_091_500), 6);
   assert.equal(n(300_000), 8);
   for (const e of [1, 1e5, 3e6, 4e6, 11e6, 20e6, 30e6, 1e9]) assert.ok(n(e) * e <= AUTO_EVENT_BUDGET || n(e) === 1, `${e}`);
-  assert.match(autoRunsWhy(51_150_810, 1), /run 0 took 51\.2 M events.* at most 25 M .*: 1 run only \(no spread across runs: --runs N/);
+  assert.match(
+    autoRunsWhy(51_150_810, 1),
+    /run 0 took 51\.2 M events.* at most 25 M .*: 1 run only \(no spread across runs: --runs N/,
+  );
   assert.match(autoRunsWhy(4_091_500, 6), /: 6 runs \(--runs N for more\)$/);
   assert.match(autoRunsWhy(300_000, 8), /: 8 runs, the most auto gives$/);
 });
