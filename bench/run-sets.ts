@@ -79,7 +79,8 @@ export async function benchRunSets(model: CostModel): Promise<void> {
     `  default (--jobs not given: threads only when they help): ${au.toFixed(0)} ms, ${(o / au).toFixed(2)}× one thread; ` +
       `it chose ${c.threads?.workers ?? 0} worker thread(s): ${c.threads?.why ?? '?'}. ` +
       `Its probe now: ${jobs} threads ${probe.speedup.toFixed(2)}× one (${probe.costMs.toFixed(0)} ms); ` +
-      `${jobs} plain threads take ${median(starts).toFixed(0)} ms to start and load the simulator (the rule assumes ${POOL_START_MS})`,
+      `${jobs} plain threads take ${median(starts).toFixed(0)} ms to start and load the simulator, and one plain thread ` +
+      `${Math.max(0, c1 - o).toFixed(0)} ms more than this thread for the same runs (JIT warm-up); the rule assumes ${POOL_START_MS} ms for both`,
   );
 }
 

@@ -22,10 +22,13 @@ import { Worker } from 'node:worker_threads';
 const PROBE_ITERATIONS = 1_500_000;
 
 /**
- * Wall time (ms) a pool of run-set worker threads spends before its first run: starting the
- * threads and loading the simulator's modules in each (bench/run-sets.ts prints it).
+ * What a pool of run-set worker threads costs before it runs as fast as this thread: starting the
+ * threads and loading the simulator's modules in each (~150–250 ms on the 2-vCPU VM, quiet), and
+ * the JIT warm-up of a fresh thread, which this thread did in run 0 (session 7, quiet: the 8 runs
+ * of bench/run-sets.ts took 592 ms on one plain worker thread with its modules loaded, 285 ms in
+ * the main thread). bench/run-sets.ts prints both.
  */
-export const POOL_START_MS = 150;
+export const POOL_START_MS = 500;
 
 /** Threads only when the pool is expected to take at most this share of one thread's time. */
 const WORTH = 0.8;
