@@ -40,6 +40,11 @@ export class CurrentThreadSim extends PollingSimulator {
   private parked = false;
   private pollAfter = E.P_INNER;
   private readonly remoteFastPath: boolean;
+  /**
+   * Per task definition and pc: the loop slot when the op there is the step back of a loop whose
+   * body is one `yield_now` (the op before it), else -1 (yieldRun's common poll, PERF).
+   */
+  private readonly yieldLoops: Int32Array[];
   private readonly blockOnWakeNoSelfUnpark: boolean;
 
   constructor(plan: Plan, model: CostModel, opts: SimOptions) {
@@ -51,6 +56,14 @@ export class CurrentThreadSim extends PollingSimulator {
     this.blockOnWakeNoSelfUnpark = sem.blockOnWakeNoSelfUnpark;
     // 1.29+: the tick is incremented before the check, so the first pick checks tick 1.
     if (sem.tickBeforeCheck) this.tickRes = 1 % this.gqi;
+    this.yieldLoops = this.codes.map((code) => {
+      const out = new Int32Array(code.length / O.W).fill(-1);
+      for (let pc = 0; pc < out.length; pc++) {
+        const o = pc * O.W;
+        if (code[o] === O.OP_LOOP_NEXT && code[o + 2] === pc - 1 && code[(pc - 1) * O.W] === O.OP_YIELD) out[pc] = code[o + 1];
+      }
+      return out;
+    });
   }
 
   start(): void {
@@ -239,7 +252,7 @@ export class CurrentThreadSim extends PollingSimulator {
     const evMax = this.eventsYield;
     const gqi = this.gqi;
     const eventInterval = this.eventInterval;
-    const codes = this.codes;
+    const yieldLoops = this.yieldLoops;
     const lifo = this.deferLifo;
     const bo = this.blockOnTask;
     let local = this.local;
@@ -301,18 +314,10 @@ export class CurrentThreadSim extends PollingSimulator {
         continue;
       }
       const task = local.at(0);
-      const code = codes[defs[task]];
-      let pc = pcs[task];
-      let o = pc * O.W;
-      let ops = 1;
-      let slot = -1;
-      if (code[o] === O.OP_LOOP_NEXT) {
-        slot = task * spt + code[o + 1];
-        pc = code[o + 2];
-        o = pc * O.W;
-        ops = 2;
-      }
-      if (code[o] !== O.OP_YIELD || (slot >= 0 && slots[slot] <= 1)) {
+      const pc = pcs[task];
+      const sl = yieldLoops[defs[task]][pc];
+      const slot = task * spt + sl;
+      if (sl < 0 || slots[slot] <= 1) {
         // Not the loop step back to a yield: other ops without effects outside the task (a
         // record's end and start, a loop's end, a constant compute) up to the next yield.
         const start = tick === 0 ? t + rcDue : t;
@@ -351,7 +356,7 @@ export class CurrentThreadSim extends PollingSimulator {
       const start = tick === 0 ? t + rcDue : t;
       // The checks before each op: the clock after beginPoll, the events counted so far; the
       // poll must end before the noise's next pause (finishPoll takes it otherwise).
-      if (start + P > peek || ev + ops >= evMax || PY >= nl) break;
+      if (start + P > peek || ev + 2 >= evMax || PY >= nl) break;
       local.popFront();
       remote += start - t;
       if (++tick === gqi) tick = 0;
@@ -370,9 +375,8 @@ export class CurrentThreadSim extends PollingSimulator {
       tk.notified[task] = 0;
       tk.polls[task]++;
       tk.lastWorker[task] = 0;
-      if (slot >= 0) slots[slot]--;
-      tk.yields[task]++;
-      pcs[task] = pc + 1;
+      slots[slot]--;
+      tk.yields[task]++; // the pc is back at the loop step
       tk.busyNs[task] += PY;
       busy += start - t + PY;
       nl -= PY;
@@ -380,7 +384,7 @@ export class CurrentThreadSim extends PollingSimulator {
       since[task] = t;
       defer.pushBack(task);
       lastStart = start;
-      ev += ops + 1;
+      ev += 3;
       polls++;
     }
     if (polls === 0 && drivers === 0) return false;
