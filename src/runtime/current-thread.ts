@@ -21,7 +21,7 @@ import { IntRing } from './rings.js';
 import { K as S } from './state.js';
 import { type SimOptions } from './simulator.js';
 import { Ev as E } from './events.js';
-import { Code as O } from './code.js';
+import { Code as O, yieldLoopSteps } from './code.js';
 import { PollingSimulator } from './poll.js';
 
 const COOP_BUDGET = 128;
@@ -40,11 +40,8 @@ export class CurrentThreadSim extends PollingSimulator {
   private parked = false;
   private pollAfter = E.P_INNER;
   private readonly remoteFastPath: boolean;
-  /**
-   * Per task definition and pc: the loop slot when the op there is the step back of a loop whose
-   * body is one `yield_now` (the op before it), else -1 (yieldRun's common poll, PERF).
-   */
-  private readonly yieldLoops: Int32Array[];
+  /** Per task definition: yieldLoopSteps of its program (yieldRun's common poll, PERF). */
+  private readonly yieldLoops = this.codes.map(yieldLoopSteps);
   private readonly blockOnWakeNoSelfUnpark: boolean;
 
   constructor(plan: Plan, model: CostModel, opts: SimOptions) {
@@ -56,14 +53,6 @@ export class CurrentThreadSim extends PollingSimulator {
     this.blockOnWakeNoSelfUnpark = sem.blockOnWakeNoSelfUnpark;
     // 1.29+: the tick is incremented before the check, so the first pick checks tick 1.
     if (sem.tickBeforeCheck) this.tickRes = 1 % this.gqi;
-    this.yieldLoops = this.codes.map((code) => {
-      const out = new Int32Array(code.length / O.W).fill(-1);
-      for (let pc = 0; pc < out.length; pc++) {
-        const o = pc * O.W;
-        if (code[o] === O.OP_LOOP_NEXT && code[o + 2] === pc - 1 && code[(pc - 1) * O.W] === O.OP_YIELD) out[pc] = code[o + 1];
-      }
-      return out;
-    });
   }
 
   start(): void {
