@@ -9,7 +9,8 @@
  *      events are ~3 per wake-up), against a bare yield-round loop (bare-loop.ts) run alternately
  *      with it (engine, bare, engine, bare, …: each ratio compares two runs made back to back),
  *      wall and CPU time of this process (on a shared machine the wall time also counts the waits
- *      for a core), medians of 5
+ *      for a core), medians of 5, after 3 warm-up runs of the engine (a process's first simulators
+ *      run deoptimised code) and 1 of the bare loop
  *   2. the same on multi_thread (2 workers) → events/s, wake-ups/s and the ratio to (1), each
  *      flavor taken against its own bare-loop pairs so that a change of load between them cancels
  *   3. memory: a periodic sequential pipeline at 10^5, 10^6, 10^7 records → peak RSS growth
