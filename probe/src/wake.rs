@@ -245,6 +245,38 @@ fn run_steal_wake(p: &Params) -> Result<(), String> {
     Ok(())
 }
 
+/// Where a thread woken by a busy runtime thread runs: a task on a worker wakes the block_on
+/// future (parked in `recv().await` on the main thread: a futex wake of a parked OS thread) and
+/// busy-spins spin_us. ns = send→receive on the main thread. A VM guest that places the woken
+/// thread on the waker's own vCPU either runs it at once (it preempts the waker: a few µs) or
+/// only when the waker's spin ends (≥ spin_us); one placed on the other, halted vCPU takes a
+/// cross-vCPU wake-up (tens of µs). The share below spin_us is the share that preempts.
+fn run_bo_wake(p: &Params) -> Result<(), String> {
+    let count = p.int("count");
+    let spin = Duration::from_micros(p.int("spin_us"));
+    let gap = Duration::from_micros(p.int("g"));
+    let total = count + WARMUP;
+    let rt = build_runtime(p);
+    let (tx, rx) = unbounded_channel::<Instant>();
+    let _sender = rt.spawn(async move {
+        for _ in 0..total {
+            tokio::time::sleep(gap).await;
+            if tx.send(Instant::now()).is_err() {
+                break;
+            }
+            spin_for(spin);
+        }
+    });
+    let lat = rt.block_on(receive_all(rx, total as usize));
+    let kept: Vec<u64> = lat[(WARMUP as usize).min(lat.len())..]
+        .iter()
+        .map(|x| x.0)
+        .collect();
+    emit_latencies(p, &kept);
+    emit_metrics(p, &rt, total);
+    Ok(())
+}
+
 const STEAL_SPIN: ParamSpec = ParamSpec {
     name: "spin_us",
     default: "300",
@@ -354,6 +386,10 @@ fn grid_steal_wake() -> Vec<Overrides> {
     vec![ov(&[("workers", "2"), ("driver", "timer")])]
 }
 
+fn grid_bo_wake() -> Vec<Overrides> {
+    vec![ov(&[("workers", "2"), ("driver", "timer")])]
+}
+
 fn grid_handoff() -> Vec<Overrides> {
     let lifo: &[&str] = if cfg!(tokio_unstable) {
         &["0", "1"]
@@ -387,6 +423,15 @@ pub const BENCHES: &[Bench] = &[
         params: STEAL_WAKE_PARAMS,
         run: run_steal_wake,
         grid: grid_steal_wake,
+    },
+    Bench {
+        name: "bo_wake",
+        kind: Kind::Latency,
+        feeds: &["P8"],
+        about: "multi_thread: a task on a worker sends to the block_on future (parked in recv().await) and busy-spins spin_us; ns = send→receive on the main thread (below spin_us: the woken thread preempted its waker)",
+        params: STEAL_WAKE_PARAMS,
+        run: run_bo_wake,
+        grid: grid_bo_wake,
     },
     Bench {
         name: "handoff",

@@ -19,6 +19,7 @@ import { costMoments } from './costs.js';
 import { arrivalScv } from './queueing.js';
 import { ctYieldRound } from './current-thread.js';
 import { listSchedule } from './multi-thread.js';
+import { hostPolls } from '../plan/runtime-costs.js';
 
 export type WaitKind = 'await' | 'yield' | 'sleep';
 
@@ -276,11 +277,17 @@ function waitOf(shape: PipelineShape, mt: boolean, noDriver: boolean): { wait: W
  */
 function warmOrCold(c: Ctx['c'], periodic: boolean, lambda: number, busyNs: number): PlanCost {
   if (c.haltPollMax > 0) {
+    // A single run is the typical run (runtime-costs.ts hostPolls): a host that does not poll
+    // wakes every outside wake-up in wake_latency_nopoll.
+    if (!hostPolls(c, false, 0 /* a single run: no draw */)) return c.wakeLatencyNoPoll ?? c.wakeLatency;
     // Adaptive (KVM) window, periodic arrivals only (the caller refuses the others): from a cold
     // start it grows while a park plus its cold wake-up stays under halt_poll_max, and once it
-    // covers the park every wake-up is warm; past that, each halt shrinks it and all stay cold.
+    // covers the park a wake-up is warm with probability halt_poll_warm_share (the expected
+    // mixture; a cold one inside the window leaves it as it is); past that, each halt shrinks it
+    // and all stay cold.
     const parked = 1 / lambda - busyNs - costMoments(c.wakeLatencyWarm).mean;
-    return parked + costMoments(c.wakeLatency).mean < c.haltPollMax ? c.wakeLatencyWarm : c.wakeLatency;
+    if (parked + costMoments(c.wakeLatency).mean >= c.haltPollMax) return c.wakeLatency;
+    return c.haltPollWarmShare >= 1 ? c.wakeLatencyWarm : mixCosts(c.wakeLatencyWarm, c.wakeLatency, c.haltPollWarmShare);
   }
   if (c.haltPollWindow <= 0) return c.wakeLatency;
   if (periodic) {
@@ -290,26 +297,42 @@ function warmOrCold(c: Ctx['c'], periodic: boolean, lambda: number, busyNs: numb
   return mixCosts(c.wakeLatencyWarm, c.wakeLatency, 1 - Math.exp(-lambda * c.haltPollWindow));
 }
 
-/** The distribution drawing `a` with probability `pa`, else `b`, as quantiles. */
+/**
+ * The distribution drawing `a` with probability `pa`, else `b`, as quantiles. A point mass (a
+ * constant, a jump in a quantile table) stays one: at each support point both the CDF's left
+ * limit and its value are kept, so the quantile function is flat across the jump.
+ */
 function mixCosts(a: PlanCost, b: PlanCost, pa: number): PlanCost {
   const ca = cdfOf(a);
   const cb = cdfOf(b);
-  const at = (cdf: ReturnType<typeof cdfOf>, x: number): number => {
+  /** F(x) (`left` false) or F(x−) (`left` true) of a piecewise-linear CDF whose xs may repeat (jumps). */
+  const at = (cdf: ReturnType<typeof cdfOf>, x: number, left: boolean): number => {
     const { xs, ps } = cdf;
-    if (x < xs[0]) return 0;
-    if (x >= xs[xs.length - 1]) return 1;
-    let k = 1;
-    while (xs[k] < x) k++;
-    return xs[k] === xs[k - 1] ? ps[k] : ps[k - 1] + ((ps[k] - ps[k - 1]) * (x - xs[k - 1])) / (xs[k] - xs[k - 1]);
+    const n = xs.length;
+    if (x < xs[0] || (left && x === xs[0])) return 0;
+    if (x > xs[n - 1] || (!left && x === xs[n - 1])) return 1;
+    if (left) {
+      let k = 0;
+      while (xs[k] < x) k++;
+      // xs[k] is the first point at x: the left limit is the value reached there from below.
+      return k === 0 ? 0 : ps[k - 1] + ((ps[k] - ps[k - 1]) * (x - xs[k - 1])) / (xs[k] - xs[k - 1] || 1);
+    }
+    let k = n - 1;
+    while (xs[k] > x) k--;
+    // xs[k] is the last point at or below x.
+    return k === n - 1 || xs[k] === x ? ps[k] : ps[k] + ((ps[k + 1] - ps[k]) * (x - xs[k])) / (xs[k + 1] - xs[k]);
   };
   const xs = [...new Set([...ca.xs, ...cb.xs])].sort((x, y) => x - y);
   const p: number[] = [];
   const ns: number[] = [];
   for (const x of xs) {
-    const f = pa * at(ca, x) + (1 - pa) * at(cb, x);
-    if (p.length > 0 && f <= p[p.length - 1]) continue;
-    p.push(f);
-    ns.push(x);
+    for (const left of [true, false]) {
+      const f = pa * at(ca, x, left) + (1 - pa) * at(cb, x, left);
+      if (p.length > 0 && f < p[p.length - 1]) continue;
+      if (p.length > 0 && f === p[p.length - 1] && x === ns[ns.length - 1]) continue;
+      p.push(f);
+      ns.push(x);
+    }
   }
   if (p.length < 2) return b;
   p[0] = 0;

@@ -285,26 +285,27 @@ const STEADY_SOURCE = 'xwake{driver=timer flavor=ct g>0 in=task pin=apart} (late
  * xwake pin=apart at fixed gaps (g > 0 with idleNs): each (probe run, gap) is one run of steady
  * idles, its wake-ups in the order sent, so KVM's adaptive window can be replayed over it.
  */
-function steadyWakes(d: Deriver): { runs: IdleWake[][]; headers: number[] } {
+function steadyWakes(d: Deriver): { runs: IdleWake[][]; probeRun: number[]; headers: number[] } {
   const base = { ...CT, driver: 'timer', in: 'task', pin: 'apart' } as const;
-  const groups = new Map<string, IdleWake[]>();
+  const groups = new Map<string, { header: number; wakes: IdleWake[] }>();
   const headers = new Set<number>();
   for (const l of d.fitter.output.latencies) {
     if (l.bench !== 'xwake' || l.idleNs === undefined || !(Number(l.params.g) > 0)) continue;
     if (!Object.entries(base).every(([k, v]) => String(l.params[k]) === String(v))) continue;
     const key = `${l.header} ${String(l.params.g)} ${String(l.params.g_spread)}`;
     let g = groups.get(key);
-    if (!g) groups.set(key, (g = []));
-    g.push({ idleNs: l.idleNs, ns: l.ns });
+    if (!g) groups.set(key, (g = { header: l.header, wakes: [] }));
+    g.wakes.push({ idleNs: l.idleNs, ns: l.ns });
     headers.add(l.header);
   }
-  return { runs: [...groups.values()], headers: [...headers] };
+  const gs = [...groups.values()];
+  return { runs: gs.map((g) => g.wakes), probeRun: gs.map((g) => g.header), headers: [...headers] };
 }
 
 function haltPollMaxFit(d: Deriver): { fit: HaltPollMaxFit; headers: number[] } | Missing {
-  const { runs, headers } = steadyWakes(d);
+  const { runs, probeRun, headers } = steadyWakes(d);
   if (runs.length === 0) return { missing: `latency lines with idleNs of ${STEADY_SOURCE}` };
-  const fit = fitHaltPollMax(runs);
+  const fit = fitHaltPollMax(runs, probeRun);
   if (typeof fit === 'string') return { missing: `${STEADY_SOURCE}: ${fit}` };
   return { fit, headers };
 }
@@ -322,13 +323,91 @@ function haltPollMax(d: Deriver): Outcome {
     boot: [],
     samples: fit.n,
     outliers: 0,
-    source: `${STEADY_SOURCE}: latencies split at ${fit.splitNs} ns (${fit.fast} of ${fit.n} fast); KVM's adaptive window with this maximum (grow ×2 from 10 µs, shrink ÷2) classifies ${fit.agree} of ${fit.n} (the smallest maximum doing best, on a 10 µs grid)`,
+    source: `${STEADY_SOURCE}: latencies split at ${fit.splitNs} ns (${fit.fast} of ${fit.n} fast); KVM's adaptive window with this maximum (grow ×2 from 10 µs, shrink ÷2) replayed per run, the host polling in ${fit.pollingRuns} of ${fit.probeRuns} probe runs (inside the window ${pctOf(fit.warmShare)} of ${fit.inWindow} wake-ups fast, outside it ${pctOf(fit.outsideShare)} of ${fit.outside}; in the other runs none warm), classifies ${fit.agree} of ${fit.n} (the smallest maximum doing best, on a 10 µs grid)`,
     headers: f.headers,
   };
   return {
     est,
     provenance: 'calibrated',
-    note: "a VM host's adaptive halt-polling: a runtime thread that parks for steady short times is woken warm, one that parks longer than this cold",
+    note: "a VM host's adaptive halt-polling: a runtime thread that parks for steady short times is woken warm (with probability halt_poll_warm_share), one that parks longer than this cold",
+  };
+}
+
+function pctOf(x: number): string {
+  return `${(x * 100).toFixed(1)} %`;
+}
+
+/**
+ * halt_poll_warm_share: of the wake-ups inside the replayed adaptive window, in the probe runs
+ * whose host polled, the share that were fast; a binomial 95 % interval (normal approximation).
+ */
+function haltPollWarmShare(d: Deriver): Outcome {
+  const f = haltPollMaxFit(d);
+  if ('missing' in f) return f;
+  const { fit } = f;
+  const p = fit.warmShare;
+  const half = 1.96 * Math.sqrt((p * (1 - p)) / fit.inWindow);
+  const est: Estimate = {
+    value: p,
+    boot: [],
+    ci95: [Math.max(0, p - half), Math.min(1, p + half)],
+    samples: fit.inWindow,
+    outliers: 0,
+    source: `${STEADY_SOURCE}: of the ${fit.inWindow} wake-ups inside KVM's adaptive window (halt_poll_max ${fit.maxNs} ns) in the ${fit.pollingRuns} probe runs whose host polled, those below the ${fit.splitNs} ns split (outside the window: ${pctOf(fit.outsideShare)} of ${fit.outside} fast, not modelled: cold)`,
+    headers: f.headers,
+  };
+  return {
+    est,
+    provenance: 'calibrated',
+    note: 'a wake-up inside the window is warm with this probability, drawn per wake-up (the rest: its vCPU had halted anyway)',
+  };
+}
+
+/** halt_poll_run_share: the share of probe runs whose host polled; needs two probe runs or more. */
+function haltPollRunShare(d: Deriver): Outcome {
+  const f = haltPollMaxFit(d);
+  if ('missing' in f) return f;
+  const { fit } = f;
+  if (fit.probeRuns < 2)
+    return {
+      missing: `two or more probe runs of ${STEADY_SOURCE} (calibrate --runs ≥ 2): with one run the share of runs whose host halt-polls is unknown`,
+    };
+  const est: Estimate = {
+    value: fit.pollingRuns / fit.probeRuns,
+    boot: [],
+    samples: fit.probeRuns,
+    outliers: 0,
+    source: `${STEADY_SOURCE}: ${fit.pollingRuns} of ${fit.probeRuns} probe runs with most wake-ups inside KVM's adaptive window (halt_poll_max ${fit.maxNs} ns) fast`,
+    headers: f.headers,
+  };
+  return {
+    est,
+    provenance: 'calibrated',
+    note: `from ${fit.probeRuns} probe runs: a rough figure (KVM polls only while the vCPU's task is alone on its host CPU; how often the host is that quiet varies with other tenants' load)`,
+  };
+}
+
+/** wake_latency_nopoll: the steady-gap wake-ups of the probe runs whose host did not poll. */
+function wakeLatencyNoPoll(d: Deriver): Outcome {
+  const f = haltPollMaxFit(d);
+  if ('missing' in f) return f;
+  const { fit } = f;
+  if (fit.noPoll.length < 10)
+    return {
+      missing: `${STEADY_SOURCE}: a probe run whose host did not halt-poll (${fit.pollingRuns} of ${fit.probeRuns} polled)`,
+    };
+  const est = latencyEstimate(
+    fit.noPoll,
+    `${STEADY_SOURCE}, the wake-ups of the ${fit.probeRuns - fit.pollingRuns} probe run(s) whose host did not poll (halt_poll_max ${fit.maxNs} ns) quantiles`,
+    f.headers,
+    d.fitter.options,
+    'xwake',
+    true,
+  );
+  return {
+    est,
+    provenance: 'calibrated',
+    note: 'sender and runtime thread on different CPUs, in a run whose host did not halt-poll (its CPU shared with another runnable task: no poll, but no halted CPU to wake either)',
   };
 }
 
@@ -342,7 +421,7 @@ function wakeLatencyWarm(d: Deriver): Outcome {
   if (!('missing' in s) && s.fit.warm.length >= 10) {
     const est = latencyEstimate(
       s.fit.warm,
-      `${STEADY_SOURCE}, the wake-ups inside the adaptive window (halt_poll_max ${s.fit.maxNs} ns) quantiles`,
+      `${STEADY_SOURCE}, the fast wake-ups inside the adaptive window (halt_poll_max ${s.fit.maxNs} ns) of the probe runs whose host polled, quantiles`,
       s.headers,
       d.fitter.options,
       'xwake',
@@ -559,6 +638,72 @@ function handoff(chan: 'u' | 'b'): Rule {
   };
 }
 
+/** bo_wake's configuration: a task on one of 2 workers wakes the block_on future, then busy-spins. */
+const BO_WAKE = { flavor: 'mt', workers: 2, driver: 'timer' } as const;
+
+/**
+ * bo_wake's wake-ups split at the waker's busy-spin (95 % of spin_us): below, the woken block_on
+ * thread ran while its waker still spun — it preempted the waker on the waker's vCPU (or, rarely,
+ * took the other vCPU); at or above, it waited for the spin to end. Undefined without samples.
+ */
+function boWakeSplit(d: Deriver): { below: number[]; all: number; headers: number[]; spinNs: number } | undefined {
+  const recs = d.fitter.output.latencies.filter(
+    (l) => l.bench === 'bo_wake' && Object.entries(BO_WAKE).every(([k, v]) => String(l.params[k]) === String(v)),
+  );
+  if (recs.length < 20) return undefined;
+  const below: number[] = [];
+  let spinNs = Infinity;
+  for (const r of recs) {
+    const spin = Number(r.params.spin_us ?? 300) * 1000;
+    spinNs = Math.min(spinNs, spin);
+    if (r.ns < 0.95 * spin) below.push(r.ns);
+  }
+  return { below, all: recs.length, headers: [...new Set(recs.map((r) => r.header))], spinNs };
+}
+
+const BO_WAKE_SOURCE = 'bo_wake{driver=timer flavor=mt workers=2}';
+
+/** block_on_wake_preempt: the share of bo_wake's wake-ups that ran before the waker's spin ended. */
+function blockOnWakePreempt(d: Deriver): Outcome {
+  const s = boWakeSplit(d);
+  if (!s) return { missing: `${BO_WAKE_SOURCE} latency samples (20 or more)` };
+  const flags = [...s.below.map(() => 1), ...new Array<number>(s.all - s.below.length).fill(0)];
+  const share = (x: number[]) => x.reduce((a, b) => a + b, 0) / x.length;
+  const boot = bootstrap(
+    flags,
+    share,
+    new Prng(d.fitter.options.seed, 'block_on_wake_preempt'),
+    Math.min(d.fitter.options.resamples, 400),
+  );
+  const est: Estimate = {
+    value: share(flags),
+    boot,
+    samples: s.all,
+    outliers: 0,
+    source: `${BO_WAKE_SOURCE}: ${s.below.length} of ${s.all} wake-ups below 95 % of the waker's ${Math.round(s.spinNs / 1000)} µs busy-spin`,
+    headers: s.headers,
+  };
+  return {
+    est,
+    provenance: 'calibrated',
+    note: "the rest waited for the waker's spin to end: the woken thread was placed on the waker's busy vCPU and did not preempt it",
+  };
+}
+
+/** block_on_wake_latency: the latencies of bo_wake's wake-ups that did not wait for the waker's spin. */
+function blockOnWakeLatency(d: Deriver): Outcome {
+  const s = boWakeSplit(d);
+  if (!s || s.below.length < 2) return { missing: `${BO_WAKE_SOURCE} latency samples below the waker's busy-spin` };
+  const est = latencyEstimate(
+    s.below,
+    `${BO_WAKE_SOURCE} quantiles of the ${s.below.length} of ${s.all} wake-ups below 95 % of the waker's busy-spin`,
+    s.headers,
+    d.fitter.options,
+    'bo_wake',
+  );
+  return { est, provenance: 'calibrated' };
+}
+
 /** One rule per mechanistic parameter (model/parameters.ts): a missing or unknown name does not compile. */
 const RULES: Record<ParameterName, Rule> = {
   poll_self: (d) => slope(d, 'poll_self', { ...CT, driver: 'none' }),
@@ -574,6 +719,11 @@ const RULES: Record<ParameterName, Rule> = {
   wake_latency_warm: wakeLatencyWarm,
   halt_poll_window: haltPollWindow,
   halt_poll_max: haltPollMax,
+  halt_poll_warm_share: haltPollWarmShare,
+  halt_poll_run_share: haltPollRunShare,
+  wake_latency_nopoll: wakeLatencyNoPoll,
+  block_on_wake_preempt: blockOnWakePreempt,
+  block_on_wake_latency: blockOnWakeLatency,
   spawn_remote: (d) => slope(d, 'spawn_remote', { flavor: 'mt', load: 'busy' }),
   unpark_remote: unparkRemote,
   clock_read: (d) => {

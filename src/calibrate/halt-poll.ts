@@ -134,26 +134,47 @@ export interface HaltPollMaxFit {
   /** KVM's halt_poll_ns: the most the adaptive window grows to (ns). */
   maxNs: number;
   splitNs: number;
-  /** Wake-ups the adaptive window classifies as its class (fast = warm) / all. */
+  /**
+   * Wake-ups the model classifies as their class / all: in a probe run where the host polled,
+   * fast (warm) inside the adaptive window and slow outside it; in one where it did not, slow.
+   */
   agree: number;
   n: number;
-  /** Fast (below the split) wake-ups observed; the latencies of those the window calls warm. */
+  /** Fast (below the split) wake-ups observed; the fast ones inside the window of a polling run. */
   fast: number;
   warm: number[];
+  /** Polling runs: wake-ups inside the window, and the share of them that were fast (halt_poll_warm_share). */
+  inWindow: number;
+  warmShare: number;
+  /** Polling runs: wake-ups outside the window, and the share of them that were fast anyway. */
+  outside: number;
+  outsideShare: number;
+  /** Probe runs, those in which the host polled (most wake-ups inside the window fast). */
+  probeRuns: number;
+  pollingRuns: number;
+  /** The latencies (far-outs left out) of the probe runs in which the host did not poll. */
+  noPoll: number[];
 }
 
 /** Candidate maxima: 10 µs to 1 ms in steps of 10 µs (KVM's grow start is 10 µs). */
 const MAX_GRID = Array.from({ length: 100 }, (_, i) => (i + 1) * 10_000);
 
 /**
- * halt_poll_max from runs of wake-ups at steady idle times (xwake pin=apart at fixed gaps, each
- * run one gap): latencies split fast/slow (Otsu on log latency, far-outs above Q3 + 3·IQR left
- * out); for each candidate maximum the
- * adaptive window (`adaptiveWarm`) is replayed over every run, and the candidate that classifies
- * the most wake-ups as observed wins (the smallest on ties). Accepted only when both classes hold
- * at least 10 wake-ups and the window explains at least 80 % of them; else the reason.
+ * halt_poll_max and the warm share from runs of wake-ups at steady idle times (xwake pin=apart
+ * at fixed gaps, each run one gap; `probeRun[i]`: the probe run — calibrate --runs — that
+ * sequence `runs[i]` came from, all 0 when absent). Latencies split fast/slow (Otsu on log
+ * latency, far-outs above Q3 + 3·IQR left out). For each candidate maximum the adaptive window
+ * (`adaptiveWarm`) is replayed over every run; in each probe run the host either polled (most
+ * wake-ups inside the window fast: KVM polls only while the vCPU's task is the only one
+ * runnable on its host CPU) or did not (every wake-up slow); the candidate that classifies the
+ * most wake-ups as observed wins (the smallest on ties). Accepted only when both classes hold at
+ * least 10 wake-ups, some probe run polled, the model explains at least 80 % of the wake-ups and
+ * the polling runs' fast shares inside and outside the window lie at least 0.3 apart; else the reason.
  */
-export function fitHaltPollMax(runs: readonly (readonly IdleWake[])[]): HaltPollMaxFit | string {
+export function fitHaltPollMax(
+  runs: readonly (readonly IdleWake[])[],
+  probeRun: readonly number[] = runs.map(() => 0),
+): HaltPollMaxFit | string {
   const everyWake = runs.flat();
   if (everyWake.length < 2 * MIN_SIDE) return `${everyWake.length} wake-ups; the fit needs ${2 * MIN_SIDE}`;
   // Far-out latencies (> Q3 + 3·IQR: the OS ran something else first) are neither warm nor cold:
@@ -167,25 +188,67 @@ export function fitHaltPollMax(runs: readonly (readonly IdleWake[])[]): HaltPoll
   const fast = all.filter((x) => x.ns < split).length;
   if (fast < MIN_SIDE || all.length - fast < MIN_SIDE)
     return `${fast} fast and ${all.length - fast} slow wake-ups (split at ${Math.round(split / 1000)} µs); the fit needs ${MIN_SIDE} of each`;
+  const ids = [...new Set(probeRun)].sort((a, b) => a - b);
+  /** Per probe run: fast/slow inside the window, fast/slow outside. */
+  const counts = (m: number): Map<number, [number, number, number, number]> => {
+    const c = new Map(ids.map((id) => [id, [0, 0, 0, 0] as [number, number, number, number]]));
+    runs.forEach((r, k) => {
+      const warm = adaptiveWarm(r, m);
+      const cr = c.get(probeRun[k]) as [number, number, number, number];
+      for (let i = 0; i < r.length; i++) if (r[i].ns <= farNs) cr[(warm[i] ? 0 : 2) + (r[i].ns < split ? 0 : 1)]++;
+    });
+    return c;
+  };
+  const polls = (c: readonly number[]) => c[0] > c[1];
   let best = -1;
   let bestMax = 0;
   for (const m of MAX_GRID) {
     let agree = 0;
-    for (const r of runs) {
-      const warm = adaptiveWarm(r, m);
-      for (let i = 0; i < r.length; i++) if (r[i].ns <= farNs && warm[i] === r[i].ns < split) agree++;
-    }
+    for (const c of counts(m).values()) agree += (polls(c) ? c[0] : c[1]) + c[3];
     if (agree > best) {
       best = agree;
       bestMax = m;
     }
   }
+  const per = counts(bestMax);
+  const polling = [...per.entries()].filter(([, c]) => polls(c));
+  const sum = (i: number) => polling.reduce((t, [, c]) => t + c[i], 0);
+  const inWindow = sum(0) + sum(1);
+  const outside = sum(2) + sum(3);
+  const warmShare = inWindow > 0 ? sum(0) / inWindow : 0;
+  const outsideShare = outside > 0 ? sum(2) / outside : 0;
+  const at = `best halt_poll_max ${Math.round(bestMax / 1000)} µs; split at ${Math.round(split / 1000)} µs`;
+  if (polling.length === 0 || inWindow < MIN_SIDE)
+    return `no probe run's wake-ups inside the adaptive window were mostly fast (${at}): the host did not halt-poll`;
   if (best < 0.8 * all.length)
-    return `the adaptive window explains at most ${pct(best / all.length)} of the wake-ups (best halt_poll_max ${Math.round(bestMax / 1000)} µs; split at ${Math.round(split / 1000)} µs)`;
+    return `the adaptive window explains at most ${pct(best / all.length)} of the wake-ups (${at}; the host polled in ${polling.length} of ${ids.length} probe runs)`;
+  if (warmShare - outsideShare < 0.3)
+    return `inside the adaptive window ${pct(warmShare)} of the wake-ups were fast, outside it ${pct(outsideShare)}: the window does not separate them (${at})`;
+  const pollingIds = new Set(polling.map(([id]) => id));
   const warm: number[] = [];
-  for (const r of runs) {
+  const noPoll: number[] = [];
+  runs.forEach((r, k) => {
+    const p = pollingIds.has(probeRun[k]);
     const w = adaptiveWarm(r, bestMax);
-    for (let i = 0; i < r.length; i++) if (w[i] && r[i].ns <= farNs) warm.push(r[i].ns);
-  }
-  return { maxNs: bestMax, splitNs: Math.round(split), agree: best, n: all.length, fast, warm };
+    for (let i = 0; i < r.length; i++) {
+      if (r[i].ns > farNs) continue;
+      if (!p) noPoll.push(r[i].ns);
+      else if (w[i] && r[i].ns < split) warm.push(r[i].ns);
+    }
+  });
+  return {
+    maxNs: bestMax,
+    splitNs: Math.round(split),
+    agree: best,
+    n: all.length,
+    fast,
+    warm,
+    inWindow,
+    warmShare,
+    outside,
+    outsideShare,
+    probeRuns: ids.length,
+    pollingRuns: polling.length,
+    noPoll,
+  };
 }

@@ -105,6 +105,9 @@ export function formatRuns(r: Result): string[] {
     runs.runLevel?.noiseSd !== undefined
       ? `run-level noise rate (sd ${(100 * runs.runLevel.noiseSd).toPrecision(2)} %, calibrated)`
       : undefined,
+    runs.runLevel?.hostPolls
+      ? `whether the VM host halt-polls (${runs.runLevel.hostPolls.filter((x) => x).length} of ${runs.runLevel.hostPolls.length} runs do, calibrated halt_poll_run_share)`
+      : undefined,
   ].filter((x) => x !== undefined);
   const unknownLevel = runs.runLevel?.unknown?.length
     ? `; run-level variation unknown (model lacks ${runs.runLevel.unknown.join(', ')})`

@@ -5,7 +5,7 @@
  */
 import type { CostModel, Parameter } from '../schema/model.js';
 import { diag, escapePointerToken, type Diagnostic } from '../schema/diagnostics.js';
-import { RUNTIME_PARAMETERS } from './parameters.js';
+import { OPTIONAL_PARAMETERS, RUNTIME_PARAMETERS } from './parameters.js';
 
 /** Semantic checks: required runtime parameters present (errors); implausible figures (warnings). */
 export function checkModel(model: CostModel, file: string): Diagnostic[] {
@@ -25,6 +25,16 @@ export function checkModel(model: CostModel, file: string): Diagnostic[] {
           diag('DS1107', file, `${ptr}/distribution`, { detail: 'p and ns must have equal length and be non-decreasing' }),
         );
     }
+  }
+  // A probability (halt_poll_warm_share, halt_poll_run_share): outside [0, 1] it means nothing.
+  for (const p of OPTIONAL_PARAMETERS) {
+    const prm = p.kind === 'share' ? param(model, p.name) : undefined;
+    if (prm && !(prm.value >= 0 && prm.value <= 1))
+      out.push(
+        diag('DS1107', file, `/parameters/${escapePointerToken(p.name)}/value`, {
+          detail: `${p.name} is a probability, between 0 and 1 (got ${prm.value})`,
+        }),
+      );
   }
   const poll = model.parameters.poll_self?.value;
   const yx = model.parameters.yield_extra;

@@ -8,7 +8,7 @@
 export interface ParameterInfo {
   name: string;
   unit: 'ns' | 'per_sec' | 'ratio';
-  kind: 'cost' | 'latency' | 'rate' | 'dispersion';
+  kind: 'cost' | 'latency' | 'rate' | 'dispersion' | 'share';
   p: string;
   meaning: string;
 }
@@ -206,7 +206,31 @@ export const OPTIONAL_PARAMETERS = [
     kind: 'cost',
     p: 'P8',
     meaning:
-      "the most a VM host's adaptive halt-polling window grows to (KVM's halt_poll_ns): each runtime thread's window starts at 0, doubles (from 10 µs) after a halt shorter than this that outlasted it, halves (below 10 µs: 0) after a longer one (KVM kvm_vcpu_halt); a thread unparked within its window wakes in wake_latency_warm. Fitted from xwake pin=apart at fixed gaps (steady idles): the longest idle still woken warm. Present, it replaces halt_poll_window. Absent: the fixed halt_poll_window (DS3030)",
+      "the most a VM host's adaptive halt-polling window grows to (KVM's halt_poll_ns): each runtime thread's window starts at 0, doubles (from 10 µs) after a halt shorter than this that outlasted it, halves (below 10 µs: 0) after a longer one (KVM kvm_vcpu_halt); a thread unparked within its window wakes in wake_latency_warm (with probability halt_poll_warm_share). Fitted from xwake pin=apart at fixed gaps (steady idles), per probe run (a run whose host did not poll counts as all cold): the longest idle still woken warm. Present, it replaces halt_poll_window. Absent: the fixed halt_poll_window (DS3030)",
+  },
+  {
+    name: 'halt_poll_warm_share',
+    unit: 'ratio',
+    kind: 'share',
+    p: 'P8',
+    meaning:
+      "with halt_poll_max, the probability that a parked thread unparked inside its adaptive window is woken warm (wake_latency_warm), else cold (wake_latency / worker_wake_latency), drawn per wake-up from the run's latency stream: the share of the xwake pin=apart steady-gap wake-ups inside the replayed window that were fast, in the probe runs whose host halt-polled. Absent: 1 (every wake-up inside the window warm)",
+  },
+  {
+    name: 'halt_poll_run_share',
+    unit: 'ratio',
+    kind: 'share',
+    p: 'P8',
+    meaning:
+      "with halt_poll_max, the share of runs in which the VM host halt-polls at all (KVM polls only while the vCPU's task is the only one runnable on its host CPU): the share of calibrate's probe runs whose steady-gap wake-ups inside the window were mostly fast. Each run of a run set polls with this probability (its own draw); in a run that does not, no wake-up is warm and each takes wake_latency_nopoll. A single run (no run set) is the typical run: it polls when the share is at least 0.5. Needs calibrate --runs ≥ 2. Absent: every run polls",
+  },
+  {
+    name: 'wake_latency_nopoll',
+    unit: 'ns',
+    kind: 'latency',
+    p: 'P8',
+    meaning:
+      'as wake_latency, for a parked runtime thread in a run whose host does not halt-poll (halt_poll_run_share): the steady-gap xwake pin=apart wake-ups of the probe runs whose host did not poll; distribution. Absent: wake_latency / worker_wake_latency',
   },
   {
     name: 'spawn_remote',
@@ -249,6 +273,22 @@ export const OPTIONAL_PARAMETERS = [
       'as handoff_unbounded, for a bounded mpsc item (the permit goes back through the shared semaphore) (benchmark handoff chan=b, cross − same). Absent: 0',
   },
   {
+    name: 'block_on_wake_preempt',
+    unit: 'ratio',
+    kind: 'share',
+    p: 'P8',
+    meaning:
+      "multi_thread: the share of wake-ups of the parked block_on thread by a worker (a futex wake from a busy runtime thread) in which the woken thread runs at once on the waker's own vCPU, preempting the waker until it parks again; in the rest it waits on that vCPU until the waker parks or its time slice ends (a VM guest kernel that packs a woken thread onto its waker's vCPU rather than waking a halted one). Benchmark bo_wake: the share of send→receive latencies below the waker's busy-spin. With block_on_wake_latency; absent (either): the block_on thread is woken like any parked thread, on a free core after wake_latency",
+  },
+  {
+    name: 'block_on_wake_latency',
+    unit: 'ns',
+    kind: 'latency',
+    p: 'P8',
+    meaning:
+      "multi_thread: from a worker's wake of the parked block_on thread to the block_on thread running, when it preempts its waker on the waker's vCPU (a context switch on one vCPU, no interrupt to a halted one); distribution: benchmark bo_wake, the latencies below the waker's busy-spin. With block_on_wake_preempt; absent (either): wake_latency on a free core",
+  },
+  {
     name: 'run_speed_sd',
     unit: 'ratio',
     kind: 'dispersion',
@@ -262,7 +302,7 @@ export const OPTIONAL_PARAMETERS = [
     kind: 'dispersion',
     p: 'runs',
     meaning:
-      "between-run dispersion of the OS wake-up latency: the standard deviation of the log of a probe run's wake-up medians (xwake, steal_wake) relative to the other runs'; each run of a run set scales wake_latency and worker_wake_latency by exp(run_wake_sd · z). Needs calibrate --runs ≥ 2. Absent: unknown, no run-level variation",
+      "between-run dispersion of the OS wake-up latency: the standard deviation of the log of a probe run's wake-up medians (xwake, steal_wake) relative to the other runs'; each run of a run set scales wake_latency, worker_wake_latency and wake_latency_nopoll (not wake_latency_warm) by exp(run_wake_sd · z). Needs calibrate --runs ≥ 2. Absent: unknown, no run-level variation",
   },
   {
     name: 'run_noise_sd',

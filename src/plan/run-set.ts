@@ -15,6 +15,7 @@
  */
 import { Prng } from '../engine/prng.js';
 import type { Plan } from './types.js';
+import { hostPolls } from './runtime-costs.js';
 import type { AcrossRuns, Result, RunsBlock } from '../schema/result.js';
 import { METRICS, type MetricName } from '../schema/sweep-metrics.js';
 
@@ -248,6 +249,8 @@ export interface FoldContext {
   plan: Plan;
   /** The model's run-level dispersions (absent: unknown), for `runs.runLevel`. */
   runLevelSd?: { speed?: number; wake?: number; noise?: number };
+  /** The model's halt_poll_run_share (with halt_poll_max) when below 1: each run's host-polls draw goes in `runs.runLevel`. */
+  haltPollRunShare?: number;
   variants: readonly RunVariant[];
   /** Wall time of the whole set (ms): runs overlap on worker threads. */
   wallMs: number;
@@ -274,7 +277,9 @@ export function foldRuns(results: readonly Result[], ctx: FoldContext): Result {
     timerPhaseUs: ctx.variants.map((v) => ((res - (v.timerPhaseNs % res)) % res) / 1000),
     timerPhase: ctx.plan.runtime.timerPhaseNs === undefined ? 'uniform' : 'pinned',
     noise: ctx.plan.runtime.noise,
-    ...(ctx.runLevelSd ? { runLevel: runLevelBlock(ctx.runLevelSd, ctx.variants, ctx.plan.runtime.noise) } : {}),
+    ...(ctx.runLevelSd
+      ? { runLevel: runLevelBlock(ctx.runLevelSd, ctx.variants, ctx.plan.runtime.noise, ctx.haltPollRunShare) }
+      : {}),
     metrics,
   };
   const warnings = unionWarnings(results);
@@ -329,6 +334,7 @@ function runLevelBlock(
   sd: { speed?: number; wake?: number; noise?: number },
   variants: readonly RunVariant[],
   noiseOn: boolean,
+  haltPollRunShare?: number,
 ): NonNullable<RunsBlock['runLevel']> {
   const unknown = [
     sd.speed === undefined ? 'run_speed_sd' : '',
@@ -340,6 +346,9 @@ function runLevelBlock(
     ...(sd.speed !== undefined ? { speedSd: sd.speed, speed: factors(sd.speed, (v) => v.speedZ) } : {}),
     ...(sd.wake !== undefined ? { wakeSd: sd.wake, wake: factors(sd.wake, (v) => v.wakeZ) } : {}),
     ...(noiseOn && sd.noise !== undefined ? { noiseSd: sd.noise, noise: factors(sd.noise, (v) => v.noiseZ) } : {}),
+    ...(haltPollRunShare !== undefined && haltPollRunShare < 1
+      ? { hostPolls: variants.map((v) => hostPolls({ haltPollRunShare }, true, v.seed)) }
+      : {}),
     ...(unknown.length ? { unknown } : {}),
   };
 }

@@ -6,6 +6,7 @@
  * Phase: normalize / simulate / analyze (set-up); lives in plan/ because both back-ends read plan/.
  */
 import type { CostModel } from '../schema/model.js';
+import { Prng } from '../engine/prng.js';
 import type { Plan, PlanCost } from './types.js';
 import { paramNs, param } from '../model/load.js';
 import type { OptionalParameterName, ParameterName } from '../model/parameters.js';
@@ -55,6 +56,15 @@ export interface RuntimeCosts {
    * adapts after every halt and caps here; replaces `haltPollWindow`. 0: the fixed window above.
    */
   haltPollMax: number;
+  /**
+   * With haltPollMax: the probability that a wake-up inside the window is warm (halt_poll_warm_share;
+   * 1 when absent), the share of runs whose host polls at all (halt_poll_run_share; 1 when absent),
+   * and the wake-up latency in a run whose host does not poll (wake_latency_nopoll; `undefined`
+   * when absent: the cold latency of the wake-up's kind).
+   */
+  haltPollWarmShare: number;
+  haltPollRunShare: number;
+  wakeLatencyNoPoll: PlanCost | undefined;
   /** multi_thread, a spawn on a thread that is not a worker; spawn when the model has no spawn_remote. */
   spawnRemote: number;
   /** multi_thread, a thread that is not a worker unparking a worker; unpark_worker when the model has no unpark_remote. */
@@ -64,6 +74,13 @@ export interface RuntimeCosts {
   /** Receiving an item another runtime thread sent: unbounded (and lock-free), bounded; 0 when absent. */
   handoffU: number;
   handoffB: number;
+  /**
+   * multi_thread: a worker's wake of the parked block_on thread places it on the waker's vCPU
+   * (block_on_wake_preempt, block_on_wake_latency): the share that preempts the waker at once, and
+   * that switch's latency. Null when the model lacks either (the thread is woken like any other).
+   * An object, so that a run's speed level (scaleRuntimeCosts) leaves the share alone.
+   */
+  boWake: { preempt: number; latency: PlanCost } | null;
   /** The optional parameters above that the model lacks (their fallback is charged instead). */
   absent: {
     spawnRemote: boolean;
@@ -82,16 +99,52 @@ function dist(model: CostModel, name: ParameterName): PlanCost {
   return { dist: 'const', ns: p.value };
 }
 
+/** Both block_on wake-placement parameters, or neither (then null). */
+function boWake(model: CostModel): RuntimeCosts['boWake'] {
+  const share = param(model, 'block_on_wake_preempt' satisfies ParameterName);
+  if (!share || !param(model, 'block_on_wake_latency' satisfies ParameterName)) return null;
+  return { preempt: Math.min(1, Math.max(0, share.value)), latency: dist(model, 'block_on_wake_latency') };
+}
+
 /** Both halt-poll parameters, or neither (then no wake-up is warm). */
-function warmWake(model: CostModel): Pick<RuntimeCosts, 'haltPollWindow' | 'wakeLatencyWarm' | 'haltPollMax'> {
-  const none = { haltPollWindow: 0, wakeLatencyWarm: { dist: 'const', ns: 0 } as PlanCost, haltPollMax: 0 };
+type WarmWake = Pick<
+  RuntimeCosts,
+  'haltPollWindow' | 'wakeLatencyWarm' | 'haltPollMax' | 'haltPollWarmShare' | 'haltPollRunShare' | 'wakeLatencyNoPoll'
+>;
+
+function warmWake(model: CostModel): WarmWake {
+  const off = { haltPollWarmShare: 1, haltPollRunShare: 1, wakeLatencyNoPoll: undefined };
+  const none = { haltPollWindow: 0, wakeLatencyWarm: { dist: 'const', ns: 0 } as PlanCost, haltPollMax: 0, ...off };
   if (!param(model, 'wake_latency_warm' satisfies ParameterName)) return none;
   const max = param(model, 'halt_poll_max' satisfies ParameterName);
-  if (max && max.value > 0)
-    return { haltPollWindow: 0, wakeLatencyWarm: dist(model, 'wake_latency_warm'), haltPollMax: Math.round(max.value) };
+  if (max && max.value > 0) {
+    const share = (n: ParameterName) => Math.min(1, Math.max(0, param(model, n)?.value ?? 1));
+    return {
+      haltPollWindow: 0,
+      wakeLatencyWarm: dist(model, 'wake_latency_warm'),
+      haltPollMax: Math.round(max.value),
+      haltPollWarmShare: share('halt_poll_warm_share'),
+      haltPollRunShare: share('halt_poll_run_share'),
+      wakeLatencyNoPoll: param(model, 'wake_latency_nopoll' satisfies ParameterName)
+        ? dist(model, 'wake_latency_nopoll')
+        : undefined,
+    };
+  }
   const window = param(model, 'halt_poll_window' satisfies ParameterName);
   if (!window || !(window.value > 0)) return none;
-  return { haltPollWindow: Math.round(window.value), wakeLatencyWarm: dist(model, 'wake_latency_warm'), haltPollMax: 0 };
+  return { haltPollWindow: Math.round(window.value), wakeLatencyWarm: dist(model, 'wake_latency_warm'), haltPollMax: 0, ...off };
+}
+
+/**
+ * Whether the VM host halt-polls in the run of `seed` (halt_poll_run_share): a run of a run set
+ * (one with run-level draws) polls with that probability, from its seed's own 'halt-poll-run'
+ * stream (one draw, so it moves no other draw of the run); a single run is the typical run,
+ * polling when the share is ≥ 0.5. The simulator and the run set's `runs.runLevel.hostPolls` both
+ * ask this.
+ */
+export function hostPolls(c: Pick<RuntimeCosts, 'haltPollRunShare'>, runSet: boolean, seed: number): boolean {
+  if (c.haltPollRunShare >= 1) return true;
+  return runSet ? new Prng(seed, 'halt-poll-run').nextFloat() < c.haltPollRunShare : c.haltPollRunShare >= 0.5;
 }
 
 export function runtimeCosts(model: CostModel, driver: 'none' | 'timer' | 'timer_io'): RuntimeCosts {
@@ -140,6 +193,7 @@ export function runtimeCosts(model: CostModel, driver: 'none' | 'timer' | 'timer
     clockRead: opt('clock_read', Math.max(0, v('spin_check') - v('try_recv_unbounded'))),
     handoffU: opt('handoff_unbounded', 0),
     handoffB: opt('handoff_bounded', 0),
+    boWake: boWake(model),
     absent: {
       spawnRemote: !has('spawn_remote'),
       unparkRemote: !has('unpark_remote'),
@@ -179,10 +233,18 @@ export function scaleRuntimeCosts(c: RuntimeCosts, speed: number, wake: number, 
   // Every per-op cost (a number field; a parameter added later is scaled too) but the noise rate.
   const out: Record<string, unknown> = { ...c };
   for (const [k, v] of Object.entries(c))
-    if (typeof v === 'number' && k !== 'noiseRate' && k !== 'haltPollMax') out[k] = Math.round(v * speed);
+    if (
+      typeof v === 'number' &&
+      k !== 'noiseRate' &&
+      k !== 'haltPollMax' &&
+      k !== 'haltPollWarmShare' &&
+      k !== 'haltPollRunShare'
+    )
+      out[k] = Math.round(v * speed);
   out.noiseRate = c.noiseRate * noise;
   out.wakeLatency = scaleCost(c.wakeLatency, wake);
   out.workerWakeLatency = scaleCost(c.workerWakeLatency, wake);
+  if (c.wakeLatencyNoPoll) out.wakeLatencyNoPoll = scaleCost(c.wakeLatencyNoPoll, wake);
   return out as unknown as RuntimeCosts;
 }
 

@@ -26,7 +26,7 @@
  */
 import { mix, mixRing, type StateWalk } from './fast-forward.js';
 import type { CostModel } from '../schema/model.js';
-import type { Plan } from '../plan/types.js';
+import type { Plan, PlanCost } from '../plan/types.js';
 import { IntRing } from './rings.js';
 import { K as S } from './state.js';
 import { HIT_CLOCK_READ, HIT_UNPARK_REMOTE, type SimOptions } from './simulator.js';
@@ -36,6 +36,8 @@ import { EWMA_SEED_NS, tunedInterval, updatedEwma } from './gqi-tuning.js';
 
 const COOP_BUDGET = 128;
 const LOCAL_CAP = 256;
+/** No thread (`preemptedNow`): not -1, the id of a waker outside the runtime (a source, the timer driver). */
+const NO_THREAD = -2;
 
 export class MultiThreadSim extends PollingSimulator {
   private readonly W: number;
@@ -202,7 +204,14 @@ export class MultiThreadSim extends PollingSimulator {
 
   /** A thread parks: free its core for a waiting thread. */
   private releaseCore(th: number, t: number): void {
-    if (!this.onCore[th]) return;
+    if (!this.onCore[th]) {
+      // Preempted by a packed block_on wake-up, it parked before handing back: it parks instead of waiting.
+      if (th === this.preemptedNow) {
+        this.preemptedNow = NO_THREAD;
+        this.waitingCore.remove(th);
+      }
+      return;
+    }
     this.onCore[th] = 0;
     this.coresFree++;
     this.grantWaiting(t);
@@ -280,6 +289,52 @@ export class MultiThreadSim extends PollingSimulator {
     this.armSlices(now);
   }
 
+  /**
+   * A running worker `w` wakes the parked block_on thread (a futex wake), and the model places it
+   * on `w`'s vCPU (docs/semantics.md, "vCPU packing"). With probability block_on_wake_preempt it
+   * preempts `w` at once: `w` stops where it is — it hands back at its next check, mid-poll too
+   * — and waits at the front of the queue for a core (the block_on thread's, when it parks, or
+   * any released first; never the idle one, whose halted vCPU does not pull it), while the
+   * block_on thread takes `w`'s core and runs block_on_wake_latency later (the switch). Otherwise
+   * the block_on thread waits for a core the same way: `w`'s when it parks, any other released
+   * first, or one freed at a running thread's slice end — not one that is idle now.
+   */
+  private packedUnpark(w: number, now: number, bw: { preempt: number; latency: PlanCost }): void {
+    const th = this.bo;
+    this.parked[th] = 0;
+    this.stUnparks[th]++;
+    const t = Math.max(now, this.thrParkStart[th]) + this.latency(bw.latency);
+    const preempt = bw.preempt >= 1 || (bw.preempt > 0 && this.rngLatency.nextFloat() < bw.preempt);
+    this.readySince[th] = t;
+    if (!preempt) {
+      ++this.thrGen[th];
+      this.waitingCore.pushBack(th);
+      this.armSlices(t);
+      return;
+    }
+    // The core passes from w to the block_on thread now; it runs once the switch is done.
+    this.noteDescheduled(th, t);
+    this.onCore[th] = 1;
+    this.sliceStart[th] = now;
+    this.thrT[th] = Math.max(this.thrT[th], t);
+    this.wakeThreadAt(th, this.thrT[th]);
+    this.onCore[w] = 0;
+    ++this.thrGen[w];
+    this.readySince[w] = now;
+    this.preemptedAhead[w] = 0;
+    this.waitingCore.pushFront(w);
+    this.preemptedNow = w;
+    // Make w's loop hand back at its next check (handBackSlow re-queues it; runThread then finds
+    // it off its core and leaves it waiting).
+    this.eventsYield = this.events;
+    this.armSlices(now);
+  }
+
+  /** The worker a packed block_on wake-up just preempted, still running its loop until its next check (NO_THREAD: none; never -1, which is an outside waker's id). */
+  private preemptedNow = NO_THREAD;
+  /** Per worker: a notify_parked deferred until it runs again (preempted by a packed block_on wake-up). */
+  private readonly notifyOnResume = new Uint8Array(this.nThreads);
+
   private readonly preemptedAhead = new Float64Array(this.nThreads);
   /** A woken thread is taking this thread's core (wake-up preemption): its EV_SLICE preempts at once. */
   private readonly forcePreempt = new Uint8Array(this.nThreads);
@@ -324,6 +379,13 @@ export class MultiThreadSim extends PollingSimulator {
 
   /** idle.worker_to_notify: wake the most recently parked worker unless someone searches. */
   private notifyParked(from: number): void {
+    if (from === this.preemptedNow) {
+      // A packed block_on wake-up preempted this worker at its futex wake: what it does next
+      // (the rest of the fired timers, the notify when its park returns: worker.rs 808, 573–574)
+      // happens when it runs again.
+      this.notifyOnResume[from] = 1;
+      return;
+    }
     if (this.numSearching > 0 || this.numUnparked >= this.W || this.sleepers.length === 0) return;
     const w = this.sleepers.popBack();
     this.numUnparked++;
@@ -364,8 +426,10 @@ export class MultiThreadSim extends PollingSimulator {
 
   wakeBlockOn(from: number): void {
     if (this.bo < 0) return;
-    if (this.parked[this.bo]) this.unparkThread(this.bo, this.nowOf(from));
-    else this.boNotified = true;
+    if (!this.parked[this.bo]) this.boNotified = true;
+    else if (this.c.boWake !== null && from >= 0 && from < this.W && this.onCore[from])
+      this.packedUnpark(from, this.thrT[from], this.c.boWake);
+    else this.unparkThread(this.bo, this.nowOf(from));
   }
 
   timerRegistered(tickNs: number, from: number): void {
@@ -438,6 +502,7 @@ export class MultiThreadSim extends PollingSimulator {
       w.ex(this.preemptedAhead[th]);
       w.ex(this.wokeFromDriver[th]);
       w.ex(this.parkCounted[th]);
+      w.ex(this.notifyOnResume[th]);
       this.plannedWake[th] += w.tm(this.plannedWake[th]);
     }
     w.ring(this.inject);
@@ -452,10 +517,20 @@ export class MultiThreadSim extends PollingSimulator {
 
   runThread(th: number): void {
     if (!this.onCore[th]) {
+      // Preempted by a packed block_on wake-up while it ran: what it did until it handed back ran
+      // before it lost the core, so it waits for one from there (its books stay exact).
+      if (th === this.preemptedNow) {
+        this.preemptedNow = NO_THREAD;
+        if (this.thrT[th] > this.readySince[th]) this.readySince[th] = this.thrT[th];
+      }
       // A parked thread's own timeout (the driver owner's timer) fires: it needs a core again.
       // Any other off-core thread waits for a core and is resumed by grantWaiting.
       if (this.thrPos[th] === E.P_PARKED && this.parked[th]) this.requestCore(th, this.thrT[th]);
       return;
+    }
+    if (this.notifyOnResume[th] === 1) {
+      this.notifyOnResume[th] = 0;
+      if (this.local[th].length > 0) this.notifyParked(th);
     }
     if (th === this.bo) this.runBlockOn();
     else this.runWorker(th);

@@ -23,7 +23,7 @@ import type { CostModel } from '../schema/model.js';
 import type { Plan, PlanCost } from '../plan/types.js';
 import { IntRing } from './rings.js';
 import { runtimeCosts, sampleCost, type RuntimeCosts } from './costs.js';
-import { runLevelFactors, scaleRuntimeCosts } from '../plan/runtime-costs.js';
+import { hostPolls, runLevelFactors, scaleRuntimeCosts } from '../plan/runtime-costs.js';
 import { CycleDetector, type StateWalk } from './fast-forward.js';
 import { ffCheckpoint } from './ff-checkpoint.js';
 import { type ArrivalState } from './arrivals.js';
@@ -88,6 +88,11 @@ export interface Span {
   records?: number;
 }
 
+/** halt_poll_warm_share or halt_poll_run_share below 1: a wake-up's warmth is drawn (DS3031 on multi_thread). */
+function drawsWarmth(c: { haltPollWarmShare: number; haltPollRunShare: number }): boolean {
+  return c.haltPollWarmShare < 1 || c.haltPollRunShare < 1;
+}
+
 /** `Simulator.hitOptional` indices. */
 export const HIT_SPAWN_REMOTE = 0;
 export const HIT_UNPARK_REMOTE = 1;
@@ -97,6 +102,8 @@ export const HIT_HANDOFF_B = 3;
 export const HIT_HALT_POLL = 4;
 /** A 1.29+ multi_thread worker read the clock under a model without clock_read. */
 export const HIT_CLOCK_READ = 5;
+/** A multi_thread thread's wake-up went through halt_poll_max's mechanism (calibrated on current_thread only: DS3031). */
+export const HIT_WAKE_UNCALIBRATED = 6;
 
 export abstract class Simulator {
   readonly q = new EventQueue(256);
@@ -142,6 +149,8 @@ export abstract class Simulator {
    */
   readonly thrHaltStart: Float64Array;
   readonly thrPollWindow: Float64Array;
+  /** Whether the VM host halt-polls in this run (halt_poll_run_share; runtime-costs.ts hostPolls). */
+  readonly hostPolls: boolean;
   readonly defer: IntRing[];
   // Per-thread statistics.
   readonly stBusy: Float64Array;
@@ -221,7 +230,7 @@ export abstract class Simulator {
    * model, its fallback was charged and the Result says so (`fallbackWarnings`). Set-only flags
    * that do not change what happens next, so the fast-forward's state walk leaves them out.
    */
-  readonly hitOptional = new Uint8Array(6);
+  readonly hitOptional = new Uint8Array(7);
   readonly spans: Span[] = [];
   readonly maxSpans: number;
   /** Trace events still allowed (a wake takes two: the flow's start and finish). */
@@ -278,6 +287,7 @@ export abstract class Simulator {
     this.rngArrival = new Prng(seed, 'arrival');
     this.rngSteal = new Prng(seed, 'steal');
     this.rngNoise = new Prng(seed, 'noise');
+    this.hostPolls = hostPolls(this.c, plan.runtime.runLevel !== undefined, seed);
     this.nThreads = nThreads;
     const f = () => new Float64Array(nThreads);
     this.thrT = f();
@@ -609,13 +619,20 @@ export abstract class Simulator {
    * run: `cold` (wake_latency or worker_wake_latency), or wake_latency_warm when it parked less
    * than halt_poll_window ago — a vCPU polls for a while before it halts, and a wake-up that
    * finds it polling skips the halted vCPU's interrupt through the hypervisor (docs/semantics.md).
+   * With halt_poll_max the window adapts per thread, and a wake-up inside it is warm with
+   * probability halt_poll_warm_share (one draw from the latency stream, only when the share is
+   * below 1); in a run whose host does not poll (halt_poll_run_share) every wake-up takes
+   * wake_latency_nopoll.
    */
   unparkLatency(th: number, t: number, cold: PlanCost): number {
     const c = this.c;
     if (c.haltPollMax > 0) {
+      if (this.plan.runtime.flavor === 'multi_thread') this.hitOptional[HIT_WAKE_UNCALIBRATED] = 1;
+      // No polling host: an outside wake-up takes wake_latency_nopoll, a worker's its own cold latency.
+      if (!this.hostPolls) return this.latency(cold === c.wakeLatency ? (c.wakeLatencyNoPoll ?? cold) : cold);
       // KVM polls for the thread's current window from the halt's start; a wake-up in it is warm.
       const parked = t - this.thrHaltStart[th];
-      if (parked <= this.thrPollWindow[th]) {
+      if (parked <= this.thrPollWindow[th] && (c.haltPollWarmShare >= 1 || this.rngLatency.nextFloat() < c.haltPollWarmShare)) {
         this.haltEnded(th, parked);
         return this.latency(c.wakeLatencyWarm);
       }
@@ -815,6 +832,22 @@ export abstract class Simulator {
       "a multi_thread worker's clock reads when it stops and starts processing scheduled tasks (tokio 1.29+)",
       'spin_check − try_recv_unbounded each',
     );
+    if (this.hitOptional[HIT_WAKE_UNCALIBRATED] && drawsWarmth(this.c)) {
+      // One text for every run of a set (whatever its own draw), so the run set's union keeps one.
+      const c = this.c;
+      const drawn = [
+        c.haltPollWarmShare < 1
+          ? `warm inside a thread's window with probability halt_poll_warm_share (${c.haltPollWarmShare})`
+          : '',
+        c.haltPollRunShare < 1
+          ? `in a run whose host polls (halt_poll_run_share ${c.haltPollRunShare}; else wake_latency_nopoll)`
+          : '',
+      ].filter((x) => x);
+      out.push({
+        code: 'DS3031',
+        message: `multi_thread wake-ups under adaptive halt-polling were drawn ${drawn.join(', ')}, as calibrated on current_thread's runtime thread woken from a thread on another CPU (xwake pin=apart); workers woken from outside and by other workers (and the block_on thread) use it uncalibrated (docs/calibration.md)`,
+      });
+    }
     return out;
   }
 

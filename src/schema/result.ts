@@ -96,6 +96,12 @@ export const RunsSchema = Type.Object(
           unknown: Type.Optional(
             Type.Array(Type.String(), { description: 'run-level parameters the model lacks (one probe run: unknown): not varied' }),
           ),
+          hostPolls: Type.Optional(
+            Type.Array(Type.Boolean(), {
+              description:
+                "each run: whether its VM host halt-polls (drawn with the model's halt_poll_run_share; false: no warm wake-up, wake_latency_nopoll)",
+            }),
+          ),
         },
         {
           additionalProperties: false,

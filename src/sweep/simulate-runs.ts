@@ -10,6 +10,7 @@
  * Phase: sweep. The only clock read is the wall time of the set, reported in `engine`.
  */
 import type { Plan } from '../plan/types.js';
+import { runtimeCosts } from '../plan/runtime-costs.js';
 import type { CostModel } from '../schema/model.js';
 import type { Result } from '../schema/result.js';
 import { simulate, type SimOptions } from '../runtime/simulate.js';
@@ -127,5 +128,13 @@ export async function simulateRuns(plan: Plan, model: CostModel, o: RunSetOption
     wake: model.parameters.run_wake_sd?.value,
     noise: model.parameters.run_noise_sd?.value,
   };
-  return foldRuns(results, { plan, variants: variants.slice(0, n), wallMs: performance.now() - wall0, runLevelSd });
+  const hp = runtimeCosts(model, plan.runtime.driver);
+  const haltPollRunShare = hp.haltPollMax > 0 && hp.haltPollRunShare < 1 ? hp.haltPollRunShare : undefined;
+  return foldRuns(results, {
+    plan,
+    variants: variants.slice(0, n),
+    wallMs: performance.now() - wall0,
+    runLevelSd,
+    haltPollRunShare,
+  });
 }

@@ -274,6 +274,26 @@ function checkInvariants(g: Generated): void {
   const fast = simulate(plan, noisy);
   if (fast.engine.fastForward) jumped.noisy++;
   assert.equal(strip(fast), strip(simulate(plan, noisy, { fastForward: false })), 'noise on: fast-forwarded = stepped');
+  // Under probabilistic warm wake-ups too (adaptive halt-poll windows per thread, a warm/cold draw
+  // per wake-up inside one, the run's host-polls draw): the windows are checkpoint state.
+  const prm = (value: number, unit: 'ns' | 'ratio') => ({ value, unit, provenance: 'assumed' as const, source: 'property test' });
+  const warm = {
+    ...model,
+    parameters: {
+      ...model.parameters,
+      wake_latency_warm: prm(5_000, 'ns'),
+      halt_poll_max: prm(200_000, 'ns'),
+      halt_poll_warm_share: prm(0.8, 'ratio'),
+      halt_poll_run_share: prm(0.7, 'ratio'),
+      wake_latency_nopoll: prm(25_000, 'ns'),
+    },
+  };
+  const wplan = normalizeScenario(g.scenario, { model: warm, noise: false });
+  assert.equal(
+    strip(simulate(wplan, warm)),
+    strip(simulate(wplan, warm, { fastForward: false })),
+    'probabilistic warm wake-ups: fast-forwarded = stepped',
+  );
 }
 
 test('random small scenarios: invariants of the Result', () => {
