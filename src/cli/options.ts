@@ -96,7 +96,8 @@ export function runSetOptions<T>(y: Argv<T>, defaultRuns = 'auto'): Argv<T & Run
     })
     .option('jobs', {
       type: 'number',
-      describe: 'worker threads for the runs (default: the available cores; the output is identical for any value)',
+      describe:
+        'worker threads for the runs after run 0, exactly (default: up to the available cores, and only when this machine runs busy threads side by side fast enough to pay for starting them, measured once); the output is identical for any value',
     })
     .option('noise', {
       type: 'boolean',

@@ -32,6 +32,7 @@ export function formatSummary(r: Result, plan: Plan): string {
   }
   L.push(`  yields/record ${f(r.yieldsPerRecord, 3)}`);
   if (r.runs && r.runs.count > 1) L.push(...formatRuns(r));
+  if (r.runs?.why) L.push(`  ${r.runs.why}`);
   const total = r.cpuUs.total || 1;
   L.push(
     `  CPU µs: useful ${f(r.cpuUs.useful)} · waiting (yield/spin) ${f(r.cpuUs.waiting)} · scheduler ${f(r.cpuUs.scheduler)}`,
@@ -70,6 +71,7 @@ export function formatSummary(r: Result, plan: Plan): string {
   }
   for (const w of r.warnings) L.push(`  ${NOTES.has(w.code) ? 'note' : 'warning'}: ${w.message} [${w.code}]`);
   L.push(`  engine: ${r.engine.events} events in ${f(r.engine.wallMs)} ms (${f(r.engine.eventsPerSec / 1e6)} M events/s)`);
+  if (r.engine.threads) L.push(`  runs after run 0: ${r.engine.threads.why}`);
   const ff = r.engine.fastForward;
   if (ff)
     L.push(

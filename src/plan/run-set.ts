@@ -254,6 +254,10 @@ export interface FoldContext {
   variants: readonly RunVariant[];
   /** Wall time of the whole set (ms): runs overlap on worker threads. */
   wallMs: number;
+  /** Why this many runs (`--runs auto`, simulate-runs.ts), for `runs.why`. */
+  why?: string;
+  /** How the runs after run 0 were run (simulate-runs.ts), for `engine.threads`. */
+  threads?: { workers: number; why: string; speedup?: number };
 }
 
 /**
@@ -272,6 +276,7 @@ export function foldRuns(results: readonly Result[], ctx: FoldContext): Result {
   const res = ctx.plan.runtime.timerResolutionNs;
   const runs: RunsBlock = {
     count: n,
+    ...(ctx.why !== undefined ? { why: ctx.why } : {}),
     representative: rep,
     seeds: ctx.variants.map((v) => v.seed),
     timerPhaseUs: ctx.variants.map((v) => ((res - (v.timerPhaseNs % res)) % res) / 1000),
@@ -322,6 +327,15 @@ export function foldRuns(results: readonly Result[], ctx: FoldContext): Result {
       eventsPerSec: ctx.wallMs > 0 ? Math.round((events / ctx.wallMs) * 1000) : 0,
       wallMs: Math.round(ctx.wallMs * 1000) / 1000,
       ...(jumps > 0 ? { fastForward: { jumps, skippedUs: round12(skippedUs) } } : {}),
+      ...(ctx.threads
+        ? {
+            threads: {
+              workers: ctx.threads.workers,
+              why: ctx.threads.why,
+              ...(ctx.threads.speedup !== undefined ? { speedup: round12(ctx.threads.speedup) } : {}),
+            },
+          }
+        : {}),
     },
   };
 }

@@ -207,6 +207,14 @@ export class CycleDetector {
   private liveCount = 0; // anchors alive
   jumps = 0;
   skippedNs = 0;
+  /** Full state walks asked for (anchors and comparisons): what the search cost. */
+  walks = 0;
+  /**
+   * A proven cycle had no room before the next outside event: no search pays until that event
+   * (time `idleUntil`, ns) has happened, or a random draw (a noise pause) or an outside event
+   * (reset) has changed the state. Infinity: until the next draw or reset. See `noRoom`.
+   */
+  idleUntil = 0;
 
   /** Forget everything: something from outside happened. The next quiet checkpoint is an anchor. */
   reset(): void {
@@ -217,11 +225,25 @@ export class CycleDetector {
   }
 
   /**
+   * A cycle was proven but not one of it fits before `untilNs` (the first outside event: an
+   * arrival, a woken thread's wake-up, a timer; Infinity: a thread's next noise pause, or the event
+   * limit). Later checkpoints before it would find the same cycle with less room still, each at
+   * the price of a state walk or two (on 8 workers spinning between 1 ms arrivals the joint period
+   * is ~0.2 ms and most checks ended so): stop searching until then. Skipping checks never
+   * changes the result, only what is skipped.
+   */
+  noRoom(untilNs: number): void {
+    this.forget();
+    this.idleUntil = untilNs;
+  }
+
+  /**
    * Forget the anchors (a random draw happened: no cycle spans it) without counting towards giving
    * up. The next anchor waits the anchor spacing in draw-free checkpoints: where draws keep coming
    * (a worker woken every few rounds) an anchor right after each would cost a walk per draw.
    */
   forget(): void {
+    this.idleUntil = 0;
     for (const a of this.anchors) a.live = false;
     this.liveCount = 0;
     this.sinceAnchor = 0;
@@ -258,7 +280,9 @@ export class CycleDetector {
     this.matches = matches;
     this.anchorHere = (!any && this.fresh) || ++this.sinceAnchor >= this.anchorEvery;
     if (++this.since > GIVE_UP) this.off = true;
-    return matches !== 0 || this.anchorHere;
+    if (matches === 0 && !this.anchorHere) return false;
+    this.walks++;
+    return true;
   }
 
   /**

@@ -72,6 +72,7 @@ export function ffCheckpoint(sim: Simulator, th: number): number {
   }
   sim.ffBackoff = 0;
   const t = sim.thrT[th];
+  if (t < ff.idleUntil) return 0; // no room for the last cycle found: wait for the outside event
   for (let i = 0; i < sim.channels.length; i++) if (sim.channels[i].q.length > 0) return 0; // work pending: not idle
   if (!ff.wantsSignature() || !ff.onSignature(ffSignature(sim))) return 0;
   const w = ff.walk;
@@ -96,6 +97,8 @@ export function ffCheckpoint(sim: Simulator, th: number): number {
   // Every clock and event of a cycle lies within [t, t + ahead + Δ] (clocks only grow, and end a
   // cycle Δ later): n cycles stay strictly before the horizon when t + ahead + n·Δ < horizon.
   let cycles = Math.ceil((horizon - t - ahead) / delta) - 1;
+  // No room: until the horizon's event has happened no later checkpoint has more (noRoom).
+  const until = cycles < 1 ? horizon : Infinity;
   // Platform noise: the next pause of each thread falls after `noiseLeft` more running time from
   // its poll's start (poll.ts). No pause may fall in a skipped cycle (stepping would take it there),
   // and a thread runs at most Δ per cycle: so with running time `room` left before its pause
@@ -110,7 +113,11 @@ export function ffCheckpoint(sim: Simulator, th: number): number {
     }
   const eventsPerCycle = cur.accs[0] - saved.accs[0];
   if (eventsPerCycle > 0) cycles = Math.min(cycles, Math.floor((sim.maxEvents - sim.events) / eventsPerCycle) - 1);
-  if (cycles < 1) return 0;
+  if (cycles < 1) {
+    // Bound by a noise pause or the event limit (until = Infinity): until the pause's draw, or a reset.
+    ff.noRoom(until);
+    return 0;
+  }
   w.beginShift(saved, cycles);
   walkState(sim, w, th, t);
   w.endShift();

@@ -755,13 +755,14 @@ export class MultiThreadSim extends PollingSimulator {
     // tokio draws the first victim from the worker's own FastRand; here a hash of (seed, worker,
     // attempt), a per-worker stream too. With two workers there is one candidate: no draw.
     const start = W > 2 ? stealStart(this.stealSeed, w, this.stealCount[w]++, W) : 0;
-    // Only the fast-forward reads it: no victim scan per steal attempt otherwise.
-    if (this.ffOn && W > 2 && this.nonEmptyVictims(w) > 1) this.ffChoices++;
     for (let i = 0; i < W; i++) {
       const v = (start + i) % W;
       if (v === w) continue;
       const victim = this.local[v];
       if (victim.length === 0) continue;
+      // The victim depended on `start` when another was non-empty too. Only the fast-forward reads
+      // it, and only a steal that found a victim scans (an idle worker's attempt finds none).
+      if (this.ffOn && W > 2 && this.nonEmptyVictims(w) > 1) this.ffChoices++;
       const n = victim.length - Math.floor(victim.length / 2);
       this.thrT[w] += this.c.steal;
       this.breakdown[S.C_STEAL] += this.c.steal;

@@ -73,6 +73,9 @@ export const RegimeSchema = Type.Object(
 export const RunsSchema = Type.Object(
   {
     count: Num,
+    why: Type.Optional(
+      Type.String({ description: "simulated, `--runs auto`: why this many runs (run 0's events against the default's event budget)" }),
+    ),
     representative: Type.Number({ description: 'the run whose tasks, workers, breakdown and latency buckets the Result shows (median p50)' }),
     seeds: Type.Optional(Type.Array(Num, { description: 'simulated: each run\'s PRNG seed (run 0: the Result\'s seed)' })),
     timerPhaseUs: Type.Optional(
@@ -186,6 +189,16 @@ export const ResultSchema = Type.Object(
           Type.Object(
             { jumps: Num, skippedUs: Num },
             { additionalProperties: false, description: 'cycles of idle spinning skipped in one step (counted, not stepped)' },
+          ),
+        ),
+        threads: Type.Optional(
+          Type.Object(
+            { workers: Num, why: Type.String(), speedup: Type.Optional(Num) },
+            {
+              additionalProperties: false,
+              description:
+                "a run set's runs after run 0: on `workers` worker threads (0: in the main thread), and why; `speedup`: what that many busy threads measurably gave on this machine (how it ran, not what it predicts)",
+            },
           ),
         ),
       },

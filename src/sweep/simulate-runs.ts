@@ -4,7 +4,8 @@
  *
  *   1. variants of runs 0..N−1 (seed, timer phase)
  *   2. run 0 in this thread (`runs: 'auto'`: its event count decides N, see autoRuns); the
- *      others in this thread too when that is quicker, else on a WorkPool of `runs-worker.ts`
+ *      others on a WorkPool of `runs-worker.ts` when that is expected to be quicker on this
+ *      machine (threadDecision, parallelism.ts), else in this thread too
  *   3. fold in run order (foldRuns): the bytes do not depend on `jobs`
  *
  * Phase: sweep. The only clock read is the wall time of the set, reported in `engine`.
@@ -17,6 +18,7 @@ import { simulate, type SimOptions } from '../runtime/simulate.js';
 import { WorkPool } from './pool.js';
 import { foldRuns, MAX_RUNS, planOfRun, runVariants, type RunVariant } from '../plan/run-set.js';
 import { evaluateOutputs } from '../plan/result-parts.js';
+import { parallelismOnce, threadsHelp, type Parallelism } from './parallelism.js';
 
 /** What every run of a set shares; sent to each worker thread once. */
 export interface RunContext {
@@ -28,21 +30,33 @@ export interface RunContext {
 
 /** `--runs auto` (the default): between AUTO_MIN_RUNS and AUTO_MAX_RUNS runs, as AUTO_EVENT_BUDGET allows. */
 export const AUTO_MAX_RUNS = 8;
-export const AUTO_MIN_RUNS = 2;
+export const AUTO_MIN_RUNS = 1;
 /**
- * Simulated events one default `simulate` spends over all its runs (docs/semantics.md, "Run
- * sets"): about a second of simulation per core on two cores at this project's ~20–35 M
- * events/s, so a default run set stays near a single run's wait on a 2-vCPU machine.
+ * Simulated events one default `simulate` spends over all its runs (docs/semantics.md, "How many
+ * runs"): the engine steps a multi_thread yield-spin at ~20 M events/s on the 2-vCPU VM (session 7,
+ * quiet), so 25 M events are ~1.3 s, and with the CLI's ~0.5 s start-up a default `simulate`
+ * stays under 2 s. Events skipped by the fast-forward count too: N must not depend on whether it
+ * is on (`--no-fast-forward` gives the same Result), nor on how well it did.
  */
-export const AUTO_EVENT_BUDGET = 40_000_000;
+export const AUTO_EVENT_BUDGET = 25_000_000;
 
 /**
- * N for `--runs auto` from run 0's event count (deterministic: the same inputs give the same N
- * on every machine and for any `jobs`).
+ * N for `--runs auto` from run 0's event count: as many runs as the budget holds, 1 to 8
+ * (deterministic: the same inputs give the same N on every machine and for any `jobs`).
  */
 export function autoRuns(run0Events: number): number {
   const fit = Math.floor(AUTO_EVENT_BUDGET / Math.max(1, run0Events));
   return Math.max(AUTO_MIN_RUNS, Math.min(AUTO_MAX_RUNS, fit));
+}
+
+/** Why `--runs auto` chose `n` runs (the Result's `runs.why`, the summary's line). */
+export function autoRunsWhy(run0Events: number, n: number): string {
+  const m = (x: number) => `${Number((x / 1e6).toPrecision(3))} M`;
+  const head = `--runs auto: run 0 took ${m(run0Events)} events, and a default simulate spends at most ${m(AUTO_EVENT_BUDGET)} over its runs`;
+  if (n >= AUTO_MAX_RUNS) return `${head}: ${n} runs, the most auto gives`;
+  if (run0Events > AUTO_EVENT_BUDGET / 2)
+    return `${head}: 1 run only (no spread across runs: --runs N for it, at ${m(run0Events)} events a run)`;
+  return `${head}: ${n} runs (--runs N for more)`;
 }
 
 /** The context of `plan`'s runs: its Plan without outputs (withOutputs adds them in the main thread). */
@@ -72,19 +86,55 @@ export interface RunSetOptions {
   runs: number | 'auto';
   /** Worker threads at most (1: all runs in this thread). The Result is the same for any value. */
   jobs: number;
-  sim?: RunContext['sim'];
   /**
-   * Threads start only when the runs after run 0 would take longer than this in one thread
-   * (estimated from run 0's CPU time; default THREADS_MIN_MS): a worker thread costs a few
-   * hundred ms to start and load its modules, more than a small scenario's runs.
+   * 'auto' (the default): the runs after run 0 go to `jobs` worker threads only when that is
+   * expected to be quicker (`threadDecision`: their one-thread time estimated from run 0's CPU
+   * time, the pool's start-up, and the speed-up threads measurably get on this machine);
+   * 'always': to `jobs` worker threads whenever more than one run is left (`--jobs N` given).
    */
-  threadsMinMs?: number;
+  threads?: 'auto' | 'always';
+  sim?: RunContext['sim'];
+  /** The machine's parallelism (parallelism.ts); tests give their own. */
+  parallelism?: (threads: number) => Promise<Parallelism>;
+  /** Told once how the runs after run 0 were run, and why. */
+  onThreads?: (d: ThreadDecision) => void;
   /** Called as each run finishes (completion order). */
   onRun?: (done: number, total: number) => void;
 }
 
-/** See RunSetOptions.threadsMinMs. PERF (bench/run.ts, "run sets"): below this one thread wins. */
-export const THREADS_MIN_MS = 400;
+/** How a run set's runs after run 0 are run: on `workers` worker threads (0: in this thread), and why. */
+export interface ThreadDecision {
+  workers: number;
+  why: string;
+  /** The measured speed-up of `jobs` threads on this machine, when it was asked. */
+  speedup?: number;
+}
+
+/**
+ * Where the runs after run 0 go (see RunSetOptions.threads). `restMs`: their estimated time in
+ * this thread (run 0's CPU time × their number). The machine is measured only when a pool could
+ * pay even with a perfect speed-up; the answer changes how long the set takes, never its bytes.
+ */
+export async function threadDecision(
+  restMs: number,
+  runsLeft: number,
+  maxJobs: number,
+  threads: 'auto' | 'always',
+  parallelism: (threads: number) => Promise<Parallelism> = parallelismOnce,
+): Promise<ThreadDecision> {
+  const jobs = Math.max(1, Math.min(maxJobs, runsLeft));
+  if (runsLeft < 2) return { workers: 0, why: `one thread: ${runsLeft} run after run 0` };
+  if (jobs < 2) return { workers: 0, why: threads === 'always' ? 'one thread, as asked (--jobs 1)' : 'one thread: one core' };
+  if (threads === 'always') return { workers: jobs, why: `${jobs} worker threads, as asked (--jobs)` };
+  const est = `the runs after run 0 take about ${Math.round(restMs)} ms in one thread`;
+  if (!threadsHelp({ oneThreadMs: restMs, threads: jobs, speedup: jobs }))
+    return { workers: 0, why: `one thread: ${est}, too little for worker threads to pay for their start-up` };
+  const p = await parallelism(jobs);
+  const s = `${jobs} busy threads run ${p.speedup.toFixed(2)}× as fast as one here (measured)`;
+  return threadsHelp({ oneThreadMs: restMs, threads: jobs, speedup: p.speedup })
+    ? { workers: jobs, why: `${jobs} worker threads: ${est}, and ${s}`, speedup: p.speedup }
+    : { workers: 0, why: `one thread: ${est}, but ${s}`, speedup: p.speedup };
+}
 
 /**
  * Runs the set; see the module comment. Run 0 runs in this thread (its event count decides
@@ -109,10 +159,11 @@ export async function simulateRuns(plan: Plan, model: CostModel, o: RunSetOption
   o.onRun?.(1, n);
   const results = [first];
   const rest = variants.slice(1, n);
-  const jobs = Math.max(1, Math.min(o.jobs, rest.length));
+  const decision = await threadDecision(firstMs * rest.length, rest.length, o.jobs, o.threads ?? 'auto', o.parallelism);
+  o.onThreads?.(decision);
   let done = 1;
-  if (jobs > 1 && firstMs * rest.length > (o.threadsMinMs ?? THREADS_MIN_MS)) {
-    const pool = new WorkPool<RunVariant, Result>(jobs, new URL('./runs-worker.js', import.meta.url), ctx);
+  if (decision.workers > 1) {
+    const pool = new WorkPool<RunVariant, Result>(decision.workers, new URL('./runs-worker.js', import.meta.url), ctx);
     try {
       for (const r of await pool.run(rest, () => o.onRun?.(++done, n))) results.push(withOutputs(plan, r));
     } finally {
@@ -136,5 +187,7 @@ export async function simulateRuns(plan: Plan, model: CostModel, o: RunSetOption
     wallMs: performance.now() - wall0,
     runLevelSd,
     haltPollRunShare,
+    ...(n > 1 ? { threads: decision } : {}),
+    ...(o.runs === 'auto' ? { why: autoRunsWhy(first.engine.events, n) } : {}),
   });
 }

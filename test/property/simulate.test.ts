@@ -305,3 +305,56 @@ test('random small scenarios: invariants of the Result', () => {
   if (RUNS >= 1000)
     assert.ok(jumped.single > 0 && jumped.several > 0 && jumped.noisy > 0, `runs that jumped: ${JSON.stringify(jumped)}`);
 });
+
+/**
+ * The shapes the bundled architectures' heaviest scenarios have (`v2-yield-*-8c`): a multi_thread
+ * yield-spin pipeline with more workers than partitions (the last searcher wakes a parked worker
+ * over and over: wake-latency draws among the cycles) or as many (8 spinning workers: long joint
+ * periods), on as many cores or fewer, noise off and on. Fast-forwarded = stepped, byte for byte.
+ */
+const manyWorkersArb = fc.record({
+  workers: fc.integer({ min: 5, max: 8 }),
+  partitions: fc.integer({ min: 1, max: 8 }),
+  cores: fc.option(fc.integer({ min: 2, max: 8 }), { nil: undefined }),
+  intervalUs: fc.integer({ min: 100, max: 400 }),
+  batches: fc.integer({ min: 2, max: 6 }),
+  batchRecords: fc.integer({ min: 1, max: 20 }),
+  routing: fc.constantFrom('round_robin' as const, 'hash' as const),
+  start: fc.constantFrom('block_on' as const, 'spawn' as const),
+  seed: fc.integer({ min: 0, max: 1000 }),
+  noise: fc.boolean(),
+});
+const manyJumped = { quiet: 0, noisy: 0 };
+
+test('multi_thread yield spin on 5–8 workers (the v2-yield-*-8c shapes): fast-forwarded = stepped, noise off and on', () => {
+  fc.assert(
+    fc.property(manyWorkersArb, (g) => {
+      const scenario: Scenario = {
+        name: 'property-many-workers',
+        seed: g.seed,
+        runtime: { flavor: 'multi_thread', workers: g.workers },
+        ...(g.cores !== undefined ? { machine: { cores: g.cores } } : {}),
+        template: {
+          kind: 'pipeline',
+          partitions: g.partitions,
+          source: { arrival: { kind: 'periodic', intervalUs: g.intervalUs }, batchRecords: g.batchRecords, batches: g.batches },
+          coordinator: { start: g.start, routing: g.routing },
+          channel: { kind: 'lockfree' },
+          partition: { wait: [{ kind: 'yield_spin' }], recordCost: 'record_sql' },
+        },
+        limits: LIMITS,
+      };
+      // Noise on: the model's rate raised (a pause every ~200 µs of running time).
+      const m = g.noise
+        ? { ...model, parameters: { ...model.parameters, noise_rate: { ...model.parameters.noise_rate, value: 5_000 } } }
+        : model;
+      const plan = normalizeScenario(scenario, { model: m, noise: g.noise });
+      const strip = (r: Result) => JSON.stringify({ ...r, engine: null });
+      const fast = simulate(plan, m);
+      if (fast.engine.fastForward) manyJumped[g.noise ? 'noisy' : 'quiet']++;
+      assert.equal(strip(fast), strip(simulate(plan, m, { fastForward: false })), 'fast-forwarded = stepped');
+    }),
+    { seed: SEED, numRuns: Math.max(10, Math.round(RUNS / 25)) },
+  );
+  if (RUNS >= 1000) assert.ok(manyJumped.quiet > 0 && manyJumped.noisy > 0, `runs that jumped: ${JSON.stringify(manyJumped)}`);
+});

@@ -74,6 +74,7 @@ export const simulateCommand: CommandModule<object, Args> = {
       const result = await simulateRuns(plan, model, {
         runs: parseRuns(argv.runs),
         jobs: argv.jobs ?? availableParallelism(),
+        threads: argv.jobs !== undefined ? 'always' : 'auto',
         sim,
       });
       if (argv.out) writeFileAtomic(argv.out, stableJson(result));

@@ -195,7 +195,11 @@ export async function validate(a: Args): Promise<{ rows: ValidationRow[]; failed
       log(`validate: warning: ${mv.message} [${mv.code}]`);
       notes.push(`${mv.message} [${mv.code}]`);
     }
-    const predicted = await simulateRuns(plan, model, { runs: parseRuns(a.runs), jobs: a.jobs ?? availableParallelism() });
+    const predicted = await simulateRuns(plan, model, {
+      runs: parseRuns(a.runs),
+      jobs: a.jobs ?? availableParallelism(),
+      threads: a.jobs !== undefined ? 'always' : 'auto',
+    });
     const measured = await measuredFigures(file, a, builds, index);
     const ctx: CompareContext = {
       scenario: plan.scenario.name,

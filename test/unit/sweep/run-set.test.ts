@@ -8,6 +8,8 @@ import { normalizeScenario } from '../../../src/plan/normalize.js';
 import { detectRegimes, foldRuns, regimeMessage, runVariants, REGIME_CODE } from '../../../src/plan/run-set.js';
 import {
   autoRuns,
+  autoRunsWhy,
+  AUTO_EVENT_BUDGET,
   AUTO_MAX_RUNS,
   AUTO_MIN_RUNS,
   runContext,
@@ -75,7 +77,7 @@ test("a run set's outputs are evaluated in the main thread: the worker threads g
   const plan = normalizeScenario({ ...pipeline(), outputs }, { model: m });
   assert.deepEqual(runContext(plan, m).plan.outputs, {}, 'what the worker threads simulate');
   assert.deepEqual(plan.outputs, outputs, 'the Plan itself keeps its outputs');
-  const two = await simulateRuns(plan, m, { runs: 4, jobs: 2, threadsMinMs: 0 });
+  const two = await simulateRuns(plan, m, { runs: 4, jobs: 2, threads: 'always' });
   // Each run as `simulate` gives it, outputs and their DS3003 warning included, folded the same way.
   const runs = runVariants(plan, 4).map((v) => simulate(planOfRun(plan, v), m, { seed: v.seed }));
   const runLevelSd = { speed: m.parameters.run_speed_sd?.value, wake: m.parameters.run_wake_sd?.value };
@@ -90,7 +92,7 @@ test('a run set gives the same bytes on one thread and on worker threads, and fo
   const m = model();
   const plan = normalizeScenario(pipeline(), { model: m });
   const one = await simulateRuns(plan, m, { runs: 5, jobs: 1 });
-  const two = await simulateRuns(plan, m, { runs: 5, jobs: 2, threadsMinMs: 0 });
+  const two = await simulateRuns(plan, m, { runs: 5, jobs: 2, threads: 'always' });
   const strip = (r: Result) => JSON.stringify({ ...r, engine: null });
   assert.equal(strip(one), strip(two));
   assert.deepEqual(validateDocument('result', one, '<run set>'), []);
@@ -111,6 +113,39 @@ test('--runs auto: N from run 0’s event count, within its bounds', () => {
   assert.equal(autoRuns(1000), AUTO_MAX_RUNS);
   assert.equal(autoRuns(1e12), AUTO_MIN_RUNS);
   assert.ok(autoRuns(8_000_000) < AUTO_MAX_RUNS && autoRuns(8_000_000) >= AUTO_MIN_RUNS);
+});
+
+test('--runs auto keeps a default simulate within its event budget: a run heavier than half of it is the only run', () => {
+  // Run 0's events of the bundled heavy ones (session 8): v2-yield-4p-8c 51.2 M, 2p-8c 25.7 M,
+  // 8p-8c 14.7 M, 1p-8c 11.0 M, 8p-2c 4.1 M; a light one 0.3 M.
+  const n = (events: number) => autoRuns(events);
+  assert.equal(n(51_150_810), 1);
+  assert.equal(n(25_656_657), 1);
+  assert.equal(n(14_699_754), 1);
+  assert.equal(n(11_041_304), 2);
+  assert.equal(n(4_091_500), 6);
+  assert.equal(n(300_000), 8);
+  for (const e of [1, 1e5, 3e6, 4e6, 11e6, 20e6, 30e6, 1e9]) assert.ok(n(e) * e <= AUTO_EVENT_BUDGET || n(e) === 1, `${e}`);
+  assert.match(
+    autoRunsWhy(51_150_810, 1),
+    /run 0 took 51\.2 M events.* at most 25 M .*: 1 run only \(no spread across runs: --runs N/,
+  );
+  assert.match(autoRunsWhy(4_091_500, 6), /: 6 runs \(--runs N for more\)$/);
+  assert.match(autoRunsWhy(300_000, 8), /: 8 runs, the most auto gives$/);
+});
+
+test('the Result and the summary say how many runs auto chose and why; a set of a given N says nothing of it', async () => {
+  const m = model();
+  const plan = normalizeScenario(pipeline(), { model: m });
+  const auto = await simulateRuns(plan, m, { runs: 'auto', jobs: 1 });
+  assert.equal(auto.runs?.count, 8);
+  const run0 = simulateRun(runContext(plan, m), runVariants(plan, 1)[0]);
+  assert.equal(auto.runs?.why, autoRunsWhy(run0.engine.events, 8));
+  assert.match(formatSummary(auto, plan), /--runs auto: run 0 took .* M events.*: 8 runs, the most auto gives/);
+  assert.deepEqual(validateDocument('result', auto, '<run set>'), []);
+  const fixed = await simulateRuns(plan, m, { runs: 3, jobs: 1 });
+  assert.equal(fixed.runs?.why, undefined);
+  assert.doesNotMatch(formatSummary(fixed, plan), /--runs auto/);
 });
 
 test('regimes: two separated clusters are found with their shares; a smooth spread is not split', () => {
