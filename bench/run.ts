@@ -9,7 +9,8 @@
  *      events are ~3 per wake-up), against a bare yield-round loop (bare-loop.ts) run alternately
  *      with it (engine, bare, engine, bare, …: each ratio compares two runs made back to back),
  *      wall and CPU time of this process (on a shared machine the wall time also counts the waits
- *      for a core), medians of 5
+ *      for a core), medians of 5, after 3 warm-up runs of the engine (a process's first simulators
+ *      run deoptimised code) and 1 of the bare loop
  *   2. the same on multi_thread (2 workers) → events/s, wake-ups/s and the ratio to (1), each
  *      flavor taken against its own bare-loop pairs so that a change of load between them cancels
  *   3. memory: a periodic sequential pipeline at 10^5, 10^6, 10^7 records → peak RSS growth
@@ -106,8 +107,14 @@ const load = () =>
     .map((x) => x.toFixed(1))
     .join(', ');
 const loadBefore = load();
-bareRep(); // warm-up of the bare loop only: current_thread is measured first, before any multi_thread
+bareRep(); // warm-up of the bare loop; current_thread is measured first, before any multi_thread
 // simulator exists, as a lone `simulate` of a current_thread scenario runs (the shared poll code sees one class).
+// Warm-up of the engine too: the first simulators of a process run deoptimised code (V8 re-optimises
+// the hot loop after the first instances' field types settle), which took 2–3 of the 5 repetitions.
+const warmUp = (flavor: 'current_thread' | 'multi_thread') => {
+  for (let i = 0; i < 3; i++) engineRep(spinners(flavor, 2000));
+};
+warmUp('current_thread');
 const ct = versusBare(spinners('current_thread', 20000));
 const ctEvents = ct.eng[0].events;
 const ctWakeups = ct.eng[0].wakeups;
@@ -123,6 +130,7 @@ console.log(
     `dispatchsim current_thread = ${pairRatio(wps(ct.eng, false), wps(ct.bare, false)).toFixed(3)}× of it (wall), ` +
     `${pairRatio(wps(ct.eng, true), wps(ct.bare, true)).toFixed(3)}× (CPU) (medians of the ${REPS} back-to-back pairs; target ≥ 0.18×)`,
 );
+warmUp('multi_thread');
 const mt = versusBare(spinners('multi_thread', 20000));
 console.log(
   `multi_thread (2 workers), same load: ${(mt.eng[0].events / 1e6).toFixed(1)} M events, ` +

@@ -137,3 +137,17 @@ export function encodeProgram(code: Instr[], extra: number[]): Int32Array {
   });
   return out;
 }
+
+/**
+ * Per pc of an encoded program: the loop slot when the op there is the step back of a loop whose
+ * body is one `yield_now` (the op just before it), else -1. The hot paths' common poll (PERF,
+ * issue 20): resumed at that step, a yielder's poll is the step and the yield, nothing else.
+ */
+export function yieldLoopSteps(code: Int32Array): Int32Array {
+  const out = new Int32Array(code.length / W).fill(-1);
+  for (let pc = 1; pc < out.length; pc++) {
+    const o = pc * W;
+    if (code[o] === OP_LOOP_NEXT && code[o + 2] === pc - 1 && code[(pc - 1) * W] === OP_YIELD) out[pc] = code[o + 1];
+  }
+  return out;
+}

@@ -21,12 +21,14 @@ import { IntRing } from './rings.js';
 import { K as S } from './state.js';
 import { type SimOptions } from './simulator.js';
 import { Ev as E } from './events.js';
+import { Code as O, yieldLoopSteps } from './code.js';
 import { PollingSimulator } from './poll.js';
 
 const COOP_BUDGET = 128;
 
 export class CurrentThreadSim extends PollingSimulator {
-  private readonly local = new IntRing(64);
+  /** The local run queue (yieldRun trades it with the defer list's ring). */
+  private local = new IntRing(64);
   private readonly remote = new IntRing(16);
   /** The scheduler tick modulo global_queue_interval (the tick count itself is never needed). */
   private tickRes = 0;
@@ -38,6 +40,8 @@ export class CurrentThreadSim extends PollingSimulator {
   private parked = false;
   private pollAfter = E.P_INNER;
   private readonly remoteFastPath: boolean;
+  /** Per task definition: yieldLoopSteps of its program (yieldRun's common poll, PERF). */
+  private readonly yieldLoops = this.codes.map(yieldLoopSteps);
   private readonly blockOnWakeNoSelfUnpark: boolean;
 
   constructor(plan: Plan, model: CostModel, opts: SimOptions) {
@@ -166,6 +170,8 @@ export class CurrentThreadSim extends PollingSimulator {
           this.thrPos[0] = E.P_INNER;
           break;
         case E.P_INNER: {
+          // PERF (issue 20): the polls of yield loops, and their rounds, in a tight loop.
+          if (this.maxSpans === 0 && this.yieldRun()) break;
           if (this.inner >= this.eventInterval) {
             this.driverPoll(0);
             this.afterDriverDeferred();
@@ -193,6 +199,367 @@ export class CurrentThreadSim extends PollingSimulator {
         }
         default:
           throw new Error(`internal: current_thread position ${this.thrPos[th]}`);
+      }
+    }
+  }
+
+  /**
+   * PERF (issue 20): from the top of the inner loop, runs the polls that only yield — a task at
+   * `yield_now`, or at the loop step back to one — and the round boundaries between them (the
+   * driver poll that wakes the deferred yielders, the outer loop's top), in a tight loop, for as
+   * long as the generic path would run them without handing back: every check's clock at or
+   * before the next event, the event budget not reached. Each step has the generic path's effects
+   * on the same state; the thread's sums (polls, busy time, the breakdown, events) are added once
+   * at the end, which gives the same numbers (integer ns). A yielder woken at a round boundary is
+   * accounted when it is polled (its deferred wait, then its run-queue wait, as wakeDeferred and
+   * beginPoll would), or at the end for those still queued. Leaves the rest to the generic path,
+   * at the top of the inner loop: any other op (a record's end, a finished loop), the event
+   * interval's maintenance, a due timer, the block_on future woken or deferred, a noise pause
+   * falling in the poll, the remote queue not empty, the fast-forward's round boundary, a trace
+   * (not called then). Returns true when it ran anything.
+   */
+  private yieldRun(): boolean {
+    if (this.remote.length !== 0) return false;
+    const tk = this.tasks;
+    // The task arrays stay put: nothing in here spawns (Tasks.grow replaces them).
+    const state = tk.state;
+    const reason = tk.blockReason;
+    const since = tk.blockedSince;
+    const waitNs = tk.waitNs;
+    const pcs = tk.pc;
+    const defs = tk.def;
+    const slots = tk.slots;
+    const spt = tk.slotsPerTask;
+    const c = this.c;
+    const P = c.poll;
+    const Y = c.yieldExtra;
+    const PY = P + Y;
+    const dp = c.driverPoll;
+    // 1.24 takes the remote queue's lock on a due tick even when it is empty; 1.29+ does not.
+    const rcDue = this.remoteFastPath ? 0 : c.remoteCheck;
+    const peek = this.q.peekTime();
+    const evMax = this.eventsYield;
+    const gqi = this.gqi;
+    const eventInterval = this.eventInterval;
+    const yieldLoops = this.yieldLoops;
+    const lifo = this.deferLifo;
+    const bo = this.blockOnTask;
+    let local = this.local;
+    let defer = this.defer[0];
+    let t = this.thrT[0];
+    let ev = this.events;
+    let nl = this.noiseLeft[0];
+    let tick = this.tickRes;
+    let inner = this.inner;
+    let polls = 0;
+    let drivers = 0;
+    let busy = 0;
+    let remote = 0;
+    let lastStart = 0;
+    // The front `lazy` tasks of the local queue were woken at `wakeT` and not yet accounted.
+    let lazy = 0;
+    let wakeT = 0;
+    for (;;) {
+      // The top of the inner loop: where the generic path checks whether to hand back.
+      if (t > peek || ev >= evMax || inner >= eventInterval) break;
+      if (local.length === 0) {
+        // nextTask finds nothing (it looks at the remote queue too), the deferred yielders
+        // wait: a driver poll wakes them, then the outer loop's top, where the generic path
+        // checks twice (outer, inner) with the same clock and events.
+        if (defer.length === 0 || this.ffOn) break;
+        if (this.woken && bo >= 0 && state[bo] !== S.T_DONE) break;
+        if (bo >= 0 && defer.has(bo)) break;
+        // Due or not, an empty local queue sends nextTask to the remote queue once.
+        const td = t + rcDue + dp;
+        if (td > peek || ev + 1 >= evMax) break;
+        let floor = 0;
+        if (this.hasDriver) {
+          floor = this.floorTick(td);
+          if (this.timers.peekTime() <= floor) break;
+        }
+        if (++tick === gqi) tick = 0;
+        remote += rcDue;
+        busy += rcDue + dp;
+        drivers++;
+        ev++;
+        t = td;
+        if (this.hasDriver) {
+          if (floor > this.lastTickNs) this.lastTickNs = floor;
+          this.lastTimerPollNs = t;
+        }
+        this.driverNotified = false;
+        if (lifo) while (defer.length > 0) local.pushBack(defer.popBack());
+        else {
+          // FIFO into an empty queue: the two rings trade places.
+          const d = defer;
+          defer = local;
+          local = d;
+          this.local = local;
+          this.defer[0] = defer;
+        }
+        lazy = local.length;
+        wakeT = t;
+        inner = 0;
+        continue;
+      }
+      const task = local.at(0);
+      const pc = pcs[task];
+      const sl = yieldLoops[defs[task]][pc];
+      const slot = task * spt + sl;
+      if (sl < 0 || slots[slot] <= 1) {
+        // Not the loop step back to a yield: other ops without effects outside the task (a
+        // record's end and start, a loop's end, a constant compute) up to the next yield.
+        const start = tick === 0 ? t + rcDue : t;
+        const n = this.checkYieldPoll(task, start, peek, evMax - ev, nl);
+        if (n < 0) break;
+        local.popFront();
+        remote += start - t;
+        if (++tick === gqi) tick = 0;
+        inner++;
+        const w = task * S.W_N;
+        if (lazy > 0) {
+          lazy--;
+          waitNs[w + S.W_DEFERRED] += wakeT - since[task];
+          waitNs[w + S.W_RUNNABLE] += start - wakeT;
+        } else {
+          if (state[task] === S.T_QUEUED) waitNs[w + reason[task]] += start - since[task];
+          state[task] = S.T_DEFERRED;
+          reason[task] = S.W_DEFERRED;
+        }
+        tk.notified[task] = 0;
+        tk.polls[task]++;
+        tk.lastWorker[task] = 0;
+        const end = this.runYieldPoll(task, start + P);
+        const d = end - start;
+        tk.busyNs[task] += d;
+        busy += start - t + d;
+        nl -= d;
+        t = end;
+        since[task] = t;
+        defer.pushBack(task);
+        lastStart = start;
+        ev += n + 1;
+        polls++;
+        continue;
+      }
+      const start = tick === 0 ? t + rcDue : t;
+      // The checks before each op: the clock after beginPoll, the events counted so far; the
+      // poll must end before the noise's next pause (finishPoll takes it otherwise).
+      if (start + P > peek || ev + 2 >= evMax || PY >= nl) break;
+      local.popFront();
+      remote += start - t;
+      if (++tick === gqi) tick = 0;
+      inner++;
+      // wakeDeferred (a lazy one) and beginPoll's run-queue wait, the ops, finishPoll (deferred).
+      const w = task * S.W_N;
+      if (lazy > 0) {
+        lazy--;
+        waitNs[w + S.W_DEFERRED] += wakeT - since[task];
+        waitNs[w + S.W_RUNNABLE] += start - wakeT;
+      } else {
+        if (state[task] === S.T_QUEUED) waitNs[w + reason[task]] += start - since[task];
+        state[task] = S.T_DEFERRED;
+        reason[task] = S.W_DEFERRED;
+      }
+      tk.notified[task] = 0;
+      tk.polls[task]++;
+      tk.lastWorker[task] = 0;
+      slots[slot]--;
+      tk.yields[task]++; // the pc is back at the loop step
+      tk.busyNs[task] += PY;
+      busy += start - t + PY;
+      nl -= PY;
+      t = start + PY;
+      since[task] = t;
+      defer.pushBack(task);
+      lastStart = start;
+      ev += 3;
+      polls++;
+    }
+    if (polls === 0 && drivers === 0) return false;
+    // Yielders woken and still queued: what wakeDeferred did to them.
+    for (let i = 0; i < lazy; i++) {
+      const task = local.at(i);
+      waitNs[task * S.W_N + S.W_DEFERRED] += wakeT - since[task];
+      state[task] = S.T_QUEUED;
+      reason[task] = S.W_RUNNABLE;
+      since[task] = wakeT;
+    }
+    const bd = this.breakdown;
+    this.thrT[0] = t;
+    this.events = ev;
+    this.noiseLeft[0] = nl;
+    this.tickRes = tick;
+    this.inner = inner;
+    this.stPolls[0] += polls;
+    this.stDriver[0] += drivers;
+    this.stBusy[0] += busy;
+    bd[S.C_POLL] += polls * P;
+    bd[S.C_YIELD] += polls * Y;
+    bd[S.C_REMOTE] += remote;
+    bd[S.C_DRIVER] += drivers * dp;
+    if (polls > 0) {
+      this.thrPollStart[0] = lastStart;
+      this.thrBudget[0] = COOP_BUDGET;
+      this.pollAfter = E.P_INNER;
+    }
+    return true;
+  }
+
+  /** Scratch of checkYieldPoll: a slot the poll sets or steps, and its value then (two at most). */
+  private ovSlot0 = -1;
+  private ovVal0 = 0;
+  private ovSlot1 = -1;
+  private ovVal1 = 0;
+
+  /**
+   * yieldRun's check of a poll of `task` starting at `start` (before beginPoll's cost), without
+   * effects: its ops up to its yield are loop steps and jumps, a record's start and end, and
+   * constant computes (at most 16), and before each op the generic path would go on — the clock
+   * at or before `peek`, fewer than `evLeft` events counted since the top of the loop, the noise's
+   * next pause (`nl` running ns from the poll's start) not reached — and the poll ends before that
+   * pause. Returns the ops it runs, or -1.
+   */
+  private checkYieldPoll(task: number, start: number, peek: number, evLeft: number, nl: number): number {
+    const tk = this.tasks;
+    const c = this.c;
+    const code = this.codes[tk.def[task]];
+    let pc = tk.pc[task];
+    let x = start + c.poll;
+    let e = 1;
+    let itemRecords = tk.itemRecords[task];
+    this.ovSlot0 = -1;
+    this.ovSlot1 = -1;
+    for (let ops = 1; ops <= 16; ops++) {
+      if (x > peek || e >= evLeft || x - start >= nl) return -1;
+      e++;
+      const o = pc * O.W;
+      switch (code[o]) {
+        case O.OP_YIELD:
+          return x + c.yieldExtra - start >= nl ? -1 : ops;
+        case O.OP_LOOP_NEXT: {
+          const i = task * tk.slotsPerTask + code[o + 1];
+          const v = (i === this.ovSlot0 ? this.ovVal0 : i === this.ovSlot1 ? this.ovVal1 : tk.slots[i]) - 1;
+          if (!this.override(i, v)) return -1;
+          pc = v > 0 ? code[o + 2] : pc + 1;
+          break;
+        }
+        case O.OP_JUMP:
+          pc = code[o + 1];
+          break;
+        case O.OP_LOOP_INIT: {
+          const n = code[o + 2] < 0 ? itemRecords : code[o + 2];
+          if (n <= 0) pc = code[o + 3];
+          else {
+            if (!this.override(task * tk.slotsPerTask + code[o + 1], n)) return -1;
+            pc++;
+          }
+          break;
+        }
+        case O.OP_RECORD_START:
+          itemRecords = 0;
+          if (c.recordStart > 0) x += c.recordStart;
+          pc++;
+          break;
+        case O.OP_RECORD_END:
+          if (c.recordEnd > 0) x += c.recordEnd;
+          pc++;
+          break;
+        case O.OP_COMPUTE: {
+          const k = this.costConst[code[o + 1]];
+          if (k < 0) return -1; // a drawn cost: a random stream, not the task's alone
+          const d = k * code[o + 2];
+          x += d;
+          if (c.computeOp > 0 && d > 0) x += c.computeOp;
+          pc++;
+          break;
+        }
+        default:
+          return -1;
+      }
+    }
+    return -1;
+  }
+
+  /** checkYieldPoll's slot scratch: records slot `i`'s value `v`; false when a third slot would be needed. */
+  private override(i: number, v: number): boolean {
+    if (this.ovSlot0 < 0 || this.ovSlot0 === i) {
+      this.ovSlot0 = i;
+      this.ovVal0 = v;
+    } else if (this.ovSlot1 < 0 || this.ovSlot1 === i) {
+      this.ovSlot1 = i;
+      this.ovVal1 = v;
+    } else return false;
+    return true;
+  }
+
+  /**
+   * yieldRun's run of a poll checkYieldPoll accepted: the ops' effects (execPoll's) from clock `x`
+   * (after beginPoll's cost) up to and with its yield. Returns the clock at the poll's end.
+   */
+  private runYieldPoll(task: number, x: number): number {
+    const tk = this.tasks;
+    const c = this.c;
+    const bd = this.breakdown;
+    const code = this.codes[tk.def[task]];
+    let pc = tk.pc[task];
+    for (;;) {
+      const o = pc * O.W;
+      switch (code[o]) {
+        case O.OP_YIELD:
+          tk.yields[task]++;
+          tk.pc[task] = pc + 1;
+          return x + c.yieldExtra;
+        case O.OP_LOOP_NEXT:
+          if (--tk.slots[task * tk.slotsPerTask + code[o + 1]] > 0) pc = code[o + 2];
+          else pc++;
+          break;
+        case O.OP_JUMP:
+          pc = code[o + 1];
+          break;
+        case O.OP_LOOP_INIT: {
+          const n = code[o + 2] < 0 ? tk.itemRecords[task] : code[o + 2];
+          if (n <= 0) pc = code[o + 3];
+          else {
+            tk.slots[task * tk.slotsPerTask + code[o + 1]] = n;
+            pc++;
+          }
+          break;
+        }
+        case O.OP_RECORD_START:
+          tk.itemTs[task] = x;
+          tk.itemRecords[task] = 0;
+          tk.hasItem[task] = 1;
+          if (c.recordStart > 0) {
+            x += c.recordStart;
+            bd[this.cRecord] += c.recordStart;
+          }
+          pc++;
+          break;
+        case O.OP_RECORD_END:
+          this.hist.record(x - tk.itemTs[task]);
+          this.records++;
+          tk.doneOfItem[task]++;
+          if (c.recordEnd > 0) {
+            x += c.recordEnd;
+            bd[this.cRecord] += c.recordEnd;
+          }
+          pc++;
+          break;
+        case O.OP_COMPUTE: {
+          const ci = code[o + 1];
+          const d = this.costConst[ci] * code[o + 2];
+          bd[this.costCat[ci]] += d;
+          x += d;
+          if (c.computeOp > 0 && d > 0) {
+            x += c.computeOp;
+            bd[this.cRecord] += c.computeOp;
+          }
+          pc++;
+          break;
+        }
+        default:
+          throw new Error(`internal: yieldRun ran op ${code[o]}`);
       }
     }
   }
