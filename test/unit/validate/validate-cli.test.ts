@@ -52,7 +52,11 @@ function doubledModel(): string {
 async function cli(args: string[]): Promise<{ code: number; out: string }> {
   const chunks: string[] = [];
   const write = process.stdout.write.bind(process.stdout);
-  process.stdout.write = ((c: string | Uint8Array) => (chunks.push(String(c)), true)) as typeof process.stdout.write;
+  // The CLI writes strings; binary chunks are the test runner reporting a finished test to its
+  // parent on this same stdout (possibly while main awaits an import): they pass through, as in
+  // ../../helpers.ts. Capturing them lost a whole test's report in a CI run (784 counted of 785).
+  process.stdout.write = ((c: string | Uint8Array) =>
+    typeof c === 'string' ? (chunks.push(c), true) : write(c)) as typeof process.stdout.write;
   try {
     const code = await main(args);
     return { code, out: chunks.join('') };
