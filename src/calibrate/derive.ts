@@ -684,9 +684,12 @@ const BO_WAKE = { flavor: 'mt', workers: 2, driver: 'timer' } as const;
  * thread ran while its waker still spun — it preempted the waker on the waker's vCPU (or, rarely,
  * took the other vCPU); at or above, it waited for the spin to end. Undefined without samples.
  */
-function boWakeSplit(d: Deriver): { below: number[]; all: number; headers: number[]; spinNs: number } | undefined {
+function boWakeSplit(
+  d: Deriver,
+  bench: 'bo_wake' | 'steal_wake' = 'bo_wake',
+): { below: number[]; all: number; headers: number[]; spinNs: number } | undefined {
   const recs = d.fitter.output.latencies.filter(
-    (l) => l.bench === 'bo_wake' && Object.entries(BO_WAKE).every(([k, v]) => String(l.params[k]) === String(v)),
+    (l) => l.bench === bench && Object.entries(BO_WAKE).every(([k, v]) => String(l.params[k]) === String(v)),
   );
   if (recs.length < 20) return undefined;
   const below: number[] = [];
@@ -700,46 +703,51 @@ function boWakeSplit(d: Deriver): { below: number[]; all: number; headers: numbe
 }
 
 const BO_WAKE_SOURCE = 'bo_wake{driver=timer flavor=mt workers=2}';
+const STEAL_WAKE_SOURCE = 'steal_wake{driver=timer flavor=mt workers=2}';
 
-/** block_on_wake_preempt: the share of bo_wake's wake-ups that ran before the waker's spin ended. */
-function blockOnWakePreempt(d: Deriver): Outcome {
-  const s = boWakeSplit(d);
-  if (!s) return { missing: `${BO_WAKE_SOURCE} latency samples (20 or more)` };
-  const flags = [...s.below.map(() => 1), ...new Array<number>(s.all - s.below.length).fill(0)];
-  const share = (x: number[]) => x.reduce((a, b) => a + b, 0) / x.length;
-  const boot = bootstrap(
-    flags,
-    share,
-    new Prng(d.fitter.options.seed, 'block_on_wake_preempt'),
-    Math.min(d.fitter.options.resamples, 400),
-  );
-  const est: Estimate = {
-    value: share(flags),
-    boot,
-    samples: s.all,
-    outliers: 0,
-    source: `${BO_WAKE_SOURCE}: ${s.below.length} of ${s.all} wake-ups below 95 % of the waker's ${Math.round(s.spinNs / 1000)} µs busy-spin`,
-    headers: s.headers,
-  };
-  return {
-    est,
-    provenance: 'calibrated',
-    note: "the rest waited for the waker's spin to end: the woken thread was placed on the waker's busy vCPU and did not preempt it",
+/**
+ * block_on_wake_preempt (bo_wake) and worker_wake_preempt (steal_wake: a worker woken by a
+ * busy-spinning worker): the share of the wake-ups that ran before the waker's spin ended.
+ */
+function wakePreempt(bench: 'bo_wake' | 'steal_wake', name: ParameterName): Rule {
+  return (d) => {
+    const source = bench === 'bo_wake' ? BO_WAKE_SOURCE : STEAL_WAKE_SOURCE;
+    const s = boWakeSplit(d, bench);
+    if (!s) return { missing: `${source} latency samples (20 or more)` };
+    const flags = [...s.below.map(() => 1), ...new Array<number>(s.all - s.below.length).fill(0)];
+    const share = (x: number[]) => x.reduce((a, b) => a + b, 0) / x.length;
+    const boot = bootstrap(flags, share, new Prng(d.fitter.options.seed, name), Math.min(d.fitter.options.resamples, 400));
+    const est: Estimate = {
+      value: share(flags),
+      boot,
+      samples: s.all,
+      outliers: 0,
+      source: `${source}: ${s.below.length} of ${s.all} wake-ups below 95 % of the waker's ${Math.round(s.spinNs / 1000)} µs busy-spin`,
+      headers: s.headers,
+    };
+    return {
+      est,
+      provenance: 'calibrated',
+      note: "the rest waited for the waker's spin to end: the woken thread was placed on the waker's busy vCPU and did not preempt it",
+    };
   };
 }
 
-/** block_on_wake_latency: the latencies of bo_wake's wake-ups that did not wait for the waker's spin. */
-function blockOnWakeLatency(d: Deriver): Outcome {
-  const s = boWakeSplit(d);
-  if (!s || s.below.length < 2) return { missing: `${BO_WAKE_SOURCE} latency samples below the waker's busy-spin` };
-  const est = latencyEstimate(
-    s.below,
-    `${BO_WAKE_SOURCE} quantiles of the ${s.below.length} of ${s.all} wake-ups below 95 % of the waker's busy-spin`,
-    s.headers,
-    d.fitter.options,
-    'bo_wake',
-  );
-  return { est, provenance: 'calibrated' };
+/** block_on_wake_latency (bo_wake), worker_wake_preempt_latency (steal_wake): the latencies of the wake-ups that did not wait for the waker's spin. */
+function wakePreemptLatency(bench: 'bo_wake' | 'steal_wake'): Rule {
+  return (d) => {
+    const source = bench === 'bo_wake' ? BO_WAKE_SOURCE : STEAL_WAKE_SOURCE;
+    const s = boWakeSplit(d, bench);
+    if (!s || s.below.length < 2) return { missing: `${source} latency samples below the waker's busy-spin` };
+    const est = latencyEstimate(
+      s.below,
+      `${source} quantiles of the ${s.below.length} of ${s.all} wake-ups below 95 % of the waker's busy-spin`,
+      s.headers,
+      d.fitter.options,
+      bench,
+    );
+    return { est, provenance: 'calibrated' };
+  };
 }
 
 /** One rule per mechanistic parameter (model/parameters.ts): a missing or unknown name does not compile. */
@@ -761,8 +769,10 @@ const RULES: Record<ParameterName, Rule> = {
   halt_poll_warm_share: haltPollWarmShare,
   halt_poll_run_share: haltPollRunShare,
   wake_latency_nopoll: wakeLatencyNoPoll,
-  block_on_wake_preempt: blockOnWakePreempt,
-  block_on_wake_latency: blockOnWakeLatency,
+  block_on_wake_preempt: wakePreempt('bo_wake', 'block_on_wake_preempt'),
+  block_on_wake_latency: wakePreemptLatency('bo_wake'),
+  worker_wake_preempt: wakePreempt('steal_wake', 'worker_wake_preempt'),
+  worker_wake_preempt_latency: wakePreemptLatency('steal_wake'),
   spawn_remote: (d) => slope(d, 'spawn_remote', { flavor: 'mt', load: 'busy' }),
   unpark_remote: unparkRemote,
   clock_read: (d) => {

@@ -297,6 +297,22 @@ export const OPTIONAL_PARAMETERS = [
       "multi_thread: from a worker's wake of the parked block_on thread to the block_on thread running, when it preempts its waker on the waker's vCPU (a context switch on one vCPU, no interrupt to a halted one); distribution: benchmark bo_wake, the latencies below the waker's busy-spin. With block_on_wake_preempt; absent (either): wake_latency on a free core",
   },
   {
+    name: 'worker_wake_preempt',
+    unit: 'ratio',
+    kind: 'share',
+    p: 'P8',
+    meaning:
+      "multi_thread: the share of wake-ups of a parked worker by another, busy worker (its notify_parked) in which the woken worker runs at once on the waker's own vCPU, preempting the waker until it parks again; in the rest it waits on that vCPU until the waker parks or its time slice ends (the guest packs a futex-woken thread onto its waker's vCPU, as for block_on_wake_preempt). Benchmark steal_wake: the share of send→receive latencies below the waker's busy-spin. With worker_wake_preempt_latency; absent (either): the worker is woken on a free core after worker_wake_latency, with DS3030. A wake by the block_on thread (unmeasured) keeps wake_latency on a free core",
+  },
+  {
+    name: 'worker_wake_preempt_latency',
+    unit: 'ns',
+    kind: 'latency',
+    p: 'P8',
+    meaning:
+      "multi_thread: from a busy worker's notify of a parked worker to that worker running, when it preempts its waker on the waker's vCPU (a context switch on one vCPU; steal_wake's figure also holds the woken worker's search, steal and the task's poll, tens of ns); distribution: benchmark steal_wake, the latencies below the waker's busy-spin. With worker_wake_preempt; absent (either): worker_wake_latency on a free core",
+  },
+  {
     name: 'run_speed_sd',
     unit: 'ratio',
     kind: 'dispersion',

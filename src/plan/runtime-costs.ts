@@ -91,6 +91,12 @@ export interface RuntimeCosts {
    * An object, so that a run's speed level (scaleRuntimeCosts) leaves the share alone.
    */
   boWake: { preempt: number; latency: PlanCost } | null;
+  /**
+   * multi_thread: a worker woken (notify_parked) by another worker on its core is placed on the
+   * waker's vCPU the same way (worker_wake_preempt, worker_wake_preempt_latency). Null when the
+   * model lacks either (the worker is woken on a free core after worker_wake_latency).
+   */
+  workerWake: { preempt: number; latency: PlanCost } | null;
   /** The optional parameters above that the model lacks (their fallback is charged instead). */
   absent: {
     spawnRemote: boolean;
@@ -100,6 +106,7 @@ export interface RuntimeCosts {
     haltPollMax: boolean;
     clockRead: boolean;
     workerRewake: boolean;
+    workerWakePack: boolean;
   };
 }
 
@@ -110,11 +117,11 @@ function dist(model: CostModel, name: ParameterName): PlanCost {
   return { dist: 'const', ns: p.value };
 }
 
-/** Both block_on wake-placement parameters, or neither (then null). */
-function boWake(model: CostModel): RuntimeCosts['boWake'] {
-  const share = param(model, 'block_on_wake_preempt' satisfies ParameterName);
-  if (!share || !param(model, 'block_on_wake_latency' satisfies ParameterName)) return null;
-  return { preempt: Math.min(1, Math.max(0, share.value)), latency: dist(model, 'block_on_wake_latency') };
+/** Both parameters of a wake placement (a share and its switch latency), or neither (then null). */
+function packing(model: CostModel, share: ParameterName, latency: ParameterName): RuntimeCosts['boWake'] {
+  const s = param(model, share);
+  if (!s || !param(model, latency)) return null;
+  return { preempt: Math.min(1, Math.max(0, s.value)), latency: dist(model, latency) };
 }
 
 /** Both halt-poll parameters, or neither (then no wake-up is warm). */
@@ -210,7 +217,8 @@ export function runtimeCosts(model: CostModel, driver: 'none' | 'timer' | 'timer
     clockRead: opt('clock_read', Math.max(0, v('spin_check') - v('try_recv_unbounded'))),
     handoffU: opt('handoff_unbounded', 0),
     handoffB: opt('handoff_bounded', 0),
-    boWake: boWake(model),
+    boWake: packing(model, 'block_on_wake_preempt', 'block_on_wake_latency'),
+    workerWake: packing(model, 'worker_wake_preempt', 'worker_wake_preempt_latency'),
     absent: {
       spawnRemote: !has('spawn_remote'),
       unparkRemote: !has('unpark_remote'),
@@ -219,6 +227,7 @@ export function runtimeCosts(model: CostModel, driver: 'none' | 'timer' | 'timer
       haltPollMax: !has('halt_poll_max'),
       clockRead: !has('clock_read'),
       workerRewake: !has('worker_rewake_latency'),
+      workerWakePack: !has('worker_wake_preempt') || !has('worker_wake_preempt_latency'),
     },
   };
 }

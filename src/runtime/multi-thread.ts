@@ -29,15 +29,13 @@ import type { CostModel } from '../schema/model.js';
 import type { Plan, PlanCost } from '../plan/types.js';
 import { IntRing } from './rings.js';
 import { K as S } from './state.js';
-import { HIT_CLOCK_READ, HIT_REWAKE, HIT_UNPARK_REMOTE, type SimOptions } from './simulator.js';
+import { HIT_CLOCK_READ, HIT_REWAKE, HIT_UNPARK_REMOTE, HIT_WORKER_WAKE_PACK, type SimOptions } from './simulator.js';
 import { Ev as E } from './events.js';
 import { PollingSimulator } from './poll.js';
 import { EWMA_SEED_NS, tunedInterval, updatedEwma } from './gqi-tuning.js';
 
 const COOP_BUDGET = 128;
 const LOCAL_CAP = 256;
-/** No thread (`preemptedNow`): not -1, the id of a waker outside the runtime (a source, the timer driver). */
-const NO_THREAD = -2;
 
 export class MultiThreadSim extends PollingSimulator {
   private readonly W: number;
@@ -205,9 +203,9 @@ export class MultiThreadSim extends PollingSimulator {
   /** A thread parks: free its core for a waiting thread. */
   private releaseCore(th: number, t: number): void {
     if (!this.onCore[th]) {
-      // Preempted by a packed block_on wake-up, it parked before handing back: it parks instead of waiting.
-      if (th === this.preemptedNow) {
-        this.preemptedNow = NO_THREAD;
+      // Preempted by a packed wake-up, it parked before handing back: it parks instead of waiting.
+      if (this.packPreempted[th] === 1) {
+        this.packPreempted[th] = 0;
         this.waitingCore.remove(th);
       }
       return;
@@ -224,6 +222,8 @@ export class MultiThreadSim extends PollingSimulator {
       // it cannot start before that instant, and it was not descheduled before it either.
       const start = Math.max(t, this.readySince[next]);
       this.noteDescheduled(next, start);
+      // Preempted by a packed wake-up: it runs again (its hand-back, if still queued, is stale).
+      this.packPreempted[next] = 0;
       this.coresFree--;
       this.onCore[next] = 1;
       this.sliceStart[next] = start;
@@ -290,21 +290,30 @@ export class MultiThreadSim extends PollingSimulator {
   }
 
   /**
-   * A running worker `w` wakes the parked block_on thread (a futex wake), and the model places it
-   * on `w`'s vCPU (docs/semantics.md, "vCPU packing"). With probability block_on_wake_preempt it
-   * preempts `w` at once: `w` stops where it is — it hands back at its next check, mid-poll too
-   * — and waits at the front of the queue for a core (the block_on thread's, when it parks, or
-   * any released first; never the idle one, whose halted vCPU does not pull it), while the
-   * block_on thread takes `w`'s core and runs block_on_wake_latency later (the switch). Otherwise
-   * the block_on thread waits for a core the same way: `w`'s when it parks, any other released
-   * first, or one freed at a running thread's slice end — not one that is idle now.
+   * A running worker `w` wakes the parked thread `th`
+   * with a futex wake, and the guest places `th` on `w`'s vCPU (docs/semantics.md, "vCPU
+   * packing"): the block_on thread woken by a worker (`boWake`: block_on_wake_preempt,
+   * block_on_wake_latency), a worker woken by another worker (`workerWake`: worker_wake_preempt,
+   * worker_wake_preempt_latency). With probability `pk.preempt`, drawn per
+   * wake-up, `th` preempts `w` at once: `w` stops where it is — it hands back at its next check,
+   * mid-poll too — and waits at the front of the queue for a core (`th`'s, when it parks, or any
+   * released first; never the idle one, whose halted vCPU does not pull it), while `th` takes
+   * `w`'s core and runs `pk.latency` (a draw) later (the switch). Otherwise `th` waits for a core
+   * the same way: `w`'s when it parks, any other released first, or one freed at a running
+   * thread's slice end — not one that is idle now. This is Linux's wake-up preemption on one
+   * vCPU; `requestCore`'s `forcePreempt` is the same rule where every vCPU is busy and the woken
+   * thread's vCPU is not chosen by its waker (a wake from outside the runtime).
    */
-  private packedUnpark(w: number, now: number, bw: { preempt: number; latency: PlanCost }): void {
-    const th = this.bo;
+  private packedUnpark(th: number, w: number, now: number, pk: { preempt: number; latency: PlanCost }): void {
     this.parked[th] = 0;
     this.stUnparks[th]++;
-    const t = Math.max(now, this.thrParkStart[th]) + this.latency(bw.latency);
-    const preempt = bw.preempt >= 1 || (bw.preempt > 0 && this.rngLatency.nextFloat() < bw.preempt);
+    if (th < this.W && this.inDriver[th]) {
+      this.inDriver[th] = 0;
+      this.driverOwner = -1;
+      this.wokeFromDriver[th] = 1;
+    }
+    const t = Math.max(now, this.thrParkStart[th]) + this.latency(pk.latency);
+    const preempt = pk.preempt >= 1 || (pk.preempt > 0 && this.rngLatency.nextFloat() < pk.preempt);
     this.readySince[th] = t;
     if (!preempt) {
       ++this.thrGen[th];
@@ -312,7 +321,7 @@ export class MultiThreadSim extends PollingSimulator {
       this.armSlices(t);
       return;
     }
-    // The core passes from w to the block_on thread now; it runs once the switch is done.
+    // The core passes from w to th now; th runs once the switch is done.
     this.noteDescheduled(th, t);
     this.onCore[th] = 1;
     this.sliceStart[th] = now;
@@ -323,15 +332,24 @@ export class MultiThreadSim extends PollingSimulator {
     this.readySince[w] = now;
     this.preemptedAhead[w] = 0;
     this.waitingCore.pushFront(w);
-    this.preemptedNow = w;
+    this.packPreempted[w] = 1;
     // Make w's loop hand back at its next check (handBackSlow re-queues it; runThread then finds
     // it off its core and leaves it waiting).
     this.eventsYield = this.events;
     this.armSlices(now);
   }
 
-  /** The worker a packed block_on wake-up just preempted, still running its loop until its next check (NO_THREAD: none; never -1, which is an outside waker's id). */
-  private preemptedNow = NO_THREAD;
+  /**
+   * Whether a wake of parked `th` by `from` is packed onto `from`'s vCPU: `from` is a runtime
+   * thread on its core (not preempted already), and `th` neither holds a core nor waits for one
+   * (its own timer fired meanwhile: it is woken as before).
+   */
+  private packs(th: number, from: number): boolean {
+    return from >= 0 && from < this.nThreads && this.onCore[from] === 1 && this.onCore[th] === 0 && !this.waitingCore.has(th);
+  }
+
+  /** Per thread: preempted by a packed wake-up and still running its loop until its next check. */
+  private readonly packPreempted = new Uint8Array(this.nThreads);
   /** Per worker: a notify_parked deferred until it runs again (preempted by a packed block_on wake-up). */
   private readonly notifyOnResume = new Uint8Array(this.nThreads);
 
@@ -379,8 +397,8 @@ export class MultiThreadSim extends PollingSimulator {
 
   /** idle.worker_to_notify: wake the most recently parked worker unless someone searches. */
   private notifyParked(from: number): void {
-    if (from === this.preemptedNow) {
-      // A packed block_on wake-up preempted this worker at its futex wake: what it does next
+    if (from >= 0 && this.packPreempted[from] === 1) {
+      // A packed wake-up preempted this worker at its futex wake: what it does next
       // (the rest of the fired timers, the notify when its park returns: worker.rs 808, 573–574)
       // happens when it runs again.
       this.notifyOnResume[from] = 1;
@@ -414,6 +432,14 @@ export class MultiThreadSim extends PollingSimulator {
       this.breakdown[S.C_UNPARK] += u;
       // Inside a poll the poll's duration counts it; between polls it is busy time of its own.
       if (this.thrTask[from] < 0) this.stBusy[from] += u;
+    }
+    // steal_wake measured a worker's notify; the block_on thread's (from >= W) is woken as before.
+    if (!rewake && from < this.W && this.packs(w, from)) {
+      if (this.c.workerWake !== null) {
+        this.packedUnpark(w, from, now, this.c.workerWake);
+        return;
+      }
+      this.hitOptional[HIT_WORKER_WAKE_PACK] = 1;
     }
     this.unparkThread(w, now, from >= 0 && from < this.W, rewake);
   }
@@ -458,8 +484,8 @@ export class MultiThreadSim extends PollingSimulator {
   wakeBlockOn(from: number): void {
     if (this.bo < 0) return;
     if (!this.parked[this.bo]) this.boNotified = true;
-    else if (this.c.boWake !== null && from >= 0 && from < this.W && this.onCore[from])
-      this.packedUnpark(from, this.thrT[from], this.c.boWake);
+    else if (this.c.boWake !== null && from >= 0 && from < this.W && this.packs(this.bo, from))
+      this.packedUnpark(this.bo, from, this.thrT[from], this.c.boWake);
     else this.unparkThread(this.bo, this.nowOf(from));
   }
 
@@ -534,6 +560,7 @@ export class MultiThreadSim extends PollingSimulator {
       w.ex(this.wokeFromDriver[th]);
       w.ex(this.parkCounted[th]);
       w.ex(this.notifyOnResume[th]);
+      w.ex(this.packPreempted[th]);
       this.plannedWake[th] += w.tm(this.plannedWake[th]);
       this.yieldSince[th] += w.tm(this.yieldSince[th]);
     }
@@ -551,8 +578,8 @@ export class MultiThreadSim extends PollingSimulator {
     if (!this.onCore[th]) {
       // Preempted by a packed block_on wake-up while it ran: what it did until it handed back ran
       // before it lost the core, so it waits for one from there (its books stay exact).
-      if (th === this.preemptedNow) {
-        this.preemptedNow = NO_THREAD;
+      if (this.packPreempted[th] === 1) {
+        this.packPreempted[th] = 0;
         if (this.thrT[th] > this.readySince[th]) this.readySince[th] = this.thrT[th];
       }
       // A parked thread's own timeout (the driver owner's timer) fires: it needs a core again.
@@ -562,7 +589,8 @@ export class MultiThreadSim extends PollingSimulator {
     }
     if (this.notifyOnResume[th] === 1) {
       this.notifyOnResume[th] = 0;
-      if (this.local[th].length > 0) this.notifyParked(th);
+      // A worker's notify is for its stealable queue; the block_on thread's for the inject queue.
+      if (th < this.W ? this.local[th].length > 0 : this.inject.length > 0) this.notifyParked(th);
     }
     if (th === this.bo) this.runBlockOn();
     else this.runWorker(th);

@@ -106,6 +106,8 @@ export const HIT_CLOCK_READ = 5;
 export const HIT_WAKE_UNCALIBRATED = 6;
 /** An idle worker re-woken by a yield-spinning worker under a model without worker_rewake_latency. */
 export const HIT_REWAKE = 7;
+/** A parked worker woken by a worker on its core under a model without worker_wake_preempt (no vCPU packing). */
+export const HIT_WORKER_WAKE_PACK = 8;
 
 export abstract class Simulator {
   readonly q = new EventQueue(256);
@@ -232,7 +234,7 @@ export abstract class Simulator {
    * model, its fallback was charged and the Result says so (`fallbackWarnings`). Set-only flags
    * that do not change what happens next, so the fast-forward's state walk leaves them out.
    */
-  readonly hitOptional = new Uint8Array(8);
+  readonly hitOptional = new Uint8Array(9);
   readonly spans: Span[] = [];
   readonly maxSpans: number;
   /** Trace events still allowed (a wake takes two: the flow's start and finish). */
@@ -840,6 +842,13 @@ export abstract class Simulator {
       'worker_rewake_latency',
       'an idle worker re-woken by a yield-spinning worker (the yield cycle)',
       "the worker-to-worker 'worker_wake_latency'",
+    );
+    w(
+      HIT_WORKER_WAKE_PACK,
+      a.workerWakePack,
+      'worker_wake_preempt and worker_wake_preempt_latency',
+      'a parked worker woken by another, busy worker (placed on its waker’s vCPU)',
+      "as on a free core, after 'worker_wake_latency'",
     );
     if (this.hitOptional[HIT_WAKE_UNCALIBRATED] && drawsWarmth(this.c)) {
       // One text for every run of a set (whatever its own draw), so the run set's union keeps one.

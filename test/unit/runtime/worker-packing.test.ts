@@ -1,0 +1,149 @@
+/**
+ * vCPU packing of a worker woken by another worker (docs/semantics.md, multi_thread "vCPU
+ * packing"; parameters worker_wake_preempt, worker_wake_preempt_latency). The probe's steal_wake
+ * benchmark — task A on one worker sends to parked tasks B1 then B2 (B1 is displaced from A's LIFO
+ * slot into its queue, which notifies the parked worker), then busy-spins 300 µs — measured two
+ * modes on the 2-vCPU VM (session 8's quiet calibration, 1.24.2): 465 of 900 wake-ups ran B1 about
+ * 4 µs after the send, while A still spun (the woken worker preempted its waker on the waker's
+ * vCPU), the rest only after the spin (it waited on that vCPU; the other vCPU stayed idle). The
+ * simulator drew both modes as one latency (worker_wake_latency) on a free core; now the woken
+ * worker takes its waker's core or waits for it. This scenario is steal_wake's shape.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Scenario } from '../../../src/schema/scenario.js';
+import type { CostModel } from '../../../src/schema/model.js';
+import { model, run } from '../../helpers.js';
+
+/** steal_wake's shape: every 1 ms, A sends 3 records to B1 and 1 to B2, then computes 300 µs. */
+function scenario(): Scenario {
+  const receiver = (ch: string) => ({
+    start: 'child' as const,
+    program: [
+      {
+        op: 'while_open' as const,
+        channel: ch,
+        wait: [{ kind: 'await_recv' as const }],
+        body: [{ op: 'for_each_record' as const, body: [{ op: 'record_end' as const }] }],
+      },
+    ],
+  });
+  return {
+    name: 'worker-packing',
+    seed: 5,
+    runtime: { flavor: 'multi_thread', workers: 2, tokio: '1.24', driver: 'timer', timerPhaseUs: 0 },
+    machine: { cores: 2, noise: false },
+    channels: { b1: { kind: 'unbounded' }, b2: { kind: 'unbounded' } },
+    tasks: {
+      main: {
+        start: 'block_on',
+        program: [
+          { op: 'spawn', task: 'recv1' },
+          { op: 'spawn', task: 'recv2' },
+          { op: 'spawn', task: 'sender' },
+          { op: 'join', task: 'sender' },
+          { op: 'close', channel: 'b1' },
+          { op: 'close', channel: 'b2' },
+          { op: 'join', task: 'recv1' },
+          { op: 'join', task: 'recv2' },
+        ],
+      },
+      sender: {
+        start: 'child',
+        program: [
+          {
+            op: 'repeat',
+            n: 40,
+            body: [
+              { op: 'interval', periodUs: 1000 },
+              { op: 'record_start' },
+              { op: 'send', channel: 'b1', records: 3 },
+              { op: 'send', channel: 'b2', records: 1 },
+              { op: 'compute', cost: 300 },
+            ],
+          },
+        ],
+      },
+      recv1: receiver('b1'),
+      recv2: receiver('b2'),
+    },
+  };
+}
+
+/** The bundled 1.24 model with the two packing parameters (a 4 µs switch, constant). */
+function packing(preempt: number): CostModel {
+  const m = model();
+  return {
+    ...m,
+    parameters: {
+      ...m.parameters,
+      worker_wake_preempt: { value: preempt, unit: 'ratio', provenance: 'assumed', source: 'test' },
+      worker_wake_preempt_latency: { value: 4000, unit: 'ns', provenance: 'assumed', source: 'test' },
+    },
+  };
+}
+
+function books(r: ReturnType<typeof run>['result']): void {
+  for (const w of r.workers) {
+    const sum = w.busyUs + w.idleUs + w.descheduledUs;
+    assert.ok(
+      Math.abs(sum - r.simulatedUs) < 0.01,
+      `${w.name}: busy ${w.busyUs} + idle ${w.idleUs} + descheduled ${w.descheduledUs} ≠ ${r.simulatedUs}`,
+    );
+  }
+}
+
+const desched = (r: ReturnType<typeof run>['result']) =>
+  r.workers.filter((w) => w.name.startsWith('worker')).reduce((s, w) => s + w.descheduledUs, 0);
+
+test('a worker woken by a busy worker that preempts it runs the displaced task at once, on the waker’s core', () => {
+  const r = run(scenario(), packing(1)).result;
+  assert.equal(r.records, 160);
+  // B1's 3 records of 4 come a switch (4 µs) after the send: stolen while A is off its core.
+  assert.ok(r.latencyUs.p50 < 20, `p50 ${r.latencyUs.p50} µs`);
+  // A's worker waited for its core while the woken worker ran (one vCPU, the other idle).
+  assert.ok(desched(r) > 40 * 3, `workers descheduled ${desched(r)} µs`);
+  assert.ok(!r.warnings.some((w) => w.code === 'DS3030' && w.message.includes('worker_wake_preempt')));
+  books(r);
+});
+
+test('one that does not preempt waits for the waker’s core: the waker runs the displaced task itself after its spin', () => {
+  const r = run(scenario(), packing(0)).result;
+  assert.equal(r.records, 160);
+  assert.ok(r.latencyUs.p50 > 290, `p50 ${r.latencyUs.p50} µs`);
+  // Nobody stole B1: the woken worker got a core only when A's worker parked.
+  assert.equal(
+    r.workers.reduce((s, w) => s + w.steals, 0),
+    0,
+  );
+  assert.ok(desched(r) > 40 * 250, `workers descheduled ${desched(r)} µs`);
+  books(r);
+});
+
+test('a share between 0 and 1 is drawn per wake-up, deterministically', () => {
+  const a = run(scenario(), packing(0.5)).result;
+  const b = run(scenario(), packing(0.5)).result;
+  assert.deepEqual(a.latencyUs, b.latencyUs);
+  const steals = a.workers.reduce((s, w) => s + w.steals, 0);
+  // 40 rounds, each a coin: both outcomes happen.
+  assert.ok(steals > 5 && steals < 35, `steals ${steals} of 40`);
+  books(a);
+});
+
+test('a model without the parameters wakes the worker on a free core as before, and says so (DS3030)', () => {
+  const r = run(scenario(), model()).result;
+  assert.ok(
+    r.warnings.some((w) => w.code === 'DS3030' && w.message.includes('worker_wake_preempt')),
+    JSON.stringify(r.warnings),
+  );
+  // Nobody waited for a core: the woken worker took the idle one.
+  assert.equal(desched(r), 0);
+});
+
+test('the same bytes with the fast-forward on and off', () => {
+  for (const share of [1, 0.5]) {
+    const on = run(scenario(), packing(share)).result;
+    const off = run(scenario(), packing(share), { fastForward: false }).result;
+    assert.deepEqual({ ...on, engine: undefined }, { ...off, engine: undefined });
+  }
+});
