@@ -13,7 +13,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Scenario } from '../../../src/schema/scenario.js';
 import type { CostModel } from '../../../src/schema/model.js';
-import { model, run } from '../../helpers.js';
+import { join } from 'node:path';
+import { loadScenario } from '../../../src/cli/load.js';
+import { simulate } from '../../../src/runtime/simulate.js';
+import { normalizeScenario } from '../../../src/plan/normalize.js';
+import { ROOT, model, run } from '../../helpers.js';
 
 /** steal_wake's shape: every 1 ms, A sends 3 records to B1 and 1 to B2, then computes 300 µs. */
 function scenario(): Scenario {
@@ -145,5 +149,28 @@ test('the same bytes with the fast-forward on and off', () => {
     const on = run(scenario(), packing(share)).result;
     const off = run(scenario(), packing(share), { fastForward: false }).result;
     assert.deepEqual({ ...on, engine: undefined }, { ...off, engine: undefined });
+  }
+});
+
+test('a yield-spinning worker’s wake-ups are not packed (mt_yield_cycle measured them): its re-wake cycle runs as without the parameters', () => {
+  // validation/mt-yield-1p's shape: a source's batches to a coordinator and one partition that
+  // yield-spins on an empty channel; with worker_rewake_latency (as calibrated), so that the
+  // spinner's wake of a worker parked longer than a re-wake is an ordinary worker wake-up.
+  const { scenario } = loadScenario(join(ROOT, 'scenarios/validation/mt-yield-1p.json'), undefined, undefined, false);
+  const rewake = (m: CostModel): CostModel => ({
+    ...m,
+    parameters: {
+      ...m.parameters,
+      worker_rewake_latency: { value: 2400, unit: 'ns', provenance: 'assumed', source: 'test' },
+    },
+  });
+  const sim = (m: CostModel) => simulate(normalizeScenario(scenario, { model: m, noise: false }), m);
+  const plain = sim(rewake(model()));
+  for (const share of [0, 1]) {
+    const r = sim(rewake(packing(share)));
+    assert.ok(
+      Math.abs(r.yieldsPerRecord - plain.yieldsPerRecord) < 0.1 * plain.yieldsPerRecord,
+      `share ${share}: ${r.yieldsPerRecord} yields/record against ${plain.yieldsPerRecord}`,
+    );
   }
 });
