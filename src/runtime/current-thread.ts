@@ -279,41 +279,44 @@ export class CurrentThreadSim extends PollingSimulator {
     const lifo = this.deferLifo;
     const bo = this.blockOnTask;
     const hasDriver = this.hasDriver;
-    const nextTimer = this.timers.peekTime();
+    // A timer on the wheel: a driver poll checks it (fireTimers); none, the wheel needs nothing
+    // but its floor, which only grows with the clock: the last driver poll's, set at the end.
+    const nextTimer = hasDriver ? this.timers.peekTime() : Infinity;
+    const timerSet = nextTimer !== Infinity;
     const phase = this.phase;
     const res = this.res;
     // A driver poll in here wakes the deferred yielders; not with the fast-forward on (it checks
     // the round boundary), the block_on future woken (polled at the outer loop's top) or in the
-    // defer list (woken by it: it never gets there in here, nothing in here polls it).
-    const roundsOk =
-      !this.ffOn && !(this.woken && bo >= 0 && this.tasks.state[bo] !== S.T_DONE) && !(bo >= 0 && this.defer[0].has(bo));
+    // defer list (woken by it: it never gets there in here, nothing in here polls it). Otherwise
+    // the driver poll runs when it ends at or before the next event (`peekDriver`).
+    const roundsOk = !this.ffOn && !(this.woken && bo >= 0 && tk.state[bo] !== S.T_DONE) && !(bo >= 0 && this.defer[0].has(bo));
+    const peekDriver = roundsOk ? peek : -Infinity;
     // The run queue and the defer list, their state in locals (written back at the end). Tasks
     // only move between the two in here, so with room for all of them in each ring neither grows.
     // LIFO: a driver poll's wake makes the run queue the defer list reversed: the rings trade
     // places and the run queue is read from its back (`rev`) until written back.
     let lq = this.local;
     let dq = this.defer[0];
-    const room = lq.length + dq.length;
+    // Both rings the same size (one mask), with room for every task in either.
+    const room = Math.max(lq.length + dq.length, lq.buf.length, dq.buf.length);
     lq.reserve(room);
     dq.reserve(room);
+    const mask = lq.mask;
     let lBuf = lq.buf;
-    let lMask = lq.mask;
     let lHead = lq.head;
     let lLen = lq.length;
     let dBuf = dq.buf;
-    let dMask = dq.mask;
     let dHead = dq.head;
     let dLen = dq.length;
     let rev = false;
-    let t = this.thrT[0];
+    const t0 = this.thrT[0];
+    let t = t0;
     let ev = this.events;
     let nl = this.noiseLeft[0];
     let tick = this.tickRes;
     let inner = this.inner;
-    let lastTick = this.lastTickNs;
     let polls = 0;
     let drivers = 0;
-    let busy = 0;
     let remote = 0;
     let lastStart = 0;
     // The front `lazy` tasks of the run queue were woken at `wakeT` and not yet accounted.
@@ -321,9 +324,8 @@ export class CurrentThreadSim extends PollingSimulator {
     let wakeT = 0;
     // A poll of the front task other than the loop step, checked and run by the outer loop; the
     // inner loop accounts it (its end clock, its ops).
-    let pend = false;
+    let pendOps = 0; // 0: none
     let pendEnd = 0;
-    let pendOps = 0;
     outer: for (;;) {
       // PERF: no call in the inner loop (a call makes V8 reload every array's fields per poll).
       for (;;) {
@@ -334,20 +336,17 @@ export class CurrentThreadSim extends PollingSimulator {
           // nextTask finds nothing (it looks at the remote queue too), the deferred yielders
           // wait: a driver poll wakes them, then the outer loop's top, where the generic path
           // checks twice (outer, inner) with the same clock and events.
-          if (dLen === 0 || !roundsOk) break outer;
+          if (dLen === 0) break outer;
           // Due or not, an empty run queue sends nextTask to the remote queue once.
           const td = t + rcDue + dp;
-          if (td > peek || ev + 1 >= evMax) break outer;
-          // fireTimers: the wheel's floor (floorTick), no timer due.
-          const floor = Math.floor((td - phase) / res) * res + phase;
-          if (hasDriver && nextTimer <= floor) break outer;
+          if (td > peekDriver || ev + 1 >= evMax) break outer;
+          // fireTimers: no timer due at the wheel's floor (floorTick).
+          if (timerSet && nextTimer <= Math.floor((td - phase) / res) * res + phase) break outer;
           if (++tick === gqi) tick = 0;
           remote += rcDue;
-          busy += rcDue + dp;
           drivers++;
           ev++;
           t = td;
-          if (hasDriver && floor > lastTick) lastTick = floor;
           // wakeDeferred into an empty run queue: the two rings trade places.
           const q = dq;
           dq = lq;
@@ -355,9 +354,6 @@ export class CurrentThreadSim extends PollingSimulator {
           const b = dBuf;
           dBuf = lBuf;
           lBuf = b;
-          const m = dMask;
-          dMask = lMask;
-          lMask = m;
           lHead = dHead;
           lLen = dLen;
           dHead = 0;
@@ -368,14 +364,14 @@ export class CurrentThreadSim extends PollingSimulator {
           inner = 0;
           continue;
         }
-        const task = rev ? lBuf[(lHead + lLen - 1) & lMask] : lBuf[lHead];
+        const task = rev ? lBuf[(lHead + lLen - 1) & mask] : lBuf[lHead];
         const start = tick === 0 ? t + rcDue : t;
         let end = start + PY;
         let ops = 2;
-        if (pend) {
-          pend = false;
+        if (pendOps > 0) {
           end = pendEnd;
           ops = pendOps;
+          pendOps = 0;
         } else {
           // The loop step back to a yield, the yield: the common poll.
           const sl = ylFlat[ylBase[task] + pcs[task]];
@@ -387,7 +383,7 @@ export class CurrentThreadSim extends PollingSimulator {
           slots[slot]--;
           tYields[task]++; // the pc is back at the loop step
         }
-        if (!rev) lHead = (lHead + 1) & lMask;
+        if (!rev) lHead = (lHead + 1) & mask;
         lLen--;
         remote += start - t;
         if (++tick === gqi) tick = 0;
@@ -403,23 +399,25 @@ export class CurrentThreadSim extends PollingSimulator {
           state[task] = S.T_DEFERRED;
           reason[task] = S.W_DEFERRED;
         }
-        notified[task] = 0;
+        // After two driver polls every queued task was polled in here: these are 0 already.
+        if (drivers < 2) {
+          notified[task] = 0;
+          lastWorker[task] = 0;
+        }
         tPolls[task]++;
-        lastWorker[task] = 0;
         const d = end - start;
         tBusy[task] += d;
-        busy += start - t + d;
         nl -= d;
         t = end;
         since[task] = t;
-        dBuf[(dHead + dLen++) & dMask] = task;
+        dBuf[(dHead + dLen++) & mask] = task;
         lastStart = start;
         ev += ops + 1;
         polls++;
       }
       // Other ops without effects outside the task (a record's end and start, a loop's end, a
       // constant compute) up to the next yield: checked, then run (the inner loop accounts it).
-      const task = rev ? lBuf[(lHead + lLen - 1) & lMask] : lBuf[lHead];
+      const task = rev ? lBuf[(lHead + lLen - 1) & mask] : lBuf[lHead];
       this.ypStart = tick === 0 ? t + rcDue : t;
       this.ypPeek = peek;
       this.ypEvLeft = evMax - ev;
@@ -427,7 +425,6 @@ export class CurrentThreadSim extends PollingSimulator {
       const n = this.checkYieldPoll(task);
       if (n < 0) break;
       this.runYieldPoll(task);
-      pend = true;
       pendEnd = this.ypEnd;
       pendOps = n;
     }
@@ -435,8 +432,8 @@ export class CurrentThreadSim extends PollingSimulator {
     if (rev) {
       // The run queue back in its order, front first.
       for (let i = 0, j = lLen - 1; i < j; i++, j--) {
-        const a = (lHead + i) & lMask;
-        const b = (lHead + j) & lMask;
+        const a = (lHead + i) & mask;
+        const b = (lHead + j) & mask;
         const x = lBuf[a];
         lBuf[a] = lBuf[b];
         lBuf[b] = x;
@@ -450,7 +447,7 @@ export class CurrentThreadSim extends PollingSimulator {
     this.defer[0] = dq;
     // Yielders woken and still queued: what wakeDeferred did to them.
     for (let i = 0; i < lazy; i++) {
-      const task = lBuf[(lHead + i) & lMask];
+      const task = lBuf[(lHead + i) & mask];
       waitNs[task * S.W_N + S.W_DEFERRED] += wakeT - since[task];
       state[task] = S.T_QUEUED;
       reason[task] = S.W_RUNNABLE;
@@ -459,7 +456,8 @@ export class CurrentThreadSim extends PollingSimulator {
     if (drivers > 0) {
       this.driverNotified = false;
       if (hasDriver) {
-        this.lastTickNs = lastTick;
+        const floor = Math.floor((wakeT - phase) / res) * res + phase;
+        if (floor > this.lastTickNs) this.lastTickNs = floor;
         this.lastTimerPollNs = wakeT;
       }
     }
@@ -471,7 +469,8 @@ export class CurrentThreadSim extends PollingSimulator {
     this.inner = inner;
     this.stPolls[0] += polls;
     this.stDriver[0] += drivers;
-    this.stBusy[0] += busy;
+    // Every ns of the clock's advance in here was busy (integer ns: the sum of the steps, exactly).
+    this.stBusy[0] += t - t0;
     bd[S.C_POLL] += polls * P;
     bd[S.C_YIELD] += polls * Y;
     bd[S.C_REMOTE] += remote;
