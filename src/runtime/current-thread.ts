@@ -47,6 +47,9 @@ export class CurrentThreadSim extends PollingSimulator {
   private readonly ylFlat: Int32Array;
   /** Per task instance: where its definition's table starts in ylFlat (the first ylKnown tasks). */
   private ylBase = new Int32Array(64);
+  /** Per task instance: the pc its stepSlot is for (-1: none yet), and the slot's index in Tasks.slots (-1: not a yield loop's step). */
+  private stepPc = new Int32Array(64).fill(-1);
+  private stepSlot = new Int32Array(64);
   private ylKnown = 0;
   private readonly ylOff: Int32Array;
   private readonly blockOnWakeNoSelfUnpark: boolean;
@@ -75,9 +78,16 @@ export class CurrentThreadSim extends PollingSimulator {
   private knowTasks(): void {
     const tk = this.tasks;
     if (this.ylBase.length < tk.n) {
-      const b = new Int32Array(Math.max(tk.n, 2 * this.ylBase.length));
+      const n = Math.max(tk.n, 2 * this.ylBase.length);
+      const b = new Int32Array(n);
       b.set(this.ylBase);
       this.ylBase = b;
+      const p = new Int32Array(n).fill(-1);
+      p.set(this.stepPc);
+      this.stepPc = p;
+      const q = new Int32Array(n);
+      q.set(this.stepSlot);
+      this.stepSlot = q;
     }
     for (let i = this.ylKnown; i < tk.n; i++) this.ylBase[i] = this.ylOff[tk.def[i]];
     this.ylKnown = tk.n;
@@ -265,6 +275,8 @@ export class CurrentThreadSim extends PollingSimulator {
     const spt = tk.slotsPerTask;
     const ylFlat = this.ylFlat;
     const ylBase = this.ylBase;
+    const stepPc = this.stepPc;
+    const stepSlot = this.stepSlot;
     const c = this.c;
     const P = c.poll;
     const Y = c.yieldExtra;
@@ -374,9 +386,16 @@ export class CurrentThreadSim extends PollingSimulator {
           pendOps = 0;
         } else {
           // The loop step back to a yield, the yield: the common poll.
-          const sl = ylFlat[ylBase[task] + pcs[task]];
-          const slot = task * spt + sl;
-          if (sl < 0 || slots[slot] <= 1) break; // another poll: the outer loop checks it
+          // The task's loop slot, cached for its pc (one load from the task id, not two).
+          const pc = pcs[task];
+          let slot = stepSlot[task];
+          if (stepPc[task] !== pc) {
+            const sl = ylFlat[ylBase[task] + pc];
+            slot = sl < 0 ? -1 : task * spt + sl;
+            stepSlot[task] = slot;
+            stepPc[task] = pc;
+          }
+          if (slot < 0 || slots[slot] <= 1) break; // another poll: the outer loop checks it
           // The checks before each op: the clock after beginPoll, the events counted so far;
           // the poll must end before the noise's next pause (finishPoll takes it otherwise).
           if (start + P > peek || ev + 2 >= evMax || PY >= nl) break outer;
