@@ -255,6 +255,13 @@ export class CurrentThreadSim extends PollingSimulator {
    * interval's maintenance, a due timer, the block_on future woken or deferred, a noise pause
    * falling in the poll, the remote queue not empty, the fast-forward's round boundary, a trace
    * (not called then). Returns true when it ran anything.
+   *
+   * Layout (PERF): an inner loop without calls runs the common polls (the loop step back to a
+   * yield, found through the per-task stepSlot cache) and the driver polls, on locals: the run
+   * queue's and the defer list's ring state, the clock, the counts; every per-poll account (the
+   * waits, the task's counters) is written in it, once. A poll with other ops up to its yield
+   * (a record's end and start, checkYieldPoll/runYieldPoll) leaves it for the outer loop, which
+   * checks and runs it and hands its end clock and op count back to the inner loop to account.
    */
   private yieldRun(): boolean {
     if (this.remote.length !== 0) return false;
@@ -524,7 +531,8 @@ export class CurrentThreadSim extends PollingSimulator {
    * constant computes (at most 16), and before each op the generic path would go on — the clock
    * at or before `peek`, fewer than `evLeft` events counted since the top of the loop, the noise's
    * next pause (`nl` running ns from the poll's start) not reached — and the poll ends before that
-   * pause. Returns the ops it runs, or -1.
+   * pause. `start`, `peek`, `evLeft` and `nl` are read from the fields ypStart, ypPeek, ypEvLeft
+   * and ypNoise. Returns the ops it runs, or -1.
    */
   private checkYieldPoll(task: number): number {
     const start = this.ypStart;
@@ -604,8 +612,8 @@ export class CurrentThreadSim extends PollingSimulator {
   }
 
   /**
-   * yieldRun's run of a poll checkYieldPoll accepted: the ops' effects (execPoll's) from clock `x`
-   * (after beginPoll's cost) up to and with its yield. Returns the clock at the poll's end.
+   * yieldRun's run of a poll checkYieldPoll accepted: the ops' effects (execPoll's) from its start
+   * (ypStart) and beginPoll's cost up to and with its yield. Sets ypEnd, the clock at its end.
    */
   private runYieldPoll(task: number): void {
     let x = this.ypStart + this.c.poll;
