@@ -40,8 +40,18 @@ export class CurrentThreadSim extends PollingSimulator {
   private parked = false;
   private pollAfter = E.P_INNER;
   private readonly remoteFastPath: boolean;
-  /** Per task definition: yieldLoopSteps of its program (yieldRun's common poll, PERF). */
-  private readonly yieldLoops = this.codes.map(yieldLoopSteps);
+  /**
+   * yieldLoopSteps of every task definition's program, one after the other (yieldRun's common
+   * poll, PERF): a task's entry for pc is at ylBase[task] + pc, two loads from the task id.
+   */
+  private readonly ylFlat: Int32Array;
+  /** Per task instance: where its definition's table starts in ylFlat (the first ylKnown tasks). */
+  private ylBase = new Int32Array(64);
+  /** Per task instance: the pc its stepSlot is for (-1: none yet), and the slot's index in Tasks.slots (-1: not a yield loop's step). */
+  private stepPc = new Int32Array(64).fill(-1);
+  private stepSlot = new Int32Array(64);
+  private ylKnown = 0;
+  private readonly ylOff: Int32Array;
   private readonly blockOnWakeNoSelfUnpark: boolean;
 
   constructor(plan: Plan, model: CostModel, opts: SimOptions) {
@@ -53,6 +63,34 @@ export class CurrentThreadSim extends PollingSimulator {
     this.blockOnWakeNoSelfUnpark = sem.blockOnWakeNoSelfUnpark;
     // 1.29+: the tick is incremented before the check, so the first pick checks tick 1.
     if (sem.tickBeforeCheck) this.tickRes = 1 % this.gqi;
+    const tables = this.codes.map(yieldLoopSteps);
+    this.ylOff = new Int32Array(tables.length);
+    this.ylFlat = new Int32Array(tables.reduce((a, x) => a + x.length, 0));
+    let off = 0;
+    tables.forEach((x, d) => {
+      this.ylOff[d] = off;
+      this.ylFlat.set(x, off);
+      off += x.length;
+    });
+  }
+
+  /** ylBase for the tasks spawned since the last call. */
+  private knowTasks(): void {
+    const tk = this.tasks;
+    if (this.ylBase.length < tk.n) {
+      const n = Math.max(tk.n, 2 * this.ylBase.length);
+      const b = new Int32Array(n);
+      b.set(this.ylBase);
+      this.ylBase = b;
+      const p = new Int32Array(n).fill(-1);
+      p.set(this.stepPc);
+      this.stepPc = p;
+      const q = new Int32Array(n);
+      q.set(this.stepSlot);
+      this.stepSlot = q;
+    }
+    for (let i = this.ylKnown; i < tk.n; i++) this.ylBase[i] = this.ylOff[tk.def[i]];
+    this.ylKnown = tk.n;
   }
 
   start(): void {
@@ -217,19 +255,35 @@ export class CurrentThreadSim extends PollingSimulator {
    * interval's maintenance, a due timer, the block_on future woken or deferred, a noise pause
    * falling in the poll, the remote queue not empty, the fast-forward's round boundary, a trace
    * (not called then). Returns true when it ran anything.
+   *
+   * Layout (PERF): an inner loop without calls runs the common polls (the loop step back to a
+   * yield, found through the per-task stepSlot cache) and the driver polls, on locals: the run
+   * queue's and the defer list's ring state, the clock, the counts; every per-poll account (the
+   * waits, the task's counters) is written in it, once. A poll with other ops up to its yield
+   * (a record's end and start, checkYieldPoll/runYieldPoll) leaves it for the outer loop, which
+   * checks and runs it and hands its end clock and op count back to the inner loop to account.
    */
   private yieldRun(): boolean {
     if (this.remote.length !== 0) return false;
     const tk = this.tasks;
+    if (this.ylKnown < tk.n) this.knowTasks();
     // The task arrays stay put: nothing in here spawns (Tasks.grow replaces them).
     const state = tk.state;
     const reason = tk.blockReason;
     const since = tk.blockedSince;
     const waitNs = tk.waitNs;
     const pcs = tk.pc;
-    const defs = tk.def;
     const slots = tk.slots;
+    const notified = tk.notified;
+    const tPolls = tk.polls;
+    const tYields = tk.yields;
+    const tBusy = tk.busyNs;
+    const lastWorker = tk.lastWorker;
     const spt = tk.slotsPerTask;
+    const ylFlat = this.ylFlat;
+    const ylBase = this.ylBase;
+    const stepPc = this.stepPc;
+    const stepSlot = this.stepSlot;
     const c = this.c;
     const P = c.poll;
     const Y = c.yieldExtra;
@@ -241,81 +295,126 @@ export class CurrentThreadSim extends PollingSimulator {
     const evMax = this.eventsYield;
     const gqi = this.gqi;
     const eventInterval = this.eventInterval;
-    const yieldLoops = this.yieldLoops;
     const lifo = this.deferLifo;
     const bo = this.blockOnTask;
-    let local = this.local;
-    let defer = this.defer[0];
-    let t = this.thrT[0];
+    const hasDriver = this.hasDriver;
+    // A timer on the wheel: a driver poll checks it (fireTimers); none, the wheel needs nothing
+    // but its floor, which only grows with the clock: the last driver poll's, set at the end.
+    const nextTimer = hasDriver ? this.timers.peekTime() : Infinity;
+    const timerSet = nextTimer !== Infinity;
+    const phase = this.phase;
+    const res = this.res;
+    // A driver poll in here wakes the deferred yielders; not with the fast-forward on (it checks
+    // the round boundary), the block_on future woken (polled at the outer loop's top) or in the
+    // defer list (woken by it: it never gets there in here, nothing in here polls it). Otherwise
+    // the driver poll runs when it ends at or before the next event (`peekDriver`).
+    const roundsOk = !this.ffOn && !(this.woken && bo >= 0 && tk.state[bo] !== S.T_DONE) && !(bo >= 0 && this.defer[0].has(bo));
+    const peekDriver = roundsOk ? peek : -Infinity;
+    // The run queue and the defer list, their state in locals (written back at the end). Tasks
+    // only move between the two in here, so with room for all of them in each ring neither grows.
+    // LIFO: a driver poll's wake makes the run queue the defer list reversed: the rings trade
+    // places and the run queue is read from its back (`rev`) until written back.
+    let lq = this.local;
+    let dq = this.defer[0];
+    // Both rings the same size (one mask), with room for every task in either.
+    const room = Math.max(lq.length + dq.length, lq.buf.length, dq.buf.length);
+    lq.reserve(room);
+    dq.reserve(room);
+    const mask = lq.mask;
+    let lBuf = lq.buf;
+    let lHead = lq.head;
+    let lLen = lq.length;
+    let dBuf = dq.buf;
+    let dHead = dq.head;
+    let dLen = dq.length;
+    let rev = false;
+    const t0 = this.thrT[0];
+    let t = t0;
     let ev = this.events;
     let nl = this.noiseLeft[0];
     let tick = this.tickRes;
     let inner = this.inner;
     let polls = 0;
     let drivers = 0;
-    let busy = 0;
     let remote = 0;
     let lastStart = 0;
-    // The front `lazy` tasks of the local queue were woken at `wakeT` and not yet accounted.
+    // The front `lazy` tasks of the run queue were woken at `wakeT` and not yet accounted.
     let lazy = 0;
     let wakeT = 0;
-    for (;;) {
-      // The top of the inner loop: where the generic path checks whether to hand back.
-      if (t > peek || ev >= evMax || inner >= eventInterval) break;
-      if (local.length === 0) {
-        // nextTask finds nothing (it looks at the remote queue too), the deferred yielders
-        // wait: a driver poll wakes them, then the outer loop's top, where the generic path
-        // checks twice (outer, inner) with the same clock and events.
-        if (defer.length === 0 || this.ffOn) break;
-        if (this.woken && bo >= 0 && state[bo] !== S.T_DONE) break;
-        if (bo >= 0 && defer.has(bo)) break;
-        // Due or not, an empty local queue sends nextTask to the remote queue once.
-        const td = t + rcDue + dp;
-        if (td > peek || ev + 1 >= evMax) break;
-        let floor = 0;
-        if (this.hasDriver) {
-          floor = this.floorTick(td);
-          if (this.timers.peekTime() <= floor) break;
+    // A poll of the front task other than the loop step, checked and run by the outer loop; the
+    // inner loop accounts it (its end clock, its ops).
+    let pendOps = 0; // 0: none
+    let pendEnd = 0;
+    outer: for (;;) {
+      // PERF: no call in the inner loop (a call makes V8 reload every array's fields per poll).
+      for (;;) {
+        // The top of the inner loop: where the generic path checks whether to hand back (the
+        // clock and the events are checked below, against the next step's, which are no less).
+        if (inner >= eventInterval) break outer;
+        if (lLen === 0) {
+          // nextTask finds nothing (it looks at the remote queue too), the deferred yielders
+          // wait: a driver poll wakes them, then the outer loop's top, where the generic path
+          // checks twice (outer, inner) with the same clock and events.
+          if (dLen === 0) break outer;
+          // Due or not, an empty run queue sends nextTask to the remote queue once.
+          const td = t + rcDue + dp;
+          if (td > peekDriver || ev + 1 >= evMax) break outer;
+          // fireTimers: no timer due at the wheel's floor (floorTick).
+          if (timerSet && nextTimer <= Math.floor((td - phase) / res) * res + phase) break outer;
+          if (++tick === gqi) tick = 0;
+          remote += rcDue;
+          drivers++;
+          ev++;
+          t = td;
+          // wakeDeferred into an empty run queue: the two rings trade places.
+          const q = dq;
+          dq = lq;
+          lq = q;
+          const b = dBuf;
+          dBuf = lBuf;
+          lBuf = b;
+          lHead = dHead;
+          lLen = dLen;
+          dHead = 0;
+          dLen = 0;
+          rev = lifo;
+          lazy = lLen;
+          wakeT = t;
+          inner = 0;
+          continue;
         }
-        if (++tick === gqi) tick = 0;
-        remote += rcDue;
-        busy += rcDue + dp;
-        drivers++;
-        ev++;
-        t = td;
-        if (this.hasDriver) {
-          if (floor > this.lastTickNs) this.lastTickNs = floor;
-          this.lastTimerPollNs = t;
-        }
-        this.driverNotified = false;
-        if (lifo) while (defer.length > 0) local.pushBack(defer.popBack());
-        else {
-          // FIFO into an empty queue: the two rings trade places.
-          const d = defer;
-          defer = local;
-          local = d;
-          this.local = local;
-          this.defer[0] = defer;
-        }
-        lazy = local.length;
-        wakeT = t;
-        inner = 0;
-        continue;
-      }
-      const task = local.at(0);
-      const pc = pcs[task];
-      const sl = yieldLoops[defs[task]][pc];
-      const slot = task * spt + sl;
-      if (sl < 0 || slots[slot] <= 1) {
-        // Not the loop step back to a yield: other ops without effects outside the task (a
-        // record's end and start, a loop's end, a constant compute) up to the next yield.
+        const task = rev ? lBuf[(lHead + lLen - 1) & mask] : lBuf[lHead];
         const start = tick === 0 ? t + rcDue : t;
-        const n = this.checkYieldPoll(task, start, peek, evMax - ev, nl);
-        if (n < 0) break;
-        local.popFront();
+        let end = start + PY;
+        let ops = 2;
+        if (pendOps > 0) {
+          end = pendEnd;
+          ops = pendOps;
+          pendOps = 0;
+        } else {
+          // The loop step back to a yield, the yield: the common poll.
+          // The task's loop slot, cached for its pc (one load from the task id, not two).
+          const pc = pcs[task];
+          let slot = stepSlot[task];
+          if (stepPc[task] !== pc) {
+            const sl = ylFlat[ylBase[task] + pc];
+            slot = sl < 0 ? -1 : task * spt + sl;
+            stepSlot[task] = slot;
+            stepPc[task] = pc;
+          }
+          if (slot < 0 || slots[slot] <= 1) break; // another poll: the outer loop checks it
+          // The checks before each op: the clock after beginPoll, the events counted so far;
+          // the poll must end before the noise's next pause (finishPoll takes it otherwise).
+          if (start + P > peek || ev + 2 >= evMax || PY >= nl) break outer;
+          slots[slot]--;
+          tYields[task]++; // the pc is back at the loop step
+        }
+        if (!rev) lHead = (lHead + 1) & mask;
+        lLen--;
         remote += start - t;
         if (++tick === gqi) tick = 0;
         inner++;
+        // wakeDeferred (a lazy one) and beginPoll's run-queue wait, the ops, finishPoll (deferred).
         const w = task * S.W_N;
         if (lazy > 0) {
           lazy--;
@@ -326,64 +425,67 @@ export class CurrentThreadSim extends PollingSimulator {
           state[task] = S.T_DEFERRED;
           reason[task] = S.W_DEFERRED;
         }
-        tk.notified[task] = 0;
-        tk.polls[task]++;
-        tk.lastWorker[task] = 0;
-        const end = this.runYieldPoll(task, start + P);
+        // After two driver polls every queued task was polled in here: these are 0 already.
+        if (drivers < 2) {
+          notified[task] = 0;
+          lastWorker[task] = 0;
+        }
+        tPolls[task]++;
         const d = end - start;
-        tk.busyNs[task] += d;
-        busy += start - t + d;
+        tBusy[task] += d;
         nl -= d;
         t = end;
         since[task] = t;
-        defer.pushBack(task);
+        dBuf[(dHead + dLen++) & mask] = task;
         lastStart = start;
-        ev += n + 1;
+        ev += ops + 1;
         polls++;
-        continue;
       }
-      const start = tick === 0 ? t + rcDue : t;
-      // The checks before each op: the clock after beginPoll, the events counted so far; the
-      // poll must end before the noise's next pause (finishPoll takes it otherwise).
-      if (start + P > peek || ev + 2 >= evMax || PY >= nl) break;
-      local.popFront();
-      remote += start - t;
-      if (++tick === gqi) tick = 0;
-      inner++;
-      // wakeDeferred (a lazy one) and beginPoll's run-queue wait, the ops, finishPoll (deferred).
-      const w = task * S.W_N;
-      if (lazy > 0) {
-        lazy--;
-        waitNs[w + S.W_DEFERRED] += wakeT - since[task];
-        waitNs[w + S.W_RUNNABLE] += start - wakeT;
-      } else {
-        if (state[task] === S.T_QUEUED) waitNs[w + reason[task]] += start - since[task];
-        state[task] = S.T_DEFERRED;
-        reason[task] = S.W_DEFERRED;
-      }
-      tk.notified[task] = 0;
-      tk.polls[task]++;
-      tk.lastWorker[task] = 0;
-      slots[slot]--;
-      tk.yields[task]++; // the pc is back at the loop step
-      tk.busyNs[task] += PY;
-      busy += start - t + PY;
-      nl -= PY;
-      t = start + PY;
-      since[task] = t;
-      defer.pushBack(task);
-      lastStart = start;
-      ev += 3;
-      polls++;
+      // Other ops without effects outside the task (a record's end and start, a loop's end, a
+      // constant compute) up to the next yield: checked, then run (the inner loop accounts it).
+      const task = rev ? lBuf[(lHead + lLen - 1) & mask] : lBuf[lHead];
+      this.ypStart = tick === 0 ? t + rcDue : t;
+      this.ypPeek = peek;
+      this.ypEvLeft = evMax - ev;
+      this.ypNoise = nl;
+      const n = this.checkYieldPoll(task);
+      if (n < 0) break;
+      this.runYieldPoll(task);
+      pendEnd = this.ypEnd;
+      pendOps = n;
     }
     if (polls === 0 && drivers === 0) return false;
+    if (rev) {
+      // The run queue back in its order, front first.
+      for (let i = 0, j = lLen - 1; i < j; i++, j--) {
+        const a = (lHead + i) & mask;
+        const b = (lHead + j) & mask;
+        const x = lBuf[a];
+        lBuf[a] = lBuf[b];
+        lBuf[b] = x;
+      }
+    }
+    lq.head = lHead;
+    lq.length = lLen;
+    dq.head = dHead;
+    dq.length = dLen;
+    this.local = lq;
+    this.defer[0] = dq;
     // Yielders woken and still queued: what wakeDeferred did to them.
     for (let i = 0; i < lazy; i++) {
-      const task = local.at(i);
+      const task = lBuf[(lHead + i) & mask];
       waitNs[task * S.W_N + S.W_DEFERRED] += wakeT - since[task];
       state[task] = S.T_QUEUED;
       reason[task] = S.W_RUNNABLE;
       since[task] = wakeT;
+    }
+    if (drivers > 0) {
+      this.driverNotified = false;
+      if (hasDriver) {
+        const floor = Math.floor((wakeT - phase) / res) * res + phase;
+        if (floor > this.lastTickNs) this.lastTickNs = floor;
+        this.lastTimerPollNs = wakeT;
+      }
     }
     const bd = this.breakdown;
     this.thrT[0] = t;
@@ -393,7 +495,8 @@ export class CurrentThreadSim extends PollingSimulator {
     this.inner = inner;
     this.stPolls[0] += polls;
     this.stDriver[0] += drivers;
-    this.stBusy[0] += busy;
+    // Every ns of the clock's advance in here was busy (integer ns: the sum of the steps, exactly).
+    this.stBusy[0] += t - t0;
     bd[S.C_POLL] += polls * P;
     bd[S.C_YIELD] += polls * Y;
     bd[S.C_REMOTE] += remote;
@@ -405,6 +508,16 @@ export class CurrentThreadSim extends PollingSimulator {
     }
     return true;
   }
+
+  /**
+   * checkYieldPoll's and runYieldPoll's clocks, in fields (PERF: a double passed to or returned
+   * from a call that is not inlined is boxed, an allocation).
+   */
+  private ypStart = 0.5;
+  private ypPeek = 0.5;
+  private ypEvLeft = 0.5;
+  private ypNoise = 0.5;
+  private ypEnd = 0.5;
 
   /** Scratch of checkYieldPoll: a slot the poll sets or steps, and its value then (two at most). */
   private ovSlot0 = -1;
@@ -418,9 +531,14 @@ export class CurrentThreadSim extends PollingSimulator {
    * constant computes (at most 16), and before each op the generic path would go on — the clock
    * at or before `peek`, fewer than `evLeft` events counted since the top of the loop, the noise's
    * next pause (`nl` running ns from the poll's start) not reached — and the poll ends before that
-   * pause. Returns the ops it runs, or -1.
+   * pause. `start`, `peek`, `evLeft` and `nl` are read from the fields ypStart, ypPeek, ypEvLeft
+   * and ypNoise. Returns the ops it runs, or -1.
    */
-  private checkYieldPoll(task: number, start: number, peek: number, evLeft: number, nl: number): number {
+  private checkYieldPoll(task: number): number {
+    const start = this.ypStart;
+    const peek = this.ypPeek;
+    const evLeft = this.ypEvLeft;
+    const nl = this.ypNoise;
     const tk = this.tasks;
     const c = this.c;
     const code = this.codes[tk.def[task]];
@@ -494,10 +612,11 @@ export class CurrentThreadSim extends PollingSimulator {
   }
 
   /**
-   * yieldRun's run of a poll checkYieldPoll accepted: the ops' effects (execPoll's) from clock `x`
-   * (after beginPoll's cost) up to and with its yield. Returns the clock at the poll's end.
+   * yieldRun's run of a poll checkYieldPoll accepted: the ops' effects (execPoll's) from its start
+   * (ypStart) and beginPoll's cost up to and with its yield. Sets ypEnd, the clock at its end.
    */
-  private runYieldPoll(task: number, x: number): number {
+  private runYieldPoll(task: number): void {
+    let x = this.ypStart + this.c.poll;
     const tk = this.tasks;
     const c = this.c;
     const bd = this.breakdown;
@@ -509,7 +628,8 @@ export class CurrentThreadSim extends PollingSimulator {
         case O.OP_YIELD:
           tk.yields[task]++;
           tk.pc[task] = pc + 1;
-          return x + c.yieldExtra;
+          this.ypEnd = x + c.yieldExtra;
+          return;
         case O.OP_LOOP_NEXT:
           if (--tk.slots[task * tk.slotsPerTask + code[o + 1]] > 0) pc = code[o + 2];
           else pc++;

@@ -13,9 +13,14 @@ function pow2(n: number): number {
 }
 
 export class IntRing {
-  private buf: Int32Array;
-  private mask: number;
-  private head = 0;
+  /**
+   * The storage, its index mask and the front's index: read and written directly by the
+   * current_thread tight loop (current-thread.ts, yieldRun: the rings' state in locals, written
+   * back once), after `reserve`; everything else goes through the methods.
+   */
+  buf: Int32Array;
+  mask: number;
+  head = 0;
   length = 0;
   constructor(capacity = 16) {
     this.buf = new Int32Array(pow2(capacity));
@@ -65,6 +70,10 @@ export class IntRing {
       if (x !== v) this.buf[(this.head + k++) & this.mask] = x;
     }
     this.length = k;
+  }
+  /** Grows the storage (by doubling) until it holds at least `n` elements. */
+  reserve(n: number): void {
+    while (this.buf.length < n) this.grow();
   }
   private grow(): void {
     const nb = new Int32Array(this.buf.length * 2);
