@@ -913,7 +913,7 @@ function episodeDistribution(d: Deriver, what: 'duration' | 'wake'): Outcome {
     note:
       what === 'duration'
         ? `${f.episodes.length} episodes`
-        : "the slow ones are above the far fence the ordinary wake-up fits leave out, so they count here only",
+        : 'the slow ones are above the far fence the ordinary wake-up fits leave out, so they count here only',
   };
 }
 

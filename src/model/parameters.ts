@@ -342,7 +342,7 @@ export const OPTIONAL_PARAMETERS = [
     kind: 'latency',
     p: 'P8',
     meaning:
-      "during a host-contention episode, the wake-up latency of a parked runtime thread (from outside or by a worker): every xwake wake-up sent inside an episode, slow or not; distribution. Replaces wake_latency, worker_wake_latency, wake_latency_warm and wake_latency_nopoll for wake-ups inside an episode; not scaled by run_wake_sd. With episode_rate and episode_duration",
+      'during a host-contention episode, the wake-up latency of a parked runtime thread (from outside or by a worker): every xwake wake-up sent inside an episode, slow or not; distribution. Replaces wake_latency, worker_wake_latency, wake_latency_warm and wake_latency_nopoll for wake-ups inside an episode; not scaled by run_wake_sd. With episode_rate and episode_duration',
   },
 ] as const satisfies readonly ParameterInfo[];
 
