@@ -11,96 +11,23 @@
  *      wall and CPU time of this process (on a shared machine the wall time also counts the waits
  *      for a core), medians of 5, after 3 warm-up runs of the engine (a process's first simulators
  *      run deoptimised code) and 1 of the bare loop
- *   2. the same on multi_thread (2 workers) → events/s, wake-ups/s and the ratio to (1), each
+ *   2. the same on multi_thread (2 workers), in a process of its own (lone-flavor.ts, as a lone
+ *      `simulate` runs it) and in this one after (1) → events/s, wake-ups/s and the ratio to (1), each
  *      flavor taken against its own bare-loop pairs so that a change of load between them cancels
  *   3. memory: a periodic sequential pipeline at 10^5, 10^6, 10^7 records → peak RSS growth
  *   4. run sets: 8 runs of a noisy pipeline in one thread vs on worker threads → speed-up, against
  *      the ceiling of the same runs on plain threads in the same run
  */
 import type { Scenario } from '../src/schema/scenario.js';
-import type { CostModel } from '../src/schema/model.js';
 import { normalizeScenario } from '../src/plan/normalize.js';
 import { simulate } from '../src/runtime/simulate.js';
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { availableParallelism, loadavg } from 'node:os';
 import { benchRunSets } from './run-sets.js';
 import { benchAnalytic, printAnalyticBench } from './analytic.js';
-import { bareYieldRounds } from './bare-loop.js';
+import { REPS, bareRep, median, model, pairRatio, spinners, versusBare, warmUp, wps, type Rep } from './engine-reps.js';
 
-const model = JSON.parse(
-  readFileSync(new URL('../../models/tokio-1.24-2vcpu-release.json', import.meta.url), 'utf8'),
-) as CostModel;
-
-function spinners(flavor: 'current_thread' | 'multi_thread', records: number): Scenario {
-  return {
-    name: `bench/yield-${flavor}`,
-    runtime: flavor === 'multi_thread' ? { flavor, workers: 2 } : { flavor },
-    machine: { cores: 2 },
-    template: { kind: 'multi_yield', tasks: 8, records, yieldsPerRecord: 20 },
-  };
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-}
-
-/** One timed repetition: wake-ups (task polls + driver polls) and events, wall and CPU time of this process. */
-interface Rep {
-  wakeups: number;
-  events: number;
-  wallMs: number;
-  cpuMs: number;
-}
-
-// CPU time of this process beside wall time: on a shared machine the wall time also counts the
-// time the process waited for a core. Both sides of every ratio are timed the same way.
-const cpuMsSince = (u0: NodeJS.CpuUsage) => {
-  const u = process.cpuUsage(u0);
-  return (u.user + u.system) / 1000;
-};
-
-function timed(f: () => { wakeups: number; events: number }): Rep {
-  const u0 = process.cpuUsage();
-  const t0 = performance.now();
-  const r = f();
-  const wallMs = performance.now() - t0;
-  return { ...r, wallMs, cpuMs: cpuMsSince(u0) };
-}
-
-function engineRep(s: Scenario): Rep {
-  const plan = normalizeScenario(s, { model, noise: false });
-  return timed(() => {
-    // Raw engine speed: every event stepped (fast-forward would count skipped events too).
-    const r = simulate(plan, model, { fastForward: false });
-    return { events: r.engine.events, wakeups: r.workers.reduce((a, w) => a + w.polls + w.driverPolls, 0) };
-  });
-}
-
-function bareRep(): Rep {
-  return timed(() => ({ ...bareYieldRounds(8, 20000, 20), events: 0 }));
-}
-
-/** Wake-ups per second (wall or CPU time) of each repetition. */
-const wps = (reps: Rep[], cpu: boolean) => reps.map((r) => r.wakeups / ((cpu ? r.cpuMs : r.wallMs) / 1000));
-/** Median of the per-repetition ratios a[i] / b[i] (repetitions interleaved: each pair ran back to back). */
-const pairRatio = (a: number[], b: number[]) => median(a.map((x, i) => x / b[i]));
-
-/**
- * The engine against the bare loop, interleaved (engine, bare, engine, bare, …) so that each
- * ratio compares two runs made under the same machine load; medians of REPS.
- */
-function versusBare(s: Scenario): { eng: Rep[]; bare: Rep[] } {
-  const eng: Rep[] = [];
-  const bare: Rep[] = [];
-  for (let i = 0; i < REPS; i++) {
-    eng.push(engineRep(s));
-    bare.push(bareRep());
-  }
-  return { eng, bare };
-}
-
-const REPS = 5;
 const M = (x: number) => (x / 1e6).toFixed(2);
 const load = () =>
   loadavg()
@@ -109,11 +36,7 @@ const load = () =>
 const loadBefore = load();
 bareRep(); // warm-up of the bare loop; current_thread is measured first, before any multi_thread
 // simulator exists, as a lone `simulate` of a current_thread scenario runs (the shared poll code sees one class).
-// Warm-up of the engine too: the first simulators of a process run deoptimised code (V8 re-optimises
-// the hot loop after the first instances' field types settle), which took 2–3 of the 5 repetitions.
-const warmUp = (flavor: 'current_thread' | 'multi_thread') => {
-  for (let i = 0; i < 3; i++) engineRep(spinners(flavor, 2000));
-};
+// The engine is warmed up too (engine-reps.ts, warmUp).
 warmUp('current_thread');
 const ct = versusBare(spinners('current_thread', 20000));
 const ctEvents = ct.eng[0].events;
@@ -130,22 +53,38 @@ console.log(
     `dispatchsim current_thread = ${pairRatio(wps(ct.eng, false), wps(ct.bare, false)).toFixed(3)}× of it (wall), ` +
     `${pairRatio(wps(ct.eng, true), wps(ct.bare, true)).toFixed(3)}× (CPU) (medians of the ${REPS} back-to-back pairs; target ≥ 0.18×)`,
 );
+// multi_thread as a lone `simulate` of a multi_thread scenario runs it: in a process of its own,
+// where the shared poll code has seen one simulator class (here, after current_thread, it has seen
+// two and runs slower: both figures are printed).
+const lone: { eng: Rep[]; bare: Rep[] } = JSON.parse(
+  execFileSync(process.execPath, [fileURLToPath(new URL('./lone-flavor.js', import.meta.url)), 'multi_thread'], {
+    encoding: 'utf8',
+  }),
+);
 warmUp('multi_thread');
 const mt = versusBare(spinners('multi_thread', 20000));
-console.log(
-  `multi_thread (2 workers), same load: ${(mt.eng[0].events / 1e6).toFixed(1)} M events, ` +
-    `${(mt.eng[0].wakeups / 1e6).toFixed(2)} M wake-ups; medians of ${REPS}: ${M(median(wps(mt.eng, false)))} M wake-ups/s wall, ` +
-    `${M(median(wps(mt.eng, true)))} M/s CPU; ${pairRatio(wps(mt.eng, true), wps(mt.bare, true)).toFixed(3)}× the bare loop (CPU)`,
-);
+const mtLine = (what: string, r: { eng: Rep[]; bare: Rep[] }) =>
+  console.log(
+    `multi_thread (2 workers), same load, ${what}: ${(r.eng[0].events / 1e6).toFixed(1)} M events, ` +
+      `${(r.eng[0].wakeups / 1e6).toFixed(2)} M wake-ups; medians of ${REPS}: ${M(median(wps(r.eng, false)))} M wake-ups/s wall, ` +
+      `${M(median(wps(r.eng, true)))} M/s CPU; ${pairRatio(wps(r.eng, true), wps(r.bare, true)).toFixed(3)}× the bare loop (CPU)`,
+  );
+mtLine('a process of its own (as a lone simulate runs it)', lone);
+mtLine('in this process after current_thread (the poll code has seen both classes)', mt);
 // current_thread / multi_thread, each taken relative to the bare loop run beside it, so that a
 // change of machine load between the two series cancels; the raw ratio of medians beside it.
 const ctRel = pairRatio(wps(ct.eng, true), wps(ct.bare, true));
-const mtRel = pairRatio(wps(mt.eng, true), wps(mt.bare, true));
-console.log(
-  `ratio current_thread / multi_thread, wake-ups/s: ${(ctRel / mtRel).toFixed(2)}× (each against its bare-loop pairs, CPU time), ` +
-    `${(median(wps(ct.eng, false)) / median(wps(mt.eng, false))).toFixed(2)}× (medians, wall) (target ≤ 1.5×); ` +
-    `load average before ${loadBefore}, after ${load()} (${availableParallelism()} cores)`,
-);
+for (const [what, r] of [
+  ['multi_thread in a process of its own', lone],
+  ['multi_thread in this process', mt],
+] as const) {
+  const mtRel = pairRatio(wps(r.eng, true), wps(r.bare, true));
+  console.log(
+    `ratio current_thread / ${what}, wake-ups/s: ${(ctRel / mtRel).toFixed(2)}× (each against its bare-loop pairs, CPU time), ` +
+      `${(median(wps(ct.eng, false)) / median(wps(r.eng, false))).toFixed(2)}× (medians, wall) (target ≤ 1.5×)`,
+  );
+}
+console.log(`load average before ${loadBefore}, after ${load()} (${availableParallelism()} cores)`);
 
 function seq(records: number): Scenario {
   return {

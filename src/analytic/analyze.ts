@@ -20,15 +20,14 @@
 import type { Plan } from '../plan/types.js';
 import type { CostModel } from '../schema/model.js';
 import type { Result } from '../schema/result.js';
-import { makeCtx, type Ctx } from './context.js';
+import { addWork, makeCtx, recordRefs, workNs, type Ctx } from './context.js';
 import { recognizeShape, type Shape } from './plan-shape.js';
 import { ctMultiYield, ctProducerConsumer, ctSpawnJoin, ctStraight, ctYieldLoop, constLatency } from './current-thread.js';
 import { evaluatePipeline } from './pipeline.js';
 import { preparePipeline, type PreparedPipeline } from './pipeline-prepare.js';
 import { param } from '../model/load.js';
 import { emptyTask, emptyWorker, refuse, toResult, type Prediction } from './prediction.js';
-import { ignoredField, RECORD_NOTE } from './applicability.js';
-import { analyticCosts } from './costs.js';
+import { ignoredField } from './applicability.js';
 import { diag, EXIT, InputError } from '../schema/diagnostics.js';
 
 export type Prepared =
@@ -99,6 +98,12 @@ export function evaluatePrepared(plan: Plan, p: Prepared): Prediction {
         capacity: Math.round(r.capacity),
         offered: Math.round(r.offered),
       });
+    if (p.pp.refusal)
+      refuse(plan, 'DS4003', {
+        shape: p.pp.shape.coordinator ? 'a coordinator/partition pipeline' : 'a sequential processor',
+        flavor: plan.runtime.flavor,
+        detail: p.pp.refusal,
+      });
     return r;
   }
   const { ctx, shape } = p;
@@ -123,10 +128,6 @@ export function evaluatePrepared(plan: Plan, p: Prepared): Prediction {
 /** Predicts a plan's Result in closed form, or refuses (InputError, exit 4). */
 export function analyze(plan: Plan, model: CostModel): Result {
   const r = toResult(plan, evaluatePrepared(plan, prepareAnalysis(plan, model)));
-  // Per-record bookkeeping (record_end / record_start / compute_op) is the simulator's only: said, not refused.
-  const c = analyticCosts(model, plan.runtime.driver);
-  if ((c.recordEnd > 0 || c.recordStart > 0 || c.computeOp > 0) && r.records > 0)
-    r.warnings.push({ code: 'DS4090', message: RECORD_NOTE });
   const note = remoteCostsNote(plan, model);
   if (note) r.warnings.push({ code: 'DS4090', message: note });
   return r;
@@ -160,8 +161,8 @@ function mtMicro(ctx: Ctx, s: Exclude<Shape, { kind: 'pipeline' }>): Prediction 
   const c = ctx.c;
   if (s.kind === 'straight') return ctStraight(ctx, s);
   if (s.kind !== 'yield_loop') throw new Error(`internal: ${s.kind} on multi_thread passed the applicability check`);
-  let work = 0;
-  for (const r of s.perRecord) work += ctx.costs[r.cost].mean * r.n;
+  const recs = recordRefs(ctx, s.perRecord, true);
+  const work = workNs(ctx, recs);
   const per = c.poll + c.yieldExtra;
   const n = s.records * s.yieldsPerRecord;
   const recordNs = work + s.yieldsPerRecord * per;
@@ -174,10 +175,7 @@ function mtMicro(ctx: Ctx, s: Exclude<Shape, { kind: 'pipeline' }>): Prediction 
   bo.polls = n + 1;
   workers.push(bo);
   const bd: Record<string, number> = { poll: (n + 1) * c.poll, yield: n * c.yieldExtra };
-  for (const r of s.perRecord) {
-    const cat = ctx.plan.costs[r.cost].category;
-    bd[cat] = (bd[cat] ?? 0) + ctx.costs[r.cost].mean * r.n * s.records;
-  }
+  addWork(ctx, bd, recs, s.records);
   return {
     approximation: 'exact: yield on the block_on thread',
     bottleneck: 'runtime',

@@ -59,10 +59,3 @@ export function ignoredField(plan: Plan): IgnoredField | undefined {
 /** The note an analytic Result carries when the plan has platform noise on (DS4090). */
 export const NOISE_NOTE =
   "platform noise is not in the closed form: these figures are for the idealised machine (the simulator adds the model's noise_rate × noise_pause pauses; compare with simulate, or --no-noise there)";
-
-/**
- * The note an analytic Result carries when the model charges per-record bookkeeping (record_end /
- * record_start, DS4090): like noise, not refused (every scenario with records would be), but said.
- */
-export const RECORD_NOTE =
-  "the model's per-record bookkeeping (record_end, record_start: the measuring harness's loop step, clock read and histogram insert; compute_op: its own cost of a compute instruction) is not in the closed form: records come out faster than the simulator's (compare with simulate)";

@@ -6,8 +6,9 @@
  */
 import type { Plan } from '../plan/types.js';
 import type { CostModel } from '../schema/model.js';
-import { analyticCosts, costMoments, type AnalyticCosts, type Moments } from './costs.js';
+import { analyticCosts, constMoments, costMoments, type AnalyticCosts, type Moments } from './costs.js';
 import type { CostRef } from './plan-shape.js';
+import { RECORD_CATEGORY } from '../plan/result-parts.js';
 
 export interface Ctx {
   plan: Plan;
@@ -20,6 +21,11 @@ export interface Ctx {
   c: AnalyticCosts;
   /** Taking a task from a non-empty remote/inject queue: the lock, in every version (`remote_check`). */
   remotePopNs: number;
+  /**
+   * Moments of every plan cost, then two of the model's per-record bookkeeping costs, which the
+   * simulator charges at the `record_start` and `record_end` ops: `costs[plan.costs.length]` is
+   * record_start, the next record_end (refs to them come from `recordRefs`).
+   */
   costs: Moments[];
 }
 
@@ -31,13 +37,40 @@ export function makeCtx(plan: Plan, model: CostModel): Ctx {
     if (sem.remoteFastPath) c.remoteCheck = 0;
     if (sem.blockOnWakeNoSelfUnpark) c.driverUnparkIo = 0;
   }
-  return { plan, model, c, remotePopNs, costs: plan.costs.map((e) => costMoments(e.cost)) };
+  const costs = plan.costs.map((e) => costMoments(e.cost));
+  costs.push(constMoments(c.recordStart), constMoments(c.recordEnd));
+  return { plan, model, c, remotePopNs, costs };
+}
+
+/**
+ * A record's work as the simulator charges it: `record_start` when its loop stamps it (the stamp
+ * is taken first, so the record's own latency includes it), its compute ops, then `record_end`
+ * (charged after the record's latency ends: it delays the records after it; counted here in the
+ * record's own work, an over-estimate of one record_end per record latency, documented in
+ * docs/analytic.md). Nothing is added for a model without bookkeeping costs.
+ */
+export function recordRefs(ctx: Ctx, refs: readonly CostRef[], stamped: boolean): CostRef[] {
+  const n = ctx.plan.costs.length;
+  const out: CostRef[] = [];
+  if (stamped && ctx.c.recordStart > 0) out.push({ cost: n, n: 1 });
+  out.push(...refs);
+  if (ctx.c.recordEnd > 0) out.push({ cost: n + 1, n: 1 });
+  return out;
+}
+
+/**
+ * The harness's own cost of a compute instruction (compute_op), which the simulator charges after
+ * every compute whose drawn duration is above 0: here for every ref to a plan cost with a positive
+ * mean (bookkeeping refs from `recordRefs` are not compute instructions).
+ */
+function computeOpNs(ctx: Ctx, r: CostRef): number {
+  return ctx.c.computeOp > 0 && r.cost < ctx.plan.costs.length && ctx.costs[r.cost].mean > 0 ? ctx.c.computeOp : 0;
 }
 
 /** Mean ns of a list of costs. */
 export function workNs(ctx: Ctx, refs: readonly CostRef[]): number {
   let s = 0;
-  for (const r of refs) s += ctx.costs[r.cost].mean * r.n;
+  for (const r of refs) s += ctx.costs[r.cost].mean * r.n + computeOpNs(ctx, r);
   return s;
 }
 
@@ -47,7 +80,7 @@ export function workM2(ctx: Ctx, refs: readonly CostRef[]): number {
   let v = 0;
   for (const r of refs) {
     const m = ctx.costs[r.cost];
-    mean += m.mean * r.n;
+    mean += m.mean * r.n + computeOpNs(ctx, r);
     // n copies drawn once and multiplied (the simulator samples a compute op once, × n).
     v += Math.max(0, m.m2 - m.mean * m.mean) * r.n * r.n;
   }
@@ -57,8 +90,11 @@ export function workM2(ctx: Ctx, refs: readonly CostRef[]): number {
 /** Adds `times` executions of the costs to the breakdown by their categories. */
 export function addWork(ctx: Ctx, bd: Record<string, number>, refs: readonly CostRef[], times: number): void {
   for (const r of refs) {
-    const cat = ctx.plan.costs[r.cost].category;
+    const own = r.cost < ctx.plan.costs.length;
+    const cat = own ? ctx.plan.costs[r.cost].category : RECORD_CATEGORY;
     bd[cat] = (bd[cat] ?? 0) + ctx.costs[r.cost].mean * r.n * times;
+    const op = computeOpNs(ctx, r);
+    if (op > 0) bd[RECORD_CATEGORY] = (bd[RECORD_CATEGORY] ?? 0) + op * times;
   }
 }
 

@@ -16,7 +16,8 @@
  * Phase: analyze. Every function returns a Prediction in ns.
  */
 import type { Ctx } from './context.js';
-import { add, addWork, workNs } from './context.js';
+import { add, addWork, recordRefs, workNs } from './context.js';
+import { RECORD_CATEGORY } from '../plan/result-parts.js';
 import type { MultiYieldShape, ProducerConsumerShape, SpawnJoinShape, StraightShape, YieldLoopShape } from './plan-shape.js';
 import { emptyTask, emptyWorker, zeroLatency, type LatencyPrediction, type Prediction } from './prediction.js';
 import { LatencyDist } from './percentiles.js';
@@ -111,7 +112,8 @@ export function ctYieldLoop(ctx: Ctx, s: YieldLoopShape): Prediction {
   const c = ctx.c;
   const rt = ctx.plan.runtime;
   const blockOn = s.start === 'block_on';
-  const work = workNs(ctx, s.perRecord);
+  const recs = recordRefs(ctx, s.perRecord, true);
+  const work = workNs(ctx, recs);
   const n = s.records * s.yieldsPerRecord;
   let per: number;
   let dps: number;
@@ -143,7 +145,7 @@ export function ctYieldLoop(ctx: Ctx, s: YieldLoopShape): Prediction {
   add(bd, 'driver', n * dps * c.driverPoll);
   add(bd, 'remote', n * rcs * c.remoteCheck + (blockOn ? 0 : c.remoteCheck));
   if (unparks) add(bd, 'unpark', n * c.driverUnparkIo);
-  addWork(ctx, bd, s.perRecord, s.records);
+  addWork(ctx, bd, recs, s.records);
   const tasks = ctx.plan.tasks.map(() => emptyTask());
   const busy = (n + 1) * c.poll + (s.selfWake ? 0 : n * c.yieldExtra) + s.records * work;
   tasks[s.task] = {
@@ -171,7 +173,8 @@ export function ctYieldLoop(ctx: Ctx, s: YieldLoopShape): Prediction {
 export function ctMultiYield(ctx: Ctx, s: MultiYieldShape): Prediction {
   const c = ctx.c;
   const K = s.children.length;
-  const work = workNs(ctx, s.perRecord);
+  const recs = recordRefs(ctx, s.perRecord, true);
+  const work = workNs(ctx, recs);
   const r = ctYieldRound(ctx, K, false);
   const rounds = s.records * s.yieldsPerRecord;
   const recordNs = s.yieldsPerRecord * r.roundNs + K * work;
@@ -189,7 +192,7 @@ export function ctMultiYield(ctx: Ctx, s: MultiYieldShape): Prediction {
   add(bd, 'spawn', K * c.spawn);
   add(bd, 'join', K * c.join);
   add(bd, 'unpark', c.driverUnparkIo);
-  addWork(ctx, bd, s.perRecord, K * s.records);
+  addWork(ctx, bd, recs, K * s.records);
   const tasks = ctx.plan.tasks.map(() => emptyTask());
   tasks[s.main] = {
     elapsedNs: end,
@@ -317,15 +320,23 @@ function messageLatency(ctx: Ctx, s: ProducerConsumerShape, base: number, work: 
   return latencyOf(dist, records);
 }
 
+/** The producer's `record_start` before each send (0 when it has none or the model charges none). */
+function stampNs(ctx: Ctx, s: ProducerConsumerShape): number {
+  return s.stampsSends ? ctx.c.recordStart : 0;
+}
+
 /** No sleep: every send happens in the producer's first poll; the consumer drains afterwards. */
 function ctBurstProducer(ctx: Ctx, s: ProducerConsumerShape): Prediction {
   const c = ctx.c;
   const EI = ctx.plan.runtime.eventInterval;
   const items = s.messages * s.itemsPerSend;
   const recs = s.messageIsRecord ? 1 : s.recordsPerItem;
-  const work = workNs(ctx, s.perRecord);
+  const recRefs = recordRefs(ctx, s.perRecord, s.recordStart);
+  // A record_start right before each send: its cost per message, spread over the message's items.
+  const sendU = c.sendU + stampNs(ctx, s) / s.itemsPerSend;
+  const work = workNs(ctx, recRefs);
   const perItem = c.recvU + recs * work;
-  const sendsEnd = c.poll + c.spawn + items * c.sendU; // the close costs nothing
+  const sendsEnd = c.poll + c.spawn + items * sendU; // the close costs nothing
   const consumerPolls = Math.ceil(items / COOP_BUDGET) + 1;
   const perPoll = c.poll + c.driverPoll / EI;
   // Record k (0-based over all items) ends at consumerStart + (polls so far)·poll + (k+1)·perItem.
@@ -339,7 +350,7 @@ function ctBurstProducer(ctx: Ctx, s: ProducerConsumerShape): Prediction {
     const first = m0 * s.itemsPerSend;
     const last = (m1 + 1) * s.itemsPerSend - 1;
     const endOf = (k: number) => consumerStart + (1 + Math.floor(k / COOP_BUDGET)) * perPoll + (k + 1) * perItem;
-    const tsOf = (m: number) => c.poll + c.spawn + m * s.itemsPerSend * c.sendU;
+    const tsOf = (m: number) => c.poll + c.spawn + m * s.itemsPerSend * sendU;
     const lo = Math.min(endOf(first) - tsOf(m0), endOf(m1 * s.itemsPerSend) - tsOf(m1));
     const hi = Math.max(endOf(last) - tsOf(m1), endOf((m0 + 1) * s.itemsPerSend - 1) - tsOf(m0));
     dist.addSegment(lo, hi, (last - first + 1) * recs);
@@ -357,7 +368,8 @@ function ctBurstProducer(ctx: Ctx, s: ProducerConsumerShape): Prediction {
     unpark: c.driverUnparkIo,
     remote: 2 * c.remoteCheck,
   };
-  addWork(ctx, bd, s.perRecord, records);
+  addWork(ctx, bd, recRefs, records);
+  if (stampNs(ctx, s) > 0) add(bd, RECORD_CATEGORY, s.messages * stampNs(ctx, s));
   const tasks = ctx.plan.tasks.map(() => emptyTask());
   tasks[s.producer] = {
     elapsedNs: end,
@@ -399,13 +411,16 @@ function ctTimedProducer(ctx: Ctx, s: ProducerConsumerShape): Prediction | strin
   const res = ctx.plan.runtime.timerResolutionNs;
   if (ctx.plan.runtime.driver === 'none') return 'sleep needs the timer driver';
   const recs = s.messageIsRecord ? 1 : s.recordsPerItem;
-  const work = workNs(ctx, s.perRecord);
+  const recRefs = recordRefs(ctx, s.perRecord, s.recordStart);
+  // A record_start right before each send: its cost per message, spread over the message's items.
+  const sendU = c.sendU + stampNs(ctx, s) / s.itemsPerSend;
+  const work = workNs(ctx, recRefs);
   const Y = s.yieldsPerMessage;
   const yr = ctYieldRound(ctx, 1, false);
   const overshoot = costMoments(c.parkOvershoot).mean;
   // From the wake-up to the sleep's deadline: driver poll (fires the timer; the block_on waker
   // unparks), the producer's poll, its send, the timer registration, the sleep itself.
-  const toSleep = c.driverPoll + c.driverUnparkIo + c.poll + s.itemsPerSend * c.sendU;
+  const toSleep = c.driverPoll + c.driverUnparkIo + c.poll + s.itemsPerSend * sendU;
   const a = toSleep + c.timerRegister + s.sleepNs;
   // Busy time after the wake-up until the runtime parks again.
   const consumerNs = c.remoteCheck + c.poll + s.itemsPerSend * (c.recvU + recs * work) + Y * yr.roundNs + c.wakerRegister;
@@ -428,7 +443,7 @@ function ctTimedProducer(ctx: Ctx, s: ProducerConsumerShape): Prediction | strin
   const records = M * s.itemsPerSend * recs;
   // A record ends after the producer's remaining poll (timer registration), the consumer's poll,
   // its receive, and the work of the records before it in the message.
-  const base = s.itemsPerSend * c.sendU + c.timerRegister + c.poll + c.recvU;
+  const base = s.itemsPerSend * sendU + c.timerRegister + c.poll + c.recvU;
   const yields = M * Y;
   const sleeps = M + (s.tailSleepNs > 0 ? 1 : 0);
   const bd: Record<string, number> = {
@@ -443,9 +458,10 @@ function ctTimedProducer(ctx: Ctx, s: ProducerConsumerShape): Prediction | strin
     spawn: c.spawn,
     join: c.join,
   };
-  addWork(ctx, bd, s.perRecord, records);
+  addWork(ctx, bd, recRefs, records);
+  if (stampNs(ctx, s) > 0) add(bd, RECORD_CATEGORY, M * stampNs(ctx, s));
   const tasks = ctx.plan.tasks.map(() => emptyTask());
-  const pBusy = M * (c.poll + s.itemsPerSend * c.sendU) + sleeps * c.timerRegister;
+  const pBusy = M * (c.poll + s.itemsPerSend * sendU) + sleeps * c.timerRegister;
   tasks[s.producer] = {
     elapsedNs: end,
     busyNs: pBusy,
@@ -494,12 +510,15 @@ function ctYieldPacedProducer(ctx: Ctx, s: ProducerConsumerShape): Prediction | 
   const M = s.messages;
   const items = s.itemsPerSend;
   const recs = s.messageIsRecord ? 1 : s.recordsPerItem;
-  const work = workNs(ctx, s.perRecord);
+  const recRefs = recordRefs(ctx, s.perRecord, s.recordStart);
+  // A record_start right before each send: its cost per message, spread over the message's items.
+  const sendU = c.sendU + stampNs(ctx, s) / s.itemsPerSend;
+  const work = workNs(ctx, recRefs);
   const R = ctYieldRound(ctx, 1, true);
   const consumerPoll = c.poll + items * (c.recvU + recs * work) + c.wakerRegister;
   // One pick in Y + 1 is the consumer's; a pick on a global-queue tick looks at the remote queue first.
   const dueNs = c.remoteCheck / rt.globalQueueInterval;
-  const cycle = Y * R.roundNs + items * c.sendU + consumerPoll + dueNs;
+  const cycle = Y * R.roundNs + items * sendU + consumerPoll + dueNs;
   // Before the loop: the spawn, and (yield first) the consumer's first poll finding nothing.
   const startNs = c.spawn + (s.sendFirst ? 0 : c.remoteCheck + c.poll + c.wakerRegister);
   // After it: the close and the join, the consumer's last poll seeing the channel closed.
@@ -511,7 +530,7 @@ function ctYieldPacedProducer(ctx: Ctx, s: ProducerConsumerShape): Prediction | 
   // Yield first: one poll finds nothing; the message polls follow, the last of which sees the close.
   // Send first: the first poll takes the first message; one more sees the close.
   const consumerPolls = M + 1;
-  const base = items * c.sendU + c.yieldExtra + c.poll + c.recvU;
+  const base = items * sendU + c.yieldExtra + c.poll + c.recvU;
   const bd: Record<string, number> = {
     poll: (producerPolls + consumerPolls) * c.poll,
     yield: yields * c.yieldExtra,
@@ -523,9 +542,10 @@ function ctYieldPacedProducer(ctx: Ctx, s: ProducerConsumerShape): Prediction | 
     spawn: c.spawn,
     join: c.join,
   };
-  addWork(ctx, bd, s.perRecord, records);
+  addWork(ctx, bd, recRefs, records);
+  if (stampNs(ctx, s) > 0) add(bd, RECORD_CATEGORY, M * stampNs(ctx, s));
   const tasks = ctx.plan.tasks.map(() => emptyTask());
-  const pBusy = producerPolls * c.poll + c.spawn + M * items * c.sendU + yields * c.yieldExtra + c.join;
+  const pBusy = producerPolls * c.poll + c.spawn + M * items * sendU + yields * c.yieldExtra + c.join;
   tasks[s.producer] = { elapsedNs: end, busyNs: pBusy, polls: producerPolls, yields, wait: { deferred: end - pBusy } };
   const cBusy = consumerPolls * c.poll + M * (items * (c.recvU + recs * work) + c.wakerRegister);
   const cElapsed = end - c.poll - c.spawn;

@@ -9,7 +9,7 @@
  * Phase: analyze. Formulas: docs/analytic.md.
  */
 import type { Ctx } from './context.js';
-import { workM2, workNs } from './context.js';
+import { recordRefs, workM2, workNs } from './context.js';
 import type { PipelineShape, StageShape } from './plan-shape.js';
 import type { PlanSource } from '../plan/types.js';
 import { cdfOf, cdfQuantile, FastLatency, LatencyDist } from './percentiles.js';
@@ -34,6 +34,8 @@ interface Job {
 
 export interface PreparedPipeline {
   ctx: Ctx;
+  /** Set when the plan has no closed form unless it is overloaded: evaluate refuses with it (DS4003) after the load check. */
+  refusal?: string;
   shape: PipelineShape;
   mt: boolean;
   wait: WaitKind;
@@ -124,11 +126,11 @@ export function preparePipeline(ctx: Ctx, shape: PipelineShape): PreparedPipelin
   const recKey = (s: StageShape) =>
     JSON.stringify([s.perRecord, s.recordLocks.length, s.pre, s.post, s.writer?.hold ?? [], s.ack !== undefined]);
   if (shape.stages.some((s) => recKey(s) !== recKey(st0))) return no('stages do different work');
-  const recordNs = workNs(ctx, st0.perRecord) + st0.recordLocks.length * c.mutex;
+  // A stage's records are stamped by their sender; each ends with record_end (recordRefs).
+  const st0Rec = recordRefs(ctx, st0.perRecord, false);
+  const recordNs = workNs(ctx, st0Rec) + st0.recordLocks.length * c.mutex;
   const recordM2 =
-    workM2(ctx, st0.perRecord) +
-    (st0.recordLocks.length * c.mutex) ** 2 +
-    2 * workNs(ctx, st0.perRecord) * st0.recordLocks.length * c.mutex;
+    workM2(ctx, st0Rec) + (st0.recordLocks.length * c.mutex) ** 2 + 2 * workNs(ctx, st0Rec) * st0.recordLocks.length * c.mutex;
   const sharedRecordLock =
     st0.recordLocks.length > 0 && shape.stages.some((s, i) => i > 0 && s.recordLocks.some((m) => st0.recordLocks.includes(m)));
   if (sharedRecordLock && mt) return no('a per-record lock shared by stages on several workers (lock convoys)');
@@ -156,11 +158,19 @@ export function preparePipeline(ctx: Ctx, shape: PipelineShape): PreparedPipelin
     return no(
       `yield-spinning stages on ${rt.workers} workers${co?.start === 'block_on' ? ' plus the block_on thread' : ''} over ${rt.cores} core(s): OS time slicing decides who runs`,
     );
-  if (c.haltPollMax > 0 && a.kind !== 'periodic')
-    return no(
-      `${a.kind} arrivals under adaptive halt-polling (halt_poll_max): whether a wake-up is warm depends on the lengths of the runtime's recent parks, not derived here`,
-    );
-  const outsideWake = warmOrCold(c, a.kind === 'periodic', lambda, coordNs + jobs.reduce((t, j) => t + j.serviceNs, 0) / threads);
+  // Random arrivals under adaptive halt-polling have no closed form for their wake-ups; the
+  // refusal waits for the loads, so that an overloaded plan is refused as overloaded (DS4004,
+  // which a plan search prunes on) whatever its wake-ups are.
+  const wakeRefusal =
+    c.haltPollMax > 0 && a.kind !== 'periodic'
+      ? `${a.kind} arrivals under adaptive halt-polling (halt_poll_max): whether a wake-up is warm depends on the lengths of the runtime's recent parks, not derived here (${flavor})`
+      : undefined;
+  const outsideWake = wakeRefusal
+    ? c.wakeLatency
+    : warmOrCold(c, a.kind === 'periodic', lambda, coordNs + jobs.reduce((t, j) => t + j.serviceNs, 0) / threads);
+  // A warm/cold mixture (halt_poll_warm_share below 1) is drawn per wake-up in a run: over a few
+  // hundred batches the share of cold ones, and so the tail, is itself a sample (docs/analytic.md).
+  const mixedWake = outsideWake !== c.wakeLatency && outsideWake !== c.wakeLatencyWarm && c.haltPollMax > 0;
   const wk = costMoments(outsideWake);
   const ov = costMoments(c.parkOvershoot);
   // Pickup of a batch: an OS wake-up when the runtime parks between batches; for yield spinners
@@ -180,10 +190,13 @@ export function preparePipeline(ctx: Ctx, shape: PipelineShape): PreparedPipelin
         : a.kind === 'periodic'
           ? wait === 'yield'
             ? 'exact: periodic arrivals, yield rounds (pickup uniform over a round)'
-            : 'exact: periodic arrivals, no queueing (wake latency from the model)'
+            : mixedWake
+              ? 'approx: periodic arrivals, no queueing, warm/cold wake-up mixture (sampled per wake-up)'
+              : 'exact: periodic arrivals, no queueing (wake latency from the model)'
           : 'approx: M/G/1 with setup times (Welch), exponential waiting tail';
   const pp: PreparedPipeline = {
     ctx,
+    refusal: wakeRefusal,
     shape,
     mt,
     wait,

@@ -15,7 +15,7 @@
  *
  * Phase: analyze. Formulas and bands: docs/analytic.md.
  */
-import { add, addWork } from './context.js';
+import { add, addWork, recordRefs } from './context.js';
 import { emptyTask, emptyWorker, type Prediction, type TaskPrediction } from './prediction.js';
 import { kingmanWaitMean, mg1SetupBusyProb, mg1SetupWaitMean } from './queueing.js';
 import type { PipelineCore, PreparedPipeline } from './pipeline-prepare.js';
@@ -215,7 +215,7 @@ function buildPrediction(pp: PreparedPipeline, e: EvalParts): Prediction {
     };
     add(bd, 'poll', (msgs + (spinners ? myIdle : 0)) * c.poll);
     add(bd, 'recv', msgs * (pp.wait === 'await' ? c.recvU + c.wakerRegister : 2 * c.tryRecvU));
-    addWork(ctx, bd, st.perRecord, recs);
+    addWork(ctx, bd, recordRefs(ctx, st.perRecord, false), recs);
     addWork(ctx, bd, st.pre, msgs);
     addWork(ctx, bd, st.post, msgs);
     if (st.writer) addWork(ctx, bd, st.writer.hold, msgs);

@@ -105,6 +105,8 @@ export interface ProducerConsumerShape {
   perRecord: CostRef[];
   /** The consumer's per-record work starts with `record_start` (a record's latency is its own work). */
   recordStart: boolean;
+  /** The producer stamps each message with `record_start` right before its send (record_start cost, inside the latency). */
+  stampsSends: boolean;
   /** The consumer handles a message as one record (no per-record loop). */
   messageIsRecord: boolean;
   yieldsPerMessage: number;
@@ -402,6 +404,7 @@ function producerConsumerShape(plan: Plan, progs: Stmt[][]): ProducerConsumerSha
     tailSleepNs: tail,
     perRecord,
     recordStart,
+    stampsSends: body.length !== loop.body.length,
     messageIsRecord,
     yieldsPerMessage,
   };

@@ -12,7 +12,14 @@ import { runLevelEstimate, runNoiseLevels, runSpeedLevels, runWakeLevels, WAKE_B
 import { combine, fitLinear, fitReciprocal, latencyEstimate, type Estimate, type Filter, type Fitter } from './fit.js';
 import { bootstrap, median } from './stats.js';
 import { Prng } from '../engine/prng.js';
-import { fitHaltPollMax, fitHaltPollWindow, type HaltPollFit, type HaltPollMaxFit, type IdleWake } from './halt-poll.js';
+import {
+  fitHaltPollMax,
+  fitHaltPollWindow,
+  type HaltPollFit,
+  type HaltPollMaxFit,
+  type IdleWake,
+  hostPollShare,
+} from './halt-poll.js';
 import type { ParameterName } from '../model/parameters.js';
 import { describeEpisodeFit, fitEpisodes, type EpisodeFit } from './episodes.js';
 
@@ -364,27 +371,35 @@ function haltPollWarmShare(d: Deriver): Outcome {
   };
 }
 
-/** halt_poll_run_share: the share of probe runs whose host polled; needs two probe runs or more. */
+/**
+ * halt_poll_run_share: the probability that a run's host halt-polls, from the probe runs (each
+ * one draw of the host's state, counted by the share of its in-window wake-ups that polled):
+ * a Beta posterior's mean and 95 % interval (halt-poll.ts `hostPollShare`); needs two probe runs
+ * or more.
+ */
 function haltPollRunShare(d: Deriver): Outcome {
   const f = haltPollMaxFit(d);
   if ('missing' in f) return f;
   const { fit } = f;
-  if (fit.probeRuns < 2)
+  const post = fit.probeRuns < 2 ? undefined : hostPollShare(fit.runPolls);
+  if (!post)
     return {
       missing: `two or more probe runs of ${STEADY_SOURCE} (calibrate --runs ≥ 2): with one run the share of runs whose host halt-polls is unknown`,
     };
+  const perRun = fit.runPolls.map((h) => (h === undefined ? '–' : h.toFixed(2))).join(', ');
   const est: Estimate = {
-    value: fit.pollingRuns / fit.probeRuns,
+    value: post.mean,
     boot: [],
-    samples: fit.probeRuns,
+    ci95: post.ci95,
+    samples: post.runs,
     outliers: 0,
-    source: `${STEADY_SOURCE}: ${fit.pollingRuns} of ${fit.probeRuns} probe runs with most wake-ups inside KVM's adaptive window (halt_poll_max ${fit.maxNs} ns) fast`,
+    source: `${STEADY_SOURCE}: per probe run, the share of the wake-ups inside KVM's adaptive window (halt_poll_max ${fit.maxNs} ns) during which the host polled ((fast share − ${pctOf(fit.outsideShare)} fast outside the window) / (halt_poll_warm_share − the same), within 0–1): ${perRun}; ${fit.pollingRuns} of ${fit.probeRuns} runs mostly polled. Mean of the Beta(½ + ${post.polled.toFixed(2)}, ½ + ${(post.runs - post.polled).toFixed(2)}) posterior (Jeffreys' prior), 95 % interval ${post.ci95[0].toFixed(2)}–${post.ci95[1].toFixed(2)}`,
     headers: f.headers,
   };
   return {
     est,
     provenance: 'calibrated',
-    note: `from ${fit.probeRuns} probe runs: a rough figure (KVM polls only while the vCPU's task is alone on its host CPU; how often the host is that quiet varies with other tenants' load)`,
+    note: `from ${post.runs} probe runs, each one draw of the host's state: a rough figure (95 % interval ${post.ci95[0].toFixed(2)}–${post.ci95[1].toFixed(2)}; KVM polls only while the vCPU's task is alone on its host CPU, and how often the host is that quiet varies with other tenants' load); a run set draws each run's host state with this probability`,
   };
 }
 

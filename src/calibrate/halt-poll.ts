@@ -17,6 +17,7 @@
  *     reason is returned.
  */
 import { nextPollWindow } from '../model/halt-poll.js';
+import { incompleteBeta } from '../engine/student-t.js';
 
 /** One wake-up: its send→receive latency and how long the receiver had been idle (ns). */
 export interface IdleWake {
@@ -152,6 +153,13 @@ export interface HaltPollMaxFit {
   /** Probe runs, those in which the host polled (most wake-ups inside the window fast). */
   probeRuns: number;
   pollingRuns: number;
+  /**
+   * Per probe run (in run order), the share of its wake-ups inside the window during which the
+   * host polled: its fast share there less outsideShare (not-warm wake-ups below the split),
+   * over warmShare less outsideShare, within [0, 1] (undefined: no wake-up inside the window).
+   * A run whose host stopped polling part-way counts in part (`hostPollShare`).
+   */
+  runPolls: (number | undefined)[];
   /** The latencies (far-outs left out) of the probe runs in which the host did not poll. */
   noPoll: number[];
 }
@@ -224,6 +232,11 @@ export function fitHaltPollMax(
     return `the adaptive window explains at most ${pct(best / all.length)} of the wake-ups (${at}; the host polled in ${polling.length} of ${ids.length} probe runs)`;
   if (warmShare - outsideShare < 0.3)
     return `inside the adaptive window ${pct(warmShare)} of the wake-ups were fast, outside it ${pct(outsideShare)}: the window does not separate them (${at})`;
+  // A run's fast share inside the window, less the share of not-warm wake-ups that fall below the
+  // split anyway (outsideShare: outside the window nothing is warm), over the polling runs' excess.
+  const runPolls = [...per.values()].map((c) =>
+    c[0] + c[1] > 0 ? Math.min(1, Math.max(0, (c[0] / (c[0] + c[1]) - outsideShare) / (warmShare - outsideShare))) : undefined,
+  );
   const pollingIds = new Set(polling.map(([id]) => id));
   const warm: number[] = [];
   const noPoll: number[] = [];
@@ -249,6 +262,50 @@ export function fitHaltPollMax(
     outsideShare,
     probeRuns: ids.length,
     pollingRuns: polling.length,
+    runPolls,
     noPoll,
   };
+}
+
+export interface HostPollShare {
+  /** The posterior mean: the probability that a run's host halt-polls (halt_poll_run_share). */
+  mean: number;
+  /** Its central 95 % posterior interval. */
+  ci95: [number, number];
+  /** Probe runs counted, and their summed polling shares (the "successes"). */
+  runs: number;
+  polled: number;
+}
+
+/**
+ * halt_poll_run_share from the probe runs' polling shares (`HaltPollMaxFit.runPolls`). Whether
+ * the host polls is a state of the host (KVM polls only while the vCPU's task is alone on its
+ * host CPU) that holds for a while and then changes with other tenants' load — in the quiet
+ * calibrations of 2026-12-07 it changed inside one probe run (1.24.2 run 2: 96 % of the 30 µs
+ * gap's first 100 wake-ups warm, 4 % of the rest). So a probe run is one draw of that state, not
+ * 2,100 independent ones, and a run that switched counts as the share of its wake-ups that
+ * polled, not as a whole yes or no. With three runs the share is poorly known: the estimate is
+ * the mean of a Beta posterior under Jeffreys' prior Beta(½, ½) — successes the summed shares,
+ * failures the rest — and its central 95 % interval, not k/N (which says 0 or 1 after a few runs
+ * and claims a precision three runs do not have). Undefined with fewer than two counted runs.
+ */
+export function hostPollShare(runPolls: readonly (number | undefined)[]): HostPollShare | undefined {
+  const h = runPolls.filter((x): x is number => x !== undefined);
+  if (h.length < 2) return undefined;
+  const polled = h.reduce((t, x) => t + x, 0);
+  const a = polled + 0.5;
+  const b = h.length - polled + 0.5;
+  return { mean: a / (a + b), ci95: [betaQuantile(0.025, a, b), betaQuantile(0.975, a, b)], runs: h.length, polled };
+}
+
+/** The q-quantile of Beta(a, b), by bisection on the regularized incomplete beta (to 1e-9). */
+export function betaQuantile(q: number, a: number, b: number): number {
+  let lo = 0;
+  let hi = 1;
+  for (let i = 0; i < 60; i++) {
+    const mid = (lo + hi) / 2;
+    if (incompleteBeta(mid, a, b) < q) lo = mid;
+    else hi = mid;
+  }
+  return (lo + hi) / 2;
 }

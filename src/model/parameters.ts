@@ -230,7 +230,7 @@ export const OPTIONAL_PARAMETERS = [
     kind: 'share',
     p: 'P8',
     meaning:
-      "with halt_poll_max, the share of runs in which the VM host halt-polls at all (KVM polls only while the vCPU's task is the only one runnable on its host CPU): the share of calibrate's probe runs whose steady-gap wake-ups inside the window were mostly fast. Each run of a run set polls with this probability (its own draw); in a run that does not, no wake-up is warm and each takes wake_latency_nopoll. A single run (no run set) is the typical run: it polls when the share is at least 0.5. Needs calibrate --runs ≥ 2. Absent: every run polls",
+      "with halt_poll_max, the share of runs in which the VM host halt-polls at all (KVM polls only while the vCPU's task is the only one runnable on its host CPU): from calibrate's probe runs, each one draw of the host's state counted by the share of its steady-gap wake-ups inside the window that polled (a run can switch part-way): the mean of a Beta posterior (Jeffreys' prior), its 95 % interval in spread.ci95. Each run of a run set polls with this probability (its own draw); in a run that does not, no wake-up is warm and each takes wake_latency_nopoll. A single run (no run set) is the typical run: it polls when the share is at least 0.5. Needs calibrate --runs ≥ 2. Absent: every run polls",
   },
   {
     name: 'wake_latency_nopoll',

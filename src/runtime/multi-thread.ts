@@ -32,6 +32,7 @@ import { K as S } from './state.js';
 import { HIT_CLOCK_READ, HIT_REWAKE, HIT_UNPARK_REMOTE, type SimOptions } from './simulator.js';
 import { Ev as E } from './events.js';
 import { PollingSimulator } from './poll.js';
+import { yieldLoopSteps } from './code.js';
 import { EWMA_SEED_NS, tunedInterval, updatedEwma } from './gqi-tuning.js';
 
 const COOP_BUDGET = 128;
@@ -45,6 +46,11 @@ export class MultiThreadSim extends PollingSimulator {
   private readonly local: IntRing[];
   private readonly lifo: Int32Array;
   private readonly inject = new IntRing(64);
+  /**
+   * Tasks in all local queues together (PERF, issue 20: a steal attempt that every other queue
+   * would refuse skips the scan; kept as the queues change, which a fast-forward jump does not).
+   */
+  private nLocal = 0;
   private readonly tick: Int32Array;
   /**
    * Per worker: tick % event_interval and tick % the global queue interval in force, kept as the
@@ -62,6 +68,8 @@ export class MultiThreadSim extends PollingSimulator {
   private driverOwner = -1;
   private boNotified = false;
   private readonly pickedTask: Uint8Array; // polled something since the last unpark (no-op wake accounting)
+  /** Per task definition: yieldLoopSteps of its program (yieldStep's common poll, PERF). */
+  private readonly yieldLoops = this.codes.map(yieldLoopSteps);
   // Cores.
   private readonly cores: number;
   private coresFree: number;
@@ -371,10 +379,12 @@ export class MultiThreadSim extends PollingSimulator {
         for (let i = half.length - 1; i >= 0; i--) half[i] = l.popBack();
         for (let i = 0; i < half.length; i++) this.inject.pushBack(half[i]);
       } else for (let i = 0; i < LOCAL_CAP / 2; i++) this.inject.pushBack(l.popFront());
+      this.nLocal -= LOCAL_CAP / 2;
       this.inject.pushBack(task);
       return;
     }
     l.pushBack(task);
+    this.nLocal++;
   }
 
   /** idle.worker_to_notify: wake the most recently parked worker unless someone searches. */
@@ -597,7 +607,8 @@ export class MultiThreadSim extends PollingSimulator {
 
   /** Runs the current poll on `th`; returns false when the thread must stop (ahead, spinning, done). */
   private pollStep(th: number): boolean {
-    const r = this.execPoll(th);
+    // A trace records every poll through the generic path (and so compares the two: yield-step.test.ts).
+    const r = this.maxSpans === 0 && this.yieldStep(th) ? E.R_YIELD : this.execPoll(th);
     if (r === E.R_AHEAD) {
       this.thrPos[th] = E.P_POLL; // already re-queued
       return false;
@@ -631,6 +642,35 @@ export class MultiThreadSim extends PollingSimulator {
       this.pushLocal(th, l);
     }
     this.lifoOff[th] = 0; // the chain ended: reset_lifo_enabled
+    return true;
+  }
+
+  /**
+   * PERF (issue 20): the common poll of a yield loop — resumed at the loop's step back, with more
+   * rounds to go — without the interpreter: execPoll would check twice at the same clock (noise
+   * pause, hand-back), run the step (a jump back to the yield) and the yield, and return R_YIELD.
+   * Returns false, having changed nothing, when the poll is another one or either check would
+   * stop it (then execPoll runs it).
+   */
+  private yieldStep(th: number): boolean {
+    const tk = this.tasks;
+    const task = this.thrTask[th];
+    const pc = tk.pc[task];
+    const sl = this.yieldLoops[tk.def[task]][pc];
+    if (sl < 0) return false;
+    const slot = task * tk.slotsPerTask + sl;
+    if (tk.slots[slot] <= 1) return false;
+    const t = this.thrT[th];
+    if (t - this.thrPollStart[th] >= this.noiseLeft[th] || t > this.q.peekTime() || this.events + 1 >= this.eventsYield)
+      return false;
+    tk.slots[slot]--;
+    this.events += 2;
+    tk.yields[task]++;
+    const y = this.c.yieldExtra;
+    this.thrT[th] = t + y;
+    this.breakdown[S.C_YIELD] += y;
+    // The step jumped to the yield (pc − 1), which leaves the task at the step again.
+    tk.pc[task] = pc;
     return true;
   }
 
@@ -717,7 +757,10 @@ export class MultiThreadSim extends PollingSimulator {
       return l;
     }
     const t = this.local[w].popFront();
-    if (t >= 0) return t;
+    if (t >= 0) {
+      this.nLocal--;
+      return t;
+    }
     return this.injectBatch ? this.popInjectBatch(w) : this.popInject(w);
   }
 
@@ -730,6 +773,7 @@ export class MultiThreadSim extends PollingSimulator {
     const first = this.popInject(w);
     const l = this.local[w];
     for (let k = 1; k < n; k++) l.pushBack(this.inject.popFront());
+    this.nLocal += n - 1;
     return first;
   }
 
@@ -786,6 +830,12 @@ export class MultiThreadSim extends PollingSimulator {
       this.numSearching++;
     }
     const W = this.W;
+    // Every other local queue is empty (the scan below would find no victim): the same draw is
+    // used up, and the inject queue is tried.
+    if (this.nLocal === this.local[w].length) {
+      if (W > 2) this.stealCount[w]++;
+      return this.popInject(w);
+    }
     // tokio draws the first victim from the worker's own FastRand; here a hash of (seed, worker,
     // attempt), a per-worker stream too. With two workers there is one candidate: no draw.
     const start = W > 2 ? stealStart(this.stealSeed, w, this.stealCount[w]++, W) : 0;
@@ -804,6 +854,7 @@ export class MultiThreadSim extends PollingSimulator {
       this.stSteals[w]++;
       const first = victim.popFront();
       for (let k = 1; k < n; k++) this.local[w].pushBack(victim.popFront());
+      this.nLocal--;
       return first;
     }
     return this.popInject(w);

@@ -9,7 +9,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fitHaltPollMax, type IdleWake } from '../../../src/calibrate/halt-poll.js';
+import { betaQuantile, fitHaltPollMax, hostPollShare, type IdleWake } from '../../../src/calibrate/halt-poll.js';
 import { Prng } from '../../../src/engine/prng.js';
 import { parseProbeOutput } from '../../../src/calibrate/probe-output.js';
 import { Fitter } from '../../../src/calibrate/fit.js';
@@ -117,7 +117,10 @@ test('calibrate rules: halt_poll_warm_share, halt_poll_run_share and wake_latenc
   assert.ok(warm.est.value > 9_000 && warm.est.value < 12_000, String(warm.est.value));
   assert.ok(Math.abs(share.est.value - 0.95) < 0.03, String(share.est.value));
   assert.ok(share.est.ci95 && share.est.ci95[0] < share.est.value && share.est.ci95[1] > share.est.value);
-  assert.ok(Math.abs(runs.est.value - 2 / 3) < 1e-9, String(runs.est.value));
+  // Two of three runs polled: the Jeffreys posterior's mean (2 + ½) / (3 + 1), not k/N = 2/3.
+  assert.ok(Math.abs(runs.est.value - 0.625) < 0.01, String(runs.est.value));
+  assert.ok(runs.est.ci95 && runs.est.ci95[0] < 0.3 && runs.est.ci95[1] > 0.9, JSON.stringify(runs.est.ci95));
+  assert.equal(runs.est.samples, 3);
   assert.ok(nopoll.est.value > 25_000 && nopoll.est.value < 31_000, String(nopoll.est.value));
   assert.match(max.est.source, /2 of 3 probe runs/);
   // One probe run, all polling: the run share is unknown (needs --runs ≥ 2), there is no no-poll run.
@@ -127,4 +130,54 @@ test('calibrate rules: halt_poll_warm_share, halt_poll_run_share and wake_latenc
   const n1 = one.get('wake_latency_nopoll');
   assert.ok(isMissing(n1) && /did not halt-poll/.test(n1.missing));
   assert.ok(!isMissing(one.get('halt_poll_warm_share')));
+});
+
+/**
+ * A probe run whose host stops polling part-way: the first `polled` share of each gap's
+ * wake-ups as `probeRun(…, true)`, the rest as `probeRun(…, false)` (as 1.24.2's third probe run
+ * of 2026-12-07: 96 % of the 30 µs gap's first 100 wake-ups warm, 4 % of the rest).
+ */
+function switchingRun(seed: number, polled: number): IdleWake[][] {
+  const on = probeRun(seed, 0.95, true);
+  const off = probeRun(seed + 100, 0.95, false);
+  return on.map((seq, i) => seq.map((x, j) => (j < polled * seq.length ? x : off[i][j])));
+}
+
+test('halt_poll_run_share: a run that stopped polling part-way counts in part; a Beta posterior, not k/N', () => {
+  const runs = [RUNS[0], RUNS[1], switchingRun(7, 0.4)];
+  const fit = fitHaltPollMax(
+    runs.flat(),
+    runs.flatMap((r, k) => r.map(() => k)),
+  );
+  assert.ok(typeof fit !== 'string', String(fit));
+  assert.equal(fit.runPolls.length, 3);
+  const [a, b, c] = fit.runPolls as number[];
+  assert.ok(a > 0.95 && b < 0.05, `${a} ${b}`);
+  // 40 % of its wake-ups polled (the window's replay lets a few more or fewer in): counted so.
+  assert.ok(c > 0.25 && c < 0.55, String(c));
+  const d = new Deriver(new Fitter(parseProbeOutput(probeOutput(runs), 'switching.jsonl')));
+  const share = d.get('halt_poll_run_share');
+  assert.ok(!isMissing(share), isMissing(share) ? share.missing : '');
+  if (isMissing(share)) return;
+  // A majority vote per run says 1 of 3 (or 2 of 3); the runs' shares say about 1.4 of 3.
+  const want = (a + b + c + 0.5) / 4;
+  assert.ok(Math.abs(share.est.value - want) < 1e-3, `${share.est.value} vs ${want}`);
+  assert.match(share.est.source, /Beta/);
+  // Every probe run polled: not "always" (k/N = 1) after three runs, but (3 + ½) / 4.
+  const all = new Deriver(new Fitter(parseProbeOutput(probeOutput([RUNS[0], RUNS[2], probeRun(8, 0.95, true)]), 'all.jsonl')));
+  const s3 = all.get('halt_poll_run_share');
+  assert.ok(!isMissing(s3) && s3.est.value > 0.8 && s3.est.value < 0.9, isMissing(s3) ? s3.missing : String(s3.est.value));
+});
+
+test("hostPollShare and betaQuantile: the posterior of the runs' polling shares", () => {
+  // Beta(1, 1) is uniform; Beta(2, 1) has CDF x²; Beta(½, ½) is symmetric about ½.
+  assert.ok(Math.abs(betaQuantile(0.3, 1, 1) - 0.3) < 1e-6);
+  assert.ok(Math.abs(betaQuantile(0.25, 2, 1) - 0.5) < 1e-6);
+  assert.ok(Math.abs(betaQuantile(0.5, 0.5, 0.5) - 0.5) < 1e-6);
+  const p = hostPollShare([1, 0, 0]);
+  assert.ok(p && Math.abs(p.mean - 1.5 / 4) < 1e-9 && p.runs === 3 && p.polled === 1);
+  assert.ok(p && p.ci95[0] > 0 && p.ci95[0] < 0.1 && p.ci95[1] > 0.8 && p.ci95[1] < 0.95, JSON.stringify(p));
+  // Runs without a wake-up inside the window do not count; fewer than two runs: unknown.
+  assert.equal(hostPollShare([1, undefined]), undefined);
+  assert.equal(hostPollShare([0.5, undefined, 0.5])?.runs, 2);
 });

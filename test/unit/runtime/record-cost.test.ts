@@ -87,15 +87,34 @@ test('fast-forward gives the same bytes as stepping with record_end charged (yie
   assert.ok(fast.breakdownUs[RECORD_CATEGORY] > 0);
 });
 
-test('the analytic model says it leaves record bookkeeping out (DS4090), and only when the model has it', () => {
+test('the analytic model charges record bookkeeping as the simulator does (record_end, record_start, compute_op)', () => {
+  // ct-await-1p (exact closed form): 32,000 records of one compute each, stamped by their sender.
   const { scenario } = loadScenario(join(ROOT, 'scenarios/validation/ct-await-1p.json'), undefined, undefined, false);
   const m = model();
-  const note = (mm: CostModel) =>
-    analyze(normalizeScenario(scenario, { model: mm, noise: false }), mm).warnings.some(
-      (w) => w.code === 'DS4090' && w.message.includes('record_end'),
+  const mm = withParams(m, { record_end: constNs(40), record_start: constNs(30), compute_op: constNs(20) });
+  const both = (x: CostModel) => {
+    const plan = normalizeScenario(scenario, { model: x, noise: false });
+    return { a: analyze(plan, x), s: simulate(plan, x) };
+  };
+  const base = both(m);
+  const bk = both(mm);
+  // Each record pays record_end + compute_op (its sender stamps it with no record_start op); the
+  // consumer's busy time grows by exactly that, in both back-ends.
+  const perRecordUs = (40 + 20) / 1000;
+  const grow = (r: { a: ReturnType<typeof analyze>; s: ReturnType<typeof simulate> }, k: 'a' | 's') =>
+    r[k].tasks['partition[0]'].busyUs;
+  for (const k of ['a', 's'] as const)
+    assert.ok(
+      Math.abs(grow(bk, k) - grow(base, k) - bk.s.records * perRecordUs) < 1,
+      `${k}: busy grows by records × (record_end + compute_op): ${grow(bk, k) - grow(base, k)} µs`,
     );
-  assert.equal(note(m), false);
-  assert.equal(note(withParams(m, { record_end: constNs(40) })), true);
+  assert.ok(bk.a.breakdownUs[RECORD_CATEGORY] > 0, 'the analytic breakdown shows the charge');
+  assert.equal(base.a.breakdownUs[RECORD_CATEGORY], undefined, 'and no category for a model without it');
+  // The mean latency moves with the simulator's (batches of 64: record i waits for i records of it).
+  const shift = (k: 'a' | 's') => bk[k].latencyUs.mean - base[k].latencyUs.mean;
+  assert.ok(shift('s') > 1, `the simulator's mean latency grows (${shift('s')} µs)`);
+  assert.ok(Math.abs(shift('a') - shift('s')) < 0.1 * shift('s'), `analytic ${shift('a')} µs vs simulated ${shift('s')} µs`);
+  assert.ok(!bk.a.warnings.some((w) => w.code === 'DS4090' && w.message.includes('record_end')), 'no longer a left-out note');
 });
 
 test("simulate's advice notes DS2111 when the model has no record_end and records do little work", () => {
@@ -144,14 +163,37 @@ test('compute_op: charged once per compute instruction after its work, inside th
   assert.equal(after.breakdownUs[RECORD_CATEGORY], (after.records * 60) / 1000);
   assert.equal(before.breakdownUs[RECORD_CATEGORY], undefined);
   assert.equal(after.breakdownUs.compute, before.breakdownUs.compute);
-  // The analytic model says it leaves it out.
-  const s = loadScenario(join(ROOT, 'scenarios/validation/ct-await-1p.json'), undefined, undefined, false).scenario;
+  // The analytic model charges it the same way (the compute loop is its exact yield_loop shape).
+  const plan = (x: CostModel) =>
+    normalizeScenario(
+      {
+        name: 'c',
+        runtime: { flavor: 'current_thread', driver: 'timer' },
+        tasks: {
+          main: {
+            start: 'block_on',
+            program: [
+              {
+                op: 'repeat',
+                n: 100,
+                body: [
+                  { op: 'record_start' },
+                  { op: 'compute', cost: 2 },
+                  { op: 'repeat', n: 1, body: [{ op: 'yield' }] },
+                  { op: 'record_end' },
+                ],
+              },
+            ],
+          },
+        },
+      } as Scenario,
+      { model: x, noise: false },
+    );
   const mm = withParams(m, { compute_op: constNs(60) });
-  assert.ok(
-    analyze(normalizeScenario(s, { model: mm, noise: false }), mm).warnings.some(
-      (w) => w.code === 'DS4090' && w.message.includes('compute_op'),
-    ),
-  );
+  const a0 = analyze(plan(m), m);
+  const a1 = analyze(plan(mm), mm);
+  assert.equal(Math.round((a1.latencyUs.p50 - a0.latencyUs.p50) * 1000), 60);
+  assert.equal(a1.breakdownUs[RECORD_CATEGORY], (a1.records * 60) / 1000);
 });
 
 test('compute_op: a zero-length compute reads no clock in the harness and is charged nothing', () => {

@@ -1,0 +1,109 @@
+/**
+ * multi_thread's yield step (multi-thread.ts, yieldStep; issue 20) runs a yield loop's common poll
+ * without the op interpreter: a shortcut of the generic path, not a model, so every Result must be
+ * the generic path's, byte for byte. A trace turns the shortcut off (it records every poll) and
+ * changes nothing else in the Result, so each scenario runs without and with a trace and the two
+ * Results are compared (the engine block's wall time aside): yielders on 2, 3 and 8 workers (steals,
+ * the inject queue, LIFO slots), records' costs constant and drawn, tokio 1.24 and 1.53, noise on
+ * and off, a block_on yielder, a yield-spin pipeline with a source and timers, runs cut by the
+ * event limit at many points, and a thread preempted by slices (fewer cores than threads).
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Scenario } from '../../../src/schema/scenario.js';
+import type { Result } from '../../../src/schema/result.js';
+import { normalizeScenario } from '../../../src/plan/normalize.js';
+import { simulate, simulateWithTrace } from '../../../src/runtime/simulate.js';
+import type { SimOptions } from '../../../src/runtime/simulator.js';
+import { model } from '../../helpers.js';
+
+const strip = (r: Result) => {
+  const { wallMs: _w, eventsPerSec: _e, ...engine } = r.engine;
+  return JSON.stringify({ ...r, engine });
+};
+
+function same(s: Scenario, noise: boolean, opts: SimOptions, tokio = '1.24'): void {
+  const m = model(tokio === '1.53' ? 'tokio-1.53-2vcpu-release' : 'tokio-1.24-2vcpu-release');
+  const plan = normalizeScenario(s, { model: m, noise });
+  const fast = simulate(plan, m, opts);
+  const generic = simulateWithTrace(plan, m, { ...opts, traceSpans: 1e7 });
+  assert.equal(generic.truncated, false);
+  assert.equal(strip(fast), strip(generic.result), `${s.name} (tokio ${tokio}, noise ${noise}, ${JSON.stringify(opts)})`);
+}
+
+const spinners = (workers: number, tasks: number, ypr: number, tokio: string, recordCost?: unknown, cores = 2): Scenario =>
+  ({
+    name: `mt-yielders-${workers}w-${tasks}x${ypr}`,
+    runtime: { flavor: 'multi_thread', workers, tokio },
+    machine: { cores },
+    template: { kind: 'multi_yield', tasks, records: 30, yieldsPerRecord: ypr, ...(recordCost ? { recordCost } : {}) },
+  }) as Scenario;
+
+test('multi_thread yield spinners: the yield step gives the generic path’s Result (workers, costs, versions, noise)', () => {
+  for (const tokio of ['1.24', '1.53'])
+    for (const [workers, cores] of [
+      [2, 2],
+      [3, 2],
+      [8, 8],
+    ])
+      for (const tasks of [1, 8, 70])
+        for (const ypr of [1, 20])
+          for (const cost of [undefined, { dist: 'uniform', minUs: 0.1, maxUs: 0.5 }])
+            for (const noise of [false, true]) {
+              const s = spinners(workers, tasks, ypr, tokio, cost, cores);
+              same(s, noise, { fastForward: false }, tokio);
+              same(s, noise, {}, tokio);
+            }
+});
+
+test('multi_thread runs cut by the event limit end at the same point with and without the yield step', () => {
+  const s = spinners(2, 8, 20, '1.24');
+  for (let maxEvents = 1; maxEvents < 5000; maxEvents += 89) same(s, false, { fastForward: false, maxEvents });
+  for (const maxEvents of [65_535, 65_536, 65_537, 70_001]) {
+    const big: Scenario = { ...s, template: { kind: 'multi_yield', tasks: 8, records: 500, yieldsPerRecord: 20 } };
+    same(big, false, { fastForward: false, maxEvents });
+    same(big, true, { maxEvents });
+  }
+});
+
+test('multi_thread: a block_on yielder and a yield-spin pipeline with a source and timers give the same Result', () => {
+  for (const inWhere of ['block_on', 'task'] as const)
+    for (const noise of [false, true])
+      same(
+        {
+          name: `mt-yield-loop-${inWhere}`,
+          runtime: { flavor: 'multi_thread', workers: 2 },
+          template: { kind: 'yield_loop', yields: 3000, in: inWhere, yieldsPerRecord: 4 },
+        },
+        noise,
+        { fastForward: false },
+      );
+  for (const tokio of ['1.24', '1.53'] as const)
+    for (const noise of [false, true])
+      for (const fastForward of [false, true])
+        same(
+          {
+            name: 'mt-yield-spin-pipeline',
+            runtime: { flavor: 'multi_thread', workers: 4, driver: 'timer_io', tokio },
+            machine: { cores: 2 },
+            template: {
+              kind: 'pipeline',
+              partitions: 3,
+              source: { arrival: { kind: 'periodic', intervalUs: 300 }, batchRecords: 20, durationMs: 10 },
+              coordinator: { routing: 'round_robin', routeCost: 0.05 },
+              channel: { kind: 'lockfree' },
+              partition: {
+                wait: [
+                  { kind: 'yield_spin', times: 40 },
+                  { kind: 'sleep', us: 50 },
+                ],
+                recordCost: 0.5,
+                writer: { holdCost: 1 },
+              },
+            },
+          },
+          noise,
+          { fastForward },
+          tokio,
+        );
+});
