@@ -61,15 +61,15 @@ const DISABLE_LIFO: ParamSpec = ParamSpec {
     doc: "1 = Builder::disable_lifo_slot (needs --cfg tokio_unstable)",
 };
 
-/// Per message: send→receive ns, and how long the receiver had been idle when it was sent
-/// (send instant − the previous message's receive instant; 0 for the first).
-async fn receive_all(mut rx: UnboundedReceiver<Instant>, cap: usize) -> Vec<(u64, u64)> {
+/// Per message: send→receive ns, how long the receiver had been idle when it was sent
+/// (send instant − the previous message's receive instant; 0 for the first), and the send instant.
+async fn receive_all(mut rx: UnboundedReceiver<Instant>, cap: usize) -> Vec<(u64, u64, Instant)> {
     let mut v = Vec::with_capacity(cap);
     let mut last: Option<Instant> = None;
     while let Some(sent) = rx.recv().await {
         let now = Instant::now();
         let idle = last.map_or(0, |l| ns(sent.saturating_duration_since(l)));
-        v.push((ns(now - sent), idle));
+        v.push((ns(now - sent), idle, sent));
         last = Some(now);
     }
     v
@@ -101,6 +101,9 @@ fn run_xwake(p: &Params) -> Result<(), String> {
     let rt = build_runtime(p);
     let (tx, rx) = unbounded_channel::<Instant>();
     let total = count + WARMUP;
+    // Each latency line carries its send instant from here (atNs): calibrate finds the stretches
+    // in which every wake-up is slow (host-contention episodes) on this time axis.
+    let start = Instant::now();
     let sender = std::thread::spawn(move || {
         if let Some(c) = sender_cpu {
             // A failure here would leave the run unpinned: say so rather than mislabel it.
@@ -134,15 +137,16 @@ fn run_xwake(p: &Params) -> Result<(), String> {
     };
     sender.join().expect("sender thread panicked");
     let kept = &lat[(WARMUP as usize).min(lat.len())..];
-    if spread_us > 0 {
-        let params = p.json();
-        for (v, idle) in kept {
+    let params = p.json();
+    for (v, idle, sent) in kept {
+        let at = ns(sent.saturating_duration_since(start));
+        if spread_us > 0 {
             emit(
-                &json!({"type": "latency", "bench": p.bench, "params": params, "ns": v, "idleNs": idle}),
+                &json!({"type": "latency", "bench": p.bench, "params": params, "ns": v, "idleNs": idle, "atNs": at}),
             );
+        } else {
+            emit(&json!({"type": "latency", "bench": p.bench, "params": params, "ns": v, "atNs": at}));
         }
-    } else {
-        emit_latencies(p, &kept.iter().map(|x| x.0).collect::<Vec<_>>());
     }
     emit_metrics(p, &rt, total);
     Ok(())

@@ -21,6 +21,7 @@ import {
   hostPollShare,
 } from './halt-poll.js';
 import type { ParameterName } from '../model/parameters.js';
+import { describeEpisodeFit, fitEpisodes, type EpisodeFit } from './episodes.js';
 
 export interface Derived {
   est: Estimate;
@@ -873,7 +874,73 @@ const RULES: Record<ParameterName, Rule> = {
   record_end: recordEnd,
   record_start: recordStart,
   compute_op: computeOp,
+  episode_rate: episodeRate,
+  episode_duration: (d) => episodeDistribution(d, 'duration'),
+  episode_wake_latency: (d) => episodeDistribution(d, 'wake'),
 };
+
+const episodeFits = new WeakMap<object, EpisodeFit>();
+/** The episode fit of the probe output (calibrate/episodes.ts), once per output. */
+function episodeFit(d: Deriver): EpisodeFit {
+  let f = episodeFits.get(d.fitter.output);
+  if (!f) episodeFits.set(d.fitter.output, (f = fitEpisodes(d.fitter.output.latencies)));
+  return f;
+}
+
+/** Fewest episodes a rate and a duration distribution rest on. */
+const MIN_EPISODES = 2;
+
+function episodesMissing(f: EpisodeFit): Missing | undefined {
+  if (f.sequences === 0) return { missing: describe('xwake', {}, 'latency') };
+  if (f.episodes.length < MIN_EPISODES)
+    return {
+      missing: `${MIN_EPISODES} or more host-contention episodes in the time-ordered xwake wake-ups (${describeEpisodeFit(f)}; rate 95 % upper bound ${f.ci95[1].toFixed(2)}/s): too few to fit, the model gets no episodes`,
+    };
+  return undefined;
+}
+
+/** episode_rate: episodes per second of observed wake-up time, with its Poisson 95 % interval. */
+function episodeRate(d: Deriver): Outcome {
+  const f = episodeFit(d);
+  const m = episodesMissing(f);
+  if (m) return m;
+  const est: Estimate = {
+    value: f.rate,
+    boot: [],
+    ci95: f.ci95,
+    samples: f.episodes.length,
+    outliers: 0,
+    source: describeEpisodeFit(f),
+    headers: f.headers,
+  };
+  return {
+    est,
+    provenance: 'calibrated',
+    note: `${f.episodes.length} episodes: a rough rate (95 % ${f.ci95[0].toFixed(2)}–${f.ci95[1].toFixed(2)}/s); host contention depends on other tenants' load`,
+  };
+}
+
+function episodeDistribution(d: Deriver, what: 'duration' | 'wake'): Outcome {
+  const f = episodeFit(d);
+  const m = episodesMissing(f);
+  if (m) return m;
+  const values = what === 'duration' ? f.episodes.map((e) => e.durationNs) : f.wakeNs;
+  const est = latencyEstimate(
+    values,
+    `${describeEpisodeFit(f)}: ${what === 'duration' ? "the episodes' durations" : 'the wake-ups sent during an episode'} quantiles`,
+    f.headers,
+    d.fitter.options,
+    `episode_${what}`,
+  );
+  return {
+    est,
+    provenance: 'calibrated',
+    note:
+      what === 'duration'
+        ? `${f.episodes.length} episodes`
+        : 'the slow ones are above the far fence the ordinary wake-up fits leave out, so they count here only',
+  };
+}
 
 /** A run-level dispersion parameter (run-level.ts): needs two probe runs or more. */
 function runLevelRule(rl: RunLevel | undefined, what: string): Outcome {

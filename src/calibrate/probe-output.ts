@@ -41,6 +41,8 @@ export interface LatencyRecord extends Located {
   ns: number;
   /** xwake with g_spread > 0: how long the receiver had been idle when the message was sent. */
   idleNs?: number;
+  /** When the observed thing began, ns from the benchmark's start (noise: the pause; xwake: the send). */
+  atNs?: number;
 }
 export interface SummaryRecord extends Located {
   fields: Record<string, unknown>;
@@ -104,7 +106,11 @@ function parseRecord(o: Obj, out: ProbeOutput, line: number): string | undefined
   } else if (o.type === 'latency') {
     if (!nonNegative(o.ns)) return 'latency: "ns" must be a number >= 0';
     if (o.idleNs !== undefined && !nonNegative(o.idleNs)) return 'latency: "idleNs" must be a number >= 0';
-    out.latencies.push(o.idleNs === undefined ? { ...base, ns: o.ns } : { ...base, ns: o.ns, idleNs: o.idleNs });
+    if (o.atNs !== undefined && !nonNegative(o.atNs)) return 'latency: "atNs" must be a number >= 0';
+    const rec: LatencyRecord = { ...base, ns: o.ns };
+    if (o.idleNs !== undefined) rec.idleNs = o.idleNs;
+    if (o.atNs !== undefined) rec.atNs = o.atNs;
+    out.latencies.push(rec);
   } else {
     const fields: Obj = { ...o };
     for (const k of ['type', 'bench', 'params']) delete fields[k];

@@ -336,6 +336,30 @@ export const OPTIONAL_PARAMETERS = [
     meaning:
       "between-run dispersion of the platform noise: the standard deviation of the log of the share of time a probe run's noise benchmark lost to pauses (pausedFraction) relative to the other runs'; each run of a run set with noise on scales noise_rate by exp(run_noise_sd · z), z ~ N(0, 1), its pauses still drawn from noise_pause. Needs calibrate --runs ≥ 2. Absent: unknown, the noise rate is the same in every run",
   },
+  {
+    name: 'episode_rate',
+    unit: 'per_sec',
+    kind: 'rate',
+    p: 'P8',
+    meaning:
+      "host-contention episodes per second of wall time: stretches of tens of ms in which the VM's vCPUs wait for a host CPU, so that every wake-up of a halted vCPU takes ms (benchmark xwake, its time-ordered wake-ups: a run of ≥ 3 wake-ups above the configuration's Q3 + 3·IQR, ≤ 5 ms apart, is one episode; calibrate/episodes.ts). Each run draws its episodes as a Poisson process over simulated time from its own 'episode' stream. With episode_duration and episode_wake_latency; absent (any of the three): no episodes",
+  },
+  {
+    name: 'episode_duration',
+    unit: 'ns',
+    kind: 'latency',
+    p: 'P8',
+    meaning:
+      "how long a host-contention episode lasts: from its first slow wake-up's send to its last one's receive (benchmark xwake, time-ordered); distribution. With episode_rate and episode_wake_latency",
+  },
+  {
+    name: 'episode_wake_latency',
+    unit: 'ns',
+    kind: 'latency',
+    p: 'P8',
+    meaning:
+      'during a host-contention episode, the wake-up latency of a parked runtime thread (from outside or by a worker): every xwake wake-up sent inside an episode, slow or not; distribution. Replaces wake_latency, worker_wake_latency, wake_latency_warm and wake_latency_nopoll for wake-ups inside an episode; not scaled by run_wake_sd. With episode_rate and episode_duration',
+  },
 ] as const satisfies readonly ParameterInfo[];
 
 export type OptionalParameterName = (typeof OPTIONAL_PARAMETERS)[number]['name'];

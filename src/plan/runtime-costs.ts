@@ -97,6 +97,13 @@ export interface RuntimeCosts {
    * model lacks either (the worker is woken on a free core after worker_wake_latency).
    */
   workerWake: { preempt: number; latency: PlanCost } | null;
+  /**
+   * Host-contention episodes (episode_rate, episode_duration, episode_wake_latency): episodes per
+   * second of simulated time, their duration, and a parked thread's wake-up latency inside one.
+   * Null when the model lacks any of the three (no episodes). An object, so that a run's levels
+   * (scaleRuntimeCosts) leave it alone.
+   */
+  episode: { rate: number; duration: PlanCost; wake: PlanCost } | null;
   /** The optional parameters above that the model lacks (their fallback is charged instead). */
   absent: {
     spawnRemote: boolean;
@@ -122,6 +129,15 @@ function packing(model: CostModel, share: ParameterName, latency: ParameterName)
   const s = param(model, share);
   if (!s || !param(model, latency)) return null;
   return { preempt: Math.min(1, Math.max(0, s.value)), latency: dist(model, latency) };
+}
+
+/** All three episode parameters with a positive rate, or none (then null). */
+function episode(model: CostModel): RuntimeCosts['episode'] {
+  const rate = param(model, 'episode_rate' satisfies ParameterName);
+  if (!rate || !(rate.value > 0)) return null;
+  if (!param(model, 'episode_duration' satisfies ParameterName) || !param(model, 'episode_wake_latency' satisfies ParameterName))
+    return null;
+  return { rate: rate.value, duration: dist(model, 'episode_duration'), wake: dist(model, 'episode_wake_latency') };
 }
 
 /** Both halt-poll parameters, or neither (then no wake-up is warm). */
@@ -219,6 +235,7 @@ export function runtimeCosts(model: CostModel, driver: 'none' | 'timer' | 'timer
     handoffB: opt('handoff_bounded', 0),
     boWake: packing(model, 'block_on_wake_preempt', 'block_on_wake_latency'),
     workerWake: packing(model, 'worker_wake_preempt', 'worker_wake_preempt_latency'),
+    episode: episode(model),
     absent: {
       spawnRemote: !has('spawn_remote'),
       unparkRemote: !has('unpark_remote'),

@@ -85,7 +85,8 @@ export function ffCheckpoint(sim: Simulator, th: number): number {
   const delta = t - saved.tNs;
   // The first outside event bounds the jump: arrivals, slices, timers, limits, and any
   // thread event that did not move with the cycle (a timed park).
-  let horizon = Math.min(sim.evExtMin, sim.timers.peekTime(), sim.maxSimNs);
+  // A host-contention episode's start or end too (a wake-up's latency differs on its two sides).
+  let horizon = Math.min(sim.evExtMin, sim.timers.peekTime(), sim.maxSimNs, sim.nextEpisodeBound(t));
   let ahead = 0;
   for (let o = 0; o < sim.nThreads; o++) {
     const k = 3 * o + 1;

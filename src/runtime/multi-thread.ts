@@ -470,7 +470,7 @@ export class MultiThreadSim extends PollingSimulator {
       this.wokeFromDriver[th] = 1;
     }
     const t = Math.max(now, this.thrParkStart[th]);
-    if (rewake) {
+    if (rewake && !(this.epRng !== null && this.inEpisode(t))) {
       if (this.c.absent.workerRewake) this.hitOptional[HIT_REWAKE] = 1;
       else {
         // Measured as a whole (mt_yield_cycle: whatever the host did with the vCPU), so no warm

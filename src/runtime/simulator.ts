@@ -155,6 +155,15 @@ export abstract class Simulator {
   readonly thrPollWindow: Float64Array;
   /** Whether the VM host halt-polls in this run (halt_poll_run_share; runtime-costs.ts hostPolls). */
   readonly hostPolls: boolean;
+  /**
+   * Host-contention episodes of this run (episode_rate/_duration/_wake_latency, platform effects
+   * on): their own 'episode' stream, null without. `epBounds` holds start, end, start, end… in
+   * ns, drawn in order as far as `epHorizon` (the last end): every episode that starts before it
+   * is known. The schedule is a function of the seed alone, whenever it is drawn.
+   */
+  readonly epRng: Prng | null;
+  readonly epBounds: number[] = [];
+  epHorizon = 0;
   readonly defer: IntRing[];
   // Per-thread statistics.
   readonly stBusy: Float64Array;
@@ -292,6 +301,7 @@ export abstract class Simulator {
     this.rngSteal = new Prng(seed, 'steal');
     this.rngNoise = new Prng(seed, 'noise');
     this.hostPolls = hostPolls(this.c, plan.runtime.runLevel !== undefined, seed);
+    this.epRng = this.c.episode !== null && plan.runtime.noise ? new Prng(seed, 'episode') : null;
     this.nThreads = nThreads;
     const f = () => new Float64Array(nThreads);
     this.thrT = f();
@@ -630,6 +640,12 @@ export abstract class Simulator {
    */
   unparkLatency(th: number, t: number, cold: PlanCost): number {
     const c = this.c;
+    if (this.epRng !== null && this.inEpisode(t)) {
+      // Host contention: the halted vCPU waits for a host CPU, whatever its poll window says.
+      const lat = this.latency(c.episode!.wake);
+      if (c.haltPollMax > 0) this.haltEnded(th, t - this.thrHaltStart[th] + lat);
+      return lat;
+    }
     if (c.haltPollMax > 0) {
       if (this.plan.runtime.flavor === 'multi_thread') this.hitOptional[HIT_WAKE_UNCALIBRATED] = 1;
       // No polling host: an outside wake-up takes wake_latency_nopoll, a worker's its own cold latency.
@@ -647,6 +663,55 @@ export abstract class Simulator {
     if (c.absent.haltPollMax && c.haltPollWindow > 0) this.hitOptional[HIT_HALT_POLL] = 1;
     if (c.haltPollWindow > 0 && t - this.thrParkStart[th] < c.haltPollWindow) return this.latency(c.wakeLatencyWarm);
     return this.latency(cold);
+  }
+
+  /** Draws episodes (start after an exponential gap from the last end, then a duration) past `t`. */
+  private growEpisodes(t: number): void {
+    const ep = this.c.episode!;
+    const rng = this.epRng!;
+    const gap = 1e9 / ep.rate;
+    while (this.epHorizon <= t) {
+      const start = this.epHorizon + Math.max(1, Math.round(rng.exponential(gap)));
+      const end = start + Math.max(1, Math.round(sampleCost(ep.duration, rng)));
+      this.epBounds.push(start, end);
+      this.epHorizon = end;
+    }
+  }
+
+  /** Whether simulated time `t` lies in a host-contention episode of this run (needs epRng). */
+  inEpisode(t: number): boolean {
+    this.growEpisodes(t);
+    const b = this.epBounds;
+    // The last episode starting at or before t: binary search over the starts.
+    let lo = 0;
+    let hi = b.length / 2 - 1;
+    let k = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (b[2 * mid] <= t) {
+        k = mid;
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    return k >= 0 && t < b[2 * k + 1];
+  }
+
+  /**
+   * The first episode start or end after `t` (Infinity without episodes): an outside event that
+   * bounds a fast-forward jump, since a wake-up's latency differs on its two sides.
+   */
+  nextEpisodeBound(t: number): number {
+    if (this.epRng === null) return Infinity;
+    this.growEpisodes(t);
+    const b = this.epBounds;
+    let lo = 0;
+    let hi = b.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (b[mid] > t) hi = mid;
+      else lo = mid + 1;
+    }
+    return b[lo];
   }
 
   /** Thread `th` parks: its vCPU halts (adaptive halt-polling, halt_poll_max). */

@@ -1,0 +1,85 @@
+/**
+ * Host-contention episodes (episode_rate, episode_duration, episode_wake_latency): stretches of
+ * tens of ms in which every wake-up of a parked runtime thread takes ms (the probe's xwake
+ * samples show them as runs of consecutive slow wake-ups, calibrate/episodes.ts). Each run draws
+ * its own episodes (Poisson over simulated time, its 'episode' stream), so a run set shows some
+ * runs with and some without: the p99 splits into regimes as real runs' do.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { loadScenario } from '../../../src/cli/load.js';
+import { simulate } from '../../../src/runtime/simulate.js';
+import { normalizeScenario } from '../../../src/plan/normalize.js';
+import { simulateRuns } from '../../../src/sweep/simulate-runs.js';
+import type { CostModel, Parameter } from '../../../src/schema/model.js';
+import type { Scenario } from '../../../src/schema/scenario.js';
+import { ROOT, model } from '../../helpers.js';
+
+const constNs = (ns: number): Parameter => ({ value: ns, unit: 'ns', provenance: 'assumed', source: 'test' });
+const perSec = (v: number): Parameter => ({ value: v, unit: 'per_sec', provenance: 'assumed', source: 'test' });
+const withParams = (m: CostModel, params: Record<string, Parameter>): CostModel => ({
+  ...m,
+  parameters: { ...m.parameters, ...params },
+});
+const load = (name: string): Scenario =>
+  loadScenario(join(ROOT, `scenarios/validation/${name}.json`), undefined, undefined, false).scenario;
+
+const BASE = withParams(model(), { wake_latency: constNs(40_000), worker_wake_latency: constNs(40_000) });
+/** Episodes of 30 ms, 1.5 per second, every wake-up inside one 2 ms. */
+const EPISODES = withParams(BASE, {
+  episode_rate: perSec(1.5),
+  episode_duration: constNs(30_000_000),
+  episode_wake_latency: constNs(2_000_000),
+});
+const strip = (r: ReturnType<typeof simulate>) => JSON.stringify({ ...r, engine: null, model: null });
+
+test('a run set of an await scenario with episodes splits its p99 into regimes (DS3020); without the parameters it does not', async () => {
+  const s = load('ct-await-2p-blockon');
+  const with_ = await simulateRuns(normalizeScenario(s, { model: EPISODES, noise: true }), EPISODES, { runs: 16, jobs: 1 });
+  const p99 = with_.runs?.metrics.p99Us?.values ?? [];
+  assert.equal(p99.length, 16);
+  const slow = p99.filter((x) => x > 1000).length;
+  assert.ok(slow >= 2 && slow <= 14, `runs with a ms p99: ${slow} of 16 (${p99.map((x) => x.toFixed(0)).join(' ')})`);
+  assert.ok(
+    with_.warnings.some((w) => w.code === 'DS3020'),
+    `DS3020 expected: ${with_.warnings.map((w) => w.code).join(' ')}`,
+  );
+  assert.equal(with_.runs?.regimes?.metric !== undefined, true);
+  const without = await simulateRuns(normalizeScenario(s, { model: BASE, noise: true }), BASE, { runs: 16, jobs: 1 });
+  const p99b = without.runs?.metrics.p99Us?.values ?? [];
+  assert.ok(
+    p99b.every((x) => x < 1000),
+    p99b.join(' '),
+  );
+  assert.ok(!without.warnings.some((w) => w.code === 'DS3020'));
+});
+
+test('episodes need all three parameters and platform effects on; otherwise the same bytes as without', () => {
+  const s = load('ct-await-1p');
+  const run = (m: CostModel, noise: boolean) => simulate(normalizeScenario(s, { model: m, noise }), m);
+  assert.equal(strip(run(EPISODES, false)), strip(run(BASE, false)), '--no-noise: no episodes');
+  const two = withParams(BASE, { episode_rate: perSec(1.5), episode_duration: constNs(30_000_000) });
+  assert.equal(strip(run(two, true)), strip(run(BASE, true)), 'episode_wake_latency missing: no episodes');
+  const zero = withParams(EPISODES, { episode_rate: perSec(0) });
+  assert.equal(strip(run(zero, true)), strip(run(BASE, true)), 'rate 0: no episodes');
+});
+
+test('deterministic per seed, and fast-forward equals stepping with episodes', () => {
+  // Every wake-up latency constant, so that cycles with wake-ups in them can be skipped.
+  const consts: Record<string, Parameter> = {};
+  for (const n of ['worker_rewake_latency', 'wake_latency_warm', 'wake_latency_nopoll', 'block_on_wake_latency'])
+    if (EPISODES.parameters[n]) consts[n] = constNs(20_000);
+  const dense = withParams(EPISODES, { ...consts, episode_rate: perSec(20), episode_duration: constNs(5_000_000) });
+  for (const name of ['ct-await-1p', 'mt-await-2p', 'ct-sleep-2p', 'ct-yield-4p', 'mt-yield-1p', 'mt-yield-2p', 'mt-spin-2p']) {
+    const pl = normalizeScenario(load(name), { model: dense, noise: true });
+    const a = simulate(pl, dense);
+    assert.equal(strip(a), strip(simulate(pl, dense)), `${name}: same bytes twice`);
+    assert.equal(strip(a), strip(simulate(pl, dense, { fastForward: false })), `${name}: fast-forward = stepping`);
+  }
+  const pl = normalizeScenario(load('ct-await-1p'), { model: dense, noise: true });
+  assert.notEqual(
+    strip(simulate(pl, dense)),
+    strip(simulate(normalizeScenario(load('ct-await-1p'), { model: BASE, noise: true }), BASE)),
+  );
+});
