@@ -40,6 +40,12 @@ export const DISTRIBUTION_PS = [0, 0.01, 0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 
 export interface FitOptions {
   seed: number;
   resamples: number;
+  /**
+   * Write worker_wake_preempt / worker_wake_preempt_latency (calibrate --worker-packing). Off by
+   * default: steal_wake times only the woken worker, not how long its preempted waker is held
+   * off-CPU, and the simulator's assumption for that hold put multi_thread p50s off (docs/calibration.md).
+   */
+  workerPacking?: boolean;
 }
 
 export const DEFAULT_FIT_OPTIONS: FitOptions = { seed: 1, resamples: 1000 };

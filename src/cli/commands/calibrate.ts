@@ -32,6 +32,7 @@ interface Args {
   cores?: string;
   out?: string;
   'dry-run': boolean;
+  'worker-packing'?: boolean;
   quick: boolean;
   features: string[];
   unstable: boolean;
@@ -150,7 +151,7 @@ export async function calibrate(a: Args): Promise<{ model: CostModel; warnings: 
   const file = a.out ?? '(dry run)';
   const { overrides, extra } = criterionParams(a);
   const { output, source } = await collectOutput(a);
-  const fitter = new Fitter(output, { seed: a.seed, resamples: 1000 });
+  const fitter = new Fitter(output, { seed: a.seed, resamples: 1000, workerPacking: a['worker-packing'] === true });
   const { model, diags } = assembleModel(new Deriver(fitter, overrides), metaFor(a, output, source), output.headers, file, extra);
   const all = [...diags, ...(diags.some((d) => d.severity === 'error') ? [] : checkCalibratedModel(model, file))];
   if (all.some((d) => d.severity === 'error')) throw new InputError(all);
@@ -173,6 +174,12 @@ export const calibrateCommand: CommandModule<object, Args> = {
         describe: 'model file to write, e.g. models/host-release.json (required unless --dry-run)',
       })
       .option('dry-run', { type: 'boolean', default: false, describe: 'fit and print, write nothing' })
+      .option('worker-packing', {
+        type: 'boolean',
+        default: false,
+        describe:
+          "also write worker_wake_preempt(_latency) from steal_wake (a worker woken on its waker's busy vCPU); off by default: the waker's hold is not measured",
+      })
       .option('quick', {
         type: 'boolean',
         default: false,

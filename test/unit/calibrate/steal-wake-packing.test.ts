@@ -9,10 +9,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { parseProbeOutput } from '../../../src/calibrate/probe-output.js';
-import { Fitter } from '../../../src/calibrate/fit.js';
+import { DEFAULT_FIT_OPTIONS, Fitter } from '../../../src/calibrate/fit.js';
 import { Deriver, isMissing } from '../../../src/calibrate/derive.js';
 
 const FILE = 'test/fixtures/calibrate/steal-wake-124.jsonl';
+/** calibrate --worker-packing: the parameters are written only when asked for. */
+const PACKING = { ...DEFAULT_FIT_OPTIONS, workerPacking: true };
 const text = readFileSync(FILE, 'utf8');
 const ns = text
   .trim()
@@ -22,7 +24,7 @@ const ns = text
   .map((l) => l.ns!);
 
 test('worker_wake_preempt: the share of steal_wake wake-ups below 95 % of the waker’s 300 µs spin', () => {
-  const d = new Deriver(new Fitter(parseProbeOutput(text, FILE)));
+  const d = new Deriver(new Fitter(parseProbeOutput(text, FILE), PACKING));
   const o = d.get('worker_wake_preempt');
   assert.ok(!isMissing(o), JSON.stringify(o));
   assert.equal(ns.length, 300);
@@ -35,7 +37,7 @@ test('worker_wake_preempt: the share of steal_wake wake-ups below 95 % of the wa
 });
 
 test('worker_wake_preempt_latency: the quantiles of the wake-ups that did not wait for the spin', () => {
-  const d = new Deriver(new Fitter(parseProbeOutput(text, FILE)));
+  const d = new Deriver(new Fitter(parseProbeOutput(text, FILE), PACKING));
   const o = d.get('worker_wake_preempt_latency');
   assert.ok(!isMissing(o), JSON.stringify(o));
   const below = ns.filter((v) => v < 285_000).sort((a, b) => a - b);
@@ -51,7 +53,15 @@ test('without steal_wake samples both are missing (the model falls back to worke
     .split('\n')
     .filter((l) => !l.includes('"steal_wake"') || l.includes('"type":"header"'))
     .join('\n');
-  const d = new Deriver(new Fitter(parseProbeOutput(other, FILE)));
+  const d = new Deriver(new Fitter(parseProbeOutput(other, FILE), PACKING));
   assert.ok(isMissing(d.get('worker_wake_preempt')));
+  assert.ok(isMissing(d.get('worker_wake_preempt_latency')));
+});
+
+test('without --worker-packing neither is written, and the refusal says why', () => {
+  const d = new Deriver(new Fitter(parseProbeOutput(text, FILE)));
+  const o = d.get('worker_wake_preempt');
+  assert.ok(isMissing(o));
+  assert.match(o.missing, /--worker-packing/);
   assert.ok(isMissing(d.get('worker_wake_preempt_latency')));
 });
