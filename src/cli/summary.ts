@@ -110,6 +110,9 @@ export function formatRuns(r: Result): string[] {
     runs.runLevel?.hostPolls
       ? `whether the VM host halt-polls (${runs.runLevel.hostPolls.filter((x) => x).length} of ${runs.runLevel.hostPolls.length} runs do, calibrated halt_poll_run_share)`
       : undefined,
+    runs.runLevel?.episodes
+      ? `host-contention episodes (${runs.runLevel.episodes.filter((x) => x > 0).length} of ${runs.runLevel.episodes.length} runs met one; calibrated episode_rate ${runs.runLevel.episodeRate} /s)`
+      : undefined,
   ].filter((x) => x !== undefined);
   const unknownLevel = runs.runLevel?.unknown?.length
     ? `; run-level variation unknown (model lacks ${runs.runLevel.unknown.join(', ')})`

@@ -251,6 +251,8 @@ export interface FoldContext {
   runLevelSd?: { speed?: number; wake?: number; noise?: number };
   /** The model's halt_poll_run_share (with halt_poll_max) when below 1: each run's host-polls draw goes in `runs.runLevel`. */
   haltPollRunShare?: number;
+  /** Host-contention episodes (model with episode_*, platform effects on): the rate, and how many each run met. */
+  episodes?: { rate: number; counts: number[] };
   variants: readonly RunVariant[];
   /** Wall time of the whole set (ms): runs overlap on worker threads. */
   wallMs: number;
@@ -283,7 +285,7 @@ export function foldRuns(results: readonly Result[], ctx: FoldContext): Result {
     timerPhase: ctx.plan.runtime.timerPhaseNs === undefined ? 'uniform' : 'pinned',
     noise: ctx.plan.runtime.noise,
     ...(ctx.runLevelSd
-      ? { runLevel: runLevelBlock(ctx.runLevelSd, ctx.variants, ctx.plan.runtime.noise, ctx.haltPollRunShare) }
+      ? { runLevel: runLevelBlock(ctx.runLevelSd, ctx.variants, ctx.plan.runtime.noise, ctx.haltPollRunShare, ctx.episodes) }
       : {}),
     metrics,
   };
@@ -349,6 +351,7 @@ function runLevelBlock(
   variants: readonly RunVariant[],
   noiseOn: boolean,
   haltPollRunShare?: number,
+  episodes?: { rate: number; counts: number[] },
 ): NonNullable<RunsBlock['runLevel']> {
   const unknown = [
     sd.speed === undefined ? 'run_speed_sd' : '',
@@ -363,6 +366,7 @@ function runLevelBlock(
     ...(haltPollRunShare !== undefined && haltPollRunShare < 1
       ? { hostPolls: variants.map((v) => hostPolls({ haltPollRunShare }, true, v.seed)) }
       : {}),
+    ...(episodes ? { episodeRate: episodes.rate, episodes: episodes.counts } : {}),
     ...(unknown.length ? { unknown } : {}),
   };
 }

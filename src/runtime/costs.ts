@@ -5,7 +5,8 @@
  * Phase: simulate. Sampling draws from a dedicated PRNG stream per purpose.
  */
 import type { PlanCost } from '../plan/types.js';
-import { type Prng } from '../engine/prng.js';
+import { Prng } from '../engine/prng.js';
+import type { RuntimeCosts as Costs } from '../plan/runtime-costs.js';
 
 export { runtimeCosts, type RuntimeCosts } from '../plan/runtime-costs.js';
 
@@ -51,5 +52,29 @@ export function meanCost(c: PlanCost): number {
       for (let i = 1; i < c.p.length; i++) m += ((c.ns[i] + c.ns[i - 1]) / 2) * (c.p[i] - c.p[i - 1]);
       return m;
     }
+  }
+}
+
+/**
+ * The next host-contention episode after `after` (ns): an exponential gap at episode_rate, then a
+ * duration drawn from episode_duration. The simulator draws a run's schedule with it from the
+ * run's 'episode' stream, and `episodesBefore` counts it again for the run set's summary.
+ */
+export function nextEpisode(ep: NonNullable<Costs['episode']>, rng: Prng, after: number): [number, number] {
+  const start = after + Math.max(1, Math.round(rng.exponential(1e9 / ep.rate)));
+  const end = start + Math.max(1, Math.round(sampleCost(ep.duration, rng)));
+  return [start, end];
+}
+
+/** How many episodes of the run of `seed` start before `untilNs` (its simulated end): a function of the seed alone. */
+export function episodesBefore(ep: NonNullable<Costs['episode']>, seed: number, untilNs: number): number {
+  const rng = new Prng(seed, 'episode');
+  let n = 0;
+  let h = 0;
+  for (;;) {
+    const [start, end] = nextEpisode(ep, rng, h);
+    if (start >= untilNs) return n;
+    n++;
+    h = end;
   }
 }

@@ -22,7 +22,7 @@ import { Prng } from '../engine/prng.js';
 import type { CostModel } from '../schema/model.js';
 import type { Plan, PlanCost } from '../plan/types.js';
 import { IntRing } from './rings.js';
-import { runtimeCosts, sampleCost, type RuntimeCosts } from './costs.js';
+import { nextEpisode, runtimeCosts, sampleCost, type RuntimeCosts } from './costs.js';
 import { hostPolls, runLevelFactors, scaleRuntimeCosts } from '../plan/runtime-costs.js';
 import { CycleDetector, type StateWalk } from './fast-forward.js';
 import { ffCheckpoint } from './ff-checkpoint.js';
@@ -669,10 +669,8 @@ export abstract class Simulator {
   private growEpisodes(t: number): void {
     const ep = this.c.episode!;
     const rng = this.epRng!;
-    const gap = 1e9 / ep.rate;
     while (this.epHorizon <= t) {
-      const start = this.epHorizon + Math.max(1, Math.round(rng.exponential(gap)));
-      const end = start + Math.max(1, Math.round(sampleCost(ep.duration, rng)));
+      const [start, end] = nextEpisode(ep, rng, this.epHorizon);
       this.epBounds.push(start, end);
       this.epHorizon = end;
     }

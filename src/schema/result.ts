@@ -105,6 +105,13 @@ export const RunsSchema = Type.Object(
                 "each run: whether its VM host halt-polls (drawn with the model's halt_poll_run_share; false: no warm wake-up, wake_latency_nopoll)",
             }),
           ),
+          episodeRate: Type.Optional(Num),
+          episodes: Type.Optional(
+            Type.Array(Type.Integer({ minimum: 0 }), {
+              description:
+                "each run: how many host-contention episodes started within its simulated span (the model's episode_rate per second; a parked thread woken inside one takes episode_wake_latency)",
+            }),
+          ),
         },
         {
           additionalProperties: false,

@@ -15,6 +15,7 @@ import { runtimeCosts } from '../plan/runtime-costs.js';
 import type { CostModel } from '../schema/model.js';
 import type { Result } from '../schema/result.js';
 import { simulate, type SimOptions } from '../runtime/simulate.js';
+import { episodesBefore } from '../runtime/costs.js';
 import { WorkPool } from './pool.js';
 import { foldRuns, MAX_RUNS, planOfRun, runVariants, type RunVariant } from '../plan/run-set.js';
 import { evaluateOutputs } from '../plan/result-parts.js';
@@ -181,7 +182,14 @@ export async function simulateRuns(plan: Plan, model: CostModel, o: RunSetOption
   };
   const hp = runtimeCosts(model, plan.runtime.driver);
   const haltPollRunShare = hp.haltPollMax > 0 && hp.haltPollRunShare < 1 ? hp.haltPollRunShare : undefined;
+  // Each run's host-contention episodes (a function of its seed), counted over its simulated span.
+  const ep = hp.episode;
+  const episodes =
+    ep !== null && plan.runtime.noise
+      ? { rate: ep.rate, counts: results.map((r, i) => episodesBefore(ep, variants[i].seed, Math.round(r.simulatedUs * 1000))) }
+      : undefined;
   return foldRuns(results, {
+    episodes,
     plan,
     variants: variants.slice(0, n),
     wallMs: performance.now() - wall0,

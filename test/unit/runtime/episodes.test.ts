@@ -12,6 +12,9 @@ import { loadScenario } from '../../../src/cli/load.js';
 import { simulate } from '../../../src/runtime/simulate.js';
 import { normalizeScenario } from '../../../src/plan/normalize.js';
 import { simulateRuns } from '../../../src/sweep/simulate-runs.js';
+import { episodesBefore } from '../../../src/runtime/costs.js';
+import { runtimeCosts } from '../../../src/plan/runtime-costs.js';
+import { formatSummary } from '../../../src/cli/summary.js';
 import type { CostModel, Parameter } from '../../../src/schema/model.js';
 import type { Scenario } from '../../../src/schema/scenario.js';
 import { ROOT, model } from '../../helpers.js';
@@ -82,4 +85,33 @@ test('deterministic per seed, and fast-forward equals stepping with episodes', (
     strip(simulate(pl, dense)),
     strip(simulate(normalizeScenario(load('ct-await-1p'), { model: BASE, noise: true }), BASE)),
   );
+});
+
+test('a run set says how many episodes each run met, and the runs with a ms p99 are the runs that met one', async () => {
+  const s = load('ct-await-2p-blockon');
+  const plan = normalizeScenario(s, { model: EPISODES, noise: true });
+  const r = await simulateRuns(plan, EPISODES, { runs: 16, jobs: 1 });
+  const counts = r.runs?.runLevel?.episodes ?? [];
+  assert.equal(counts.length, 16);
+  assert.equal(r.runs?.runLevel?.episodeRate, 1.5);
+  const p99 = r.runs?.metrics.p99Us?.values ?? [];
+  for (let i = 0; i < 16; i++) if (p99[i] > 1000) assert.ok(counts[i] > 0, `run ${i}: p99 ${p99[i]} µs with no episode counted`);
+  assert.ok(counts.some((c) => c === 0) && counts.some((c) => c > 0), counts.join(' '));
+  // The count is the simulator's own schedule: a single run whose seed meets no episode in its
+  // span is the same run, byte for byte, as without the parameters (its episode stream is its own).
+  const ep = runtimeCosts(EPISODES, plan.runtime.driver).episode!;
+  let checked = 0;
+  for (const seed of r.runs?.seeds ?? []) {
+    const one = (m: CostModel) => simulate(normalizeScenario({ ...s, seed }, { model: m, noise: true }), m);
+    const a = one(EPISODES);
+    if (episodesBefore(ep, seed, Math.round(a.simulatedUs * 1000)) > 0) continue;
+    assert.equal(strip(a), strip(one(BASE)), `seed ${seed}: no episode counted, yet the run differs`);
+    checked++;
+  }
+  assert.ok(checked > 0);
+  const text = formatSummary(r, plan);
+  assert.match(text, new RegExp(`host-contention episodes \\(${counts.filter((c) => c > 0).length} of 16 runs met one`));
+  // Without the parameters, nothing is said.
+  const b = await simulateRuns(normalizeScenario(s, { model: BASE, noise: true }), BASE, { runs: 4, jobs: 1 });
+  assert.equal(b.runs?.runLevel?.episodes, undefined);
 });
