@@ -297,6 +297,17 @@ export class MultiThreadSim extends PollingSimulator {
     this.armSlices(now);
   }
 
+  /** A parked thread is unparked: counted, and a worker parked in the driver hands the driver back. */
+  private leavePark(th: number): void {
+    this.parked[th] = 0;
+    this.stUnparks[th]++;
+    if (th < this.W && this.inDriver[th]) {
+      this.inDriver[th] = 0;
+      this.driverOwner = -1;
+      this.wokeFromDriver[th] = 1;
+    }
+  }
+
   /**
    * A running worker `w` wakes the parked thread `th`
    * with a futex wake, and the guest places `th` on `w`'s vCPU (docs/semantics.md, "vCPU
@@ -313,13 +324,7 @@ export class MultiThreadSim extends PollingSimulator {
    * thread's vCPU is not chosen by its waker (a wake from outside the runtime).
    */
   private packedUnpark(th: number, w: number, now: number, pk: { preempt: number; latency: PlanCost }): void {
-    this.parked[th] = 0;
-    this.stUnparks[th]++;
-    if (th < this.W && this.inDriver[th]) {
-      this.inDriver[th] = 0;
-      this.driverOwner = -1;
-      this.wokeFromDriver[th] = 1;
-    }
+    this.leavePark(th);
     const t = Math.max(now, this.thrParkStart[th]) + this.latency(pk.latency);
     const preempt = pk.preempt >= 1 || (pk.preempt > 0 && this.rngLatency.nextFloat() < pk.preempt);
     this.readySince[th] = t;
@@ -462,13 +467,7 @@ export class MultiThreadSim extends PollingSimulator {
    */
   private unparkThread(th: number, now: number, byWorker = false, rewake = false): void {
     if (!this.parked[th]) return;
-    this.parked[th] = 0;
-    this.stUnparks[th]++;
-    if (th < this.W && this.inDriver[th]) {
-      this.inDriver[th] = 0;
-      this.driverOwner = -1;
-      this.wokeFromDriver[th] = 1;
-    }
+    this.leavePark(th);
     const t = Math.max(now, this.thrParkStart[th]);
     if (rewake && !(this.epRng !== null && this.inEpisode(t))) {
       if (this.c.absent.workerRewake) this.hitOptional[HIT_REWAKE] = 1;
