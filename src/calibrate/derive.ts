@@ -230,6 +230,17 @@ function wakeLatency(d: Deriver): Outcome {
   };
 }
 
+/**
+ * wake_latency_packed: the runtime thread woken by a sender on its own CPU (xwake pin=together):
+ * what a source thread without a CPU of its own gets, since the guest places the woken thread on
+ * its waker's vCPU (docs/semantics.md, "vCPU packing"). No fallback: an unplaced xwake mixes both.
+ */
+function wakeLatencyPacked(d: Deriver): Outcome {
+  const est = d.fitter.latency('xwake', { ...CT, driver: 'timer', in: 'task', g: 500, pin: 'together' }, true);
+  if (!est) return { missing: describe('xwake', { ...CT, driver: 'timer', in: 'task', g: 500, pin: 'together' }, 'latency') };
+  return { est, provenance: 'calibrated', note: 'sender thread and runtime thread on one CPU (xwake pin=together)' };
+}
+
 /** xwake's configuration whose wake-ups carry the receiver's idle time (halt-poll.ts). */
 const XWAKE_SPREAD = { ...CT, driver: 'timer', in: 'task', pin: 'apart', g: 0 } as const;
 
@@ -797,6 +808,7 @@ const RULES: Record<ParameterName, Rule> = {
   worker_wake_latency: (d) => latency(d, 'steal_wake', { flavor: 'mt', workers: 2, driver: 'timer' }, true),
   worker_rewake_latency: workerRewakeLatency,
   wake_latency_warm: wakeLatencyWarm,
+  wake_latency_packed: wakeLatencyPacked,
   halt_poll_window: haltPollWindow,
   halt_poll_max: haltPollMax,
   halt_poll_warm_share: haltPollWarmShare,

@@ -201,6 +201,14 @@ export const OPTIONAL_PARAMETERS = [
       'as wake_latency, for a runtime thread unparked less than halt_poll_window after it parked (its vCPU still polling, not halted): benchmark xwake pin=apart, the wake-ups whose receiver had been idle less than halt_poll_window; distribution. Absent (or halt_poll_window absent): every wake-up takes wake_latency / worker_wake_latency',
   },
   {
+    name: 'wake_latency_packed',
+    unit: 'ns',
+    kind: 'latency',
+    p: 'P8',
+    meaning:
+      "a parked runtime thread woken by a source thread that has no CPU of its own (the runtime's task-running threads — current_thread's one, multi_thread's workers and a block_on thread — occupy every core): the guest places the woken thread on the source's own vCPU, awake because the source runs on it, so no halted vCPU is woken through the hypervisor (benchmark xwake pin=together: sender and runtime thread on one CPU); distribution. Replaces wake_latency, wake_latency_warm and wake_latency_nopoll for those wake-ups; scaled by run_wake_sd. Absent: those wake-ups take wake_latency as from another CPU, with DS3030",
+  },
+  {
     name: 'halt_poll_window',
     unit: 'ns',
     kind: 'cost',

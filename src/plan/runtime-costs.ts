@@ -75,6 +75,11 @@ export interface RuntimeCosts {
   haltPollWarmShare: number;
   haltPollRunShare: number;
   wakeLatencyNoPoll: PlanCost | undefined;
+  /**
+   * A parked runtime thread woken by a source thread sharing its vCPU (wake_latency_packed); null
+   * when the model lacks it (wake_latency as from another CPU, with DS3030).
+   */
+  wakeLatencyPacked: PlanCost | null;
   /** multi_thread, a spawn on a thread that is not a worker; spawn when the model has no spawn_remote. */
   spawnRemote: number;
   /** multi_thread, a thread that is not a worker unparking a worker; unpark_worker when the model has no unpark_remote. */
@@ -114,6 +119,7 @@ export interface RuntimeCosts {
     clockRead: boolean;
     workerRewake: boolean;
     workerWakePack: boolean;
+    wakePacked: boolean;
   };
 }
 
@@ -228,6 +234,7 @@ export function runtimeCosts(model: CostModel, driver: 'none' | 'timer' | 'timer
     noisePause: dist(model, 'noise_pause'),
     ...warmWake(model),
     spawnRemote: opt('spawn_remote', v('spawn')),
+    wakeLatencyPacked: has('wake_latency_packed') ? dist(model, 'wake_latency_packed') : null,
     unparkRemote: opt('unpark_remote', v('unpark_worker')),
     // spin_check was derived as try_recv_unbounded + one Instant::now(): its difference is that read.
     clockRead: opt('clock_read', Math.max(0, v('spin_check') - v('try_recv_unbounded'))),
@@ -245,6 +252,7 @@ export function runtimeCosts(model: CostModel, driver: 'none' | 'timer' | 'timer
       clockRead: !has('clock_read'),
       workerRewake: !has('worker_rewake_latency'),
       workerWakePack: !has('worker_wake_preempt') || !has('worker_wake_preempt_latency'),
+      wakePacked: !has('wake_latency_packed'),
     },
   };
 }
@@ -292,6 +300,7 @@ export function scaleRuntimeCosts(c: RuntimeCosts, speed: number, wake: number, 
   out.workerRewakeLatency = scaleCost(c.workerRewakeLatency, wake);
   out.workerRewakeAge = c.workerRewakeAge * wake;
   if (c.wakeLatencyNoPoll) out.wakeLatencyNoPoll = scaleCost(c.wakeLatencyNoPoll, wake);
+  if (c.wakeLatencyPacked) out.wakeLatencyPacked = scaleCost(c.wakeLatencyPacked, wake);
   return out as unknown as RuntimeCosts;
 }
 

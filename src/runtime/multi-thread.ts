@@ -437,9 +437,11 @@ export class MultiThreadSim extends PollingSimulator {
       this.thrParkStart[w] >= this.yieldSince[from] &&
       now - this.thrParkStart[w] <= this.c.workerRewakeAge;
     if (from >= 0) {
-      // The block_on thread (not a worker) pays unpark_remote.
+      // The block_on thread (not a worker) pays unpark_remote, and so does a worker whose target's
+      // vCPU has halted: unpark_remote was measured as that futex wake (spawn_remote load=idle, the
+      // workers parked long); unpark_worker in the yield cycle, its target parked a moment ago.
       let u = this.c.unparkWorker;
-      if (from >= this.W) {
+      if (from >= this.W || (!rewake && this.vcpuHalted(w, now))) {
         u = this.c.unparkRemote;
         this.hitOptional[HIT_UNPARK_REMOTE] = 1;
       }
@@ -459,6 +461,17 @@ export class MultiThreadSim extends PollingSimulator {
       this.hitOptional[HIT_WORKER_WAKE_PACK] = 1;
     }
     this.unparkThread(w, now, from >= 0 && from < this.W, rewake);
+  }
+
+  /**
+   * Whether parked worker `w`'s vCPU has halted by `now`: parked past its halt-poll window (adaptive,
+   * halt_poll_max; else the fixed halt_poll_window), or in a run whose host does not poll. False
+   * without a halt-poll model (no notion of a halted vCPU: unpark_worker as before).
+   */
+  private vcpuHalted(w: number, now: number): boolean {
+    const c = this.c;
+    if (c.haltPollMax > 0) return !this.hostPolls || now - this.thrHaltStart[w] > this.thrPollWindow[w];
+    return c.haltPollWindow > 0 && now - this.thrParkStart[w] >= c.haltPollWindow;
   }
 
   /**

@@ -108,6 +108,8 @@ export const HIT_WAKE_UNCALIBRATED = 6;
 export const HIT_REWAKE = 7;
 /** A parked worker woken by a worker on its core under a model without worker_wake_preempt (no vCPU packing). */
 export const HIT_WORKER_WAKE_PACK = 8;
+/** A source thread sharing the runtime's vCPUs woke a parked thread under a model without wake_latency_packed. */
+export const HIT_WAKE_PACKED = 9;
 
 export abstract class Simulator {
   readonly q = new EventQueue(256);
@@ -243,7 +245,16 @@ export abstract class Simulator {
    * model, its fallback was charged and the Result says so (`fallbackWarnings`). Set-only flags
    * that do not change what happens next, so the fast-forward's state walk leaves them out.
    */
-  readonly hitOptional = new Uint8Array(9);
+  readonly hitOptional = new Uint8Array(10);
+  /**
+   * Whether the sources have no CPU of their own (multi_thread): its task-running threads (the
+   * workers and the block_on thread) are at least as many as the cores, so a source
+   * thread shares a vCPU with them (the probe's `--place apart` gives a source its own CPU only
+   * when one is to spare). A parked thread it wakes is then placed on its vCPU (wake_latency_packed).
+   */
+  readonly sourceShares: boolean;
+  /** 1 while a source delivers (or closes its channel): the wake-ups it makes come from its thread. */
+  srcWaking = 0;
   readonly spans: Span[] = [];
   readonly maxSpans: number;
   /** Trace events still allowed (a wake takes two: the flow's start and finish). */
@@ -303,6 +314,8 @@ export abstract class Simulator {
     this.hostPolls = hostPolls(this.c, plan.runtime.runLevel !== undefined, seed);
     this.epRng = this.c.episode !== null && plan.runtime.noise ? new Prng(seed, 'episode') : null;
     this.nThreads = nThreads;
+    // current_thread's simulator has no core model (its one thread always runs): unchanged there.
+    this.sourceShares = plan.runtime.flavor === 'multi_thread' && plan.sources.length > 0 && plan.runtime.cores <= nThreads;
     const f = () => new Float64Array(nThreads);
     this.thrT = f();
     this.thrPos = new Int32Array(nThreads);
@@ -646,6 +659,16 @@ export abstract class Simulator {
       if (c.haltPollMax > 0) this.haltEnded(th, t - this.thrHaltStart[th] + lat);
       return lat;
     }
+    if (this.srcWaking === 1 && this.sourceShares) {
+      // The source has no CPU of its own: the guest places the woken thread on the source's vCPU,
+      // which is awake (the source runs on it), so no halted vCPU is woken (xwake pin=together).
+      if (c.wakeLatencyPacked !== null) {
+        const lat = this.latency(c.wakeLatencyPacked);
+        if (c.haltPollMax > 0) this.haltEnded(th, t - this.thrHaltStart[th] + lat);
+        return lat;
+      }
+      this.hitOptional[HIT_WAKE_PACKED] = 1;
+    }
     if (c.haltPollMax > 0) {
       if (this.plan.runtime.flavor === 'multi_thread') this.hitOptional[HIT_WAKE_UNCALIBRATED] = 1;
       // No polling host: an outside wake-up takes wake_latency_nopoll, a worker's its own cold latency.
@@ -912,6 +935,13 @@ export abstract class Simulator {
       'worker_wake_preempt and worker_wake_preempt_latency',
       'a parked worker woken by another, busy worker (placed on its waker’s vCPU)',
       "as on a free core, after 'worker_wake_latency'",
+    );
+    w(
+      HIT_WAKE_PACKED,
+      a.wakePacked,
+      'wake_latency_packed',
+      'a parked runtime thread woken by a source thread without a CPU of its own (placed on the source’s vCPU)',
+      "as from another CPU, 'wake_latency'",
     );
     if (this.hitOptional[HIT_WAKE_UNCALIBRATED] && drawsWarmth(this.c)) {
       // One text for every run of a set (whatever its own draw), so the run set's union keeps one.

@@ -30,7 +30,9 @@ export function arrival(sim: Simulator, s: number, t: number): void {
     sim.warnings.push({ code: 'DS3002', message: `source '${src.name}' found channel full; batch dropped` });
   } else {
     if (sim.maxSpans !== 0) sim.traceSend(s, t, records);
+    sim.srcWaking = 1;
     sim.push(ch, records, t, -1);
+    sim.srcWaking = 0;
   }
   const next = nextArrivalNs(src, s, t, sim.srcSent[s], sim.rngArrival, sim.arrivalState);
   sim.srcNext[s] = next;
@@ -45,6 +47,8 @@ function endSource(sim: Simulator, s: number): void {
   if (src.close) {
     const ch = sim.channels[src.channel];
     ch.closed = true;
+    sim.srcWaking = 1;
     sim.notifyChannel(ch, -1);
+    sim.srcWaking = 0;
   }
 }

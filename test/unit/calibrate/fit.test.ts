@@ -88,3 +88,17 @@ test('wake_latency from probe output without pin=apart: the OS placement, and a 
   assert.ok(isMissing(none));
   assert.match(none.missing, /xwake.*pin=apart/);
 });
+
+test('wake_latency_packed: the sender and the runtime thread on one CPU (pin=together); neither apart nor unplaced stands in', () => {
+  const out = xwakeOutput(true);
+  const base = { flavor: 'ct', driver: 'timer', in: 'task', g: 500, pin: 'together' };
+  for (let i = 0; i < 200; i++) out.latencies.push({ bench: 'xwake', params: base, header: 0, ns: 7000 + (i % 9) * 500 });
+  const o = new Deriver(new Fitter(out, { seed: 1, resamples: 50 })).get('wake_latency_packed');
+  assert.ok(!isMissing(o));
+  assert.ok(o.est.value >= 7000 && o.est.value <= 11_000, `median ${o.est.value}`);
+  assert.match(o.est.source, /pin=together/);
+  assert.match(o.note ?? '', /one CPU/);
+  const none = new Deriver(new Fitter(xwakeOutput(true), { seed: 1, resamples: 50 })).get('wake_latency_packed');
+  assert.ok(isMissing(none));
+  assert.match(none.missing, /xwake.*pin=together/);
+});

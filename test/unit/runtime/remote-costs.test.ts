@@ -101,9 +101,11 @@ test('an item received on another worker than its sender pays handoff_unbounded;
   assert.ok(r.latencyUs.max > base.latencyUs.max, 'a hand-off delays its records');
 });
 
-test('absent, the figures are those of a model stating the fallbacks (spawn, unpark_worker, 0)', () => {
+test('absent, the figures are those of a model stating the fallbacks (spawn, unpark_worker, 0, wake_latency)', () => {
   const m = model();
   const stating = withParams(m, {
+    // This model has no halt-poll window: a source's wake-up across CPUs is one wake_latency draw.
+    wake_latency_packed: m.parameters.wake_latency,
     spawn_remote: m.parameters.spawn,
     unpark_remote: m.parameters.unpark_worker,
     handoff_unbounded: constNs(0),
