@@ -73,6 +73,11 @@ export interface PreparedPipeline {
   maxStageNs: number;
   recordVarNs2: number;
   setupShiftNs: number;
+  /**
+   * multi_thread: what a worker pays to unpark another (unpark_remote once the other's vCPU has
+   * halted between batches, else unpark_worker; docs/semantics.md, Notify).
+   */
+  unparkNs: number;
   offEndNs: number;
   /**
    * multi_thread forks (await): first and second moment over the wake quantiles of a batch's
@@ -165,12 +170,18 @@ export function preparePipeline(ctx: Ctx, shape: PipelineShape): PreparedPipelin
     c.haltPollMax > 0 && a.kind !== 'periodic'
       ? `${a.kind} arrivals under adaptive halt-polling (halt_poll_max): whether a wake-up is warm depends on the lengths of the runtime's recent parks, not derived here (${flavor})`
       : undefined;
-  const outsideWake = wakeRefusal
-    ? c.wakeLatency
-    : warmOrCold(c, a.kind === 'periodic', lambda, coordNs + jobs.reduce((t, j) => t + j.serviceNs, 0) / threads);
+  const batchBusyNs = coordNs + jobs.reduce((t, j) => t + j.serviceNs, 0) / threads;
+  const parkedWake = wakeRefusal ? c.wakeLatency : warmOrCold(c, a.kind === 'periodic', lambda, batchBusyNs);
+  // multi_thread whose workers (and block_on thread) fill the cores: the source has no CPU of its
+  // own and wakes a parked thread on its own vCPU (wake_latency_packed; docs/semantics.md).
+  const sourceShares = mt && rt.workers + (co?.start === 'block_on' ? 1 : 0) >= rt.cores && c.wakeLatencyPacked !== null;
+  const outsideWake = sourceShares ? c.wakeLatencyPacked! : parkedWake;
+  // Parked between batches past the poll window, the other workers' vCPUs have halted.
+  const halted =
+    (c.haltPollMax > 0 || c.haltPollWindow > 0) && (parkedWake === c.wakeLatency || parkedWake === c.wakeLatencyNoPoll);
   // A warm/cold mixture (halt_poll_warm_share below 1) is drawn per wake-up in a run: over a few
   // hundred batches the share of cold ones, and so the tail, is itself a sample (docs/analytic.md).
-  const mixedWake = outsideWake !== c.wakeLatency && outsideWake !== c.wakeLatencyWarm && c.haltPollMax > 0;
+  const mixedWake = !sourceShares && outsideWake !== c.wakeLatency && outsideWake !== c.wakeLatencyWarm && c.haltPollMax > 0;
   const wk = costMoments(outsideWake);
   const ov = costMoments(c.parkOvershoot);
   // Pickup of a batch: an OS wake-up when the runtime parks between batches; for yield spinners
@@ -226,6 +237,7 @@ export function preparePipeline(ctx: Ctx, shape: PipelineShape): PreparedPipelin
     maxStageNs: 0,
     recordVarNs2: Math.max(0, recordM2 - recordNs * recordNs),
     setupShiftNs: 0,
+    unparkNs: halted ? c.unparkRemote : c.unparkWorker,
     offEndNs: 0,
     forkSpanMean: 0,
     forkSpanM2: 0,
@@ -258,7 +270,7 @@ export function preparePipeline(ctx: Ctx, shape: PipelineShape): PreparedPipelin
   // at the empty one (free from tokio 1.29: ctx.c.remoteCheck).
   const pickupNs = mt ? c.remoteCheck : c.driverPoll + (pp.coordBlockOn ? 0 : ctx.remotePopNs);
   pp.batchCpuNs = pickupNs + coordNs + totalJobNs + (mt ? 0 : c.remoteCheck);
-  pp.setupShiftNs = mt ? c.remoteCheck + (wait === 'yield' ? 0 : c.unparkWorker) : pickupNs;
+  pp.setupShiftNs = mt ? c.remoteCheck + (wait === 'yield' ? 0 : pp.unparkNs) : pickupNs;
   prepareOffsets(pp);
   return pp;
 }
@@ -508,17 +520,7 @@ function prepareOffsets(pp: PreparedPipeline): void {
       // "last searcher wakes another" chain), or at once when they spin.
       const gap = pp.wait === 'yield' ? 0 : pp.workerWakeGaps[k] + c.steal;
       const start0 = coordEnd + (pp.wait === 'yield' ? pp.idlePollNs / 2 : 0) + shift;
-      end = listSchedule(
-        jobs,
-        pp.threads,
-        start0,
-        gap,
-        coordEnd,
-        pp.recordNs,
-        pp.wait === 'yield' ? 0 : c.unparkWorker,
-        d,
-        nShift,
-      );
+      end = listSchedule(jobs, pp.threads, start0, gap, coordEnd, pp.recordNs, pp.wait === 'yield' ? 0 : pp.unparkNs, d, nShift);
       spanMean += end / nShift;
       spanM2 += (end * end) / nShift;
     }

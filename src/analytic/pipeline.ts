@@ -233,7 +233,7 @@ function buildPrediction(pp: PreparedPipeline, e: EvalParts): Prediction {
   add(bd, 'driver', driverPolls * c.driverPoll);
   // A pop of the woken task (the lock) and a look at the emptied queue (free on current_thread from 1.29).
   add(bd, 'remote', N * ((pp.mt ? c.remoteCheck : pp.ctx.remotePopNs) + c.remoteCheck));
-  if (pp.mt) add(bd, 'unpark', N * c.unparkWorker * Math.min(pp.threads - 1, jobs.length));
+  if (pp.mt) add(bd, 'unpark', N * pp.unparkNs * Math.min(pp.threads - 1, jobs.length));
   const workers: Prediction['workers'] = [];
   const T = pp.threads;
   const busyTotal = cpuBusy + idleSpinNs;
