@@ -176,9 +176,12 @@ export function preparePipeline(ctx: Ctx, shape: PipelineShape): PreparedPipelin
   // own and wakes a parked thread on its own vCPU (wake_latency_packed; docs/semantics.md).
   const sourceShares = mt && rt.workers + (co?.start === 'block_on' ? 1 : 0) >= rt.cores && c.wakeLatencyPacked !== null;
   const outsideWake = sourceShares ? c.wakeLatencyPacked! : parkedWake;
-  // Parked between batches past the poll window, the other workers' vCPUs have halted.
+  // Parked between batches past the poll window, the other workers' vCPUs have halted (yield
+  // spinners never park).
   const halted =
-    (c.haltPollMax > 0 || c.haltPollWindow > 0) && (parkedWake === c.wakeLatency || parkedWake === c.wakeLatencyNoPoll);
+    wait !== 'yield' &&
+    (c.haltPollMax > 0 || c.haltPollWindow > 0) &&
+    (parkedWake === c.wakeLatency || parkedWake === c.wakeLatencyNoPoll);
   // A warm/cold mixture (halt_poll_warm_share below 1) is drawn per wake-up in a run: over a few
   // hundred batches the share of cold ones, and so the tail, is itself a sample (docs/analytic.md).
   const mixedWake = !sourceShares && outsideWake !== c.wakeLatency && outsideWake !== c.wakeLatencyWarm && c.haltPollMax > 0;
