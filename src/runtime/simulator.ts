@@ -264,7 +264,7 @@ export abstract class Simulator {
     // A run of a run set carries its run-level draws (run-set.ts): its per-op costs and wake-ups
     // are scaled by the model's calibrated between-run dispersion (none when the model lacks it).
     const level = runLevelFactors(plan, model);
-    this.c = scaleRuntimeCosts(runtimeCosts(model, plan.runtime.driver), level.speed, level.wake, level.noise);
+    this.c = scaleRuntimeCosts(runtimeCosts(model, plan.runtime.driver), level.speed, level.wake, level.noise, level.episode);
     this.res = plan.runtime.timerResolutionNs;
     this.phase = plan.runtime.timerPhaseNs ?? 0;
     this.deferLifo = plan.runtime.semantics.deferLifo;
