@@ -267,7 +267,9 @@ function scaleCost(c: PlanCost, f: number): PlanCost {
 
 /**
  * One run's costs (run sets, docs/semantics.md "Run sets"): the runtime's per-op costs × `speed`
- * (rounded to integer ns again), the OS wake-up latencies × `wake`, the noise rate × `noise` (the
+ * (rounded to integer ns again), the OS wake-up latencies × `wake` (wake_latency, worker_wake_latency,
+ * worker_rewake_latency, wake_latency_nopoll, and the switch latencies of block_on and worker packing;
+ * not wake_latency_warm, not episode_wake_latency), the noise rate × `noise` (the
  * pause lengths are drawn from noise_pause as they are), the episode rate × `episode`. Park overshoot and the scenario's own
  * costs (user work: a time, not an op of the runtime) are not scaled. Factors of 1 return `c`
  * itself.
@@ -292,6 +294,12 @@ export function scaleRuntimeCosts(c: RuntimeCosts, speed: number, wake: number, 
   out.workerRewakeLatency = scaleCost(c.workerRewakeLatency, wake);
   out.workerRewakeAge = c.workerRewakeAge * wake;
   if (c.wakeLatencyNoPoll) out.wakeLatencyNoPoll = scaleCost(c.wakeLatencyNoPoll, wake);
+  // The switch to a thread woken on its waker's vCPU (block_on, worker packing) is an OS wake-up of
+  // a parked thread too: bo_wake's per-run medians moved with xwake's in 3 of session 8–9's 4
+  // calibrations, by more (+51 % where xwake's moved +20 %). Its share is not a latency and stays.
+  if (c.boWake && wake !== 1) out.boWake = { preempt: c.boWake.preempt, latency: scaleCost(c.boWake.latency, wake) };
+  if (c.workerWake && wake !== 1)
+    out.workerWake = { preempt: c.workerWake.preempt, latency: scaleCost(c.workerWake.latency, wake) };
   if (c.episode && episode !== 1) out.episode = { ...c.episode, rate: c.episode.rate * episode };
   return out as unknown as RuntimeCosts;
 }

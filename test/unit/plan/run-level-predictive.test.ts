@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { loadScenario } from '../../../src/cli/load.js';
 import { normalizeScenario } from '../../../src/plan/normalize.js';
 import { planOfRun, runVariants } from '../../../src/plan/run-set.js';
-import { runLevelFactors, runtimeCosts } from '../../../src/plan/runtime-costs.js';
+import { runLevelFactors, runtimeCosts, scaleRuntimeCosts } from '../../../src/plan/runtime-costs.js';
 import { studentTCdf } from '../../../src/engine/student-t.js';
 import { simulateRuns } from '../../../src/sweep/simulate-runs.js';
 import { episodesBefore } from '../../../src/runtime/costs.js';
@@ -95,4 +95,19 @@ test("a run's episode rate is a draw of the calibrated rate's posterior, and the
     assert.ok(Math.abs(lv.episodes![i] - episodesBefore({ ...ep, rate }, seed, span)) <= 1, `run ${i}`);
   });
   assert.deepEqual(validateDocument('result', set, '<run set>'), []);
+});
+
+test("a run's wake level scales the switch to a thread woken on its waker's vCPU (block_on, worker packing), not its share", () => {
+  const ns = (value: number): Parameter => ({ value, unit: 'ns', provenance: 'assumed', source: 'test' });
+  const m = withParams(model(), {
+    block_on_wake_preempt: ratio(0.9),
+    block_on_wake_latency: ns(4_000),
+    worker_wake_preempt: ratio(0.5),
+    worker_wake_preempt_latency: ns(5_000),
+  });
+  const c = runtimeCosts(m, 'timer');
+  const slow = scaleRuntimeCosts(c, 1, 2);
+  assert.deepEqual(slow.boWake, { preempt: 0.9, latency: { dist: 'const', ns: 8_000 } });
+  assert.deepEqual(slow.workerWake, { preempt: 0.5, latency: { dist: 'const', ns: 10_000 } });
+  assert.deepEqual(scaleRuntimeCosts(c, 2, 1).boWake, c.boWake, 'the speed level leaves it alone');
 });
