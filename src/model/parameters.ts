@@ -326,7 +326,7 @@ export const OPTIONAL_PARAMETERS = [
     kind: 'dispersion',
     p: 'runs',
     meaning:
-      "between-run dispersion of the OS wake-up latency: the standard deviation of the log of a probe run's wake-up medians (xwake, steal_wake) relative to the other runs'; each run of a run set scales wake_latency, worker_wake_latency and wake_latency_nopoll (not wake_latency_warm) by exp(run_wake_sd · z). Needs calibrate --runs ≥ 2. Absent: unknown, no run-level variation",
+      "between-run dispersion of the OS wake-up latency: the standard deviation of the log of a probe run's wake-up medians (xwake, steal_wake) relative to the other runs'; each run of a run set scales wake_latency, worker_wake_latency, worker_rewake_latency, wake_latency_nopoll, block_on_wake_latency and worker_wake_preempt_latency (not wake_latency_warm) by exp(run_wake_sd · z), z Student-t with samples − 1 degrees of freedom (docs/semantics.md, Run sets). Needs calibrate --runs ≥ 2. Absent: unknown, no run-level variation",
   },
   {
     name: 'run_noise_sd',
