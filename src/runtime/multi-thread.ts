@@ -321,9 +321,17 @@ export class MultiThreadSim extends PollingSimulator {
    * the same way: `w`'s when it parks, any other released first, or one freed at a running
    * thread's slice end — not one that is idle now. This is Linux's wake-up preemption on one
    * vCPU; `requestCore`'s `forcePreempt` is the same rule where every vCPU is busy and the woken
-   * thread's vCPU is not chosen by its waker (a wake from outside the runtime).
+   * thread's vCPU is not chosen by its waker (a wake from outside the runtime). With `pk.hold`
+   * (worker_wake_preempt_hold, measured by steal_hold), the preempted waker is held at most a
+   * drawn hold: then the guest's load balancer moves one of the two to a vCPU that is free, and
+   * the waker runs there (`onHold`).
    */
-  private packedUnpark(th: number, w: number, now: number, pk: { preempt: number; latency: PlanCost }): void {
+  private packedUnpark(
+    th: number,
+    w: number,
+    now: number,
+    pk: { preempt: number; latency: PlanCost; hold: PlanCost | null },
+  ): void {
     this.leavePark(th);
     const t = Math.max(now, this.thrParkStart[th]) + this.latency(pk.latency);
     const preempt = pk.preempt >= 1 || (pk.preempt > 0 && this.rngLatency.nextFloat() < pk.preempt);
@@ -346,11 +354,35 @@ export class MultiThreadSim extends PollingSimulator {
     this.preemptedAhead[w] = 0;
     this.waitingCore.pushFront(w);
     this.packPreempted[w] = 1;
+    if (pk.hold !== null) {
+      const at = now + this.latency(pk.hold);
+      this.holdAt[w] = at;
+      this.q.push(at, E.EV_HOLD, w, 0);
+    }
     // Make w's loop hand back at its next check (handBackSlow re-queues it; runThread then finds
     // it off its core and leaves it waiting).
     this.eventsYield = this.events;
     this.armSlices(now);
   }
+
+  /**
+   * A packed wake-up's hold on the waker `th` ends (EV_HOLD): if it still waits for a core and one
+   * is free (the idle vCPU, which a halted vCPU does not pull by itself), the guest's balancer
+   * gives it that one now. Stale holds (a later preemption re-armed it) are ignored.
+   */
+  override onHold(th: number): void {
+    const now = this.q.timeNs;
+    if (this.holdAt[th] !== now) return;
+    this.holdAt[th] = -1;
+    if (this.onCore[th] || this.coresFree === 0 || !this.waitingCore.has(th)) return;
+    this.waitingCore.remove(th);
+    this.waitingCore.pushFront(th);
+    if (this.readySince[th] > now) this.readySince[th] = now;
+    this.grantWaiting(now);
+  }
+
+  /** Per thread: when its packed wake-up hold ends (EV_HOLD), -1 without one. */
+  private readonly holdAt = new Float64Array(this.nThreads).fill(-1);
 
   /**
    * Whether a wake of parked `th` by `from` is packed onto `from`'s vCPU: `from` is a runtime
@@ -574,6 +606,7 @@ export class MultiThreadSim extends PollingSimulator {
       w.ex(this.packPreempted[th]);
       this.plannedWake[th] += w.tm(this.plannedWake[th]);
       this.yieldSince[th] += w.tm(this.yieldSince[th]);
+      this.holdAt[th] += w.tm(this.holdAt[th]);
     }
     w.ring(this.inject);
     w.ring(this.sleepers);
