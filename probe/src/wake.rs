@@ -291,6 +291,70 @@ fn spin_max_gap(d: Duration) -> u64 {
     }
 }
 
+/// A parked worker woken by its own timer while another worker busy-spins: task B sleeps g µs in a
+/// loop (its worker parks in the time driver with that deadline), task A busy-spins spin_us
+/// stretches on the other worker without polling the driver, recording every gap over 1 µs
+/// between two consecutive clock reads. ns = B's period minus g (the timer's lateness); holdNs =
+/// the gap of A's that contains B's wake-up (B's worker ran on A's vCPU, A off it), 0 if none.
+fn run_timer_pack(p: &Params) -> Result<(), String> {
+    let count = p.int("count");
+    let spin = Duration::from_micros(p.int("spin_us"));
+    let gap = Duration::from_micros(p.int("g"));
+    let total = count + WARMUP;
+    let rt = build_runtime(p);
+    let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let (wakes, gaps) = rt.block_on(async move {
+        let d2 = done.clone();
+        let a = tokio::spawn(async move {
+            let mut gaps: Vec<(Instant, Instant)> = Vec::new();
+            while !d2.load(std::sync::atomic::Ordering::Relaxed) {
+                let t = Instant::now();
+                let mut last = t;
+                loop {
+                    let now = Instant::now();
+                    if now - last > Duration::from_micros(1) {
+                        gaps.push((last, now));
+                    }
+                    last = now;
+                    if now - t >= spin {
+                        break;
+                    }
+                    std::hint::spin_loop();
+                }
+                tokio::task::yield_now().await;
+            }
+            gaps
+        });
+        let b = tokio::spawn(async move {
+            let mut v = Vec::with_capacity(total as usize + 1);
+            v.push(Instant::now());
+            for _ in 0..total {
+                tokio::time::sleep(gap).await;
+                v.push(Instant::now());
+            }
+            done.store(true, std::sync::atomic::Ordering::Relaxed);
+            v
+        });
+        let wakes = b.await.expect("sleeper task panicked");
+        (wakes, a.await.expect("spinner task panicked"))
+    });
+    let params = p.json();
+    for i in (1 + WARMUP as usize)..wakes.len() {
+        let t = wakes[i];
+        let late = ns(wakes[i] - wakes[i - 1]).saturating_sub(ns(gap));
+        let hold = gaps
+            .iter()
+            .find(|(s, e)| *s <= t && t <= *e)
+            .map(|(s, e)| ns(*e - *s))
+            .unwrap_or(0);
+        emit(
+            &json!({"type": "latency", "bench": p.bench, "params": params, "ns": late, "holdNs": hold}),
+        );
+    }
+    emit_metrics(p, &rt, total);
+    Ok(())
+}
+
 /// Where a thread woken by a busy runtime thread runs: a task on a worker wakes the block_on
 /// future (parked in `recv().await` on the main thread: a futex wake of a parked OS thread) and
 /// busy-spins spin_us. ns = send→receive on the main thread. A VM guest that places the woken
@@ -357,6 +421,30 @@ const STEAL_WAKE_PARAMS: &[ParamSpec] = &[
     STEAL_SPIN,
     STEAL_GAP,
     B_SPIN,
+    count_spec("300"),
+];
+const TIMER_PACK_PARAMS: &[ParamSpec] = &[
+    FLAVOR_MT,
+    WORKERS,
+    DRIVER,
+    ParamSpec {
+        name: "spin_us",
+        default: "5000",
+        ty: Ty::Int {
+            min: 1,
+            max: 1_000_000,
+        },
+        doc: "µs task A busy-spins between yields (several of B's timers fire inside one)",
+    },
+    ParamSpec {
+        name: "g",
+        default: "1000",
+        ty: Ty::Int {
+            min: 1,
+            max: 1_000_000,
+        },
+        doc: "µs task B sleeps each round",
+    },
     count_spec("300"),
 ];
 const BO_WAKE_PARAMS: &[ParamSpec] = &[
@@ -450,6 +538,13 @@ fn grid_steal_wake() -> Vec<Overrides> {
     vec![ov(&[("workers", "2"), ("driver", "timer")])]
 }
 
+/// Not in the calibration suite: no parameter is fitted from it yet (`probe microbench timer_pack`
+/// on a quiet machine; on a loaded one the spinner is off its vCPU most of the time anyway and the
+/// share means nothing).
+fn grid_timer_pack() -> Vec<Overrides> {
+    Vec::new()
+}
+
 fn grid_steal_hold() -> Vec<Overrides> {
     vec![ov(&[
         ("workers", "2"),
@@ -504,6 +599,15 @@ pub const BENCHES: &[Bench] = &[
         params: STEAL_WAKE_PARAMS,
         run: run_steal_wake,
         grid: grid_steal_hold,
+    },
+    Bench {
+        name: "timer_pack",
+        kind: Kind::Latency,
+        feeds: &["P8"],
+        about: "multi_thread: task B sleeps g µs in a loop (its worker parks in the driver) while task A busy-spins spin_us stretches on the other worker; ns = B's timer lateness, holdNs = the gap in A's spin containing B's wake-up (B's worker ran on A's vCPU), 0 if none",
+        params: TIMER_PACK_PARAMS,
+        run: run_timer_pack,
+        grid: grid_timer_pack,
     },
     Bench {
         name: "bo_wake",
