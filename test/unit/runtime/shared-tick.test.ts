@@ -107,10 +107,14 @@ for (const v of ['1.24', '1.53'] as const) {
     // The coordinator's poll and park (5 µs switch + poll) outlast what the worker does after it
     // (the partition's poll, its park): it owes, so the next tick is the partition's; having waited,
     // it is owed, so the tick after is the coordinator's.
-    for (let k = 1; k < t.length; k++) assert.notEqual(t[k].first, t[k - 1].first, `ticks ${seq}: two ${t[k].first} in a row at ${k}`);
+    for (let k = 1; k < t.length; k++)
+      assert.notEqual(t[k].first, t[k - 1].first, `ticks ${seq}: two ${t[k].first} in a row at ${k}`);
     // Half the records wait a tick: the median sits between ~5 µs and ~1.1 ms.
     const long = r.latencyUs.p90;
-    assert.ok(long > 900 && r.latencyUs.p50 > 5 && r.latencyUs.mean > 300, `p50 ${r.latencyUs.p50} p90 ${long} mean ${r.latencyUs.mean}`);
+    assert.ok(
+      long > 900 && r.latencyUs.p50 > 5 && r.latencyUs.mean > 300,
+      `p50 ${r.latencyUs.p50} p90 ${long} mean ${r.latencyUs.mean}`,
+    );
     // In a coordinator-first tick the worker resumes one switch after the coordinator parks: the
     // record waits at least that (real: 3.0–4.3 µs from the coordinator's poll start).
     for (const x of t) if (x.first === 'c') assert.ok(x.gap >= 5000, `gap ${x.gap} ns`);
