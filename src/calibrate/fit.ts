@@ -10,7 +10,18 @@
  */
 import { Prng } from '../engine/prng.js';
 import { matchesFilter, paramsKey, type BenchParams, type ParamValue, type ProbeOutput } from './probe-output.js';
-import { bootstrap, canFitLine, farFence, fitLine, mad, median, quantiles, tukeyOutliers, type Point } from './stats.js';
+import {
+  bootstrap,
+  canFitLine,
+  farFence,
+  fitLine,
+  fitLineRobust,
+  mad,
+  median,
+  quantiles,
+  tukeyOutliers,
+  type Point,
+} from './stats.js';
 
 export interface Estimate {
   value: number;
@@ -69,7 +80,7 @@ export class Fitter {
   }
 
   /**
-   * Per-iteration cost of the configurations matching `filter`: the OLS slope of one
+   * Per-iteration cost of the configurations matching `filter`: the Theil–Sen slope of one
    * configuration, or the median of the slopes when several match (e.g. k = 1, 4, 16 of a cost
    * that should not depend on k). Undefined when nothing matches or nothing can be fitted.
    */
@@ -90,9 +101,9 @@ export class Fitter {
     const pts: Point[] = recs.map((s) => ({ x: s.iters, y: s.totalNs }));
     let est: Estimate | undefined;
     if (canFitLine(pts)) {
-      const fit = fitLine(pts);
+      const fit = fitLineRobust(pts);
       const prng = new Prng(this.options.seed, `slope:${key}`);
-      const boot = bootstrap(pts, (s) => (canFitLine(s) ? fitLine(s).slope : undefined), prng, this.options.resamples);
+      const boot = bootstrap(pts, (s) => (canFitLine(s) ? fitLineRobust(s).slope : undefined), prng, this.options.resamples);
       const perIter = pts.map((p) => (p.y - fit.intercept) / p.x);
       est = {
         value: fit.slope,
@@ -101,7 +112,7 @@ export class Fitter {
         outliers: tukeyOutliers(perIter).mild,
         mad: mad(perIter),
         r2: fit.r2,
-        source: `${bench}{${paramsKey(params)}} OLS slope`,
+        source: `${bench}{${paramsKey(params)}} Theil–Sen slope`,
         headers: [...new Set(recs.map((r) => r.header))],
       };
     }

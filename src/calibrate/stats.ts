@@ -3,9 +3,11 @@
  * and a seeded bootstrap.
  *
  * Phase: calibrate. Pure functions over plain arrays; nothing here reads files or prints.
- * Slope-type benchmarks are fitted the way criterion does it: ordinary least squares of total
- * time against iteration count over a ladder of counts, so fixed per-sample overhead (timer
- * reads, spawning the outer task) lands in the intercept and the slope is the per-iteration cost.
+ * Slope-type benchmarks are fitted over a ladder of iteration counts as criterion does, so fixed
+ * per-sample overhead (timer reads, spawning the outer task) lands in the intercept and the slope
+ * is the per-iteration cost; but with the Theil–Sen estimator rather than criterion's ordinary least
+ * squares: on a shared VM one preempted sample of a few ms among sixty of ~1 ms moves an OLS slope
+ * by tens of percent (docs/calibration.md, Statistics).
  */
 import { type Prng } from '../engine/prng.js';
 
@@ -49,6 +51,35 @@ export function fitLine(points: readonly Point[]): LineFit {
   const intercept = my - slope * mx;
   const r2 = syy === 0 ? 1 : (sxy * sxy) / (sxx * syy);
   return { slope, intercept, r2, n };
+}
+
+/**
+ * Theil–Sen line (Sen 1968): the slope is the median of the slopes of all pairs of points with
+ * distinct x, the intercept the median of y − slope·x. Its breakdown point is ~29 %: up to that
+ * share of points can be anywhere without moving the slope far, where one far-out point moves an
+ * OLS slope without bound. Needs ≥ 2 points with distinct x. `r2` is the OLS line's (a linearity
+ * diagnostic, DS1306), the line itself is not.
+ */
+export function fitLineRobust(points: readonly Point[]): LineFit {
+  const n = points.length;
+  const ols = fitLine(points);
+  let m = 0;
+  for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) if (points[i].x !== points[j].x) m++;
+  const slopes = new Float64Array(m);
+  let k = 0;
+  for (let i = 0; i < n; i++) {
+    const a = points[i];
+    for (let j = i + 1; j < n; j++) {
+      const b = points[j];
+      if (a.x !== b.x) slopes[k++] = (b.y - a.y) / (b.x - a.x);
+    }
+  }
+  slopes.sort();
+  const slope = quantileSorted(slopes, 0.5);
+  const rest = new Float64Array(n);
+  for (let i = 0; i < n; i++) rest[i] = points[i].y - slope * points[i].x;
+  rest.sort();
+  return { slope, intercept: quantileSorted(rest, 0.5), r2: ols.r2, n };
 }
 
 /** Whether a set of points can be fitted (≥ 2 points, ≥ 2 distinct x). */

@@ -256,3 +256,22 @@ export function timerPhaseNote(plan: Plan, measured: Result, tolUs = 20): string
   const gap = measured.outputs['measure.timerStartUncertaintyUs'];
   return `${plan.scenario.name}: tokio's 1 ms timer grid was at phase ${achieved} µs in the measured runs, the plan's is ${planned} µs (${off > 0 ? '+' : ''}${r3(off)} µs${gap !== undefined ? `; the runtime's build, inside which its time driver started, took ${gap} µs` : ''}): sleeps round to different ticks on the two sides`;
 }
+
+/**
+ * The timer phase (the Plan's `timerPhaseNs` convention) to predict a measured scenario at: the
+ * phase its measured runs had (`measure.timerPhaseUs`, how far into a tick t = 0 fell) when the
+ * scenario pins none; undefined when it pins one (the probe aligned to it) or the measurement
+ * does not say (a CSV of figures, an older probe).
+ */
+export function measuredPhaseNs(plan: Plan, measured: Result | undefined): number | undefined {
+  if (plan.runtime.timerPhaseNs !== undefined) return undefined;
+  const us = measured?.outputs['measure.timerPhaseUs'];
+  if (typeof us !== 'number' || !Number.isFinite(us)) return undefined;
+  const res = plan.runtime.timerResolutionNs;
+  return (res - (Math.round(us * 1000) % res)) % res;
+}
+
+/** Says that predictions were made at the measured runs' timer phase, not over a uniform one. */
+export function phaseNote(phased: number, total: number): string {
+  return `${phased} of ${total} scenarios pin no timer phase: each was predicted at the phase its measured runs had (measure.timerPhaseUs: the probe places t = 0 on tokio's 1 ms grid at the plan's phase, 0 unless pinned), not over the uniform phase simulate draws for a real program, whose source threads meet the tick at any offset`;
+}

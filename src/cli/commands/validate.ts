@@ -28,7 +28,7 @@ import { modelledVersionOf, modelVersionWarning, type TokioVersion } from '../..
 import { checkTaskset } from '../../probe/run.js';
 import type { ValidationRow } from '../../schema/validation-doc.js';
 import { ProbeBuilds, probeThreads } from '../../probe/execute.js';
-import { timerPhaseNote } from '../../validate/measure.js';
+import { measuredPhaseNs, phaseNote, timerPhaseNote } from '../../validate/measure.js';
 import {
   addCoverage,
   compareDistributions,
@@ -181,6 +181,7 @@ export async function validate(a: Args): Promise<{ rows: ValidationRow[]; failed
   const placed = [0, 0]; // scenarios with a source thread: [on a CPU of its own, placed by the OS]
   const profiles: string[] = []; // scenarios predicted with a model of another build profile than their measurement
   const versions: string[] = []; // scenarios predicted for another tokio version than the one measured
+  let phased = 0; // scenarios predicted at the measured runs' timer phase instead of a uniform one
   for (const [i, file] of files.entries()) {
     const index = `[${i + 1}/${files.length}]`;
     const { scenario, plan, model, warnings } = loadScenario(resolve(file), a.model, a.seed, a.noise, a.tokio);
@@ -195,12 +196,21 @@ export async function validate(a: Args): Promise<{ rows: ValidationRow[]; failed
       log(`validate: warning: ${mv.message} [${mv.code}]`);
       notes.push(`${mv.message} [${mv.code}]`);
     }
-    const predicted = await simulateRuns(plan, model, {
-      runs: parseRuns(a.runs),
-      jobs: a.jobs ?? availableParallelism(),
-      threads: a.jobs !== undefined ? 'always' : 'auto',
-    });
     const measured = await measuredFigures(file, a, builds, index);
+    // The probe places a run's t = 0 on tokio's timer grid at the plan's phase (0 when the
+    // scenario pins none), where simulate draws it uniformly as a real program meets it: the
+    // prediction compared with a measurement is made at the phase the measured runs had.
+    const phase = measuredPhaseNs(plan, measured.result);
+    if (phase !== undefined) phased++;
+    const predicted = await simulateRuns(
+      phase === undefined ? plan : { ...plan, runtime: { ...plan.runtime, timerPhaseNs: phase } },
+      model,
+      {
+        runs: parseRuns(a.runs),
+        jobs: a.jobs ?? availableParallelism(),
+        threads: a.jobs !== undefined ? 'always' : 'auto',
+      },
+    );
     const ctx: CompareContext = {
       scenario: plan.scenario.name,
       flavor: plan.runtime.flavor,
@@ -236,6 +246,7 @@ export async function validate(a: Args): Promise<{ rows: ValidationRow[]; failed
   }
   const note = placementNote(placed[0], placed[1]);
   if (note) notes.push(note);
+  if (phased > 0) notes.push(phaseNote(phased, files.length));
   const pnote = profileNote(profiles);
   if (pnote) notes.push(pnote);
   const vnote = versionNote(versions);

@@ -34,6 +34,26 @@ test('yield_extra = yield_lone − poll_self − driver_poll_none', () => {
   assert.equal(o.provenance, 'calibrated');
 });
 
+test("a configuration's per-iteration cost is a Theil–Sen slope: one preempted sample does not move it", () => {
+  const out = synthetic();
+  // poll_self k=4: 45 ns/iteration; one of its four samples descheduled for 2 ms on the host.
+  const s = out.samples.find((x) => x.bench === 'poll_self' && x.params.k === 4 && x.iters === 8000);
+  assert.ok(s);
+  s.totalNs += 2_000_000;
+  for (const iters of [1000, 2000, 4000, 8000])
+    out.samples.push({
+      bench: 'poll_self',
+      params: { flavor: 'ct', driver: 'none', k: 4 },
+      header: 0,
+      iters,
+      totalNs: 500 + 45 * iters,
+    });
+  const est = new Fitter(out, { seed: 1, resamples: 100 }).slope('poll_self', { k: 4 });
+  assert.ok(est);
+  assert.ok(Math.abs(est.value - 45) < 0.5, `slope ${est.value} (OLS: ${45 + (2_000_000 * (8000 - 3750)) / 49_875_000})`);
+  assert.match(est.source, /Theil–Sen slope/);
+});
+
 test('a parameter without its benchmark names what it needs', () => {
   const d = new Deriver(new Fitter(synthetic()));
   const o = d.get('send_unbounded');

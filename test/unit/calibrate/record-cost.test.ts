@@ -11,20 +11,20 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { calibrate } from '../../../src/cli/commands/calibrate.js';
 import { parseProbeOutput } from '../../../src/calibrate/probe-output.js';
-import { fitLine } from '../../../src/calibrate/stats.js';
+import { fitLineRobust } from '../../../src/calibrate/stats.js';
 import { checkModel } from '../../../src/model/load.js';
 
 const FIX = 'test/fixtures/calibrate';
 const base = { profile: 'release' as const, 'dry-run': true, quick: false, features: [], unstable: false, runs: 1, seed: 1 };
 
-/** The OLS slope of one `record` configuration, computed here from the fixture's lines. */
+/** The Theil–Sen slope (calibrate's fit) of one `record` configuration, computed here from the fixture's lines. */
 function slopeOf(body: string): number {
   const out = parseProbeOutput(readFileSync(`${FIX}/record-release.jsonl`, 'utf8'), 'f');
   const pts = out.samples
     .filter((s) => s.bench === 'record' && s.params.body === body)
     .map((s) => ({ x: s.iters, y: s.totalNs }));
   assert.ok(pts.length >= 8, `fixture has ${body} samples`);
-  return fitLine(pts).slope;
+  return fitLineRobust(pts).slope;
 }
 
 test('calibrate writes record_end (slope of body=end) and record_start (start_end − end) from the probe samples', async () => {
@@ -68,8 +68,9 @@ test('calibrate writes compute_op (record body=compute_end − work_ns − recor
   // 2-vCPU VM (session 7, /tmp/s7/caldbg.jsonl), with that run's header.
   const out = parseProbeOutput(readFileSync(`${FIX}/record-debug.jsonl`, 'utf8'), 'f');
   const slope = (body: string) =>
-    fitLine(out.samples.filter((s) => s.bench === 'record' && s.params.body === body).map((s) => ({ x: s.iters, y: s.totalNs })))
-      .slope;
+    fitLineRobust(
+      out.samples.filter((s) => s.bench === 'record' && s.params.body === body).map((s) => ({ x: s.iters, y: s.totalNs })),
+    ).slope;
   const work = Number(out.samples.find((s) => s.params.body === 'compute_end')?.params.work_ns);
   assert.equal(work, 200);
   const { model } = await calibrate({

@@ -7,6 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { fitLineRobust } from '../../../src/calibrate/stats.js';
 import { parseProbeOutput } from '../../../src/calibrate/probe-output.js';
 import { Fitter } from '../../../src/calibrate/fit.js';
 import { Deriver, isMissing, type Outcome } from '../../../src/calibrate/derive.js';
@@ -19,20 +20,11 @@ const lines = text
   .split('\n')
   .map((l) => JSON.parse(l) as Line);
 
-/** Least-squares slope of totalNs on iters over the sample lines matching `match`. */
+/** Theil–Sen slope (calibrate's fit) of totalNs on iters over the sample lines matching `match`. */
 function ols(match: (p: Record<string, unknown>, bench: string) => boolean): number {
   const pts = lines.filter((l) => l.type === 'sample' && match(l.params ?? {}, l.bench ?? ''));
   assert.ok(pts.length >= 4);
-  const n = pts.length;
-  const mx = pts.reduce((a, p) => a + p.iters!, 0) / n;
-  const my = pts.reduce((a, p) => a + p.totalNs!, 0) / n;
-  let sxy = 0;
-  let sxx = 0;
-  for (const p of pts) {
-    sxy += (p.iters! - mx) * (p.totalNs! - my);
-    sxx += (p.iters! - mx) ** 2;
-  }
-  return sxy / sxx;
+  return fitLineRobust(pts.map((p) => ({ x: p.iters!, y: p.totalNs! }))).slope;
 }
 const value = (o: Outcome) => {
   assert.ok(!isMissing(o), JSON.stringify(o));

@@ -5,6 +5,7 @@ import { Prng } from '../../../src/engine/prng.js';
 import {
   bootstrap,
   fitLine,
+  fitLineRobust,
   mad,
   median,
   percentileInterval,
@@ -40,6 +41,25 @@ test('fitLine recovers a known slope from noisy ladders, and the bootstrap CI co
   const [lo, hi] = percentileInterval(boot);
   assert.ok(lo < 45 && 45 < hi, `CI [${lo}, ${hi}]`);
   assert.ok(hi - lo < 3, 'CI is narrow for 2% noise');
+});
+
+test('fitLineRobust recovers an exact line, and the OLS r² beside it', () => {
+  const f = fitLineRobust([0, 1, 2, 3].map((x) => ({ x, y: 7 + 3 * x })));
+  assert.equal(f.slope, 3);
+  assert.equal(f.intercept, 7);
+  assert.equal(f.r2, 1);
+});
+
+test('one preempted sample moves an OLS slope by over 10 % and a Theil–Sen slope by under 2 %', () => {
+  // 20 samples of a 45 ns/iteration loop, ±2 % noise; the top-of-ladder sample of one rep was
+  // descheduled for 5 ms (a VM pause on a shared host), as calibration samples here are.
+  const pts = ladderPoints(45, 1000, 0.02, 7);
+  const i = pts.findIndex((p) => p.x === 200_000);
+  pts[i] = { x: pts[i].x, y: pts[i].y + 5_000_000 };
+  const ols = fitLine(pts).slope;
+  const robust = fitLineRobust(pts).slope;
+  assert.ok(Math.abs(ols - 45) / 45 > 0.1, `OLS ${ols}`);
+  assert.ok(Math.abs(robust - 45) / 45 < 0.02, `Theil–Sen ${robust}`);
 });
 
 test('a wrong slope is not recovered (the test can fail)', () => {

@@ -13,6 +13,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { parseProbeOutput } from '../../../src/calibrate/probe-output.js';
 import { Fitter } from '../../../src/calibrate/fit.js';
+import { fitLineRobust } from '../../../src/calibrate/stats.js';
 import { Deriver, isMissing, type Outcome } from '../../../src/calibrate/derive.js';
 
 const FILE = 'test/fixtures/calibrate/yield-round-124.jsonl';
@@ -36,11 +37,11 @@ function lsq(pts: Array<{ x: number; y: number }>): number {
   }
   return sxy / sxx;
 }
-/** Per-iteration cost (OLS slope of totalNs on iters) of the sample lines matching `match`. */
+/** Per-iteration cost (Theil–Sen slope of totalNs on iters, calibrate's fit) of the sample lines matching `match`. */
 function ols(match: (p: Record<string, unknown>, bench: string) => boolean): number {
   const pts = lines.filter((l) => l.type === 'sample' && match(l.params ?? {}, l.bench ?? ''));
   assert.ok(pts.length >= 4);
-  return lsq(pts.map((p) => ({ x: p.iters!, y: p.totalNs! })));
+  return fitLineRobust(pts.map((p) => ({ x: p.iters!, y: p.totalNs! }))).slope;
 }
 const median = (v: number[]) => {
   const s = [...v].sort((a, b) => a - b);
@@ -103,7 +104,7 @@ test('unpark_worker: the extra cost per yield of an idle second worker, divided 
   const d = new Deriver(new Fitter(parseProbeOutput(parksText, PARKS_FILE)));
   const slopeOf = (workers: number) => {
     const pts = parkLines.filter((l) => l.type === 'sample' && l.bench === 'mt_yield_idle' && l.params?.workers === workers);
-    return lsq(pts.map((p) => ({ x: p.iters!, y: p.totalNs! })));
+    return fitLineRobust(pts.map((p) => ({ x: p.iters!, y: p.totalNs! }))).slope;
   };
   const sums = parkLines.filter((l) => l.type === 'summary' && l.params?.workers === 2);
   assert.equal(sums.length, 1);

@@ -10,6 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../../src/cli/main.js';
 import { placementNote, validate } from '../../../src/cli/commands/validate.js';
+import { measuredPhaseNs } from '../../../src/validate/measure.js';
+import type { Plan } from '../../../src/plan/types.js';
+import type { Result } from '../../../src/schema/result.js';
 import { classifyDocument } from '../../../src/report/inputs.js';
 import type { CostModel } from '../../../src/schema/model.js';
 import type { ValidationDoc } from '../../../src/schema/validation-doc.js';
@@ -152,4 +155,33 @@ test('--tokio sets the version of the prediction (and of the probe build): the L
   );
   const bad = await cli(['validate', 'scenarios/versions/lifo-pingpong.json', '--measured', csv, '--tokio', '1.99']);
   assert.equal(bad.code, 2);
+});
+
+test('a scenario that pins no timer phase is predicted at the phase its measured runs had', async () => {
+  // ct-lockfree-spin-2p: a source thread sends every 1 ms to partitions that sleep 200 µs when
+  // idle, so a record waits for the partitions' next tick: the latency is where the sends fall
+  // in tokio's 1 ms tick. The probe placed t = 0 on the tick (measure.timerPhaseUs 0; seven runs,
+  // p50 219–232 µs). Predicted over a uniform phase, the runs' median p50 swings with the phases
+  // drawn: 282 µs (+26 %) over these 8 runs, 482 µs (+116 %) over validate's default 19.
+  const scen = 'scenarios/validation/ct-lockfree-spin-2p.json';
+  const { rows, notes } = await validate({ ...base, paths: [scen], model: 'models/host-release.json' });
+  const p50 = rows.find((r) => r.metric === 'p50');
+  assert.ok(p50 && p50.errorPct !== undefined, JSON.stringify(rows));
+  assert.ok(Math.abs(p50.errorPct) < 15, `p50 ${p50.predicted} vs measured ${p50.measured} (${p50.errorPct} %)`);
+  assert.ok(
+    notes.some((n) => /predicted at the phase its measured runs had/.test(n)),
+    notes.join('\n'),
+  );
+});
+
+test('measuredPhaseNs: the measured phase in the plan convention; nothing when the scenario pins one or the measurement does not say', () => {
+  const plan = (timerPhaseNs?: number) =>
+    ({ runtime: { timerResolutionNs: 1_000_000, ...(timerPhaseNs !== undefined ? { timerPhaseNs } : {}) } }) as Plan;
+  const measured = (us?: number) => ({ outputs: us === undefined ? {} : { 'measure.timerPhaseUs': us } }) as unknown as Result;
+  assert.equal(measuredPhaseNs(plan(), measured(0)), 0);
+  // t = 0 250 µs into a tick: the first tick after it is 750 µs later (the plan's timerPhaseNs).
+  assert.equal(measuredPhaseNs(plan(), measured(250)), 750_000);
+  assert.equal(measuredPhaseNs(plan(300_000), measured(0)), undefined);
+  assert.equal(measuredPhaseNs(plan(), measured()), undefined);
+  assert.equal(measuredPhaseNs(plan(), undefined), undefined);
 });
