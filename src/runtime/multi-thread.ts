@@ -635,8 +635,10 @@ export class MultiThreadSim extends PollingSimulator {
     w.ex(this.coresFree);
     for (let th = 0; th < this.nThreads; th++) {
       w.ex(this.boDebt[th]);
-      // The mark is a running time: it grows with the worker's clock, so it moves by Δ with it.
-      this.boMark[th] += w.tm(this.boMark[th]);
+      // What is owed depends on how long the worker ran since the mark: equal in both snapshots,
+      // and the mark (a running time) moves on with the worker's running time, n cycles of it.
+      w.ex(this.boDebt[th] > 0 ? this.runningNs(th) - this.boMark[th] : 0);
+      this.boMark[th] += w.ac(this.boMark[th]);
     }
     w.ex(this.boRanOver);
     this.boRanFrom += w.tm(this.boRanFrom);
