@@ -11,7 +11,7 @@
  * (session 10, quiet, `measure --trace`, reports/accuracy/2026-12-07/v153-tick) alternate: after
  * a coordinator-first tick the partition went first at 75 % (1.24.2) / 85 % (1.53.1) of ticks,
  * after a partition-first tick the coordinator at 88 % / 89 %, the two polls always on one CPU
- * (`sched_getcpu` in a probe trace, 16:35 UTC, load 11).
+ * (`sched_getcpu` in a probe trace, 16:28 UTC, load 11.6).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
