@@ -90,13 +90,15 @@ export interface RuntimeCosts {
    * that switch's latency. Null when the model lacks either (the thread is woken like any other).
    * An object, so that a run's speed level (scaleRuntimeCosts) leaves the share alone.
    */
-  boWake: { preempt: number; latency: PlanCost } | null;
+  boWake: { preempt: number; latency: PlanCost; hold: PlanCost | null } | null;
   /**
    * multi_thread: a worker woken (notify_parked) by another worker on its core is placed on the
    * waker's vCPU the same way (worker_wake_preempt, worker_wake_preempt_latency). Null when the
-   * model lacks either (the worker is woken on a free core after worker_wake_latency).
+   * model lacks either (the worker is woken on a free core after worker_wake_latency). `hold`
+   * (worker_wake_preempt_hold): how long a preempted waker stays off its vCPU at most, while the
+   * woken worker runs on (null: until the woken worker parks).
    */
-  workerWake: { preempt: number; latency: PlanCost } | null;
+  workerWake: { preempt: number; latency: PlanCost; hold: PlanCost | null } | null;
   /**
    * Host-contention episodes (episode_rate, episode_duration, episode_wake_latency): episodes per
    * second of simulated time, their duration, and a parked thread's wake-up latency inside one.
@@ -125,10 +127,14 @@ function dist(model: CostModel, name: ParameterName): PlanCost {
 }
 
 /** Both parameters of a wake placement (a share and its switch latency), or neither (then null). */
-function packing(model: CostModel, share: ParameterName, latency: ParameterName): RuntimeCosts['boWake'] {
+function packing(model: CostModel, share: ParameterName, latency: ParameterName, hold?: ParameterName): RuntimeCosts['boWake'] {
   const s = param(model, share);
   if (!s || !param(model, latency)) return null;
-  return { preempt: Math.min(1, Math.max(0, s.value)), latency: dist(model, latency) };
+  return {
+    preempt: Math.min(1, Math.max(0, s.value)),
+    latency: dist(model, latency),
+    hold: hold !== undefined && param(model, hold) ? dist(model, hold) : null,
+  };
 }
 
 /** All three episode parameters with a positive rate, or none (then null). */
@@ -234,7 +240,7 @@ export function runtimeCosts(model: CostModel, driver: 'none' | 'timer' | 'timer
     handoffU: opt('handoff_unbounded', 0),
     handoffB: opt('handoff_bounded', 0),
     boWake: packing(model, 'block_on_wake_preempt', 'block_on_wake_latency'),
-    workerWake: packing(model, 'worker_wake_preempt', 'worker_wake_preempt_latency'),
+    workerWake: packing(model, 'worker_wake_preempt', 'worker_wake_preempt_latency', 'worker_wake_preempt_hold'),
     episode: episode(model),
     absent: {
       spawnRemote: !has('spawn_remote'),
