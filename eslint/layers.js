@@ -41,6 +41,7 @@ export const IO_MODULES = [
   'src/calibrate/machine.ts', // reads /proc/cpuinfo, uname, git revision for provenance
   'src/calibrate/criterion.ts', // reads a criterion target directory (--import-criterion)
   'src/report/assets.ts', // reads the vega/vega-lite/vega-embed bundles to inline them
+  'src/schema/validate.ts', // reads the schema modules' built text to vouch for the precompiled validators (start-up, issue 20)
 ];
 
 /** Node modules that are I/O (file system, processes, terminal). */

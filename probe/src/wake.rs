@@ -145,7 +145,9 @@ fn run_xwake(p: &Params) -> Result<(), String> {
                 &json!({"type": "latency", "bench": p.bench, "params": params, "ns": v, "idleNs": idle, "atNs": at}),
             );
         } else {
-            emit(&json!({"type": "latency", "bench": p.bench, "params": params, "ns": v, "atNs": at}));
+            emit(
+                &json!({"type": "latency", "bench": p.bench, "params": params, "ns": v, "atNs": at}),
+            );
         }
     }
     emit_metrics(p, &rt, total);
@@ -197,10 +199,15 @@ fn run_handoff(p: &Params) -> Result<(), String> {
 /// notifies a parked worker), then A busy-spins spin_us so that only another worker can run
 /// B1. ns = B1's send→receive latency: the other worker's unpark, its search and steal, and
 /// B1's poll. Then A waits for both acks and sleeps g µs, so that the other worker parks again.
+/// B1 busy-spins b_spin_us after each receive (0: its worker parks again at once). holdNs = the
+/// largest gap between two consecutive clock reads of A's spin: how long the waker was held off
+/// its vCPU (by a woken worker that preempted it there: until that worker parks, or until the
+/// guest moves one of them to the idle vCPU, whichever comes first).
 fn run_steal_wake(p: &Params) -> Result<(), String> {
     let count = p.int("count");
     let spin = Duration::from_micros(p.int("spin_us"));
     let gap = Duration::from_micros(p.int("g"));
+    let b_spin = Duration::from_micros(p.int("b_spin_us"));
     let total = count + WARMUP;
     let rt = build_runtime(p);
     let lat = rt.block_on(async move {
@@ -212,6 +219,9 @@ fn run_steal_wake(p: &Params) -> Result<(), String> {
             let mut v = Vec::with_capacity(total as usize);
             while let Some(sent) = rx1.recv().await {
                 v.push(ns(sent.elapsed()));
+                if !b_spin.is_zero() {
+                    spin_for(b_spin);
+                }
                 if ack_tx.send(()).is_err() {
                     break;
                 }
@@ -226,25 +236,121 @@ fn run_steal_wake(p: &Params) -> Result<(), String> {
             }
         });
         let a = tokio::spawn(async move {
+            let mut holds = Vec::with_capacity(total as usize);
             for _ in 0..total {
                 tokio::time::sleep(gap).await;
                 let now = Instant::now();
                 if tx1.send(now).is_err() || tx2.send(now).is_err() {
                     break;
                 }
-                spin_for(spin);
+                holds.push(spin_max_gap(spin));
                 for _ in 0..2 {
                     if ack_rx.recv().await.is_none() {
-                        return;
+                        return holds;
                     }
                 }
             }
+            holds
         });
-        a.await.expect("sender task panicked");
+        let holds = a.await.expect("sender task panicked");
         b2.await.expect("receiver task panicked");
-        b1.await.expect("receiver task panicked")
+        (b1.await.expect("receiver task panicked"), holds)
     });
-    emit_latencies(p, &lat[(WARMUP as usize).min(lat.len())..]);
+    let (lat, holds) = lat;
+    let params = p.json();
+    for (i, v) in lat.iter().enumerate().skip(WARMUP as usize) {
+        match holds.get(i) {
+            Some(h) => emit(
+                &json!({"type": "latency", "bench": p.bench, "params": params, "ns": v, "holdNs": h}),
+            ),
+            None => emit(&json!({"type": "latency", "bench": p.bench, "params": params, "ns": v})),
+        }
+    }
+    emit_metrics(p, &rt, total);
+    Ok(())
+}
+
+/// Busy-spins `d` (as `spin_for`) and returns the largest gap in ns between two consecutive
+/// clock reads: the longest time the spinning thread did not run (a few tens of ns when it kept
+/// its vCPU).
+fn spin_max_gap(d: Duration) -> u64 {
+    let t = Instant::now();
+    let mut last = t;
+    let mut max = Duration::ZERO;
+    loop {
+        let now = Instant::now();
+        let g = now - last;
+        if g > max {
+            max = g;
+        }
+        last = now;
+        if now - t >= d {
+            return ns(max);
+        }
+        std::hint::spin_loop();
+    }
+}
+
+/// A parked worker woken by its own timer while another worker busy-spins: task B sleeps g µs in a
+/// loop (its worker parks in the time driver with that deadline), task A busy-spins spin_us
+/// stretches on the other worker without polling the driver, recording every gap over 1 µs
+/// between two consecutive clock reads. ns = B's period minus g (the timer's lateness); holdNs =
+/// the gap of A's that contains B's wake-up (B's worker ran on A's vCPU, A off it), 0 if none.
+fn run_timer_pack(p: &Params) -> Result<(), String> {
+    let count = p.int("count");
+    let spin = Duration::from_micros(p.int("spin_us"));
+    let gap = Duration::from_micros(p.int("g"));
+    let total = count + WARMUP;
+    let rt = build_runtime(p);
+    let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let (wakes, gaps) = rt.block_on(async move {
+        let d2 = done.clone();
+        let a = tokio::spawn(async move {
+            let mut gaps: Vec<(Instant, Instant)> = Vec::new();
+            while !d2.load(std::sync::atomic::Ordering::Relaxed) {
+                let t = Instant::now();
+                let mut last = t;
+                loop {
+                    let now = Instant::now();
+                    if now - last > Duration::from_micros(1) {
+                        gaps.push((last, now));
+                    }
+                    last = now;
+                    if now - t >= spin {
+                        break;
+                    }
+                    std::hint::spin_loop();
+                }
+                tokio::task::yield_now().await;
+            }
+            gaps
+        });
+        let b = tokio::spawn(async move {
+            let mut v = Vec::with_capacity(total as usize + 1);
+            v.push(Instant::now());
+            for _ in 0..total {
+                tokio::time::sleep(gap).await;
+                v.push(Instant::now());
+            }
+            done.store(true, std::sync::atomic::Ordering::Relaxed);
+            v
+        });
+        let wakes = b.await.expect("sleeper task panicked");
+        (wakes, a.await.expect("spinner task panicked"))
+    });
+    let params = p.json();
+    for i in (1 + WARMUP as usize)..wakes.len() {
+        let t = wakes[i];
+        let late = ns(wakes[i] - wakes[i - 1]).saturating_sub(ns(gap));
+        let hold = gaps
+            .iter()
+            .find(|(s, e)| *s <= t && t <= *e)
+            .map(|(s, e)| ns(*e - *s))
+            .unwrap_or(0);
+        emit(
+            &json!({"type": "latency", "bench": p.bench, "params": params, "ns": late, "holdNs": hold}),
+        );
+    }
     emit_metrics(p, &rt, total);
     Ok(())
 }
@@ -299,7 +405,49 @@ const STEAL_GAP: ParamSpec = ParamSpec {
     },
     doc: "µs task A sleeps before each round (the other worker parks meanwhile)",
 };
+const B_SPIN: ParamSpec = ParamSpec {
+    name: "b_spin_us",
+    default: "0",
+    ty: Ty::Int {
+        min: 0,
+        max: 1_000_000,
+    },
+    doc: "steal_wake: µs the woken task B1 busy-spins after each receive (a woken worker that runs long: how long its preempted waker stays off the vCPU then)",
+};
 const STEAL_WAKE_PARAMS: &[ParamSpec] = &[
+    FLAVOR_MT,
+    WORKERS,
+    DRIVER,
+    STEAL_SPIN,
+    STEAL_GAP,
+    B_SPIN,
+    count_spec("300"),
+];
+const TIMER_PACK_PARAMS: &[ParamSpec] = &[
+    FLAVOR_MT,
+    WORKERS,
+    DRIVER,
+    ParamSpec {
+        name: "spin_us",
+        default: "5000",
+        ty: Ty::Int {
+            min: 1,
+            max: 1_000_000,
+        },
+        doc: "µs task A busy-spins between yields (several of B's timers fire inside one)",
+    },
+    ParamSpec {
+        name: "g",
+        default: "1000",
+        ty: Ty::Int {
+            min: 1,
+            max: 1_000_000,
+        },
+        doc: "µs task B sleeps each round",
+    },
+    count_spec("300"),
+];
+const BO_WAKE_PARAMS: &[ParamSpec] = &[
     FLAVOR_MT,
     WORKERS,
     DRIVER,
@@ -390,6 +538,21 @@ fn grid_steal_wake() -> Vec<Overrides> {
     vec![ov(&[("workers", "2"), ("driver", "timer")])]
 }
 
+/// Not in the calibration suite: no parameter is fitted from it yet (`probe microbench timer_pack`
+/// on a quiet machine; on a loaded one the spinner is off its vCPU most of the time anyway and the
+/// share means nothing).
+fn grid_timer_pack() -> Vec<Overrides> {
+    Vec::new()
+}
+
+fn grid_steal_hold() -> Vec<Overrides> {
+    vec![ov(&[
+        ("workers", "2"),
+        ("driver", "timer"),
+        ("b_spin_us", "2000"),
+    ])]
+}
+
 fn grid_bo_wake() -> Vec<Overrides> {
     vec![ov(&[("workers", "2"), ("driver", "timer")])]
 }
@@ -429,11 +592,29 @@ pub const BENCHES: &[Bench] = &[
         grid: grid_steal_wake,
     },
     Bench {
+        name: "steal_hold",
+        kind: Kind::Latency,
+        feeds: &["P8"],
+        about: "steal_wake whose woken task B1 busy-spins b_spin_us after each receive; holdNs = the largest gap in A's busy-spin: how long a waker preempted on its vCPU by the worker it woke stays off it while that worker runs long",
+        params: STEAL_WAKE_PARAMS,
+        run: run_steal_wake,
+        grid: grid_steal_hold,
+    },
+    Bench {
+        name: "timer_pack",
+        kind: Kind::Latency,
+        feeds: &["P8"],
+        about: "multi_thread: task B sleeps g µs in a loop (its worker parks in the driver) while task A busy-spins spin_us stretches on the other worker; ns = B's timer lateness, holdNs = the gap in A's spin containing B's wake-up (B's worker ran on A's vCPU), 0 if none",
+        params: TIMER_PACK_PARAMS,
+        run: run_timer_pack,
+        grid: grid_timer_pack,
+    },
+    Bench {
         name: "bo_wake",
         kind: Kind::Latency,
         feeds: &["P8"],
         about: "multi_thread: a task on a worker sends to the block_on future (parked in recv().await) and busy-spins spin_us; ns = send→receive on the main thread (below spin_us: the woken thread preempted its waker)",
-        params: STEAL_WAKE_PARAMS,
+        params: BO_WAKE_PARAMS,
         run: run_bo_wake,
         grid: grid_bo_wake,
     },

@@ -52,9 +52,10 @@ export interface FitOptions {
   seed: number;
   resamples: number;
   /**
-   * Write worker_wake_preempt / worker_wake_preempt_latency (calibrate --worker-packing). Off by
-   * default: steal_wake times only the woken worker, not how long its preempted waker is held
-   * off-CPU, and the simulator's assumption for that hold put multi_thread p50s off (docs/calibration.md).
+   * Write worker_wake_preempt / worker_wake_preempt_latency / worker_wake_preempt_hold (calibrate
+   * --worker-packing). Off by default: with the hold assumed (until the woken worker parks) it put
+   * multi_thread p50s off; steal_hold measures the hold now, not yet checked on a quiet machine
+   * (docs/calibration.md).
    */
   workerPacking?: boolean;
 }

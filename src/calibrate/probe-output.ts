@@ -4,7 +4,7 @@
  * Phase: calibrate. `probe suite` prints one JSON object per line on stdout:
  *   {"type":"header", "tokio", "features", "profile", "tokioUnstable", "rustc", …}
  *   {"type":"sample", "bench", "params":{…}, "iters":N, "totalNs":T}   slope-type
- *   {"type":"latency","bench", "params":{…}, "ns":V[, "idleNs":I]}    latency-type
+ *   {"type":"latency","bench", "params":{…}, "ns":V[, "idleNs":I][, "holdNs":H]}    latency-type
  *   {"type":"summary","bench", "params":{…}, …counts}                 structural facts
  * Several runs may be concatenated (e.g. the io build's output after the plain one): each
  * record belongs to the header above it. A malformed line is an error that names its line, so
@@ -43,6 +43,8 @@ export interface LatencyRecord extends Located {
   idleNs?: number;
   /** When the observed thing began, ns from the benchmark's start (noise: the pause; xwake: the send). */
   atNs?: number;
+  /** steal_wake / steal_hold: the largest gap in the waker's busy-spin after the wake (how long it was off its vCPU). */
+  holdNs?: number;
 }
 export interface SummaryRecord extends Located {
   fields: Record<string, unknown>;
@@ -107,9 +109,11 @@ function parseRecord(o: Obj, out: ProbeOutput, line: number): string | undefined
     if (!nonNegative(o.ns)) return 'latency: "ns" must be a number >= 0';
     if (o.idleNs !== undefined && !nonNegative(o.idleNs)) return 'latency: "idleNs" must be a number >= 0';
     if (o.atNs !== undefined && !nonNegative(o.atNs)) return 'latency: "atNs" must be a number >= 0';
+    if (o.holdNs !== undefined && !nonNegative(o.holdNs)) return 'latency: "holdNs" must be a number >= 0';
     const rec: LatencyRecord = { ...base, ns: o.ns };
     if (o.idleNs !== undefined) rec.idleNs = o.idleNs;
     if (o.atNs !== undefined) rec.atNs = o.atNs;
+    if (o.holdNs !== undefined) rec.holdNs = o.holdNs;
     out.latencies.push(rec);
   } else {
     const fields: Obj = { ...o };

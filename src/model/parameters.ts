@@ -321,6 +321,14 @@ export const OPTIONAL_PARAMETERS = [
       "multi_thread: from a busy worker's notify of a parked worker to that worker running, when it preempts its waker on the waker's vCPU (a context switch on one vCPU; steal_wake's figure also holds the woken worker's search, steal and the task's poll, tens of ns); distribution: benchmark steal_wake, the latencies below the waker's busy-spin. With worker_wake_preempt; absent (either): worker_wake_latency on a free core",
   },
   {
+    name: 'worker_wake_preempt_hold',
+    unit: 'ns',
+    kind: 'latency',
+    p: 'P8',
+    meaning:
+      "multi_thread: how long a worker preempted on its vCPU by the worker it woke (worker_wake_preempt) stays off the vCPU while the woken worker keeps running: the guest then moves one of the two to the idle vCPU (its load balancer), so the waker resumes at this hold's end or when the woken worker parks, whichever is first; distribution: benchmark steal_hold (the woken task busy-spins 2 ms), the largest gap in the waker's busy-spin of the wake-ups that preempted it. Absent: the waker waits until the woken worker parks (or a core frees up), as before",
+  },
+  {
     name: 'run_speed_sd',
     unit: 'ratio',
     kind: 'dispersion',
@@ -334,7 +342,7 @@ export const OPTIONAL_PARAMETERS = [
     kind: 'dispersion',
     p: 'runs',
     meaning:
-      "between-run dispersion of the OS wake-up latency: the standard deviation of the log of a probe run's wake-up medians (xwake, steal_wake) relative to the other runs'; each run of a run set scales wake_latency, worker_wake_latency and wake_latency_nopoll (not wake_latency_warm) by exp(run_wake_sd · z). Needs calibrate --runs ≥ 2. Absent: unknown, no run-level variation",
+      "between-run dispersion of the OS wake-up latency: the standard deviation of the log of a probe run's wake-up medians (xwake, steal_wake) relative to the other runs'; each run of a run set scales wake_latency, worker_wake_latency, worker_rewake_latency, wake_latency_nopoll, block_on_wake_latency and worker_wake_preempt_latency (not wake_latency_warm) by exp(run_wake_sd · z), z Student-t with samples − 1 degrees of freedom (docs/semantics.md, Run sets). Needs calibrate --runs ≥ 2. Absent: unknown, no run-level variation",
   },
   {
     name: 'run_noise_sd',

@@ -15,7 +15,7 @@
  */
 import { Prng } from '../engine/prng.js';
 import type { Plan } from './types.js';
-import { hostPolls } from './runtime-costs.js';
+import { hostPolls, type RunLevelFactors } from './runtime-costs.js';
 import type { AcrossRuns, Result, RunsBlock } from '../schema/result.js';
 import { METRICS, type MetricName } from '../schema/sweep-metrics.js';
 
@@ -251,8 +251,16 @@ export interface FoldContext {
   runLevelSd?: { speed?: number; wake?: number; noise?: number };
   /** The model's halt_poll_run_share (with halt_poll_max) when below 1: each run's host-polls draw goes in `runs.runLevel`. */
   haltPollRunShare?: number;
-  /** Host-contention episodes (model with episode_*, platform effects on): the rate, and how many each run met. */
-  episodes?: { rate: number; counts: number[] };
+  /**
+   * Host-contention episodes (model with episode_*, platform effects on): the calibrated rate, how
+   * many each run met, and each run's own rate (the rate's posterior draw, runtime-costs.ts).
+   */
+  episodes?: { rate: number; counts: number[]; rates?: number[] };
+  /**
+   * Each run's level factors as the simulator applied them (runLevelFactors: the point sd widened
+   * by its own uncertainty); without them `runs.runLevel` shows exp(sd · z).
+   */
+  factors?: readonly RunLevelFactors[];
   variants: readonly RunVariant[];
   /** Wall time of the whole set (ms): runs overlap on worker threads. */
   wallMs: number;
@@ -285,7 +293,16 @@ export function foldRuns(results: readonly Result[], ctx: FoldContext): Result {
     timerPhase: ctx.plan.runtime.timerPhaseNs === undefined ? 'uniform' : 'pinned',
     noise: ctx.plan.runtime.noise,
     ...(ctx.runLevelSd
-      ? { runLevel: runLevelBlock(ctx.runLevelSd, ctx.variants, ctx.plan.runtime.noise, ctx.haltPollRunShare, ctx.episodes) }
+      ? {
+          runLevel: runLevelBlock(
+            ctx.runLevelSd,
+            ctx.variants,
+            ctx.plan.runtime.noise,
+            ctx.haltPollRunShare,
+            ctx.episodes,
+            ctx.factors,
+          ),
+        }
       : {}),
     metrics,
   };
@@ -351,22 +368,30 @@ function runLevelBlock(
   variants: readonly RunVariant[],
   noiseOn: boolean,
   haltPollRunShare?: number,
-  episodes?: { rate: number; counts: number[] },
+  episodes?: { rate: number; counts: number[]; rates?: number[] },
+  applied?: readonly RunLevelFactors[],
 ): NonNullable<RunsBlock['runLevel']> {
   const unknown = [
     sd.speed === undefined ? 'run_speed_sd' : '',
     sd.wake === undefined ? 'run_wake_sd' : '',
     noiseOn && sd.noise === undefined ? 'run_noise_sd' : '',
   ].filter((x) => x);
-  const factors = (s: number, z: (v: RunVariant) => number) => variants.map((v) => round12(Math.exp(s * z(v))));
+  const factors = (s: number, z: (v: RunVariant) => number, k: 'speed' | 'wake' | 'noise') =>
+    variants.map((v, i) => round12(applied?.[i] ? applied[i][k] : Math.exp(s * z(v))));
   return {
-    ...(sd.speed !== undefined ? { speedSd: sd.speed, speed: factors(sd.speed, (v) => v.speedZ) } : {}),
-    ...(sd.wake !== undefined ? { wakeSd: sd.wake, wake: factors(sd.wake, (v) => v.wakeZ) } : {}),
-    ...(noiseOn && sd.noise !== undefined ? { noiseSd: sd.noise, noise: factors(sd.noise, (v) => v.noiseZ) } : {}),
+    ...(sd.speed !== undefined ? { speedSd: sd.speed, speed: factors(sd.speed, (v) => v.speedZ, 'speed') } : {}),
+    ...(sd.wake !== undefined ? { wakeSd: sd.wake, wake: factors(sd.wake, (v) => v.wakeZ, 'wake') } : {}),
+    ...(noiseOn && sd.noise !== undefined ? { noiseSd: sd.noise, noise: factors(sd.noise, (v) => v.noiseZ, 'noise') } : {}),
     ...(haltPollRunShare !== undefined && haltPollRunShare < 1
       ? { hostPolls: variants.map((v) => hostPolls({ haltPollRunShare }, true, v.seed)) }
       : {}),
-    ...(episodes ? { episodeRate: episodes.rate, episodes: episodes.counts } : {}),
+    ...(episodes
+      ? {
+          episodeRate: episodes.rate,
+          episodes: episodes.counts,
+          ...(episodes.rates ? { episodeRates: episodes.rates.map(round12) } : {}),
+        }
+      : {}),
     ...(unknown.length ? { unknown } : {}),
   };
 }

@@ -18,6 +18,8 @@ export const enum Ev {
   EV_SOURCE = 2,
   EV_SLICE = 3,
   EV_LIMIT = 4,
+  /** A waker preempted by a packed wake-up: the guest moves it to a free vCPU (worker_wake_preempt_hold). */
+  EV_HOLD = 5,
   P_OUTER = 0,
   P_INNER = 1,
   P_POLL = 2,
@@ -44,6 +46,8 @@ export const EV_SOURCE = Ev.EV_SOURCE;
 export const EV_SLICE = Ev.EV_SLICE;
 /** Just past the simulated-time limit: a thread running ahead hands back there (see handBack). */
 export const EV_LIMIT = Ev.EV_LIMIT;
+/** A packed wake-up's hold on its preempted waker ends (multi_thread, worker_wake_preempt_hold). */
+export const EV_HOLD = Ev.EV_HOLD;
 
 /** Thread positions (where a thread's loop resumes). */
 export const P_OUTER = Ev.P_OUTER; // current_thread: top of the outer loop; multi_thread: top of the worker loop

@@ -321,12 +321,22 @@ export class MultiThreadSim extends PollingSimulator {
    * the same way: `w`'s when it parks, any other released first, or one freed at a running
    * thread's slice end — not one that is idle now. This is Linux's wake-up preemption on one
    * vCPU; `requestCore`'s `forcePreempt` is the same rule where every vCPU is busy and the woken
-   * thread's vCPU is not chosen by its waker (a wake from outside the runtime).
+   * thread's vCPU is not chosen by its waker (a wake from outside the runtime). With `pk.hold`
+   * (worker_wake_preempt_hold, measured by steal_hold), the preempted waker is held at most a
+   * drawn hold: then the guest's load balancer moves one of the two to a vCPU that is free, and
+   * the waker runs there (`onHold`).
    */
-  private packedUnpark(th: number, w: number, now: number, pk: { preempt: number; latency: PlanCost }): void {
+  private packedUnpark(
+    th: number,
+    w: number,
+    now: number,
+    pk: { preempt: number; latency: PlanCost; hold: PlanCost | null },
+    owes = false,
+  ): void {
     this.leavePark(th);
     const t = Math.max(now, this.thrParkStart[th]) + this.latency(pk.latency);
-    const preempt = pk.preempt >= 1 || (pk.preempt > 0 && this.rngLatency.nextFloat() < pk.preempt);
+    // The share is drawn whatever `owes` says, so a run where no debt is ever owed draws as before.
+    const preempt = (pk.preempt >= 1 || (pk.preempt > 0 && this.rngLatency.nextFloat() < pk.preempt)) && !owes;
     this.readySince[th] = t;
     if (!preempt) {
       ++this.thrGen[th];
@@ -346,11 +356,35 @@ export class MultiThreadSim extends PollingSimulator {
     this.preemptedAhead[w] = 0;
     this.waitingCore.pushFront(w);
     this.packPreempted[w] = 1;
+    if (pk.hold !== null) {
+      const at = now + this.latency(pk.hold);
+      this.holdAt[w] = at;
+      this.q.push(at, E.EV_HOLD, w, 0);
+    }
     // Make w's loop hand back at its next check (handBackSlow re-queues it; runThread then finds
     // it off its core and leaves it waiting).
     this.eventsYield = this.events;
     this.armSlices(now);
   }
+
+  /**
+   * A packed wake-up's hold on the waker `th` ends (EV_HOLD): if it still waits for a core and one
+   * is free (the idle vCPU, which a halted vCPU does not pull by itself), the guest's balancer
+   * gives it that one now. Stale holds (a later preemption re-armed it) are ignored.
+   */
+  override onHold(th: number): void {
+    const now = this.q.timeNs;
+    if (this.holdAt[th] !== now) return;
+    this.holdAt[th] = -1;
+    if (this.onCore[th] || this.coresFree === 0 || !this.waitingCore.has(th)) return;
+    this.waitingCore.remove(th);
+    this.waitingCore.pushFront(th);
+    if (this.readySince[th] > now) this.readySince[th] = now;
+    this.grantWaiting(now);
+  }
+
+  /** Per thread: when its packed wake-up hold ends (EV_HOLD), -1 without one. */
+  private readonly holdAt = new Float64Array(this.nThreads).fill(-1);
 
   /**
    * Whether a wake of parked `th` by `from` is packed onto `from`'s vCPU: `from` is a runtime
@@ -508,9 +542,58 @@ export class MultiThreadSim extends PollingSimulator {
   wakeBlockOn(from: number): void {
     if (this.bo < 0) return;
     if (!this.parked[this.bo]) this.boNotified = true;
-    else if (this.c.boWake !== null && from >= 0 && from < this.W && this.packs(this.bo, from))
-      this.packedUnpark(this.bo, from, this.thrT[from], this.c.boWake);
-    else this.unparkThread(this.bo, this.nowOf(from));
+    else if (this.c.boWake !== null && from >= 0 && from < this.W && this.packs(this.bo, from)) {
+      this.packedUnpark(this.bo, from, this.thrT[from], this.c.boWake, this.boOwes(from));
+      if (this.onCore[this.bo]) {
+        this.boRanOver = from;
+        this.boRanFrom = this.thrT[from];
+      } else this.boDebt[from] = 0; // it waits for `from`'s core: even again (or owed)
+    } else this.unparkThread(this.bo, this.nowOf(from));
+  }
+
+  // ---- EEVDF lag between the block_on thread and the worker that woke it ------------------------
+  // (docs/semantics.md, "Who runs first at a shared tick"). A packed wake-up shares the waker's
+  // vCPU; Linux's EEVDF (kernel/sched/fair.c: place_entity keeps a sleeper's lag, pick_eevdf lets
+  // a woken task preempt only when it is eligible) lets the block_on thread preempt its waker only
+  // when it does not owe it CPU time: when, at their last meeting, it took the worker's core and
+  // ran while the worker waited, it is not eligible at its next wake-up until the worker has run
+  // as long since. Then it waits for the worker's core (the partition the worker just woke polls
+  // first), and after that wait it is owed, so its next wake-up preempts: the traces' alternation.
+
+  /** Per worker: how long the block_on thread last ran on that worker's core while it waited (ns, 0: nothing owed). */
+  private readonly boDebt = new Float64Array(this.nThreads);
+  /** Per worker: its running time (runningNs) when the debt was set. */
+  private readonly boMark = new Float64Array(this.nThreads);
+  /** The worker whose core the block_on thread took at a packed wake-up, until it parks (-1: none), and when. */
+  private boRanOver = -1;
+  private boRanFrom = 0;
+
+  /** A thread's running time so far: its clock less idle and descheduled time (current while it runs or waits). */
+  private runningNs(th: number): number {
+    return this.thrT[th] - this.stIdle[th] - this.stDesched[th];
+  }
+
+  /** Whether the block_on thread still owes worker `w` the time it ran on `w`'s core at their last meeting. */
+  private boOwes(w: number): boolean {
+    const d = this.boDebt[w];
+    if (d <= 0) return false;
+    if (this.runningNs(w) - this.boMark[w] < d) return true;
+    this.boDebt[w] = 0;
+    return false;
+  }
+
+  /**
+   * The block_on thread parks after taking worker `w`'s core at a packed wake-up: it owes `w` the
+   * time it held the core, and `w` (still waiting for it) resumes one switch later — the way back
+   * of the switch block_on_wake_latency times on the way in. Returns when the core is free again.
+   */
+  private boParks(t: number): number {
+    const w = this.boRanOver;
+    this.boRanOver = -1;
+    if (!this.waitingCore.has(w)) return t;
+    this.boDebt[w] = t - this.boRanFrom;
+    this.boMark[w] = this.runningNs(w);
+    return t + this.latency(this.c.boWake!.latency);
   }
 
   timerRegistered(tickNs: number, from: number): void {
@@ -587,6 +670,7 @@ export class MultiThreadSim extends PollingSimulator {
       w.ex(this.packPreempted[th]);
       this.plannedWake[th] += w.tm(this.plannedWake[th]);
       this.yieldSince[th] += w.tm(this.yieldSince[th]);
+      this.holdAt[th] += w.tm(this.holdAt[th]);
     }
     w.ring(this.inject);
     w.ring(this.sleepers);
@@ -596,6 +680,15 @@ export class MultiThreadSim extends PollingSimulator {
     w.ex(this.driverOwner);
     w.ex(this.boNotified ? 1 : 0);
     w.ex(this.coresFree);
+    for (let th = 0; th < this.nThreads; th++) {
+      w.ex(this.boDebt[th]);
+      // What is owed depends on how long the worker ran since the mark: equal in both snapshots,
+      // and the mark (a running time) moves on with the worker's running time, n cycles of it.
+      w.ex(this.boDebt[th] > 0 ? this.runningNs(th) - this.boMark[th] : 0);
+      this.boMark[th] += w.ac(this.boMark[th]);
+    }
+    w.ex(this.boRanOver);
+    this.boRanFrom += w.tm(this.boRanFrom);
   }
 
   runThread(th: number): void {
@@ -961,7 +1054,7 @@ export class MultiThreadSim extends PollingSimulator {
     this.haltBegan(th, this.thrT[th]);
     this.thrPos[th] = E.P_PARKED;
     ++this.thrGen[th];
-    this.releaseCore(th, this.thrT[th]);
+    this.releaseCore(th, th === this.bo && this.boRanOver >= 0 ? this.boParks(this.thrT[th]) : this.thrT[th]);
   }
 
   private workPending(): boolean {

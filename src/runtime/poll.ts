@@ -489,16 +489,25 @@ export abstract class PollingSimulator extends Simulator {
   private pauseInPoll(th: number): void {
     const ran = this.thrT[th] - this.thrPollStart[th];
     // Not running time: the poll's start moves with each pause, as it does for a wait for a core.
-    while (this.noiseLeft[th] <= ran) this.thrPollStart[th] += this.takePause(th);
+    // The pause falls at the poll's start plus the running time to it (the start moved past earlier pauses).
+    while (this.noiseLeft[th] <= ran) this.thrPollStart[th] += this.takePause(th, this.thrPollStart[th] + this.noiseLeft[th]);
   }
 
   private notePause(th: number): void {
-    while (this.noiseLeft[th] <= 0) this.takePause(th);
+    while (this.noiseLeft[th] <= 0) this.takePause(th, this.thrT[th]);
   }
 
-  /** One pause: its length delays the thread (descheduled time); the next one is drawn. Returns the length. */
-  private takePause(th: number): number {
-    const p = Math.round(sampleCost(this.c.noisePause, this.rngNoise));
+  /**
+   * One pause, falling at simulated time `at`: its length delays the thread (descheduled time); the
+   * next one is drawn. Returns the length. Inside a host-contention episode (episode_*, platform
+   * effects on) the thread's vCPU waits for a host CPU as a halted one does: the pause is a draw of
+   * episode_wake_latency instead of noise_pause (one draw from the noise stream either way), so a
+   * running thread is held up by an episode as a parked one woken inside it is (docs/semantics.md,
+   * "Host-contention episodes").
+   */
+  private takePause(th: number, at: number): number {
+    const len = this.epRng !== null && this.inEpisode(at) ? this.c.episode!.wake : this.c.noisePause;
+    const p = Math.round(sampleCost(len, this.rngNoise));
     this.thrT[th] += p;
     this.stDesched[th] += p;
     this.stNoisePauses[th]++;

@@ -9,7 +9,8 @@
  *     │             thread's clock stays at or before the next event (run-ahead is causal)
  *     ├─ EV_SOURCE  an external thread delivers a batch into a channel (remote wake)
  *     ├─ EV_SLICE   OS time-slice expiry when threads outnumber cores
- *     └─ EV_LIMIT   the simulated-time limit (threads running ahead stop there)
+ *     ├─ EV_LIMIT   the simulated-time limit (threads running ahead stop there)
+ *     └─ EV_HOLD    a packed wake-up's hold on its preempted waker ends (multi_thread)
  *
  * Phase: simulate. Semantics follow tokio 1.24 as tokio-mechanics.md describes it; docs/semantics.md
  * states the rules. All state lives on the instance (struct-of-arrays in state.ts); the hot loop
@@ -275,7 +276,7 @@ export abstract class Simulator {
     // A run of a run set carries its run-level draws (run-set.ts): its per-op costs and wake-ups
     // are scaled by the model's calibrated between-run dispersion (none when the model lacks it).
     const level = runLevelFactors(plan, model);
-    this.c = scaleRuntimeCosts(runtimeCosts(model, plan.runtime.driver), level.speed, level.wake, level.noise);
+    this.c = scaleRuntimeCosts(runtimeCosts(model, plan.runtime.driver), level.speed, level.wake, level.noise, level.episode);
     this.res = plan.runtime.timerResolutionNs;
     this.phase = plan.runtime.timerPhaseNs ?? 0;
     this.deferLifo = plan.runtime.semantics.deferLifo;
@@ -453,6 +454,8 @@ export abstract class Simulator {
 
   /** Per-flavor handling when a thread's slice ends (contention). */
   onSlice(_th: number): void {}
+  /** EV_HOLD: a packed wake-up's hold on the waker `th` ends (multi_thread only). */
+  onHold(_th: number): void {}
 
   // ---- the event loop ----------------------------------------------------------------------
 
@@ -508,6 +511,10 @@ export abstract class Simulator {
         case E.EV_SLICE:
           this.ff.reset();
           this.onSlice(q.a);
+          break;
+        case E.EV_HOLD:
+          this.ff.reset();
+          this.onHold(q.a);
           break;
       }
     }

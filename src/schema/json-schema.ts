@@ -7,7 +7,8 @@
  * regenerates them; a test fails when the committed files are stale.
  */
 import { createRequire } from 'node:module';
-import { newAjv, schemaFingerprint, schemaFor, VALIDATORS_FILE, type DocumentKind } from './validate.js';
+import { newAjv, schemaFingerprint, schemaSourcesHash, VALIDATORS_FILE, type DocumentKind } from './validate.js';
+import { schemaFor } from './schemas.js';
 
 export const SCHEMA_KINDS: DocumentKind[] = ['scenario', 'model', 'result', 'plan'];
 
@@ -44,9 +45,11 @@ export function jsonSchemaText(kind: DocumentKind): string {
 
 /**
  * `schema/validators.cjs`: ajv's standalone code of the four validators (the options of
- * validate.ts, so the same errors), with each schema's fingerprint. validate.ts uses a validator
- * only while its schema's fingerprint matches, so a stale file costs time, never correctness; a
- * test fails when the committed file is not what this generates.
+ * validate.ts, so the same errors), with each schema's fingerprint and the hash of the schema
+ * modules' built text (`schemaSourcesHash`). validate.ts uses the validators as they are while
+ * that hash matches (without loading the schemas), else each only while its schema's fingerprint
+ * matches, so a stale file costs time, never correctness; a test fails when the committed file is
+ * not what this generates (a change to a schema module's text, comments too, needs `schema --write`).
  */
 export function validatorsText(): string {
   const require = createRequire(import.meta.url);
@@ -64,9 +67,10 @@ export function validatorsText(): string {
   }
   return (
     `// Generated from src/schema/*.ts by \`dispatchsim schema --write\` (ajv ${ajvVersion} standalone code); do not edit.\n` +
-    `// Loaded by src/schema/validate.ts; a schema whose fingerprint differs is compiled at run time instead.\n` +
+    `// Loaded by src/schema/validate.ts; with other schema sources, a schema whose fingerprint differs is compiled at run time instead.\n` +
     standaloneCode(ajv, refs) +
-    `\nexports.fingerprints = ${JSON.stringify(fingerprints)};\n` +
+    `\nexports.sources = ${JSON.stringify(schemaSourcesHash())};\n` +
+    `exports.fingerprints = ${JSON.stringify(fingerprints)};\n` +
     `exports.validators = { ${SCHEMA_KINDS.map((k) => `${k}: exports.${k}`).join(', ')} };\n`
   );
 }

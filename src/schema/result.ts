@@ -106,6 +106,12 @@ export const RunsSchema = Type.Object(
             }),
           ),
           episodeRate: Type.Optional(Num),
+          episodeRates: Type.Optional(
+            Type.Array(Num, {
+              description:
+                "each run's own episode rate (per second): a draw of the calibrated rate's posterior (Gamma(k + ½) / T for k episodes seen in T s), so the rate's own uncertainty is in the spread",
+            }),
+          ),
           episodes: Type.Optional(
             Type.Array(Type.Integer({ minimum: 0 }), {
               description:
@@ -115,7 +121,8 @@ export const RunsSchema = Type.Object(
         },
         {
           additionalProperties: false,
-          description: "simulated: run-level variation, from the model's calibrated between-run dispersion (run_speed_sd, run_wake_sd, run_noise_sd)",
+          description:
+            "simulated: run-level variation, from the model's calibrated between-run dispersion (run_speed_sd, run_wake_sd, run_noise_sd), each widened by its own uncertainty (a Student-t predictive with samples − 1 degrees of freedom)",
         },
       ),
     ),

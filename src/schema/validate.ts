@@ -16,12 +16,10 @@ import type { Ajv, ErrorObject, Options, ValidateFunction } from 'ajv';
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import { parseTree, type Node, type ParseError, printParseErrorCode } from 'jsonc-parser';
-import { CostModelSchema } from './model.js';
-import { ResultSchema } from './result.js';
-import { PlanSchema } from './plan.js';
-import { ScenarioSchema, toAjvSchema } from './scenario.js';
 import { diag, type Diagnostic, InputError } from './diagnostics.js';
+import type * as Schemas from './schemas.js';
 
 /** ajv's options, for the precompiled validators and for a schema compiled at run time alike. */
 export const AJV_OPTIONS: Options = {
@@ -50,17 +48,60 @@ function getAjv(): Ajv {
 
 export type DocumentKind = 'scenario' | 'model' | 'result' | 'plan';
 
-export function schemaFor(kind: DocumentKind): Record<string, unknown> {
-  switch (kind) {
-    case 'scenario':
-      return toAjvSchema(ScenarioSchema);
-    case 'model':
-      return toAjvSchema(CostModelSchema);
-    case 'result':
-      return toAjvSchema(ResultSchema);
-    case 'plan':
-      return toAjvSchema(PlanSchema);
+/**
+ * The modules the schemas are built from, as built (dist/src/schema/*.js): the four schema
+ * modules and what they import from this folder, found by following their relative imports.
+ */
+const SCHEMA_MODULES = ['scenario.js', 'model.js', 'result.js', 'plan.js'];
+
+/**
+ * A hash of the text of every module the schemas are built from (SCHEMA_MODULES and their
+ * relative imports, transitively) and of TypeBox's version: the schemas are a function of these,
+ * so while it equals the one schema/validators.cjs was generated with (its `sources`), the
+ * precompiled validators are those of the current schemas, and neither TypeBox nor the schema
+ * objects need loading to know it (PERF, issue 20: they were about a third of a small
+ * `simulate`'s start-up). A module that cannot be read gives a hash that matches nothing.
+ */
+export function schemaSourcesHash(): string {
+  const h = createHash('sha256');
+  const seen = new Set<string>();
+  const visit = (name: string): void => {
+    if (seen.has(name)) return;
+    seen.add(name);
+    let text: string;
+    try {
+      text = readFileSync(new URL(name, import.meta.url), 'utf8');
+    } catch {
+      text = '\0unreadable';
+    }
+    h.update(`${name}\0${text}\0`);
+    // Static relative imports (tsc's output: one `import … from './x.js';` per line); type-only
+    // imports are gone from the built text.
+    for (const m of text.matchAll(/^(?:import|export)\s[^;]*?\sfrom\s+'\.\/([\w.-]+\.js)';/gm)) visit(m[1]);
+  };
+  for (const m of SCHEMA_MODULES) visit(m);
+  h.update(`typebox ${typeboxVersion()}`);
+  return h.digest('hex').slice(0, 32);
+}
+
+/** The installed TypeBox's version (its package.json is not in its exports: read beside its entry point). */
+function typeboxVersion(): string {
+  try {
+    const entry = require.resolve('@sinclair/typebox');
+    const root = entry.slice(0, entry.lastIndexOf('/@sinclair/typebox/') + '/@sinclair/typebox/'.length);
+    return (JSON.parse(readFileSync(root + 'package.json', 'utf8')) as { version: string }).version;
+  } catch {
+    return 'unknown';
   }
+}
+
+/** The schema objects (schemas.ts), loaded only when a schema must be compiled or fingerprinted. */
+let schemaModule: typeof Schemas | undefined;
+
+/** The ajv schema of `kind`, where the schema modules were loaded (not vouched). */
+function schemaOf(kind: DocumentKind): Record<string, unknown> {
+  if (!schemaModule) throw new Error('internal: the schema modules are not loaded');
+  return schemaModule.schemaFor(kind);
 }
 
 /** The precompiled validators' file (generated into the package's schema/ folder). */
@@ -68,6 +109,8 @@ export const VALIDATORS_FILE = 'validators.cjs';
 
 /** What schema/validators.cjs exports: a validator per kind, and the fingerprint of the schema each was generated from. */
 interface Precompiled {
+  /** schemaSourcesHash() of the build that generated it (absent in files generated before it existed). */
+  sources?: string;
   fingerprints: Record<DocumentKind, string>;
   validators: Record<DocumentKind, ValidateFunction>;
 }
@@ -77,19 +120,32 @@ export function schemaFingerprint(schema: Record<string, unknown>): string {
   return createHash('sha256').update(JSON.stringify(schema)).digest('hex').slice(0, 32);
 }
 
-let precompiled: Precompiled | null | undefined;
+/** schema/validators.cjs, or null where it is missing or unreadable (a fresh checkout before `schema --write`). */
+function loadPrecompiled(): Precompiled | null {
+  try {
+    // dist/src/schema/validate.js → the package root's schema/.
+    return require(fileURLToPath(new URL(`../../../schema/${VALIDATORS_FILE}`, import.meta.url))) as Precompiled;
+  } catch {
+    return null;
+  }
+}
+
+const precompiled = loadPrecompiled();
+/**
+ * The precompiled validators were generated from the schema sources in this build: used as they
+ * are. Otherwise each is used only while its schema's fingerprint matches, and the schema modules
+ * are loaded to know it (and to compile a stale one).
+ */
+const vouched = precompiled !== null && precompiled.sources === schemaSourcesHash();
+/** Whether this process uses the precompiled validators without loading the schemas (for tests). */
+export const validatorsVouched = vouched;
+if (!vouched) schemaModule = await import('./schemas.js');
 
 /** The validator of `kind` from schema/validators.cjs when it was generated from this schema, else undefined. */
-function precompiledValidator(kind: DocumentKind, schema: Record<string, unknown>): ValidateFunction | undefined {
-  if (precompiled === undefined) {
-    try {
-      // dist/src/schema/validate.js → the package root's schema/.
-      precompiled = require(fileURLToPath(new URL(`../../../schema/${VALIDATORS_FILE}`, import.meta.url))) as Precompiled;
-    } catch {
-      precompiled = null; // not generated (a fresh checkout before `schema --write`): compile
-    }
-  }
-  if (!precompiled || precompiled.fingerprints?.[kind] !== schemaFingerprint(schema)) return undefined;
+function precompiledValidator(kind: DocumentKind): ValidateFunction | undefined {
+  if (!precompiled) return undefined;
+  if (vouched) return precompiled.validators[kind];
+  if (precompiled.fingerprints?.[kind] !== schemaFingerprint(schemaOf(kind))) return undefined;
   return precompiled.validators[kind];
 }
 
@@ -99,10 +155,9 @@ export const validatorOrigin = new Map<DocumentKind, 'precompiled' | 'compiled'>
 function validator(kind: DocumentKind): ValidateFunction {
   let v = compiled.get(kind);
   if (!v) {
-    const schema = schemaFor(kind);
-    v = precompiledValidator(kind, schema);
+    v = precompiledValidator(kind);
     validatorOrigin.set(kind, v ? 'precompiled' : 'compiled');
-    v ??= getAjv().compile(schema);
+    v ??= getAjv().compile(schemaOf(kind));
     compiled.set(kind, v);
   }
   return v;

@@ -47,6 +47,13 @@ export const ValidationRowSchema = Type.Object(
     ),
     coverageBelowPct: Type.Optional(Type.Number({ minimum: 0, maximum: 100, description: 'share of the measured runs below the interval (%)' })),
     coverageAbovePct: Type.Optional(Type.Number({ minimum: 0, maximum: 100, description: 'share of the measured runs above the interval (%)' })),
+    intervalScore: Type.Optional(
+      Type.Number({
+        minimum: 0,
+        description:
+          "mean interval score of the measured runs against the predicted interval (a proper scoring rule; log scale × 100): the interval's log width plus 2/α × each outside run's log distance to it, α = 1 − the nominal level. Lower is better: coverage bought with width pays here",
+      }),
+    ),
     coveragePct: Type.Optional(
       Type.Number({
         minimum: 0,

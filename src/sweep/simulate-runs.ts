@@ -11,7 +11,7 @@
  * Phase: sweep. The only clock read is the wall time of the set, reported in `engine`.
  */
 import type { Plan } from '../plan/types.js';
-import { runtimeCosts } from '../plan/runtime-costs.js';
+import { runLevelFactors, runtimeCosts } from '../plan/runtime-costs.js';
 import type { CostModel } from '../schema/model.js';
 import type { Result } from '../schema/result.js';
 import { simulate, type SimOptions } from '../runtime/simulate.js';
@@ -182,11 +182,19 @@ export async function simulateRuns(plan: Plan, model: CostModel, o: RunSetOption
   };
   const hp = runtimeCosts(model, plan.runtime.driver);
   const haltPollRunShare = hp.haltPollMax > 0 && hp.haltPollRunShare < 1 ? hp.haltPollRunShare : undefined;
-  // Each run's host-contention episodes (a function of its seed), counted over its simulated span.
+  // Each run's level factors as its simulator applied them (a function of its seed and the model).
+  const factors = variants.slice(0, n).map((v) => runLevelFactors(planOfRun(plan, v), model));
+  // Each run's host-contention episodes (a function of its seed and its own rate draw), counted over its simulated span.
   const ep = hp.episode;
   const episodes =
     ep !== null && plan.runtime.noise
-      ? { rate: ep.rate, counts: results.map((r, i) => episodesBefore(ep, variants[i].seed, Math.round(r.simulatedUs * 1000))) }
+      ? {
+          rate: ep.rate,
+          counts: results.map((r, i) =>
+            episodesBefore({ ...ep, rate: ep.rate * factors[i].episode }, variants[i].seed, Math.round(r.simulatedUs * 1000)),
+          ),
+          rates: factors.map((f) => ep.rate * f.episode),
+        }
       : undefined;
   return foldRuns(results, {
     episodes,
@@ -194,6 +202,7 @@ export async function simulateRuns(plan: Plan, model: CostModel, o: RunSetOption
     variants: variants.slice(0, n),
     wallMs: performance.now() - wall0,
     runLevelSd,
+    factors,
     haltPollRunShare,
     ...(n > 1 ? { threads: decision } : {}),
     ...(o.runs === 'auto' ? { why: autoRunsWhy(first.engine.events, n) } : {}),

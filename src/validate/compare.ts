@@ -250,6 +250,26 @@ export function predictionInterval(values: readonly number[]): { lo: number; hi:
   return { lo: s[j - 1], hi: s[k - 1], j, nominalPct: (100 * (k - j)) / (n + 1) };
 }
 
+/**
+ * The mean interval score (Gneiting & Raftery 2007, a proper scoring rule) of the measured runs
+ * `xs` against the central (1 − α) interval [lo, hi], on the log scale × 100: the interval's log
+ * width plus, for each run outside it, 2/α × its log distance to the interval. Coverage alone can
+ * be bought with width; this weighs both, and a prediction minimises it in expectation only by
+ * saying its own spread honestly. Lower is better; 0 for an exact point prediction. Undefined when
+ * a value is not positive (the log scale needs them) or α is not in (0, 1).
+ */
+export function intervalScore(lo: number, hi: number, xs: readonly number[], alpha: number): number | undefined {
+  if (!(lo > 0) || !(hi > 0) || !xs.length || xs.some((x) => !(x > 0)) || !(alpha > 0 && alpha < 1)) return undefined;
+  const l = Math.log(lo);
+  const u = Math.log(hi);
+  let s = 0;
+  for (const v of xs) {
+    const x = Math.log(v);
+    s += u - l + (x < l ? (2 / alpha) * (l - x) : 0) + (x > u ? (2 / alpha) * (x - u) : 0);
+  }
+  return (100 * s) / xs.length;
+}
+
 /** Fewest predicted runs whose prediction interval (predictionInterval) is a 90 % one. */
 export const RUNS_FOR_90PCT = 19;
 
@@ -279,6 +299,8 @@ export function addCoverage(rows: ValidationRow[], predicted: Result, measured: 
     row.coveragePct = pct(m.filter((x) => x >= lo && x <= hi).length);
     row.coverageBelowPct = pct(m.filter((x) => x < lo).length);
     row.coverageAbovePct = pct(m.filter((x) => x > hi).length);
+    const score = intervalScore(lo, hi, m, 1 - nominalPct / 100);
+    if (score !== undefined) row.intervalScore = round(score, 1);
     // The measured runs the share is of (a measurement read from a file does not say otherwise).
     row.repeats ??= m.length;
   }
@@ -304,6 +326,8 @@ export interface SummaryLine {
   coverageNominalPct?: number;
   coverageBelowPct?: number;
   coverageAbovePct?: number;
+  /** Mean interval score (intervalScore) over the rows that have one; absent when none. */
+  intervalScore?: number;
 }
 
 /** Median and worst |error| and mean coverage per (flavor, metric kind), flavors and kinds in a fixed order. */
@@ -325,6 +349,7 @@ export function summarize(rows: readonly ValidationRow[]): SummaryLine[] {
         coverageNominalPct: mean((r) => r.coverageNominalPct),
         coverageBelowPct: mean((r) => r.coverageBelowPct),
         coverageAbovePct: mean((r) => r.coverageAbovePct),
+        intervalScore: mean((r) => r.intervalScore),
       };
       out.push({
         flavor,

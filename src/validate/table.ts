@@ -75,11 +75,11 @@ export function formatValidationTable(rows: readonly ValidationRow[]): string {
 export function formatSummary(rows: readonly ValidationRow[]): string {
   const lines = summarize(rows);
   const head =
-    '| flavor | metric | n | median abs error | worst (scenario, metric, error) | outside tolerance | coverage: measured runs in the predicted interval (nominal), below / above |';
-  const sep = '|---|---|---|---|---|---|---|';
+    '| flavor | metric | n | median abs error | worst (scenario, metric, error) | outside tolerance | coverage: measured runs in the predicted interval (nominal), below / above | interval score (log ×100; lower is better) |';
+  const sep = '|---|---|---|---|---|---|---|---|';
   const body = lines.map(
     (l) =>
-      `| ${l.flavor} | ${l.kind} | ${l.n} | ${l.medianAbsPct.toFixed(1)}% | ${l.worst ? `${l.worst.scenario}, ${l.worst.metric}, ${signed(l.worst.errorPct)}` : '—'} | ${l.failed} | ${l.coveragePct !== undefined ? `${l.coveragePct}%${l.coverageNominalPct !== undefined ? ` (${l.coverageNominalPct}%)` : ''}${l.coverageBelowPct !== undefined && l.coverageAbovePct !== undefined ? `, ${l.coverageBelowPct}% / ${l.coverageAbovePct}%` : ''}` : '—'} |`,
+      `| ${l.flavor} | ${l.kind} | ${l.n} | ${l.medianAbsPct.toFixed(1)}% | ${l.worst ? `${l.worst.scenario}, ${l.worst.metric}, ${signed(l.worst.errorPct)}` : '—'} | ${l.failed} | ${l.coveragePct !== undefined ? `${l.coveragePct}%${l.coverageNominalPct !== undefined ? ` (${l.coverageNominalPct}%)` : ''}${l.coverageBelowPct !== undefined && l.coverageAbovePct !== undefined ? `, ${l.coverageBelowPct}% / ${l.coverageAbovePct}%` : ''}` : '—'} | ${l.intervalScore !== undefined ? l.intervalScore.toFixed(1) : '—'} |`,
   );
   return [head, sep, ...body].join('\n') + '\n';
 }

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FIELD_SUPPORT, fieldSupportMarkdown } from '../../src/plan/field-support.js';
-import { schemaFor } from '../../src/schema/validate.js';
+import { schemaFor } from '../../src/schema/schemas.js';
 import { NOISE_NOTE } from '../../src/analytic/applicability.js';
 import { analyze } from '../../src/analytic/analyze.js';
 import { simulate } from '../../src/runtime/simulate.js';

@@ -16,12 +16,12 @@ import {
   MAX_JSON_DEPTH,
   newAjv,
   parseJsonText,
-  schemaFor,
   validateDocument,
   validatorOrigin,
   VALIDATORS_FILE,
   type DocumentKind,
 } from '../../src/schema/validate.js';
+import { schemaFor } from '../../src/schema/schemas.js';
 import { Prng } from '../../src/engine/prng.js';
 import { mutate } from '../../bench/fuzz-mutate.js';
 import { listJson, ROOT } from '../helpers.js';

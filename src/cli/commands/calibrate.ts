@@ -178,7 +178,7 @@ export const calibrateCommand: CommandModule<object, Args> = {
         type: 'boolean',
         default: false,
         describe:
-          "also write worker_wake_preempt(_latency) from steal_wake (a worker woken on its waker's busy vCPU); off by default: the waker's hold is not measured",
+          "also write worker_wake_preempt(_latency, _hold) from steal_wake and steal_hold (a worker woken on its waker's busy vCPU, and how long the waker is held off it); off by default until a quiet calibration checks the measured hold",
       })
       .option('quick', {
         type: 'boolean',

@@ -115,3 +115,31 @@ test('a run set says how many episodes each run met, and the runs with a ms p99 
   const b = await simulateRuns(normalizeScenario(s, { model: BASE, noise: true }), BASE, { runs: 4, jobs: 1 });
   assert.equal(b.runs?.runLevel?.episodes, undefined);
 });
+
+test('a running thread is held up by an episode too: a noise pause inside one lasts episode_wake_latency', () => {
+  // ct-yield-4p's runtime thread never parks (its partitions yield-spin), so no wake-up of it can
+  // fall in an episode: before running threads were paused, an episode left its latencies alone.
+  const noisy = { noise_rate: perSec(2000), noise_pause: constNs(1_000) };
+  const base = withParams(BASE, noisy);
+  const eps = withParams(EPISODES, noisy);
+  const s = load('ct-yield-4p');
+  const ep = runtimeCosts(eps, 'timer').episode!;
+  const met: number[] = [];
+  const clear: number[] = [];
+  for (let seed = 1; seed <= 40 && (met.length < 2 || clear.length < 1); seed++) {
+    const plan = normalizeScenario({ ...s, seed }, { model: eps, noise: true });
+    const a = simulate(plan, eps);
+    const b = simulate(normalizeScenario({ ...s, seed }, { model: base, noise: true }), base);
+    if (episodesBefore(ep, seed, Math.round(a.simulatedUs * 1000)) === 0) {
+      assert.equal(strip(a), strip(b), `seed ${seed}: no episode, yet the run differs`);
+      clear.push(seed);
+      continue;
+    }
+    met.push(seed);
+    // 1 µs pauses at 2000/s of running time: without the episode a record waits tens of µs at most.
+    assert.ok(b.latencyUs.max < 1000, `seed ${seed} without episodes: max ${b.latencyUs.max} µs`);
+    assert.ok(a.latencyUs.max >= 2000, `seed ${seed} met an episode: max ${a.latencyUs.max} µs, a 2 ms pause expected`);
+    assert.equal(strip(a), strip(simulate(plan, eps, { fastForward: false })), `seed ${seed}: fast-forward = stepping`);
+  }
+  assert.ok(met.length >= 2 && clear.length >= 1, `seeds met ${met.join(' ')}, clear ${clear.join(' ')}`);
+});

@@ -13,6 +13,7 @@ import {
   configParams,
   figuresOf,
   parseTolerance,
+  intervalScore,
   predictionInterval,
   RUNS_FOR_90PCT,
   signedErrorPct,
@@ -401,4 +402,44 @@ test("cpu wait (DS1811) is put on the probe's own threads when they outnumber th
   assert.match(ds1811(mt, 2), /its own 4 threads \(runtime and sources\) share 2 CPU\(s\)/);
   assert.match(ds1811(ct, 2), /the machine was busy: .*other processes' load/);
   assert.match(ds1811(mt), /the machine was busy/, 'CPU count unknown: as before');
+});
+
+test('interval score: log width plus 2/α × each miss; a right spread scores best, too narrow or too wide worse', () => {
+  // [100, 200] as a 90 % interval: width ln 2; 400 lies ln 2 above it, charged 20 × ln 2.
+  const w = Math.log(2);
+  assert.ok(Math.abs(intervalScore(100, 200, [150], 0.1)! - 100 * w) < 1e-9);
+  assert.ok(Math.abs(intervalScore(100, 200, [150, 400], 0.1)! - (100 * (2 * w + 20 * w)) / 2) < 1e-9);
+  assert.equal(intervalScore(0, 200, [150], 0.1), undefined, 'the log scale needs positive values');
+  // Properness, as validate uses it: measured runs from one log-normal, predicted runs from a
+  // log-normal of the right spread, half of it, and twice it (19 runs: min–max, α = 0.1).
+  const prng = new Prng(5, 'interval-score');
+  const mean = (sd: number) => {
+    let s = 0;
+    const trials = 2000;
+    for (let t = 0; t < trials; t++) {
+      const p = Array.from({ length: 19 }, () => 100 * Math.exp(sd * prng.normal()));
+      const m = Array.from({ length: 7 }, () => 100 * Math.exp(0.2 * prng.normal()));
+      const { lo, hi, nominalPct } = predictionInterval(p);
+      s += intervalScore(lo, hi, m, 1 - nominalPct / 100)!;
+    }
+    return s / trials;
+  };
+  const right = mean(0.2);
+  assert.ok(mean(0.1) > right * 1.2, `too narrow ${mean(0.1)} vs right ${right}`);
+  assert.ok(mean(0.4) > right * 1.2, `too wide ${mean(0.4)} vs right ${right}`);
+  // In the rows and the summary.
+  const { plan, model } = loadScenario('scenarios/validation/ct-await-1p.json');
+  const base = simulate(plan, model);
+  const runsOf = (values: number[]): Result => ({
+    ...base,
+    runs: { count: values.length, representative: 0, metrics: { p50Us: { values, median: 0, p10: 0, p90: 0 } } },
+  });
+  const ctx = { scenario: 's', flavor: 'current_thread', model: 'm', tolerance: { defaultPct: 10, byMetric: {} } };
+  const rows = compareFigures(new Map([['p50', { value: 150 }]]), new Map([['p50', { value: 150 }]]), ctx).rows;
+  addCoverage(rows, runsOf([100, 120, 150, 180, 200]), runsOf([150, 400]));
+  // 5 runs: min–max, nominal 4/6, α = 1/3: (2 ln 2 + 6 ln 2) / 2 × 100.
+  assert.equal(rows[0].intervalScore, Math.round(10 * ((100 * 8 * w) / 2)) / 10);
+  assert.ok(Value.Check(ValidationDocSchema, rows));
+  assert.equal(summarize(rows)[0].intervalScore, rows[0].intervalScore);
+  assert.match(formatSummary(rows), new RegExp(`\\| ${rows[0].intervalScore!.toFixed(1)} \\|$`, 'm'));
 });

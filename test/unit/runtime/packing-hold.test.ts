@@ -1,0 +1,125 @@
+/**
+ * How long a worker preempted on its vCPU by the worker it woke stays off it
+ * (worker_wake_preempt_hold; docs/semantics.md, multi_thread "vCPU packing"). The probe's
+ * steal_hold — steal_wake whose woken task busy-spins 2 ms after each receive, the waker timing
+ * the largest gap in its own busy-spin — found the waker back within tens of µs in most wake-ups
+ * that preempted it (the guest moves one of the two to the idle vCPU), not after the woken
+ * worker's 2 ms: the simulator's hold until the woken worker parks was the assumption that
+ * session 9 found doubling multi_thread p50 errors. This scenario is steal_hold's shape.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Scenario } from '../../../src/schema/scenario.js';
+import type { CostModel } from '../../../src/schema/model.js';
+import { model, run } from '../../helpers.js';
+
+/** Every 1 ms, A sends 3 records to B1 and 1 to B2, then computes 300 µs; B1 computes 200 µs a record. */
+export function scenario(): Scenario {
+  const receiver = (ch: string, cost: number) => ({
+    start: 'child' as const,
+    program: [
+      {
+        op: 'while_open' as const,
+        channel: ch,
+        wait: [{ kind: 'await_recv' as const }],
+        body: [
+          {
+            op: 'for_each_record' as const,
+            body: cost > 0 ? [{ op: 'compute' as const, cost }, { op: 'record_end' as const }] : [{ op: 'record_end' as const }],
+          },
+        ],
+      },
+    ],
+  });
+  return {
+    name: 'packing-hold',
+    seed: 5,
+    runtime: { flavor: 'multi_thread', workers: 2, tokio: '1.24', driver: 'timer', timerPhaseUs: 0 },
+    machine: { cores: 2, noise: false },
+    channels: { b1: { kind: 'unbounded' }, b2: { kind: 'unbounded' } },
+    tasks: {
+      main: {
+        start: 'block_on',
+        program: [
+          { op: 'spawn', task: 'recv1' },
+          { op: 'spawn', task: 'recv2' },
+          { op: 'spawn', task: 'sender' },
+          { op: 'join', task: 'sender' },
+          { op: 'close', channel: 'b1' },
+          { op: 'close', channel: 'b2' },
+          { op: 'join', task: 'recv1' },
+          { op: 'join', task: 'recv2' },
+        ],
+      },
+      sender: {
+        start: 'child',
+        program: [
+          {
+            op: 'repeat',
+            n: 40,
+            body: [
+              { op: 'interval', periodUs: 1000 },
+              { op: 'record_start' },
+              { op: 'send', channel: 'b1', records: 3 },
+              { op: 'send', channel: 'b2', records: 1 },
+              { op: 'compute', cost: 300 },
+            ],
+          },
+        ],
+      },
+      recv1: receiver('b1', 200),
+      recv2: receiver('b2', 0),
+    },
+  };
+}
+
+/** The bundled 1.24 model, every worker wake-up by a busy worker packed (a 4 µs switch), with a constant hold if given. */
+export function packing(holdNs?: number): CostModel {
+  const m = model();
+  const p: CostModel['parameters'] = {
+    ...m.parameters,
+    worker_wake_preempt: { value: 1, unit: 'ratio', provenance: 'assumed', source: 'test' },
+    worker_wake_preempt_latency: { value: 4000, unit: 'ns', provenance: 'assumed', source: 'test' },
+  };
+  if (holdNs !== undefined) p.worker_wake_preempt_hold = { value: holdNs, unit: 'ns', provenance: 'assumed', source: 'test' };
+  return { ...m, parameters: p };
+}
+
+type R = ReturnType<typeof run>['result'];
+const desched = (r: R) => r.workers.filter((w) => w.name.startsWith('worker')).reduce((s, w) => s + w.descheduledUs, 0);
+const elapsed = (r: R, t: string) => r.tasks[t]!.elapsedUs;
+
+function books(r: R): void {
+  for (const w of r.workers) {
+    const sum = w.busyUs + w.idleUs + w.descheduledUs;
+    assert.ok(Math.abs(sum - r.simulatedUs) < 0.01, `${w.name}: busy + idle + descheduled ${sum} ≠ ${r.simulatedUs}`);
+  }
+}
+
+test('a preempted waker is back after the hold, on the idle core, while the worker it woke still runs', () => {
+  const held = run(scenario(), packing(20_000)).result;
+  const until = run(scenario(), packing()).result;
+  assert.equal(held.records, 160);
+  assert.equal(until.records, 160);
+  // Without a hold the waker waits for the woken worker's 600 µs of records (it parks after them);
+  // with a 20 µs hold it waits 20 µs per packed wake-up (at most one a round, 40 rounds).
+  assert.ok(desched(until) > 40 * 300, `until the woken worker parks: descheduled ${desched(until)} µs`);
+  assert.ok(desched(held) > 20 && desched(held) < 40 * 30, `20 µs hold: descheduled ${desched(held)} µs`);
+  books(held);
+  books(until);
+});
+
+test('a hold longer than the woken worker runs changes nothing: the waker got its core back when that worker parked', () => {
+  const long = run(scenario(), packing(5_000_000)).result;
+  const until = run(scenario(), packing()).result;
+  assert.deepEqual({ ...long, engine: undefined, model: undefined }, { ...until, engine: undefined, model: undefined });
+});
+
+test('held wakers: the same bytes with the fast-forward on and off, and run to run', () => {
+  const on = run(scenario(), packing(20_000)).result;
+  const again = run(scenario(), packing(20_000)).result;
+  const off = run(scenario(), packing(20_000), { fastForward: false }).result;
+  assert.deepEqual({ ...on, engine: undefined }, { ...off, engine: undefined });
+  assert.deepEqual(on, { ...again, engine: on.engine });
+  assert.ok(elapsed(on, 'sender') > 39_000);
+});
