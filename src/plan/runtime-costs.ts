@@ -312,9 +312,10 @@ export function scaleRuntimeCosts(c: RuntimeCosts, speed: number, wake: number, 
   // The switch to a thread woken on its waker's vCPU (block_on, worker packing) is an OS wake-up of
   // a parked thread too: bo_wake's per-run medians moved with xwake's in 3 of session 8–9's 4
   // calibrations, by more (+51 % where xwake's moved +20 %). Its share is not a latency and stays.
-  if (c.boWake && wake !== 1) out.boWake = { preempt: c.boWake.preempt, latency: scaleCost(c.boWake.latency, wake) };
-  if (c.workerWake && wake !== 1)
-    out.workerWake = { preempt: c.workerWake.preempt, latency: scaleCost(c.workerWake.latency, wake) };
+  // The hold (worker_wake_preempt_hold) is how long the guest's scheduler leaves the preempted waker
+  // off a vCPU before its load balancer moves one of the two: not a wake-up, so not scaled.
+  if (c.boWake && wake !== 1) out.boWake = { ...c.boWake, latency: scaleCost(c.boWake.latency, wake) };
+  if (c.workerWake && wake !== 1) out.workerWake = { ...c.workerWake, latency: scaleCost(c.workerWake.latency, wake) };
   if (c.episode && episode !== 1) out.episode = { ...c.episode, rate: c.episode.rate * episode };
   return out as unknown as RuntimeCosts;
 }
