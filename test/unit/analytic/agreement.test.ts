@@ -28,8 +28,9 @@ import { ROOT, listJson, model as loadModel } from '../../helpers.js';
  * The simulator's bottleneck, from its Result alone: `timer` when some task spends most of its
  * life asleep; for pipelines the largest utilization among the coordinator, the busiest partition
  * (minus the polls it burnt spinning), the shared writer lock, and the cores (all of that work
- * over min(workers, cores) threads; one on current_thread); otherwise `channel` when sends and
- * receives are most of the CPU, else `runtime`.
+ * over min(workers, cores) threads; one on current_thread), all of those within 10 % of the largest
+ * joined by '|' (a near tie); otherwise `channel` when sends and receives are most of the CPU, else
+ * `runtime`.
  */
 export function simBottleneck(r: Result, plan: Plan, m: CostModel): string {
   for (const t of Object.values(r.tasks)) if (t.elapsedUs > 0 && t.waitUs.sleep / t.elapsedUs >= 0.5) return 'timer';
@@ -55,7 +56,12 @@ export function simBottleneck(r: Result, plan: Plan, m: CostModel): string {
       ['lock', (r.breakdownUs.writer ?? 0) / end],
     ];
     loads.sort((a, b) => b[1] - a[1]);
-    return loads[0][0];
+    // A near tie (the top loads within 10 % of each other, e.g. a pipeline at 0.3 % utilisation
+    // whose coordinator and cores differ by a few ns a record) names each tied resource.
+    return loads
+      .filter(([, u]) => u >= 0.9 * loads[0][1])
+      .map(([name]) => name)
+      .join('|');
   }
   const chan = (r.breakdownUs.send ?? 0) + (r.breakdownUs.recv ?? 0);
   return chan >= 0.5 * r.cpuUs.total ? 'channel' : 'runtime';
@@ -111,7 +117,8 @@ export function checkAgreement(c: Case): Result | undefined {
   }
   for (const [name, t] of Object.entries(s.tasks))
     within(`${tag} elapsed of ${name}`, a.tasks[name].elapsedUs, t.elapsedUs, band!.elapsed + noise, 1);
-  assert.equal(a.bottleneck, simBottleneck(s, c.plan, c.model), `${tag}: bottleneck`);
+  const simBn = simBottleneck(s, c.plan, c.model);
+  assert.ok(simBn.split('|').includes(a.bottleneck ?? ''), `${tag}: bottleneck: analytic ${a.bottleneck}, simulated ${simBn}`);
   return a;
 }
 
