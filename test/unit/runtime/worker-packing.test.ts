@@ -18,74 +18,13 @@ import { loadScenario } from '../../../src/cli/load.js';
 import { simulate } from '../../../src/runtime/simulate.js';
 import { normalizeScenario } from '../../../src/plan/normalize.js';
 import { ROOT, model, run } from '../../helpers.js';
+import { packingModel, stealWakeScenario } from './steal-wake-shape.js';
 
-/** steal_wake's shape: every 1 ms, A sends 3 records to B1 and 1 to B2, then computes 300 µs. */
-function scenario(): Scenario {
-  const receiver = (ch: string) => ({
-    start: 'child' as const,
-    program: [
-      {
-        op: 'while_open' as const,
-        channel: ch,
-        wait: [{ kind: 'await_recv' as const }],
-        body: [{ op: 'for_each_record' as const, body: [{ op: 'record_end' as const }] }],
-      },
-    ],
-  });
-  return {
-    name: 'worker-packing',
-    seed: 5,
-    runtime: { flavor: 'multi_thread', workers: 2, tokio: '1.24', driver: 'timer', timerPhaseUs: 0 },
-    machine: { cores: 2, noise: false },
-    channels: { b1: { kind: 'unbounded' }, b2: { kind: 'unbounded' } },
-    tasks: {
-      main: {
-        start: 'block_on',
-        program: [
-          { op: 'spawn', task: 'recv1' },
-          { op: 'spawn', task: 'recv2' },
-          { op: 'spawn', task: 'sender' },
-          { op: 'join', task: 'sender' },
-          { op: 'close', channel: 'b1' },
-          { op: 'close', channel: 'b2' },
-          { op: 'join', task: 'recv1' },
-          { op: 'join', task: 'recv2' },
-        ],
-      },
-      sender: {
-        start: 'child',
-        program: [
-          {
-            op: 'repeat',
-            n: 40,
-            body: [
-              { op: 'interval', periodUs: 1000 },
-              { op: 'record_start' },
-              { op: 'send', channel: 'b1', records: 3 },
-              { op: 'send', channel: 'b2', records: 1 },
-              { op: 'compute', cost: 300 },
-            ],
-          },
-        ],
-      },
-      recv1: receiver('b1'),
-      recv2: receiver('b2'),
-    },
-  };
-}
+/** steal_wake's shape: B1 and B2 only end their records. */
+const scenario = (): Scenario => stealWakeScenario('worker-packing', 0);
 
 /** The bundled 1.24 model with the two packing parameters (a 4 µs switch, constant). */
-function packing(preempt: number): CostModel {
-  const m = model();
-  return {
-    ...m,
-    parameters: {
-      ...m.parameters,
-      worker_wake_preempt: { value: preempt, unit: 'ratio', provenance: 'assumed', source: 'test' },
-      worker_wake_preempt_latency: { value: 4000, unit: 'ns', provenance: 'assumed', source: 'test' },
-    },
-  };
-}
+const packing = (preempt: number): CostModel => packingModel(preempt);
 
 function books(r: ReturnType<typeof run>['result']): void {
   for (const w of r.workers) {
