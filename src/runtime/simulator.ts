@@ -662,18 +662,12 @@ export abstract class Simulator {
     const c = this.c;
     if (this.epRng !== null && this.inEpisode(t)) {
       // Host contention: the halted vCPU waits for a host CPU, whatever its poll window says.
-      const lat = this.latency(c.episode!.wake);
-      if (c.haltPollMax > 0) this.haltEnded(th, t - this.thrHaltStart[th] + lat);
-      return lat;
+      return this.haltedWake(th, t, c.episode!.wake);
     }
     if (this.srcWaking === 1 && this.sourceShares) {
       // The source has no CPU of its own: the guest places the woken thread on the source's vCPU,
       // which is awake (the source runs on it), so no halted vCPU is woken (xwake pin=together).
-      if (c.wakeLatencyPacked !== null) {
-        const lat = this.latency(c.wakeLatencyPacked);
-        if (c.haltPollMax > 0) this.haltEnded(th, t - this.thrHaltStart[th] + lat);
-        return lat;
-      }
+      if (c.wakeLatencyPacked !== null) return this.haltedWake(th, t, c.wakeLatencyPacked);
       this.hitOptional[HIT_WAKE_PACKED] = 1;
     }
     if (c.haltPollMax > 0) {
@@ -686,13 +680,21 @@ export abstract class Simulator {
         this.haltEnded(th, parked);
         return this.latency(c.wakeLatencyWarm);
       }
-      const lat = this.latency(cold);
-      this.haltEnded(th, parked + lat);
-      return lat;
+      return this.haltedWake(th, t, cold);
     }
     if (c.absent.haltPollMax && c.haltPollWindow > 0) this.hitOptional[HIT_HALT_POLL] = 1;
     if (c.haltPollWindow > 0 && t - this.thrParkStart[th] < c.haltPollWindow) return this.latency(c.wakeLatencyWarm);
     return this.latency(cold);
+  }
+
+  /**
+   * A wake-up of parked thread `th` at `t` that takes a draw of `cost`: under adaptive halt-polling
+   * its vCPU's halt ends when the thread runs (the window adapts to the whole halt).
+   */
+  private haltedWake(th: number, t: number, cost: PlanCost): number {
+    const lat = this.latency(cost);
+    if (this.c.haltPollMax > 0) this.haltEnded(th, t - this.thrHaltStart[th] + lat);
+    return lat;
   }
 
   /** Draws episodes (start after an exponential gap from the last end, then a duration) past `t`. */
