@@ -297,13 +297,19 @@ export class MultiThreadSim extends PollingSimulator {
     this.armSlices(now);
   }
 
-  /** A parked thread is unparked: counted, and a worker parked in the driver hands the driver back. */
+  /**
+   * A parked thread is unparked: counted. A worker parked in the driver keeps the driver until it
+   * runs again: tokio 1.24.2's `Parker::park` holds the driver's `TryLock` guard across
+   * `driver.park` (which fires the expired timers before it returns) and drops it only on return
+   * (`multi_thread/park.rs` 99–104, 148–176; 1.53.1 the same). So until the woken worker gets a
+   * core (`afterPark`), another worker that parks finds the driver locked and parks on its condvar,
+   * and a `park_timeout(0)` polls nothing.
+   */
   private leavePark(th: number): void {
     this.parked[th] = 0;
     this.stUnparks[th]++;
     if (th < this.W && this.inDriver[th]) {
       this.inDriver[th] = 0;
-      this.driverOwner = -1;
       this.wokeFromDriver[th] = 1;
     }
   }
@@ -603,8 +609,7 @@ export class MultiThreadSim extends PollingSimulator {
     if (o >= 0 && o !== from && this.parked[o] && this.plannedWake[o] > tickNs) {
       this.parked[o] = 0;
       this.inDriver[o] = 0;
-      this.driverOwner = -1;
-      this.wokeFromDriver[o] = 1;
+      this.wokeFromDriver[o] = 1; // it keeps the driver until it runs (leavePark)
       this.stUnparks[o]++;
       const t = this.nowOf(from);
       this.requestCore(o, t + this.unparkLatency(o, t, this.c.wakeLatency));
@@ -1080,6 +1085,8 @@ export class MultiThreadSim extends PollingSimulator {
     if (this.wokeFromDriver[w]) {
       this.wokeFromDriver[w] = 0;
       this.driverPoll(w);
+      // Back from driver.park: the driver's lock is dropped (leavePark).
+      if (this.driverOwner === w) this.driverOwner = -1;
     }
     this.wakeDeferred(w);
     // transition_from_parked: still in the sleeper list → woken by its timer, not by a notifier.
