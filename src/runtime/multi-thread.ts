@@ -1041,7 +1041,7 @@ export class MultiThreadSim extends PollingSimulator {
     if (!this.pickedTask[w] && this.stUnparks[w] > 0) this.stNoop[w]++;
     this.pickedTask[w] = 0;
     this.parkThread(w);
-    if (this.driverOwner < 0) {
+    if (this.driverOwner < 0 && !this.spinnerHoldsDriver(w)) {
       this.driverOwner = w;
       this.inDriver[w] = 1;
       const wake = this.parkWakeTime(now);
@@ -1049,6 +1049,18 @@ export class MultiThreadSim extends PollingSimulator {
       if (wake < Infinity) this.wakeThreadAt(w, wake);
     } else this.plannedWake[w] = Infinity;
     return true;
+  }
+
+  /**
+   * Whether worker `w`'s `try_lock` of the driver, as it parks, meets another worker's
+   * `park_timeout(0)`: a worker in a yield stretch polls the driver every round and holds its lock
+   * through each poll (`Parker::park_timeout` → `park_driver`; 1.24.2 `multi_thread/park.rs` 67–80,
+   * 1.53.1 76–98). Taken as always held (the round's driver poll, `driver_poll_timer`, is its
+   * largest part): `w` parks on its condvar, and the spinner fires the timers.
+   */
+  private spinnerHoldsDriver(w: number): boolean {
+    for (let v = 0; v < this.W; v++) if (v !== w && this.yieldSince[v] >= 0 && !this.parked[v]) return true;
+    return false;
   }
 
   private parkThread(th: number): void {
@@ -1098,7 +1110,7 @@ export class MultiThreadSim extends PollingSimulator {
         this.parkCounted[w] = 0;
         this.thrParkStart[w] = this.thrT[w];
         this.haltBegan(w, this.thrT[w]);
-        if (this.driverOwner < 0) {
+        if (this.driverOwner < 0 && !this.spinnerHoldsDriver(w)) {
           this.driverOwner = w;
           this.inDriver[w] = 1;
           const wake = this.parkWakeTime(this.thrT[w]);

@@ -102,10 +102,79 @@ for (const v of ['1.24', '1.53'] as const) {
   });
 }
 
+/**
+ * task-mt-yield-1p-w0-i1000us-spawn's shape: a spawned coordinator on a 1 ms interval sends 32
+ * records to a partition that yield-spins on an empty channel. The idle worker goes round the yield
+ * cycle (woken by the spinner, finds nothing, parks); each park's `try_lock` of the driver meets the
+ * spinner's `park_timeout(0)`, which holds it through the driver poll of every round. Session 10's
+ * quiet traces (1.24.2): the spinner's own worker fired the tick and polled the coordinator in 30 of
+ * 42 coordinator polls, the other worker (parked in the driver) in 12.
+ */
+function yieldSpin(tokio: '1.24' | '1.53'): Scenario {
+  return {
+    name: 'driver-lock-yield',
+    seed: 2,
+    runtime: { flavor: 'multi_thread', workers: 2, tokio, driver: 'timer', timerPhaseUs: 0 },
+    machine: { cores: 2, noise: false },
+    channels: { p: { kind: 'unbounded' } },
+    tasks: {
+      coordinator: {
+        start: 'spawn',
+        program: [
+          { op: 'spawn', task: 'partition' },
+          {
+            op: 'repeat',
+            n: 20,
+            body: [{ op: 'interval', periodUs: 1000 }, { op: 'record_start' }, { op: 'send', channel: 'p', records: 32 }],
+          },
+          { op: 'close', channel: 'p' },
+          { op: 'join', task: 'partition' },
+        ],
+      },
+      partition: {
+        start: 'child',
+        program: [
+          {
+            op: 'while_open',
+            channel: 'p',
+            wait: [{ kind: 'yield_spin' }],
+            body: [{ op: 'for_each_record', body: [{ op: 'record_end' }] }],
+          },
+        ],
+      },
+    },
+  };
+}
+
+for (const v of ['1.24', '1.53'] as const) {
+  test(`${v}: a worker parking beside a yield spinner finds the driver held by the spinner's park_timeout(0): the spinner's worker fires the ticks`, () => {
+    const { result: r, spans } = run(yieldSpin(v), model(`tokio-${v}-2vcpu-release`), { traceSpans: 200000 });
+    assert.equal(r.records, 20 * 32);
+    const polls = spans.filter((x) => x.kind === 'poll');
+    const spinner = polls.filter((x) => x.task === 'partition');
+    const coord = polls.filter((x) => x.task === 'coordinator' && x.startNs > 1.5e6);
+    assert.ok(coord.length >= 15, `${coord.length} coordinator polls`);
+    // The thread the spinner was on at each coordinator poll (the last partition poll before it).
+    let onSpinner = 0;
+    for (const c of coord) {
+      let last = -1;
+      for (const p of spinner) if (p.startNs <= c.startNs) last = p.thread;
+      if (last === c.thread) onSpinner++;
+    }
+    // With the driver taken by the parking worker, that worker fired every tick and the coordinator
+    // ran there (0 of 17 on the spinner's worker on 1.24, 1 of 20 on 1.53).
+    assert.ok(onSpinner >= 0.8 * coord.length, `${onSpinner} of ${coord.length} coordinator polls on the spinner's worker`);
+  });
+}
+
 test('the same bytes with the fast-forward on and off', () => {
   for (const v of ['1.24', '1.53'] as const) {
     const on = run(scenario(v), costs(v)).result;
     const off = run(scenario(v), costs(v), { fastForward: false }).result;
     assert.deepEqual({ ...on, engine: undefined }, { ...off, engine: undefined });
+    const m = model(`tokio-${v}-2vcpu-release`);
+    const yOn = run(yieldSpin(v), m).result;
+    const yOff = run(yieldSpin(v), m, { fastForward: false }).result;
+    assert.deepEqual({ ...yOn, engine: undefined }, { ...yOff, engine: undefined });
   }
 });
