@@ -1054,8 +1054,8 @@ export class MultiThreadSim extends PollingSimulator {
   /**
    * Whether worker `w`'s `try_lock` of the driver, as it parks, meets another worker's
    * `park_timeout(0)`: a worker in a yield stretch polls the driver every round and holds its lock
-   * through each poll (`Parker::park_timeout` → `park_driver`; 1.24.2 `multi_thread/park.rs` 67–80,
-   * 1.53.1 76–98). Taken as always held (the round's driver poll, `driver_poll_timer`, is its
+   * through each poll (`Parker::park_timeout` → `park_driver`; 1.24.2 `multi_thread/park.rs` 71–78,
+   * 1.53.1 84–94). Taken as always held (the round's driver poll, `driver_poll_timer`, is its
    * largest part): `w` parks on its condvar, and the spinner fires the timers.
    */
   private spinnerHoldsDriver(w: number): boolean {
