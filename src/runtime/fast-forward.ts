@@ -39,11 +39,6 @@ const ANCHOR_EVERY_MAX = 256;
  * walk (a search walks the state two or three times; an event costs about what a few entries do).
  */
 const WORTH_WALKS = 1;
-/**
- * Searches in a row whose anchors a random draw retired before any cycle was found (CycleDetector.drawn),
- * after which the anchor spacing doubles.
- */
-const WASTED_WIDEN = 4;
 /** Anchors kept: at the first spacing they reach ANCHOR_EVERY × (ANCHORS − 1) = 256 checkpoints back. */
 const ANCHORS = 17;
 /** Checkpoints without a cycle before giving up until the next outside event. */
@@ -206,13 +201,8 @@ export class CycleDetector {
   private anchorHere = false;
   /** No anchor taken since the last reset (not since a draw): the next checkpoint anchors at once. */
   private fresh = true;
-  /**
-   * Current anchor spacing: widened while jumps skip less than the walks that found them cost, or
-   * while draws keep retiring the anchors before any cycle is found (drawn).
-   */
+  /** Current anchor spacing: widened while jumps skip less than the walks that found them cost. */
   private anchorEvery = ANCHOR_EVERY;
-  /** Searches retired by a draw, with anchors walked for nothing, since the last jump or widening. */
-  private wasted = 0;
   private matches = 0; // bit i: anchor i has this checkpoint's signature
   private liveCount = 0; // anchors alive
   jumps = 0;
@@ -258,24 +248,6 @@ export class CycleDetector {
     this.liveCount = 0;
     this.sinceAnchor = 0;
     this.fresh = false;
-  }
-
-  /**
-   * A random draw since the last checkpoint: forget, as `forget` does. Anchors alive then were
-   * walked for nothing (no cycle spans a draw). Where draws come faster than a cycle can be proven
-   * — a worker yield-spinning next to parked ones wakes one every few rounds, and each wake draws
-   * its latency (v2-yield-4p-8c: ~12,000 anchor walks for 1,200 jumps, the search ~0.45 s of CPU
-   * more than stepping without it) — every search is such a one: after WASTED_WIDEN of them since
-   * the last jump the anchor spacing doubles (up to ANCHOR_EVERY_MAX), as after jumps that did not
-   * pay, and a worthwhile jump narrows it back. Only which checkpoints are walked changes: a
-   * cycle found is exact either way, only found later (up to the wider spacing).
-   */
-  drawn(): void {
-    if (this.liveCount > 0 && ++this.wasted >= WASTED_WIDEN) {
-      this.anchorEvery = Math.min(ANCHOR_EVERY_MAX, this.anchorEvery * 2);
-      this.wasted = 0;
-    }
-    this.forget();
   }
 
   /**
@@ -358,7 +330,6 @@ export class CycleDetector {
     this.skippedNs += shiftNs;
     if (eventsSkipped < WORTH_WALKS * walkEntries) this.anchorEvery = Math.min(ANCHOR_EVERY_MAX, this.anchorEvery * 2);
     else this.anchorEvery = ANCHOR_EVERY;
-    this.wasted = 0;
     this.reset();
   }
 }

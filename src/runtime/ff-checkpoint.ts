@@ -67,7 +67,7 @@ export function ffCheckpoint(sim: Simulator, th: number): number {
     sim.ffDraws = draws;
     sim.ffBackoff = Math.min(MAX_BACKOFF, Math.max(1, 2 * sim.ffBackoff));
     sim.ffSkip = sim.ffBackoff - 1;
-    ff.drawn();
+    ff.forget();
     return 0;
   }
   sim.ffBackoff = 0;
