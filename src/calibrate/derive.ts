@@ -21,7 +21,7 @@ import {
   hostPollShare,
 } from './halt-poll.js';
 import type { ParameterName } from '../model/parameters.js';
-import { describeEpisodeFit, fitEpisodes, type EpisodeFit } from './episodes.js';
+import { describeEpisodeFit, fitEpisodes, noiseEpisodeStalls, type EpisodeFit } from './episodes.js';
 
 export interface Derived {
   est: Estimate;
@@ -202,6 +202,28 @@ function parkOvershoot(d: Deriver): Outcome {
   return { est, provenance: 'calibrated', note: 'overshoot of the idle park beyond the whole-millisecond timer deadline' };
 }
 
+/**
+ * The noise benchmark's pauses of a spinning thread, less those inside host-contention stretches
+ * (noiseEpisodeStalls): inside an episode the simulator pauses a running thread with
+ * episode_wake_latency instead, so those stalls would be drawn twice.
+ */
+function noisePause(d: Deriver): Outcome {
+  const recs = d.fitter.output.latencies.filter((l) => l.bench === 'noise');
+  const stalls = noiseEpisodeStalls(recs);
+  const kept = recs.filter((l) => !stalls.has(l));
+  if (kept.length < 2) return { missing: describe('noise', {}, 'latency') };
+  const left = stalls.size > 0 ? `; ${stalls.size} ms-class pauses in host-contention stretches left out (episode_*)` : '';
+  const est = latencyEstimate(
+    kept.map((l) => l.ns),
+    `noise{} quantiles${left}`,
+    [...new Set(kept.map((l) => l.header))],
+    d.fitter.options,
+    'noise',
+    false,
+  );
+  return { est, provenance: 'calibrated' };
+}
+
 /** A latency-type benchmark's distribution; `trimFarOut`: see `latencyEstimate`. */
 function latency(d: Deriver, bench: string, filter: Filter, trimFarOut = false): Outcome {
   const est = d.fitter.latency(bench, filter, trimFarOut);
@@ -239,6 +261,22 @@ function wakeLatencyPacked(d: Deriver): Outcome {
   const est = d.fitter.latency('xwake', { ...CT, driver: 'timer', in: 'task', g: 500, pin: 'together' }, true);
   if (!est) return { missing: describe('xwake', { ...CT, driver: 'timer', in: 'task', g: 500, pin: 'together' }, 'latency') };
   return { est, provenance: 'calibrated', note: 'sender thread and runtime thread on one CPU (xwake pin=together)' };
+}
+
+/**
+ * source_exit_latency: the runtime thread woken by a sender on its own CPU that exits right after
+ * the send (exit_wake pin=together), as the probe's source thread does after its last batch. The
+ * same placement as wake_latency_packed's xwake; no fallback (an unplaced run mixes placements).
+ */
+function sourceExitLatency(d: Deriver): Outcome {
+  const cfg = { ...CT, driver: 'timer', g: 500, pin: 'together' } as const;
+  const est = d.fitter.latency('exit_wake', cfg, true);
+  if (!est) return { missing: describe('exit_wake', cfg, 'latency') };
+  return {
+    est,
+    provenance: 'calibrated',
+    note: 'sender thread exits right after its send, on the runtime thread’s CPU (exit_wake pin=together)',
+  };
 }
 
 /** xwake's configuration whose wake-ups carry the receiver's idle time (halt-poll.ts). */
@@ -853,6 +891,7 @@ const RULES: Record<ParameterName, Rule> = {
   worker_rewake_latency: workerRewakeLatency,
   wake_latency_warm: wakeLatencyWarm,
   wake_latency_packed: wakeLatencyPacked,
+  source_exit_latency: sourceExitLatency,
   halt_poll_window: haltPollWindow,
   halt_poll_max: haltPollMax,
   halt_poll_warm_share: haltPollWarmShare,
@@ -940,7 +979,7 @@ const RULES: Record<ParameterName, Rule> = {
     return sumOf(d, ['try_recv_unbounded'], 'one spin iteration = one try_recv on the queue + one Instant::now()', [clock]);
   },
   noise_rate: noiseRate,
-  noise_pause: (d) => latency(d, 'noise', {}),
+  noise_pause: noisePause,
   run_speed_sd: (d) => runLevelRule(runSpeedLevels(d.fitter.output), 'the slope benchmarks’ per-op costs'),
   run_wake_sd: (d) => runLevelRule(runWakeLevels(d.fitter.output), `the wake-up benchmarks (${WAKE_BENCHES.join(', ')})`),
   run_noise_sd: (d) =>
