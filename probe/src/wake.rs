@@ -75,28 +75,33 @@ async fn receive_all(mut rx: UnboundedReceiver<Instant>, cap: usize) -> Vec<(u64
     v
 }
 
+/// The CPUs of a wake benchmark's sender and runtime threads for `pin`: none (the OS places both),
+/// together (both on the first allowed CPU) or apart (sender on the last, runtime on the first).
+fn sender_and_runtime_cpus(
+    bench: &str,
+    pin: &str,
+) -> Result<(Option<usize>, Option<usize>), String> {
+    if pin == "none" {
+        return Ok((None, None));
+    }
+    let cpus = allowed_cpus()?;
+    match (pin, cpus.as_slice()) {
+        ("together", [c, ..]) => Ok((Some(*c), Some(*c))),
+        ("apart", [first, .., last]) => Ok((Some(*last), Some(*first))),
+        _ => Err(format!(
+            "{bench} pin={pin}: needs 2 allowed CPUs, this process has {}",
+            cpus.len()
+        )),
+    }
+}
+
 /// P8: a std::thread sends `Instant::now()` every g µs to a task parked in `recv().await`.
 /// `pin`: the runtime's threads are created by this (pinned) thread, so they inherit its CPU.
 fn run_xwake(p: &Params) -> Result<(), String> {
     let count = p.int("count");
     let gap = Duration::from_micros(p.int("g"));
     let spread_us = p.int("g_spread");
-    let (sender_cpu, runtime_cpu) = match p.str("pin") {
-        "none" => (None, None),
-        how => {
-            let cpus = allowed_cpus()?;
-            match (how, cpus.as_slice()) {
-                ("together", [c, ..]) => (Some(*c), Some(*c)),
-                ("apart", [first, .., last]) => (Some(*last), Some(*first)),
-                _ => {
-                    return Err(format!(
-                        "xwake pin={how}: needs 2 allowed CPUs, this process has {}",
-                        cpus.len()
-                    ))
-                }
-            }
-        }
-    };
+    let (sender_cpu, runtime_cpu) = sender_and_runtime_cpus("xwake", p.str("pin"))?;
     let _guard = runtime_cpu.map(pin_current_thread).transpose()?;
     let rt = build_runtime(p);
     let (tx, rx) = unbounded_channel::<Instant>();
@@ -165,22 +170,7 @@ fn run_xwake(p: &Params) -> Result<(), String> {
 fn run_exit_wake(p: &Params) -> Result<(), String> {
     let count = p.int("count");
     let gap = Duration::from_micros(p.int("g"));
-    let (sender_cpu, runtime_cpu) = match p.str("pin") {
-        "none" => (None, None),
-        how => {
-            let cpus = allowed_cpus()?;
-            match (how, cpus.as_slice()) {
-                ("together", [c, ..]) => (Some(*c), Some(*c)),
-                ("apart", [first, .., last]) => (Some(*last), Some(*first)),
-                _ => {
-                    return Err(format!(
-                        "exit_wake pin={how}: needs 2 allowed CPUs, this process has {}",
-                        cpus.len()
-                    ))
-                }
-            }
-        }
-    };
+    let (sender_cpu, runtime_cpu) = sender_and_runtime_cpus("exit_wake", p.str("pin"))?;
     let _guard = runtime_cpu.map(pin_current_thread).transpose()?;
     let rt = build_runtime(p);
     let (tx, rx) = unbounded_channel::<Instant>();
