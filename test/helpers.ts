@@ -27,6 +27,30 @@ export function run(s: Scenario, m: CostModel = model(), opts: SimOptions = {}) 
 
 type RunResult = ReturnType<typeof run>['result'];
 
+/** A cost the test states (provenance assumed). */
+export const assumedNs = (value: number) => ({ value, unit: 'ns' as const, provenance: 'assumed' as const, source: 'test' });
+
+/**
+ * The bundled 1.24 model with constant wake-ups: across CPUs 50 µs (warm 10 µs), a 200 µs halt-poll
+ * window (a thread parked 1 ms has halted), unpark_remote 12 µs, unpark_worker 2 µs; no halt-polling
+ * adaptation (halt_poll_max), run levels or episodes (one run). `drop` removes parameters first, then
+ * `set` (ns) adds or replaces them.
+ */
+export function constantWakeModel(set: Record<string, number> = {}, drop: string[] = []): CostModel {
+  const m = model();
+  const p: Record<string, unknown> = { ...m.parameters };
+  for (const name of ['halt_poll_max', 'episode_rate', ...drop]) delete p[name];
+  const base = {
+    wake_latency: 50_000,
+    wake_latency_warm: 10_000,
+    halt_poll_window: 200_000,
+    unpark_remote: 12_000,
+    unpark_worker: 2_000,
+  };
+  for (const [name, v] of Object.entries({ ...base, ...set })) p[name] = assumedNs(v);
+  return { ...m, parameters: p as CostModel['parameters'] };
+}
+
 /**
  * The accounting property: per thread, every nanosecond of the run is busy, idle (parked) or
  * descheduled (waiting for a core, or an OS pause), so the three add up to the simulated time

@@ -14,7 +14,7 @@ import assert from 'node:assert/strict';
 import type { Scenario } from '../../../src/schema/scenario.js';
 import type { CostModel } from '../../../src/schema/model.js';
 import type { Result } from '../../../src/schema/result.js';
-import { model, run } from '../../helpers.js';
+import { constantWakeModel, run } from '../../helpers.js';
 
 /** A source sends one record every 1 ms to a spawned task awaiting recv (xwake's shape). */
 function scenario(cores: number): Scenario {
@@ -60,33 +60,12 @@ function withSecondSource(s: Scenario, batches: number): Scenario {
   };
 }
 
-const ns = (value: number) => ({ value, unit: 'ns' as const, provenance: 'assumed' as const, source: 'test' });
-
 /**
- * The bundled 1.24 model with constant wake-ups: on the source's vCPU 5 µs, after its exit 80 µs
- * (`exit`), across CPUs 50 µs; unpark_remote 12 µs. No halt-polling adaptation, run levels or
- * episodes (one run).
+ * Constant wake-ups (constantWakeModel): on the source's vCPU 5 µs, after its exit 80 µs (`exit`;
+ * without, the model has no source_exit_latency).
  */
-function costs(exit: boolean): CostModel {
-  const m = model();
-  const p = { ...m.parameters };
-  delete p.halt_poll_max;
-  delete p.episode_rate;
-  delete p.source_exit_latency;
-  return {
-    ...m,
-    parameters: {
-      ...p,
-      wake_latency: ns(50000),
-      wake_latency_warm: ns(10000),
-      halt_poll_window: ns(200000),
-      unpark_remote: ns(12000),
-      unpark_worker: ns(2000),
-      wake_latency_packed: ns(5000),
-      ...(exit ? { source_exit_latency: ns(80000) } : {}),
-    },
-  };
-}
+const costs = (exit: boolean): CostModel =>
+  constantWakeModel({ wake_latency_packed: 5_000, ...(exit ? { source_exit_latency: 80_000 } : {}) }, ['source_exit_latency']);
 
 /** Records whose latency is at least `us` (the streaming histogram's buckets). */
 function slower(r: Result, us: number): number {

@@ -16,7 +16,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Scenario } from '../../../src/schema/scenario.js';
 import type { CostModel } from '../../../src/schema/model.js';
-import { model, run } from '../../helpers.js';
+import { constantWakeModel, model, run } from '../../helpers.js';
 
 /** xwake's shape: a source sends one record every 1 ms to a spawned task awaiting recv. */
 function xwake(flavor: 'multi_thread' | 'current_thread', cores: number, workers = 2): Scenario {
@@ -36,32 +36,9 @@ function xwake(flavor: 'multi_thread' | 'current_thread', cores: number, workers
   };
 }
 
-const ns = (value: number) => ({ value, unit: 'ns' as const, provenance: 'assumed' as const, source: 'test' });
-
-/**
- * The bundled 1.24 model with constant wake-ups (cross-CPU 50 µs; on the source's vCPU 5 µs when
- * `packed`), a 12 µs unpark_remote and 2 µs unpark_worker; a halt-poll window of 200 µs, so that a
- * thread parked 1 ms has halted. No run-level or episode draws (one run).
- */
-function costs(packed: boolean): CostModel {
-  const m = model();
-  const p = { ...m.parameters };
-  delete p.wake_latency_packed;
-  delete p.halt_poll_max;
-  delete p.episode_rate;
-  return {
-    ...m,
-    parameters: {
-      ...p,
-      wake_latency: ns(50000),
-      wake_latency_warm: ns(10000),
-      halt_poll_window: ns(200000),
-      unpark_remote: ns(12000),
-      unpark_worker: ns(2000),
-      ...(packed ? { wake_latency_packed: ns(5000) } : {}),
-    },
-  };
-}
+/** Constant wake-ups (constantWakeModel): on the source's vCPU 5 µs when `packed` (else no wake_latency_packed). */
+const costs = (packed: boolean): CostModel =>
+  constantWakeModel(packed ? { wake_latency_packed: 5_000 } : {}, ['wake_latency_packed']);
 
 test('a source without a CPU of its own (2 workers on 2 cores) wakes a parked worker on its own vCPU: wake_latency_packed', () => {
   const r = run(xwake('multi_thread', 2), costs(true)).result;
