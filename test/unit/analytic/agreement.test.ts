@@ -129,6 +129,26 @@ for (const rel of listJson('scenarios')) {
   });
 }
 
+// A model with source_exit_latency (the bundled ones predate it): the source thread's exit wakes
+// the last batch on its vCPU, one batch in the run, and the analytic model mixes it in.
+test('analytic vs simulated: validation/mt-w0-await-2p with a 150 µs source_exit_latency', () => {
+  const { plan, model } = loadScenario(join(ROOT, 'scenarios/validation/mt-w0-await-2p.json'), undefined, undefined, false);
+  const m: CostModel = {
+    ...model,
+    parameters: {
+      ...model.parameters,
+      source_exit_latency: { value: 150_000, unit: 'ns', provenance: 'assumed', source: 'test: the quiet traces’ last batch' },
+    },
+  };
+  const withExit = normalizeScenario(
+    loadScenario(join(ROOT, 'scenarios/validation/mt-w0-await-2p.json'), undefined, undefined, false).scenario,
+    { model: m },
+  );
+  const a = checkAgreement({ name: 'mt-w0-await-2p + source_exit_latency', plan: withExit, model: m });
+  const before = analyze(plan, model);
+  assert.ok(a && a.latencyUs.p99 > before.latencyUs.p99 + 10, `p99 ${before.latencyUs.p99} -> ${a?.latencyUs.p99} µs`);
+});
+
 // ---- pipelines built here (the capacity-planning shape), kept small so the simulator is quick --
 
 function pipeline(
