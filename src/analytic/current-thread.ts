@@ -429,6 +429,8 @@ function ctTimedProducer(ctx: Ctx, s: ProducerConsumerShape): Prediction | strin
   // the next park returns at once after a driver poll (a yield's driver poll takes it when Y > 0).
   const reg = c.timerRegister + ctx.timerUnparkNs;
   const notifiedPark = Y === 0 ? c.driverPoll + c.remoteCheck : 0;
+  // Driver polls a message: the park's and one a yield; without a yield, the notified park's too.
+  const driverPolls = Y === 0 ? 2 : 1 + Y;
   const busy = toSleep + reg + consumerNs + c.remoteCheck + notifiedPark;
   if (busy >= s.sleepNs + c.timerRegister)
     return "the consumer is still busy when the producer's timer is due: the timer fires on a busy runtime";
@@ -454,7 +456,7 @@ function ctTimedProducer(ctx: Ctx, s: ProducerConsumerShape): Prediction | strin
   const bd: Record<string, number> = {
     poll: M * (2 + Y) * c.poll,
     yield: yields * c.yieldExtra,
-    driver: M * (Y === 0 ? 2 : 1 + Y) * c.driverPoll,
+    driver: M * driverPolls * c.driverPoll,
     send: M * s.itemsPerSend * c.sendU,
     recv: M * (s.itemsPerSend * c.recvU + c.wakerRegister),
     timer: sleeps * c.timerRegister,
@@ -482,7 +484,7 @@ function ctTimedProducer(ctx: Ctx, s: ProducerConsumerShape): Prediction | strin
     yields,
     wait: { recv: end - M * consumerNs },
   };
-  const wk = ctWorker(M * busy, M * (2 + Y), M * (Y === 0 ? 2 : 1 + Y), sleeps);
+  const wk = ctWorker(M * busy, M * (2 + Y), M * driverPolls, sleeps);
   wk[0].idleNs = end - M * busy;
   return {
     approximation: 'timer grid: idle park, phase uniform on the 1 ms grid',

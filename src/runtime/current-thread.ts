@@ -155,11 +155,6 @@ export class CurrentThreadSim extends PollingSimulator {
     this.driverNotified = true;
   }
 
-  /** After a driver poll: its `process()` left `next_wake` at the earliest pending timer. */
-  private driverPolled(): void {
-    this.nextWake = this.timers.size > 0 ? this.timers.peekTime() : Infinity;
-  }
-
   private unparkRuntime(from: number): void {
     if (!this.parked) return;
     this.parked = false;
@@ -234,18 +229,14 @@ export class CurrentThreadSim extends PollingSimulator {
           // PERF (issue 20): the polls of yield loops, and their rounds, in a tight loop.
           if (this.maxSpans === 0 && this.yieldRun()) break;
           if (this.inner >= this.eventInterval) {
-            this.driverPoll(0);
-            this.driverPolled();
-            this.afterDriverDeferred();
+            this.afterDriver();
             this.thrPos[0] = E.P_OUTER;
             break;
           }
           const task = this.nextTask();
           if (task < 0) {
             if (this.defer[0].length > 0) {
-              this.driverPoll(0);
-              this.driverPolled();
-              this.afterDriverDeferred();
+              this.afterDriver();
               this.thrPos[0] = E.P_OUTER;
               break;
             }
@@ -777,9 +768,10 @@ export class CurrentThreadSim extends PollingSimulator {
     this.thrPos[0] = this.pollAfter;
   }
 
+  /** A driver poll, then what follows it; its `process()` leaves `next_wake` at the earliest pending timer. */
   private afterDriver(): void {
     this.driverPoll(0);
-    this.driverPolled();
+    this.nextWake = this.timers.size > 0 ? this.timers.peekTime() : Infinity;
     this.afterDriverDeferred();
   }
 

@@ -509,9 +509,7 @@ export class MultiThreadSim extends PollingSimulator {
    * without a halt-poll model (no notion of a halted vCPU: unpark_worker as before).
    */
   private vcpuHalted(w: number, now: number): boolean {
-    const c = this.c;
-    if (c.haltPollMax > 0) return !this.hostPolls || now - this.thrHaltStart[w] > this.thrPollWindow[w];
-    return c.haltPollWindow > 0 && now - this.thrParkStart[w] >= c.haltPollWindow;
+    return (this.c.haltPollMax > 0 || this.c.haltPollWindow > 0) && !this.inPollWindow(w, now);
   }
 
   /**

@@ -686,16 +686,26 @@ export abstract class Simulator {
       // No polling host: an outside wake-up takes wake_latency_nopoll, a worker's its own cold latency.
       if (!this.hostPolls) return this.latency(cold === c.wakeLatency ? (c.wakeLatencyNoPoll ?? cold) : cold);
       // KVM polls for the thread's current window from the halt's start; a wake-up in it is warm.
-      const parked = t - this.thrHaltStart[th];
-      if (parked <= this.thrPollWindow[th] && (c.haltPollWarmShare >= 1 || this.rngLatency.nextFloat() < c.haltPollWarmShare)) {
-        this.haltEnded(th, parked);
+      if (this.inPollWindow(th, t) && (c.haltPollWarmShare >= 1 || this.rngLatency.nextFloat() < c.haltPollWarmShare)) {
+        this.haltEnded(th, t - this.thrHaltStart[th]);
         return this.latency(c.wakeLatencyWarm);
       }
       return this.haltedWake(th, t, cold);
     }
     if (c.absent.haltPollMax && c.haltPollWindow > 0) this.hitOptional[HIT_HALT_POLL] = 1;
-    if (c.haltPollWindow > 0 && t - this.thrParkStart[th] < c.haltPollWindow) return this.latency(c.wakeLatencyWarm);
+    if (this.inPollWindow(th, t)) return this.latency(c.wakeLatencyWarm);
     return this.latency(cold);
+  }
+
+  /**
+   * Whether parked thread `th`'s vCPU still halt-polls at `t` (not halted yet): under adaptive
+   * halt-polling (halt_poll_max), a polling host and `t` within the thread's current window from
+   * its halt's start; else within the fixed halt_poll_window from its park; false without either.
+   */
+  protected inPollWindow(th: number, t: number): boolean {
+    const c = this.c;
+    if (c.haltPollMax > 0) return this.hostPolls && t - this.thrHaltStart[th] <= this.thrPollWindow[th];
+    return c.haltPollWindow > 0 && t - this.thrParkStart[th] < c.haltPollWindow;
   }
 
   /**
