@@ -374,13 +374,16 @@ export class CurrentThreadSim extends PollingSimulator {
           if (dLen === 0) break outer;
           // Due or not, an empty run queue sends nextTask to the remote queue once.
           const td = t + rcDue + dp;
-          if (td > peekDriver || ev + 1 >= evMax) break outer;
+          // The remote check and the driver poll are running time: a noise pause due in them is
+          // the generic path's (schedNoise).
+          if (td > peekDriver || ev + 1 >= evMax || td - t >= nl) break outer;
           // fireTimers: no timer due at the wheel's floor (floorTick).
           if (timerSet && nextTimer <= Math.floor((td - phase) / res) * res + phase) break outer;
           if (++tick === gqi) tick = 0;
           remote += rcDue;
           drivers++;
           ev++;
+          nl -= td - t;
           t = td;
           // wakeDeferred into an empty run queue: the two rings trade places.
           const q = dq;
@@ -420,8 +423,9 @@ export class CurrentThreadSim extends PollingSimulator {
           }
           if (slot < 0 || slots[slot] <= 1) break; // another poll: the outer loop checks it
           // The checks before each op: the clock after beginPoll, the events counted so far;
-          // the poll must end before the noise's next pause (finishPoll takes it otherwise).
-          if (start + P > peek || ev + 2 >= evMax || PY >= nl) break outer;
+          // the poll must end before the noise's next pause (finishPoll takes it otherwise), which
+          // the due tick's remote check before it (running time too) brings nearer.
+          if (start + P > peek || ev + 2 >= evMax || start - t + PY >= nl) break outer;
           slots[slot]--;
           tYields[task]++; // the pc is back at the loop step
         }
@@ -449,7 +453,7 @@ export class CurrentThreadSim extends PollingSimulator {
         tPolls[task]++;
         const d = end - start;
         tBusy[task] += d;
-        nl -= d;
+        nl -= end - t; // the poll and the remote check before it
         t = end;
         since[task] = t;
         dBuf[(dHead + dLen++) & mask] = task;
@@ -463,7 +467,7 @@ export class CurrentThreadSim extends PollingSimulator {
       this.ypStart = tick === 0 ? t + rcDue : t;
       this.ypPeek = peek;
       this.ypEvLeft = evMax - ev;
-      this.ypNoise = nl;
+      this.ypNoise = nl - (this.ypStart - t); // from the poll's start, past the remote check
       const n = this.checkYieldPoll(task);
       if (n < 0) break;
       this.runYieldPoll(task);
@@ -728,6 +732,7 @@ export class CurrentThreadSim extends PollingSimulator {
     this.thrT[0] += this.c.remoteCheck;
     this.breakdown[S.C_REMOTE] += this.c.remoteCheck;
     this.stBusy[0] += this.c.remoteCheck;
+    this.schedNoise(0, this.c.remoteCheck);
     const r = this.remote.popFront();
     if (r >= 0) this.stInject[0]++;
     return r;

@@ -488,7 +488,10 @@ export class MultiThreadSim extends PollingSimulator {
       this.thrT[from] += u;
       this.breakdown[S.C_UNPARK] += u;
       // Inside a poll the poll's duration counts it; between polls it is busy time of its own.
-      if (this.thrTask[from] < 0) this.stBusy[from] += u;
+      if (this.thrTask[from] < 0) {
+        this.stBusy[from] += u;
+        this.schedNoise(from, u);
+      }
     }
     // steal_wake measured a worker's notify from inside a poll; the block_on thread's (from >= W)
     // is woken as before, and so is a yield-spinning worker's: mt_yield_cycle found the worker it
@@ -941,6 +944,7 @@ export class MultiThreadSim extends PollingSimulator {
     this.breakdown[S.C_POLL] += d;
     this.stBusy[w] += d;
     this.hitOptional[HIT_CLOCK_READ] = 1;
+    this.schedNoise(w, d);
   }
 
   /** The worker stops processing scheduled tasks: fold the batch's mean poll time into its EWMA. */
@@ -958,7 +962,9 @@ export class MultiThreadSim extends PollingSimulator {
     this.breakdown[S.C_REMOTE] += this.c.remoteCheck;
     this.stBusy[w] += this.c.remoteCheck;
     this.stInject[w]++;
-    return this.inject.popFront();
+    const t = this.inject.popFront();
+    this.schedNoise(w, this.c.remoteCheck);
+    return t;
   }
 
   private steal(w: number): number {
@@ -990,6 +996,7 @@ export class MultiThreadSim extends PollingSimulator {
       this.breakdown[S.C_STEAL] += this.c.steal;
       this.stBusy[w] += this.c.steal;
       this.stSteals[w]++;
+      this.schedNoise(w, this.c.steal);
       const first = victim.popFront();
       for (let k = 1; k < n; k++) this.local[w].pushBack(victim.popFront());
       this.nLocal--;

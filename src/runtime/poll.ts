@@ -7,7 +7,6 @@
  * `finishPoll` accounts the poll and moves the task to its next state. The event loop, wakes,
  * channels, timers and sources are the core's (simulator.ts).
  */
-import { sampleCost } from './costs.js';
 import { K as S, type Channel } from './state.js';
 import { Code as O } from './code.js';
 import { Simulator, HIT_HANDOFF_B, HIT_HANDOFF_U, HIT_SPAWN_REMOTE } from './simulator.js';
@@ -483,36 +482,15 @@ export abstract class PollingSimulator extends Simulator {
    * to the next pause. A pause that falls inside a poll delays the rest of the poll from the
    * instant it falls (pauseInPoll, checked before each op: the op it fell in ends later by the
    * pause, and every later op starts later); one that falls in a poll's last op is taken at the
-   * poll's end (notePause), which is the same instant as far as anything observable goes. Idle
-   * (parked) time draws no pauses.
+   * poll's end (notePause), which is the same instant as far as anything observable goes. Running
+   * time between polls (scheduler work) draws pauses too (Simulator.schedNoise); idle (parked) time
+   * draws none.
    */
   private pauseInPoll(th: number): void {
     const ran = this.thrT[th] - this.thrPollStart[th];
     // Not running time: the poll's start moves with each pause, as it does for a wait for a core.
     // The pause falls at the poll's start plus the running time to it (the start moved past earlier pauses).
     while (this.noiseLeft[th] <= ran) this.thrPollStart[th] += this.takePause(th, this.thrPollStart[th] + this.noiseLeft[th]);
-  }
-
-  private notePause(th: number): void {
-    while (this.noiseLeft[th] <= 0) this.takePause(th, this.thrT[th]);
-  }
-
-  /**
-   * One pause, falling at simulated time `at`: its length delays the thread (descheduled time); the
-   * next one is drawn. Returns the length. Inside a host-contention episode (episode_*, platform
-   * effects on) the thread's vCPU waits for a host CPU as a halted one does: the pause is a draw of
-   * episode_wake_latency instead of noise_pause (one draw from the noise stream either way), so a
-   * running thread is held up by an episode as a parked one woken inside it is (docs/semantics.md,
-   * "Host-contention episodes").
-   */
-  private takePause(th: number, at: number): number {
-    const len = this.epRng !== null && this.inEpisode(at) ? this.c.episode!.wake : this.c.noisePause;
-    const p = Math.round(sampleCost(len, this.rngNoise));
-    this.thrT[th] += p;
-    this.stDesched[th] += p;
-    this.stNoisePauses[th]++;
-    this.noiseLeft[th] += this.rngNoise.exponential(this.noiseMeanGapNs);
-    return p;
   }
 
   /**

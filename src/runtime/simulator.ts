@@ -1059,6 +1059,42 @@ export abstract class Simulator {
     this.stDriver[th]++;
     this.events++;
     if (this.hasDriver) this.fireTimers(th);
+    this.schedNoise(th, this.c.driverPoll);
+  }
+
+  /**
+   * Platform noise over `d` ns of running time that thread `th` spent between polls (scheduler
+   * work: a driver poll, a remote-queue check, a steal, an unpark, the worker loop's clock reads).
+   * The noise process runs in all of a thread's running time, as the probe's noise benchmark
+   * measured it (a busy thread's gaps per second of running time), not only in task polls: a pause
+   * due in it is taken at the step's end (the thread's clock), which delays whatever the thread does
+   * next. Without noise noiseLeft is Infinity and this changes nothing.
+   */
+  schedNoise(th: number, d: number): void {
+    if ((this.noiseLeft[th] -= d) <= 0) this.notePause(th);
+  }
+
+  /** Takes the pauses due at the thread's clock (noiseLeft ≤ 0): at a poll's end, or after scheduler work. */
+  notePause(th: number): void {
+    while (this.noiseLeft[th] <= 0) this.takePause(th, this.thrT[th]);
+  }
+
+  /**
+   * One pause, falling at simulated time `at`: its length delays the thread (descheduled time); the
+   * next one is drawn. Returns the length. Inside a host-contention episode (episode_*, platform
+   * effects on) the thread's vCPU waits for a host CPU as a halted one does: the pause is a draw of
+   * episode_wake_latency instead of noise_pause (one draw from the noise stream either way), so a
+   * running thread is held up by an episode as a parked one woken inside it is (docs/semantics.md,
+   * "Host-contention episodes").
+   */
+  takePause(th: number, at: number): number {
+    const len = this.epRng !== null && this.inEpisode(at) ? this.c.episode!.wake : this.c.noisePause;
+    const p = Math.round(sampleCost(len, this.rngNoise));
+    this.thrT[th] += p;
+    this.stDesched[th] += p;
+    this.stNoisePauses[th]++;
+    this.noiseLeft[th] += this.rngNoise.exponential(this.noiseMeanGapNs);
+    return p;
   }
 
   /** How long a timed park sleeps: whole ms to the next timer tick from floor(now), plus OS overshoot. */

@@ -77,3 +77,41 @@ test('a pause that falls inside a long poll delays the records completed after i
   assert.ok(loud.latencyUs.max >= 320 + 100 * ((loud.workers[0].noisePauses ?? 0) - 1));
   assert.equal(loud.records, 64);
 });
+
+test('scheduler time between polls draws pauses too: a yield spinner takes about noise_rate per second of all its running time', () => {
+  // A yield spinner spends most of its running time between polls (driver polls, remote checks,
+  // unparks): pauses drawn only inside polls came at a fraction of the calibrated rate (38 in
+  // 100 ms where 1,790 /s gives ~170: docs/semantics.md). Short fixed pauses (1 µs) keep the
+  // spinning itself as it is; 20,000 /s gives hundreds of pauses per run.
+  const m = model();
+  const noisy: CostModel = {
+    ...m,
+    parameters: {
+      ...m.parameters,
+      noise_rate: { value: 20000, unit: 'per_sec', provenance: 'assumed', source: 'test' },
+      noise_pause: { value: 1000, unit: 'ns', provenance: 'assumed', source: 'test' },
+    },
+  };
+  for (const runtime of [{ flavor: 'current_thread' as const }, { flavor: 'multi_thread' as const, workers: 2 }]) {
+    const s: Scenario = {
+      name: `noise-sched-${runtime.flavor}`,
+      runtime,
+      machine: { cores: 2, noise: true },
+      template: { kind: 'multi_yield', tasks: 1, records: 8000, yieldsPerRecord: 20 },
+    };
+    const r = run(s, noisy).result;
+    let pauses = 0;
+    let busyUs = 0;
+    for (const w of r.workers) {
+      pauses += w.noisePauses ?? 0;
+      busyUs += w.busyUs;
+    }
+    // Poisson: sd √expected (≤ 5 % here); 15 % is three of them and more.
+    const expected = 20000 * (busyUs / 1e6);
+    assert.ok(expected > 400, `${runtime.flavor}: only ${expected.toFixed(0)} pauses expected`);
+    assert.ok(
+      Math.abs(pauses - expected) < 0.15 * expected,
+      `${runtime.flavor}: ${pauses} pauses in ${busyUs.toFixed(0)} µs busy, expected ≈ ${expected.toFixed(0)}`,
+    );
+  }
+});
