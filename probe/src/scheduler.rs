@@ -193,6 +193,15 @@ fn run_mt_yield_idle(p: &Params) -> Result<(), String> {
     Ok(())
 }
 
+/// Two yield loops on two workers, both spinning at once (each worker's park_timeout(0) every
+/// round polls the one shared driver: its TryLock, the time driver's lock and wheel move between
+/// the two CPUs every round). Slope over the total yields of both tasks: with the two loops in
+/// parallel, one task's round is twice the slope. `parks` (on_thread_park) says how often a worker
+/// parked instead (the two tasks on one worker for a while).
+fn run_mt_yield_pair(p: &Params) -> Result<(), String> {
+    run_mt_yield_idle(p)
+}
+
 /// At most this many park cycles are kept per configuration (the first ones of the measured loop).
 const CYCLE_CAP: usize = 3_000;
 
@@ -356,6 +365,20 @@ const MT_YIELD_IDLE_PARAMS: &[ParamSpec] = &[
     n_spec("50000"),
     REPS,
 ];
+const MT_YIELD_PAIR_PARAMS: &[ParamSpec] = &[
+    FLAVOR_MT,
+    WORKERS,
+    DRIVER,
+    LOOP,
+    ParamSpec {
+        name: "k",
+        default: "2",
+        ty: Ty::Int { min: 2, max: 2 },
+        doc: "always 2 (one yield loop per worker)",
+    },
+    n_spec("50000"),
+    REPS,
+];
 const MT_YIELD_CYCLE_PARAMS: &[ParamSpec] = &[
     FLAVOR_MT,
     WORKERS,
@@ -481,6 +504,10 @@ fn grid_mt_yield_cycle() -> Vec<Overrides> {
     ]
 }
 
+fn grid_mt_yield_pair() -> Vec<Overrides> {
+    vec![ov(&[("workers", "2"), ("k", "2"), ("loop", "yield")])]
+}
+
 fn grid_remote_check() -> Vec<Overrides> {
     vec![
         ov(&[("gqi", "1")]),
@@ -543,6 +570,15 @@ pub const BENCHES: &[Bench] = &[
         params: MT_YIELD_CYCLE_PARAMS,
         run: run_mt_yield_cycle,
         grid: grid_mt_yield_cycle,
+    },
+    Bench {
+        name: "mt_yield_pair",
+        kind: Kind::Slope,
+        feeds: &["P5"],
+        about: "two yield loops on two workers, spinning at once; iters = both tasks' yields (one task's round = 2 x slope when they run in parallel); parks say when they did not",
+        params: MT_YIELD_PAIR_PARAMS,
+        run: run_mt_yield_pair,
+        grid: grid_mt_yield_pair,
     },
     Bench {
         name: "remote_check",

@@ -585,6 +585,41 @@ function unparkWorker(d: Deriver): Outcome {
 }
 
 /**
+ * yield_round_parallel: one task's round of two yield loops spinning at once on two workers
+ * (mt_yield_pair; its slope is per yield of either task, so one task's round is twice it) less a
+ * lone loop's round on one worker (mt_yield_idle workers=1): what the shared driver's cache lines
+ * moving between the two CPUs add to each round. Where the pair's two tasks shared one worker for
+ * a while (its parks: the other worker parked), the pair's slope is partly a sequential round's,
+ * which understates the figure; the note says how often.
+ */
+function yieldRoundParallel(d: Deriver): Outcome {
+  const pairFilter = { workers: 2, loop: 'yield' };
+  const pair = d.fitter.slope('mt_yield_pair', pairFilter);
+  const one = d.fitter.slope('mt_yield_idle', { workers: 1, loop: 'yield' });
+  if (!pair || !one)
+    return {
+      missing: `${describe('mt_yield_pair', pairFilter, 'sample')} and ${describe('mt_yield_idle', { workers: 1, loop: 'yield' }, 'sample')}`,
+    };
+  const est = combine(
+    [pair, one],
+    (v) => Math.max(0, 2 * v[0] - v[1]),
+    '2 × mt_yield_pair{workers=2} − mt_yield_idle{workers=1}',
+  );
+  let parks = 0;
+  let ops = 0;
+  for (const x of d.fitter.output.summaries)
+    if (x.bench === 'mt_yield_pair' && typeof x.fields.parks === 'number' && typeof x.fields.ops === 'number') {
+      parks += x.fields.parks;
+      ops += x.fields.ops;
+    }
+  return {
+    est,
+    provenance: 'calibrated',
+    note: `a worker's yield round while another worker yield-spins, beyond a lone loop's round (the two rounds poll one shared driver)${ops > 0 ? `; the pair's workers parked ${parks} times in ${ops} yields (each park: a stretch with both tasks on one worker, which understates the figure)` : ''}`,
+  };
+}
+
+/**
  * The idle worker's park beside a lone yield loop on 2 workers (mt_yield_cycle k=1): from its
  * on_thread_park to its on_thread_unpark — the yielder's next round notifying it, the wake-up,
  * the wait for a CPU. The observations include up to one yield round before the notify, which the
@@ -886,6 +921,7 @@ const RULES: Record<ParameterName, Rule> = {
   remote_check: (d) => reciprocal(d, 'remote_check', CT, 'gqi'),
   driver_unpark_io: driverUnparkIo,
   unpark_worker: unparkWorker,
+  yield_round_parallel: yieldRoundParallel,
   wake_latency: wakeLatency,
   worker_wake_latency: (d) => latency(d, 'steal_wake', { flavor: 'mt', workers: 2, driver: 'timer' }, true),
   worker_rewake_latency: workerRewakeLatency,

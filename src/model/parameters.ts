@@ -361,6 +361,14 @@ export const OPTIONAL_PARAMETERS = [
       "between-run dispersion of the platform noise: the standard deviation of the log of the share of time a probe run's noise benchmark lost to pauses (pausedFraction) relative to the other runs'; each run of a run set with noise on scales noise_rate by exp(run_noise_sd · z), z ~ N(0, 1), its pauses still drawn from noise_pause. Needs calibrate --runs ≥ 2. Absent: unknown, the noise rate is the same in every run",
   },
   {
+    name: 'yield_round_parallel',
+    unit: 'ns',
+    kind: 'cost',
+    p: 'P5',
+    meaning:
+      "multi_thread: what a worker's yield round costs beyond a lone yield loop's while another worker yield-spins at the same time: both workers' park_timeout(0) every round poll the one shared driver (the Parker's driver TryLock, the time driver's lock and wheel: tokio 1.24 multi_thread/park.rs 106–125, time/mod.rs park_internal; 1.53 park.rs 132–149), whose cache lines then move between the two CPUs every round (benchmark mt_yield_pair: two yield loops on two workers, one task's round = 2 × slope, less mt_yield_idle workers=1's lone round). Charged on a worker's non-blocking driver poll while another worker is in a yield stretch. Absent: 0, with DS3030 where two workers spun at once",
+  },
+  {
     name: 'episode_rate',
     unit: 'per_sec',
     kind: 'rate',

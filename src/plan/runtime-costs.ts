@@ -117,6 +117,12 @@ export interface RuntimeCosts {
    * (scaleRuntimeCosts) leave it alone.
    */
   episode: { rate: number; duration: PlanCost; wake: PlanCost } | null;
+  /**
+   * multi_thread: a worker's non-blocking driver poll while another worker yield-spins costs this
+   * much more (yield_round_parallel: the shared driver's cache lines move between the CPUs); 0
+   * when the model lacks it.
+   */
+  yieldParallel: number;
   /** The optional parameters above that the model lacks (their fallback is charged instead). */
   absent: {
     spawnRemote: boolean;
@@ -129,6 +135,7 @@ export interface RuntimeCosts {
     workerWakePack: boolean;
     wakePacked: boolean;
     sourceExit: boolean;
+    yieldParallel: boolean;
   };
 }
 
@@ -257,6 +264,7 @@ export function runtimeCosts(model: CostModel, driver: 'none' | 'timer' | 'timer
     boWake: packing(model, 'block_on_wake_preempt', 'block_on_wake_latency'),
     workerWake: packing(model, 'worker_wake_preempt', 'worker_wake_preempt_latency', 'worker_wake_preempt_hold'),
     episode: episode(model),
+    yieldParallel: opt('yield_round_parallel', 0),
     absent: {
       spawnRemote: !has('spawn_remote'),
       unparkRemote: !has('unpark_remote'),
@@ -268,6 +276,7 @@ export function runtimeCosts(model: CostModel, driver: 'none' | 'timer' | 'timer
       workerWakePack: !has('worker_wake_preempt') || !has('worker_wake_preempt_latency'),
       wakePacked: !has('wake_latency_packed'),
       sourceExit: !has('source_exit_latency'),
+      yieldParallel: !has('yield_round_parallel'),
     },
   };
 }

@@ -29,7 +29,14 @@ import type { CostModel } from '../schema/model.js';
 import type { Plan, PlanCost } from '../plan/types.js';
 import { IntRing } from './rings.js';
 import { K as S } from './state.js';
-import { HIT_CLOCK_READ, HIT_REWAKE, HIT_UNPARK_REMOTE, HIT_WORKER_WAKE_PACK, type SimOptions } from './simulator.js';
+import {
+  HIT_CLOCK_READ,
+  HIT_REWAKE,
+  HIT_UNPARK_REMOTE,
+  HIT_WORKER_WAKE_PACK,
+  HIT_YIELD_PARALLEL,
+  type SimOptions,
+} from './simulator.js';
 import { Ev as E } from './events.js';
 import { PollingSimulator } from './poll.js';
 import { yieldLoopSteps } from './code.js';
@@ -1019,8 +1026,10 @@ export class MultiThreadSim extends PollingSimulator {
 
   /** park_timeout(0): poll the driver if try_lock succeeds, then wake deferred tasks (→ LIFO). */
   private parkTimeout0(w: number): void {
-    if (this.driverOwner < 0) this.driverPoll(w);
-    else {
+    if (this.driverOwner < 0) {
+      this.driverPoll(w);
+      if (this.otherSpinning(w)) this.sharedDriverPoll(w);
+    } else {
       this.events++;
     }
     this.wakeDeferred(w);
@@ -1089,6 +1098,28 @@ export class MultiThreadSim extends PollingSimulator {
    * The worker resumes after a park: driver work if it parked in the driver, then decide.
    * Returns false when it found nothing to do and parked again.
    */
+  /** Whether a worker other than `w` is in a yield stretch (its every round polls the driver too). */
+  private otherSpinning(w: number): boolean {
+    for (let o = 0; o < this.W; o++) if (o !== w && this.yieldSince[o] >= 0 && this.thrPos[o] !== E.P_PARKED) return true;
+    return false;
+  }
+
+  /**
+   * A driver poll while another worker yield-spins: the shared driver's cache lines (the Parker's
+   * TryLock, the time driver's lock and wheel) come from the other CPU, which polls it every round
+   * too: yield_round_parallel more (docs/semantics.md, "Two yield loops at once"). A model without
+   * it charges nothing, with DS3030.
+   */
+  private sharedDriverPoll(w: number): void {
+    const x = this.c.yieldParallel;
+    if (this.c.absent.yieldParallel) this.hitOptional[HIT_YIELD_PARALLEL] = 1;
+    if (x <= 0) return;
+    this.thrT[w] += x;
+    this.breakdown[S.C_DRIVER] += x;
+    this.stBusy[w] += x;
+    this.schedNoise(w, x);
+  }
+
   private afterPark(w: number): boolean {
     this.stIdle[w] += this.thrT[w] - this.thrParkStart[w];
     const fromTimer = this.parked[w] === 1; // still marked parked: its own timer woke it
