@@ -21,8 +21,11 @@ test('the Result says how many cores are busy, and its parts add up to cpuUs ove
   assert.equal(c.of, 2);
   assert.ok(Math.abs(c.busy - r.cpuUs.total / r.simulatedUs) < 0.001, `${c.busy} vs ${r.cpuUs.total / r.simulatedUs}`);
   assert.ok(Math.abs(c.useful + c.waiting + c.scheduler - c.busy) < 0.003);
-  // yield-spinning partitions keep both workers busy (README: CPU busy ≈ cores)
-  assert.ok(c.busy > 1.9 && c.busy <= 2.001, `busy ${c.busy}`);
+  // yield-spinning partitions keep both workers busy (README: CPU busy ≈ cores), but for the
+  // platform-noise pauses the OS takes from them (descheduled, not busy: ~3 % of a spinner's time
+  // since scheduler time draws them too)
+  const off = r.workers.reduce((a, w) => a + w.descheduledUs, 0) / r.simulatedUs;
+  assert.ok(c.busy + off > 1.9 && c.busy <= 2.001, `busy ${c.busy} + descheduled ${off}`);
   assert.match(c.basis, /^simulated/);
 });
 
