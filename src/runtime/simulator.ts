@@ -683,7 +683,9 @@ export abstract class Simulator {
       return this.haltedWake(th, t, cold);
     }
     if (c.absent.haltPollMax && c.haltPollWindow > 0) this.hitOptional[HIT_HALT_POLL] = 1;
-    if (c.haltPollWindow > 0 && t - this.thrParkStart[th] < c.haltPollWindow) return this.latency(c.wakeLatencyWarm);
+    // A thread parked since the runtime was built (multi_thread's start-up: halt start -∞) has halted.
+    if (c.haltPollWindow > 0 && this.thrHaltStart[th] !== -Infinity && t - this.thrParkStart[th] < c.haltPollWindow)
+      return this.latency(c.wakeLatencyWarm);
     return this.latency(cold);
   }
 
@@ -975,6 +977,14 @@ export abstract class Simulator {
     for (let i = 0; i < this.tasks.n; i++) if (this.tasks.state[i] !== S.T_DONE) return false;
     for (let s = 0; s < this.plan.sources.length; s++) if (this.srcNext[s] >= 0) return false;
     return true;
+  }
+
+  /**
+   * No block_on task: the run ends when the root future, on the main thread, sees the last task
+   * finish (the probe's root awaits them). On current_thread it is the runtime's own thread: no wake-up.
+   */
+  rootWakeNs(_t: number): number {
+    return 0;
   }
 
   finish(t: number): void {
