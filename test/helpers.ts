@@ -1,4 +1,5 @@
 /** Test helpers: run scenarios in memory, find repository files. */
+import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,6 +24,27 @@ export function run(s: Scenario, m: CostModel = model(), opts: SimOptions = {}) 
   const plan = normalizeScenario(s, { model: m });
   return simulateWithTrace(plan, m, opts);
 }
+
+type RunResult = ReturnType<typeof run>['result'];
+
+/**
+ * The accounting property: per thread, every nanosecond of the run is busy, idle (parked) or
+ * descheduled (waiting for a core, or an OS pause), so the three add up to the simulated time
+ * (each rounded to 1 ns).
+ */
+export function assertWorkerBooks(r: Pick<RunResult, 'workers' | 'simulatedUs'>): void {
+  for (const w of r.workers) {
+    const sum = w.busyUs + w.idleUs + w.descheduledUs;
+    assert.ok(
+      Math.abs(sum - r.simulatedUs) <= 0.003,
+      `${w.name}: busy ${w.busyUs} + idle ${w.idleUs} + descheduled ${w.descheduledUs} = ${sum} µs ≠ simulated ${r.simulatedUs} µs`,
+    );
+  }
+}
+
+/** µs the runtime's workers (not the block_on thread or sources) spent off their vCPU. */
+export const workersDescheduledUs = (r: RunResult): number =>
+  r.workers.filter((w) => w.name.startsWith('worker')).reduce((s, w) => s + w.descheduledUs, 0);
 
 /** Task names in the order they were polled (from the bounded trace). */
 export function pollOrder(s: Scenario, m: CostModel = model(), only?: (name: string) => boolean): string[] {

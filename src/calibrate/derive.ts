@@ -695,10 +695,19 @@ function handoff(chan: 'u' | 'b'): Rule {
     if (!cross || !same)
       return { missing: `${describe('handoff', { flavor: 'mt', chan }, 'sample')} at where=cross and where=same` };
     const est = combine([cross, same], (v) => Math.max(0, v[0] - v[1]), `${cross.source} − ${same.source} (clamped at 0)`);
+    // The probe gives a cross sample up and takes it again when its two tasks did not both start
+    // within 20 ms (a parked worker not woken for the second one); probes before that count nothing.
+    const retried = d.fitter
+      .summaryValues('handoff', 'retries', { flavor: 'mt', chan, where: 'cross' })
+      .reduce((a, b) => a + b, 0);
+    const retries =
+      retried > 0
+        ? `; ${retried} cross sample${retried === 1 ? ' was' : 's were'} taken again because the two tasks had not both started within 20 ms (a parked worker not woken for the second)`
+        : '';
     return {
       est,
       provenance: 'calibrated',
-      note: 'a receiving loop over items another worker sent, minus the same loop over items the receiving task sent itself: the items’ cache lines moving between cores (the batch is sent first, then received: a bulk transfer, not a line ping-ponged between a concurrent sender and receiver)',
+      note: `a receiving loop over items another worker sent, minus the same loop over items the receiving task sent itself: the items’ cache lines moving between cores (the batch is sent first, then received: a bulk transfer, not a line ping-ponged between a concurrent sender and receiver)${retries}`,
     };
   };
 }

@@ -87,6 +87,25 @@ export class Prng {
     const v = this.nextFloat();
     return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
   }
+
+  /**
+   * Gamma(shape, 1) (Marsaglia–Tsang; shape < 1 by the boost Γ(a) = Γ(a + 1)·U^(1/a)). A rejection
+   * sampler: the number of draws it takes from the stream varies, so use it only on a stream of its
+   * own (the run-level draws do).
+   */
+  gamma(shape: number): number {
+    if (shape < 1) return this.gamma(shape + 1) * Math.pow(1 - this.nextFloat(), 1 / shape);
+    const d = shape - 1 / 3;
+    const c = 1 / Math.sqrt(9 * d);
+    for (;;) {
+      const x = this.normal();
+      const v0 = 1 + c * x;
+      if (v0 <= 0) continue;
+      const v = v0 * v0 * v0;
+      const u = 1 - this.nextFloat();
+      if (Math.log(u) < 0.5 * x * x + d - d * v + d * Math.log(v)) return d * v;
+    }
+  }
 }
 
 function rotl(x: number, k: number): number {

@@ -321,24 +321,6 @@ export function scaleRuntimeCosts(c: RuntimeCosts, speed: number, wake: number, 
 }
 
 /**
- * A Gamma(shape, 1) draw (Marsaglia–Tsang; shape < 1 by the boost Γ(a) = Γ(a + 1)·U^(1/a)). Used
- * only for run-level draws (runLevelFactors), from a run's own stream.
- */
-export function gammaDraw(shape: number, rng: Prng): number {
-  if (shape < 1) return gammaDraw(shape + 1, rng) * Math.pow(1 - rng.nextFloat(), 1 / shape);
-  const d = shape - 1 / 3;
-  const c = 1 / Math.sqrt(9 * d);
-  for (;;) {
-    const x = rng.normal();
-    const v0 = 1 + c * x;
-    if (v0 <= 0) continue;
-    const v = v0 * v0 * v0;
-    const u = 1 - rng.nextFloat();
-    if (Math.log(u) < 0.5 * x * x + d - d * v + d * Math.log(v)) return d * v;
-  }
-}
-
-/**
  * How much wider than its point estimate a run's level is spread, for a dispersion `sd` estimated
  * from `n` probe runs (the parameter's `samples`): the posterior predictive of a new run's log level
  * under the usual non-informative prior (p(σ) ∝ 1/σ) is a Student t with n − 1 degrees of freedom
@@ -350,7 +332,7 @@ export function gammaDraw(shape: number, rng: Prng): number {
 export function sdUncertainty(n: number | undefined, rng: Prng): number {
   if (n === undefined || !Number.isFinite(n) || n < 2) return 1;
   const nu = Math.round(n) - 1;
-  const chi2 = 2 * gammaDraw(nu / 2, rng);
+  const chi2 = 2 * rng.gamma(nu / 2);
   return Math.sqrt(1 + 1 / Math.round(n)) * Math.sqrt(nu / Math.max(chi2, 1e-12));
 }
 
@@ -362,7 +344,7 @@ export function sdUncertainty(n: number | undefined, rng: Prng): number {
  */
 export function episodeRateUncertainty(k: number | undefined, rng: Prng): number {
   if (k === undefined || !Number.isFinite(k) || k < 1) return 1;
-  return gammaDraw(k + 0.5, rng) / k;
+  return rng.gamma(k + 0.5) / k;
 }
 
 /** A run's level factors (runLevelFactors). */

@@ -22,6 +22,7 @@ import type { Result } from '../../src/schema/result.js';
 import { normalizeScenario } from '../../src/plan/normalize.js';
 import { simulate } from '../../src/runtime/simulate.js';
 import { validateDocument } from '../../src/schema/validate.js';
+import { assertWorkerBooks } from '../helpers.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const model = JSON.parse(readFileSync(join(ROOT, 'models/tokio-1.24-2vcpu-release.json'), 'utf8')) as CostModel;
@@ -237,15 +238,7 @@ function checkInvariants(g: Generated): void {
   // No worker is busy longer than the simulation lasted (1 ns of rounding allowed).
   for (const w of r.workers)
     assert.ok(w.busyUs <= r.simulatedUs + 0.001, `${w.name} busy ${w.busyUs} µs > simulated ${r.simulatedUs} µs`);
-  // Per thread, every nanosecond of the run is busy, idle (parked) or descheduled (waiting for a
-  // core, or an OS pause): the three add up to the simulated time (each rounded to 1 ns).
-  for (const w of r.workers) {
-    const sum = w.busyUs + w.idleUs + w.descheduledUs;
-    assert.ok(
-      Math.abs(sum - r.simulatedUs) <= 0.003,
-      `${w.name}: busy ${w.busyUs} + idle ${w.idleUs} + descheduled ${w.descheduledUs} = ${sum} µs ≠ simulated ${r.simulatedUs} µs`,
-    );
-  }
+  assertWorkerBooks(r);
   for (const [name, t] of Object.entries(r.tasks))
     assert.ok(t.busyUs <= r.simulatedUs * r.runtime.workers + 0.001, `task ${name} busy ${t.busyUs} µs`);
   // Little's law, L = λ·W: the time-average number of records in the system (the area under

@@ -72,3 +72,17 @@ test('without their benchmark lines the optional parameters are missing, never f
   for (const n of ['spawn_remote', 'unpark_remote', 'handoff_unbounded', 'handoff_bounded'])
     assert.match((onlyHeader.get(n) as { missing: string }).missing, /spawn_remote|handoff/);
 });
+
+test('handoff_* says how many cross samples the probe took again (its summary line), and nothing when none were', () => {
+  const note = (t: string, name: string) => {
+    const o = new Deriver(new Fitter(parseProbeOutput(t, FILE))).get(name);
+    assert.ok(!isMissing(o));
+    return o.note ?? '';
+  };
+  assert.doesNotMatch(note(text, 'handoff_unbounded'), /taken again/);
+  const params = lines.find((l) => l.bench === 'handoff' && l.params?.chan === 'u' && l.params?.where === 'cross')!.params;
+  const summary = JSON.stringify({ type: 'summary', bench: 'handoff', params, retries: 3 });
+  const withRetries = `${text.trimEnd()}\n${summary}\n`;
+  assert.match(note(withRetries, 'handoff_unbounded'), /3 cross samples were taken again/);
+  assert.doesNotMatch(note(withRetries, 'handoff_bounded'), /taken again/);
+});

@@ -33,6 +33,26 @@ test('PRNG streams are independent and reproducible', () => {
   assert.ok(Math.abs(s / 10000 - 0.5) < 0.02);
 });
 
+test('Prng.gamma: Gamma(shape, 1) has mean and variance = shape (shape below 1 by the boost too)', () => {
+  for (const shape of [0.5, 1, 2.5, 10]) {
+    const r = new Prng(11, `gamma-${shape}`);
+    const n = 40_000;
+    let sum = 0;
+    let sq = 0;
+    for (let i = 0; i < n; i++) {
+      const x = r.gamma(shape);
+      assert.ok(x > 0 && Number.isFinite(x));
+      sum += x;
+      sq += x * x;
+    }
+    const mean = sum / n;
+    const variance = sq / n - mean * mean;
+    // Standard errors: √(shape/n) for the mean, about √(6·shape²/n) for the variance.
+    assert.ok(Math.abs(mean - shape) < 5 * Math.sqrt(shape / n), `shape ${shape}: mean ${mean}`);
+    assert.ok(Math.abs(variance - shape) < 0.1 * shape + 5 * shape * Math.sqrt(6 / n), `shape ${shape}: variance ${variance}`);
+  }
+});
+
 test('histogram quantiles are within 1% and memory does not grow with samples', () => {
   const h = new Histogram();
   const vals: number[] = [];

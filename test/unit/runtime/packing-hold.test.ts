@@ -11,7 +11,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Scenario } from '../../../src/schema/scenario.js';
 import type { CostModel } from '../../../src/schema/model.js';
-import { run } from '../../helpers.js';
+import { run, assertWorkerBooks, workersDescheduledUs } from '../../helpers.js';
 import { packingModel, stealWakeScenario } from './steal-wake-shape.js';
 
 /** steal_hold's shape: B1 computes 200 µs a record. */
@@ -21,15 +21,7 @@ const scenario = (): Scenario => stealWakeScenario('packing-hold', 200);
 const packing = (holdNs?: number): CostModel => packingModel(1, holdNs);
 
 type R = ReturnType<typeof run>['result'];
-const desched = (r: R) => r.workers.filter((w) => w.name.startsWith('worker')).reduce((s, w) => s + w.descheduledUs, 0);
 const elapsed = (r: R, t: string) => r.tasks[t]!.elapsedUs;
-
-function books(r: R): void {
-  for (const w of r.workers) {
-    const sum = w.busyUs + w.idleUs + w.descheduledUs;
-    assert.ok(Math.abs(sum - r.simulatedUs) < 0.01, `${w.name}: busy + idle + descheduled ${sum} ≠ ${r.simulatedUs}`);
-  }
-}
 
 test('a preempted waker is back after the hold, on the idle core, while the worker it woke still runs', () => {
   const held = run(scenario(), packing(20_000)).result;
@@ -38,10 +30,16 @@ test('a preempted waker is back after the hold, on the idle core, while the work
   assert.equal(until.records, 160);
   // Without a hold the waker waits for the woken worker's 600 µs of records (it parks after them);
   // with a 20 µs hold it waits 20 µs per packed wake-up (at most one a round, 40 rounds).
-  assert.ok(desched(until) > 40 * 300, `until the woken worker parks: descheduled ${desched(until)} µs`);
-  assert.ok(desched(held) > 20 && desched(held) < 40 * 30, `20 µs hold: descheduled ${desched(held)} µs`);
-  books(held);
-  books(until);
+  assert.ok(
+    workersDescheduledUs(until) > 40 * 300,
+    `until the woken worker parks: descheduled ${workersDescheduledUs(until)} µs`,
+  );
+  assert.ok(
+    workersDescheduledUs(held) > 20 && workersDescheduledUs(held) < 40 * 30,
+    `20 µs hold: descheduled ${workersDescheduledUs(held)} µs`,
+  );
+  assertWorkerBooks(held);
+  assertWorkerBooks(until);
 });
 
 test('a hold longer than the woken worker runs changes nothing: the waker got its core back when that worker parked', () => {

@@ -15,7 +15,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Scenario } from '../../../src/schema/scenario.js';
 import type { CostModel } from '../../../src/schema/model.js';
-import { model, run } from '../../helpers.js';
+import { model, run, assertWorkerBooks } from '../../helpers.js';
 
 /** task-mt-sleep-2p's shape, 20 ticks: a block_on coordinator on a 1 ms interval, 2 partitions sleep(100 µs) between try_recv()s. */
 function scenario(): Scenario {
@@ -77,16 +77,6 @@ function packing(preempt: number): CostModel {
   };
 }
 
-function books(r: ReturnType<typeof run>['result']): void {
-  for (const w of r.workers) {
-    const sum = w.busyUs + w.idleUs + w.descheduledUs;
-    assert.ok(
-      Math.abs(sum - r.simulatedUs) < 0.01,
-      `${w.name}: busy ${w.busyUs} + idle ${w.idleUs} + descheduled ${w.descheduledUs} ≠ ${r.simulatedUs}`,
-    );
-  }
-}
-
 test('a block_on thread woken by the worker that fires its timer preempts that worker: the coordinator sends before the partitions poll', () => {
   const { result: r, spans } = run(scenario(), packing(1), { traceSpans: 100000 });
   assert.equal(r.records, 1280);
@@ -101,7 +91,7 @@ test('a block_on thread woken by the worker that fires its timer preempts that w
   // The preempted worker waited for its core (on its own vCPU) while the block_on thread ran.
   const workersDesched = r.workers.filter((w) => w.name.startsWith('worker')).reduce((s, w) => s + w.descheduledUs, 0);
   assert.ok(workersDesched > 50, `workers descheduled ${workersDesched} µs`);
-  books(r);
+  assertWorkerBooks(r);
 });
 
 test('a block_on thread that does not preempt waits on the waker’s vCPU until the worker parks: the partitions find nothing first', () => {
@@ -112,7 +102,7 @@ test('a block_on thread that does not preempt waits on the waker’s vCPU until 
   assert.ok(r.latencyUs.p50 > 900, `p50 ${r.latencyUs.p50} µs`);
   const bo = r.workers.find((w) => w.name === 'block_on');
   assert.ok(bo && bo.descheduledUs > 0, `block_on descheduled ${bo?.descheduledUs} µs`);
-  books(r);
+  assertWorkerBooks(r);
 });
 
 test('a share between 0 and 1 draws per wake-up, deterministically: between always and never preempting', () => {
@@ -125,7 +115,7 @@ test('a share between 0 and 1 draws per wake-up, deterministically: between alwa
     always < a.latencyUs.mean && a.latencyUs.mean < never,
     `means: always ${always}, half ${a.latencyUs.mean}, never ${never}`,
   );
-  books(a);
+  assertWorkerBooks(a);
 });
 
 test('a model without the parameters wakes the block_on thread as before (on the idle core, after wake_latency)', () => {

@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { loadScenario } from '../../../src/cli/load.js';
 import { simulate } from '../../../src/runtime/simulate.js';
 import { normalizeScenario } from '../../../src/plan/normalize.js';
-import { ROOT, model, run } from '../../helpers.js';
+import { ROOT, model, run, assertWorkerBooks, workersDescheduledUs } from '../../helpers.js';
 import { packingModel, stealWakeScenario } from './steal-wake-shape.js';
 
 /** steal_wake's shape: B1 and B2 only end their records. */
@@ -26,28 +26,15 @@ const scenario = (): Scenario => stealWakeScenario('worker-packing', 0);
 /** The bundled 1.24 model with the two packing parameters (a 4 µs switch, constant). */
 const packing = (preempt: number): CostModel => packingModel(preempt);
 
-function books(r: ReturnType<typeof run>['result']): void {
-  for (const w of r.workers) {
-    const sum = w.busyUs + w.idleUs + w.descheduledUs;
-    assert.ok(
-      Math.abs(sum - r.simulatedUs) < 0.01,
-      `${w.name}: busy ${w.busyUs} + idle ${w.idleUs} + descheduled ${w.descheduledUs} ≠ ${r.simulatedUs}`,
-    );
-  }
-}
-
-const desched = (r: ReturnType<typeof run>['result']) =>
-  r.workers.filter((w) => w.name.startsWith('worker')).reduce((s, w) => s + w.descheduledUs, 0);
-
 test('a worker woken by a busy worker that preempts it runs the displaced task at once, on the waker’s core', () => {
   const r = run(scenario(), packing(1)).result;
   assert.equal(r.records, 160);
   // B1's 3 records of 4 come a switch (4 µs) after the send: stolen while A is off its core.
   assert.ok(r.latencyUs.p50 < 20, `p50 ${r.latencyUs.p50} µs`);
   // A's worker waited for its core while the woken worker ran (one vCPU, the other idle).
-  assert.ok(desched(r) > 40 * 3, `workers descheduled ${desched(r)} µs`);
+  assert.ok(workersDescheduledUs(r) > 40 * 3, `workers descheduled ${workersDescheduledUs(r)} µs`);
   assert.ok(!r.warnings.some((w) => w.code === 'DS3030' && w.message.includes('worker_wake_preempt')));
-  books(r);
+  assertWorkerBooks(r);
 });
 
 test('one that does not preempt waits for the waker’s core: the waker runs the displaced task itself after its spin', () => {
@@ -59,8 +46,8 @@ test('one that does not preempt waits for the waker’s core: the waker runs the
     r.workers.reduce((s, w) => s + w.steals, 0),
     0,
   );
-  assert.ok(desched(r) > 40 * 250, `workers descheduled ${desched(r)} µs`);
-  books(r);
+  assert.ok(workersDescheduledUs(r) > 40 * 250, `workers descheduled ${workersDescheduledUs(r)} µs`);
+  assertWorkerBooks(r);
 });
 
 test('a share between 0 and 1 is drawn per wake-up, deterministically', () => {
@@ -70,7 +57,7 @@ test('a share between 0 and 1 is drawn per wake-up, deterministically', () => {
   const steals = a.workers.reduce((s, w) => s + w.steals, 0);
   // 40 rounds, each a coin: both outcomes happen.
   assert.ok(steals > 5 && steals < 35, `steals ${steals} of 40`);
-  books(a);
+  assertWorkerBooks(a);
 });
 
 test('a model without the parameters wakes the worker on a free core as before, and says so (DS3030)', () => {
@@ -80,7 +67,7 @@ test('a model without the parameters wakes the worker on a free core as before, 
     JSON.stringify(r.warnings),
   );
   // Nobody waited for a core: the woken worker took the idle one.
-  assert.equal(desched(r), 0);
+  assert.equal(workersDescheduledUs(r), 0);
 });
 
 test('the same bytes with the fast-forward on and off', () => {
