@@ -185,12 +185,18 @@ export function preparePipeline(ctx: Ctx, shape: PipelineShape): PreparedPipelin
   // A warm/cold mixture (halt_poll_warm_share below 1) is drawn per wake-up in a run: over a few
   // hundred batches the share of cold ones, and so the tail, is itself a sample (docs/analytic.md).
   const mixedWake = !sourceShares && outsideWake !== c.wakeLatency && outsideWake !== c.wakeLatencyWarm && c.haltPollMax > 0;
-  const wk = costMoments(outsideWake);
+  // multi_thread start-up (docs/semantics.md, "Start-up and the run's end"): the workers start
+  // parked, their vCPUs halted, and a coordinator spawned at start is picked up by a cold wake-up
+  // from the main thread, so the first batch's pickup is that wake-up: one batch in `batches`.
+  const startCold = mt && co?.start === 'spawn' && wait === 'await' && batches > 0;
+  const coldStart = c.haltPollMax > 0 && !hostPolls(c, false, 0) ? (c.wakeLatencyNoPoll ?? c.wakeLatency) : c.wakeLatency;
+  const pickupWake = startCold ? mixCosts(coldStart, outsideWake, 1 / batches) : outsideWake;
+  const wk = costMoments(pickupWake);
   const ov = costMoments(c.parkOvershoot);
   // Pickup of a batch: an OS wake-up when the runtime parks between batches; for yield spinners
   // the rest of the current round (current_thread) or of a worker's 61-tick inject interval.
   const mtSpinPickup = (61 * idlePollNs) / Math.max(1, Math.min(rt.workers, rt.cores));
-  let wake = cdfOf(outsideWake);
+  let wake = cdfOf(pickupWake);
   if (wait === 'yield') wake = cdfOf({ dist: 'uniform', minNs: 0, maxNs: Math.round(mt ? mtSpinPickup : roundNs) });
   // Sleep polling: the random part is the OS overshoot of the timed park that ends a stage's sleep.
   if (wait === 'sleep') wake = cdfOf(c.parkOvershoot);
