@@ -22,6 +22,11 @@ export interface Ctx {
   /** Taking a task from a non-empty remote/inject queue: the lock, in every version (`remote_check`). */
   remotePopNs: number;
   /**
+   * current_thread: the driver.unpark() of a timer registered when the driver promised no earlier
+   * wake-up (tokio's `reregister`, every version): `driver_unpark_io` with the I/O driver, else 0.
+   */
+  timerUnparkNs: number;
+  /**
    * Moments of every plan cost, then two of the model's per-record bookkeeping costs, which the
    * simulator charges at the `record_start` and `record_end` ops: `costs[plan.costs.length]` is
    * record_start, the next record_end (refs to them come from `recordRefs`).
@@ -32,6 +37,7 @@ export interface Ctx {
 export function makeCtx(plan: Plan, model: CostModel): Ctx {
   const c = analyticCosts(model, plan.runtime.driver);
   const remotePopNs = c.remoteCheck;
+  const timerUnparkNs = c.driverUnparkIo;
   const sem = plan.runtime.semantics;
   if (plan.runtime.flavor === 'current_thread') {
     if (sem.remoteFastPath) c.remoteCheck = 0;
@@ -39,7 +45,7 @@ export function makeCtx(plan: Plan, model: CostModel): Ctx {
   }
   const costs = plan.costs.map((e) => costMoments(e.cost));
   costs.push(constMoments(c.recordStart), constMoments(c.recordEnd));
-  return { plan, model, c, remotePopNs, costs };
+  return { plan, model, c, remotePopNs, timerUnparkNs, costs };
 }
 
 /**

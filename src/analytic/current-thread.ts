@@ -424,7 +424,12 @@ function ctTimedProducer(ctx: Ctx, s: ProducerConsumerShape): Prediction | strin
   const a = toSleep + c.timerRegister + s.sleepNs;
   // Busy time after the wake-up until the runtime parks again.
   const consumerNs = c.remoteCheck + c.poll + s.itemsPerSend * (c.recvU + recs * work) + Y * yr.roundNs + c.wakerRegister;
-  const busy = toSleep + c.timerRegister + consumerNs + c.remoteCheck;
+  // Each sleep is registered with no timer pending (the driver poll that fired the last one left
+  // next_wake empty): reregister unparks the driver — an eventfd write with the I/O driver — and
+  // the next park returns at once after a driver poll (a yield's driver poll takes it when Y > 0).
+  const reg = c.timerRegister + ctx.timerUnparkNs;
+  const notifiedPark = Y === 0 ? c.driverPoll + c.remoteCheck : 0;
+  const busy = toSleep + reg + consumerNs + c.remoteCheck + notifiedPark;
   if (busy >= s.sleepNs + c.timerRegister)
     return "the consumer is still busy when the producer's timer is due: the timer fires on a busy runtime";
   if (s.tailSleepNs > 0 && busy >= s.tailSleepNs + c.timerRegister)
@@ -443,25 +448,25 @@ function ctTimedProducer(ctx: Ctx, s: ProducerConsumerShape): Prediction | strin
   const records = M * s.itemsPerSend * recs;
   // A record ends after the producer's remaining poll (timer registration), the consumer's poll,
   // its receive, and the work of the records before it in the message.
-  const base = s.itemsPerSend * sendU + c.timerRegister + c.poll + c.recvU;
+  const base = s.itemsPerSend * sendU + reg + c.poll + c.recvU;
   const yields = M * Y;
   const sleeps = M + (s.tailSleepNs > 0 ? 1 : 0);
   const bd: Record<string, number> = {
     poll: M * (2 + Y) * c.poll,
     yield: yields * c.yieldExtra,
-    driver: M * (1 + Y) * c.driverPoll,
+    driver: M * (Y === 0 ? 2 : 1 + Y) * c.driverPoll,
     send: M * s.itemsPerSend * c.sendU,
     recv: M * (s.itemsPerSend * c.recvU + c.wakerRegister),
     timer: sleeps * c.timerRegister,
-    unpark: M * c.driverUnparkIo,
-    remote: M * (2 + Y * yr.remoteChecks) * c.remoteCheck,
+    unpark: M * c.driverUnparkIo + sleeps * ctx.timerUnparkNs,
+    remote: M * ((Y === 0 ? 3 : 2) + Y * yr.remoteChecks) * c.remoteCheck,
     spawn: c.spawn,
     join: c.join,
   };
   addWork(ctx, bd, recRefs, records);
   if (stampNs(ctx, s) > 0) add(bd, RECORD_CATEGORY, M * stampNs(ctx, s));
   const tasks = ctx.plan.tasks.map(() => emptyTask());
-  const pBusy = M * (c.poll + s.itemsPerSend * sendU) + sleeps * c.timerRegister;
+  const pBusy = M * (c.poll + s.itemsPerSend * sendU) + sleeps * reg;
   tasks[s.producer] = {
     elapsedNs: end,
     busyNs: pBusy,
@@ -477,7 +482,7 @@ function ctTimedProducer(ctx: Ctx, s: ProducerConsumerShape): Prediction | strin
     yields,
     wait: { recv: end - M * consumerNs },
   };
-  const wk = ctWorker(M * busy, M * (2 + Y), M * (1 + Y), sleeps);
+  const wk = ctWorker(M * busy, M * (2 + Y), M * (Y === 0 ? 2 : 1 + Y), sleeps);
   wk[0].idleNs = end - M * busy;
   return {
     approximation: 'timer grid: idle park, phase uniform on the 1 ms grid',

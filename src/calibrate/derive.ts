@@ -21,7 +21,7 @@ import {
   hostPollShare,
 } from './halt-poll.js';
 import type { ParameterName } from '../model/parameters.js';
-import { describeEpisodeFit, fitEpisodes, type EpisodeFit } from './episodes.js';
+import { describeEpisodeFit, fitEpisodes, noiseEpisodeStalls, type EpisodeFit } from './episodes.js';
 
 export interface Derived {
   est: Estimate;
@@ -200,6 +200,28 @@ function parkOvershoot(d: Deriver): Outcome {
     true,
   );
   return { est, provenance: 'calibrated', note: 'overshoot of the idle park beyond the whole-millisecond timer deadline' };
+}
+
+/**
+ * The noise benchmark's pauses of a spinning thread, less those inside host-contention stretches
+ * (noiseEpisodeStalls): inside an episode the simulator pauses a running thread with
+ * episode_wake_latency instead, so those stalls would be drawn twice.
+ */
+function noisePause(d: Deriver): Outcome {
+  const recs = d.fitter.output.latencies.filter((l) => l.bench === 'noise');
+  const stalls = noiseEpisodeStalls(recs);
+  const kept = recs.filter((l) => !stalls.has(l));
+  if (kept.length < 2) return { missing: describe('noise', {}, 'latency') };
+  const left = stalls.size > 0 ? `; ${stalls.size} ms-class pauses in host-contention stretches left out (episode_*)` : '';
+  const est = latencyEstimate(
+    kept.map((l) => l.ns),
+    `noise{} quantiles${left}`,
+    [...new Set(kept.map((l) => l.header))],
+    d.fitter.options,
+    'noise',
+    false,
+  );
+  return { est, provenance: 'calibrated' };
 }
 
 /** A latency-type benchmark's distribution; `trimFarOut`: see `latencyEstimate`. */
@@ -940,7 +962,7 @@ const RULES: Record<ParameterName, Rule> = {
     return sumOf(d, ['try_recv_unbounded'], 'one spin iteration = one try_recv on the queue + one Instant::now()', [clock]);
   },
   noise_rate: noiseRate,
-  noise_pause: (d) => latency(d, 'noise', {}),
+  noise_pause: noisePause,
   run_speed_sd: (d) => runLevelRule(runSpeedLevels(d.fitter.output), 'the slope benchmarks’ per-op costs'),
   run_wake_sd: (d) => runLevelRule(runWakeLevels(d.fitter.output), `the wake-up benchmarks (${WAKE_BENCHES.join(', ')})`),
   run_noise_sd: (d) =>

@@ -186,6 +186,37 @@ export function fitEpisodes(lat: readonly LatencyRecord[]): EpisodeFit {
   };
 }
 
+/**
+ * The noise benchmark's pauses that belong to a host-contention stretch: per probe run and
+ * configuration, in time order (atNs), ms-class pauses (at least SLOW_FLOOR_NS) at most MERGE_NS
+ * apart (one's end to the next one's start), MIN_SLOW or more of them — the rule that finds an
+ * episode in the wake-ups. The simulator pauses a running thread inside an episode with
+ * episode_wake_latency, so these stalls are not also part of the ordinary noise_pause
+ * distribution (counted twice otherwise). Pauses without atNs (older probes) are never grouped.
+ */
+export function noiseEpisodeStalls(lat: readonly LatencyRecord[]): Set<LatencyRecord> {
+  const by = new Map<string, LatencyRecord[]>();
+  for (const l of lat) {
+    if (l.bench !== 'noise' || l.atNs === undefined || l.ns < SLOW_FLOOR_NS) continue;
+    const key = `${l.header} ${paramsKey(l.params)}`;
+    const v = by.get(key);
+    if (v) v.push(l);
+    else by.set(key, [l]);
+  }
+  const out = new Set<LatencyRecord>();
+  for (const slow of by.values()) {
+    slow.sort((a, b) => a.atNs! - b.atNs!);
+    let start = 0;
+    for (let i = 1; i <= slow.length; i++) {
+      const joined = i < slow.length && slow[i].atNs! - (slow[i - 1].atNs! + slow[i - 1].ns) <= MERGE_NS;
+      if (joined) continue;
+      if (i - start >= MIN_SLOW) for (let j = start; j < i; j++) out.add(slow[j]);
+      start = i;
+    }
+  }
+  return out;
+}
+
 /** One line saying what the fit rests on (the parameters' source). */
 export function describeEpisodeFit(f: EpisodeFit): string {
   const timing =

@@ -37,6 +37,12 @@ export class CurrentThreadSim extends PollingSimulator {
   private inner = 0;
   private woken = true; // the block_on future is polled on the first outer iteration
   private driverNotified = false; // driver.unpark() was called: the next park returns at once
+  /**
+   * The time driver's `next_wake` (tokio's runtime/time/mod.rs): the earliest timer tick still
+   * pending after the last driver poll, Infinity for none (tokio's `None`, also before the first
+   * poll). A timer registered for an earlier tick unparks the driver (`reregister`).
+   */
+  private nextWake = Infinity;
   private parked = false;
   private pollAfter = E.P_INNER;
   private readonly remoteFastPath: boolean;
@@ -135,8 +141,23 @@ export class CurrentThreadSim extends PollingSimulator {
     this.unparkRuntime(from);
   }
 
-  timerRegistered(_tickNs: number, _from: number): void {
-    // The runtime thread registers its own timers while running, so it is never parked here.
+  timerRegistered(tickNs: number, _from: number): void {
+    // The runtime thread registers its own timers while running, so it is never parked here. But
+    // tokio's `reregister` (runtime/time/mod.rs, 1.24 to 1.53) calls driver.unpark() when the
+    // new tick is earlier than the driver's `next_wake`, or there is none — which is the case
+    // after a driver poll that left no timer pending: the next park returns at once, and with
+    // the I/O driver the unpark is an eventfd write on this thread, as the block_on waker's is.
+    if (tickNs >= this.nextWake) return;
+    if (this.c.driverUnparkIo > 0) {
+      this.thrT[0] += this.c.driverUnparkIo;
+      this.breakdown[S.C_UNPARK] += this.c.driverUnparkIo;
+    }
+    this.driverNotified = true;
+  }
+
+  /** After a driver poll: its `process()` left `next_wake` at the earliest pending timer. */
+  private driverPolled(): void {
+    this.nextWake = this.timers.size > 0 ? this.timers.peekTime() : Infinity;
   }
 
   private unparkRuntime(from: number): void {
@@ -153,6 +174,7 @@ export class CurrentThreadSim extends PollingSimulator {
     h = mix(h, this.remote.length);
     h = mix(h, this.tickRes);
     h = mix(h, this.inner);
+    h = mix(h, this.nextWake === Infinity ? -1 : this.nextWake);
     return mix(h, (this.woken ? 1 : 0) | (this.driverNotified ? 2 : 0) | (this.parked ? 4 : 0) | (this.pollAfter << 3));
   }
 
@@ -165,6 +187,7 @@ export class CurrentThreadSim extends PollingSimulator {
     w.ex(this.driverNotified ? 1 : 0);
     w.ex(this.parked ? 1 : 0);
     w.ex(this.pollAfter);
+    w.ex(this.nextWake === Infinity ? -1 : this.nextWake);
   }
 
   runThread(th: number): void {
@@ -212,6 +235,7 @@ export class CurrentThreadSim extends PollingSimulator {
           if (this.maxSpans === 0 && this.yieldRun()) break;
           if (this.inner >= this.eventInterval) {
             this.driverPoll(0);
+            this.driverPolled();
             this.afterDriverDeferred();
             this.thrPos[0] = E.P_OUTER;
             break;
@@ -220,6 +244,7 @@ export class CurrentThreadSim extends PollingSimulator {
           if (task < 0) {
             if (this.defer[0].length > 0) {
               this.driverPoll(0);
+              this.driverPolled();
               this.afterDriverDeferred();
               this.thrPos[0] = E.P_OUTER;
               break;
@@ -481,6 +506,8 @@ export class CurrentThreadSim extends PollingSimulator {
     }
     if (drivers > 0) {
       this.driverNotified = false;
+      // Nothing in here registers or fires a timer: the driver polls left next_wake there.
+      this.nextWake = nextTimer;
       if (hasDriver) {
         const floor = Math.floor((wakeT - phase) / res) * res + phase;
         if (floor > this.lastTickNs) this.lastTickNs = floor;
@@ -752,6 +779,7 @@ export class CurrentThreadSim extends PollingSimulator {
 
   private afterDriver(): void {
     this.driverPoll(0);
+    this.driverPolled();
     this.afterDriverDeferred();
   }
 

@@ -6,9 +6,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Prng } from '../../../src/engine/prng.js';
-import { fitEpisodes, poissonCi95 } from '../../../src/calibrate/episodes.js';
+import { fitEpisodes, noiseEpisodeStalls, poissonCi95 } from '../../../src/calibrate/episodes.js';
 import type { LatencyRecord } from '../../../src/calibrate/probe-output.js';
-import { Deriver } from '../../../src/calibrate/derive.js';
+import { Deriver, isMissing } from '../../../src/calibrate/derive.js';
+import { emptyProbeOutput } from '../../../src/calibrate/probe-output.js';
 import { Fitter } from '../../../src/calibrate/fit.js';
 
 interface Truth {
@@ -105,4 +106,36 @@ test('the Poisson interval is close to the exact (Garwood) one', () => {
   assert.ok(lo0 === 0 && Math.abs(hi0 - 3.69) < 0.05, `${lo0} ${hi0}`);
   const [lo, hi] = poissonCi95(5);
   assert.ok(Math.abs(lo - 1.62) < 0.05 && Math.abs(hi - 11.67) < 0.1, `${lo} ${hi}`);
+});
+
+test('noise_pause leaves out the noise benchmark’s ms-class stalls that come in a host-contention stretch (episode_* pauses those)', () => {
+  const params = { flavor: 'ct', ms: 1000 };
+  const rec = (header: number, atNs: number, ns: number): LatencyRecord => ({ bench: 'noise', params, header, ns, atNs });
+  const lat: LatencyRecord[] = [];
+  // Two runs of ordinary pauses (10–30 µs every ~0.7 ms over 1 s).
+  for (const h of [0, 1]) for (let i = 0; i < 1400; i++) lat.push(rec(h, i * 700_000, 10_000 + ((i * 7919) % 20_000)));
+  // Run 0: a stretch of four 1–3 ms stalls, each ≤ 5 ms after the last one ended; an isolated 2 ms stall 300 ms later.
+  const stretch = [
+    rec(0, 100_000_000, 2_000_000),
+    rec(0, 104_000_000, 1_000_000),
+    rec(0, 108_000_000, 3_000_000),
+    rec(0, 113_500_000, 1_500_000),
+  ];
+  const isolated = rec(0, 400_000_000, 2_000_000);
+  // Run 1: two stalls close together (fewer than MIN_SLOW: the ordinary far tail), and a 200 µs pause (not ms-class).
+  const pair = [rec(1, 50_000_000, 1_000_000), rec(1, 52_000_000, 1_000_000)];
+  lat.push(...stretch, isolated, ...pair, rec(1, 60_000_000, 200_000));
+  const stalls = noiseEpisodeStalls(lat);
+  assert.deepEqual(new Set(stalls), new Set(stretch));
+  const out = {
+    ...emptyProbeOutput(),
+    headers: [0, 1].map((line) => ({ tokio: '1.24.2', features: [], profile: 'release' as const, tokioUnstable: false, line })),
+    latencies: lat,
+  };
+  const o = new Deriver(new Fitter(out)).get('noise_pause');
+  assert.ok(!isMissing(o));
+  assert.equal(o.est.samples, lat.length - stretch.length);
+  assert.match(o.est.source, /4 ms-class pauses in host-contention stretches left out/);
+  // The far tail keeps the isolated stalls: max 2 ms, not the stretch's 3 ms.
+  assert.equal(o.est.distribution?.ns.at(-1), 2_000_000);
 });

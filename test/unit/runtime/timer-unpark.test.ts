@@ -1,0 +1,70 @@
+/**
+ * A timer registration that unparks the driver (current_thread). tokio's time driver keeps
+ * `next_wake`, the earliest tick it promised to wake at: every driver poll's `process()` sets it to
+ * the earliest timer still pending (none after firing the last), and `reregister`
+ * (runtime/time/mod.rs, the same in 1.24.2, 1.47.5 and 1.53.1) calls `driver.unpark()` when a new
+ * timer's tick is earlier, or when there is none. The insert does not update it, so two timers
+ * registered between two driver polls with none pending both unpark. With the I/O driver the
+ * unpark is an eventfd write on the registering thread (`driver_unpark_io`); with either driver
+ * the next park returns at once after one driver poll.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Scenario } from '../../../src/schema/scenario.js';
+import { model, run } from '../../helpers.js';
+
+const m = model();
+const unparkIoUs = (m.parameters.driver_unpark_io as { value: number }).value / 1000;
+
+test('sleeps registered with none pending, or earlier than next_wake, unpark the I/O driver; a later one does not', () => {
+  // a registers 3 ms with nothing pending (unpark); b and c yield, the driver poll that wakes
+  // them leaves next_wake at a's tick; b registers 1 ms, earlier (unpark); c 5 ms, later (none).
+  const s: Scenario = {
+    name: 'timer-unpark-count',
+    runtime: { flavor: 'current_thread', tokio: '1.24', driver: 'timer_io', timerPhaseUs: 0 },
+    machine: { cores: 1, noise: false },
+    tasks: {
+      a: { start: 'spawn', program: [{ op: 'sleep', us: 3000 }] },
+      b: { start: 'spawn', program: [{ op: 'yield' }, { op: 'sleep', us: 500 }] },
+      c: { start: 'spawn', program: [{ op: 'yield' }, { op: 'sleep', us: 4500 }] },
+    },
+  };
+  const { result } = run(s, m);
+  assert.ok(
+    Math.abs(result.breakdownUs.unpark - 2 * unparkIoUs) < 1e-6,
+    `unpark ${result.breakdownUs.unpark} µs, want 2 × ${unparkIoUs}`,
+  );
+});
+
+test('a producer that sleeps then sends on the I/O driver: each record waits for its sleep registration’s eventfd write', () => {
+  const pc = (driver: 'timer' | 'timer_io'): Scenario => ({
+    name: `timer-unpark-pc-${driver}`,
+    runtime: { flavor: 'current_thread', tokio: '1.24', driver, timerPhaseUs: 0 },
+    machine: { cores: 1, noise: false },
+    template: { kind: 'producer_consumer', batches: 20, batchRecords: 1, producerSleepUs: 100 },
+  });
+  const io = run(pc('timer_io'), m).result;
+  const timer = run(pc('timer'), m).result;
+  // Send → the rest of the producer's poll (the sleep's registration, its unpark) → the consumer's
+  // poll: the two drivers differ in that window by the eventfd write alone.
+  const d = io.latencyUs.p50 - timer.latencyUs.p50;
+  assert.ok(Math.abs(d - unparkIoUs) < 0.002, `p50 ${io.latencyUs.p50} vs ${timer.latencyUs.p50} µs: +${d}, want +${unparkIoUs}`);
+});
+
+test('on the timer driver the unpark costs nothing, but the next park returns at once after a driver poll', () => {
+  // One sleep per cycle and nothing else: every registration follows the driver poll that fired
+  // the last (none pending), so each cycle has the park's driver poll and the notified one.
+  const s: Scenario = {
+    name: 'timer-unpark-park',
+    runtime: { flavor: 'current_thread', tokio: '1.24', driver: 'timer', timerPhaseUs: 0 },
+    machine: { cores: 1, noise: false },
+    tasks: { t: { start: 'spawn', program: [{ op: 'repeat', n: 10, body: [{ op: 'sleep', us: 100 }] }] } },
+  };
+  const { result } = run(s, m);
+  const w = result.workers[0];
+  assert.equal(result.breakdownUs.unpark, 0);
+  // 10 timed parks, each woken by the timer (its driver poll), and before each a notified park's
+  // driver poll: 20; the task's end leaves the runtime with nothing to do.
+  assert.equal(w.parks, 10, `parks ${w.parks}`);
+  assert.equal(w.driverPolls, 20, `driver polls ${w.driverPolls}`);
+});
