@@ -154,6 +154,86 @@ fn run_xwake(p: &Params) -> Result<(), String> {
     Ok(())
 }
 
+/// The source thread's exit: a std::thread sends `Instant::now()` to a receiver parked in
+/// `recv().await` and then returns (the thread exits), as the probe's source thread does after its
+/// last batch (`sources::deliver`). Each message comes from a fresh thread, which sleeps g µs
+/// first (the receiver parks) and is joined only after the next send, as `execute` joins the source
+/// after the run: nothing waits on the exit. ns = send→receive. With pin=together (sender and
+/// runtime thread on one CPU, where the guest places a thread woken by a source without a CPU of
+/// its own) the woken thread runs once the exiting thread has left the CPU; compare with xwake
+/// pin=together, whose sender goes back to sleep instead.
+fn run_exit_wake(p: &Params) -> Result<(), String> {
+    let count = p.int("count");
+    let gap = Duration::from_micros(p.int("g"));
+    let (sender_cpu, runtime_cpu) = match p.str("pin") {
+        "none" => (None, None),
+        how => {
+            let cpus = allowed_cpus()?;
+            match (how, cpus.as_slice()) {
+                ("together", [c, ..]) => (Some(*c), Some(*c)),
+                ("apart", [first, .., last]) => (Some(*last), Some(*first)),
+                _ => {
+                    return Err(format!(
+                        "exit_wake pin={how}: needs 2 allowed CPUs, this process has {}",
+                        cpus.len()
+                    ))
+                }
+            }
+        }
+    };
+    let _guard = runtime_cpu.map(pin_current_thread).transpose()?;
+    let rt = build_runtime(p);
+    let (tx, rx) = unbounded_channel::<Instant>();
+    let total = count + WARMUP;
+    let start = Instant::now();
+    let spawner = std::thread::spawn(move || {
+        if let Some(c) = sender_cpu {
+            // The senders inherit this thread's CPU.
+            pin_current_thread(c)
+                .map(std::mem::forget)
+                .expect("pinning the sender threads");
+        }
+        std::thread::sleep(Duration::from_millis(5));
+        let mut last: Option<std::thread::JoinHandle<bool>> = None;
+        for _ in 0..total {
+            let tx = tx.clone();
+            let h = std::thread::spawn(move || {
+                crate::sources::tighten_timer_slack();
+                std::thread::sleep(gap);
+                tx.send(Instant::now()).is_ok()
+            });
+            // The previous sender exited long ago (a gap plus this spawn): joining it now waits
+            // for nothing, so no thread is woken by an exit that is being timed.
+            if let Some(l) = last.take() {
+                if !l.join().unwrap_or(false) {
+                    break;
+                }
+            }
+            last = Some(h);
+            // The next sender starts after this one has sent and exited.
+            std::thread::sleep(gap + Duration::from_micros(1500));
+        }
+        if let Some(l) = last {
+            let _ = l.join();
+        }
+    });
+    let cap = total as usize;
+    let lat = rt.block_on(async move {
+        tokio::spawn(receive_all(rx, cap))
+            .await
+            .expect("receiver panicked")
+    });
+    spawner.join().expect("sender thread panicked");
+    let kept = &lat[(WARMUP as usize).min(lat.len())..];
+    let params = p.json();
+    for (v, _, sent) in kept {
+        let at = ns(sent.saturating_duration_since(start));
+        emit(&json!({"type": "latency", "bench": p.bench, "params": params, "ns": v, "atNs": at}));
+    }
+    emit_metrics(p, &rt, total);
+    Ok(())
+}
+
 /// P9: task A sends to task B (parked in recv) and then busy-spins spin_us before waiting
 /// for B's ack; B records send→receive latency. LIFO on: ≈ spin_us; off: a steal.
 fn run_handoff(p: &Params) -> Result<(), String> {
@@ -466,6 +546,7 @@ const XWAKE_PARAMS: &[ParamSpec] = &[
     PIN,
     count_spec("500"),
 ];
+const EXIT_WAKE_PARAMS: &[ParamSpec] = &[FLAVOR, WORKERS, DRIVER, GAP, PIN, count_spec("200")];
 const HANDOFF_PARAMS: &[ParamSpec] = &[
     FLAVOR_MT,
     WORKERS,
@@ -557,6 +638,25 @@ fn grid_bo_wake() -> Vec<Overrides> {
     vec![ov(&[("workers", "2"), ("driver", "timer")])]
 }
 
+/// source_exit_latency's configuration (pin=together, as wake_latency_packed's xwake), and the
+/// OS's own placement on a 2-worker runtime for comparison. Needs two allowed CPUs for `none` to
+/// mean anything; `together` runs anywhere.
+fn grid_exit_wake() -> Vec<Overrides> {
+    let mut g = vec![ov(&[
+        ("flavor", "ct"),
+        ("driver", "timer"),
+        ("pin", "together"),
+    ])];
+    if allowed_cpus().is_ok_and(|c| c.len() >= 2) {
+        g.push(ov(&[
+            ("flavor", "mt"),
+            ("workers", "2"),
+            ("driver", "timer"),
+        ]));
+    }
+    g
+}
+
 fn grid_handoff() -> Vec<Overrides> {
     let lifo: &[&str] = if cfg!(tokio_unstable) {
         &["0", "1"]
@@ -617,6 +717,15 @@ pub const BENCHES: &[Bench] = &[
         params: BO_WAKE_PARAMS,
         run: run_bo_wake,
         grid: grid_bo_wake,
+    },
+    Bench {
+        name: "exit_wake",
+        kind: Kind::Latency,
+        feeds: &["P8"],
+        about: "a std::thread sends Instant::now() to a receiver parked in recv().await and exits (the source thread after its last batch); one fresh thread per message; ns = send→receive",
+        params: EXIT_WAKE_PARAMS,
+        run: run_exit_wake,
+        grid: grid_exit_wake,
     },
     Bench {
         name: "handoff",

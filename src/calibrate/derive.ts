@@ -263,6 +263,22 @@ function wakeLatencyPacked(d: Deriver): Outcome {
   return { est, provenance: 'calibrated', note: 'sender thread and runtime thread on one CPU (xwake pin=together)' };
 }
 
+/**
+ * source_exit_latency: the runtime thread woken by a sender on its own CPU that exits right after
+ * the send (exit_wake pin=together), as the probe's source thread does after its last batch. The
+ * same placement as wake_latency_packed's xwake; no fallback (an unplaced run mixes placements).
+ */
+function sourceExitLatency(d: Deriver): Outcome {
+  const cfg = { ...CT, driver: 'timer', g: 500, pin: 'together' } as const;
+  const est = d.fitter.latency('exit_wake', cfg, true);
+  if (!est) return { missing: describe('exit_wake', cfg, 'latency') };
+  return {
+    est,
+    provenance: 'calibrated',
+    note: 'sender thread exits right after its send, on the runtime thread’s CPU (exit_wake pin=together)',
+  };
+}
+
 /** xwake's configuration whose wake-ups carry the receiver's idle time (halt-poll.ts). */
 const XWAKE_SPREAD = { ...CT, driver: 'timer', in: 'task', pin: 'apart', g: 0 } as const;
 
@@ -875,6 +891,7 @@ const RULES: Record<ParameterName, Rule> = {
   worker_rewake_latency: workerRewakeLatency,
   wake_latency_warm: wakeLatencyWarm,
   wake_latency_packed: wakeLatencyPacked,
+  source_exit_latency: sourceExitLatency,
   halt_poll_window: haltPollWindow,
   halt_poll_max: haltPollMax,
   halt_poll_warm_share: haltPollWarmShare,

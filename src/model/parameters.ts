@@ -209,6 +209,14 @@ export const OPTIONAL_PARAMETERS = [
       "a parked runtime thread woken by a source thread that has no CPU of its own (the runtime's task-running threads — current_thread's one, multi_thread's workers and a block_on thread — occupy every core): the guest places the woken thread on the source's own vCPU, awake because the source runs on it, so no halted vCPU is woken through the hypervisor (benchmark xwake pin=together: sender and runtime thread on one CPU); distribution. Replaces wake_latency, wake_latency_warm and wake_latency_nopoll for those wake-ups; scaled by run_wake_sd. Absent: those wake-ups take wake_latency as from another CPU, with DS3030",
   },
   {
+    name: 'source_exit_latency',
+    unit: 'ns',
+    kind: 'latency',
+    p: 'P8',
+    meaning:
+      "as wake_latency_packed, for the wake-up a source thread without a CPU of its own makes with its last delivery (its last batch, or its channel's close), after which the thread exits on the vCPU where the guest placed the woken thread: that thread runs once the exit (glibc's stack madvise, TLS destructors, the kernel's do_exit) has left the vCPU (benchmark exit_wake pin=together: each message sent by a fresh thread that exits at once, sender and runtime thread on one CPU); distribution. Scaled by run_wake_sd. Absent: that wake-up takes wake_latency_packed (a source that goes back to sleep), with DS3030",
+  },
+  {
     name: 'halt_poll_window',
     unit: 'ns',
     kind: 'cost',

@@ -80,6 +80,12 @@ export interface RuntimeCosts {
    * when the model lacks it (wake_latency as from another CPU, with DS3030).
    */
   wakeLatencyPacked: PlanCost | null;
+  /**
+   * The wake-up a source without a CPU of its own makes with its thread's last delivery, the thread
+   * then exiting on the woken thread's vCPU (source_exit_latency); null when the model lacks it
+   * (wake_latency_packed, with DS3030).
+   */
+  sourceExitLatency: PlanCost | null;
   /** multi_thread, a spawn on a thread that is not a worker; spawn when the model has no spawn_remote. */
   spawnRemote: number;
   /** multi_thread, a thread that is not a worker unparking a worker; unpark_worker when the model has no unpark_remote. */
@@ -122,6 +128,7 @@ export interface RuntimeCosts {
     workerRewake: boolean;
     workerWakePack: boolean;
     wakePacked: boolean;
+    sourceExit: boolean;
   };
 }
 
@@ -241,6 +248,7 @@ export function runtimeCosts(model: CostModel, driver: 'none' | 'timer' | 'timer
     ...warmWake(model),
     spawnRemote: opt('spawn_remote', v('spawn')),
     wakeLatencyPacked: has('wake_latency_packed') ? dist(model, 'wake_latency_packed') : null,
+    sourceExitLatency: has('source_exit_latency') ? dist(model, 'source_exit_latency') : null,
     unparkRemote: opt('unpark_remote', v('unpark_worker')),
     // spin_check was derived as try_recv_unbounded + one Instant::now(): its difference is that read.
     clockRead: opt('clock_read', Math.max(0, v('spin_check') - v('try_recv_unbounded'))),
@@ -259,6 +267,7 @@ export function runtimeCosts(model: CostModel, driver: 'none' | 'timer' | 'timer
       workerRewake: !has('worker_rewake_latency'),
       workerWakePack: !has('worker_wake_preempt') || !has('worker_wake_preempt_latency'),
       wakePacked: !has('wake_latency_packed'),
+      sourceExit: !has('source_exit_latency'),
     },
   };
 }
@@ -282,7 +291,7 @@ function scaleCost(c: PlanCost, f: number): PlanCost {
 /**
  * One run's costs (run sets, docs/semantics.md "Run sets"): the runtime's per-op costs × `speed`
  * (rounded to integer ns again), the OS wake-up latencies × `wake` (wake_latency, worker_wake_latency,
- * worker_rewake_latency, wake_latency_nopoll, and the switch latencies of block_on and worker packing;
+ * worker_rewake_latency, wake_latency_nopoll, wake_latency_packed, source_exit_latency, and the switch latencies of block_on and worker packing;
  * not wake_latency_warm, not episode_wake_latency), the noise rate × `noise` (the
  * pause lengths are drawn from noise_pause as they are), the episode rate × `episode`. Park overshoot and the scenario's own
  * costs (user work: a time, not an op of the runtime) are not scaled. Factors of 1 return `c`
@@ -309,6 +318,7 @@ export function scaleRuntimeCosts(c: RuntimeCosts, speed: number, wake: number, 
   out.workerRewakeAge = c.workerRewakeAge * wake;
   if (c.wakeLatencyNoPoll) out.wakeLatencyNoPoll = scaleCost(c.wakeLatencyNoPoll, wake);
   if (c.wakeLatencyPacked) out.wakeLatencyPacked = scaleCost(c.wakeLatencyPacked, wake);
+  if (c.sourceExitLatency) out.sourceExitLatency = scaleCost(c.sourceExitLatency, wake);
   // The switch to a thread woken on its waker's vCPU (block_on, worker packing) is an OS wake-up of
   // a parked thread too: bo_wake's per-run medians moved with xwake's in 3 of session 8–9's 4
   // calibrations, by more (+51 % where xwake's moved +20 %). Its share is not a latency and stays.

@@ -111,6 +111,8 @@ export const HIT_REWAKE = 7;
 export const HIT_WORKER_WAKE_PACK = 8;
 /** A source thread sharing the runtime's vCPUs woke a parked thread under a model without wake_latency_packed. */
 export const HIT_WAKE_PACKED = 9;
+/** A source thread sharing the runtime's vCPUs woke a parked thread with its last delivery under a model without source_exit_latency. */
+export const HIT_SOURCE_EXIT = 10;
 
 export abstract class Simulator {
   readonly q = new EventQueue(256);
@@ -246,7 +248,7 @@ export abstract class Simulator {
    * model, its fallback was charged and the Result says so (`fallbackWarnings`). Set-only flags
    * that do not change what happens next, so the fast-forward's state walk leaves them out.
    */
-  readonly hitOptional = new Uint8Array(10);
+  readonly hitOptional = new Uint8Array(11);
   /**
    * Whether the sources have no CPU of their own (multi_thread): its task-running threads (the
    * workers and the block_on thread) are at least as many as the cores, so a source
@@ -254,7 +256,10 @@ export abstract class Simulator {
    * when one is to spare). A parked thread it wakes is then placed on its vCPU (wake_latency_packed).
    */
   readonly sourceShares: boolean;
-  /** 1 while a source delivers (or closes its channel): the wake-ups it makes come from its thread. */
+  /**
+   * 1 while a source delivers (or closes its channel): the wake-ups it makes come from its thread;
+   * 2 while it does so for the last time (the source thread exits after it: source-delivery.ts).
+   */
   srcWaking = 0;
   readonly spans: Span[] = [];
   readonly maxSpans: number;
@@ -664,9 +669,15 @@ export abstract class Simulator {
       // Host contention: the halted vCPU waits for a host CPU, whatever its poll window says.
       return this.haltedWake(th, t, c.episode!.wake);
     }
-    if (this.srcWaking === 1 && this.sourceShares) {
+    if (this.srcWaking !== 0 && this.sourceShares) {
       // The source has no CPU of its own: the guest places the woken thread on the source's vCPU,
       // which is awake (the source runs on it), so no halted vCPU is woken (xwake pin=together).
+      // After its last delivery the source thread exits there instead of sleeping: the woken
+      // thread runs once the exit is done (exit_wake pin=together).
+      if (this.srcWaking === 2) {
+        if (c.sourceExitLatency !== null) return this.haltedWake(th, t, c.sourceExitLatency);
+        this.hitOptional[HIT_SOURCE_EXIT] = 1;
+      }
       if (c.wakeLatencyPacked !== null) return this.haltedWake(th, t, c.wakeLatencyPacked);
       this.hitOptional[HIT_WAKE_PACKED] = 1;
     }
@@ -953,6 +964,13 @@ export abstract class Simulator {
       'wake_latency_packed',
       'a parked runtime thread woken by a source thread without a CPU of its own (placed on the source’s vCPU)',
       "as from another CPU, 'wake_latency'",
+    );
+    w(
+      HIT_SOURCE_EXIT,
+      a.sourceExit,
+      'source_exit_latency',
+      'a parked runtime thread woken by the last delivery of a source thread without a CPU of its own (the thread then exits on the woken thread’s vCPU)',
+      "as by a source that goes back to sleep, 'wake_latency_packed'",
     );
     if (this.hitOptional[HIT_WAKE_UNCALIBRATED] && drawsWarmth(this.c)) {
       // One text for every run of a set (whatever its own draw), so the run set's union keeps one.

@@ -26,28 +26,44 @@ export function arrival(sim: Simulator, s: number, t: number): void {
   const i = sim.srcSent[s]++;
   const records = src.arrival.kind === 'trace' ? src.arrival.records[i] : src.records;
   sim.events++;
+  // The next arrival first (its draws come from the arrival stream alone): without one, and with
+  // every other source done, this is the source thread's last delivery.
+  const next = nextArrivalNs(src, s, t, sim.srcSent[s], sim.rngArrival, sim.arrivalState);
+  const waking = next < 0 && othersDone(sim, s) ? 2 : 1;
   if (ch.kind === 1 && ch.q.length >= ch.capacity) {
     sim.warnings.push({ code: 'DS3002', message: `source '${src.name}' found channel full; batch dropped` });
   } else {
     if (sim.maxSpans !== 0) sim.traceSend(s, t, records);
-    sim.srcWaking = 1;
+    sim.srcWaking = waking;
     sim.push(ch, records, t, -1);
     sim.srcWaking = 0;
   }
-  const next = nextArrivalNs(src, s, t, sim.srcSent[s], sim.rngArrival, sim.arrivalState);
   sim.srcNext[s] = next;
   if (next >= 0) sim.q.push(next, EV_SOURCE, s, 0);
   else endSource(sim, s);
 }
 
-/** Source `s` is done: its channel closes when the plan says so. */
+/**
+ * Whether every source but `s` has delivered its last batch. The sources share one OS thread (the
+ * probe's `sources::deliver` runs every source's deliveries in time order on one std::thread),
+ * which exits after the last of them.
+ */
+function othersDone(sim: Simulator, s: number): boolean {
+  for (let o = 0; o < sim.srcNext.length; o++) if (o !== s && sim.srcNext[o] >= 0) return false;
+  return true;
+}
+
+/**
+ * Source `s` is done: its channel closes when the plan says so. The close is the thread's last
+ * delivery when every other source is done too (its wake-up is the exiting thread's).
+ */
 function endSource(sim: Simulator, s: number): void {
   const src = sim.plan.sources[s];
   sim.srcNext[s] = -1;
   if (src.close) {
     const ch = sim.channels[src.channel];
     ch.closed = true;
-    sim.srcWaking = 1;
+    sim.srcWaking = othersDone(sim, s) ? 2 : 1;
     sim.notifyChannel(ch, -1);
     sim.srcWaking = 0;
   }

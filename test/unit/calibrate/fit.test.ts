@@ -122,3 +122,19 @@ test('wake_latency_packed: the sender and the runtime thread on one CPU (pin=tog
   assert.ok(isMissing(none));
   assert.match(none.missing, /xwake.*pin=together/);
 });
+
+test('source_exit_latency: exit_wake with the sender and the runtime thread on one CPU (pin=together); xwake and an unplaced exit_wake do not stand in', () => {
+  const out = xwakeOutput(true);
+  const mt = { flavor: 'mt', workers: 2, driver: 'timer', g: 500, pin: 'none' };
+  for (let i = 0; i < 100; i++) out.latencies.push({ bench: 'exit_wake', params: mt, header: 0, ns: 90_000 + i * 100 });
+  const none = new Deriver(new Fitter(out, { seed: 1, resamples: 50 })).get('source_exit_latency');
+  assert.ok(isMissing(none));
+  assert.match(none.missing, /exit_wake.*pin=together/);
+  const base = { flavor: 'ct', driver: 'timer', g: 500, pin: 'together' };
+  for (let i = 0; i < 200; i++) out.latencies.push({ bench: 'exit_wake', params: base, header: 0, ns: 30_000 + (i % 9) * 1000 });
+  const o = new Deriver(new Fitter(out, { seed: 1, resamples: 50 })).get('source_exit_latency');
+  assert.ok(!isMissing(o));
+  assert.ok(o.est.value >= 30_000 && o.est.value <= 38_000, `median ${o.est.value}`);
+  assert.match(o.est.source, /exit_wake.*pin=together/);
+  assert.match(o.note ?? '', /exits/);
+});

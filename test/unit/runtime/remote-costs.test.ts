@@ -106,6 +106,8 @@ test('absent, the figures are those of a model stating the fallbacks (spawn, unp
   const stating = withParams(m, {
     // This model has no halt-poll window: a source's wake-up across CPUs is one wake_latency draw.
     wake_latency_packed: m.parameters.wake_latency,
+    // The source thread's exit falls back on wake_latency_packed (stated above).
+    source_exit_latency: m.parameters.wake_latency,
     spawn_remote: m.parameters.spawn,
     unpark_remote: m.parameters.unpark_worker,
     handoff_unbounded: constNs(0),
