@@ -68,6 +68,7 @@ export async function main(argv: string[]): Promise<number> {
   // --help, --version, a misspelt name) registers them all, for the command list and its errors.
   const only = Object.hasOwn(COMMAND_LOADERS, raw[0] ?? '') ? raw[0] : undefined;
   for (const c of only ? [await loadCommand(only)] : await loadCommands()) cli.command(c);
+  skipHelpCache(cli);
   try {
     await cli.parseAsync();
   } catch (e) {
@@ -75,4 +76,22 @@ export async function main(argv: string[]): Promise<number> {
     throw e;
   }
   return exitCode;
+}
+
+/** The part of yargs' internals skipHelpCache reaches (yargs 17–18: YargsInstance#getInternalMethods). */
+interface HelpCacheInternals {
+  getInternalMethods?: () => { getUsageInstance?: () => { cacheHelpMessage?: () => void } | undefined };
+}
+
+/**
+ * PERF (issue 20): yargs formats the running command's whole help text as soon as it has started
+ * the command's handler (lib/command.js, `cacheHelpMessage`), so that a `showHelp()` from inside
+ * the handler would show the command's help; no command here calls it (usage errors print their
+ * own line, `--help` is parsed before any handler and formats its text then). The text is thrown
+ * away: about 50 ms of CPU per run on the 2-vCPU VM (string-width over every option's line), a
+ * tenth of a small scenario's `simulate`. Replaced by a no-op when yargs has it; harmless when not.
+ */
+export function skipHelpCache(cli: unknown): void {
+  const usage = (cli as HelpCacheInternals).getInternalMethods?.().getUsageInstance?.();
+  if (usage && typeof usage.cacheHelpMessage === 'function') usage.cacheHelpMessage = () => {};
 }

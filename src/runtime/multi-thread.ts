@@ -314,13 +314,19 @@ export class MultiThreadSim extends PollingSimulator {
     this.armSlices(now);
   }
 
-  /** A parked thread is unparked: counted, and a worker parked in the driver hands the driver back. */
+  /**
+   * A parked thread is unparked: counted. A worker parked in the driver keeps the driver until it
+   * runs again: tokio 1.24.2's `Parker::park` holds the driver's `TryLock` guard across
+   * `driver.park` (which fires the expired timers before it returns) and drops it only on return
+   * (`multi_thread/park.rs` 99–104, 148–176; 1.53.1 the same). So until the woken worker gets a
+   * core (`afterPark`), another worker that parks finds the driver locked and parks on its condvar,
+   * and a `park_timeout(0)` polls nothing.
+   */
   private leavePark(th: number): void {
     this.parked[th] = 0;
     this.stUnparks[th]++;
     if (th < this.W && this.inDriver[th]) {
       this.inDriver[th] = 0;
-      this.driverOwner = -1;
       this.wokeFromDriver[th] = 1;
     }
   }
@@ -633,8 +639,7 @@ export class MultiThreadSim extends PollingSimulator {
     if (o >= 0 && o !== from && this.parked[o] && this.plannedWake[o] > tickNs) {
       this.parked[o] = 0;
       this.inDriver[o] = 0;
-      this.driverOwner = -1;
-      this.wokeFromDriver[o] = 1;
+      this.wokeFromDriver[o] = 1; // it keeps the driver until it runs (leavePark)
       this.stUnparks[o]++;
       const t = this.nowOf(from);
       this.requestCore(o, t + this.unparkLatency(o, t, this.c.wakeLatency));
@@ -1066,7 +1071,7 @@ export class MultiThreadSim extends PollingSimulator {
     if (!this.pickedTask[w] && this.stUnparks[w] > 0) this.stNoop[w]++;
     this.pickedTask[w] = 0;
     this.parkThread(w);
-    if (this.driverOwner < 0) {
+    if (this.driverOwner < 0 && !this.spinnerHoldsDriver(w)) {
       this.driverOwner = w;
       this.inDriver[w] = 1;
       const wake = this.parkWakeTime(now);
@@ -1074,6 +1079,18 @@ export class MultiThreadSim extends PollingSimulator {
       if (wake < Infinity) this.wakeThreadAt(w, wake);
     } else this.plannedWake[w] = Infinity;
     return true;
+  }
+
+  /**
+   * Whether worker `w`'s `try_lock` of the driver, as it parks, meets another worker's
+   * `park_timeout(0)`: a worker in a yield stretch polls the driver every round and holds its lock
+   * through each poll (`Parker::park_timeout` → `park_driver`; 1.24.2 `multi_thread/park.rs` 71–78,
+   * 1.53.1 84–94). Taken as always held (the round's driver poll, `driver_poll_timer`, is its
+   * largest part): `w` parks on its condvar, and the spinner fires the timers.
+   */
+  private spinnerHoldsDriver(w: number): boolean {
+    for (let v = 0; v < this.W; v++) if (v !== w && this.yieldSince[v] >= 0 && !this.parked[v]) return true;
+    return false;
   }
 
   private parkThread(th: number): void {
@@ -1110,6 +1127,8 @@ export class MultiThreadSim extends PollingSimulator {
     if (this.wokeFromDriver[w]) {
       this.wokeFromDriver[w] = 0;
       this.driverPoll(w);
+      // Back from driver.park: the driver's lock is dropped (leavePark).
+      if (this.driverOwner === w) this.driverOwner = -1;
     }
     this.wakeDeferred(w);
     // transition_from_parked: still in the sleeper list → woken by its timer, not by a notifier.
@@ -1121,7 +1140,7 @@ export class MultiThreadSim extends PollingSimulator {
         this.parkCounted[w] = 0;
         this.thrParkStart[w] = this.thrT[w];
         this.haltBegan(w, this.thrT[w]);
-        if (this.driverOwner < 0) {
+        if (this.driverOwner < 0 && !this.spinnerHoldsDriver(w)) {
           this.driverOwner = w;
           this.inDriver[w] = 1;
           const wake = this.parkWakeTime(this.thrT[w]);
