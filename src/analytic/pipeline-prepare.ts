@@ -196,7 +196,9 @@ export function preparePipeline(ctx: Ctx, shape: PipelineShape): PreparedPipelin
   const startCold = mt && co?.start === 'spawn' && wait === 'await' && batches > 0;
   const coldStart = c.haltPollMax > 0 && !hostPolls(c, false, 0) ? (c.wakeLatencyNoPoll ?? c.wakeLatency) : c.wakeLatency;
   // Both: the first batch cold, the last the exit's, the others `outsideWake` (1/batches each).
-  const restWake = exitLast ? mixCosts(c.sourceExitLatency!, outsideWake, 1 / Math.max(1, batches - (startCold ? 1 : 0))) : outsideWake;
+  const restWake = exitLast
+    ? mixCosts(c.sourceExitLatency!, outsideWake, 1 / Math.max(1, batches - (startCold ? 1 : 0)))
+    : outsideWake;
   const pickupWake = startCold ? mixCosts(coldStart, restWake, 1 / batches) : restWake;
   const wk = costMoments(pickupWake);
   const ov = costMoments(c.parkOvershoot);
