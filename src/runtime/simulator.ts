@@ -113,6 +113,9 @@ export const HIT_WORKER_WAKE_PACK = 8;
 export const HIT_WAKE_PACKED = 9;
 /** A source thread sharing the runtime's vCPUs woke a parked thread with its last delivery under a model without source_exit_latency. */
 export const HIT_SOURCE_EXIT = 10;
+/** An unbounded (bounded) send or receive ran while the channel's other end worked on it at once on another thread, under a model without conc_*_unbounded (conc_*_bounded). */
+export const HIT_CONC_U = 11;
+export const HIT_CONC_B = 12;
 
 export abstract class Simulator {
   readonly q = new EventQueue(256);
@@ -248,7 +251,7 @@ export abstract class Simulator {
    * model, its fallback was charged and the Result says so (`fallbackWarnings`). Set-only flags
    * that do not change what happens next, so the fast-forward's state walk leaves them out.
    */
-  readonly hitOptional = new Uint8Array(11);
+  readonly hitOptional = new Uint8Array(13);
   /**
    * Whether the sources have no CPU of their own (multi_thread): its task-running threads (the
    * workers and the block_on thread) are at least as many as the cores, so a source
@@ -930,6 +933,20 @@ export abstract class Simulator {
       'handoff_unbounded',
       'an unbounded (or lock-free) item received on another thread than its sender',
       'no hand-off cost',
+    );
+    w(
+      HIT_CONC_U,
+      a.concU,
+      'conc_send_unbounded or conc_recv_unbounded',
+      'an unbounded send or receive while the channel’s other end worked on it at once on another thread',
+      'no extra cost (as if the two ends took turns)',
+    );
+    w(
+      HIT_CONC_B,
+      a.concB,
+      'conc_send_bounded or conc_recv_bounded',
+      'a bounded send or receive while the channel’s other end worked on it at once on another thread',
+      'no extra cost (as if the two ends took turns)',
     );
     w(
       HIT_HALT_POLL,
