@@ -10,10 +10,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { simulate } from '../../../src/runtime/simulate.js';
+import { analyze } from '../../../src/analytic/analyze.js';
 import { normalizeScenario } from '../../../src/plan/normalize.js';
 import type { CostModel, Parameter } from '../../../src/schema/model.js';
 import type { Scenario } from '../../../src/schema/scenario.js';
-import { model } from '../../helpers.js';
+import { join } from 'node:path';
+import { loadScenario } from '../../../src/cli/load.js';
+import { ROOT, model } from '../../helpers.js';
 
 const constNs = (ns: number): Parameter => ({ value: ns, unit: 'ns', provenance: 'assumed', source: 'test' });
 const withParams = (m: CostModel, params: Record<string, Parameter>): CostModel => ({
@@ -129,4 +132,13 @@ test('absent, the figures are those of a model stating conc_* = 0 (DS3030 says w
   assert.deepEqual(fallbacks(b), []);
   const strip = (r: ReturnType<typeof simulate>) => JSON.stringify({ ...r, engine: null, warnings: null, model: null });
   assert.equal(strip(a), strip(b));
+});
+
+test('the analytic model leaves conc_* out and says so (DS4090), where the model has them', () => {
+  const s = loadScenario(join(ROOT, 'scenarios/validation/mt-w0-await-2p.json'), undefined, undefined, false).scenario;
+  const m = model();
+  const note = (mm: CostModel) =>
+    analyze(normalizeScenario(s, { model: mm, noise: false }), mm).warnings.find((w) => w.code === 'DS4090')?.message ?? '';
+  assert.doesNotMatch(note(m), /conc_/);
+  assert.match(note(withParams(m, { conc_send_unbounded: constNs(10), conc_recv_unbounded: constNs(0) })), /conc_send_unbounded/);
 });
