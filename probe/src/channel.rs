@@ -456,9 +456,13 @@ impl Tx {
         }
     }
     fn put(&self, i: u64) {
+        assert!(self.offer(i), "handoff: the channel is closed or full");
+    }
+    /// Sends one item; false when the channel is closed (its receiver gone) or full.
+    fn offer(&self, i: u64) -> bool {
         match self {
-            Tx::U(t) => t.send(black_box(i)).expect("closed"),
-            Tx::B(t) => t.try_send(black_box(i)).expect("full"),
+            Tx::U(t) => t.send(black_box(i)).is_ok(),
+            Tx::B(t) => t.try_send(black_box(i)).is_ok(),
         }
     }
 }
@@ -570,9 +574,10 @@ fn handoff_sample(
                 Where::ConcRecv => {
                     tx.fill(n);
                     f1.filled.store(true, Ordering::SeqCst);
+                    // The consumer may finish (and drop the receiver) between the check and a
+                    // send: a refused send ends the extra sends too.
                     let mut i = 0;
-                    while i < CONC_EXTRA * n && !f1.drained.load(Ordering::Relaxed) {
-                        tx.put(i);
+                    while i < CONC_EXTRA * n && !f1.drained.load(Ordering::Relaxed) && tx.offer(i) {
                         i += 1;
                     }
                     None
