@@ -17,6 +17,12 @@ export interface RuntimeCosts {
   driverPoll: number;
   remoteCheck: number;
   driverUnparkIo: number;
+  /**
+   * current_thread, I/O driver: the driver.unpark() (eventfd write) of a timer registration when
+   * the driver promised no earlier wake-up (timer_unpark_io; driver_unpark_io when absent); 0
+   * without the I/O driver.
+   */
+  timerUnparkIo: number;
   unparkWorker: number;
   steal: number;
   spawn: number;
@@ -129,6 +135,7 @@ export interface RuntimeCosts {
     workerWakePack: boolean;
     wakePacked: boolean;
     sourceExit: boolean;
+    timerUnparkIo: boolean;
   };
 }
 
@@ -212,6 +219,7 @@ export function runtimeCosts(model: CostModel, driver: 'none' | 'timer' | 'timer
     driverPoll: driver === 'none' ? v('driver_poll_none') : driver === 'timer' ? v('driver_poll_timer') : v('driver_poll_io'),
     remoteCheck: v('remote_check'),
     driverUnparkIo: driver === 'timer_io' ? v('driver_unpark_io') : 0,
+    timerUnparkIo: driver === 'timer_io' ? opt('timer_unpark_io', v('driver_unpark_io')) : 0,
     unparkWorker: v('unpark_worker'),
     steal: v('steal'),
     spawn: v('spawn'),
@@ -268,6 +276,7 @@ export function runtimeCosts(model: CostModel, driver: 'none' | 'timer' | 'timer
       workerWakePack: !has('worker_wake_preempt') || !has('worker_wake_preempt_latency'),
       wakePacked: !has('wake_latency_packed'),
       sourceExit: !has('source_exit_latency'),
+      timerUnparkIo: !has('timer_unpark_io'),
     },
   };
 }

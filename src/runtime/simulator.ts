@@ -113,6 +113,8 @@ export const HIT_WORKER_WAKE_PACK = 8;
 export const HIT_WAKE_PACKED = 9;
 /** A source thread sharing the runtime's vCPUs woke a parked thread with its last delivery under a model without source_exit_latency. */
 export const HIT_SOURCE_EXIT = 10;
+/** A 1.50+ current_thread timer registration unparked the I/O driver under a model without timer_unpark_io. */
+export const HIT_TIMER_UNPARK = 11;
 
 export abstract class Simulator {
   readonly q = new EventQueue(256);
@@ -248,7 +250,7 @@ export abstract class Simulator {
    * model, its fallback was charged and the Result says so (`fallbackWarnings`). Set-only flags
    * that do not change what happens next, so the fast-forward's state walk leaves them out.
    */
-  readonly hitOptional = new Uint8Array(11);
+  readonly hitOptional = new Uint8Array(12);
   /**
    * Whether the sources have no CPU of their own (multi_thread): its task-running threads (the
    * workers and the block_on thread) are at least as many as the cores, so a source
@@ -979,6 +981,13 @@ export abstract class Simulator {
       'source_exit_latency',
       'a parked runtime thread woken by the last delivery of a source thread without a CPU of its own (the thread then exits on the woken thread’s vCPU)',
       "as by a source that goes back to sleep, 'wake_latency_packed'",
+    );
+    w(
+      HIT_TIMER_UNPARK,
+      a.timerUnparkIo,
+      'timer_unpark_io',
+      "a timer registration's driver.unpark() with the I/O driver (tokio's reregister, current_thread)",
+      "the block_on waker's 'driver_unpark_io', which tokio 1.50+ no longer makes, so a model calibrated on it measures ≈ 0 and the eventfd write is under-charged",
     );
     if (this.hitOptional[HIT_WAKE_UNCALIBRATED] && drawsWarmth(this.c)) {
       // One text for every run of a set (whatever its own draw), so the run set's union keeps one.
