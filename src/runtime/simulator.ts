@@ -138,6 +138,14 @@ export abstract class Simulator {
   readonly hist = new Histogram();
   readonly rngCost: Prng;
   readonly rngLatency: Prng;
+  /**
+   * The sources' thread's own wake-ups (`sourceSendAt`): a stream of their own, so that they move
+   * no draw of the runtime's threads. Drawn only at arrivals, where the fast-forward restarts, so
+   * it is not among `ffRngs`.
+   */
+  readonly rngSourceWake: Prng;
+  /** The stream `unparkLatency` draws from: rngLatency, but rngSourceWake inside `sourceSendAt`. */
+  private wakeRng: Prng;
   readonly rngRoute: Prng;
   readonly rngArrival: Prng;
   readonly rngSteal: Prng;
@@ -156,7 +164,9 @@ export abstract class Simulator {
   readonly thrParkStart: Float64Array;
   /**
    * Adaptive halt-polling (halt_poll_max): when the thread's current park (its vCPU's halt) began,
-   * and the thread's poll window (ns), which adapts after every halt (`haltEnded`).
+   * and the thread's poll window (ns), which adapts after every halt (`haltEnded`). These two and
+   * thrParkStart have one slot more than the runtime's threads: index `nThreads` is the sources'
+   * OS thread, which sleeps between deliveries (`sourceSendAt`).
    */
   readonly thrHaltStart: Float64Array;
   readonly thrPollWindow: Float64Array;
@@ -236,8 +246,11 @@ export abstract class Simulator {
   sticky = 0;
   /** Per partition: records routed by the current batch (scratch for `route`). */
   readonly routeCounts: Float64Array;
+  /** Per source: its next planned delivery (ns; −1 when done), and the batches it has sent. */
   readonly srcNext: Float64Array;
   readonly srcSent: Float64Array;
+  /** When the sources' thread last sent (its latest delivery's real time; −Infinity before any). */
+  srcSentAt = -Infinity;
   readonly arrivalState: ArrivalState;
   readonly warnings: Array<{ code: string; message: string }> = [];
   /**
@@ -315,6 +328,8 @@ export abstract class Simulator {
     this.breakdown = new Float64Array(this.categories.length);
     this.rngCost = new Prng(seed, 'cost');
     this.rngLatency = new Prng(seed, 'latency');
+    this.wakeRng = this.rngLatency;
+    this.rngSourceWake = new Prng(seed, 'source-wake');
     this.rngRoute = new Prng(seed, 'route');
     this.rngArrival = new Prng(seed, 'arrival');
     this.rngSteal = new Prng(seed, 'steal');
@@ -333,9 +348,9 @@ export abstract class Simulator {
     this.thrPollStart = f();
     this.thrSpinStart = f();
     this.thrSpinChannel = new Int32Array(nThreads);
-    this.thrParkStart = f();
-    this.thrHaltStart = f();
-    this.thrPollWindow = f();
+    this.thrParkStart = new Float64Array(nThreads + 1);
+    this.thrHaltStart = new Float64Array(nThreads + 1);
+    this.thrPollWindow = new Float64Array(nThreads + 1);
     this.defer = Array.from({ length: nThreads }, () => new IntRing(16));
     this.stBusy = f();
     this.stSpin = f();
@@ -686,17 +701,39 @@ export abstract class Simulator {
     if (c.haltPollMax > 0) {
       if (this.plan.runtime.flavor === 'multi_thread') this.hitOptional[HIT_WAKE_UNCALIBRATED] = 1;
       // No polling host: an outside wake-up takes wake_latency_nopoll, a worker's its own cold latency.
-      if (!this.hostPolls) return this.latency(cold === c.wakeLatency ? (c.wakeLatencyNoPoll ?? cold) : cold);
+      if (!this.hostPolls) return this.wakeDraw(cold === c.wakeLatency ? (c.wakeLatencyNoPoll ?? cold) : cold);
       // KVM polls for the thread's current window from the halt's start; a wake-up in it is warm.
-      if (this.inPollWindow(th, t) && (c.haltPollWarmShare >= 1 || this.rngLatency.nextFloat() < c.haltPollWarmShare)) {
+      if (this.inPollWindow(th, t) && (c.haltPollWarmShare >= 1 || this.wakeRng.nextFloat() < c.haltPollWarmShare)) {
         this.haltEnded(th, t - this.thrHaltStart[th]);
-        return this.latency(c.wakeLatencyWarm);
+        return this.wakeDraw(c.wakeLatencyWarm);
       }
       return this.haltedWake(th, t, cold);
     }
     if (c.absent.haltPollMax && c.haltPollWindow > 0) this.hitOptional[HIT_HALT_POLL] = 1;
-    if (this.inPollWindow(th, t)) return this.latency(c.wakeLatencyWarm);
-    return this.latency(cold);
+    if (this.inPollWindow(th, t)) return this.wakeDraw(c.wakeLatencyWarm);
+    return this.wakeDraw(cold);
+  }
+
+  /**
+   * When the sources' OS thread really sends a delivery planned at `plannedNs` (docs/semantics.md,
+   * *Sources*): the probe's thread sleeps to each planned instant (`sources.rs` `deliver`, 1 ns
+   * timer slack), so its vCPU halts and the sleep ends with the OS's wake-up of that vCPU — the
+   * wake-up of a parked thread (`unparkLatency`: warm inside its own adaptive halt-poll window,
+   * else `wake_latency`; inside an episode `episode_wake_latency`), on the source's own halt
+   * state (thread index `nThreads`). A delivery already due when the thread sent its last goes out
+   * then, without a sleep. Sources without a CPU of their own (multi_thread, `sourceShares`: the
+   * source's vCPU runs the runtime's threads) send at the planned instant, as before: their
+   * wake-up is a different placement, not calibrated.
+   */
+  sourceSendAt(plannedNs: number): number {
+    const last = this.srcSentAt;
+    if (this.sourceShares || plannedNs <= last) return Math.max(plannedNs, last);
+    const th = this.nThreads;
+    this.thrParkStart[th] = this.thrHaltStart[th] = last === -Infinity ? 0 : last;
+    this.wakeRng = this.rngSourceWake;
+    const lat = this.unparkLatency(th, plannedNs, this.c.wakeLatency);
+    this.wakeRng = this.rngLatency;
+    return plannedNs + Math.round(lat);
   }
 
   /**
@@ -714,8 +751,12 @@ export abstract class Simulator {
    * A wake-up of parked thread `th` at `t` that takes a draw of `cost`: under adaptive halt-polling
    * its vCPU's halt ends when the thread runs (the window adapts to the whole halt).
    */
+  private wakeDraw(c: PlanCost): number {
+    return sampleCost(c, this.wakeRng);
+  }
+
   private haltedWake(th: number, t: number, cost: PlanCost): number {
-    const lat = this.latency(cost);
+    const lat = this.wakeDraw(cost);
     if (this.c.haltPollMax > 0) this.haltEnded(th, t - this.thrHaltStart[th] + lat);
     return lat;
   }
