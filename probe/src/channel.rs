@@ -363,9 +363,33 @@ const HANDOFF_CHAN: ParamSpec = ParamSpec {
 const HANDOFF_WHERE: ParamSpec = ParamSpec {
     name: "where",
     default: "cross",
-    ty: Ty::Choice(&["same", "cross"]),
-    doc: "cross: a task on one worker sends the items, a task on the other worker receives them; same: one task sends then receives them",
+    ty: Ty::Choice(&["same", "cross", "conc_send", "conc_recv"]),
+    doc: "cross: a task on one worker sends the items, a task on the other worker receives them; same: one task sends then receives them; conc_send: the sends are timed while the other worker's task receives them at once (try_recv spin); conc_recv: the receives of n items sent beforehand are timed while the other worker's task keeps sending more at once. The conc_* tasks pin their workers to two CPUs",
 };
+
+/// Where a handoff sample's items are sent and received, and which side is timed.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Where {
+    /// One task sends n items, then receives them (timed).
+    Same,
+    /// A task on one worker sends n items; then a task on the other receives them (timed).
+    Cross,
+    /// The sends are timed while the receiver drains the channel on the other worker at once.
+    ConcSend,
+    /// The receives of n items sent beforehand are timed while the sender keeps sending at once.
+    ConcRecv,
+}
+impl Where {
+    fn parse(s: &str) -> Where {
+        match s {
+            "same" => Where::Same,
+            "cross" => Where::Cross,
+            "conc_send" => Where::ConcSend,
+            "conc_recv" => Where::ConcRecv,
+            _ => unreachable!("where validated by its spec"),
+        }
+    }
+}
 
 /// How long a handoff sample's producer waits for the consumer task to start on the other worker
 /// before it gives the sample up. Spawned from the block_on thread, the two tasks go through the
@@ -381,6 +405,8 @@ struct HandoffFlags {
     producer: AtomicBool,
     consumer: AtomicBool,
     filled: AtomicBool,
+    /// conc_recv: the consumer has its n items (the producer stops its extra sends).
+    drained: AtomicBool,
     abort: AtomicBool,
 }
 impl HandoffFlags {
@@ -426,10 +452,17 @@ enum Rx {
 impl Tx {
     fn fill(&self, n: u64) {
         for i in 0..n {
-            match self {
-                Tx::U(t) => t.send(black_box(i)).expect("closed"),
-                Tx::B(t) => t.try_send(black_box(i)).expect("full"),
-            }
+            self.put(i);
+        }
+    }
+    fn put(&self, i: u64) {
+        assert!(self.offer(i), "handoff: the channel is closed or full");
+    }
+    /// Sends one item; false when the channel is closed (its receiver gone) or full.
+    fn offer(&self, i: u64) -> bool {
+        match self {
+            Tx::U(t) => t.send(black_box(i)).is_ok(),
+            Tx::B(t) => t.try_send(black_box(i)).is_ok(),
         }
     }
 }
@@ -445,29 +478,74 @@ impl Rx {
         }
         t.elapsed()
     }
+    /// Receives until `n` items have come (try_recv spin: the task keeps its worker busy), or
+    /// until `abort` is set; not timed.
+    fn take(&mut self, n: u64, abort: &AtomicBool) {
+        let mut got = 0;
+        while got < n {
+            let ok = match self {
+                Rx::U(r) => r.try_recv().is_ok(),
+                Rx::B(r) => r.try_recv().is_ok(),
+            };
+            if ok {
+                got += 1;
+            } else if abort.load(Ordering::Relaxed) {
+                return;
+            } else {
+                std::hint::spin_loop();
+            }
+        }
+    }
+}
+
+/// conc_recv: the most items the producer sends after the first n while the consumer drains them
+/// (in units of n; a bounded channel is sized for them).
+const CONC_EXTRA: u64 = 4;
+
+/// The two CPUs the conc_* tasks pin their workers to (so both ends run at once on different
+/// CPUs, whatever the scheduler would have done); None where placement is not possible.
+fn conc_cpus() -> Option<(usize, usize)> {
+    match crate::affinity::allowed_cpus().ok()?.as_slice() {
+        [first, .., last] => Some((*first, *last)),
+        _ => None,
+    }
 }
 
 /// `n` items sent, then received and timed: by the sending task (same) or by a task spinning on
 /// the other worker (cross: the two tasks never yield, so each holds its worker). Only the
 /// receiving loop is timed; cross − same is the cost of the items' cache lines moving from the
-/// producer's core to the consumer's. None when the consumer did not start within
-/// HANDOFF_START_LIMIT: both tasks were told to return (nothing spins on), and the caller
-/// retries with fresh tasks.
+/// producer's core to the consumer's. conc_send times the producer's n sends while the consumer
+/// takes them off at once on the other worker; conc_recv times the consumer's receives of n items
+/// sent beforehand while the producer keeps sending more at once: conc_* − (send, try_recv alone)
+/// is what each end pays per item when both work on the channel at the same time (its shared
+/// counter, tail and ready bits move between the CPUs on every item). None when the consumer did
+/// not start within HANDOFF_START_LIMIT: both tasks were told to return (nothing spins on), and
+/// the caller retries with fresh tasks.
 fn handoff_sample(
     rt: &tokio::runtime::Runtime,
     bounded: bool,
-    cross: bool,
+    mode: Where,
     n: u64,
 ) -> Option<Duration> {
+    let cap = if mode == Where::ConcRecv {
+        (n * (1 + CONC_EXTRA)) as usize
+    } else {
+        n as usize
+    };
     let (tx, mut rx) = if bounded {
-        let (t, r) = channel::<u64>(n as usize);
+        let (t, r) = channel::<u64>(cap);
         (Tx::B(t), Rx::B(r))
     } else {
         let (t, r) = unbounded_channel::<u64>();
         (Tx::U(t), Rx::U(r))
     };
+    let cpus = if matches!(mode, Where::ConcSend | Where::ConcRecv) {
+        conc_cpus()
+    } else {
+        None
+    };
     rt.block_on(async move {
-        if !cross {
+        if mode == Where::Same {
             return Some(
                 tokio::spawn(async move {
                     tx.fill(n);
@@ -483,16 +561,43 @@ fn handoff_sample(
         let flags = Arc::new(HandoffFlags::default());
         let f1 = flags.clone();
         let producer = tokio::spawn(async move {
+            let _pin = cpus.and_then(|(c, _)| crate::affinity::pin_current_thread(c).ok());
             if !f1.meet(&f1.producer, &f1.consumer) {
                 return None;
             }
-            tx.fill(n);
-            f1.filled.store(true, Ordering::SeqCst);
-            Some(std::thread::current().id())
+            let timed = match mode {
+                Where::ConcSend => {
+                    let t = Instant::now();
+                    tx.fill(n);
+                    Some(t.elapsed())
+                }
+                Where::ConcRecv => {
+                    tx.fill(n);
+                    f1.filled.store(true, Ordering::SeqCst);
+                    // The consumer may finish (and drop the receiver) between the check and a
+                    // send: a refused send ends the extra sends too.
+                    let mut i = 0;
+                    while i < CONC_EXTRA * n && !f1.drained.load(Ordering::Relaxed) && tx.offer(i) {
+                        i += 1;
+                    }
+                    None
+                }
+                _ => {
+                    tx.fill(n);
+                    f1.filled.store(true, Ordering::SeqCst);
+                    None
+                }
+            };
+            Some((timed, std::thread::current().id()))
         });
         let consumer = tokio::spawn(async move {
+            let _pin = cpus.and_then(|(_, c)| crate::affinity::pin_current_thread(c).ok());
             if !flags.meet(&flags.consumer, &flags.producer) {
                 return None;
+            }
+            if mode == Where::ConcSend {
+                rx.take(n, &flags.abort);
+                return Some((None, std::thread::current().id()));
             }
             while !flags.filled.load(Ordering::SeqCst) {
                 if flags.abort.load(Ordering::SeqCst) {
@@ -500,16 +605,18 @@ fn handoff_sample(
                 }
                 std::hint::spin_loop();
             }
-            Some((rx.drain(n), std::thread::current().id()))
+            let d = rx.drain(n);
+            flags.drained.store(true, Ordering::SeqCst);
+            Some((Some(d), std::thread::current().id()))
         });
         let pt = producer.await.expect("producer panicked");
         let got = consumer.await.expect("consumer panicked");
-        let (pt, (d, ct)) = (pt?, got?);
+        let ((pd, pt), (cd, ct)) = (pt?, got?);
         assert_ne!(
             pt, ct,
             "handoff: producer and consumer ran on the same thread"
         );
-        Some(d)
+        pd.or(cd)
     })
 }
 
@@ -518,12 +625,12 @@ fn run_handoff(p: &Params) -> Result<(), String> {
         return Err("handoff: needs workers >= 2".into());
     }
     let bounded = p.str("chan") == "b";
-    let cross = p.str("where") == "cross";
+    let mode = Where::parse(p.str("where"));
     let rt = build_runtime(p);
     let mut retries = 0u64;
     run_slope(p, |iters| {
         for _ in 0..HANDOFF_ATTEMPTS {
-            if let Some(d) = handoff_sample(&rt, bounded, cross, iters) {
+            if let Some(d) = handoff_sample(&rt, bounded, mode, iters) {
                 return (iters, d);
             }
             retries += 1;
@@ -552,7 +659,7 @@ const HANDOFF_PARAMS: &[ParamSpec] = &[
 fn grid_handoff() -> Vec<Overrides> {
     let mut g = Vec::new();
     for chan in ["u", "b"] {
-        for w in ["same", "cross"] {
+        for w in ["same", "cross", "conc_send", "conc_recv"] {
             g.push(ov(&[("chan", chan), ("where", w)]));
         }
     }
@@ -582,7 +689,7 @@ pub const BENCHES: &[Bench] = &[
         name: "handoff",
         kind: Kind::Slope,
         feeds: &["P12"],
-        about: "multi_thread, 2 workers: receiving items another worker sent (cross) against items the same task sent (same), try_recv loop timed; iters = items",
+        about: "multi_thread, 2 workers: receiving items another worker sent (cross) against items the same task sent (same), try_recv loop timed; conc_send / conc_recv: the sends / receives timed while the other end works on the channel at once on the other worker (two CPUs); iters = items",
         params: HANDOFF_PARAMS,
         run: run_handoff,
         grid: grid_handoff,
@@ -602,13 +709,25 @@ mod tests {
             .build()
             .expect("runtime");
         let t = Instant::now();
-        assert_eq!(handoff_sample(&rt, false, true, 64), None);
+        assert_eq!(handoff_sample(&rt, false, Where::Cross, 64), None);
         assert!(t.elapsed() < Duration::from_secs(5), "{:?}", t.elapsed());
         // Two workers: the sample is taken (retried here the way run_handoff does).
         let rt2 = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .build()
             .expect("runtime");
-        assert!((0..HANDOFF_ATTEMPTS).any(|_| handoff_sample(&rt2, true, true, 64).is_some()));
+        assert!(
+            (0..HANDOFF_ATTEMPTS).any(|_| handoff_sample(&rt2, true, Where::Cross, 64).is_some())
+        );
+        // Both ends at once: each conc mode gives a sample (its timed side), bounded and not.
+        for mode in [Where::ConcSend, Where::ConcRecv] {
+            for bounded in [false, true] {
+                assert!(
+                    (0..HANDOFF_ATTEMPTS)
+                        .any(|_| handoff_sample(&rt2, bounded, mode, 256).is_some()),
+                    "{mode:?} bounded={bounded}"
+                );
+            }
+        }
     }
 }

@@ -134,16 +134,26 @@ export function analyze(plan: Plan, model: CostModel): Result {
 }
 
 /**
- * The closed forms charge no cross-thread costs (spawn_remote, unpark_remote, handoff_*): a
- * multi_thread answer from a model that has them says so, naming the ones it left out.
+ * The closed forms charge no cross-thread costs (spawn_remote, unpark_remote, handoff_*, conc_*):
+ * a multi_thread answer from a model that has them says so, naming the ones it left out. conc_*
+ * needs two polls at the same time on two threads, which the closed forms do not follow.
  */
 function remoteCostsNote(plan: Plan, model: CostModel): string | undefined {
   if (plan.runtime.flavor !== 'multi_thread') return undefined;
-  const names = (['spawn_remote', 'unpark_remote', 'handoff_unbounded', 'handoff_bounded'] as const).filter(
-    (n) => (param(model, n)?.value ?? 0) > 0,
-  );
+  const names = (
+    [
+      'spawn_remote',
+      'unpark_remote',
+      'handoff_unbounded',
+      'handoff_bounded',
+      'conc_send_unbounded',
+      'conc_recv_unbounded',
+      'conc_send_bounded',
+      'conc_recv_bounded',
+    ] as const
+  ).filter((n) => (param(model, n)?.value ?? 0) > 0);
   if (names.length === 0) return undefined;
-  return `the closed form leaves out ${names.join(', ')} (spawns and unparks on the block_on thread, items received on another thread than their sender: the simulator charges them; the figures here use spawn, unpark_worker and no hand-off)`;
+  return `the closed form leaves out ${names.join(', ')} (spawns and unparks on the block_on thread, items received on another thread than their sender, a channel's two ends at work at once on two threads: the simulator charges them; the figures here use spawn, unpark_worker, no hand-off and no extra for two ends at once)`;
 }
 
 /** Which microbenchmark shapes have an exact form on multi_thread: work on the block_on thread. */

@@ -744,6 +744,32 @@ function unparkRemote(d: Deriver): Outcome {
 }
 
 /**
+ * Both ends of a channel at once (probe handoff where=conc_*, the two tasks pinned to two CPUs):
+ * conc_send = the sends timed while the receiver drains the channel at once − the same sends alone
+ * (channel op=send_u / try_send_b, current_thread); conc_recv = the receives timed while the sender
+ * keeps sending at once − the same try_recv loop over items the receiving task sent itself.
+ */
+function concurrent(chan: 'u' | 'b', side: 'send' | 'recv'): Rule {
+  return (d) => {
+    const conc = d.fitter.slope('handoff', { flavor: 'mt', chan, where: `conc_${side}` });
+    const baseFilter: Filter =
+      side === 'send' ? { ...CT, op: chan === 'u' ? 'send_u' : 'try_send_b' } : { flavor: 'mt', chan, where: 'same' };
+    const base = d.fitter.slope(side === 'send' ? 'channel' : 'handoff', baseFilter);
+    if (!conc) return { missing: describe('handoff', { flavor: 'mt', chan, where: `conc_${side}` }, 'sample') };
+    if (!base) return { missing: describe(side === 'send' ? 'channel' : 'handoff', baseFilter, 'sample') };
+    const est = combine([conc, base], (v) => Math.max(0, v[0] - v[1]), `${conc.source} − ${base.source} (clamped at 0)`);
+    return {
+      est,
+      provenance: 'calibrated',
+      note:
+        side === 'send'
+          ? 'sends timed while a task pinned to the other CPU takes the items off at once (try_recv spin), minus the same sends alone: the channel’s counter, tail and ready bits moving between the CPUs on every item'
+          : 'receives of items sent beforehand, timed while a task pinned to the other CPU keeps sending at once, minus the same receiving loop over items the receiving task sent itself',
+    };
+  };
+}
+
+/**
  * unpark_halted: steal_wake's waker A, on a worker, sends to B1 (into its empty LIFO slot: a send
  * and a wake) and then to B2 (B1 displaced into the run queue, which notifies the other worker,
  * parked g = 500 µs: its vCPU halted on a VM host whose halt-polling window is shorter). Per
@@ -968,6 +994,10 @@ const RULES: Record<ParameterName, Rule> = {
   },
   handoff_unbounded: handoff('u'),
   handoff_bounded: handoff('b'),
+  conc_send_unbounded: concurrent('u', 'send'),
+  conc_recv_unbounded: concurrent('u', 'recv'),
+  conc_send_bounded: concurrent('b', 'send'),
+  conc_recv_bounded: concurrent('b', 'recv'),
   steal: (d) =>
     sumOf(
       d,

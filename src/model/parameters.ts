@@ -313,6 +313,38 @@ export const OPTIONAL_PARAMETERS = [
       'as handoff_unbounded, for a bounded mpsc item (the permit goes back through the shared semaphore) (benchmark handoff chan=b, cross − same). Absent: 0',
   },
   {
+    name: 'conc_send_unbounded',
+    unit: 'ns',
+    kind: 'cost',
+    p: 'P12',
+    meaning:
+      'extra cost of an unbounded mpsc send while the receiving task works on the channel at the same time on another thread (polling it, or receiving): the channel’s message counter, tail and ready bits move between the two CPUs on every item (benchmark handoff chan=u where=conc_send − channel op=send_u). Absent: 0, with DS3030',
+  },
+  {
+    name: 'conc_recv_unbounded',
+    unit: 'ns',
+    kind: 'cost',
+    p: 'P12',
+    meaning:
+      'extra cost of receiving an unbounded mpsc item while its sender is still sending on the channel at the same time on another thread (benchmark handoff chan=u where=conc_recv − where=same). Absent: 0, with DS3030',
+  },
+  {
+    name: 'conc_send_bounded',
+    unit: 'ns',
+    kind: 'cost',
+    p: 'P12',
+    meaning:
+      'as conc_send_unbounded, for a bounded mpsc send (the permit is taken from the semaphore the receiver gives permits back to) (benchmark handoff chan=b where=conc_send − channel op=try_send_b). Absent: 0, with DS3030',
+  },
+  {
+    name: 'conc_recv_bounded',
+    unit: 'ns',
+    kind: 'cost',
+    p: 'P12',
+    meaning:
+      'as conc_recv_unbounded, for a bounded mpsc item (each receive gives its permit back through the semaphore the sender takes from) (benchmark handoff chan=b where=conc_recv − where=same). Absent: 0, with DS3030',
+  },
+  {
     name: 'block_on_wake_preempt',
     unit: 'ratio',
     kind: 'share',

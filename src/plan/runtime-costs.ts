@@ -104,6 +104,14 @@ export interface RuntimeCosts {
   handoffU: number;
   handoffB: number;
   /**
+   * Both ends of an mpsc channel at work on it at once on two threads: the extra per send
+   * (conc_send_*) and per receive (conc_recv_*), unbounded and bounded; 0 when absent.
+   */
+  concSendU: number;
+  concRecvU: number;
+  concSendB: number;
+  concRecvB: number;
+  /**
    * multi_thread: a worker's wake of the parked block_on thread places it on the waker's vCPU
    * (block_on_wake_preempt, block_on_wake_latency): the share that preempts the waker at once, and
    * that switch's latency. Null when the model lacks either (the thread is woken like any other).
@@ -132,6 +140,8 @@ export interface RuntimeCosts {
     unparkHalted: boolean;
     handoffU: boolean;
     handoffB: boolean;
+    concU: boolean;
+    concB: boolean;
     haltPollMax: boolean;
     clockRead: boolean;
     workerRewake: boolean;
@@ -266,6 +276,10 @@ export function runtimeCosts(model: CostModel, driver: 'none' | 'timer' | 'timer
     clockRead: opt('clock_read', Math.max(0, v('spin_check') - v('try_recv_unbounded'))),
     handoffU: opt('handoff_unbounded', 0),
     handoffB: opt('handoff_bounded', 0),
+    concSendU: opt('conc_send_unbounded', 0),
+    concRecvU: opt('conc_recv_unbounded', 0),
+    concSendB: opt('conc_send_bounded', 0),
+    concRecvB: opt('conc_recv_bounded', 0),
     boWake: packing(model, 'block_on_wake_preempt', 'block_on_wake_latency'),
     workerWake: packing(model, 'worker_wake_preempt', 'worker_wake_preempt_latency', 'worker_wake_preempt_hold'),
     episode: episode(model),
@@ -275,6 +289,8 @@ export function runtimeCosts(model: CostModel, driver: 'none' | 'timer' | 'timer
       unparkHalted: !has('unpark_halted'),
       handoffU: !has('handoff_unbounded'),
       handoffB: !has('handoff_bounded'),
+      concU: !has('conc_send_unbounded') || !has('conc_recv_unbounded'),
+      concB: !has('conc_send_bounded') || !has('conc_recv_bounded'),
       haltPollMax: !has('halt_poll_max'),
       clockRead: !has('clock_read'),
       workerRewake: !has('worker_rewake_latency'),

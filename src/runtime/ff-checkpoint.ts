@@ -227,6 +227,8 @@ function walkState(sim: Simulator, w: StateWalk, self: number, t: number): void 
     w.ex(ch.q.length);
     w.ex(ch.closed ? 1 : 0);
     w.ex(ch.receiver);
+    w.ex(ch.rxTask);
+    w.ex(ch.txTask);
     w.ring(ch.spinners);
     w.ring(ch.senders);
   }

@@ -10,7 +10,7 @@
 import { sampleCost } from './costs.js';
 import { K as S, type Channel } from './state.js';
 import { Code as O } from './code.js';
-import { Simulator, HIT_HANDOFF_B, HIT_HANDOFF_U, HIT_SPAWN_REMOTE } from './simulator.js';
+import { Simulator, HIT_CONC_B, HIT_CONC_U, HIT_HANDOFF_B, HIT_HANDOFF_U, HIT_SPAWN_REMOTE } from './simulator.js';
 import { Ev as E } from './events.js';
 
 export abstract class PollingSimulator extends Simulator {
@@ -175,7 +175,8 @@ export abstract class PollingSimulator extends Simulator {
               }
               this.thrBudget[th]--;
             }
-            const cost = ch.kind === 0 ? c.sendU : ch.kind === 1 ? c.sendB : c.lfPush;
+            const cost = (ch.kind === 0 ? c.sendU : ch.kind === 1 ? c.sendB : c.lfPush) + this.concSend(ch, th);
+            ch.txTask = task;
             this.push(ch, recs, ts, th);
             thrT[th] += cost;
             bd[S.C_SEND] += cost;
@@ -194,6 +195,7 @@ export abstract class PollingSimulator extends Simulator {
             tk.pc[task] = pc;
             return E.R_SELF;
           }
+          ch.rxTask = task;
           if (ch.q.length > 0) {
             this.thrBudget[th]--;
             this.pop(ch, task, th);
@@ -222,6 +224,7 @@ export abstract class PollingSimulator extends Simulator {
           const cost = ch.kind === 0 ? c.tryRecvU : ch.kind === 1 ? c.tryRecvB : c.lfPop;
           thrT[th] += cost;
           bd[S.C_RECV] += cost;
+          ch.rxTask = task;
           if (ch.q.length > 0) {
             this.pop(ch, task, th);
             pc = code[o + 2];
@@ -234,6 +237,7 @@ export abstract class PollingSimulator extends Simulator {
         }
         case O.OP_SPIN_WAIT: {
           const ch = this.channels[code[o + 1]];
+          ch.rxTask = task;
           thrT[th] += c.spinCheck;
           bd[S.C_SPIN] += c.spinCheck;
           this.stSpin[th] += c.spinCheck;
@@ -441,7 +445,8 @@ export abstract class PollingSimulator extends Simulator {
     for (let p = 0; p < P; p++) {
       if (counts[p] === 0) continue;
       const ch = this.channels[base + p];
-      const cost = ch.kind === 0 ? this.c.sendU : ch.kind === 1 ? this.c.sendB : this.c.lfPush;
+      const cost = (ch.kind === 0 ? this.c.sendU : ch.kind === 1 ? this.c.sendB : this.c.lfPush) + this.concSend(ch, th);
+      ch.txTask = task;
       this.push(ch, counts[p], ts, th);
       this.thrT[th] += cost;
       this.breakdown[S.C_SEND] += cost;
@@ -458,12 +463,37 @@ export abstract class PollingSimulator extends Simulator {
       this.thrT[from] += h;
       this.breakdown[S.C_RECV] += h;
       this.hitOptional[ch.kind === 1 ? HIT_HANDOFF_B : HIT_HANDOFF_U] = 1;
+      // Both ends at once: the task that sent the item is still in a poll on its thread (sending
+      // on), so each receive meets the sender's writes to the channel's shared lines.
+      const t = ch.txTask;
+      if (ch.kind !== 2 && t >= 0 && this.thrTask[sender] === t && this.thrPollStart[sender] <= this.thrT[from]) {
+        const k = ch.kind === 1 ? this.c.concRecvB : this.c.concRecvU;
+        this.thrT[from] += k;
+        this.breakdown[S.C_RECV] += k;
+        this.hitOptional[ch.kind === 1 ? HIT_CONC_B : HIT_CONC_U] = 1;
+      }
     }
     tk.itemRecords[task] = ch.q.outRecords;
     tk.itemTs[task] = ch.q.outTs;
     tk.hasItem[task] = 1;
     tk.doneOfItem[task] = 0;
     if (ch.kind === 1 && ch.senders.length > 0) this.wake(ch.senders.popFront(), from);
+  }
+
+  /**
+   * conc_send_*: the extra of a send from thread `th` while the channel's receiving task is being
+   * polled on another thread at the same time (it receives from, or polls, the channel in that
+   * stretch), so the channel's message counter, tail and ready bits move between the two CPUs on
+   * every item (docs/semantics.md, "Both ends of a channel at once"). 0 otherwise, for a lock-free
+   * queue, and without the parameter.
+   */
+  private concSend(ch: Channel, th: number): number {
+    const r = ch.rxTask;
+    if (ch.kind === 2 || r < 0 || this.tasks.state[r] !== S.T_RUNNING) return 0;
+    const w = this.tasks.lastWorker[r];
+    if (w === th || this.thrTask[w] !== r || this.thrPollStart[w] > this.thrT[th]) return 0;
+    this.hitOptional[ch.kind === 1 ? HIT_CONC_B : HIT_CONC_U] = 1;
+    return ch.kind === 1 ? this.c.concSendB : this.c.concSendU;
   }
 
   /** A spin wait ended (message arrived or time out): account the spin and continue the poll. */

@@ -115,8 +115,11 @@ export const HIT_WAKE_PACKED = 9;
 export const HIT_SOURCE_EXIT = 10;
 /** A worker notified a worker whose vCPU had halted (unpark_halted). */
 export const HIT_UNPARK_HALTED = 11;
+/** An unbounded (bounded) send or receive ran while the channel's other end worked on it at once on another thread, under a model without conc_*_unbounded (conc_*_bounded). */
+export const HIT_CONC_U = 12;
+export const HIT_CONC_B = 13;
 /** A 1.50+ current_thread timer registration unparked the I/O driver under a model without timer_unpark_io. */
-export const HIT_TIMER_UNPARK = 12;
+export const HIT_TIMER_UNPARK = 14;
 
 export abstract class Simulator {
   readonly q = new EventQueue(256);
@@ -265,7 +268,7 @@ export abstract class Simulator {
    * model, its fallback was charged and the Result says so (`fallbackWarnings`). Set-only flags
    * that do not change what happens next, so the fast-forward's state walk leaves them out.
    */
-  readonly hitOptional = new Uint8Array(13);
+  readonly hitOptional = new Uint8Array(15);
   /**
    * Whether the sources have no CPU of their own (multi_thread): its task-running threads (the
    * workers and the block_on thread) are at least as many as the cores, so a source
@@ -983,6 +986,20 @@ export abstract class Simulator {
       'handoff_unbounded',
       'an unbounded (or lock-free) item received on another thread than its sender',
       'no hand-off cost',
+    );
+    w(
+      HIT_CONC_U,
+      a.concU,
+      'conc_send_unbounded or conc_recv_unbounded',
+      'an unbounded send or receive while the channel’s other end worked on it at once on another thread',
+      'no extra cost (as if the two ends took turns)',
+    );
+    w(
+      HIT_CONC_B,
+      a.concB,
+      'conc_send_bounded or conc_recv_bounded',
+      'a bounded send or receive while the channel’s other end worked on it at once on another thread',
+      'no extra cost (as if the two ends took turns)',
     );
     w(
       HIT_HALT_POLL,

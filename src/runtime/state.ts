@@ -179,6 +179,10 @@ export class Channel {
   readonly q = new MsgRing();
   closed = false;
   receiver = -1; // task whose waker is registered, -1 none
+  /** The task that last received, polled or spin-waited on this channel (mpsc: its one receiver); -1 none. */
+  rxTask = -1;
+  /** The task that last sent on this channel from a runtime thread; -1 none. */
+  txTask = -1;
   /** Threads spin-waiting on this channel (a lock-free queue may have several consumers). */
   readonly spinners = new IntRing(4);
   readonly senders = new IntRing(4); // tasks blocked on a full bounded channel

@@ -112,6 +112,10 @@ test('absent, the figures are those of a model stating the fallbacks (spawn, unp
     unpark_remote: m.parameters.unpark_worker,
     handoff_unbounded: constNs(0),
     handoff_bounded: constNs(0),
+    conc_send_unbounded: constNs(0),
+    conc_recv_unbounded: constNs(0),
+    conc_send_bounded: constNs(0),
+    conc_recv_bounded: constNs(0),
   });
   for (const s of [spawner(), fromFile('scenarios/validation/mt-bounded-4p-poisson.json')]) {
     const a = run(s, m);
