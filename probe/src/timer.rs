@@ -1,14 +1,19 @@
 //! timer: `sleep(d)` latency on an idle or busy runtime (tokio-mechanics §3; model
 //! parameter P14). Latency-type: one line per sleep, measured from just before the
 //! `Sleep` is created to its completion; the TypeScript side fits the 1 ms grid and the
-//! OS park overshoot from the distribution.
+//! OS park overshoot from the distribution. `timer_unpark`: the cost of registering a
+//! timer when the driver has promised no earlier wake-up (tokio's `reregister` then calls
+//! `driver.unpark()`: an eventfd write with the I/O driver), a slope benchmark.
 
 use crate::bench::{
-    build_runtime, count_spec, emit_latencies, emit_metrics, ns, ov, Bench, Kind, Overrides,
-    ParamSpec, Params, Ty, FLAVOR, WORKERS,
+    build_runtime, count_spec, emit_latencies, emit_metrics, n_spec, ns, ov, run_slope, Bench,
+    Kind, Overrides, ParamSpec, Params, Ty, FLAVOR, FLAVOR_CT, REPS, WORKERS,
 };
+use std::future::Future;
+use std::hint::black_box;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
+use std::task::Poll;
 use std::time::{Duration, Instant};
 
 /// Sleeps discarded at the start (phase settling, first timer-wheel allocation).
@@ -101,12 +106,68 @@ fn grid_sleep() -> Vec<Overrides> {
     g
 }
 
-pub const BENCHES: &[Bench] = &[Bench {
-    name: "sleep",
-    kind: Kind::Latency,
-    feeds: &["P14"],
-    about: "loop of sleep(d_us) in a spawned task, idle or next to a yield spinner; ns = one sleep's wall time",
-    params: SLEEP_PARAMS,
-    run: run_sleep,
-    grid: grid_sleep,
-}];
+/// `timer_unpark`: `iters` timers registered and dropped inside one poll of the block_on
+/// future on current_thread. Each `Sleep` is polled once (its first poll registers it:
+/// `TimerEntry::reset` → `reregister`) and dropped (`clear_entry`). No driver poll runs in
+/// between, so the driver's `next_wake` stays `None` (it is only set when the driver parks)
+/// and every registration calls `driver.unpark()` (tokio 1.24.2 `runtime/time/mod.rs`
+/// `reregister`, 1.53.1 the same, lines 400–431). With `driver=io` that unpark is mio's
+/// eventfd write; with `driver=timer` an atomic swap on the parker. The difference of the two
+/// slopes is the registration's unpark (calibrate: `timer_unpark_io`). Run unconstrained:
+/// `Sleep::poll` charges the coop budget, and a spent budget would skip the registration.
+fn run_timer_unpark(p: &Params) -> Result<(), String> {
+    let rt = build_runtime(p);
+    run_slope(p, |iters| {
+        rt.block_on(tokio::task::unconstrained(async move {
+            let t = Instant::now();
+            for _ in 0..iters {
+                let mut s = Box::pin(tokio::time::sleep(Duration::from_secs(3600)));
+                std::future::poll_fn(|cx| {
+                    black_box(s.as_mut().poll(cx).is_ready());
+                    Poll::Ready(())
+                })
+                .await;
+                drop(s);
+            }
+            (iters, t.elapsed())
+        }))
+    });
+    Ok(())
+}
+
+const DRIVER_TIMER_UNPARK: ParamSpec = ParamSpec {
+    name: "driver",
+    default: "timer",
+    ty: Ty::Choice(&["timer", "io"]),
+    doc: "timer (enable_time: the unpark is an atomic swap) or io (enable_all with tokio/net: an eventfd write)",
+};
+const TIMER_UNPARK_PARAMS: &[ParamSpec] = &[FLAVOR_CT, DRIVER_TIMER_UNPARK, n_spec("20000"), REPS];
+
+fn grid_timer_unpark() -> Vec<Overrides> {
+    let mut g = vec![ov(&[("driver", "timer")])];
+    if cfg!(feature = "io") {
+        g.push(ov(&[("driver", "io")]));
+    }
+    g
+}
+
+pub const BENCHES: &[Bench] = &[
+    Bench {
+        name: "sleep",
+        kind: Kind::Latency,
+        feeds: &["P14"],
+        about: "loop of sleep(d_us) in a spawned task, idle or next to a yield spinner; ns = one sleep's wall time",
+        params: SLEEP_PARAMS,
+        run: run_sleep,
+        grid: grid_sleep,
+    },
+    Bench {
+        name: "timer_unpark",
+        kind: Kind::Slope,
+        feeds: &["P14"],
+        about: "register (first poll) and drop a 1 h sleep in the block_on future, current_thread, no driver poll between: every registration unparks the driver",
+        params: TIMER_UNPARK_PARAMS,
+        run: run_timer_unpark,
+        grid: grid_timer_unpark,
+    },
+];

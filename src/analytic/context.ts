@@ -23,7 +23,8 @@ export interface Ctx {
   remotePopNs: number;
   /**
    * current_thread: the driver.unpark() of a timer registered when the driver promised no earlier
-   * wake-up (tokio's `reregister`, every version): `driver_unpark_io` with the I/O driver, else 0.
+   * wake-up (tokio's `reregister`, every version): `timer_unpark_io` with the I/O driver (the
+   * model's `driver_unpark_io` when it lacks it, as the simulator charges), else 0.
    */
   timerUnparkNs: number;
   /**
@@ -37,7 +38,7 @@ export interface Ctx {
 export function makeCtx(plan: Plan, model: CostModel): Ctx {
   const c = analyticCosts(model, plan.runtime.driver);
   const remotePopNs = c.remoteCheck;
-  const timerUnparkNs = c.driverUnparkIo;
+  const timerUnparkNs = c.timerUnparkIo;
   const sem = plan.runtime.semantics;
   if (plan.runtime.flavor === 'current_thread') {
     if (sem.remoteFastPath) c.remoteCheck = 0;

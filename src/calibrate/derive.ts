@@ -657,6 +657,25 @@ function workerRewakeLatency(d: Deriver): Outcome {
   };
 }
 
+/**
+ * timer_unpark_io: tokio's `reregister` unparks the driver when a timer is registered with none
+ * earlier promised (next_wake); with the I/O driver that is mio's eventfd write. The probe registers
+ * and drops sleeps in one poll (timer_unpark), so every registration unparks: the io slope minus
+ * the timer-only slope (whose unpark is an atomic swap) is the write. Unlike driver_unpark_io it
+ * does not go through the block_on waker, which tokio 1.50+ no longer unparks with.
+ */
+function timerUnparkIo(d: Deriver): Outcome {
+  const io = d.fitter.slope('timer_unpark', { ...CT, driver: 'io' });
+  const timer = d.fitter.slope('timer_unpark', { ...CT, driver: 'timer' });
+  if (!io || !timer)
+    return { missing: "sample lines of 'timer_unpark' (ct, driver=io and driver=timer; build with --features io)" };
+  return {
+    est: combine([io, timer], (v) => Math.max(0, v[0] - v[1]), 'timer_unpark{ct}: io − timer'),
+    provenance: 'calibrated',
+    note: "a sleep registered (first poll) and dropped in one poll of the block_on future: reregister's driver.unpark() each time; with I/O an eventfd write, net of the timer-only parker's atomic swap",
+  };
+}
+
 function driverUnparkIo(d: Deriver): Outcome {
   const f = (driver: string, where: string) => d.fitter.slope('yield_lone', { ...CT, driver, in: where });
   const ins = [f('io', 'block_on'), f('io', 'task'), f('timer', 'block_on'), f('timer', 'task')];
@@ -978,6 +997,7 @@ const RULES: Record<ParameterName, Rule> = {
   driver_poll_io: driverPoll('io'),
   remote_check: (d) => reciprocal(d, 'remote_check', CT, 'gqi'),
   driver_unpark_io: driverUnparkIo,
+  timer_unpark_io: timerUnparkIo,
   unpark_worker: unparkWorker,
   yield_round_parallel: yieldRoundParallel,
   wake_latency: wakeLatency,

@@ -289,6 +289,14 @@ export const OPTIONAL_PARAMETERS = [
       'one Instant::now() (a vDSO clock_gettime) (benchmark instant_now). Charged where tokio itself reads the clock on a scheduling path: from 1.29, a multi_thread worker stopping and starting to process scheduled tasks (its Stats and MetricsBatch), which every yield round does. Absent: spin_check − try_recv_unbounded (the same clock read, as spin_check was derived), with DS3030',
   },
   {
+    name: 'timer_unpark_io',
+    unit: 'ns',
+    kind: 'cost',
+    p: 'P14',
+    meaning:
+      "current_thread with the I/O driver: the driver.unpark() (mio's eventfd write) that tokio's reregister makes when a timer is registered while the driver has promised no earlier wake-up (its next_wake is none or later; 1.24.2 runtime/time/mod.rs reregister, 1.53.1 the same, 400–431), on the registering thread (benchmark timer_unpark: register and drop a sleep in one poll of the block_on future, driver=io − driver=timer). Absent: driver_unpark_io (the block_on waker's eventfd write, the same syscall; tokio 1.50+ no longer makes that one, so a 1.53 calibration measures it ≈ 0: DS3030 on such a scenario)",
+  },
+  {
     name: 'handoff_unbounded',
     unit: 'ns',
     kind: 'cost',

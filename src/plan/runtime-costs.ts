@@ -17,6 +17,12 @@ export interface RuntimeCosts {
   driverPoll: number;
   remoteCheck: number;
   driverUnparkIo: number;
+  /**
+   * current_thread, I/O driver: the driver.unpark() (eventfd write) of a timer registration when
+   * the driver promised no earlier wake-up (timer_unpark_io; driver_unpark_io when absent); 0
+   * without the I/O driver.
+   */
+  timerUnparkIo: number;
   unparkWorker: number;
   steal: number;
   spawn: number;
@@ -149,6 +155,7 @@ export interface RuntimeCosts {
     wakePacked: boolean;
     sourceExit: boolean;
     yieldParallel: boolean;
+    timerUnparkIo: boolean;
   };
 }
 
@@ -232,6 +239,7 @@ export function runtimeCosts(model: CostModel, driver: 'none' | 'timer' | 'timer
     driverPoll: driver === 'none' ? v('driver_poll_none') : driver === 'timer' ? v('driver_poll_timer') : v('driver_poll_io'),
     remoteCheck: v('remote_check'),
     driverUnparkIo: driver === 'timer_io' ? v('driver_unpark_io') : 0,
+    timerUnparkIo: driver === 'timer_io' ? opt('timer_unpark_io', v('driver_unpark_io')) : 0,
     unparkWorker: v('unpark_worker'),
     steal: v('steal'),
     spawn: v('spawn'),
@@ -298,6 +306,7 @@ export function runtimeCosts(model: CostModel, driver: 'none' | 'timer' | 'timer
       wakePacked: !has('wake_latency_packed'),
       sourceExit: !has('source_exit_latency'),
       yieldParallel: !has('yield_round_parallel'),
+      timerUnparkIo: !has('timer_unpark_io'),
     },
   };
 }

@@ -19,7 +19,7 @@ import type { CostModel } from '../schema/model.js';
 import type { Plan } from '../plan/types.js';
 import { IntRing } from './rings.js';
 import { K as S } from './state.js';
-import { type SimOptions } from './simulator.js';
+import { HIT_TIMER_UNPARK, type SimOptions } from './simulator.js';
 import { Ev as E } from './events.js';
 import { Code as O, yieldLoopSteps } from './code.js';
 import { PollingSimulator } from './poll.js';
@@ -59,6 +59,8 @@ export class CurrentThreadSim extends PollingSimulator {
   private ylKnown = 0;
   private readonly ylOff: Int32Array;
   private readonly blockOnWakeNoSelfUnpark: boolean;
+  /** 1.50+ with the I/O driver and a model without timer_unpark_io: its fallback is ≈ 0 (DS3030). */
+  private readonly timerUnparkFallback: boolean;
 
   constructor(plan: Plan, model: CostModel, opts: SimOptions) {
     super(plan, model, opts, 1);
@@ -67,6 +69,7 @@ export class CurrentThreadSim extends PollingSimulator {
     const sem = plan.runtime.semantics;
     this.remoteFastPath = sem.remoteFastPath;
     this.blockOnWakeNoSelfUnpark = sem.blockOnWakeNoSelfUnpark;
+    this.timerUnparkFallback = sem.blockOnWakeNoSelfUnpark && plan.runtime.driver === 'timer_io' && this.c.absent.timerUnparkIo;
     // 1.29+: the tick is incremented before the check, so the first pick checks tick 1.
     if (sem.tickBeforeCheck) this.tickRes = 1 % this.gqi;
     const tables = this.codes.map(yieldLoopSteps);
@@ -146,12 +149,15 @@ export class CurrentThreadSim extends PollingSimulator {
     // tokio's `reregister` (runtime/time/mod.rs, 1.24 to 1.53) calls driver.unpark() when the
     // new tick is earlier than the driver's `next_wake`, or there is none — which is the case
     // after a driver poll that left no timer pending: the next park returns at once, and with
-    // the I/O driver the unpark is an eventfd write on this thread, as the block_on waker's is.
+    // the I/O driver the unpark is an eventfd write on this thread (timer_unpark_io; a model
+    // without it charges the block_on waker's driver_unpark_io, the same syscall — which a 1.50+
+    // calibration measures ≈ 0, as that waker no longer unparks: DS3030 there).
     if (tickNs >= this.nextWake) return;
-    if (this.c.driverUnparkIo > 0) {
-      this.thrT[0] += this.c.driverUnparkIo;
-      this.breakdown[S.C_UNPARK] += this.c.driverUnparkIo;
+    if (this.c.timerUnparkIo > 0) {
+      this.thrT[0] += this.c.timerUnparkIo;
+      this.breakdown[S.C_UNPARK] += this.c.timerUnparkIo;
     }
+    if (this.timerUnparkFallback) this.hitOptional[HIT_TIMER_UNPARK] = 1;
     this.driverNotified = true;
   }
 

@@ -118,8 +118,10 @@ export const HIT_UNPARK_HALTED = 11;
 /** An unbounded (bounded) send or receive ran while the channel's other end worked on it at once on another thread, under a model without conc_*_unbounded (conc_*_bounded). */
 export const HIT_CONC_U = 12;
 export const HIT_CONC_B = 13;
+/** A 1.50+ current_thread timer registration unparked the I/O driver under a model without timer_unpark_io. */
+export const HIT_TIMER_UNPARK = 14;
 /** Two multi_thread workers yield-spun at once under a model without yield_round_parallel. */
-export const HIT_YIELD_PARALLEL = 14;
+export const HIT_YIELD_PARALLEL = 15;
 
 export abstract class Simulator {
   readonly q = new EventQueue(256);
@@ -143,6 +145,14 @@ export abstract class Simulator {
   readonly hist = new Histogram();
   readonly rngCost: Prng;
   readonly rngLatency: Prng;
+  /**
+   * The sources' thread's own wake-ups (`sourceSendAt`): a stream of their own, so that they move
+   * no draw of the runtime's threads. Drawn only at arrivals, where the fast-forward restarts, so
+   * it is not among `ffRngs`.
+   */
+  readonly rngSourceWake: Prng;
+  /** The stream `unparkLatency` draws from: rngLatency, but rngSourceWake inside `sourceSendAt`. */
+  private wakeRng: Prng;
   readonly rngRoute: Prng;
   readonly rngArrival: Prng;
   readonly rngSteal: Prng;
@@ -161,7 +171,9 @@ export abstract class Simulator {
   readonly thrParkStart: Float64Array;
   /**
    * Adaptive halt-polling (halt_poll_max): when the thread's current park (its vCPU's halt) began,
-   * and the thread's poll window (ns), which adapts after every halt (`haltEnded`).
+   * and the thread's poll window (ns), which adapts after every halt (`haltEnded`). These two and
+   * thrParkStart have one slot more than the runtime's threads: index `nThreads` is the sources'
+   * OS thread, which sleeps between deliveries (`sourceSendAt`).
    */
   readonly thrHaltStart: Float64Array;
   readonly thrPollWindow: Float64Array;
@@ -241,8 +253,11 @@ export abstract class Simulator {
   sticky = 0;
   /** Per partition: records routed by the current batch (scratch for `route`). */
   readonly routeCounts: Float64Array;
+  /** Per source: its next planned delivery (ns; −1 when done), and the batches it has sent. */
   readonly srcNext: Float64Array;
   readonly srcSent: Float64Array;
+  /** When the sources' thread last sent (its latest delivery's real time; −Infinity before any). */
+  srcSentAt = -Infinity;
   readonly arrivalState: ArrivalState;
   readonly warnings: Array<{ code: string; message: string }> = [];
   /**
@@ -255,7 +270,7 @@ export abstract class Simulator {
    * model, its fallback was charged and the Result says so (`fallbackWarnings`). Set-only flags
    * that do not change what happens next, so the fast-forward's state walk leaves them out.
    */
-  readonly hitOptional = new Uint8Array(15);
+  readonly hitOptional = new Uint8Array(16);
   /**
    * Whether the sources have no CPU of their own (multi_thread): its task-running threads (the
    * workers and the block_on thread) are at least as many as the cores, so a source
@@ -320,6 +335,8 @@ export abstract class Simulator {
     this.breakdown = new Float64Array(this.categories.length);
     this.rngCost = new Prng(seed, 'cost');
     this.rngLatency = new Prng(seed, 'latency');
+    this.wakeRng = this.rngLatency;
+    this.rngSourceWake = new Prng(seed, 'source-wake');
     this.rngRoute = new Prng(seed, 'route');
     this.rngArrival = new Prng(seed, 'arrival');
     this.rngSteal = new Prng(seed, 'steal');
@@ -338,9 +355,9 @@ export abstract class Simulator {
     this.thrPollStart = f();
     this.thrSpinStart = f();
     this.thrSpinChannel = new Int32Array(nThreads);
-    this.thrParkStart = f();
-    this.thrHaltStart = f();
-    this.thrPollWindow = f();
+    this.thrParkStart = new Float64Array(nThreads + 1);
+    this.thrHaltStart = new Float64Array(nThreads + 1);
+    this.thrPollWindow = new Float64Array(nThreads + 1);
     this.defer = Array.from({ length: nThreads }, () => new IntRing(16));
     this.stBusy = f();
     this.stSpin = f();
@@ -691,17 +708,39 @@ export abstract class Simulator {
     if (c.haltPollMax > 0) {
       if (this.plan.runtime.flavor === 'multi_thread') this.hitOptional[HIT_WAKE_UNCALIBRATED] = 1;
       // No polling host: an outside wake-up takes wake_latency_nopoll, a worker's its own cold latency.
-      if (!this.hostPolls) return this.latency(cold === c.wakeLatency ? (c.wakeLatencyNoPoll ?? cold) : cold);
+      if (!this.hostPolls) return this.wakeDraw(cold === c.wakeLatency ? (c.wakeLatencyNoPoll ?? cold) : cold);
       // KVM polls for the thread's current window from the halt's start; a wake-up in it is warm.
-      if (this.inPollWindow(th, t) && (c.haltPollWarmShare >= 1 || this.rngLatency.nextFloat() < c.haltPollWarmShare)) {
+      if (this.inPollWindow(th, t) && (c.haltPollWarmShare >= 1 || this.wakeRng.nextFloat() < c.haltPollWarmShare)) {
         this.haltEnded(th, t - this.thrHaltStart[th]);
-        return this.latency(c.wakeLatencyWarm);
+        return this.wakeDraw(c.wakeLatencyWarm);
       }
       return this.haltedWake(th, t, cold);
     }
     if (c.absent.haltPollMax && c.haltPollWindow > 0) this.hitOptional[HIT_HALT_POLL] = 1;
-    if (this.inPollWindow(th, t)) return this.latency(c.wakeLatencyWarm);
-    return this.latency(cold);
+    if (this.inPollWindow(th, t)) return this.wakeDraw(c.wakeLatencyWarm);
+    return this.wakeDraw(cold);
+  }
+
+  /**
+   * When the sources' OS thread really sends a delivery planned at `plannedNs` (docs/semantics.md,
+   * *Sources*): the probe's thread sleeps to each planned instant (`sources.rs` `deliver`, 1 ns
+   * timer slack), so its vCPU halts and the sleep ends with the OS's wake-up of that vCPU — the
+   * wake-up of a parked thread (`unparkLatency`: warm inside its own adaptive halt-poll window,
+   * else `wake_latency`; inside an episode `episode_wake_latency`), on the source's own halt
+   * state (thread index `nThreads`). A delivery already due when the thread sent its last goes out
+   * then, without a sleep. Sources without a CPU of their own (multi_thread, `sourceShares`: the
+   * source's vCPU runs the runtime's threads) send at the planned instant, as before: their
+   * wake-up is a different placement, not calibrated.
+   */
+  sourceSendAt(plannedNs: number): number {
+    const last = this.srcSentAt;
+    if (this.sourceShares || plannedNs <= last) return Math.max(plannedNs, last);
+    const th = this.nThreads;
+    this.thrParkStart[th] = this.thrHaltStart[th] = last === -Infinity ? 0 : last;
+    this.wakeRng = this.rngSourceWake;
+    const lat = this.unparkLatency(th, plannedNs, this.c.wakeLatency);
+    this.wakeRng = this.rngLatency;
+    return plannedNs + Math.round(lat);
   }
 
   /**
@@ -720,8 +759,12 @@ export abstract class Simulator {
    * A wake-up of parked thread `th` at `t` that takes a draw of `cost`: under adaptive halt-polling
    * its vCPU's halt ends when the thread runs (the window adapts to the whole halt).
    */
+  private wakeDraw(c: PlanCost): number {
+    return sampleCost(c, this.wakeRng);
+  }
+
   private haltedWake(th: number, t: number, cost: PlanCost): number {
-    const lat = this.latency(cost);
+    const lat = this.wakeDraw(cost);
     if (this.c.haltPollMax > 0) this.haltEnded(th, t - this.thrHaltStart[th] + lat);
     return lat;
   }
@@ -1008,6 +1051,13 @@ export abstract class Simulator {
       'source_exit_latency',
       'a parked runtime thread woken by the last delivery of a source thread without a CPU of its own (the thread then exits on the woken thread’s vCPU)',
       "as by a source that goes back to sleep, 'wake_latency_packed'",
+    );
+    w(
+      HIT_TIMER_UNPARK,
+      a.timerUnparkIo,
+      'timer_unpark_io',
+      "a timer registration's driver.unpark() with the I/O driver (tokio's reregister, current_thread)",
+      "the block_on waker's 'driver_unpark_io', which tokio 1.50+ no longer makes, so a model calibrated on it measures ≈ 0 and the eventfd write is under-charged",
     );
     w(
       HIT_YIELD_PARALLEL,

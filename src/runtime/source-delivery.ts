@@ -15,20 +15,25 @@ import { firstArrivalNs, nextArrivalNs } from './arrivals.js';
 export function scheduleFirstArrival(sim: Simulator, s: number): void {
   const t = firstArrivalNs(sim.plan.sources[s], s, sim.rngArrival, sim.arrivalState);
   sim.srcNext[s] = t;
-  if (t >= 0) sim.q.push(t, EV_SOURCE, s, 0);
+  if (t >= 0) sim.q.push(sim.sourceSendAt(t), EV_SOURCE, s, 0);
   else endSource(sim, s);
 }
 
-/** Source `s`'s batch arrives at `t`: delivered (or dropped), and the next arrival queued. */
+/**
+ * Source `s`'s batch arrives at `t` (its real send: the planned instant `srcNext[s]` plus the
+ * thread's wake-up, `sourceSendAt`): delivered (or dropped), and the next arrival queued, planned
+ * from the planned instant (absolute deadlines: lateness never accumulates, as in the probe).
+ */
 export function arrival(sim: Simulator, s: number, t: number): void {
   const src = sim.plan.sources[s];
   const ch = sim.channels[src.channel];
   const i = sim.srcSent[s]++;
   const records = src.arrival.kind === 'trace' ? src.arrival.records[i] : src.records;
   sim.events++;
+  sim.srcSentAt = t;
   // The next arrival first (its draws come from the arrival stream alone): without one, and with
   // every other source done, this is the source thread's last delivery.
-  const next = nextArrivalNs(src, s, t, sim.srcSent[s], sim.rngArrival, sim.arrivalState);
+  const next = nextArrivalNs(src, s, sim.srcNext[s], sim.srcSent[s], sim.rngArrival, sim.arrivalState);
   const waking = next < 0 && othersDone(sim, s) ? 2 : 1;
   if (ch.kind === 1 && ch.q.length >= ch.capacity) {
     sim.warnings.push({ code: 'DS3002', message: `source '${src.name}' found channel full; batch dropped` });
@@ -39,7 +44,7 @@ export function arrival(sim: Simulator, s: number, t: number): void {
     sim.srcWaking = 0;
   }
   sim.srcNext[s] = next;
-  if (next >= 0) sim.q.push(next, EV_SOURCE, s, 0);
+  if (next >= 0) sim.q.push(sim.sourceSendAt(next), EV_SOURCE, s, 0);
   else endSource(sim, s);
 }
 

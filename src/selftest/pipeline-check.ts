@@ -3,7 +3,9 @@
  * coordinator (route 2 µs, forward) → worker (5 µs per record), on current_thread with no
  * driver, and a cost model of round constants (everything else zero).
  *
- * Phase: selftest. Per batch of R records arriving at t0 while the runtime is parked:
+ * Phase: selftest. Per batch of R records planned at p, sent at t0 = p + wake (the source thread's
+ * own sleep ends with an OS wake-up, wake_latency; docs/semantics.md, Sources), while the runtime
+ * is parked:
  *
  *   t0 + wake                       the runtime thread runs (wake_latency)
  *      + driver                     the driver poll that ends the park
@@ -16,7 +18,7 @@
  * so mean latency = wake + driver + 2·poll + 2·recv + route + send + register + record·(R+1)/2,
  * except for the last batch: the source closes `input` with it, so the coordinator's next recv
  * sees the channel closed and ends without registering, and the worker starts `register` sooner.
- * The first batch arrives at 50 µs, after both tasks have registered their wakers at start.
+ * The first batch is planned at 50 µs, after both tasks have registered their wakers at start.
  */
 import type { Scenario } from '../schema/scenario.js';
 import { idealModel } from './ideal-model.js';
@@ -86,7 +88,7 @@ export function pipelineCheck(): Check {
   // except the last batch, whose final recv finds the channel closed (no register).
   const perBatch = poll + recv + RECORDS * RECORD_US + reg;
   const workerBusy = poll + reg + (BATCHES - 1) * perBatch + (perBatch - reg);
-  const lastArrival = PHASE_US + (BATCHES - 1) * INTERVAL_US;
+  const lastArrival = PHASE_US + (BATCHES - 1) * INTERVAL_US + us(WAKE_NS);
   return {
     id: 'pipeline',
     kind: 'deterministic',

@@ -138,3 +138,27 @@ test('source_exit_latency: exit_wake with the sender and the runtime thread on o
   assert.match(o.est.source, /exit_wake.*pin=together/);
   assert.match(o.note ?? '', /exits/);
 });
+
+test("timer_unpark_io: timer_unpark's io slope minus its timer-only slope; missing without the io configuration", () => {
+  const out = synthetic();
+  const add = (driver: string, perIter: number) => {
+    for (const iters of [1000, 2000, 4000, 8000])
+      out.samples.push({
+        bench: 'timer_unpark',
+        params: { flavor: 'ct', driver },
+        header: 0,
+        iters,
+        totalNs: 700 + perIter * iters,
+      });
+  };
+  add('timer', 140);
+  const none = new Deriver(new Fitter(out, { seed: 1, resamples: 50 })).get('timer_unpark_io');
+  assert.ok(isMissing(none));
+  assert.match(none.missing, /timer_unpark.*driver=io/);
+  add('io', 520);
+  const o = new Deriver(new Fitter(out, { seed: 1, resamples: 50 })).get('timer_unpark_io');
+  assert.ok(!isMissing(o));
+  assert.ok(Math.abs(o.est.value - 380) < 1e-6, `got ${o.est.value}`);
+  assert.equal(o.provenance, 'calibrated');
+  assert.match(o.est.source, /timer_unpark/);
+});

@@ -68,3 +68,48 @@ test('on the timer driver the unpark costs nothing, but the next park returns at
   assert.equal(w.parks, 10, `parks ${w.parks}`);
   assert.equal(w.driverPolls, 20, `driver polls ${w.driverPolls}`);
 });
+
+/** The first test's scenario (two registrations unpark) on `tokio`. */
+function unparkCount(tokio: '1.24' | '1.53'): Scenario {
+  return {
+    name: `timer-unpark-count-${tokio}`,
+    runtime: { flavor: 'current_thread', tokio, driver: 'timer_io', timerPhaseUs: 0 },
+    machine: { cores: 1, noise: false },
+    tasks: {
+      a: { start: 'spawn', program: [{ op: 'sleep', us: 3000 }] },
+      b: { start: 'spawn', program: [{ op: 'yield' }, { op: 'sleep', us: 500 }] },
+      c: { start: 'spawn', program: [{ op: 'yield' }, { op: 'sleep', us: 4500 }] },
+    },
+  };
+}
+
+test("the registration's eventfd write is timer_unpark_io where the model has it, on 1.53 as on 1.24; the block_on waker's driver_unpark_io is not", () => {
+  // timer_unpark bench (a sleep registered and dropped per iteration): the write measured on its
+  // own, so a 1.53 calibration, whose block_on waker no longer unparks, still charges it.
+  const withParam = structuredClone(m);
+  withParam.parameters.timer_unpark_io = { value: 700, unit: 'ns', provenance: 'assumed' } as never;
+  withParam.parameters.driver_unpark_io = { value: 4, unit: 'ns', provenance: 'assumed' } as never;
+  for (const tokio of ['1.24', '1.53'] as const) {
+    const { result } = run(unparkCount(tokio), withParam);
+    assert.ok(
+      Math.abs(result.breakdownUs.unpark - 2 * 0.7) < 1e-6,
+      `${tokio}: unpark ${result.breakdownUs.unpark} µs, want 2 × 0.7`,
+    );
+    assert.ok(
+      !result.warnings.some((w) => w.message.includes('timer_unpark_io')),
+      `${tokio}: ${JSON.stringify(result.warnings)}`,
+    );
+  }
+});
+
+test('a model without timer_unpark_io charges driver_unpark_io; on 1.53 (whose calibration measures that ≈ 0) the Result says so (DS3030)', () => {
+  const old = structuredClone(m);
+  delete old.parameters.timer_unpark_io;
+  const v124 = run(unparkCount('1.24'), old).result;
+  assert.ok(Math.abs(v124.breakdownUs.unpark - 2 * unparkIoUs) < 1e-6, `unpark ${v124.breakdownUs.unpark}`);
+  assert.ok(!v124.warnings.some((w) => w.message.includes('timer_unpark_io')));
+  const v153 = run(unparkCount('1.53'), old).result;
+  assert.ok(Math.abs(v153.breakdownUs.unpark - 2 * unparkIoUs) < 1e-6, `unpark ${v153.breakdownUs.unpark}`);
+  const w = v153.warnings.find((x) => x.message.includes('timer_unpark_io'));
+  assert.equal(w?.code, 'DS3030', JSON.stringify(v153.warnings));
+});
