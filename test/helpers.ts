@@ -31,13 +31,13 @@ type RunResult = ReturnType<typeof run>['result'];
 export const assumedNs = (value: number) => ({ value, unit: 'ns' as const, provenance: 'assumed' as const, source: 'test' });
 
 /**
- * The bundled 1.24 model with constant wake-ups: across CPUs 50 µs (warm 10 µs), a 200 µs halt-poll
- * window (a thread parked 1 ms has halted), unpark_remote 12 µs, unpark_worker 2 µs; no halt-polling
- * adaptation (halt_poll_max), run levels or episodes (one run). `drop` removes parameters first, then
- * `set` (ns) adds or replaces them.
+ * The bundled 1.24 model (or `from`) with constant wake-ups: across CPUs 50 µs (warm 10 µs), a
+ * 200 µs halt-poll window (a thread parked 1 ms has halted), unpark_remote 12 µs, unpark_worker 2 µs;
+ * no halt-polling adaptation (halt_poll_max), run levels or episodes (one run). `drop` removes
+ * parameters first, then `set` (ns) adds or replaces them.
  */
-export function constantWakeModel(set: Record<string, number> = {}, drop: string[] = []): CostModel {
-  const m = model();
+export function constantWakeModel(set: Record<string, number> = {}, drop: string[] = [], from?: CostModel): CostModel {
+  const m = from ?? model();
   const p: Record<string, unknown> = { ...m.parameters };
   for (const name of ['halt_poll_max', 'episode_rate', ...drop]) delete p[name];
   const base = {

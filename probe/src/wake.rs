@@ -272,7 +272,10 @@ fn run_handoff(p: &Params) -> Result<(), String> {
 /// B1 busy-spins b_spin_us after each receive (0: its worker parks again at once). holdNs = the
 /// largest gap between two consecutive clock reads of A's spin: how long the waker was held off
 /// its vCPU (by a woken worker that preempted it there: until that worker parks, or until the
-/// guest moves one of them to the idle vCPU, whichever comes first).
+/// guest moves one of them to the idle vCPU, whichever comes first). sendNs = A's first send
+/// (B1 into its empty LIFO slot: a send and a wake, no notify), notifySendNs = its second (B2
+/// displaces B1, whose push to the run queue notifies the parked worker): their difference is
+/// what a worker's notify of a worker parked g µs (its vCPU halted) costs the notifying worker.
 fn run_steal_wake(p: &Params) -> Result<(), String> {
     let count = p.int("count");
     let spin = Duration::from_micros(p.int("spin_us"));
@@ -310,10 +313,19 @@ fn run_steal_wake(p: &Params) -> Result<(), String> {
             for _ in 0..total {
                 tokio::time::sleep(gap).await;
                 let now = Instant::now();
-                if tx1.send(now).is_err() || tx2.send(now).is_err() {
+                // The first send wakes B1 into A's empty LIFO slot (no notify); the second wakes
+                // B2 there and displaces B1 into the run queue, which notifies the parked worker:
+                // its duration less the first's is what that notify cost A, on A's worker.
+                if tx1.send(now).is_err() {
                     break;
                 }
-                holds.push(spin_max_gap(spin));
+                let t1 = Instant::now();
+                if tx2.send(now).is_err() {
+                    break;
+                }
+                let t2 = Instant::now();
+                let sends = (ns(t1 - now), ns(t2 - t1));
+                holds.push((spin_max_gap(spin), sends));
                 for _ in 0..2 {
                     if ack_rx.recv().await.is_none() {
                         return holds;
@@ -330,9 +342,10 @@ fn run_steal_wake(p: &Params) -> Result<(), String> {
     let params = p.json();
     for (i, v) in lat.iter().enumerate().skip(WARMUP as usize) {
         match holds.get(i) {
-            Some(h) => emit(
-                &json!({"type": "latency", "bench": p.bench, "params": params, "ns": v, "holdNs": h}),
-            ),
+            Some((h, (send_ns, notify_send_ns))) => emit(&json!({
+                "type": "latency", "bench": p.bench, "params": params, "ns": v, "holdNs": h,
+                "sendNs": send_ns, "notifySendNs": notify_send_ns,
+            })),
             None => emit(&json!({"type": "latency", "bench": p.bench, "params": params, "ns": v})),
         }
     }

@@ -74,8 +74,9 @@ export interface PreparedPipeline {
   recordVarNs2: number;
   setupShiftNs: number;
   /**
-   * multi_thread: what a worker pays to unpark another (unpark_remote once the other's vCPU has
-   * halted between batches, else unpark_worker; docs/semantics.md, Notify).
+   * multi_thread: what a worker pays to unpark another (unpark_halted's mean — unpark_remote
+   * without it — once the other's vCPU has halted between batches, else unpark_worker;
+   * docs/semantics.md, Notify).
    */
   unparkNs: number;
   offEndNs: number;
@@ -245,7 +246,7 @@ export function preparePipeline(ctx: Ctx, shape: PipelineShape): PreparedPipelin
     maxStageNs: 0,
     recordVarNs2: Math.max(0, recordM2 - recordNs * recordNs),
     setupShiftNs: 0,
-    unparkNs: halted ? c.unparkRemote : c.unparkWorker,
+    unparkNs: halted ? (c.unparkHalted ? costMoments(c.unparkHalted).mean : c.unparkRemote) : c.unparkWorker,
     offEndNs: 0,
     forkSpanMean: 0,
     forkSpanM2: 0,

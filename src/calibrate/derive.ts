@@ -724,6 +724,38 @@ function unparkRemote(d: Deriver): Outcome {
   };
 }
 
+/**
+ * unpark_halted: steal_wake's waker A, on a worker, sends to B1 (into its empty LIFO slot: a send
+ * and a wake) and then to B2 (B1 displaced into the run queue, which notifies the other worker,
+ * parked g = 500 µs: its vCPU halted on a VM host whose halt-polling window is shorter). Per
+ * wake-up the second send's duration less the first's is that notify's cost to A: a distribution
+ * (a futex wake or driver unpark whose IPI reaches a halted vCPU, sometimes with the waker held off
+ * its vCPU around it). Undefined without the sendNs / notifySendNs fields (older probes).
+ */
+function unparkHalted(d: Deriver): Outcome {
+  const recs = d.fitter.output.latencies.filter(
+    (l) =>
+      l.bench === 'steal_wake' &&
+      l.sendNs !== undefined &&
+      l.notifySendNs !== undefined &&
+      Object.entries(BO_WAKE).every(([k, v]) => String(l.params[k]) === String(v)),
+  );
+  if (recs.length < 20) return { missing: `${STEAL_WAKE_SOURCE} lines with sendNs and notifySendNs (20 or more)` };
+  const costs = recs.map((r) => Math.max(0, (r.notifySendNs ?? 0) - (r.sendNs ?? 0)));
+  const est = latencyEstimate(
+    costs,
+    `${STEAL_WAKE_SOURCE}: the waker's notifying send minus its send into the empty LIFO slot, quantiles of ${costs.length} wake-ups (the other worker parked ${recs[0].params.g ?? 500} µs)`,
+    [...new Set(recs.map((r) => r.header))],
+    d.fitter.options,
+    'steal_wake',
+  );
+  return {
+    est,
+    provenance: 'calibrated',
+    note: 'what a worker pays, on its own thread, to notify a worker parked long enough for its vCPU to halt; the block_on thread’s unpark is unpark_remote',
+  };
+}
+
 /** handoff{chan, cross} − handoff{chan, same}: the same try_recv loop over items sent on another worker or by the receiver itself. */
 function handoff(chan: 'u' | 'b'): Rule {
   return (d) => {
@@ -904,6 +936,7 @@ const RULES: Record<ParameterName, Rule> = {
   worker_wake_preempt_hold: workerPacking(workerWakePreemptHold),
   spawn_remote: (d) => slope(d, 'spawn_remote', { flavor: 'mt', load: 'busy' }),
   unpark_remote: unparkRemote,
+  unpark_halted: unparkHalted,
   clock_read: (d) => {
     const o = slope(d, 'instant_now', {});
     return isMissing(o)

@@ -4,7 +4,7 @@
  * Phase: calibrate. `probe suite` prints one JSON object per line on stdout:
  *   {"type":"header", "tokio", "features", "profile", "tokioUnstable", "rustc", …}
  *   {"type":"sample", "bench", "params":{…}, "iters":N, "totalNs":T}   slope-type
- *   {"type":"latency","bench", "params":{…}, "ns":V[, "idleNs":I][, "holdNs":H]}    latency-type
+ *   {"type":"latency","bench", "params":{…}, "ns":V[, "idleNs":I][, "holdNs":H][, "sendNs", "notifySendNs"]}    latency-type
  *   {"type":"summary","bench", "params":{…}, …counts}                 structural facts
  * Several runs may be concatenated (e.g. the io build's output after the plain one): each
  * record belongs to the header above it. A malformed line is an error that names its line, so
@@ -45,6 +45,10 @@ export interface LatencyRecord extends Located {
   atNs?: number;
   /** steal_wake / steal_hold: the largest gap in the waker's busy-spin after the wake (how long it was off its vCPU). */
   holdNs?: number;
+  /** steal_wake: the waker's send into its empty LIFO slot (a send and a wake, no notify). */
+  sendNs?: number;
+  /** steal_wake: the waker's next send, which displaces the first from the LIFO slot and notifies a parked worker. */
+  notifySendNs?: number;
 }
 export interface SummaryRecord extends Located {
   fields: Record<string, unknown>;
@@ -110,10 +114,14 @@ function parseRecord(o: Obj, out: ProbeOutput, line: number): string | undefined
     if (o.idleNs !== undefined && !nonNegative(o.idleNs)) return 'latency: "idleNs" must be a number >= 0';
     if (o.atNs !== undefined && !nonNegative(o.atNs)) return 'latency: "atNs" must be a number >= 0';
     if (o.holdNs !== undefined && !nonNegative(o.holdNs)) return 'latency: "holdNs" must be a number >= 0';
+    for (const k of ['sendNs', 'notifySendNs'] as const)
+      if (o[k] !== undefined && !nonNegative(o[k])) return `latency: "${k}" must be a number >= 0`;
     const rec: LatencyRecord = { ...base, ns: o.ns };
     if (o.idleNs !== undefined) rec.idleNs = o.idleNs;
     if (o.atNs !== undefined) rec.atNs = o.atNs;
     if (o.holdNs !== undefined) rec.holdNs = o.holdNs;
+    if (nonNegative(o.sendNs)) rec.sendNs = o.sendNs;
+    if (nonNegative(o.notifySendNs)) rec.notifySendNs = o.notifySendNs;
     out.latencies.push(rec);
   } else {
     const fields: Obj = { ...o };

@@ -273,6 +273,14 @@ export const OPTIONAL_PARAMETERS = [
       'multi_thread: cost to a thread that is not a worker (the block_on thread) of unparking a parked worker (futex wake of a sleeping CPU), e.g. on a spawn or a send that wakes a task (benchmark spawn_remote load=idle − load=busy). Absent: unpark_worker',
   },
   {
+    name: 'unpark_halted',
+    unit: 'ns',
+    kind: 'latency',
+    p: 'P5',
+    meaning:
+      "multi_thread: cost to a worker of notifying a parked worker whose vCPU has halted (notify_parked: the sleeper-list lock and a futex wake or driver unpark that sends the halted vCPU an IPI), inside the notifying worker's poll or before its first one; distribution (benchmark steal_wake: A's send that displaces B1 from its LIFO slot and notifies, minus its send into the empty slot). Absent: unpark_remote",
+  },
+  {
     name: 'clock_read',
     unit: 'ns',
     kind: 'cost',

@@ -90,6 +90,8 @@ export interface RuntimeCosts {
   spawnRemote: number;
   /** multi_thread, a thread that is not a worker unparking a worker; unpark_worker when the model has no unpark_remote. */
   unparkRemote: number;
+  /** multi_thread, a worker notifying a worker whose vCPU has halted (drawn per notify); null: unpark_remote. */
+  unparkHalted: PlanCost | null;
   /** One clock read (Instant::now) where tokio reads the clock itself; spin_check − try_recv_unbounded when absent. */
   clockRead: number;
   /** Receiving an item another runtime thread sent: unbounded (and lock-free), bounded; 0 when absent. */
@@ -121,6 +123,7 @@ export interface RuntimeCosts {
   absent: {
     spawnRemote: boolean;
     unparkRemote: boolean;
+    unparkHalted: boolean;
     handoffU: boolean;
     handoffB: boolean;
     haltPollMax: boolean;
@@ -250,6 +253,7 @@ export function runtimeCosts(model: CostModel, driver: 'none' | 'timer' | 'timer
     wakeLatencyPacked: has('wake_latency_packed') ? dist(model, 'wake_latency_packed') : null,
     sourceExitLatency: has('source_exit_latency') ? dist(model, 'source_exit_latency') : null,
     unparkRemote: opt('unpark_remote', v('unpark_worker')),
+    unparkHalted: has('unpark_halted') ? dist(model, 'unpark_halted') : null,
     // spin_check was derived as try_recv_unbounded + one Instant::now(): its difference is that read.
     clockRead: opt('clock_read', Math.max(0, v('spin_check') - v('try_recv_unbounded'))),
     handoffU: opt('handoff_unbounded', 0),
@@ -260,6 +264,7 @@ export function runtimeCosts(model: CostModel, driver: 'none' | 'timer' | 'timer
     absent: {
       spawnRemote: !has('spawn_remote'),
       unparkRemote: !has('unpark_remote'),
+      unparkHalted: !has('unpark_halted'),
       handoffU: !has('handoff_unbounded'),
       handoffB: !has('handoff_bounded'),
       haltPollMax: !has('halt_poll_max'),
@@ -291,7 +296,7 @@ function scaleCost(c: PlanCost, f: number): PlanCost {
 /**
  * One run's costs (run sets, docs/semantics.md "Run sets"): the runtime's per-op costs × `speed`
  * (rounded to integer ns again), the OS wake-up latencies × `wake` (wake_latency, worker_wake_latency,
- * worker_rewake_latency, wake_latency_nopoll, wake_latency_packed, source_exit_latency, and the switch latencies of block_on and worker packing;
+ * worker_rewake_latency, wake_latency_nopoll, wake_latency_packed, source_exit_latency, unpark_halted, and the switch latencies of block_on and worker packing;
  * not wake_latency_warm, not episode_wake_latency), the noise rate × `noise` (the
  * pause lengths are drawn from noise_pause as they are), the episode rate × `episode`. Park overshoot and the scenario's own
  * costs (user work: a time, not an op of the runtime) are not scaled. Factors of 1 return `c`
@@ -319,6 +324,8 @@ export function scaleRuntimeCosts(c: RuntimeCosts, speed: number, wake: number, 
   if (c.wakeLatencyNoPoll) out.wakeLatencyNoPoll = scaleCost(c.wakeLatencyNoPoll, wake);
   if (c.wakeLatencyPacked) out.wakeLatencyPacked = scaleCost(c.wakeLatencyPacked, wake);
   if (c.sourceExitLatency) out.sourceExitLatency = scaleCost(c.sourceExitLatency, wake);
+  // A halted vCPU's unpark is an IPI to a sleeping vCPU, as a wake-up's first half is.
+  if (c.unparkHalted) out.unparkHalted = scaleCost(c.unparkHalted, wake);
   // The switch to a thread woken on its waker's vCPU (block_on, worker packing) is an OS wake-up of
   // a parked thread too: bo_wake's per-run medians moved with xwake's in 3 of session 8–9's 4
   // calibrations, by more (+51 % where xwake's moved +20 %). Its share is not a latency and stays.

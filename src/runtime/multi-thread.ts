@@ -29,7 +29,14 @@ import type { CostModel } from '../schema/model.js';
 import type { Plan, PlanCost } from '../plan/types.js';
 import { IntRing } from './rings.js';
 import { K as S } from './state.js';
-import { HIT_CLOCK_READ, HIT_REWAKE, HIT_UNPARK_REMOTE, HIT_WORKER_WAKE_PACK, type SimOptions } from './simulator.js';
+import {
+  HIT_CLOCK_READ,
+  HIT_REWAKE,
+  HIT_UNPARK_HALTED,
+  HIT_UNPARK_REMOTE,
+  HIT_WORKER_WAKE_PACK,
+  type SimOptions,
+} from './simulator.js';
 import { Ev as E } from './events.js';
 import { PollingSimulator } from './poll.js';
 import { Code as O, spinYieldSteps, yieldLoopSteps } from './code.js';
@@ -479,13 +486,23 @@ export class MultiThreadSim extends PollingSimulator {
       this.thrParkStart[w] >= this.yieldSince[from] &&
       now - this.thrParkStart[w] <= this.c.workerRewakeAge;
     if (from >= 0) {
-      // The block_on thread (not a worker) pays unpark_remote, and so does a worker whose target's
-      // vCPU has halted: unpark_remote was measured as that futex wake (spawn_remote load=idle, the
-      // workers parked long); unpark_worker in the yield cycle, its target parked a moment ago.
+      // The block_on thread (not a worker) pays unpark_remote (spawn_remote load=idle: a spawn from
+      // outside the runtime that unparks a worker parked long). A worker whose target's vCPU has
+      // halted pays unpark_halted, drawn (steal_wake: a worker's notifying send less its plain
+      // one; unpark_remote without it); unpark_worker in the yield cycle, its target parked a
+      // moment ago.
       let u = this.c.unparkWorker;
-      if (from >= this.W || (!rewake && this.vcpuHalted(w, now))) {
+      if (from >= this.W) {
         u = this.c.unparkRemote;
         this.hitOptional[HIT_UNPARK_REMOTE] = 1;
+      } else if (!rewake && this.vcpuHalted(w, now)) {
+        const h = this.c.unparkHalted;
+        if (h !== null) u = this.latency(h);
+        else {
+          u = this.c.unparkRemote;
+          this.hitOptional[HIT_UNPARK_REMOTE] = 1;
+        }
+        this.hitOptional[HIT_UNPARK_HALTED] = 1;
       }
       this.thrT[from] += u;
       this.breakdown[S.C_UNPARK] += u;

@@ -113,6 +113,8 @@ export const HIT_WORKER_WAKE_PACK = 8;
 export const HIT_WAKE_PACKED = 9;
 /** A source thread sharing the runtime's vCPUs woke a parked thread with its last delivery under a model without source_exit_latency. */
 export const HIT_SOURCE_EXIT = 10;
+/** A worker notified a worker whose vCPU had halted (unpark_halted). */
+export const HIT_UNPARK_HALTED = 11;
 
 export abstract class Simulator {
   readonly q = new EventQueue(256);
@@ -248,7 +250,7 @@ export abstract class Simulator {
    * model, its fallback was charged and the Result says so (`fallbackWarnings`). Set-only flags
    * that do not change what happens next, so the fast-forward's state walk leaves them out.
    */
-  readonly hitOptional = new Uint8Array(11);
+  readonly hitOptional = new Uint8Array(12);
   /**
    * Whether the sources have no CPU of their own (multi_thread): its task-running threads (the
    * workers and the block_on thread) are at least as many as the cores, so a source
@@ -923,6 +925,13 @@ export abstract class Simulator {
       'unpark_remote',
       'a worker unparked by the block_on thread',
       "the worker-to-worker 'unpark_worker'",
+    );
+    w(
+      HIT_UNPARK_HALTED,
+      a.unparkHalted,
+      'unpark_halted',
+      'a worker’s notify of a worker whose vCPU had halted',
+      "'unpark_remote' (the block_on thread's unpark, measured with spawns from outside the runtime)",
     );
     w(
       HIT_HANDOFF_U,
