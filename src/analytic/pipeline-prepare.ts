@@ -190,7 +190,16 @@ export function preparePipeline(ctx: Ctx, shape: PipelineShape): PreparedPipelin
   // exit"): where it shares the vCPUs, the last batch is picked up by that exit's wake-up
   // (source_exit_latency), one batch in `batches`.
   const exitLast = sourceShares && c.sourceExitLatency !== null && batches > 0;
-  const pickupWake = exitLast ? mixCosts(c.sourceExitLatency!, outsideWake, 1 / batches) : outsideWake;
+  // multi_thread start-up (docs/semantics.md, "Start-up and the run's end"): the workers start
+  // parked, their vCPUs halted, and a coordinator spawned at start is picked up by a cold wake-up
+  // from the main thread, so the first batch's pickup is that wake-up: one batch in `batches`.
+  const startCold = mt && co?.start === 'spawn' && wait === 'await' && batches > 0;
+  const coldStart = c.haltPollMax > 0 && !hostPolls(c, false, 0) ? (c.wakeLatencyNoPoll ?? c.wakeLatency) : c.wakeLatency;
+  // Both: the first batch cold, the last the exit's, the others `outsideWake` (1/batches each).
+  const restWake = exitLast
+    ? mixCosts(c.sourceExitLatency!, outsideWake, 1 / Math.max(1, batches - (startCold ? 1 : 0)))
+    : outsideWake;
+  const pickupWake = startCold ? mixCosts(coldStart, restWake, 1 / batches) : restWake;
   const wk = costMoments(pickupWake);
   const ov = costMoments(c.parkOvershoot);
   // Pickup of a batch: an OS wake-up when the runtime parks between batches; for yield spinners

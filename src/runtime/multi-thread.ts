@@ -153,11 +153,28 @@ export class MultiThreadSim extends PollingSimulator {
 
   start(): void {
     this.spawnInitialTasks((id) => this.inject.pushBack(id));
-    // Workers start parked-free and searching for work; the block_on thread polls its future.
+    // The workers are idle when the root future first runs (docs/semantics.md, "Start-up"): each
+    // found nothing after Runtime::build and parked — the first to park holds the driver, the last
+    // is the first a notify pops — and their vCPUs halted long before t = 0 (the probe idles ≥ 300
+    // µs there). The tasks spawned at start are spawned by the root future on the main thread:
+    // inject queue + notify_parked (one worker while it searches), a cold wake-up from outside.
     for (let w = 0; w < this.W; w++) {
-      this.thrPos[w] = E.P_OUTER;
-      this.requestCore(w, 0);
+      this.numUnparked--;
+      this.sleepers.pushBack(w);
+      this.parked[w] = 1;
+      this.thrPos[w] = E.P_PARKED;
+      this.thrParkStart[w] = 0;
+      this.stParks[w]++; // counted, so that every unpark has its park
+      this.haltBegan(w, -Infinity);
     }
+    if (this.W > 0) {
+      this.driverOwner = 0;
+      this.inDriver[0] = 1;
+      const wake = this.parkWakeTime(0);
+      this.plannedWake[0] = wake;
+      if (wake < Infinity) this.wakeThreadAt(0, wake);
+    }
+    for (let i = 0; i < this.inject.length; i++) this.notifyParked(-1);
     if (this.bo >= 0) {
       this.tasks.state[this.blockOnTask] = S.T_QUEUED;
       this.thrPos[this.bo] = E.P_OUTER;
@@ -572,6 +589,19 @@ export class MultiThreadSim extends PollingSimulator {
         this.boRanFrom = this.thrT[from];
       } else this.boDebt[from] = 0; // it waits for `from`'s core: even again (or owed)
     } else this.unparkThread(this.bo, this.nowOf(from));
+  }
+
+  /**
+   * No block_on task: the main thread, parked in block_on since it spawned the tasks at t = 0, is
+   * woken by the worker that finished the last one (the JoinHandle's or Notify's waker: a futex
+   * wake from another thread) and ends the run when it runs — a wake-up from outside of a thread
+   * parked far longer than any halt-poll window (docs/semantics.md, "Start-up and the run's end").
+   */
+  override rootWakeNs(t: number): number {
+    const c = this.c;
+    if (this.epRng !== null && this.inEpisode(t)) return this.latency(c.episode!.wake);
+    if (c.haltPollMax > 0 && !this.hostPolls) return this.latency(c.wakeLatencyNoPoll ?? c.wakeLatency);
+    return this.latency(c.wakeLatency);
   }
 
   // ---- EEVDF lag between the block_on thread and the worker that woke it ------------------------

@@ -546,7 +546,7 @@ export abstract class PollingSimulator extends Simulator {
       const j = tk.joiner[task];
       if (j >= 0) this.wake(j, th);
       if (task === this.blockOnTask) this.finish(this.thrT[th]);
-      else if (this.blockOnTask < 0 && this.allDone()) this.finish(this.thrT[th]);
+      else if (this.blockOnTask < 0 && this.allDone()) this.finish(this.thrT[th] + this.rootWakeNs(this.thrT[th]));
       return E.R_DONE;
     }
     if (outcome === E.R_BLOCK && tk.notified[task]) {

@@ -707,7 +707,8 @@ export abstract class Simulator {
   protected inPollWindow(th: number, t: number): boolean {
     const c = this.c;
     if (c.haltPollMax > 0) return this.hostPolls && t - this.thrHaltStart[th] <= this.thrPollWindow[th];
-    return c.haltPollWindow > 0 && t - this.thrParkStart[th] < c.haltPollWindow;
+    // A thread parked since the runtime was built (multi_thread's start-up: halt start -∞) has halted.
+    return c.haltPollWindow > 0 && this.thrHaltStart[th] !== -Infinity && t - this.thrParkStart[th] < c.haltPollWindow;
   }
 
   /**
@@ -1012,6 +1013,14 @@ export abstract class Simulator {
     for (let i = 0; i < this.tasks.n; i++) if (this.tasks.state[i] !== S.T_DONE) return false;
     for (let s = 0; s < this.plan.sources.length; s++) if (this.srcNext[s] >= 0) return false;
     return true;
+  }
+
+  /**
+   * No block_on task: the run ends when the root future, on the main thread, sees the last task
+   * finish (the probe's root awaits them). On current_thread it is the runtime's own thread: no wake-up.
+   */
+  rootWakeNs(_t: number): number {
+    return 0;
   }
 
   finish(t: number): void {

@@ -74,7 +74,10 @@ function problemsOf(check: Check, r: Result, rep: number): string[] {
   const out: string[] = [];
   if (r.records !== check.records) out.push(`replication ${rep}: ${r.records} records, expected ${check.records}`);
   if (r.truncated) out.push(`replication ${rep}: truncated (${r.truncated.reason})`);
-  for (const w of r.warnings) out.push(`replication ${rep}: ${w.code} ${w.message}`);
+  // DS3030 (an optional parameter absent: the old behaviour, said so) is by design with the ideal
+  // model, which sets only the required parameters: e.g. a parked worker woken by a busy one at
+  // start is woken on a free core (no worker_wake_preempt), the textbook queue's servers.
+  for (const w of r.warnings) if (w.code !== 'DS3030') out.push(`replication ${rep}: ${w.code} ${w.message}`);
   return out;
 }
 

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { evaluate } from 'mathjs';
 import { loadScenario } from '../../src/cli/load.js';
 import { simulate } from '../../src/runtime/simulate.js';
+import { planOfRun, runVariants } from '../../src/plan/run-set.js';
 import { normalizeScenario } from '../../src/plan/normalize.js';
 import { validateDocument } from '../../src/schema/validate.js';
 import type { Scenario } from '../../src/schema/scenario.js';
@@ -58,13 +59,13 @@ test('the harness-sleep pipelines are timer-bound, not yield-bound (the right re
 });
 
 test('spinning partitions on multi_thread monopolise workers, and the result says so', () => {
-  // 8 partitions that never yield on 2 workers: two of them take both workers for good, the
-  // coordinator is never polled again, and the run ends at its time limit with DS3005 for each.
-  const eight = loadScenario(join(ROOT, 'scenarios/architectures/v2-spin-8p-2c.json'));
-  const starved = simulate(eight.plan, eight.model);
+  // 2 partitions that never yield on 2 workers: they take both workers for good, the coordinator
+  // is never polled again, and the run ends at its time limit with DS3005 for each.
+  const two = loadScenario(join(ROOT, 'scenarios/architectures/v2-spin-2p-2c.json'));
+  const starved = simulate(two.plan, two.model);
   assert.ok(starved.truncated, 'the starved pipeline cannot finish');
   assert.equal(starved.warnings.filter((w) => w.code === 'DS3005').length, 2);
-  assert.ok(starved.records < 100, `records ${starved.records}`);
+  assert.ok(starved.records < 1000, `records ${starved.records} of 20000`);
   // One spinner on 2 workers: it holds one worker, the coordinator runs on the other.
   const one = loadScenario(join(ROOT, 'scenarios/architectures/v2-spin-1p-2c.json'));
   const r = simulate(one.plan, one.model);
@@ -76,6 +77,25 @@ test('spinning partitions on multi_thread monopolise workers, and the result say
     r.workers.some((w) => w.busyUs + w.descheduledUs > 0.99 * r.simulatedUs && w.spinUs > 0.5 * w.busyUs),
     'one worker is busy all the time, mostly spinning',
   );
+});
+
+test('4 spinning partitions on 2 workers: a run starves or not by a start-up race (regimes over runs)', () => {
+  // Each partition takes the global writer mutex (tokio's fair semaphore) per batch. Whether the
+  // run starves is decided in its first millisecond: if the second worker (woken by the
+  // coordinator's spawns) starts a spinner while the first spinner's first batch still takes the
+  // writer lock, one of them blocks on the lock, the permit is handed on through the LIFO slot of
+  // the worker that holds it, and the coordinator keeps the other worker (the run finishes); if
+  // it starts later, two spinners hold both workers for good (DS3005). So the verdict is a share
+  // of runs, not one run's: 4 of the 8 runs of seed 1's set starved when the workers started
+  // searching at t = 0 (session 10's start), 2 of 8 since they start parked (session 11), on the
+  // idealised machine as with noise. One run (the README's table: seed 1) shows one regime only.
+  const { plan, model } = loadScenario(join(ROOT, 'scenarios/architectures/v2-spin-4p-2c.json'));
+  const runs = runVariants(plan, 8).map((v) => simulate(planOfRun(plan, v), model, { seed: v.seed }));
+  const starved = runs.filter((r) => r.truncated !== undefined);
+  const finished = runs.filter((r) => r.truncated === undefined);
+  assert.ok(starved.length > 0 && finished.length > 0, `starved ${starved.length} of 8`);
+  for (const r of starved) assert.equal(r.warnings.filter((w) => w.code === 'DS3005').length, 2);
+  for (const r of finished) assert.equal(r.records, 20000);
 });
 
 test("the study's linear-scaling claim: 8 yield-spin partitions on 2 cores reach far less than 8× one partition", () => {

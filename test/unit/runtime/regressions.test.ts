@@ -50,10 +50,12 @@ test('multi_thread: a worker that wakes from its timer with nothing to do parks 
   };
   const { result: r } = run(s, undefined, { maxWallMs: 5000 });
   assert.equal(r.truncated, undefined);
+  // DS1228: the default 1.53 scenario with the 1.24 test model. DS3030: the test model lacks
+  // worker_wake_preempt, and main's spawn wakes a parked worker from a busy one (the workers start parked).
   assert.deepEqual(
-    r.warnings.filter((w) => w.code !== 'DS1228'),
+    r.warnings.filter((w) => w.code !== 'DS1228' && w.code !== 'DS3030'),
     [],
-  ); // DS1228: the default 1.53 scenario with the 1.24 test model
+  );
   assert.equal(r.records, 36);
   for (const w of r.workers) assert.ok(w.descheduledUs >= 0, `${w.name} descheduled ${w.descheduledUs}`);
 });

@@ -24,7 +24,8 @@ function scenario(cores: number): Scenario {
     runtime: { flavor: 'multi_thread', workers: 2, tokio: '1.24', driver: 'timer', timerPhaseUs: 0 },
     machine: { cores, noise: false },
     channels: { in: { kind: 'unbounded' } },
-    sources: { s: { channel: 'in', arrival: { kind: 'periodic', intervalUs: 1000 }, records: 1, batches: 40 } },
+    // First batch at 200 µs: after the start-up wake-up of the receiver (the workers start parked).
+    sources: { s: { channel: 'in', arrival: { kind: 'periodic', intervalUs: 1000, phaseUs: 200 }, records: 1, batches: 40 } },
     tasks: {
       r: {
         start: 'spawn',
