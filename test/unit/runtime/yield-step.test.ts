@@ -107,3 +107,30 @@ test('multi_thread: a block_on yielder and a yield-spin pipeline with a source a
           tokio,
         );
 });
+
+test('multi_thread: yield-spinning partitions (try_recv, then yield) give the generic path’s Result on every channel kind', () => {
+  for (const channel of [{ kind: 'lockfree' }, { kind: 'unbounded' }, { kind: 'bounded', capacity: 4 }] as const)
+    for (const [workers, cores] of [
+      [2, 2],
+      [8, 8],
+    ])
+      for (const noise of [false, true])
+        for (const tokio of ['1.24', '1.53']) {
+          const s: Scenario = {
+            name: `mt-spin-${channel.kind}-${workers}w`,
+            runtime: { flavor: 'multi_thread', workers, driver: 'timer_io', tokio },
+            machine: { cores },
+            template: {
+              kind: 'pipeline',
+              partitions: 3,
+              source: { arrival: { kind: 'periodic', intervalUs: 250 }, batchRecords: 12, durationMs: 6 },
+              coordinator: { routing: 'round_robin', routeCost: 0.05 },
+              channel,
+              partition: { wait: [{ kind: 'yield_spin' }], recordCost: 0.5 },
+            },
+          } as Scenario;
+          // Stepped (a trace turns the fast-forward off; fast-forward = stepping is the property suite's).
+          same(s, noise, { fastForward: false }, tokio);
+          for (const maxEvents of [997, 4099, 20_011]) same(s, noise, { fastForward: false, maxEvents }, tokio);
+        }
+});
