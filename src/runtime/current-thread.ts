@@ -704,6 +704,7 @@ export class CurrentThreadSim extends PollingSimulator {
           const cost = ch.kind === 0 ? c.tryRecvU : ch.kind === 1 ? c.tryRecvB : c.lfPop;
           x += cost;
           bd[S.C_RECV] += cost;
+          ch.rxTask = task; // as the generic try_recv notes it (the fast-forward's state)
           pc++;
           break;
         }

@@ -885,6 +885,7 @@ export class MultiThreadSim extends PollingSimulator {
     // try_recv: nothing yet; the jump; the yield.
     this.events += 3;
     this.breakdown[S.C_RECV] += cost;
+    ch.rxTask = task; // the receiving task, as the generic try_recv notes it (conc_send_*)
     tk.yields[task]++;
     const y = c.yieldExtra;
     this.thrT[th] = t2 + y;

@@ -22,8 +22,11 @@ const strip = (r: Result) => {
   return JSON.stringify({ ...r, engine });
 };
 
-function same(s: Scenario, noise: boolean, opts: SimOptions, tokio = '1.24'): void {
-  const m = model(tokio === '1.53' ? 'tokio-1.53-2vcpu-release' : 'tokio-1.24-2vcpu-release');
+function same(s: Scenario, noise: boolean, opts: SimOptions, tokio = '1.24', set: Record<string, number> = {}): void {
+  const base = model(tokio === '1.53' ? 'tokio-1.53-2vcpu-release' : 'tokio-1.24-2vcpu-release');
+  const m = { ...base, parameters: { ...base.parameters } };
+  for (const [k, v] of Object.entries(set))
+    (m.parameters as Record<string, unknown>)[k] = { value: v, unit: 'ns', provenance: 'assumed', source: 'test' };
   const plan = normalizeScenario(s, { model: m, noise });
   const fast = simulate(plan, m, opts);
   const generic = simulateWithTrace(plan, m, { ...opts, traceSpans: 1e7 });
@@ -132,5 +135,9 @@ test('multi_thread: yield-spinning partitions (try_recv, then yield) give the ge
           // Stepped (a trace turns the fast-forward off; fast-forward = stepping is the property suite's).
           same(s, noise, { fastForward: false }, tokio);
           for (const maxEvents of [997, 4099, 20_011]) same(s, noise, { fastForward: false, maxEvents }, tokio);
+          // With the concurrent-ends costs (conc_*: charged by which task receives from the channel,
+          // which the yield step notes as the generic try_recv does).
+          const conc = { conc_send_unbounded: 40, conc_recv_unbounded: 30, conc_send_bounded: 50, conc_recv_bounded: 35 };
+          same(s, noise, { fastForward: false }, tokio, conc);
         }
 });
