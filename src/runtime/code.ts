@@ -151,3 +151,22 @@ export function yieldLoopSteps(code: Int32Array): Int32Array {
   }
   return out;
 }
+
+/**
+ * Per pc of an encoded program: where a yield-spin poll resumed there yields, when the op there is
+ * a `try_recv` whose "nothing yet" continuation (the next op) is a jump to a `yield_now` — the
+ * partitions' `yield_spin` wait (`loop { if let Some(m) = q.try_recv() { … } yield_now().await }`)
+ * — else -1. multi_thread's yieldStep runs that poll, on an empty open channel, without the
+ * interpreter (PERF, issue 20).
+ */
+export function spinYieldSteps(code: Int32Array): Int32Array {
+  const out = new Int32Array(code.length / W).fill(-1);
+  for (let pc = 0; pc + 1 < out.length; pc++) {
+    const o = pc * W;
+    const j = (pc + 1) * W;
+    if (code[o] !== OP_TRY_RECV || code[j] !== OP_JUMP) continue;
+    const target = code[j + 1];
+    if (target >= 0 && target < out.length && code[target * W] === OP_YIELD) out[pc] = target;
+  }
+  return out;
+}

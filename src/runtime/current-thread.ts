@@ -555,8 +555,9 @@ export class CurrentThreadSim extends PollingSimulator {
 
   /**
    * yieldRun's check of a poll of `task` starting at `start` (before beginPoll's cost), without
-   * effects: its ops up to its yield are loop steps and jumps, a record's start and end, and
-   * constant computes (at most 16), and before each op the generic path would go on — the clock
+   * effects: its ops up to its yield are loop steps and jumps, a record's start and end,
+   * constant computes and try_recvs that find their channel empty and open (a yield-spin's look),
+   * at most 16, and before each op the generic path would go on — the clock
    * at or before `peek`, fewer than `evLeft` events counted since the top of the loop, the noise's
    * next pause (`nl` running ns from the poll's start) not reached — and the poll ends before that
    * pause. `start`, `peek`, `evLeft` and `nl` are read from the fields ypStart, ypPeek, ypEvLeft
@@ -611,6 +612,14 @@ export class CurrentThreadSim extends PollingSimulator {
           if (c.recordEnd > 0) x += c.recordEnd;
           pc++;
           break;
+        case O.OP_TRY_RECV: {
+          // A yield-spin's look at its channel: nothing there and open, else another poll.
+          const ch = this.channels[code[o + 1]];
+          if (ch.q.length > 0 || ch.closed) return -1;
+          x += ch.kind === 0 ? c.tryRecvU : ch.kind === 1 ? c.tryRecvB : c.lfPop;
+          pc++;
+          break;
+        }
         case O.OP_COMPUTE: {
           const k = this.costConst[code[o + 1]];
           if (k < 0) return -1; // a drawn cost: a random stream, not the task's alone
@@ -694,6 +703,15 @@ export class CurrentThreadSim extends PollingSimulator {
           }
           pc++;
           break;
+        case O.OP_TRY_RECV: {
+          const ch = this.channels[code[o + 1]];
+          const cost = ch.kind === 0 ? c.tryRecvU : ch.kind === 1 ? c.tryRecvB : c.lfPop;
+          x += cost;
+          bd[S.C_RECV] += cost;
+          ch.rxTask = task; // as the generic try_recv notes it (the fast-forward's state)
+          pc++;
+          break;
+        }
         case O.OP_COMPUTE: {
           const ci = code[o + 1];
           const d = this.costConst[ci] * code[o + 2];

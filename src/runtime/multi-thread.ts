@@ -40,7 +40,7 @@ import {
 } from './simulator.js';
 import { Ev as E } from './events.js';
 import { PollingSimulator } from './poll.js';
-import { yieldLoopSteps } from './code.js';
+import { Code as O, spinYieldSteps, yieldLoopSteps } from './code.js';
 import { EWMA_SEED_NS, tunedInterval, updatedEwma } from './gqi-tuning.js';
 
 const COOP_BUDGET = 128;
@@ -76,6 +76,8 @@ export class MultiThreadSim extends PollingSimulator {
   private readonly pickedTask: Uint8Array; // polled something since the last unpark (no-op wake accounting)
   /** Per task definition: yieldLoopSteps of its program (yieldStep's common poll, PERF). */
   private readonly yieldLoops = this.codes.map(yieldLoopSteps);
+  /** Per task definition: spinYieldSteps of its program (yieldStep's yield-spin poll, PERF). */
+  private readonly spinYields = this.codes.map(spinYieldSteps);
   // Cores.
   private readonly cores: number;
   private coresFree: number;
@@ -846,7 +848,7 @@ export class MultiThreadSim extends PollingSimulator {
     const task = this.thrTask[th];
     const pc = tk.pc[task];
     const sl = this.yieldLoops[tk.def[task]][pc];
-    if (sl < 0) return false;
+    if (sl < 0) return this.spinStep(th, task, pc);
     const slot = task * tk.slotsPerTask + sl;
     if (tk.slots[slot] <= 1) return false;
     const t = this.thrT[th];
@@ -860,6 +862,39 @@ export class MultiThreadSim extends PollingSimulator {
     this.breakdown[S.C_YIELD] += y;
     // The step jumped to the yield (pc − 1), which leaves the task at the step again.
     tk.pc[task] = pc;
+    return true;
+  }
+
+  /**
+   * PERF (issue 20): yieldStep's other common poll, a yield-spin on an empty open channel — resumed
+   * at a `try_recv` whose next op jumps to the yield (spinYieldSteps): execPoll would check before
+   * each of the three ops (noise pause, hand-back; the clock after the try_recv for the last two),
+   * run them and return R_YIELD. Returns false, having changed nothing, when the poll is another one
+   * (a message or the close is there) or a check would stop it.
+   */
+  private spinStep(th: number, task: number, pc: number): boolean {
+    const tk = this.tasks;
+    const def = tk.def[task];
+    const target = this.spinYields[def][pc];
+    if (target < 0) return false;
+    const ch = this.channels[this.codes[def][pc * O.W + 1]];
+    if (ch.q.length > 0 || ch.closed) return false;
+    const c = this.c;
+    const cost = ch.kind === 0 ? c.tryRecvU : ch.kind === 1 ? c.tryRecvB : c.lfPop;
+    const t = this.thrT[th];
+    const t2 = t + cost;
+    const ps = this.thrPollStart[th];
+    const nl = this.noiseLeft[th];
+    if (t - ps >= nl || t2 - ps >= nl || t2 > this.q.peekTime() || this.events + 2 >= this.eventsYield) return false;
+    // try_recv: nothing yet; the jump; the yield.
+    this.events += 3;
+    this.breakdown[S.C_RECV] += cost;
+    ch.rxTask = task; // the receiving task, as the generic try_recv notes it (conc_send_*)
+    tk.yields[task]++;
+    const y = c.yieldExtra;
+    this.thrT[th] = t2 + y;
+    this.breakdown[S.C_YIELD] += y;
+    tk.pc[task] = target + 1;
     return true;
   }
 

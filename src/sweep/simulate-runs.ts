@@ -29,6 +29,12 @@ export interface RunContext {
   sim: Omit<SimOptions, 'seed' | 'traceSpans'>;
 }
 
+/**
+ * A run is taken as warm (its CPU time a fair estimate of the runs after it) when it took at least
+ * this share of the run before it (simulateRuns' thread decision; run 0 is never taken as warm).
+ */
+export const WARM = 0.9;
+
 /** `--runs auto` (the default): between AUTO_MIN_RUNS and AUTO_MAX_RUNS runs, as AUTO_EVENT_BUDGET allows. */
 export const AUTO_MAX_RUNS = 8;
 export const AUTO_MIN_RUNS = 1;
@@ -101,6 +107,14 @@ export interface RunSetOptions {
   onThreads?: (d: ThreadDecision) => void;
   /** Called as each run finishes (completion order). */
   onRun?: (done: number, total: number) => void;
+  /** This process's CPU time so far (ms), read around the runs in this thread; tests give their own. */
+  cpuMs?: () => number;
+}
+
+/** This process's CPU time so far (ms): user + system, every thread. */
+function processCpuMs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
 }
 
 /** How a run set's runs after run 0 are run: on `workers` worker threads (0: in this thread), and why. */
@@ -122,12 +136,13 @@ export async function threadDecision(
   maxJobs: number,
   threads: 'auto' | 'always',
   parallelism: (threads: number) => Promise<Parallelism> = parallelismOnce,
+  after = 0,
 ): Promise<ThreadDecision> {
   const jobs = Math.max(1, Math.min(maxJobs, runsLeft));
-  if (runsLeft < 2) return { workers: 0, why: `one thread: ${runsLeft} run after run 0` };
+  if (runsLeft < 2) return { workers: 0, why: `one thread: ${runsLeft} run after run ${after}` };
   if (jobs < 2) return { workers: 0, why: threads === 'always' ? 'one thread, as asked (--jobs 1)' : 'one thread: one core' };
   if (threads === 'always') return { workers: jobs, why: `${jobs} worker threads, as asked (--jobs)` };
-  const est = `the runs after run 0 take about ${Math.round(restMs)} ms in one thread`;
+  const est = `the runs after run ${after} take about ${Math.round(restMs)} ms in one thread`;
   if (!threadsHelp({ oneThreadMs: restMs, threads: jobs, speedup: jobs }))
     return { workers: 0, why: `one thread: ${est}, too little for worker threads to pay for their start-up` };
   const p = await parallelism(jobs);
@@ -144,7 +159,8 @@ export async function threadDecision(
  */
 export async function simulateRuns(plan: Plan, model: CostModel, o: RunSetOptions): Promise<Result> {
   const wall0 = performance.now();
-  const cpu0 = process.cpuUsage();
+  const cpuMs = o.cpuMs ?? processCpuMs;
+  const cpu0 = cpuMs();
   const most = o.runs === 'auto' ? AUTO_MAX_RUNS : o.runs;
   if (!Number.isInteger(most) || most < 1 || most > MAX_RUNS)
     throw new Error(`internal: runs must be 1..${MAX_RUNS} (got ${most})`);
@@ -154,15 +170,41 @@ export async function simulateRuns(plan: Plan, model: CostModel, o: RunSetOption
   // Run 0's CPU time, not its wall time: on a busy machine the wall time is mostly waiting for a
   // core, and taking it for work started threads (each loads the simulator's modules) that cost
   // more than the runs they took (bench/scenario-times.ts).
-  const cpu = process.cpuUsage(cpu0);
-  const firstMs = (cpu.user + cpu.system) / 1000;
+  const firstMs = cpuMs() - cpu0;
   const n = o.runs === 'auto' ? Math.min(most, autoRuns(first.engine.events)) : most;
   o.onRun?.(1, n);
   const results = [first];
-  const rest = variants.slice(1, n);
-  const decision = await threadDecision(firstMs * rest.length, rest.length, o.jobs, o.threads ?? 'auto', o.parallelism);
-  o.onThreads?.(decision);
   let done = 1;
+  // The runs left, estimated at the CPU time of the last run in this thread each. Run 0's time
+  // also holds the JIT's warm-up (its hot loops start in the interpreter; a yield-spin scenario's
+  // run 0 took 10× its warm runs on the 2-vCPU VM), which the runs after it do not pay again in
+  // this thread but each fresh worker thread does. So a pool chosen on a run that was not shown
+  // warm (run 0, or a run under WARM × the one before it) waits: the next run runs here, and the
+  // decision is taken again on its time.
+  const threads = o.threads ?? 'auto';
+  let lastMs = firstMs;
+  let prevMs = Infinity;
+  let warmed = '';
+  let decision: ThreadDecision;
+  for (;;) {
+    const left = n - done;
+    decision = await threadDecision(lastMs * left, left, o.jobs, threads, o.parallelism, done - 1);
+    if (decision.workers < 2 || threads === 'always' || left < 3 || lastMs >= WARM * prevMs) break;
+    const c0 = cpuMs();
+    results.push(withOutputs(plan, simulateRun(ctx, variants[done])));
+    prevMs = lastMs;
+    lastMs = cpuMs() - c0;
+    warmed += `${warmed ? ', ' : ''}run ${done} ${Math.round(lastMs)} ms`;
+    done++;
+    o.onRun?.(done, n);
+  }
+  if (warmed) {
+    // Said in engine.threads: which runs ran here before the decision, and their CPU times.
+    const head = `runs in this thread while the JIT warmed up (run 0 ${Math.round(firstMs)} ms CPU, ${warmed}); then `;
+    decision = { ...decision, why: head + decision.why };
+  }
+  o.onThreads?.(decision);
+  const rest = variants.slice(done, n);
   if (decision.workers > 1) {
     const pool = new WorkPool<RunVariant, Result>(decision.workers, new URL('./runs-worker.js', import.meta.url), ctx);
     try {

@@ -102,3 +102,24 @@ test('a block_on yielder and a yield-spin pipeline with a source and timers: the
           tokio,
         );
 });
+
+test('yield-spinning partitions (try_recv, then yield) on every channel kind: the same Result', () => {
+  for (const channel of [{ kind: 'lockfree' }, { kind: 'unbounded' }, { kind: 'bounded', capacity: 4 }] as const)
+    for (const noise of [false, true])
+      for (const tokio of ['1.24', '1.53']) {
+        const s: Scenario = {
+          name: `ct-spin-${channel.kind}`,
+          runtime: { flavor: 'current_thread', driver: 'timer_io', tokio },
+          template: {
+            kind: 'pipeline',
+            partitions: 3,
+            source: { arrival: { kind: 'periodic', intervalUs: 250 }, batchRecords: 12, durationMs: 6 },
+            coordinator: { routing: 'round_robin', routeCost: 0.05 },
+            channel,
+            partition: { wait: [{ kind: 'yield_spin' }], recordCost: 0.5 },
+          },
+        } as Scenario;
+        same(s, noise, { fastForward: false }, tokio);
+        for (const maxEvents of [997, 4099, 20_011]) same(s, noise, { fastForward: false, maxEvents }, tokio);
+      }
+});

@@ -22,8 +22,11 @@ const strip = (r: Result) => {
   return JSON.stringify({ ...r, engine });
 };
 
-function same(s: Scenario, noise: boolean, opts: SimOptions, tokio = '1.24'): void {
-  const m = model(tokio === '1.53' ? 'tokio-1.53-2vcpu-release' : 'tokio-1.24-2vcpu-release');
+function same(s: Scenario, noise: boolean, opts: SimOptions, tokio = '1.24', set: Record<string, number> = {}): void {
+  const base = model(tokio === '1.53' ? 'tokio-1.53-2vcpu-release' : 'tokio-1.24-2vcpu-release');
+  const m = { ...base, parameters: { ...base.parameters } };
+  for (const [k, v] of Object.entries(set))
+    (m.parameters as Record<string, unknown>)[k] = { value: v, unit: 'ns', provenance: 'assumed', source: 'test' };
   const plan = normalizeScenario(s, { model: m, noise });
   const fast = simulate(plan, m, opts);
   const generic = simulateWithTrace(plan, m, { ...opts, traceSpans: 1e7 });
@@ -106,4 +109,35 @@ test('multi_thread: a block_on yielder and a yield-spin pipeline with a source a
           { fastForward },
           tokio,
         );
+});
+
+test('multi_thread: yield-spinning partitions (try_recv, then yield) give the generic path’s Result on every channel kind', () => {
+  for (const channel of [{ kind: 'lockfree' }, { kind: 'unbounded' }, { kind: 'bounded', capacity: 4 }] as const)
+    for (const [workers, cores] of [
+      [2, 2],
+      [8, 8],
+    ])
+      for (const noise of [false, true])
+        for (const tokio of ['1.24', '1.53']) {
+          const s: Scenario = {
+            name: `mt-spin-${channel.kind}-${workers}w`,
+            runtime: { flavor: 'multi_thread', workers, driver: 'timer_io', tokio },
+            machine: { cores },
+            template: {
+              kind: 'pipeline',
+              partitions: 3,
+              source: { arrival: { kind: 'periodic', intervalUs: 250 }, batchRecords: 12, durationMs: 6 },
+              coordinator: { routing: 'round_robin', routeCost: 0.05 },
+              channel,
+              partition: { wait: [{ kind: 'yield_spin' }], recordCost: 0.5 },
+            },
+          } as Scenario;
+          // Stepped (a trace turns the fast-forward off; fast-forward = stepping is the property suite's).
+          same(s, noise, { fastForward: false }, tokio);
+          for (const maxEvents of [997, 4099, 20_011]) same(s, noise, { fastForward: false, maxEvents }, tokio);
+          // With the concurrent-ends costs (conc_*: charged by which task receives from the channel,
+          // which the yield step notes as the generic try_recv does).
+          const conc = { conc_send_unbounded: 40, conc_recv_unbounded: 30, conc_send_bounded: 50, conc_recv_bounded: 35 };
+          same(s, noise, { fastForward: false }, tokio, conc);
+        }
 });

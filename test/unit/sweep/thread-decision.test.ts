@@ -95,3 +95,73 @@ test('a run set runs where the decision says, says why in engine.threads, and gi
   // One run: no run set, no thread decision in the Result.
   assert.equal((await simulateRuns(plan, m, { runs: 1, jobs: 2 })).engine.threads, undefined);
 });
+
+/**
+ * A stand-in for this process's CPU clock around the runs in the main thread: read before and
+ * after each run, it says run k took `costs[k]` ms (the last cost for any later run).
+ */
+function runClock(costs: number[]) {
+  let reads = 0;
+  return () => {
+    const run = reads >> 1;
+    const end = (reads & 1) === 1;
+    reads++;
+    let t = 0;
+    for (let k = 0; k < run + (end ? 1 : 0); k++) t += costs[Math.min(k, costs.length - 1)];
+    return t;
+  };
+}
+
+test("run 0's JIT warm-up is not taken for the runs after it: a pool waits until a run in this thread is shown warm", async () => {
+  const m = model();
+  const plan = normalizeScenario(scenario(), { model: m });
+  const strip = (r: Result) => JSON.stringify({ ...r, engine: null });
+  const reference = strip(await simulateRuns(plan, m, { runs: 8, jobs: 1 }));
+  // Run 0 slow (cold), the runs after it fast: a pool of 2 would pay on run 0's time
+  // (7 × 3000 ms), not on run 1's (6 × 100 ms): the runs stay here, and the Result says why.
+  const seen: ThreadDecision[] = [];
+  const fast = machine(1.9);
+  const cold = await simulateRuns(plan, m, {
+    runs: 8,
+    jobs: 2,
+    parallelism: fast.f,
+    cpuMs: runClock([3000, 100, 95]),
+    onThreads: (d) => seen.push(d),
+  });
+  assert.equal(seen.length, 1);
+  assert.equal(seen[0].workers, 0);
+  assert.match(
+    seen[0].why,
+    /^runs in this thread while the JIT warmed up \(run 0 3000 ms CPU, run 1 100 ms\); then one thread: the runs after run 1 take about 600 ms/,
+  );
+  assert.equal(strip(cold), reference);
+  // Still warming after run 1 (100 < 0.9 × 3000), long enough for a pool: run 2 here too, then
+  // the pool on run 2's time (warm: 2500 ≥ 0.9 × 2600).
+  const slow = await simulateRuns(plan, m, {
+    runs: 8,
+    jobs: 2,
+    parallelism: fast.f,
+    cpuMs: runClock([9000, 2600, 2500]),
+    onThreads: (d) => seen.push(d),
+  });
+  assert.equal(seen[1].workers, 2);
+  assert.match(
+    seen[1].why,
+    /\(run 0 9000 ms CPU, run 1 2600 ms, run 2 2500 ms\); then 2 worker threads: the runs after run 2 take about 12500 ms/,
+  );
+  assert.equal(strip(slow), reference);
+  // Runs as long as run 0 (warm at run 1): the pool takes the 6 runs after run 1.
+  const even = await simulateRuns(plan, m, {
+    runs: 8,
+    jobs: 2,
+    parallelism: fast.f,
+    cpuMs: runClock([3000]),
+    onThreads: (d) => seen.push(d),
+  });
+  assert.equal(seen[2].workers, 2);
+  assert.match(
+    seen[2].why,
+    /\(run 0 3000 ms CPU, run 1 3000 ms\); then 2 worker threads: the runs after run 1 take about 18000 ms/,
+  );
+  assert.equal(strip(even), reference);
+});
