@@ -808,9 +808,11 @@ function concurrent(chan: 'u' | 'b', side: 'send' | 'recv'): Rule {
  * unpark_halted: steal_wake's waker A, on a worker, sends to B1 (into its empty LIFO slot: a send
  * and a wake) and then to B2 (B1 displaced into the run queue, which notifies the other worker,
  * parked g = 500 µs: its vCPU halted on a VM host whose halt-polling window is shorter). Per
- * wake-up the second send's duration less the first's is that notify's cost to A: a distribution
- * (a futex wake or driver unpark whose IPI reaches a halted vCPU, sometimes with the waker held off
- * its vCPU around it). Undefined without the sendNs / notifySendNs fields (older probes).
+ * wake-up, what that notify cost A in time: the second send's duration less the first's (the futex
+ * wake or driver unpark whose IPI reaches the halted vCPU) plus holdNs, the longest gap in A's
+ * busy-spin right after (about half the woken workers are placed on A's vCPU and preempt it there
+ * for ~20 µs: 0.1 µs otherwise). A distribution. Undefined without the sendNs / notifySendNs fields
+ * (older probes).
  */
 function unparkHalted(d: Deriver): Outcome {
   const recs = d.fitter.output.latencies.filter(
@@ -821,10 +823,10 @@ function unparkHalted(d: Deriver): Outcome {
       Object.entries(BO_WAKE).every(([k, v]) => String(l.params[k]) === String(v)),
   );
   if (recs.length < 20) return { missing: `${STEAL_WAKE_SOURCE} lines with sendNs and notifySendNs (20 or more)` };
-  const costs = recs.map((r) => Math.max(0, (r.notifySendNs ?? 0) - (r.sendNs ?? 0)));
+  const costs = recs.map((r) => Math.max(0, (r.notifySendNs ?? 0) - (r.sendNs ?? 0)) + (r.holdNs ?? 0));
   const est = latencyEstimate(
     costs,
-    `${STEAL_WAKE_SOURCE}: the waker's notifying send minus its send into the empty LIFO slot, quantiles of ${costs.length} wake-ups (the other worker parked ${recs[0].params.g ?? 500} µs)`,
+    `${STEAL_WAKE_SOURCE}: the waker's notifying send minus its send into the empty LIFO slot, plus its longest gap off the vCPU after it (holdNs), quantiles of ${costs.length} wake-ups (the other worker parked ${recs[0].params.g ?? 500} µs)`,
     [...new Set(recs.map((r) => r.header))],
     d.fitter.options,
     'steal_wake',
@@ -832,7 +834,7 @@ function unparkHalted(d: Deriver): Outcome {
   return {
     est,
     provenance: 'calibrated',
-    note: 'what a worker pays, on its own thread, to notify a worker parked long enough for its vCPU to halt; the block_on thread’s unpark is unpark_remote',
+    note: 'what a worker loses, on its own thread, to notify a worker parked long enough for its vCPU to halt: the wake-up call and, in about half the wake-ups, the woken worker preempting it on its vCPU; the block_on thread’s unpark is unpark_remote',
   };
 }
 

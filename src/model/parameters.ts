@@ -278,7 +278,7 @@ export const OPTIONAL_PARAMETERS = [
     kind: 'latency',
     p: 'P5',
     meaning:
-      "multi_thread: cost to a worker of notifying a parked worker whose vCPU has halted (notify_parked: the sleeper-list lock and a futex wake or driver unpark that sends the halted vCPU an IPI), inside the notifying worker's poll or before its first one; distribution (benchmark steal_wake: A's send that displaces B1 from its LIFO slot and notifies, minus its send into the empty slot). Absent: unpark_remote",
+      "multi_thread: cost to a worker of notifying a parked worker whose vCPU has halted (notify_parked: the sleeper-list lock and a futex wake or driver unpark that sends the halted vCPU an IPI), inside the notifying worker's poll or before its first one; distribution (benchmark steal_wake: A's send that displaces B1 from its LIFO slot and notifies, minus its send into the empty slot, plus A's longest gap off its vCPU right after: the woken worker preempting it there, in about half the wake-ups). Absent: unpark_remote",
   },
   {
     name: 'clock_read',
