@@ -8,31 +8,13 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { fitLineRobust } from '../../../src/calibrate/stats.js';
 import { parseProbeOutput } from '../../../src/calibrate/probe-output.js';
 import { Fitter } from '../../../src/calibrate/fit.js';
-import { Deriver, isMissing, type Outcome } from '../../../src/calibrate/derive.js';
+import { Deriver, isMissing } from '../../../src/calibrate/derive.js';
+import { close, probeFixture, value } from './fixture.js';
 
 const FILE = 'test/fixtures/calibrate/conc-quick.jsonl';
-const text = readFileSync(FILE, 'utf8');
-type Line = { type: string; bench?: string; params?: Record<string, unknown>; iters?: number; totalNs?: number };
-const lines = text
-  .trim()
-  .split('\n')
-  .map((l) => JSON.parse(l) as Line);
-
-/** Theil–Sen slope (calibrate's fit) of totalNs on iters over the sample lines matching `match`. */
-function slope(match: (p: Record<string, unknown>, bench: string) => boolean): number {
-  const pts = lines.filter((l) => l.type === 'sample' && match(l.params ?? {}, l.bench ?? ''));
-  assert.ok(pts.length >= 4);
-  return fitLineRobust(pts.map((p) => ({ x: p.iters!, y: p.totalNs! }))).slope;
-}
-const value = (o: Outcome) => {
-  assert.ok(!isMissing(o), JSON.stringify(o));
-  return o.est.value;
-};
-const close = (a: number, b: number) => assert.ok(Math.abs(a - b) <= 1e-6 * Math.max(1, Math.abs(b)), `${a} vs ${b}`);
+const { text, lines, slope } = probeFixture(FILE);
 
 test('conc_send_* is the sends timed with the receiver at work at once minus the same sends alone, clamped at 0', () => {
   const d = new Deriver(new Fitter(parseProbeOutput(text, FILE)));

@@ -7,27 +7,16 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { fitLineRobust } from '../../../src/calibrate/stats.js';
 import { parseProbeOutput } from '../../../src/calibrate/probe-output.js';
 import { Fitter } from '../../../src/calibrate/fit.js';
 import { Deriver, isMissing } from '../../../src/calibrate/derive.js';
+import { probeFixture } from './fixture.js';
 
 const FILE = 'test/fixtures/calibrate/yield-pair-quick.jsonl';
-const text = readFileSync(FILE, 'utf8');
-type Line = { type: string; bench?: string; params?: Record<string, unknown>; iters?: number; totalNs?: number };
-const lines = text
-  .trim()
-  .split('\n')
-  .map((l) => JSON.parse(l) as Line);
+const { text, lines, slope: fit } = probeFixture(FILE);
 
-function slope(bench: string, workers: number): number {
-  const pts = lines.filter(
-    (l) => l.type === 'sample' && l.bench === bench && l.params?.workers === workers && l.params?.loop === 'yield',
-  );
-  assert.ok(pts.length >= 4);
-  return fitLineRobust(pts.map((p) => ({ x: p.iters!, y: p.totalNs! }))).slope;
-}
+const slope = (bench: string, workers: number): number =>
+  fit((p, b) => b === bench && p.workers === workers && p.loop === 'yield');
 
 test('yield_round_parallel is 2 × the pair slope less the lone loop on one worker, with the pair’s parks in the note', () => {
   const o = new Deriver(new Fitter(parseProbeOutput(text, FILE))).get('yield_round_parallel');
