@@ -20,6 +20,7 @@ import { executePlan, probeThreads, type ExecuteOptions, type ProbeRun, type Pro
 import { figuresOf, median } from './compare.js';
 import { acrossRuns, findRegimes, REGIME_CODE, regimeMessage } from '../plan/run-set.js';
 import type { RunsBlock } from '../schema/result.js';
+import type { MetricName } from '../schema/sweep-metrics.js';
 
 /** What measurePlan takes: the probe's execute options. */
 export type MeasureOptions = ExecuteOptions;
@@ -179,7 +180,10 @@ export function combineRuns(runs: Result[], plan: Plan, probeRuns?: ProbeRun[], 
   };
   if (result.runs?.regimes) {
     const { metric, groups } = result.runs.regimes;
-    result.warnings.push({ code: REGIME_CODE, message: regimeMessage(metric as 'p50Us', { groups }, runs.length) });
+    result.warnings.push({
+      code: REGIME_CODE,
+      message: regimeMessage(metric as MetricName, { groups }, runs.length, result.runs.metrics),
+    });
   }
   result.coresBusy = coresBusyOf(result);
   result.outputs = evaluateOutputs(plan.outputs, result);
