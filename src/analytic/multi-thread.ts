@@ -11,7 +11,10 @@
  *
  * Phase: analyze (hot path: no allocation after the first call).
  */
-import type { LatencyDist } from './percentiles.js';
+/** Where a schedule's record offsets go (a LatencyDist, or a collector of segments). */
+export interface SegmentSink {
+  addSegment(a: number, b: number, w: number): void;
+}
 
 interface JobLike {
   records: number;
@@ -24,9 +27,11 @@ let avail = new Float64Array(16);
 /**
  * Schedules the batch's jobs over `workers` workers and adds each job's record offsets to `d`
  * (relative to the coordinator's start). Worker 0 is free at `start0`; helpers arrive `gapNs`
- * apart once there is work to take (after `coordEndNs`), each paying `helperCostNs` (waking the
- * next one) before its first job. `gapNs` = 0: helpers are already running (spinners). Segment
- * weights are divided by `weightDiv` (several residual shifts of one batch). Returns the makespan.
+ * apart once there is work to take (after `coordEndNs`; the first at `firstHelperNs` when given),
+ * each paying `helperCostNs` (waking the next one) before its first job while a worker is still
+ * parked (helper k < workers − 1: the last of the pool has no one to wake). `gapNs` = 0: helpers
+ * are already running (spinners). Segment weights are divided by `weightDiv` (several residual
+ * shifts of one batch). Returns the makespan.
  */
 export function listSchedule(
   jobs: readonly JobLike[],
@@ -36,15 +41,16 @@ export function listSchedule(
   coordEndNs: number,
   recordNs: number,
   helperCostNs: number,
-  d: LatencyDist,
+  d: SegmentSink,
   weightDiv = 1,
+  firstHelperNs?: number,
 ): number {
   const W = Math.max(1, Math.min(workers, jobs.length));
   if (avail.length < W) avail = new Float64Array(W * 2);
   avail[0] = start0;
-  let h = gapNs === 0 ? start0 : gapNs >= coordEndNs ? gapNs : coordEndNs + gapNs;
+  let h = firstHelperNs ?? (gapNs === 0 ? start0 : gapNs >= coordEndNs ? gapNs : coordEndNs + gapNs);
   for (let k = 1; k < W; k++) {
-    avail[k] = h + helperCostNs;
+    avail[k] = h + (k < workers - 1 ? helperCostNs : 0);
     if (gapNs > 0) h += gapNs;
   }
   const n = jobs.length;

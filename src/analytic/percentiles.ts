@@ -101,7 +101,7 @@ export function normalQuantile(p: number): number {
 }
 
 /** F(y) of piecewise-linear knots. */
-function plF(k: PiecewiseCdf, y: number): number {
+export function plF(k: PiecewiseCdf, y: number): number {
   const xs = k.xs;
   const n = xs.length;
   if (y < xs[0]) return 0;
@@ -114,7 +114,7 @@ function plF(k: PiecewiseCdf, y: number): number {
 }
 
 /** ∫_{−∞}^{y} F of piecewise-linear knots. */
-function plG(k: PiecewiseCdf, y: number): number {
+export function plG(k: PiecewiseCdf, y: number): number {
   const xs = k.xs;
   const n = xs.length;
   if (y <= xs[0]) return 0;
@@ -139,13 +139,25 @@ export class LatencyDist {
   private busyMean = 0;
   private busyShift = 0;
   private nSeg = 0;
-  private readonly segA = new Float64Array(MAX_SEGMENTS);
-  private readonly segB = new Float64Array(MAX_SEGMENTS);
-  private readonly segW = new Float64Array(MAX_SEGMENTS);
+  private readonly cap: number;
+  private readonly segA: Float64Array;
+  private readonly segB: Float64Array;
+  private readonly segW: Float64Array;
   private segWeight = 0;
 
-  /** `wake` is the idle component's random part (e.g. the OS wake-up); null = a constant 0. */
-  constructor(private readonly wake: PiecewiseCdf | null) {}
+  /**
+   * `wake` is the idle component's random part (e.g. the OS wake-up); null = a constant 0.
+   * `capacity`: segments kept apart (more are merged into the last).
+   */
+  constructor(
+    private readonly wake: PiecewiseCdf | null,
+    capacity = MAX_SEGMENTS,
+  ) {
+    this.cap = Math.max(1, capacity);
+    this.segA = new Float64Array(this.cap);
+    this.segB = new Float64Array(this.cap);
+    this.segW = new Float64Array(this.cap);
+  }
 
   reset(): void {
     this.nSeg = 0;
@@ -171,8 +183,8 @@ export class LatencyDist {
   /** Adds offsets uniform on [a, b] with relative weight w (merged into the last segment when it would overflow). */
   addSegment(a: number, b: number, w: number): void {
     if (w <= 0) return;
-    if (this.nSeg === MAX_SEGMENTS) {
-      const i = MAX_SEGMENTS - 1;
+    if (this.nSeg === this.cap) {
+      const i = this.cap - 1;
       this.segA[i] = Math.min(this.segA[i], a);
       this.segB[i] = Math.max(this.segB[i], b);
       this.segW[i] += w;
@@ -186,9 +198,13 @@ export class LatencyDist {
   }
 
   /** Copies the offset segments into another distribution (which is reset first). */
-  copySegmentsTo(o: LatencyDist): void {
+  copySegmentsTo(o: LatencyDist | { reset(): void; addSegment(a: number, b: number, w: number): void }): void {
     o.reset();
     for (let i = 0; i < this.nSeg; i++) o.addSegment(this.segA[i], this.segB[i], this.segW[i]);
+  }
+
+  segmentCount(): number {
+    return this.nSeg;
   }
 
   /** Smallest segment start and largest segment end. */
@@ -332,19 +348,29 @@ export class FastLatency {
   private sI = 0;
   private sB = 0;
 
-  /** `d` holds the offsets as segments and the idle component's wake-up (pIdle 1, shift 0). */
-  constructor(d: LatencyDist, offsetLo: number, offsetHi: number, wakeHi: number) {
+  /**
+   * `d` holds the offsets as segments and the idle component's wake-up (pIdle 1, shift 0).
+   * `idle`, when given, is the idle component instead (its CDF, mean and largest value): a delay
+   * whose draws are not independent of the offsets (IdleMixture).
+   */
+  constructor(
+    d: LatencyDist,
+    offsetLo: number,
+    offsetHi: number,
+    wakeHi: number,
+    idle?: { cdf(x: number): number; mean: number; hi: number },
+  ) {
     this.lo = Math.max(0, offsetLo);
-    const hi = offsetHi + wakeHi + 1;
+    const hi = Math.max(offsetHi + wakeHi, idle ? idle.hi : 0) + 1;
     this.h = (hi - this.lo) / TABLE;
     this.invH = 1 / this.h;
     this.a = offsetLo;
     this.b = offsetHi;
-    for (let k = 0; k <= TABLE; k++) this.idleT[k] = d.cdf(this.lo + k * this.h);
-    this.idleMean = d.mean();
+    for (let k = 0; k <= TABLE; k++) this.idleT[k] = idle ? idle.cdf(this.lo + k * this.h) : d.cdf(this.lo + k * this.h);
+    this.idleMean = idle ? idle.mean : d.mean();
     d.setIdle(1, 0);
     // Offsets alone: the same segments with no wake-up.
-    const noWake = new LatencyDist(null);
+    const noWake = new LatencyDist(null, d.segmentCount());
     d.copySegmentsTo(noWake);
     for (let k = 0; k <= TABLE; k++) this.offT[k] = noWake.cdf(this.lo + k * this.h);
     this.offMean = noWake.mean();
@@ -470,5 +496,177 @@ export class FastLatency {
       x = nx;
     }
     return hi;
+  }
+}
+
+/** Mean of a piecewise-linear CDF: x_last − ∫ F over its support. */
+export function cdfMean(k: PiecewiseCdf): number {
+  const n = k.xs.length;
+  return k.xs[n - 1] - k.area[n - 1];
+}
+
+/** E[X | lo < X ≤ hi] of a piecewise-linear CDF (∫ x dF = [x F] − ∫ F over the range); NaN without mass there. */
+export function cdfMeanBetween(k: PiecewiseCdf, lo: number, hi: number): number {
+  const fl = plF(k, lo);
+  const fh = plF(k, hi);
+  if (!(fh > fl)) return NaN;
+  return (hi * fh - lo * fl - (plG(k, hi) - plG(k, lo))) / (fh - fl);
+}
+
+/**
+ * F_{X+Y}(x) where Y has the piecewise-linear CDF `y` (uniform between its knots, a jump an
+ * atom) and X is given by its CDF `fx` and its integral `gx` (∫_{−∞}^{·} F_X):
+ * Σ over Y's pieces of mass·(G_X(x − y0) − G_X(x − y1))/(y1 − y0), or mass·F_X(x − y0) at an atom.
+ * `from` clips Y to (from, ∞) (its mass below is left out: the caller divides by P(Y > from)).
+ */
+export function convolveAt(
+  x: number,
+  y: PiecewiseCdf,
+  fx: (v: number) => number,
+  gx: (v: number) => number,
+  from = -Infinity,
+): number {
+  const { xs, ps } = y;
+  let s = 0;
+  if (ps[0] > 0 && xs[0] > from) s += ps[0] * fx(x - xs[0]);
+  for (let i = 1; i < xs.length; i++) {
+    let y0 = xs[i - 1];
+    const y1 = xs[i];
+    let m = ps[i] - ps[i - 1];
+    if (!(m > 0) || y1 <= from) continue;
+    if (y0 < from) {
+      m *= (y1 - from) / (y1 - y0);
+      y0 = from;
+    }
+    s += y1 > y0 ? (m * (gx(x - y0) - gx(x - y1))) / (y1 - y0) : m * fx(x - y0);
+  }
+  return s;
+}
+
+/** A CDF tabulated on [0, hi] (n + 1 points), with its integral; 0 below, 1 above. */
+export class GridCdf {
+  readonly f: Float64Array;
+  readonly g: Float64Array;
+  readonly h: number;
+  constructor(
+    readonly hi: number,
+    readonly n: number,
+  ) {
+    this.f = new Float64Array(n + 1);
+    this.g = new Float64Array(n + 1);
+    this.h = hi / n;
+  }
+
+  /** Fills F from `fx` at the grid points and integrates it (trapezoid). */
+  fill(fx: (v: number) => number): this {
+    for (let j = 0; j <= this.n; j++) this.f[j] = Math.min(1, Math.max(0, fx(j * this.h)));
+    this.integrate();
+    return this;
+  }
+
+  integrate(): void {
+    this.g[0] = 0;
+    for (let j = 1; j <= this.n; j++) this.g[j] = this.g[j - 1] + ((this.f[j] + this.f[j - 1]) * this.h) / 2;
+  }
+
+  F = (v: number): number => {
+    if (v < 0) return 0;
+    const u = v / this.h;
+    if (u >= this.n) return 1;
+    const j = u | 0;
+    return this.f[j] + (u - j) * (this.f[j + 1] - this.f[j]);
+  };
+
+  G = (v: number): number => {
+    if (v <= 0) return 0;
+    const u = v / this.h;
+    if (u >= this.n) return this.g[this.n] + (v - this.hi);
+    const j = u | 0;
+    // F is linear in the cell: G's exact quadratic there.
+    const t = (u - j) * this.h;
+    const slope = (this.f[j + 1] - this.f[j]) / this.h;
+    return this.g[j] + this.f[j] * t + (slope * t * t) / 2;
+  };
+}
+
+/**
+ * The idle component of a latency L = wake + X_c + V_c where the component c (weight w_c) is
+ * drawn per batch and decides both a delay X_c before the batch's first job and the job offsets
+ * V_c (segments): the multi_thread notify chain, where the notifying worker's time off its vCPU
+ * decides whether the helper it woke re-parks (a second notify on the same path) and when the
+ * helper arrives. Tabulates F_Y, Y = Σ_c w_c (X_c + V_c), on `n` cells of [0, yHi]; `finish`
+ * adds the wake-up (F_{wake+Y}) and returns what FastLatency takes as its idle component.
+ */
+export class IdleMixture {
+  private readonly y: GridCdf;
+  private readonly x: GridCdf;
+  private wSum = 0;
+  private meanSum = 0;
+
+  constructor(
+    readonly yHi: number,
+    n = 1024,
+  ) {
+    this.y = new GridCdf(Math.max(1, yHi), n);
+    this.x = new GridCdf(Math.max(1, yHi), n);
+  }
+
+  /** A CDF on this mixture's grid (for draws evaluated at many points: O(1) lookups). */
+  grid(fx: (v: number) => number): GridCdf {
+    return new GridCdf(this.y.hi, this.y.n).fill(fx);
+  }
+
+  /**
+   * Adds component c: weight `w`, X_c's CDF `fx` (0 below 0, 1 from yHi minus the offsets on) and
+   * mean, and its offset segments [a[i], b[i]] with record weights ws[i] (i in [from, to)).
+   */
+  add(
+    w: number,
+    fx: (v: number) => number,
+    xMean: number,
+    a: ArrayLike<number>,
+    b: ArrayLike<number>,
+    ws: ArrayLike<number>,
+    from: number,
+    to: number,
+  ): void {
+    if (!(w > 0)) return;
+    let segW = 0;
+    let segMean = 0;
+    for (let i = from; i < to; i++) {
+      segW += ws[i];
+      segMean += (ws[i] * (a[i] + b[i])) / 2;
+    }
+    if (!(segW > 0)) return;
+    const x = this.x.fill(fx);
+    const fy = this.y.f;
+    const h = this.y.h;
+    for (let j = 0; j <= this.y.n; j++) {
+      const v = j * h;
+      let s = 0;
+      for (let i = from; i < to; i++) {
+        const ai = a[i];
+        const bi = b[i];
+        s += ws[i] * (bi > ai ? (x.G(v - ai) - x.G(v - bi)) / (bi - ai) : x.F(v - ai));
+      }
+      fy[j] += (w * s) / segW;
+    }
+    this.wSum += w;
+    this.meanSum += w * (xMean + segMean / segW);
+  }
+
+  /** The idle component with the wake-up added: its CDF, mean and largest value. */
+  finish(wake: PiecewiseCdf | null): { cdf(x: number): number; mean: number; hi: number } {
+    const y = this.y;
+    const W = this.wSum || 1;
+    for (let j = 0; j <= y.n; j++) y.f[j] /= W;
+    y.integrate();
+    const meanY = this.meanSum / W;
+    if (!wake) return { cdf: y.F, mean: meanY, hi: y.hi };
+    return {
+      cdf: (v: number) => convolveAt(v, wake, y.F, y.G),
+      mean: meanY + cdfMean(wake),
+      hi: y.hi + wake.xs[wake.xs.length - 1],
+    };
   }
 }

@@ -41,7 +41,7 @@ export function evaluatePipelineCore(pp: PreparedPipeline): PipelineCore {
   const batchCpu = pp.batchCpuNs;
   let bottleneck = 'cores';
   let rho = pp.mt ? (lambda * batchCpu) / pp.threads : lambda * batchCpu;
-  const lc = lambda * pp.coordNs;
+  const lc = lambda * (pp.coordNs + pp.coordNotifyNs);
   const lp = lambda * pp.maxStageNs;
   const ll = lambda * jobs.length * pp.lockHoldNs;
   if (lc > rho) {
@@ -100,7 +100,7 @@ export function evaluatePipelineCore(pp: PreparedPipeline): PipelineCore {
     // polls the driver first: idle share 1 − λ·1 ms. Queueing is negligible next to the grid.
     const idleShare = Math.max(0, 1 - lambda * ctx.plan.runtime.timerResolutionNs);
     f.set(1 - idleShare, 0, shift + waitMean, shift + waitMean);
-  } else f.set(pBusy, pBusy > 0 ? Math.max(0, waitMean) / pBusy : 0, shift, shift);
+  } else f.set(pBusy, pBusy > 0 ? Math.max(0, waitMean) / pBusy : 0, pp.idleShiftNs, shift);
   // 3. Percentiles.
   out.meanNs = f.mean();
   out.p50Ns = f.quantile(0.5);
@@ -165,7 +165,7 @@ function buildPrediction(pp: PreparedPipeline, e: EvalParts): Prediction {
   const co = shape.coordinator;
   // Coordinator.
   if (co) {
-    const busy = N * pp.coordNs;
+    const busy = N * (pp.coordNs + pp.coordNotifyNs);
     tasks[co.task] = { elapsedNs: end, busyNs: busy, polls: N + 1, yields: 0, wait: { recv: end - busy } };
     add(bd, 'poll', N * c.poll);
     add(bd, 'recv', N * (c.recvU + c.wakerRegister));
@@ -233,7 +233,7 @@ function buildPrediction(pp: PreparedPipeline, e: EvalParts): Prediction {
   add(bd, 'driver', driverPolls * c.driverPoll);
   // A pop of the woken task (the lock) and a look at the emptied queue (free on current_thread from 1.29).
   add(bd, 'remote', N * ((pp.mt ? c.remoteCheck : pp.ctx.remotePopNs) + c.remoteCheck));
-  if (pp.mt) add(bd, 'unpark', N * pp.unparkNs * Math.min(pp.threads - 1, jobs.length));
+  if (pp.mt) add(bd, 'unpark', N * pp.unparkNs * pp.notifiesPerBatch);
   const workers: Prediction['workers'] = [];
   const T = pp.threads;
   const busyTotal = cpuBusy + idleSpinNs;

@@ -129,6 +129,22 @@ for (const rel of listJson('scenarios')) {
   });
 }
 
+// tokio 1.53 with its bundled model (validate --tokio 1.53 --model models/tokio-1.53-2vcpu-release.json):
+// the validation scenarios under 1.53's scheduler and 1.53.1's calibration, whose unpark_halted
+// and wake-ups differ from 1.24.2's.
+for (const rel of listJson('scenarios/validation')) {
+  test(`analytic vs simulated, tokio 1.53 and its bundled model: ${rel}`, () => {
+    const { plan, model } = loadScenario(
+      join(ROOT, rel),
+      join(ROOT, 'models/tokio-1.53-2vcpu-release.json'),
+      undefined,
+      false,
+      '1.53',
+    );
+    checkAgreement({ name: `${rel} (1.53)`, plan, model });
+  });
+}
+
 // A model with source_exit_latency (the bundled ones predate it): the source thread's exit wakes
 // the last batch on its vCPU, one batch in the run, and the analytic model mixes it in.
 test('analytic vs simulated: validation/mt-w0-await-2p with a 150 µs source_exit_latency', () => {
