@@ -11,7 +11,7 @@
 //! ```
 //!
 //! Stdout: the header line, then one `{"type":"result","repeat":i,"result":{…},"probe":{…}}`
-//! (with `"trace":{"threads":[names],"spans":[[thread,task,startNs,endNs],…],"dropped":n}`
+//! (with `"trace":{"threads":[names],"spans":[[thread,task,startNs,endNs,cpu],…],"dropped":n}`
 //! under `--trace-spans n`: every task poll of that run, up to n)
 //! per repeat, where `result` holds the Result document's measured fields (source
 //! `measured`; the same latency buckets as the simulator) and `probe` what only a real run

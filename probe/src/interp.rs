@@ -260,11 +260,13 @@ pub struct Shared {
 
 /// The polls of a traced run, up to `cap`: which thread polled (an index into `threads`, in the
 /// order of their first poll, with the thread's name), the task definition, and when (ns since
-/// t0). Two clock reads and a lock per poll: a traced run is a little slower than an untraced one.
+/// t0), and the CPU the thread was on when the poll began (`sched_getcpu`; u64::MAX where unknown),
+/// so a trace shows which vCPU ran each poll (where the guest placed a woken thread). Two clock
+/// reads, a CPU read and a lock per poll: a traced run is a little slower than an untraced one.
 pub struct PollTrace {
     cap: usize,
     pub threads: Vec<(std::thread::ThreadId, String)>,
-    pub spans: Vec<[u64; 4]>,
+    pub spans: Vec<[u64; 5]>,
     pub dropped: u64,
 }
 
@@ -280,10 +282,10 @@ impl PollTrace {
 
     /// A source's send (a zero-length span on the source thread; task index u32::MAX).
     pub fn record_send(&mut self, at_ns: u64) {
-        self.record(u32::MAX as usize, at_ns, at_ns);
+        self.record(u32::MAX as usize, at_ns, at_ns, crate::scheduler::current_cpu());
     }
 
-    fn record(&mut self, def: usize, start_ns: u64, end_ns: u64) {
+    fn record(&mut self, def: usize, start_ns: u64, end_ns: u64, cpu: i32) {
         if self.spans.len() >= self.cap {
             self.dropped += 1;
             return;
@@ -297,7 +299,7 @@ impl PollTrace {
                 self.threads.len() - 1
             }
         };
-        self.spans.push([ix as u64, def as u64, start_ns, end_ns]);
+        self.spans.push([ix as u64, def as u64, start_ns, end_ns, if cpu < 0 { u64::MAX } else { cpu as u64 }]);
     }
 }
 
@@ -432,13 +434,17 @@ impl Future for Tracked {
     type Output = ();
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
         self.polls += 1;
-        let traced = self.sh.trace.is_some().then(|| self.sh.now_ns());
+        let traced = self
+            .sh
+            .trace
+            .is_some()
+            .then(|| (self.sh.now_ns(), crate::scheduler::current_cpu()));
         let r = self.fut.as_mut().poll(cx);
-        if let (Some(start), Some(tr)) = (traced, &self.sh.trace) {
+        if let (Some((start, cpu)), Some(tr)) = (traced, &self.sh.trace) {
             let end = self.sh.now_ns();
             tr.lock()
                 .expect("trace poisoned")
-                .record(self.def, start, end);
+                .record(self.def, start, end, cpu);
         }
         match r {
             Poll::Ready(()) => {

@@ -211,7 +211,7 @@ extern "C" {
 }
 
 /// The CPU the calling thread runs on now (-1 where unknown).
-fn current_cpu() -> i32 {
+pub fn current_cpu() -> i32 {
     #[cfg(target_os = "linux")]
     {
         // SAFETY: no arguments; glibc reads it from rseq or the vDSO.

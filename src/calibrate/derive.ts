@@ -834,8 +834,32 @@ function unparkHalted(d: Deriver): Outcome {
   return {
     est,
     provenance: 'calibrated',
-    note: 'what a worker loses, on its own thread, to notify a worker parked long enough for its vCPU to halt: the wake-up call and, in about half the wake-ups, the woken worker preempting it on its vCPU; the block_on thread’s unpark is unpark_remote',
+    note: `what a worker loses, on its own thread, to notify a worker parked long enough for its vCPU to halt: the wake-up call and, in about half the wake-ups, the woken worker preempting it on its vCPU; the block_on thread’s unpark is unpark_remote. ${jointNote(recs)}`,
   };
+}
+
+/**
+ * The evidence for drawing unpark_halted and worker_wake_latency as one wake-up (the simulator
+ * takes them at quantiles q and 1 − q: docs/semantics.md, "One draw for the notify and the
+ * wake-up"), from the same steal_wake lines: how often the notifying call's extra, above or below
+ * its median, tells a woken worker that ran before the waker's spin ended (ns < 95 % of spin_us)
+ * from one that waited. Independent sides would agree about half the time.
+ */
+function jointNote(
+  recs: readonly { ns: number; sendNs?: number; notifySendNs?: number; params: Record<string, unknown> }[],
+): string {
+  const calls = recs.map((r) => Math.max(0, (r.notifySendNs ?? 0) - (r.sendNs ?? 0)));
+  const sorted = [...calls].sort((a, b) => a - b);
+  const med = sorted[sorted.length >> 1];
+  let agree = 0;
+  let fast = 0;
+  recs.forEach((r, i) => {
+    const f = r.ns < 0.95 * Number(r.params.spin_us ?? 300) * 1000;
+    if (f) fast++;
+    if (calls[i] >= med === f) agree++;
+  });
+  const pct = Math.round((100 * agree) / recs.length);
+  return `Drawn with worker_wake_latency as one wake-up (a long notify with a fast wake): here the call's extra above or below its median (${Math.round(med)} ns) told the ${fast} wake-ups whose woken worker ran before the waker's spin ended from the ${recs.length - fast} that waited in ${pct} % of ${recs.length}`;
 }
 
 /** handoff{chan, cross} − handoff{chan, same}: the same try_recv loop over items sent on another worker or by the receiver itself. */

@@ -78,11 +78,12 @@ export interface ExecuteOptions {
 
 /**
  * The task polls of one traced run: `threads` names the OS threads in the order of their first
- * poll; each span is [thread index, task definition index (0xffffffff: a source's send), start ns, end ns] since t = 0.
+ * poll; each span is [thread index, task definition index (0xffffffff: a source's send), start ns, end ns] since t = 0,
+ * then (probes since session 13) the CPU the poll began on (`sched_getcpu`; 2^64 − 1 where unknown).
  */
 export interface ProbeTrace {
   threads: string[];
-  spans: [number, number, number, number][];
+  spans: [number, number, number, number, number?][];
   dropped: number;
 }
 
@@ -205,10 +206,17 @@ export function traceRecords(trace: ProbeTrace, plan: Plan): { records: TraceRec
     return trace.threads.filter((x) => x === t).length > 1 ? `${t} #${k}` : t;
   });
   const source = plan.sources.length === 1 ? plan.sources[0].name : 'source';
-  const records = trace.spans.map(([thread, def, startNs, endNs]) =>
+  const records = trace.spans.map(([thread, def, startNs, endNs, cpu]) =>
     def === SOURCE_SEND
       ? { thread, task: source, startNs, endNs: startNs, kind: 'send' as const }
-      : { thread, task: plan.tasks[def]?.name ?? `task ${def}`, startNs, endNs, kind: 'poll' as const },
+      : {
+          thread,
+          task: plan.tasks[def]?.name ?? `task ${def}`,
+          startNs,
+          endNs,
+          kind: 'poll' as const,
+          ...(cpu !== undefined && cpu < 2 ** 32 ? { cpu } : {}),
+        },
   );
   return { records, names };
 }

@@ -12,6 +12,23 @@ export { runtimeCosts, type RuntimeCosts } from '../plan/runtime-costs.js';
 
 /** Draws one value (integer ns) from a cost distribution. Constant costs draw no random numbers. */
 export function sampleCost(c: PlanCost, rng: Prng): number {
+  if (c.dist === 'quantiles') return quantileAt(c, rng.nextFloat());
+  return sampleOther(c, rng);
+}
+
+/** The value of a quantiles cost at probability `u` (0–1): linear between the stored quantiles. */
+export function quantileAt(c: PlanCost & { dist: 'quantiles' }, u: number): number {
+  const p = c.p;
+  const ns = c.ns;
+  let i = 1;
+  while (i < p.length - 1 && p[i] < u) i++;
+  const p0 = p[i - 1];
+  const p1 = p[i];
+  const f = p1 > p0 ? (u - p0) / (p1 - p0) : 0;
+  return Math.round(ns[i - 1] + Math.min(1, Math.max(0, f)) * (ns[i] - ns[i - 1]));
+}
+
+function sampleOther(c: PlanCost, rng: Prng): number {
   switch (c.dist) {
     case 'const':
       return Math.round(c.ns);
@@ -21,18 +38,9 @@ export function sampleCost(c: PlanCost, rng: Prng): number {
       return Math.round(rng.exponential(c.meanNs));
     case 'lognormal':
       return Math.round(c.medianNs * Math.exp(c.sigma * rng.normal()));
-    case 'quantiles': {
+    case 'quantiles':
       // Inverse CDF by linear interpolation between the stored quantiles.
-      const u = rng.nextFloat();
-      const p = c.p;
-      const ns = c.ns;
-      let i = 1;
-      while (i < p.length - 1 && p[i] < u) i++;
-      const p0 = p[i - 1];
-      const p1 = p[i];
-      const f = p1 > p0 ? (u - p0) / (p1 - p0) : 0;
-      return Math.round(ns[i - 1] + Math.min(1, Math.max(0, f)) * (ns[i] - ns[i - 1]));
-    }
+      return quantileAt(c, rng.nextFloat());
   }
 }
 

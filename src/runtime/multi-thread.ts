@@ -24,6 +24,7 @@
  *
  * Phase: simulate.
  */
+import { quantileAt } from './costs.js';
 import { mix, mixRing, type StateWalk } from './fast-forward.js';
 import type { CostModel } from '../schema/model.js';
 import type { Plan, PlanCost } from '../plan/types.js';
@@ -503,6 +504,7 @@ export class MultiThreadSim extends PollingSimulator {
       this.yieldSince[from] >= 0 &&
       this.thrParkStart[w] >= this.yieldSince[from] &&
       now - this.thrParkStart[w] <= this.c.workerRewakeAge;
+    let coupledWake = -1;
     if (from >= 0) {
       // The block_on thread (not a worker) pays unpark_remote (spawn_remote load=idle: a spawn from
       // outside the runtime that unparks a worker parked long). A worker whose target's vCPU has
@@ -515,7 +517,18 @@ export class MultiThreadSim extends PollingSimulator {
         this.hitOptional[HIT_UNPARK_REMOTE] = 1;
       } else if (!rewake && this.vcpuHalted(w, now)) {
         const h = this.c.unparkHalted;
-        if (h !== null) u = this.latency(h);
+        const ww = this.c.workerWakeLatency;
+        if (h !== null && h.dist === 'quantiles' && ww.dist === 'quantiles') {
+          // One steal_wake wake-up, drawn once (docs/semantics.md, "One draw for the notify and the
+          // wake-up"): its notifying call and the woken worker's latency are two sides of the same
+          // event — a woken worker that preempts its waker makes the waker's call long (and holds
+          // it off its vCPU) and runs within a few µs; one that does not leaves the call short and
+          // waits. So the waker's cost is unpark_halted at quantile q and the woken worker's
+          // latency worker_wake_latency at 1 − q (countermonotone), not two independent draws.
+          const q = this.rngLatency.nextFloat();
+          u = quantileAt(h, q);
+          coupledWake = 1 - q;
+        } else if (h !== null) u = this.latency(h);
         else {
           u = this.c.unparkRemote;
           this.hitOptional[HIT_UNPARK_REMOTE] = 1;
@@ -540,7 +553,9 @@ export class MultiThreadSim extends PollingSimulator {
       }
       this.hitOptional[HIT_WORKER_WAKE_PACK] = 1;
     }
+    this.coupledWakeP = coupledWake;
     this.unparkThread(w, now, from >= 0 && from < this.W, rewake);
+    this.coupledWakeP = -1;
   }
 
   /**

@@ -23,7 +23,7 @@ import { Prng } from '../engine/prng.js';
 import type { CostModel } from '../schema/model.js';
 import type { Plan, PlanCost } from '../plan/types.js';
 import { IntRing } from './rings.js';
-import { nextEpisode, runtimeCosts, sampleCost, type RuntimeCosts } from './costs.js';
+import { nextEpisode, quantileAt, runtimeCosts, sampleCost, type RuntimeCosts } from './costs.js';
 import { hostPolls, runLevelFactors, scaleRuntimeCosts } from '../plan/runtime-costs.js';
 import { CycleDetector, type StateWalk } from './fast-forward.js';
 import { ffCheckpoint } from './ff-checkpoint.js';
@@ -760,8 +760,20 @@ export abstract class Simulator {
    * its vCPU's halt ends when the thread runs (the window adapts to the whole halt).
    */
   private wakeDraw(c: PlanCost): number {
-    return sampleCost(c, this.wakeRng);
+    const v = sampleCost(c, this.wakeRng);
+    // A worker's wake-up drawn jointly with its waker's unpark_halted (multi_thread notifyParked):
+    // the stream advances as before, the value is the quantile the notify chose.
+    if (this.coupledWakeP >= 0 && c === this.c.workerWakeLatency && c.dist === 'quantiles')
+      return quantileAt(c, this.coupledWakeP);
+    return v;
   }
+
+  /**
+   * The quantile (0–1) at which the next cold worker_wake_latency draw is taken, set by a
+   * worker's notify of a halted worker for the length of that unpark (it drew unpark_halted at
+   * 1 minus it: docs/semantics.md, "One draw for the notify and the wake-up"); -1 otherwise.
+   */
+  protected coupledWakeP = -1;
 
   private haltedWake(th: number, t: number, cost: PlanCost): number {
     const lat = this.wakeDraw(cost);

@@ -21,9 +21,10 @@ import type { ChromeEvent, ChromeTrace } from './chrome-trace.js';
  * the default for records of other kinds, e.g. a probe's), a source's batch send (`'send'`, an
  * instant at `startNs`, `records` delivered) or a wake of task instance `id` (`'wake'`, at
  * `startNs` on the waking worker). The row is accepted as `worker` or `thread` (the runtime's
- * `Span` calls it `thread`).
+ * `Span` calls it `thread`). `cpu`: the CPU a measured poll began on (the probe's trace; a
+ * simulated poll has none), written as the poll event's `args.cpu`.
  */
-export type TraceRecord = { task: string; startNs: number; endNs: number; kind: string; id?: number; records?: number } & (
+export type TraceRecord = { task: string; startNs: number; endNs: number; kind: string; id?: number; records?: number; cpu?: number } & (
   | { worker: number }
   | { thread: number }
 );
@@ -81,6 +82,7 @@ export function toChromeTrace(records: readonly TraceRecord[], names: readonly s
         dur: nsToUs(Math.max(0, r.endNs - r.startNs)),
         pid: PID,
         tid,
+        ...(r.cpu !== undefined ? { args: { cpu: r.cpu } } : {}),
       });
     }
   }

@@ -140,12 +140,12 @@ export const measureCommand: CommandModule<object, Args> = {
         .option('trace', {
           type: 'string',
           describe:
-            "write the real run's task polls per OS thread as a Chrome trace (Perfetto), the run with the median throughput; compare with simulate --trace",
+            "write the real run's task polls per OS thread as a Chrome trace (Perfetto), the run with the median throughput, each poll with the CPU it began on (args.cpu); compare with simulate --trace",
         })
         .option('trace-events', {
           type: 'number',
           default: 20000,
-          describe: 'polls recorded in the trace (each costs two clock reads and a lock)',
+          describe: 'polls recorded in the trace (each costs two clock reads, a CPU read and a lock)',
         })
         .check((a) => {
           const n = (a as unknown as Args)['trace-events'];

@@ -54,3 +54,14 @@ test('without the two fields (a probe from before them) it is missing', () => {
   assert.ok(isMissing(o));
   assert.match(o.missing, /notifySendNs/);
 });
+
+test('its note gives the evidence for drawing it with worker_wake_latency as one wake-up: the call’s extra tells the wake-up’s mode', () => {
+  const o = new Deriver(new Fitter(parseProbeOutput(text, FILE), DEFAULT_FIT_OPTIONS)).get('unpark_halted');
+  assert.ok(!isMissing(o), JSON.stringify(o));
+  // 151 of the 300 woken workers ran before A's 300 µs spin ended; the notifying call's extra
+  // above its median marks them in 98 % of the wake-ups (about 50 % if the two were independent).
+  const m = /told the (\d+) wake-ups .* from the (\d+) that waited in (\d+) % of 300/.exec(o.note ?? '');
+  assert.ok(m, o.note);
+  assert.equal(Number(m[1]) + Number(m[2]), 300);
+  assert.ok(Number(m[3]) >= 90, o.note);
+});

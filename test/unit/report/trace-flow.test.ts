@@ -133,6 +133,30 @@ test('a measured trace: the probe’s zero-length source spans become send insta
   );
 });
 
+test('a measured trace: the CPU each poll began on (the probe’s fifth span column) is the poll’s args.cpu', () => {
+  const { plan } = loadScenario('scenarios/validation/mt-await-2p.json');
+  const { records, names } = traceRecords(
+    {
+      threads: ['tokio-runtime-worker', 'tokio-runtime-worker', 'main'],
+      spans: [
+        [0, 0, 1000, 1500, 1],
+        [1, 1, 1200, 1300, 0],
+        // sched_getcpu failed: u64::MAX, which JSON.parse reads as 2^64
+        [2, 0, 2000, 2100, 2 ** 64],
+        // a probe from before session 13: four columns
+        [0, 0, 3000, 3100],
+      ],
+      dropped: 0,
+    },
+    plan,
+  );
+  const ev = toChromeTrace(records, names).traceEvents.filter((e) => e.ph === 'X');
+  assert.deepEqual(
+    ev.map((e) => e.args?.cpu),
+    [1, 0, undefined, undefined],
+  );
+});
+
 test('simulate --trace writes at most --trace-events events and marks the cut', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'ds-trace-'));
   const file = join(dir, 't.json');

@@ -106,3 +106,50 @@ test('drawn per notify: a distribution gives batch polls that differ, the same b
   assert.ok(polls[0] - polls[polls.length - 1] > 2_000, `batch polls ${polls[polls.length - 1]}–${polls[0]} ns`);
   assert.deepEqual(run(scenario(), m).result.latencyUs, a.result.latencyUs);
 });
+
+/**
+ * One draw for the notify and the wake-up (docs/semantics.md): steal_wake times both sides of each
+ * wake-up — the waker's notifying send and the woken worker's latency — and they are one event.
+ * When the woken worker preempts its waker on the waker's vCPU, the waker's call is long (it is off
+ * its vCPU) and the woken worker runs within a few µs; when it does not, the call is short and the
+ * woken worker waits. Two-point distributions make the pairing visible: a long notify (30 µs) must
+ * come with the fast wake (3 µs), so the woken worker steals the displaced partition while the
+ * coordinator's poll still runs; a short one (2 µs) with the slow wake, so the coordinator's own
+ * worker polls it after its poll. Drawn independently, a long notify met a slow wake in about a
+ * quarter of the batches: the displaced partition then waited for the end of the held poll.
+ */
+test('unpark_halted and the woken worker’s worker_wake_latency are drawn as one steal_wake wake-up', () => {
+  const m = constantWakeModel(base);
+  m.parameters.unpark_halted = {
+    ...assumedNs(2_000),
+    distribution: { p: [0, 0.5, 0.5, 1], ns: [2_000, 2_000, 30_000, 30_000] },
+  } as (typeof m.parameters)['unpark_halted'];
+  m.parameters.worker_wake_latency = {
+    ...assumedNs(3_000),
+    distribution: { p: [0, 0.5, 0.5, 1], ns: [3_000, 3_000, 300_000, 300_000] },
+  } as (typeof m.parameters)['worker_wake_latency'];
+  const { spans } = run(scenario(), m, { traceSpans: 100000 });
+  const polls = spans.filter((s) => s.kind === 'poll');
+  let long = 0;
+  let short = 0;
+  for (const c of polls) {
+    if (c.task !== 'coordinator' || c.startNs < 1_500_000 || c.endNs - c.startNs < 300) continue;
+    // The displaced partition's first poll after this batch's send.
+    const p0 = polls.find((s) => s.task === 'p0' && s.startNs >= c.startNs);
+    if (!p0) continue;
+    if (c.endNs - c.startNs > 20_000) {
+      long++;
+      assert.ok(
+        p0.startNs < c.endNs && p0.thread !== c.thread,
+        `batch at ${c.startNs} ns: held ${c.endNs - c.startNs} ns, p0 polled at ${p0.startNs} on thread ${p0.thread} (coordinator on ${c.thread})`,
+      );
+    } else {
+      short++;
+      assert.ok(
+        p0.thread === c.thread && p0.startNs >= c.endNs,
+        `batch at ${c.startNs} ns: short notify, p0 polled at ${p0.startNs} on thread ${p0.thread}`,
+      );
+    }
+  }
+  assert.ok(long >= 8 && short >= 8, `${long} long and ${short} short notifies`);
+});
