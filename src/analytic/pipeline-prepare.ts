@@ -674,7 +674,28 @@ function prepareNotifyChain(pp: PreparedPipeline): void {
   const J = 8;
   const G = cdfOf(c.workerWakeLatency);
   const taus = new Float64Array(J);
-  const comps: Array<{ w: number; taus: Float64Array; reparks: boolean; xMean: number; from: number; to: number }> = [];
+  // One steal_wake draw (docs/semantics.md, "One draw for the notify and the wake-up"): where both
+  // are quantile tables the simulator takes the notify u at quantile q and the woken worker's wake-up
+  // g at 1 − q, so u₁ given g in sub-point j's quantile band [p₀, p₁] lies in U's band [1 − p₁, 1 − p₀]
+  // (aq, bq); drawn independently, U's whole range ([0, 1]).
+  const coupled = pp.unparkCost.dist === 'quantiles' && c.workerWakeLatency.dist === 'quantiles';
+  const aq = new Float64Array(J);
+  const bq = new Float64Array(J).fill(1);
+  const comps: Array<{
+    w: number;
+    taus: Float64Array;
+    aq: Float64Array;
+    bq: Float64Array;
+    reparks: boolean;
+    xMean: number;
+    from: number;
+    to: number;
+  }> = [];
+  /** E[u | U's quantile band [a, b]]: the notify of a wake-up drawn in the complementary band. */
+  const bandMean = (a: number, b: number): number => {
+    const m = cdfMeanBetween(U, cdfQuantile(U, a), cdfQuantile(U, b));
+    return Number.isFinite(m) ? m : cdfQuantile(U, (a + b) / 2);
+  };
   let offEnd = 0;
   let spanMean = 0;
   let spanM2 = 0;
@@ -697,13 +718,29 @@ function prepareNotifyChain(pp: PreparedPipeline): void {
       const gj = cdfQuantile(G, (k + (j + 0.5) / J) / K) + c.steal;
       const tau = displaces ? gj - coordEnd : Infinity;
       taus[j] = tau;
-      const f = plF(U, tau);
+      if (!coupled) {
+        const f = plF(U, tau);
+        stay += f;
+        stayG += f * gj;
+        if (f > 0) stayU += f * (Number.isFinite(tau) ? cdfMeanBetween(U, uLo, tau) : uMean);
+        if (f < 1) {
+          back += 1 - f;
+          backU += (1 - f) * cdfMeanBetween(U, Math.max(uLo, tau), uHi);
+        }
+        continue;
+      }
+      const a = 1 - (k + (j + 1) / J) / K;
+      const b = 1 - (k + j / J) / K;
+      aq[j] = a;
+      bq[j] = b;
+      const ft = plF(U, tau);
+      const f = Math.min(1, Math.max(0, (ft - a) / (b - a)));
       stay += f;
       stayG += f * gj;
-      if (f > 0) stayU += f * (Number.isFinite(tau) ? cdfMeanBetween(U, uLo, tau) : uMean);
+      if (f > 0) stayU += f * bandMean(a, Math.min(b, ft));
       if (f < 1) {
         back += 1 - f;
-        backU += (1 - f) * cdfMeanBetween(U, Math.max(uLo, tau), uHi);
+        backU += (1 - f) * bandMean(Math.max(a, ft), b);
       }
     }
     if (stay > 0) {
@@ -712,7 +749,7 @@ function prepareNotifyChain(pp: PreparedPipeline): void {
       const xMean = stayU / stay;
       const from = (compFrom = segA.length);
       schedule(w, g, Math.max(0, stayG / stay - xMean));
-      comps.push({ w, taus: taus.slice(), reparks: false, xMean, from, to: segA.length });
+      comps.push({ w, taus: taus.slice(), aq: aq.slice(), bq: bq.slice(), reparks: false, xMean, from, to: segA.length });
     }
     if (back > 0) {
       // B re-parked: notified again at the displacement, back one wake-up later; A lost u₂ there.
@@ -722,9 +759,11 @@ function prepareNotifyChain(pp: PreparedPipeline): void {
       const from = (compFrom = segA.length);
       for (let k2 = 0; k2 < K; k2++) {
         const g2 = pp.workerWakeGaps[k2] + c.steal;
-        schedule(w / K, g2, Math.max(0, coordEnd + g2 - uMean));
+        // Coupled, B's second wake-up in stratum k2 comes with the notify of the complementary band.
+        const u2 = coupled ? bandMean(1 - (k2 + 1) / K, 1 - k2 / K) : uMean;
+        schedule(w / K, g2, Math.max(0, coordEnd + g2 - u2));
       }
-      comps.push({ w, taus: taus.slice(), reparks: true, xMean, from, to: segA.length });
+      comps.push({ w, taus: taus.slice(), aq: aq.slice(), bq: bq.slice(), reparks: true, xMean, from, to: segA.length });
     }
   }
   const d = new LatencyDist(pp.wakeCdf, Math.max(1, segA.length));
@@ -741,6 +780,10 @@ function prepareNotifyChain(pp: PreparedPipeline): void {
   for (const q of comps) {
     // The stratum's branch: u₁ ≤ τ_j (stays) or u₁ > τ_j then + u₂ (re-parks), over its sub-points.
     const t = q.taus;
+    if (coupled) {
+      mix.add(q.w, bandBranch(U, t, q.aq, q.bq, q.reparks, FU2, GU), q.xMean, segA, segB, segW, q.from, q.to);
+      continue;
+    }
     const ft = Array.from(t, (x) => plF(U, x));
     const mass = ft.reduce((x, f) => x + (q.reparks ? 1 - f : f), 0);
     const first = q.reparks ? clippedMixture(U, t, ft, mass) : null;
@@ -775,6 +818,55 @@ function prepareNotifyChain(pp: PreparedPipeline): void {
   d.setIdle(1, 0);
   const [lo, hi] = d.segmentRange();
   pp.fast = new FastLatency(d, lo, hi, d.wakeMax(), mix.finish(pp.wakeCdf));
+}
+
+/**
+ * The CDF of a component's delay when u₁ and the helper's wake-up are one draw: over the sub-points
+ * j, u₁ uniform in U's quantile band [a_j, b_j] and in the branch (stays: u₁ ≤ τ_j; re-parks:
+ * u₁ > τ_j, then + u₂ ~ U, independent). Stays: Σ_j (clamp(min(F(v), F(τ_j)), a_j, b_j) − a_j) /
+ * Σ_j P_j; re-parks: u₁'s clipped mixture (one piecewise-linear CDF on U's knots and the band
+ * edges) convolved with u₂.
+ */
+function bandBranch(
+  U: PiecewiseCdf,
+  t: Float64Array,
+  aq: Float64Array,
+  bq: Float64Array,
+  reparks: boolean,
+  FU2: (v: number) => number,
+  GU: (v: number) => number,
+): (v: number) => number {
+  const J = t.length;
+  const ft = Array.from(t, (x) => plF(U, x));
+  const lo = ft.map((f, j) => (reparks ? Math.min(bq[j], Math.max(aq[j], f)) : aq[j]));
+  const hi = ft.map((f, j) => (reparks ? bq[j] : Math.max(aq[j], Math.min(bq[j], f))));
+  const wd = Array.from(aq, (a, j) => bq[j] - a);
+  let mass = 0;
+  for (let j = 0; j < J; j++) mass += (hi[j] - lo[j]) / wd[j];
+  if (!reparks)
+    return (v: number) => {
+      const fv = plF(U, v);
+      let s = 0;
+      for (let j = 0; j < J; j++) s += (Math.min(hi[j], Math.max(lo[j], fv)) - lo[j]) / wd[j];
+      return s / mass;
+    };
+  const knots = [...U.xs];
+  for (let j = 0; j < J; j++) knots.push(cdfQuantile(U, lo[j]), cdfQuantile(U, hi[j]));
+  knots.sort((a, b) => a - b);
+  const ns: number[] = [];
+  const p: number[] = [];
+  for (const x of knots) {
+    if (ns.length > 0 && !(x > ns[ns.length - 1])) continue;
+    const f = plF(U, x);
+    let m = 0;
+    for (let j = 0; j < J; j++) m += (Math.min(hi[j], Math.max(lo[j], f)) - lo[j]) / wd[j];
+    ns.push(x);
+    p.push(Math.min(1, Math.max(p.length ? p[p.length - 1] : 0, m / mass)));
+  }
+  p[0] = 0;
+  p[p.length - 1] = 1;
+  const first = cdfOf({ dist: 'quantiles', p, ns });
+  return (v: number) => convolveAt(v, first, FU2, GU);
 }
 
 /**
