@@ -222,6 +222,9 @@ fn sample(
     rt.block_on(async move {
         let timed = tokio::spawn(async move {
             if both && !f1.meet(&f1.timed, &f1.companion) {
+                // The companion may have seen this task's start before the abort: it stops on
+                // `done` (or `abort`) after its current round.
+                f1.done.store(true, Ordering::SeqCst);
                 return None;
             }
             // The thread it started on (the two tasks meet on two threads; a task that yields may
@@ -245,7 +248,10 @@ fn sample(
             // Rounds a quarter of the timed run's size, so it overruns the timed run by little
             // (and never past COMPANION_LIMIT, should the timed task not finish).
             let t0 = Instant::now();
-            while !flags.done.load(Ordering::SeqCst) && t0.elapsed() < COMPANION_LIMIT {
+            while !flags.done.load(Ordering::SeqCst)
+                && !flags.abort.load(Ordering::SeqCst)
+                && t0.elapsed() < COMPANION_LIMIT
+            {
                 work(p2.clone(), msgs, (iters / 4).max(msgs)).await;
             }
             Some(thread)

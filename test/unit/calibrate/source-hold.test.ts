@@ -1,7 +1,7 @@
 /**
  * source_hold from saved probe output (test/fixtures/calibrate/par-record.jsonl: `probe microbench
  * par_record body=compute_end n=2048 reps=3 driver=none`, tokio 1.24.2, on the 2-vCPU development
- * VM at load ~8.5, shared with other engineers' builds): with period P = tick_us, the hold per
+ * VM at load ~8, shared with other engineers' builds): with period P = tick_us, the hold per
  * wake-up is P·(1 − both/tick) of the Theil–Sen slopes, recomputed here by hand from the sample
  * lines; the note carries both/alone.
  */
