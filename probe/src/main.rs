@@ -20,6 +20,7 @@ mod histogram;
 mod interp;
 mod misc;
 mod noise;
+mod parallel;
 mod plan;
 mod prng;
 mod record;
@@ -46,6 +47,7 @@ fn all_benches() -> Vec<&'static Bench> {
         .chain(wake::BENCHES)
         .chain(noise::BENCHES)
         .chain(record::BENCHES)
+        .chain(parallel::BENCHES)
         .collect()
 }
 

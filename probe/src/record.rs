@@ -50,7 +50,7 @@ const WORK: ParamSpec = ParamSpec {
     doc: "body=compute_end: the compute's constant cost (ns); ignored otherwise",
 };
 /// The one-task plan of a configuration: `recv` → for each record: body → back to `recv`.
-fn plan(body: &str, work_ns: f64) -> Plan {
+pub(crate) fn plan(body: &str, work_ns: f64) -> Plan {
     let mut code = vec![Instr::Recv {
         ch: 0,
         closed: None, // patched below: the `end` instruction

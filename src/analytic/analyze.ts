@@ -150,10 +150,12 @@ function remoteCostsNote(plan: Plan, model: CostModel): string | undefined {
       'conc_recv_unbounded',
       'conc_send_bounded',
       'conc_recv_bounded',
+      'source_hold',
     ] as const
   ).filter((n) => (param(model, n)?.value ?? 0) > 0);
   if (names.length === 0) return undefined;
-  return `the closed form leaves out ${names.join(', ')} (spawns and unparks on the block_on thread, items received on another thread than their sender, a channel's two ends at work at once on two threads: the simulator charges them; the figures here use spawn, unpark_worker, no hand-off and no extra for two ends at once)`;
+  const hold = names.includes('source_hold');
+  return `the closed form leaves out ${names.join(', ')} (spawns and unparks on the block_on thread, items received on another thread than their sender, a channel's two ends at work at once on two threads${hold ? ", a source thread's wake-ups on a busy vCPU" : ''}: the simulator charges them; the figures here use spawn, unpark_worker, no hand-off${hold ? ', no extra for two ends at once and no source hold' : ' and no extra for two ends at once'})`;
 }
 
 /** Which microbenchmark shapes have an exact form on multi_thread: work on the block_on thread. */

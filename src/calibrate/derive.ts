@@ -620,6 +620,38 @@ function yieldRoundParallel(d: Deriver): Outcome {
 }
 
 /**
+ * source_hold: par_record body=compute_end, both workers busy on two CPUs, with (mode=tick) and
+ * without (mode=both) a thread on the timed worker's CPU that wakes every tick_us and sleeps again
+ * (a source thread's pattern). With period P the timed work's time per record grows from b to
+ * t = b / (1 − H/P): H = P·(1 − b/t), the busy vCPU's time each wake-up takes. Clamped at 0. The
+ * note also gives both/alone, the same work's slowdown with the other CPU busy (no parameter: it
+ * measured 1.00 on this VM, docs/semantics.md).
+ */
+function sourceHold(d: Deriver): Outcome {
+  const base = { body: 'compute_end' };
+  const tick = d.fitter.slope('par_record', { ...base, mode: 'tick' });
+  const both = d.fitter.slope('par_record', { ...base, mode: 'both' });
+  if (!tick || !both)
+    return { missing: `${describe('par_record', { ...base, mode: 'tick' }, 'sample')} and mode=both` };
+  const periods = [...new Set(d.fitter.configs('par_record', { ...base, mode: 'tick' }).map((p) => Number(p.tick_us)))];
+  if (periods.length !== 1 || !(periods[0] > 0))
+    return { missing: `${describe('par_record', { ...base, mode: 'tick' }, 'sample')} with one tick_us > 0 (got ${periods.join(', ') || 'none'})` };
+  const P = periods[0] * 1000;
+  const est = combine(
+    [tick, both],
+    (v) => (v[0] > 0 ? Math.max(0, P * (1 - v[1] / v[0])) : 0),
+    `${P} × (1 − ${both.source} / ${tick.source}) (clamped at 0)`,
+  );
+  const alone = d.fitter.slope('par_record', { ...base, mode: 'alone' });
+  const ratio = alone && alone.value > 0 ? ` both/alone ${(both.value / alone.value).toFixed(3)} (the same work with the other CPU busy);` : '';
+  return {
+    est,
+    provenance: 'calibrated',
+    note: `a thread waking every ${periods[0]} µs on a busy worker's CPU and sleeping again: per record ${tick.value.toFixed(1)} ns against ${both.value.toFixed(1)} ns without it;${ratio} the hold per wake-up is P·(1 − both/tick)`,
+  };
+}
+
+/**
  * The idle worker's park beside a lone yield loop on 2 workers (mt_yield_cycle k=1): from its
  * on_thread_park to its on_thread_unpark — the yielder's next round notifying it, the wake-up,
  * the wait for a CPU. The observations include up to one yield round before the notify, which the
@@ -1026,6 +1058,7 @@ const RULES: Record<ParameterName, Rule> = {
   timer_unpark_io: timerUnparkIo,
   unpark_worker: unparkWorker,
   yield_round_parallel: yieldRoundParallel,
+  source_hold: sourceHold,
   wake_latency: wakeLatency,
   worker_wake_latency: (d) => latency(d, 'steal_wake', { flavor: 'mt', workers: 2, driver: 'timer' }, true),
   worker_rewake_latency: workerRewakeLatency,

@@ -417,6 +417,14 @@ export const OPTIONAL_PARAMETERS = [
       "multi_thread: what a worker's yield round costs beyond a lone yield loop's while another worker yield-spins at the same time: both workers' park_timeout(0) every round poll the one shared driver (the Parker's driver TryLock, the time driver's lock and wheel: tokio 1.24 multi_thread/park.rs 106–125, time/mod.rs park_internal; 1.53 park.rs 132–149), whose cache lines then move between the two CPUs every round (benchmark mt_yield_pair: two yield loops on two workers, one task's round = 2 × slope, less mt_yield_idle workers=1's lone round). Charged on a worker's non-blocking driver poll while another worker is in a yield stretch. Absent: 0, with DS3030 where two workers spun at once",
   },
   {
+    name: 'source_hold',
+    unit: 'ns',
+    kind: 'cost',
+    p: 'P5',
+    meaning:
+      "multi_thread, a source thread without a CPU of its own: the running time a busy vCPU's thread loses each time the source thread wakes there from its sleep, runs and sleeps again (the timer interrupt, two context switches and the thread's own run; the probe's source sleeps to every delivery's instant). Benchmark par_record body=compute_end: two workers busy on two CPUs, with (mode=tick) and without (mode=both) a thread pinned to the timed worker's CPU that wakes every tick_us and sleeps again; with period P the timed work's time per record grows from b to t = b / (1 − H/P), so H = P·(1 − b/t). Charged at each delivery of a source that shares the runtime's vCPUs when no vCPU is idle (an idle one takes the source for free), to one running thread in turn. Absent: 0, with DS3030 where a delivery found every vCPU busy",
+  },
+  {
     name: 'episode_rate',
     unit: 'per_sec',
     kind: 'rate',

@@ -139,6 +139,11 @@ export interface RuntimeCosts {
    * when the model lacks it.
    */
   yieldParallel: number;
+  /**
+   * multi_thread, sources without a CPU of their own: the running time a busy vCPU's thread loses
+   * to each wake-up of the source thread there (source_hold); 0 when the model lacks it.
+   */
+  sourceHold: number;
   /** The optional parameters above that the model lacks (their fallback is charged instead). */
   absent: {
     spawnRemote: boolean;
@@ -156,6 +161,7 @@ export interface RuntimeCosts {
     sourceExit: boolean;
     yieldParallel: boolean;
     timerUnparkIo: boolean;
+    sourceHold: boolean;
   };
 }
 
@@ -291,6 +297,7 @@ export function runtimeCosts(model: CostModel, driver: 'none' | 'timer' | 'timer
     workerWake: packing(model, 'worker_wake_preempt', 'worker_wake_preempt_latency', 'worker_wake_preempt_hold'),
     episode: episode(model),
     yieldParallel: opt('yield_round_parallel', 0),
+    sourceHold: opt('source_hold', 0),
     absent: {
       spawnRemote: !has('spawn_remote'),
       unparkRemote: !has('unpark_remote'),
@@ -307,6 +314,7 @@ export function runtimeCosts(model: CostModel, driver: 'none' | 'timer' | 'timer
       sourceExit: !has('source_exit_latency'),
       yieldParallel: !has('yield_round_parallel'),
       timerUnparkIo: !has('timer_unpark_io'),
+      sourceHold: !has('source_hold'),
     },
   };
 }

@@ -43,6 +43,7 @@ import { Ev as E } from './events.js';
 import { PollingSimulator } from './poll.js';
 import { Code as O, spinYieldSteps, yieldLoopSteps } from './code.js';
 import { EWMA_SEED_NS, tunedInterval, updatedEwma } from './gqi-tuning.js';
+import { chargeSourceHold } from './source-hold.js';
 
 const COOP_BUDGET = 128;
 const LOCAL_CAP = 256;
@@ -419,6 +420,14 @@ export class MultiThreadSim extends PollingSimulator {
 
   /** Per thread: when its packed wake-up hold ends (EV_HOLD), -1 without one. */
   private readonly holdAt = new Float64Array(this.nThreads).fill(-1);
+
+  /** The source thread woke at `t` without a CPU of its own: source_hold on a busy thread (source-hold.ts). */
+  override sourceHold(t: number): void {
+    this.sourceHoldTurn = chargeSourceHold(this, this.onCore, this.coresFree, t, this.sourceHoldTurn);
+  }
+
+  /** Which on-core thread the next source_hold falls on (in turn). */
+  private sourceHoldTurn = 0;
 
   /**
    * Whether a wake of parked `th` by `from` is packed onto `from`'s vCPU: `from` is a runtime

@@ -122,6 +122,8 @@ export const HIT_CONC_B = 13;
 export const HIT_TIMER_UNPARK = 14;
 /** Two multi_thread workers yield-spun at once under a model without yield_round_parallel. */
 export const HIT_YIELD_PARALLEL = 15;
+/** A source thread sharing the runtime's vCPUs woke with every vCPU busy under a model without source_hold. */
+export const HIT_SOURCE_HOLD = 16;
 
 export abstract class Simulator {
   readonly q = new EventQueue(256);
@@ -270,7 +272,7 @@ export abstract class Simulator {
    * model, its fallback was charged and the Result says so (`fallbackWarnings`). Set-only flags
    * that do not change what happens next, so the fast-forward's state walk leaves them out.
    */
-  readonly hitOptional = new Uint8Array(16);
+  readonly hitOptional = new Uint8Array(17);
   /**
    * Whether the sources have no CPU of their own (multi_thread): its task-running threads (the
    * workers and the block_on thread) are at least as many as the cores, so a source
@@ -485,6 +487,8 @@ export abstract class Simulator {
   onSlice(_th: number): void {}
   /** EV_HOLD: a packed wake-up's hold on the waker `th` ends (multi_thread only). */
   onHold(_th: number): void {}
+  /** The source thread, without a CPU of its own (`sourceShares`), woke at `t` to deliver (multi_thread only: source-hold.ts). */
+  sourceHold(_t: number): void {}
 
   // ---- the event loop ----------------------------------------------------------------------
 
@@ -1070,6 +1074,13 @@ export abstract class Simulator {
       'timer_unpark_io',
       "a timer registration's driver.unpark() with the I/O driver (tokio's reregister, current_thread)",
       "the block_on waker's 'driver_unpark_io', which tokio 1.50+ no longer makes, so a model calibrated on it measures ≈ 0 and the eventfd write is under-charged",
+    );
+    w(
+      HIT_SOURCE_HOLD,
+      a.sourceHold,
+      'source_hold',
+      "a source thread's wake-up on a vCPU the runtime kept busy (no vCPU idle)",
+      "nothing (the source thread's own time on that vCPU is not simulated)",
     );
     w(
       HIT_YIELD_PARALLEL,

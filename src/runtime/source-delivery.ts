@@ -30,6 +30,8 @@ export function arrival(sim: Simulator, s: number, t: number): void {
   const i = sim.srcSent[s]++;
   const records = src.arrival.kind === 'trace' ? src.arrival.records[i] : src.records;
   sim.events++;
+  // Without a CPU of its own the source's wake-up takes a vCPU from the runtime (source-hold.ts).
+  if (sim.sourceShares && t !== sim.srcSentAt) sim.sourceHold(t);
   sim.srcSentAt = t;
   // The next arrival first (its draws come from the arrival stream alone): without one, and with
   // every other source done, this is the source thread's last delivery.

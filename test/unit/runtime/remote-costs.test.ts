@@ -116,6 +116,8 @@ test('absent, the figures are those of a model stating the fallbacks (spawn, unp
     conc_recv_unbounded: constNs(0),
     conc_send_bounded: constNs(0),
     conc_recv_bounded: constNs(0),
+    // A source's wake-up on a busy vCPU: nothing (source-hold.test.ts).
+    source_hold: constNs(0),
   });
   for (const s of [spawner(), fromFile('scenarios/validation/mt-bounded-4p-poisson.json')]) {
     const a = run(s, m);
