@@ -25,6 +25,10 @@ export class EventQueue {
   b = 0;
 
   constructor(capacity = 1024) {
+    // PERF (V8, issue 20): a double from the start, so that the first non-integer time popped does
+    // not change the class's field representation and throw away the optimised code that reads it.
+    this.timeNs = 0.5;
+    this.timeNs = 0;
     this.times = new Float64Array(capacity);
     this.seqs = new Float64Array(capacity);
     this.kinds = new Int32Array(capacity);

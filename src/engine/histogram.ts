@@ -57,6 +57,14 @@ export class Histogram {
   sum = 0;
   min = Infinity;
   max = 0;
+  constructor() {
+    // PERF (V8, issue 20): doubles from the start, so that the first non-integer recorded does not
+    // change the class's field representation and throw away the optimised code that reads them.
+    this.sum = 0.5;
+    this.sum = 0;
+    this.max = 0.5;
+    this.max = 0;
+  }
 
   record(v: number): void {
     this.counts[bucketIndex(v)]++;

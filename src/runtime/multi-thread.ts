@@ -80,6 +80,12 @@ export class MultiThreadSim extends PollingSimulator {
   private readonly yieldLoops = this.codes.map(yieldLoopSteps);
   /** Per task definition: spinYieldSteps of its program (yieldStep's yield-spin poll, PERF). */
   private readonly spinYields = this.codes.map(spinYieldSteps);
+  /** Per task definition: per pc, the yield that the jump there goes to after a yield-spin's try_recv, else -1 (spinStep). */
+  private readonly spinJumps = this.spinYields.map((ys) => {
+    const out = new Int32Array(ys.length).fill(-1);
+    for (let pc = 0; pc + 1 < ys.length; pc++) if (ys[pc] >= 0) out[pc + 1] = ys[pc];
+    return out;
+  });
   // Cores.
   private readonly cores: number;
   private coresFree: number;
@@ -823,7 +829,8 @@ export class MultiThreadSim extends PollingSimulator {
   /** Runs the current poll on `th`; returns false when the thread must stop (ahead, spinning, done). */
   private pollStep(th: number): boolean {
     // A trace records every poll through the generic path (and so compares the two: yield-step.test.ts).
-    const r = this.maxSpans === 0 && this.yieldStep(th) ? E.R_YIELD : this.execPoll(th);
+    let r = this.maxSpans === 0 ? this.yieldStep(th) : -1;
+    if (r < 0) r = this.execPoll(th);
     if (r === E.R_AHEAD) {
       this.thrPos[th] = E.P_POLL; // already re-queued
       return false;
@@ -862,64 +869,93 @@ export class MultiThreadSim extends PollingSimulator {
 
   /**
    * PERF (issue 20): the common poll of a yield loop — resumed at the loop's step back, with more
-   * rounds to go — without the interpreter: execPoll would check twice at the same clock (noise
-   * pause, hand-back), run the step (a jump back to the yield) and the yield, and return R_YIELD.
-   * Returns false, having changed nothing, when the poll is another one or either check would
-   * stop it (then execPoll runs it).
+   * rounds to go — without the interpreter. It makes execPoll's checks before each op, in its
+   * order (noise pause due, then hand-back), at the same clocks: the step (a jump back to the
+   * yield), then the yield. Returns R_YIELD, or R_AHEAD where execPoll would have handed back
+   * (the task's pc left where execPoll leaves it), or -1, having changed nothing since the last
+   * op it ran, where the poll is another one or a noise pause is due: execPoll goes on from the
+   * task's pc exactly as if it had run the ops before.
    */
-  private yieldStep(th: number): boolean {
+  private yieldStep(th: number): number {
     const tk = this.tasks;
     const task = this.thrTask[th];
     const pc = tk.pc[task];
-    const sl = this.yieldLoops[tk.def[task]][pc];
-    if (sl < 0) return this.spinStep(th, task, pc);
+    const def = tk.def[task];
+    const sl = this.yieldLoops[def][pc];
+    if (sl < 0) return this.spinStep(th, task, def, pc);
     const slot = task * tk.slotsPerTask + sl;
-    if (tk.slots[slot] <= 1) return false;
+    if (tk.slots[slot] <= 1) return -1;
     const t = this.thrT[th];
-    if (t - this.thrPollStart[th] >= this.noiseLeft[th] || t > this.q.peekTime() || this.events + 1 >= this.eventsYield)
-      return false;
+    if (t - this.thrPollStart[th] >= this.noiseLeft[th]) return -1;
+    if (this.handBack(th)) return E.R_AHEAD;
+    // The step: back to the yield (pc − 1).
+    this.events++;
     tk.slots[slot]--;
-    this.events += 2;
+    // The yield, at the same clock: no pause can be due that was not; the hand-back's event budget may run out.
+    if (this.handBack(th)) {
+      tk.pc[task] = pc - 1;
+      return E.R_AHEAD;
+    }
+    this.events++;
     tk.yields[task]++;
     const y = this.c.yieldExtra;
     this.thrT[th] = t + y;
     this.breakdown[S.C_YIELD] += y;
-    // The step jumped to the yield (pc − 1), which leaves the task at the step again.
+    // The yield leaves the task at the step again.
     tk.pc[task] = pc;
-    return true;
+    return E.R_YIELD;
   }
 
   /**
    * PERF (issue 20): yieldStep's other common poll, a yield-spin on an empty open channel — resumed
-   * at a `try_recv` whose next op jumps to the yield (spinYieldSteps): execPoll would check before
-   * each of the three ops (noise pause, hand-back; the clock after the try_recv for the last two),
-   * run them and return R_YIELD. Returns false, having changed nothing, when the poll is another one
-   * (a message or the close is there) or a check would stop it.
+   * at a `try_recv` whose next op jumps to the yield (spinYieldSteps), or at that jump (a poll handed
+   * back after its try_recv, spinJumps) — with execPoll's checks before each op, as yieldStep does.
+   * Returns as yieldStep.
    */
-  private spinStep(th: number, task: number, pc: number): boolean {
+  private spinStep(th: number, task: number, def: number, pc: number): number {
     const tk = this.tasks;
-    const def = tk.def[task];
-    const target = this.spinYields[def][pc];
-    if (target < 0) return false;
-    const ch = this.channels[this.codes[def][pc * O.W + 1]];
-    if (ch.q.length > 0 || ch.closed) return false;
-    const c = this.c;
-    const cost = ch.kind === 0 ? c.tryRecvU : ch.kind === 1 ? c.tryRecvB : c.lfPop;
-    const t = this.thrT[th];
-    const t2 = t + cost;
+    let target = this.spinYields[def][pc];
     const ps = this.thrPollStart[th];
     const nl = this.noiseLeft[th];
-    if (t - ps >= nl || t2 - ps >= nl || t2 > this.q.peekTime() || this.events + 2 >= this.eventsYield) return false;
-    // try_recv: nothing yet; the jump; the yield.
-    this.events += 3;
-    this.breakdown[S.C_RECV] += cost;
-    ch.rxTask = task; // the receiving task, as the generic try_recv notes it (conc_send_*)
+    if (target >= 0) {
+      const ch = this.channels[this.codes[def][pc * O.W + 1]];
+      if (ch.q.length > 0 || ch.closed) return -1;
+      if (this.thrT[th] - ps >= nl) return -1;
+      if (this.handBack(th)) return E.R_AHEAD;
+      // try_recv: nothing yet.
+      this.events++;
+      const c = this.c;
+      const cost = ch.kind === 0 ? c.tryRecvU : ch.kind === 1 ? c.tryRecvB : c.lfPop;
+      this.thrT[th] += cost;
+      this.breakdown[S.C_RECV] += cost;
+      ch.rxTask = task; // the receiving task, as the generic try_recv notes it (conc_send_*)
+      pc++;
+    } else {
+      target = this.spinJumps[def][pc];
+      if (target < 0) return -1;
+    }
+    // The jump to the yield.
+    if (this.thrT[th] - ps >= nl) {
+      tk.pc[task] = pc;
+      return -1;
+    }
+    if (this.handBack(th)) {
+      tk.pc[task] = pc;
+      return E.R_AHEAD;
+    }
+    this.events++;
+    // The yield, at the same clock.
+    if (this.handBack(th)) {
+      tk.pc[task] = target;
+      return E.R_AHEAD;
+    }
+    this.events++;
     tk.yields[task]++;
-    const y = c.yieldExtra;
-    this.thrT[th] = t2 + y;
+    const y = this.c.yieldExtra;
+    this.thrT[th] += y;
     this.breakdown[S.C_YIELD] += y;
     tk.pc[task] = target + 1;
-    return true;
+    return E.R_YIELD;
   }
 
   private runWorker(w: number): void {

@@ -101,6 +101,11 @@ export class MsgRing {
   outTs = 0;
   outFrom = -1;
   constructor(capacity = 16) {
+    // PERF (V8, issue 20): doubles from the start (simulator.ts, the Simulator constructor, says why).
+    this.outRecords = 0.5;
+    this.outRecords = 0;
+    this.outTs = 0.5;
+    this.outTs = 0;
     this.recs = new Float64Array(pow2(capacity));
     this.ts = new Float64Array(this.recs.length);
     this.from = new Int32Array(this.recs.length);

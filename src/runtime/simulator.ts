@@ -413,6 +413,42 @@ export abstract class Simulator {
     // spans one, and a jump ends before the next (ff-checkpoint.ts). Several workers are skipped
     // only when their joint state recurs.
     this.ffOn = opts.fastForward !== false && this.maxSpans === 0;
+    // PERF (V8, issue 20): fields that come to hold a non-integer (a clock, a count a fast-forward
+    // jump moves) hold doubles from the start. V8 gives a field first stored as a small integer that
+    // representation for the whole class; the first double stored later changes it for every map
+    // of the hierarchy and throws away all optimised code that depends on it — the hot loops, which
+    // then ran unoptimised for the rest of the run (endNs at the run's end: the next run's start;
+    // events at the first fast-forward jump). Each keeps its value: a double store, then the value.
+    this.events = 0.5;
+    this.events = 0;
+    this.endNs = 0.5;
+    this.endNs = 0;
+    this.lastTickNs = 0.5;
+    this.lastTickNs = 0;
+    this.lastTimerPollNs = 0.5;
+    this.lastTimerPollNs = 0;
+    this.ffTasks = 0.5;
+    this.ffTasks = -1;
+    this.ffRecords = 0.5;
+    this.ffRecords = -1;
+    this.records = 0.5;
+    this.records = 0;
+    this.rr = 0.5;
+    this.rr = 0;
+    this.sticky = 0.5;
+    this.sticky = 0;
+    this.handedT = 0.5;
+    this.handedT = 0;
+    // Likewise, fields a run first changes at its end (the source's close, the last tasks, the
+    // finish) are changed once here: V8 takes a field never stored again after its initialisation
+    // as constant, and optimised code relies on it; the first store then throws that code away, and
+    // the next run of the process (a run set's) starts unoptimised.
+    this.finished = true;
+    this.finished = false;
+    this.tasksDone = 1;
+    this.tasksDone = 0;
+    this.truncated = '';
+    this.truncated = undefined;
   }
 
   // ---- scheduler hooks (implemented per flavor) --------------------------------------------
