@@ -631,11 +631,12 @@ function sourceHold(d: Deriver): Outcome {
   const base = { body: 'compute_end' };
   const tick = d.fitter.slope('par_record', { ...base, mode: 'tick' });
   const both = d.fitter.slope('par_record', { ...base, mode: 'both' });
-  if (!tick || !both)
-    return { missing: `${describe('par_record', { ...base, mode: 'tick' }, 'sample')} and mode=both` };
+  if (!tick || !both) return { missing: `${describe('par_record', { ...base, mode: 'tick' }, 'sample')} and mode=both` };
   const periods = [...new Set(d.fitter.configs('par_record', { ...base, mode: 'tick' }).map((p) => Number(p.tick_us)))];
   if (periods.length !== 1 || !(periods[0] > 0))
-    return { missing: `${describe('par_record', { ...base, mode: 'tick' }, 'sample')} with one tick_us > 0 (got ${periods.join(', ') || 'none'})` };
+    return {
+      missing: `${describe('par_record', { ...base, mode: 'tick' }, 'sample')} with one tick_us > 0 (got ${periods.join(', ') || 'none'})`,
+    };
   const P = periods[0] * 1000;
   const est = combine(
     [tick, both],
@@ -643,7 +644,10 @@ function sourceHold(d: Deriver): Outcome {
     `${P} × (1 − ${both.source} / ${tick.source}) (clamped at 0)`,
   );
   const alone = d.fitter.slope('par_record', { ...base, mode: 'alone' });
-  const ratio = alone && alone.value > 0 ? ` both/alone ${(both.value / alone.value).toFixed(3)} (the same work with the other CPU busy);` : '';
+  const ratio =
+    alone && alone.value > 0
+      ? ` both/alone ${(both.value / alone.value).toFixed(3)} (the same work with the other CPU busy);`
+      : '';
   return {
     est,
     provenance: 'calibrated',

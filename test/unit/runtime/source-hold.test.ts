@@ -40,7 +40,8 @@ const withHold = (ns: number | undefined): CostModel => {
 };
 
 const desched = (r: ReturnType<typeof run>['result']) => r.workers.reduce((a, w) => a + w.descheduledUs, 0);
-const holdWarning = (r: ReturnType<typeof run>['result']) => r.warnings.some((w) => w.code === 'DS3030' && /source_hold/.test(w.message));
+const holdWarning = (r: ReturnType<typeof run>['result']) =>
+  r.warnings.some((w) => w.code === 'DS3030' && /source_hold/.test(w.message));
 
 test('two busy workers lose source_hold per source wake-up; a lone busy worker beside an idle vCPU loses nothing', () => {
   const H = 20_000;
@@ -51,7 +52,10 @@ test('two busy workers lose source_hold per source wake-up; a lone busy worker b
   const added = desched(busyH) - desched(busy0);
   // Nearly every delivery finds both vCPUs busy: about BATCHES holds of H in all.
   assert.ok(added >= 0.8 * BATCHES * (H / 1000) && added <= 1.01 * BATCHES * (H / 1000), `descheduled +${added} µs`);
-  assert.ok(busyH.simulatedUs > busy0.simulatedUs + 0.3 * BATCHES * (H / 1000) / 2, `${busyH.simulatedUs} vs ${busy0.simulatedUs} µs`);
+  assert.ok(
+    busyH.simulatedUs > busy0.simulatedUs + (0.3 * BATCHES * (H / 1000)) / 2,
+    `${busyH.simulatedUs} vs ${busy0.simulatedUs} µs`,
+  );
   assert.ok(busyH.throughput.recordsPerSec < busy0.throughput.recordsPerSec);
   // 40 records × 2 µs every 100 µs into one partition: one worker busy 80 %, the other parked.
   const lone0 = run(scenario(1, 40), withHold(0)).result;
@@ -73,7 +77,9 @@ test('a model without source_hold charges nothing and says so (DS3030) only wher
 
 test('the analytic model says it leaves source_hold out (DS4090), and only when the model has it', () => {
   const note = (m: CostModel) =>
-    analyze(normalizeScenario(scenario(1, 40), { model: m }), m).warnings.filter((w) => w.code === 'DS4090' && /source_hold/.test(w.message));
+    analyze(normalizeScenario(scenario(1, 40), { model: m }), m).warnings.filter(
+      (w) => w.code === 'DS4090' && /source_hold/.test(w.message),
+    );
   assert.equal(note(withHold(20_000)).length, 1);
   assert.equal(note(withHold(undefined)).length, 0);
 });
