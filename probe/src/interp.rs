@@ -282,7 +282,12 @@ impl PollTrace {
 
     /// A source's send (a zero-length span on the source thread; task index u32::MAX).
     pub fn record_send(&mut self, at_ns: u64) {
-        self.record(u32::MAX as usize, at_ns, at_ns, crate::scheduler::current_cpu());
+        self.record(
+            u32::MAX as usize,
+            at_ns,
+            at_ns,
+            crate::scheduler::current_cpu(),
+        );
     }
 
     fn record(&mut self, def: usize, start_ns: u64, end_ns: u64, cpu: i32) {
@@ -299,7 +304,13 @@ impl PollTrace {
                 self.threads.len() - 1
             }
         };
-        self.spans.push([ix as u64, def as u64, start_ns, end_ns, if cpu < 0 { u64::MAX } else { cpu as u64 }]);
+        self.spans.push([
+            ix as u64,
+            def as u64,
+            start_ns,
+            end_ns,
+            if cpu < 0 { u64::MAX } else { cpu as u64 },
+        ]);
     }
 }
 

@@ -25,6 +25,7 @@ use crate::bench::{
 };
 use crate::interp::{run_task, Msg, Shared, CLOSE};
 use crate::plan::Plan;
+use crate::record::WORK;
 use serde_json::json;
 use std::hint::black_box;
 use std::sync::atomic::{AtomicBool, AtomicI32, AtomicUsize, Ordering};
@@ -43,16 +44,6 @@ const MSGS: ParamSpec = ParamSpec {
     ty: Ty::Int { min: 1, max: 100_000 },
     doc: "messages per sample (their per-message costs fall into the intercept); records per message = iters / msgs",
 };
-const WORK: ParamSpec = ParamSpec {
-    name: "work_ns",
-    default: "200",
-    ty: Ty::Int {
-        min: 1,
-        max: 1_000_000,
-    },
-    doc: "body=compute_end: the compute's constant cost (ns); ignored otherwise",
-};
-
 const TICK: ParamSpec = ParamSpec {
     name: "tick_us",
     default: "100",

@@ -40,7 +40,8 @@ const MSGS: ParamSpec = ParamSpec {
     ty: Ty::Int { min: 1, max: 100_000 },
     doc: "messages per sample (fixed: their per-message costs fall into the intercept); records per message = iters / msgs",
 };
-const WORK: ParamSpec = ParamSpec {
+/// `work_ns`, shared with `par_record` (parallel.rs), whose compute_end body is this bench's.
+pub(crate) const WORK: ParamSpec = ParamSpec {
     name: "work_ns",
     default: "200",
     ty: Ty::Int {
