@@ -795,10 +795,7 @@ export abstract class Simulator {
     return c.haltPollWindow > 0 && this.thrHaltStart[th] !== -Infinity && t - this.thrParkStart[th] < c.haltPollWindow;
   }
 
-  /**
-   * A wake-up of parked thread `th` at `t` that takes a draw of `cost`: under adaptive halt-polling
-   * its vCPU's halt ends when the thread runs (the window adapts to the whole halt).
-   */
+  /** One wake-up latency draw of `c` from the current wake stream (jointly drawn: see coupledWakeP). */
   private wakeDraw(c: PlanCost): number {
     const v = sampleCost(c, this.wakeRng);
     // A worker's wake-up drawn jointly with its waker's unpark_halted (multi_thread notifyParked):
@@ -815,6 +812,10 @@ export abstract class Simulator {
    */
   protected coupledWakeP = -1;
 
+  /**
+   * A wake-up of parked thread `th` at `t` that takes a draw of `cost`: under adaptive halt-polling
+   * its vCPU's halt ends when the thread runs (the window adapts to the whole halt).
+   */
   private haltedWake(th: number, t: number, cost: PlanCost): number {
     const lat = this.wakeDraw(cost);
     if (this.c.haltPollMax > 0) this.haltEnded(th, t - this.thrHaltStart[th] + lat);

@@ -10,27 +10,8 @@
  * by the event limit at many points.
  */
 import { test } from 'node:test';
-import assert from 'node:assert/strict';
 import type { Scenario } from '../../../src/schema/scenario.js';
-import type { Result } from '../../../src/schema/result.js';
-import { normalizeScenario } from '../../../src/plan/normalize.js';
-import { simulate, simulateWithTrace } from '../../../src/runtime/simulate.js';
-import type { SimOptions } from '../../../src/runtime/simulator.js';
-import { model } from '../../helpers.js';
-
-const strip = (r: Result) => {
-  const { wallMs: _w, eventsPerSec: _e, ...engine } = r.engine;
-  return JSON.stringify({ ...r, engine });
-};
-
-function same(s: Scenario, noise: boolean, opts: SimOptions, tokio = '1.24'): void {
-  const m = model(tokio === '1.53' ? 'tokio-1.53-2vcpu-release' : 'tokio-1.24-2vcpu-release');
-  const plan = normalizeScenario(s, { model: m, noise });
-  const fast = simulate(plan, m, opts);
-  const generic = simulateWithTrace(plan, m, { ...opts, traceSpans: 1e7 });
-  assert.equal(generic.truncated, false);
-  assert.equal(strip(fast), strip(generic.result), `${s.name} (tokio ${tokio}, noise ${noise}, ${JSON.stringify(opts)})`);
-}
+import { same, spinPipeline } from './fast-vs-generic.js';
 
 const spinners = (tasks: number, ypr: number, recordCost?: unknown): Scenario =>
   ({
@@ -107,18 +88,11 @@ test('yield-spinning partitions (try_recv, then yield) on every channel kind: th
   for (const channel of [{ kind: 'lockfree' }, { kind: 'unbounded' }, { kind: 'bounded', capacity: 4 }] as const)
     for (const noise of [false, true])
       for (const tokio of ['1.24', '1.53']) {
-        const s: Scenario = {
-          name: `ct-spin-${channel.kind}`,
-          runtime: { flavor: 'current_thread', driver: 'timer_io', tokio },
-          template: {
-            kind: 'pipeline',
-            partitions: 3,
-            source: { arrival: { kind: 'periodic', intervalUs: 250 }, batchRecords: 12, durationMs: 6 },
-            coordinator: { routing: 'round_robin', routeCost: 0.05 },
-            channel,
-            partition: { wait: [{ kind: 'yield_spin' }], recordCost: 0.5 },
-          },
-        } as Scenario;
+        const s = spinPipeline(
+          `ct-spin-${channel.kind}`,
+          { flavor: 'current_thread', driver: 'timer_io', tokio } as Scenario['runtime'],
+          channel,
+        );
         same(s, noise, { fastForward: false }, tokio);
         for (const maxEvents of [997, 4099, 20_011]) same(s, noise, { fastForward: false, maxEvents }, tokio);
       }

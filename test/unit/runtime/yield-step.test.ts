@@ -9,30 +9,8 @@
  * event limit at many points, and a thread preempted by slices (fewer cores than threads).
  */
 import { test } from 'node:test';
-import assert from 'node:assert/strict';
 import type { Scenario } from '../../../src/schema/scenario.js';
-import type { Result } from '../../../src/schema/result.js';
-import { normalizeScenario } from '../../../src/plan/normalize.js';
-import { simulate, simulateWithTrace } from '../../../src/runtime/simulate.js';
-import type { SimOptions } from '../../../src/runtime/simulator.js';
-import { model } from '../../helpers.js';
-
-const strip = (r: Result) => {
-  const { wallMs: _w, eventsPerSec: _e, ...engine } = r.engine;
-  return JSON.stringify({ ...r, engine });
-};
-
-function same(s: Scenario, noise: boolean, opts: SimOptions, tokio = '1.24', set: Record<string, number> = {}): void {
-  const base = model(tokio === '1.53' ? 'tokio-1.53-2vcpu-release' : 'tokio-1.24-2vcpu-release');
-  const m = { ...base, parameters: { ...base.parameters } };
-  for (const [k, v] of Object.entries(set))
-    (m.parameters as Record<string, unknown>)[k] = { value: v, unit: 'ns', provenance: 'assumed', source: 'test' };
-  const plan = normalizeScenario(s, { model: m, noise });
-  const fast = simulate(plan, m, opts);
-  const generic = simulateWithTrace(plan, m, { ...opts, traceSpans: 1e7 });
-  assert.equal(generic.truncated, false);
-  assert.equal(strip(fast), strip(generic.result), `${s.name} (tokio ${tokio}, noise ${noise}, ${JSON.stringify(opts)})`);
-}
+import { same, spinPipeline } from './fast-vs-generic.js';
 
 const spinners = (workers: number, tasks: number, ypr: number, tokio: string, recordCost?: unknown, cores = 2): Scenario =>
   ({
@@ -119,19 +97,12 @@ test('multi_thread: yield-spinning partitions (try_recv, then yield) give the ge
     ])
       for (const noise of [false, true])
         for (const tokio of ['1.24', '1.53']) {
-          const s: Scenario = {
-            name: `mt-spin-${channel.kind}-${workers}w`,
-            runtime: { flavor: 'multi_thread', workers, driver: 'timer_io', tokio },
-            machine: { cores },
-            template: {
-              kind: 'pipeline',
-              partitions: 3,
-              source: { arrival: { kind: 'periodic', intervalUs: 250 }, batchRecords: 12, durationMs: 6 },
-              coordinator: { routing: 'round_robin', routeCost: 0.05 },
-              channel,
-              partition: { wait: [{ kind: 'yield_spin' }], recordCost: 0.5 },
-            },
-          } as Scenario;
+          const s = spinPipeline(
+            `mt-spin-${channel.kind}-${workers}w`,
+            { flavor: 'multi_thread', workers, driver: 'timer_io', tokio } as Scenario['runtime'],
+            channel,
+            cores,
+          );
           // Stepped (a trace turns the fast-forward off; fast-forward = stepping is the property suite's).
           same(s, noise, { fastForward: false }, tokio);
           for (const maxEvents of [997, 4099, 20_011]) same(s, noise, { fastForward: false, maxEvents }, tokio);
