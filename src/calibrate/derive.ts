@@ -21,6 +21,7 @@ import {
   hostPollShare,
 } from './halt-poll.js';
 import type { ParameterName } from '../model/parameters.js';
+import { windowSpeedRule } from './window.js';
 import { describeEpisodeFit, fitEpisodes, noiseEpisodeStalls, type EpisodeFit } from './episodes.js';
 
 export interface Derived {
@@ -1164,6 +1165,11 @@ const RULES: Record<ParameterName, Rule> = {
   noise_pause: noisePause,
   run_speed_sd: (d) => runLevelRule(runSpeedLevels(d.fitter.output), 'the slope benchmarks’ per-op costs'),
   run_wake_sd: (d) => runLevelRule(runWakeLevels(d.fitter.output), `the wake-up benchmarks (${WAKE_BENCHES.join(', ')})`),
+  window_speed_sd: (d) =>
+    windowSpeedRule(d.fitter.options.windows, (n) => {
+      const o = d.get(n);
+      return !isMissing(o) && o.provenance === 'calibrated' ? o.est.value : undefined;
+    }),
   run_noise_sd: (d) =>
     runLevelRule(runNoiseLevels(d.fitter.output), 'the noise benchmark’s paused fraction (pauses/s × mean pause)'),
   record_end: recordEnd,

@@ -9,6 +9,7 @@
  * every input instead of being guessed.
  */
 import { Prng } from '../engine/prng.js';
+import type { WindowCalibration } from './window.js';
 import { matchesFilter, paramsKey, type BenchParams, type ParamValue, type ProbeOutput } from './probe-output.js';
 import {
   bootstrap,
@@ -58,6 +59,8 @@ export interface FitOptions {
    * (docs/calibration.md).
    */
   workerPacking?: boolean;
+  /** Earlier calibrations of this machine (calibrate --windows): window_speed_sd (window.ts). */
+  windows?: readonly WindowCalibration[];
 }
 
 export const DEFAULT_FIT_OPTIONS: FitOptions = { seed: 1, resamples: 1000 };

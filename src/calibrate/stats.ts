@@ -186,3 +186,10 @@ export function quantiles(values: readonly number[], ps: readonly number[]): num
   const asc = sorted(values);
   return ps.map((p) => quantileSorted(asc, p));
 }
+
+/** Rounds to 0.1 for ns-sized values and 4 significant digits otherwise: stable, readable JSON. */
+export function roundFigure(x: number): number {
+  if (!Number.isFinite(x)) return x;
+  if (Math.abs(x) >= 10) return Math.round(x * 10) / 10;
+  return Number(x.toPrecision(4));
+}

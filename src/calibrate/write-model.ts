@@ -12,7 +12,7 @@ import { validateDocument } from '../schema/validate.js';
 import { checkModel } from '../model/load.js';
 import { OPTIONAL_PARAMETERS, RUNTIME_PARAMETERS, type ParameterInfo } from '../model/parameters.js';
 import { isMissing, type Derived, type Deriver } from './derive.js';
-import { percentileInterval } from './stats.js';
+import { percentileInterval, roundFigure } from './stats.js';
 import type { ProbeHeader } from './probe-output.js';
 
 /** Fits whose R² is below this are flagged: the cost is not linear in the iteration count. */
@@ -28,12 +28,7 @@ export interface ModelMeta {
   provenance: ModelProvenance;
 }
 
-/** Rounds to 0.1 for ns-sized values and 4 significant digits otherwise: stable, readable JSON. */
-export function roundFigure(x: number): number {
-  if (!Number.isFinite(x)) return x;
-  if (Math.abs(x) >= 10) return Math.round(x * 10) / 10;
-  return Number(x.toPrecision(4));
-}
+export { roundFigure };
 
 /** One schema parameter from one derived estimate; negative values are clamped (with a warning). */
 export function toParameter(
@@ -103,11 +98,13 @@ export function assembleModel(
   }
   // Optional parameters: written when measured; without them the model falls back (a warning).
   const unknown: string[] = [];
+  let windowUnknown = false;
   for (const info of OPTIONAL_PARAMETERS) {
     const o = deriver.get(info.name);
     if (isMissing(o)) {
       // A run-level dispersion that one probe run cannot measure: the model says it is unknown.
-      if (info.kind === 'dispersion') unknown.push(info.name);
+      if (info.kind === 'dispersion' && info.name !== 'window_speed_sd') unknown.push(info.name);
+      if (info.name === 'window_speed_sd') windowUnknown = true;
       diags.push(
         diag('DS1305', file, `/parameters/${escapePointerToken(info.name)}`, { name: info.name, needs: o.missing }, 'warning'),
       );
@@ -126,9 +123,17 @@ export function assembleModel(
   }
   const model: CostModel = {
     name: meta.name,
-    description: unknown.length
-      ? `${meta.description}${meta.description ? ' ' : ''}Run-level variation (${unknown.join(', ')}): unknown — one probe run has no between-run dispersion (calibrate --runs ≥ 2 measures it); run sets vary no run-level speed.`
-      : meta.description,
+    description: [
+      meta.description,
+      unknown.length
+        ? `Run-level variation (${unknown.join(', ')}): unknown — one probe run has no between-run dispersion (calibrate --runs ≥ 2 measures it); run sets vary no run-level speed.`
+        : '',
+      windowUnknown
+        ? 'Window-level variation (window_speed_sd): unknown — one calibration window cannot show how the machine’s speed moves from one hour to another (calibrate --windows <earlier models> measures it); run sets vary the speed only as much as runs minutes apart do.'
+        : '',
+    ]
+      .filter((x) => x)
+      .join(' '),
     profile: meta.profile,
     tokio: meta.tokio,
     provenance: meta.provenance,

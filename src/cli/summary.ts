@@ -98,8 +98,15 @@ export function formatRuns(r: Result): string[] {
         ? undefined
         : undefined,
     runs.noise ? 'noise draws' : undefined,
-    runs.runLevel?.speedSd !== undefined
-      ? `run-level speed (sd ${(100 * runs.runLevel.speedSd).toPrecision(2)} %, calibrated)`
+    runs.runLevel?.speedSd !== undefined || runs.runLevel?.windowSpeedSd !== undefined
+      ? `run-level speed (sd ${[
+          runs.runLevel.speedSd !== undefined ? `${(100 * runs.runLevel.speedSd).toPrecision(2)} % between runs` : undefined,
+          runs.runLevel.windowSpeedSd !== undefined
+            ? `${(100 * runs.runLevel.windowSpeedSd).toPrecision(2)} % between calibration windows`
+            : undefined,
+        ]
+          .filter((x) => x !== undefined)
+          .join(', ')}, calibrated)`
       : undefined,
     runs.runLevel?.wakeSd !== undefined
       ? `run-level wake-up latency (sd ${(100 * runs.runLevel.wakeSd).toPrecision(2)} %, calibrated)`

@@ -393,6 +393,14 @@ export const OPTIONAL_PARAMETERS = [
       "between-run dispersion of the runtime's speed: the standard deviation of the log of a probe run's per-op costs relative to the other runs' (median over the slope benchmarks); each run of a run set scales the runtime's per-op costs by exp(run_speed_sd · z), z ~ N(0, 1). Needs calibrate --runs ≥ 2. Absent: unknown, no run-level variation",
   },
   {
+    name: 'window_speed_sd',
+    unit: 'ratio',
+    kind: 'dispersion',
+    p: 'runs',
+    meaning:
+      "between-window dispersion of the runtime's speed: how much faster or slower the same machine runs the same per-op work from one calibration window (hours apart) to another; the standard deviation of the log level of distinct calibrations of this machine, tokio version and profile (each calibration's per-op costs relative to their mean over the calibrations, median over the calibrated costs; calibrate --windows <earlier models>). A run of a run set is a run at an unknown time: it scales the per-op costs by exp(√(run_speed_sd² + window_speed_sd²) · z), each widened by its own uncertainty. Absent: unknown, the runs vary only as much as runs minutes apart do",
+  },
+  {
     name: 'run_wake_sd',
     unit: 'ratio',
     kind: 'dispersion',

@@ -278,7 +278,7 @@ function medianOutputs(results: readonly Result[]): Record<string, number> {
 export interface FoldContext {
   plan: Plan;
   /** The model's run-level dispersions (absent: unknown), for `runs.runLevel`. */
-  runLevelSd?: { speed?: number; wake?: number; noise?: number };
+  runLevelSd?: { speed?: number; wake?: number; noise?: number; window?: number };
   /** The model's halt_poll_run_share (with halt_poll_max) when below 1: each run's host-polls draw goes in `runs.runLevel`. */
   haltPollRunShare?: number;
   /**
@@ -394,7 +394,7 @@ export function foldRuns(results: readonly Result[], ctx: FoldContext): Result {
  * (run_noise_sd only matters, and is only named, when noise is on).
  */
 function runLevelBlock(
-  sd: { speed?: number; wake?: number; noise?: number },
+  sd: { speed?: number; wake?: number; noise?: number; window?: number },
   variants: readonly RunVariant[],
   noiseOn: boolean,
   haltPollRunShare?: number,
@@ -403,13 +403,18 @@ function runLevelBlock(
 ): NonNullable<RunsBlock['runLevel']> {
   const unknown = [
     sd.speed === undefined ? 'run_speed_sd' : '',
+    sd.window === undefined ? 'window_speed_sd' : '',
     sd.wake === undefined ? 'run_wake_sd' : '',
     noiseOn && sd.noise === undefined ? 'run_noise_sd' : '',
   ].filter((x) => x);
   const factors = (s: number, z: (v: RunVariant) => number, k: 'speed' | 'wake' | 'noise') =>
     variants.map((v, i) => round12(applied?.[i] ? applied[i][k] : Math.exp(s * z(v))));
   return {
-    ...(sd.speed !== undefined ? { speedSd: sd.speed, speed: factors(sd.speed, (v) => v.speedZ, 'speed') } : {}),
+    ...(sd.speed !== undefined ? { speedSd: sd.speed } : {}),
+    ...(sd.window !== undefined ? { windowSpeedSd: sd.window } : {}),
+    ...(sd.speed !== undefined || sd.window !== undefined
+      ? { speed: factors(Math.hypot(sd.speed ?? 0, sd.window ?? 0), (v) => v.speedZ, 'speed') }
+      : {}),
     ...(sd.wake !== undefined ? { wakeSd: sd.wake, wake: factors(sd.wake, (v) => v.wakeZ, 'wake') } : {}),
     ...(noiseOn && sd.noise !== undefined ? { noiseSd: sd.noise, noise: factors(sd.noise, (v) => v.noiseZ, 'noise') } : {}),
     ...(haltPollRunShare !== undefined && haltPollRunShare < 1

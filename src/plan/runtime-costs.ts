@@ -406,6 +406,17 @@ export function episodeRateUncertainty(k: number | undefined, rng: Prng): number
   return rng.gamma(k + 0.5) / k;
 }
 
+/**
+ * The log-speed standard deviation of a run at an unknown time: between runs (run_speed_sd, from
+ * one calibration's runs minutes apart) and between windows (window_speed_sd, from calibrations
+ * hours apart) are independent, so their variances add; each is widened by its own uncertainty
+ * draw. Without a window dispersion it is the run dispersion alone, exactly as before.
+ */
+export function combinedSpeedSd(runSd: number, runU: number, windowSd: number, windowU: number): number {
+  if (!(windowSd > 0)) return runSd * runU;
+  return Math.hypot(runSd * runU, windowSd * windowU);
+}
+
 /** A run's level factors (runLevelFactors). */
 export interface RunLevelFactors {
   speed: number;
@@ -416,11 +427,13 @@ export interface RunLevelFactors {
 }
 
 /**
- * A run's level factors: exp(sd · u · z) per the model's run_speed_sd / run_wake_sd /
- * run_noise_sd (1 where absent), z the run's standard normals (plan.runtime.runLevel) and u its
- * draw of the dispersion's own uncertainty (sdUncertainty, from the seed's 'run-level-sd' stream:
- * speed, wake, noise in that order, drawn whether or not the model has them, so that each is the
- * same whatever the model lacks); and the run's factor on episode_rate (episodeRateUncertainty,
+ * A run's level factors: exp(sd · u · z) per the model's run_speed_sd (with window_speed_sd:
+ * combinedSpeedSd) / run_wake_sd / run_noise_sd (1 where absent), z the run's standard normals
+ * (plan.runtime.runLevel) and u its draw of the dispersion's own uncertainty (sdUncertainty, from
+ * the seed's 'run-level-sd' stream: speed, wake, noise, window speed in that order, drawn whether
+ * or not the model has them, so that each is the same whatever the model lacks, and a model
+ * without window_speed_sd gives the factors it gave before that parameter existed); and the run's
+ * factor on episode_rate (episodeRateUncertainty,
  * its 'episode-rate' stream). A Plan that is not a run of a set: all 1.
  */
 export function runLevelFactors(plan: Plan, model: CostModel): RunLevelFactors {
@@ -431,12 +444,13 @@ export function runLevelFactors(plan: Plan, model: CostModel): RunLevelFactors {
   const us = sdUncertainty(p.run_speed_sd?.samples, rng);
   const uw = sdUncertainty(p.run_wake_sd?.samples, rng);
   const un = sdUncertainty(p.run_noise_sd?.samples, rng);
-  const speedSd = p.run_speed_sd?.value ?? 0;
+  const uv = sdUncertainty(p.window_speed_sd?.samples, rng);
+  const speedSd = combinedSpeedSd(p.run_speed_sd?.value ?? 0, us, p.window_speed_sd?.value ?? 0, uv);
   const wakeSd = p.run_wake_sd?.value ?? 0;
   const noiseSd = p.run_noise_sd?.value ?? 0;
   const rate = p.episode_rate;
   return {
-    speed: Math.exp(speedSd * us * z.speedZ),
+    speed: Math.exp(speedSd * z.speedZ),
     wake: Math.exp(wakeSd * uw * z.wakeZ),
     noise: z.noiseZ !== undefined ? Math.exp(noiseSd * un * z.noiseZ) : 1,
     episode:

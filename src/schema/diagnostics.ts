@@ -70,6 +70,7 @@ export const CATALOG = {
   DS1306: "parameter '{name}': the fit of {source} is not linear (R² {r2} < {min})",
   DS1307: "parameter '{name}' came out negative ({value} ns) and was clamped to 0: {detail}",
   DS1308: "criterion benchmark '{name}': {detail}",
+  DS1309: 'calibration windows (--windows): {detail}',
   DS1601: "--vary '{spec}': expected /json/pointer=values, where values is a,b,c or lo..hi or lo..hi:log2",
   DS1602: "{pointer} is not present in the scenario: --vary can only change a value the scenario states ('rate' needs a source, 'wait' a pipeline template)",
   DS1603: 'with {pointer} = {value} the scenario is invalid: {detail}',

@@ -91,6 +91,12 @@ export const RunsSchema = Type.Object(
       Type.Object(
         {
           speedSd: Type.Optional(Num),
+          windowSpeedSd: Type.Optional(
+            Type.Number({
+              description:
+                "the model's window_speed_sd: how much the machine's speed moves between calibration windows hours apart; each run's speed factor draws it with run_speed_sd (variances add), a run at an unknown time",
+            }),
+          ),
           wakeSd: Type.Optional(Num),
           speed: Type.Optional(Type.Array(Num, { description: "each run's factor on the runtime's per-op costs" })),
           wake: Type.Optional(Type.Array(Num, { description: "each run's factor on OS wake-up latencies" })),
@@ -122,7 +128,7 @@ export const RunsSchema = Type.Object(
         {
           additionalProperties: false,
           description:
-            "simulated: run-level variation, from the model's calibrated between-run dispersion (run_speed_sd, run_wake_sd, run_noise_sd), each widened by its own uncertainty (a Student-t predictive with samples − 1 degrees of freedom)",
+            "simulated: run-level variation, from the model's calibrated between-run dispersion (run_speed_sd, run_wake_sd, run_noise_sd) and between-window dispersion (window_speed_sd), each widened by its own uncertainty (a Student-t predictive with samples − 1 degrees of freedom)",
         },
       ),
     ),

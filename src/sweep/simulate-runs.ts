@@ -219,6 +219,7 @@ export async function simulateRuns(plan: Plan, model: CostModel, o: RunSetOption
     }
   const runLevelSd = {
     speed: model.parameters.run_speed_sd?.value,
+    window: model.parameters.window_speed_sd?.value,
     wake: model.parameters.run_wake_sd?.value,
     noise: model.parameters.run_noise_sd?.value,
   };

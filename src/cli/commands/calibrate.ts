@@ -12,7 +12,8 @@
 import type { CommandModule } from 'yargs';
 import { EXIT, InputError, type Diagnostic } from '../../schema/diagnostics.js';
 import type { CostModel } from '../../schema/model.js';
-import { readText, stableJson, writeFileAtomic } from '../../io/files.js';
+import { readDocument, readText, stableJson, writeFileAtomic } from '../../io/files.js';
+import { checkWindows, type WindowCalibration } from '../../calibrate/window.js';
 import { printDiagnostics, Progress, runCommand } from '../common.js';
 import { buildProbe } from '../../probe/build.js';
 import { checkTaskset, runProbe } from '../../probe/run.js';
@@ -45,6 +46,7 @@ interface Args {
   'save-samples'?: string;
   runs: number;
   seed: number;
+  windows?: string[];
 }
 
 const log = (line: string): void => void process.stderr.write(`${line}\n`);
@@ -150,9 +152,26 @@ function criterionParams(a: Args): { overrides: Map<string, Derived>; extra: Map
 export async function calibrate(a: Args): Promise<{ model: CostModel; warnings: Diagnostic[] }> {
   const file = a.out ?? '(dry run)';
   const { overrides, extra } = criterionParams(a);
+  const windows: WindowCalibration[] = (a.windows ?? []).map((f) => ({
+    file: f,
+    model: readDocument<CostModel>('model', f).doc,
+  }));
   const { output, source } = await collectOutput(a);
-  const fitter = new Fitter(output, { seed: a.seed, resamples: 1000, workerPacking: a['worker-packing'] === true });
-  const { model, diags } = assembleModel(new Deriver(fitter, overrides), metaFor(a, output, source), output.headers, file, extra);
+  const meta = metaFor(a, output, source);
+  const bad = checkWindows(windows, {
+    tokio: meta.tokio,
+    profile: meta.profile,
+    cpu: meta.provenance.machine?.cpu,
+    cores: meta.provenance.machine?.cores,
+  });
+  if (bad.length) throw new InputError(bad);
+  const fitter = new Fitter(output, {
+    seed: a.seed,
+    resamples: 1000,
+    workerPacking: a['worker-packing'] === true,
+    ...(windows.length ? { windows } : {}),
+  });
+  const { model, diags } = assembleModel(new Deriver(fitter, overrides), meta, output.headers, file, extra);
   const all = [...diags, ...(diags.some((d) => d.severity === 'error') ? [] : checkCalibratedModel(model, file))];
   if (all.some((d) => d.severity === 'error')) throw new InputError(all);
   return { model, warnings: all };
@@ -228,6 +247,12 @@ export const calibrateCommand: CommandModule<object, Args> = {
           'run the probe suite this many times and fit the pooled samples (a shared machine has bad minutes: 3–5 runs for a model to decide with)',
       })
       .option('seed', { type: 'number', default: 1, describe: 'bootstrap PRNG seed' })
+      .option('windows', {
+        type: 'string',
+        array: true,
+        describe:
+          "earlier calibrations of this machine (model files, same tokio and profile), taken hours apart: with this one (3 or more distinct in all) they give window_speed_sd, how much the machine's speed moves from one window to another",
+      })
       .check((a) => {
         if (!Number.isInteger(a.runs) || a.runs < 1 || a.runs > 20) throw new Error('--runs must be an integer in 1..20');
         if (a.runs > 1 && a['from-samples']?.length)

@@ -7,7 +7,9 @@
 import type { CommandModule } from 'yargs';
 import { basename } from 'node:path';
 import type { CostModel } from '../../schema/model.js';
-import { readDocument, stableJson } from '../../io/files.js';
+import { readDocument, stableJson, writeFileAtomic } from '../../io/files.js';
+import { diag, InputError } from '../../schema/diagnostics.js';
+import { checkWindows, withWindowSpeed, type WindowCalibration } from '../../calibrate/window.js';
 import type { ModelDiffOutput, ModelShowOutput } from '../../schema/cli-docs.js';
 import { checkModel } from '../../model/load.js';
 import { printDiagnostics, runCommand } from '../common.js';
@@ -90,9 +92,68 @@ const diffCommand: CommandModule<object, DiffArgs> = {
     }),
 };
 
+interface WindowArgs {
+  file: string;
+  windows: string[];
+  out?: string;
+  center?: boolean;
+}
+
+const windowCommand: CommandModule<object, WindowArgs> = {
+  command: 'window <file>',
+  describe:
+    "add window_speed_sd to a calibrated model: how much this machine's speed moves between calibration windows, from earlier calibrations of it (same tokio and profile)",
+  builder: (y) =>
+    y
+      .positional('file', { type: 'string', demandOption: true, describe: 'the calibrated model' })
+      .option('windows', {
+        type: 'string',
+        array: true,
+        demandOption: true,
+        describe: 'earlier calibrations of this machine (model files), 2 or more distinct ones',
+      })
+      .option('out', { type: 'string', describe: 'model file to write (default: print the parameter only)' })
+      .option('center', {
+        type: 'boolean',
+        default: false,
+        describe:
+          "also scale every per-op cost to the windows' mean level: the model then predicts a run at an unknown time, not one in this calibration's window",
+      }) as never,
+  handler: (argv) =>
+    runCommand(() => {
+      const m = readModel(argv.file);
+      const earlier: WindowCalibration[] = argv.windows.map((f) => ({ file: f, model: readModel(f) }));
+      const bad = checkWindows(earlier, {
+        tokio: m.tokio,
+        profile: m.profile,
+        cpu: m.provenance.machine?.cpu,
+        cores: m.provenance.machine?.cores,
+      });
+      if (m.provenance.kind !== 'calibrated')
+        bad.unshift(
+          diag('DS1309', argv.file, '', {
+            name: argv.file,
+            detail: `the model itself is not a calibration (provenance ${m.provenance.kind})`,
+          }),
+        );
+      if (bad.length) throw new InputError(bad);
+      const out = withWindowSpeed(m, earlier, argv.center === true);
+      if (typeof out === 'string')
+        throw new InputError([
+          diag('DS1309', argv.file, '', { name: argv.windows.join(' '), detail: `window_speed_sd needs ${out}` }),
+        ]);
+      const p = out.parameters.window_speed_sd;
+      if (argv.out) {
+        writeFileAtomic(argv.out, stableJson(out));
+        process.stderr.write(`wrote ${argv.out}\n`);
+      }
+      process.stdout.write(`window_speed_sd ${p.value} (${p.samples} calibrations): ${p.note}\n`);
+    }),
+};
+
 export const modelCommand: CommandModule<object, object> = {
   command: 'model <command>',
-  describe: 'inspect cost models (show, diff)',
-  builder: (y) => y.command(showCommand).command(diffCommand).demandCommand(1) as never,
+  describe: 'inspect cost models (show, diff) and add what one calibration cannot measure (window)',
+  builder: (y) => y.command(showCommand).command(diffCommand).command(windowCommand).demandCommand(1) as never,
   handler: () => undefined,
 };

@@ -308,13 +308,13 @@ test('the summary prints each headline metric as median (runs: p10–p90), and w
   assert.ok(text.includes(`p99 ${f(p99.median)} µs (runs: ${f(p99.p10)}–${f(p99.p90)})`), text);
   assert.match(
     text,
-    /across 4 runs \(seeds, timer phase \(uniform over the 1 ms tick\), noise draws; run-level variation unknown \(model lacks run_speed_sd, run_wake_sd, run_noise_sd\)\)/,
+    /across 4 runs \(seeds, timer phase \(uniform over the 1 ms tick\), noise draws; run-level variation unknown \(model lacks run_speed_sd, window_speed_sd, run_wake_sd, run_noise_sd\)\)/,
   );
   const quiet = normalizeScenario(pipeline({ timerPhaseUs: 100 }), { model: m, noise: false });
   const q = formatSummary(await simulateRuns(quiet, m, { runs: 2, jobs: 1 }), quiet);
   assert.match(
     q,
-    /across 2 runs \(seeds; timer phase pinned; no platform noise; run-level variation unknown \(model lacks run_speed_sd, run_wake_sd\)\)/,
+    /across 2 runs \(seeds; timer phase pinned; no platform noise; run-level variation unknown \(model lacks run_speed_sd, window_speed_sd, run_wake_sd\)\)/,
   );
   // One run: no run-set lines.
   assert.doesNotMatch(formatSummary(await simulateRuns(plan, m, { runs: 1, jobs: 1 }), plan), /across/);
@@ -337,8 +337,11 @@ test('run-level variation: each run scales the runtime costs by exp(run_speed_sd
   const varied = await simulateRuns(variedPlan, withSd, { runs: 6, jobs: 1 });
   // Without it (noise off, costs the same every run) every run gives the same p50; the model says unknown.
   assert.equal(new Set(plain.runs!.metrics.p50Us.values).size, 1);
-  assert.deepEqual(plain.runs!.runLevel, { unknown: ['run_speed_sd', 'run_wake_sd'] });
-  assert.match(formatSummary(plain, plainPlan), /run-level variation unknown \(model lacks run_speed_sd, run_wake_sd\)/);
+  assert.deepEqual(plain.runs!.runLevel, { unknown: ['run_speed_sd', 'window_speed_sd', 'run_wake_sd'] });
+  assert.match(
+    formatSummary(plain, plainPlan),
+    /run-level variation unknown \(model lacks run_speed_sd, window_speed_sd, run_wake_sd\)/,
+  );
   // With it: the runs differ, and a slower run (factor > 1) has the higher p50.
   const lv = varied.runs!.runLevel!;
   assert.equal(lv.speedSd, 0.05);
@@ -350,7 +353,7 @@ test('run-level variation: each run scales the runtime costs by exp(run_speed_sd
   const fast = lv.speed!.indexOf(Math.min(...lv.speed!));
   assert.ok(p50[slow] > p50[fast], `p50 ${p50} for factors ${lv.speed}`);
   assert.deepEqual(validateDocument('result', varied, '<run set>'), []);
-  assert.match(formatSummary(varied, variedPlan), /run-level speed \(sd 5\.0 %, calibrated\)/);
+  assert.match(formatSummary(varied, variedPlan), /run-level speed \(sd 5\.0 % between runs, calibrated\)/);
 });
 
 test('run_noise_sd: with noise on, each run scales the noise rate by exp(run_noise_sd · z); absent, unknown', async () => {
@@ -382,7 +385,7 @@ test('run_noise_sd: with noise on, each run scales the noise rate by exp(run_noi
   // A model without it: the rate is the same in every run, and the Result says it is unknown.
   const plain = normalizeScenario(scenario, { model: dense, noise: true });
   const ps = await simulateRuns(plain, dense, { runs: 2, jobs: 1 });
-  assert.deepEqual(ps.runs!.runLevel!.unknown, ['run_speed_sd', 'run_wake_sd', 'run_noise_sd']);
+  assert.deepEqual(ps.runs!.runLevel!.unknown, ['run_speed_sd', 'window_speed_sd', 'run_wake_sd', 'run_noise_sd']);
   assert.equal(ps.runs!.runLevel!.noise, undefined);
   assert.deepEqual(validateDocument('result', set, '<run set>'), []);
 });
