@@ -176,34 +176,27 @@ export function prepareNotifyChain(pp: PreparedPipeline): void {
   const mix = new IdleMixture((pCond > 0 ? 2 : 1) * Math.max(0, uHi) + maxB + 1);
   // u₂'s CDF and its integral on the mixture's grid (looked up once per sub-point and grid point).
   const u2 = mix.grid((v) => plF(U, v));
-  const FU = (v: number) => plF(U, v);
   const GU = u2.G;
   const FU2 = u2.F;
+  // Drawn independently, a sub-point's band is U's whole range (aq 0, bq 1: the arrays as filled
+  // above). A re-park over a U with a point mass sums the sub-points' convolutions instead: a
+  // piecewise-linear CDF cannot hold the jump (coupled draws keep the band's one CDF).
+  const jumps = !coupled && hasPointMass(U);
   for (const q of comps) {
     // The stratum's branch: u₁ ≤ τ_j (stays) or u₁ > τ_j then + u₂ (re-parks), over its sub-points.
     const t = q.taus;
-    if (coupled) {
-      mix.add(q.w, bandBranch(U, t, q.aq, q.bq, q.reparks, FU2, GU), q.xMean, segA, segB, segW, q.from, q.to);
+    if (q.reparks && jumps) {
+      const ft = Array.from(t, (x) => plF(U, x));
+      const mass = ft.reduce((x, f) => x + 1 - f, 0);
+      const fx = (v: number) => {
+        let s = 0;
+        for (let j = 0; j < J; j++) if (ft[j] < 1) s += convolveAt(v, U, FU2, GU, t[j]);
+        return s / mass;
+      };
+      mix.add(q.w, fx, q.xMean, segA, segB, segW, q.from, q.to);
       continue;
     }
-    const ft = Array.from(t, (x) => plF(U, x));
-    const mass = ft.reduce((x, f) => x + (q.reparks ? 1 - f : f), 0);
-    const first = q.reparks ? clippedMixture(U, t, ft, mass) : null;
-    const fx = q.reparks
-      ? first
-        ? (v: number) => convolveAt(v, first, FU2, GU)
-        : (v: number) => {
-            let s = 0;
-            for (let j = 0; j < J; j++) if (ft[j] < 1) s += convolveAt(v, U, FU2, GU, t[j]);
-            return s / mass;
-          }
-      : (v: number) => {
-          const fv = FU(v);
-          let s = 0;
-          for (let j = 0; j < J; j++) s += Math.min(fv, ft[j]);
-          return s / mass;
-        };
-    mix.add(q.w, fx, q.xMean, segA, segB, segW, q.from, q.to);
+    mix.add(q.w, bandBranch(U, t, q.aq, q.bq, q.reparks, FU2, GU), q.xMean, segA, segB, segW, q.from, q.to);
   }
   pp.offEndNs = offEnd;
   pp.forkSpanMean = spanMean;
@@ -223,11 +216,11 @@ export function prepareNotifyChain(pp: PreparedPipeline): void {
 }
 
 /**
- * The CDF of a component's delay when u₁ and the helper's wake-up are one draw: over the sub-points
- * j, u₁ uniform in U's quantile band [a_j, b_j] and in the branch (stays: u₁ ≤ τ_j; re-parks:
- * u₁ > τ_j, then + u₂ ~ U, independent). Stays: Σ_j (clamp(min(F(v), F(τ_j)), a_j, b_j) − a_j) /
- * Σ_j P_j; re-parks: u₁'s clipped mixture (one piecewise-linear CDF on U's knots and the band
- * edges) convolved with u₂.
+ * The CDF of a component's delay over the sub-points j: u₁ uniform in U's quantile band
+ * [a_j, b_j] (one draw with the helper's wake-up; drawn independently the band is [0, 1]) and in
+ * the branch (stays: u₁ ≤ τ_j; re-parks: u₁ > τ_j, then + u₂ ~ U, independent). Stays:
+ * Σ_j (clamp(min(F(v), F(τ_j)), a_j, b_j) − a_j) / Σ_j P_j; re-parks: u₁'s clipped mixture
+ * (clippedMixture) convolved with u₂.
  */
 function bandBranch(
   U: PiecewiseCdf,
@@ -252,6 +245,19 @@ function bandBranch(
       for (let j = 0; j < J; j++) s += (Math.min(hi[j], Math.max(lo[j], fv)) - lo[j]) / wd[j];
       return s / mass;
     };
+  const first = clippedMixture(U, lo, hi, wd, mass);
+  return (v: number) => convolveAt(v, first, FU2, GU);
+}
+
+/**
+ * The draw u₁ of a re-park component as one piecewise-linear CDF, so that adding u₂ is one
+ * convolution: over the sub-points j, u₁'s F-value uniform on [lo_j, hi_j] with weight
+ * (hi_j − lo_j)/wd_j, i.e. Σ_j (clamp(F(x), lo_j, hi_j) − lo_j)/wd_j / mass, linear between U's
+ * knots and the band edges' quantiles. Drawn independently (lo_j = F(τ_j), hi_j = wd_j = 1) that
+ * is Σ_j (F(x) − F(τ_j))⁺ / mass: u₁ | u₁ > τ_j mixed over j.
+ */
+function clippedMixture(U: PiecewiseCdf, lo: number[], hi: number[], wd: number[], mass: number): PiecewiseCdf {
+  const J = lo.length;
   const knots = [...U.xs];
   for (let j = 0; j < J; j++) knots.push(cdfQuantile(U, lo[j]), cdfQuantile(U, hi[j]));
   knots.sort((a, b) => a - b);
@@ -267,35 +273,13 @@ function bandBranch(
   }
   p[0] = 0;
   p[p.length - 1] = 1;
-  const first = cdfOf({ dist: 'quantiles', p, ns });
-  return (v: number) => convolveAt(v, first, FU2, GU);
+  return cdfOf({ dist: 'quantiles', p, ns });
 }
 
-/**
- * The draw u₁ of a re-park component: u₁ | u₁ > τ_j over the sub-points j, as one piecewise-linear
- * CDF (Σ_j (F(x) − F(τ_j))⁺ / mass, linear between U's knots and the τ_j), so that adding u₂ is
- * one convolution; null when U has a point mass (the caller sums over j instead).
- */
-function clippedMixture(U: PiecewiseCdf, taus: Float64Array, ft: number[], mass: number): PiecewiseCdf | null {
+/** Whether U's CDF jumps (an atom at its lowest value, or a repeated knot). */
+function hasPointMass(U: PiecewiseCdf): boolean {
   const { xs, ps } = U;
-  if (ps[0] > 0 || !(mass > 0)) return null;
-  for (let i = 1; i < xs.length; i++) if (!(xs[i] > xs[i - 1])) return null;
-  const lo = xs[0];
-  const hi = xs[xs.length - 1];
-  const knots = [...xs];
-  for (const t of taus) if (t > lo && t < hi) knots.push(t);
-  knots.sort((a, b) => a - b);
-  const ns: number[] = [];
-  const p: number[] = [];
-  for (const x of knots) {
-    if (ns.length > 0 && x === ns[ns.length - 1]) continue;
-    const f = plF(U, x);
-    let m = 0;
-    for (let j = 0; j < taus.length; j++) if (x > taus[j]) m += f - ft[j];
-    ns.push(x);
-    p.push(Math.min(1, Math.max(p.length ? p[p.length - 1] : 0, m / mass)));
-  }
-  p[0] = 0;
-  p[p.length - 1] = 1;
-  return cdfOf({ dist: 'quantiles', p, ns });
+  if (ps[0] > 0) return true;
+  for (let i = 1; i < xs.length; i++) if (!(xs[i] > xs[i - 1])) return true;
+  return false;
 }
