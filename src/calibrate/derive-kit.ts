@@ -22,6 +22,11 @@ export function isMissing(o: Outcome): o is Missing {
   return (o as Missing).missing !== undefined;
 }
 
+/** `o` with its note set, or `o` itself when it is missing. */
+export function withNote(o: Outcome, note: string): Outcome {
+  return isMissing(o) ? o : { ...o, note };
+}
+
 /** One rule: a parameter's estimate from the probe output (and other parameters), or what is missing. */
 export type Rule = (d: Deriver) => Outcome;
 

@@ -8,7 +8,18 @@
  */
 import { combine, fitLinear, type Estimate, type Filter } from './fit.js';
 import type { Deriver } from './derive.js';
-import { CT, describe, difference, isMissing, reciprocal, slope, sumOf, type Outcome, type Rule } from './derive-kit.js';
+import {
+  CT,
+  describe,
+  difference,
+  isMissing,
+  reciprocal,
+  slope,
+  sumOf,
+  withNote,
+  type Outcome,
+  type Rule,
+} from './derive-kit.js';
 
 /**
  * yield_extra: what a `yield_now` adds to a poll, per yielding task. K tasks yielding in rounds
@@ -98,13 +109,10 @@ export function driverUnparkIo(d: Deriver): Outcome {
  * interpreter over messages of iters/msgs records; the per-message costs are in the intercept).
  */
 export function recordEnd(d: Deriver): Outcome {
-  const o = slope(d, 'record', { ...CT, body: 'end' });
-  return isMissing(o)
-    ? o
-    : {
-        ...o,
-        note: "for_each_record { record_end } in the probe's interpreter: a loop step, a clock read and a histogram insert per record (what the measuring harness, and at least a user's own per-record loop, pays)",
-      };
+  return withNote(
+    slope(d, 'record', { ...CT, body: 'end' }),
+    "for_each_record { record_end } in the probe's interpreter: a loop step, a clock read and a histogram insert per record (what the measuring harness, and at least a user's own per-record loop, pays)",
+  );
 }
 
 export function recordStart(d: Deriver): Outcome {
@@ -160,13 +168,10 @@ export function joinRule(d: Deriver): Outcome {
 
 /** clock_read: one Instant::now() (instant_now). */
 export function clockRead(d: Deriver): Outcome {
-  const o = slope(d, 'instant_now', {});
-  return isMissing(o)
-    ? o
-    : {
-        ...o,
-        note: 'one Instant::now(); tokio 1.29+ multi_thread workers read the clock four times per yield round (Stats, MetricsBatch)',
-      };
+  return withNote(
+    slope(d, 'instant_now', {}),
+    'one Instant::now(); tokio 1.29+ multi_thread workers read the clock four times per yield round (Stats, MetricsBatch)',
+  );
 }
 
 /** steal: not isolated by the probe; a remote-queue check plus a poll. */
