@@ -19,7 +19,7 @@ import type { Diagnostic } from '../schema/diagnostics.js';
 import { diag } from '../schema/diagnostics.js';
 import { OPTIONAL_PARAMETERS, RUNTIME_PARAMETERS } from '../model/parameters.js';
 import type { Estimate } from './fit.js';
-import type { Outcome } from './derive.js';
+import type { Outcome } from './derive-kit.js';
 import { median, roundFigure } from './stats.js';
 
 /** An earlier calibration of this machine, read from a model file. */
@@ -157,7 +157,7 @@ export function checkWindows(
 }
 
 /**
- * The calibration rule of window_speed_sd (derive.ts RULES): `windows` from calibrate --windows,
+ * The calibration rule of window_speed_sd (derive-run-level.ts windowSpeedSd): `windows` from calibrate --windows,
  * `costOf(name)` the calibration's own value of a cost parameter where it is calibrated (not
  * inferred), else undefined.
  */
