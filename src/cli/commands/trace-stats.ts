@@ -24,12 +24,10 @@ export const traceStatsCommand: CommandModule<object, Args> = {
   describe:
     "per batch of a poll trace (measure --trace or simulate --trace): the first poll after each send, every task's poll durations, thread and CPU",
   builder: (y: Argv) =>
-    y
-      .positional('traces', { type: 'string', array: true, describe: 'Chrome trace JSON files' })
-      .option('json', {
-        type: 'boolean',
-        describe: 'print the figures as JSON (one object per file, by name)',
-      }) as unknown as Argv<Args>,
+    y.positional('traces', { type: 'string', array: true, describe: 'Chrome trace JSON files' }).option('json', {
+      type: 'boolean',
+      describe: 'print the figures as JSON (one object per file, by name)',
+    }) as unknown as Argv<Args>,
   handler: (argv) =>
     runCommand(() => {
       const out: Record<string, ReturnType<typeof traceStats>> = {};
