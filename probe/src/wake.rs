@@ -5,10 +5,13 @@
 use crate::affinity::{allowed_cpus, pin_current_thread};
 use crate::bench::{
     build_runtime, count_spec, emit, emit_latencies, emit_metrics, ns, ov, spin_for, Bench, Kind,
-    Overrides, ParamSpec, Params, Ty, DRIVER, FLAVOR, FLAVOR_MT, WORKERS,
+    Overrides, ParamSpec, Params, Ty, DRIVER, FLAVOR, FLAVOR_CT, FLAVOR_MT, WORKERS,
 };
 use crate::prng::Prng;
 use serde_json::json;
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 use tokio::sync::mpsc::{unbounded_channel, UnboundedReceiver};
 
@@ -675,6 +678,125 @@ fn grid_handoff() -> Vec<Overrides> {
     g
 }
 
+/// A future whose every poll is timed (as the probe's poll trace times a task's polls): its output
+/// comes back with the polls' durations in ns, in order.
+struct TimedPolls<F: Future> {
+    fut: Pin<Box<F>>,
+    polls: Vec<u64>,
+}
+
+impl<F: Future> Future for TimedPolls<F> {
+    type Output = (F::Output, Vec<u64>);
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let t = Instant::now();
+        let r = self.fut.as_mut().poll(cx);
+        let d = ns(t.elapsed());
+        self.polls.push(d);
+        match r {
+            Poll::Ready(v) => Poll::Ready((v, std::mem::take(&mut self.polls))),
+            Poll::Pending => Poll::Pending,
+        }
+    }
+}
+
+/// What idling costs the next poll: the block_on future waits g µs, either sleeping (`idle=park`:
+/// the runtime thread parks in the time driver, its vCPU halts or runs other processes) or
+/// busy-spinning (`idle=spin`: the thread keeps its CPU and touches nothing), then sends one
+/// message of `records` items to task B, parked in recv().await, and waits for B's ack. B's poll
+/// receives the message and, per item, reads the clock and counts the elapsed time in a
+/// 1024-bucket histogram (the work of a record_end), then acks. ns = that poll of B, timed around
+/// its future (the probe's poll trace times polls the same way); its median at idle=park less
+/// the median at idle=spin is what the idle gap cost it (caches and TLB refilled after other work
+/// ran on the CPU). Not in the calibration suite: the difference depends on how busy the host is
+/// (docs/accuracy.md, session 14 w0floor), which one calibration window does not describe.
+fn run_idle_poll(p: &Params) -> Result<(), String> {
+    let count = p.int("count");
+    let gap = Duration::from_micros(p.int("g"));
+    let park = p.str("idle") == "park";
+    let records = p.int("records");
+    let total = count + WARMUP;
+    let rt = build_runtime(p);
+    let polls = rt.block_on(async move {
+        let (tx, mut rx) = unbounded_channel::<u64>();
+        let (ack_tx, mut ack_rx) = unbounded_channel::<()>();
+        let b = tokio::spawn(TimedPolls {
+            fut: Box::pin(async move {
+                let mut hist = vec![0u64; 1024];
+                while let Some(n) = rx.recv().await {
+                    let t0 = Instant::now();
+                    for _ in 0..n {
+                        let d = ns(t0.elapsed()) >> 6;
+                        hist[(d as usize).min(1023)] += 1;
+                    }
+                    if ack_tx.send(()).is_err() {
+                        break;
+                    }
+                }
+                hist.iter().sum::<u64>()
+            }),
+            polls: Vec::with_capacity(total as usize + 2),
+        });
+        for _ in 0..total {
+            if park {
+                tokio::time::sleep(gap).await;
+            } else {
+                spin_for(gap);
+            }
+            if tx.send(records).is_err() || ack_rx.recv().await.is_none() {
+                break;
+            }
+        }
+        drop(tx);
+        let (_, polls) = b.await.expect("receiver task panicked");
+        polls
+    });
+    // polls[0] registered B's receive; polls[i] received message i (1-based); the last saw the close.
+    let per_msg: Vec<u64> = polls
+        .iter()
+        .skip(1 + WARMUP as usize)
+        .take(count as usize)
+        .copied()
+        .collect();
+    emit_latencies(p, &per_msg);
+    emit_metrics(p, &rt, total);
+    Ok(())
+}
+
+const IDLE_POLL_PARAMS: &[ParamSpec] = &[
+    FLAVOR_CT,
+    DRIVER,
+    ParamSpec {
+        name: "g",
+        default: "1000",
+        ty: Ty::Int {
+            min: 1,
+            max: 1_000_000,
+        },
+        doc: "µs the block_on future waits before each message (sleeping rounds up to tokio's 1 ms timer)",
+    },
+    ParamSpec {
+        name: "idle",
+        default: "park",
+        ty: Ty::Choice(&["park", "spin"]),
+        doc: "how it waits: park (sleep: the runtime thread parks) or spin (busy-wait: it keeps its CPU)",
+    },
+    ParamSpec {
+        name: "records",
+        default: "32",
+        ty: Ty::Int {
+            min: 1,
+            max: 1_000_000,
+        },
+        doc: "items per message: clock reads and histogram inserts in B's poll",
+    },
+    count_spec("300"),
+];
+
+/// Not in the calibration suite (run_idle_poll says why): `probe microbench idle_poll idle=park|spin`.
+fn grid_idle_poll() -> Vec<Overrides> {
+    Vec::new()
+}
+
 pub const BENCHES: &[Bench] = &[
     Bench {
         name: "xwake",
@@ -739,4 +861,36 @@ pub const BENCHES: &[Bench] = &[
         run: run_handoff,
         grid: grid_handoff,
     },
+    Bench {
+        name: "idle_poll",
+        kind: Kind::Latency,
+        feeds: &[],
+        about: "current_thread: the block_on future waits g µs, parked (idle=park) or busy-spinning (idle=spin), then sends task B one message of `records` items; ns = B's poll (receive, per item a clock read and a histogram insert): what an idle gap costs the next poll",
+        params: IDLE_POLL_PARAMS,
+        run: run_idle_poll,
+        grid: grid_idle_poll,
+    },
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// TimedPolls times every poll of the future it wraps: one Pending then Ready is two polls,
+    /// and the wrapped output comes back with them.
+    #[test]
+    fn timed_polls_records_one_duration_per_poll() {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .expect("runtime");
+        let (out, polls) = rt.block_on(TimedPolls {
+            fut: Box::pin(async {
+                tokio::task::yield_now().await;
+                7u32
+            }),
+            polls: Vec::new(),
+        });
+        assert_eq!(out, 7);
+        assert_eq!(polls.len(), 2);
+    }
+}

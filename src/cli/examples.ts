@@ -113,6 +113,13 @@ export const EXAMPLES: Record<string, CliExample[]> = {
     { line: 'compare plan.json#0 plan.json#1', describe: 'two configurations a plan tried (#answer, #runnerUp work too)' },
     { line: 'compare s.json#0 s.json#2', describe: 'two points of a sweep (intervals when --runs > 1)' },
   ],
+  'trace-stats': [
+    {
+      line: 'trace-stats test/fixtures/traces/mt-w0-await-2p-measured.json t.json',
+      describe:
+        "a real run's trace (measure --trace) beside a simulated one's: each batch's first poll, poll durations, threads, CPUs",
+    },
+  ],
   schema: [{ line: 'schema scenario', describe: 'the JSON Schema of scenarios (docs/scenarios.md explains it)' }],
 };
 

@@ -29,6 +29,7 @@ export const COMMAND_LOADERS: Record<string, () => Promise<AnyCommand>> = {
   schema: async () => (await import('./schema.js')).schemaCommand,
   advise: async () => (await import('./advise.js')).adviseCommand,
   compare: async () => (await import('./compare.js')).compareCommand,
+  'trace-stats': async () => (await import('./trace-stats.js')).traceStatsCommand,
 };
 
 /** The name a command is registered under (`simulate <scenario>` → `simulate`). */
