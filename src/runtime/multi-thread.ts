@@ -342,6 +342,9 @@ export class MultiThreadSim extends PollingSimulator {
    */
   private leavePark(th: number): void {
     this.parked[th] = 0;
+    // A new wake-up: a waker's park no longer speaks for it (notifyParked sets it again).
+    this.packWaker[th] = -1;
+    this.packAt[th] = -1;
     this.stUnparks[th]++;
     if (th < this.W && this.inDriver[th]) {
       this.inDriver[th] = 0;
@@ -561,16 +564,56 @@ export class MultiThreadSim extends PollingSimulator {
     // steal_wake measured a worker's notify from inside a poll; the block_on thread's (from >= W)
     // is woken as before, and so is a yield-spinning worker's: mt_yield_cycle found the worker it
     // wakes back within a few µs, on the spinner's vCPU, in 14 of 16 runs (not steal_wake's split).
+    let packed = false;
     if (!rewake && from < this.W && this.yieldSince[from] < 0 && this.packs(w, from)) {
       if (this.c.workerWake !== null) {
         this.packedUnpark(w, from, now, this.c.workerWake);
         return;
       }
       this.hitOptional[HIT_WORKER_WAKE_PACK] = 1;
+      packed = true;
     }
     this.coupledWakeP = coupledWake;
-    this.unparkThread(w, now, from >= 0 && from < this.W, rewake);
+    this.coupledWakeUsed = false;
+    const at = this.unparkThread(w, now, from >= 0 && from < this.W, rewake);
     this.coupledWakeP = -1;
+    if (packed && this.coupledWakeUsed && this.c.workerWakeLatency.dist === 'quantiles') {
+      // The wake-up's slow mode is the time the woken worker waits for its waker's vCPU (steal_wake:
+      // the waker spins 300 µs): it ends when the waker parks, one switch later (the fast mode's
+      // switch, at the mirror quantile of the joint draw). docs/semantics.md, "The slow mode ends
+      // when the waker parks".
+      this.packWaker[w] = from;
+      this.packAt[w] = at;
+      this.packSwitch[w] = quantileAt(this.c.workerWakeLatency, Math.min(coupledWake, 1 - coupledWake));
+    }
+    this.coupledWakeUsed = false;
+  }
+
+  /**
+   * Per worker woken by a busy worker's notify on the waker's vCPU (no `worker_wake_preempt` in the
+   * model): the waker (-1: none), the drawn instant it runs at, and the switch onto the waker's vCPU
+   * when the waker parks first (`wakerParks`).
+   */
+  private readonly packWaker = new Int32Array(this.nThreads).fill(-1);
+  private readonly packAt = new Float64Array(this.nThreads).fill(-1);
+  private readonly packSwitch = new Float64Array(this.nThreads);
+
+  /**
+   * Worker `th` parks (or re-parks) at `t`: a worker it woke on its vCPU that has not run yet runs
+   * now, one switch later, if that is before its drawn wake-up.
+   */
+  private wakerParks(th: number, t: number): void {
+    for (let w = 0; w < this.W; w++) {
+      if (this.packWaker[w] !== th) continue;
+      this.packWaker[w] = -1;
+      const at = t + this.packSwitch[w];
+      const drawn = this.packAt[w];
+      this.packAt[w] = -1;
+      // Already running, parked again, or due first anyway.
+      if (this.thrPos[w] !== E.P_PARKED || this.parked[w] || at >= drawn) continue;
+      if (this.onCore[w]) this.wakeThreadAt(w, at);
+      else if (this.readySince[w] > at) this.readySince[w] = at;
+    }
   }
 
   /**
@@ -586,8 +629,8 @@ export class MultiThreadSim extends PollingSimulator {
    * `byWorker`: woken by another worker (worker_wake_latency), else from outside (wake_latency);
    * `rewake`: by a worker yield-spinning since before it parked (worker_rewake_latency).
    */
-  private unparkThread(th: number, now: number, byWorker = false, rewake = false): void {
-    if (!this.parked[th]) return;
+  private unparkThread(th: number, now: number, byWorker = false, rewake = false): number {
+    if (!this.parked[th]) return -1;
     this.leavePark(th);
     const t = Math.max(now, this.thrParkStart[th]);
     if (rewake && !(this.epRng !== null && this.inEpisode(t))) {
@@ -598,10 +641,12 @@ export class MultiThreadSim extends PollingSimulator {
         const lat = this.latency(this.c.workerRewakeLatency);
         this.haltEnded(th, t - this.thrHaltStart[th] + lat);
         this.requestCore(th, t + lat);
-        return;
+        return t + lat;
       }
     }
-    this.requestCore(th, t + this.unparkLatency(th, t, byWorker ? this.c.workerWakeLatency : this.c.wakeLatency));
+    const at = t + this.unparkLatency(th, t, byWorker ? this.c.workerWakeLatency : this.c.wakeLatency);
+    this.requestCore(th, at);
+    return at;
   }
 
   /**
@@ -757,6 +802,9 @@ export class MultiThreadSim extends PollingSimulator {
       this.plannedWake[th] += w.tm(this.plannedWake[th]);
       this.yieldSince[th] += w.tm(this.yieldSince[th]);
       this.holdAt[th] += w.tm(this.holdAt[th]);
+      w.ex(this.packWaker[th]);
+      this.packAt[th] += w.tm(this.packAt[th]);
+      w.ex(this.packSwitch[th]);
     }
     w.ring(this.inject);
     w.ring(this.sleepers);
@@ -1221,6 +1269,7 @@ export class MultiThreadSim extends PollingSimulator {
     this.haltBegan(th, this.thrT[th]);
     this.thrPos[th] = E.P_PARKED;
     ++this.thrGen[th];
+    if (th < this.W) this.wakerParks(th, this.thrT[th]);
     this.releaseCore(th, th === this.bo && this.boRanOver >= 0 ? this.boParks(this.thrT[th]) : this.thrT[th]);
   }
 
@@ -1290,6 +1339,7 @@ export class MultiThreadSim extends PollingSimulator {
           if (wake < Infinity) this.wakeThreadAt(w, wake);
           else ++this.thrGen[w];
         } else ++this.thrGen[w];
+        this.wakerParks(w, this.thrT[w]);
         this.releaseCore(w, this.thrT[w]);
         return false;
       }

@@ -800,8 +800,10 @@ export abstract class Simulator {
     const v = sampleCost(c, this.wakeRng);
     // A worker's wake-up drawn jointly with its waker's unpark_halted (multi_thread notifyParked):
     // the stream advances as before, the value is the quantile the notify chose.
-    if (this.coupledWakeP >= 0 && c === this.c.workerWakeLatency && c.dist === 'quantiles')
+    if (this.coupledWakeP >= 0 && c === this.c.workerWakeLatency && c.dist === 'quantiles') {
+      this.coupledWakeUsed = true;
       return quantileAt(c, this.coupledWakeP);
+    }
     return v;
   }
 
@@ -811,6 +813,9 @@ export abstract class Simulator {
    * 1 minus it: docs/semantics.md, "One draw for the notify and the wake-up"); -1 otherwise.
    */
   protected coupledWakeP = -1;
+
+  /** Set when a wake-up draw took the quantile coupledWakeP chose (cleared by the caller). */
+  protected coupledWakeUsed = false;
 
   /**
    * A wake-up of parked thread `th` at `t` that takes a draw of `cost`: under adaptive halt-polling
