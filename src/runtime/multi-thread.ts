@@ -181,6 +181,7 @@ export class MultiThreadSim extends PollingSimulator {
       this.inDriver[0] = 1;
       const wake = this.parkWakeTime(0);
       this.plannedWake[0] = wake;
+      this.ownerTick[0] = this.timers.size > 0 ? this.timers.peekTime() : Infinity;
       if (wake < Infinity) this.wakeThreadAt(0, wake);
     }
     for (let i = 0; i < this.inject.length; i++) this.notifyParked(-1);
@@ -729,10 +730,13 @@ export class MultiThreadSim extends PollingSimulator {
   }
 
   timerRegistered(tickNs: number, from: number): void {
-    // A timer earlier than the driver owner's planned wake unparks the driver (it re-parks with
-    // the new timeout): model as an unpark of the owner.
+    // A timer whose tick is earlier than the tick the driver owner parked for unparks the driver
+    // (it re-parks with the new timeout): model as an unpark of the owner. tokio compares ticks,
+    // `when < next_wake` (1.24.2 runtime/time/mod.rs `reregister` 339–392; 1.53.1 398–451), not
+    // the owner's wake time: that lies past the tick by the park's sub-ms lateness and overshoot, so
+    // a timer for the same tick must not unpark it.
     const o = this.driverOwner;
-    if (o >= 0 && o !== from && this.parked[o] && this.plannedWake[o] > tickNs) {
+    if (o >= 0 && o !== from && this.parked[o] && tickNs < this.ownerTick[o]) {
       this.parked[o] = 0;
       this.inDriver[o] = 0;
       this.wokeFromDriver[o] = 1; // it keeps the driver until it runs (leavePark)
@@ -743,6 +747,8 @@ export class MultiThreadSim extends PollingSimulator {
   }
 
   private readonly plannedWake = new Float64Array(this.nThreads).fill(Infinity);
+  /** The tick (ns) a worker parked in the driver sleeps for: tokio's `next_wake`; Infinity: none. */
+  private readonly ownerTick = new Float64Array(this.nThreads).fill(Infinity);
   private readonly stealSeed = this.rngSteal.nextU32();
   private readonly stealCount = new Float64Array(this.nThreads);
 
@@ -800,6 +806,7 @@ export class MultiThreadSim extends PollingSimulator {
       w.ex(this.notifyOnResume[th]);
       w.ex(this.packPreempted[th]);
       this.plannedWake[th] += w.tm(this.plannedWake[th]);
+      this.ownerTick[th] += w.tm(this.ownerTick[th]);
       this.yieldSince[th] += w.tm(this.yieldSince[th]);
       this.holdAt[th] += w.tm(this.holdAt[th]);
       w.ex(this.packWaker[th]);
@@ -1244,6 +1251,7 @@ export class MultiThreadSim extends PollingSimulator {
       this.inDriver[w] = 1;
       const wake = this.parkWakeTime(now);
       this.plannedWake[w] = wake;
+      this.ownerTick[w] = this.timers.size > 0 ? this.timers.peekTime() : Infinity;
       if (wake < Infinity) this.wakeThreadAt(w, wake);
     } else this.plannedWake[w] = Infinity;
     return true;
@@ -1336,6 +1344,7 @@ export class MultiThreadSim extends PollingSimulator {
           this.inDriver[w] = 1;
           const wake = this.parkWakeTime(this.thrT[w]);
           this.plannedWake[w] = wake;
+          this.ownerTick[w] = this.timers.size > 0 ? this.timers.peekTime() : Infinity;
           if (wake < Infinity) this.wakeThreadAt(w, wake);
           else ++this.thrGen[w];
         } else ++this.thrGen[w];
