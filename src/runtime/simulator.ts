@@ -1256,12 +1256,19 @@ export abstract class Simulator {
     return p;
   }
 
-  /** How long a timed park sleeps: whole ms to the next timer tick from floor(now), plus OS overshoot. */
+  /**
+   * How long a timed park sleeps: whole ms to the next timer tick from floor(now), plus OS overshoot.
+   * A timer already due (its tick at or before floor(now), not yet fired) makes the duration 0, and
+   * tokio's time driver then polls with a zero timeout instead of sleeping (`park_internal`:
+   * `park_timeout(rt_handle, Duration::from_secs(0))`; 1.24.2 runtime/time/mod.rs 175–218, 1.53.1
+   * 213–256): no OS sleep, so no overshoot.
+   */
   parkWakeTime(now: number): number {
     if (this.timers.size === 0) return Infinity;
     const floor = this.floorTick(now);
     const next = this.timers.peekTime();
     const dur = Math.max(0, next - floor);
+    if (dur === 0) return now;
     return now + dur + this.latency(this.c.parkOvershoot);
   }
 }

@@ -93,3 +93,45 @@ test('interval without the timer driver is rejected (DS1225); analyze refuses it
     (e: Error) => JSON.stringify(e).includes('DS4002') && /interval/.test(JSON.stringify(e) + e.message),
   );
 });
+
+// (current_thread polls the driver before it parks, so the tick has fired by then: the same test
+// passes there before and after.)
+for (const flavor of ['multi_thread'] as const)
+  test(`${flavor}: a tick due but not yet fired when a worker parks is taken by a zero-timeout driver poll, not after an OS sleep's overshoot`, () => {
+    // 1.5 ms of work per tick of a 1 ms interval, alone on the runtime: when a tick completes, the
+    // next deadline has passed but the wheel has not processed its tick (no driver poll during the
+    // work), so the task blocks and the runtime parks with that timer due. tokio's park_internal
+    // computes a 0 ms duration and polls with a zero timeout (runtime/time/mod.rs 175–218): the
+    // tick fires at once. Before, the simulator slept the calibrated park overshoot (~90 µs) first.
+    const s: Scenario = {
+      name: `iv-due-${flavor}`,
+      runtime: { flavor, ...(flavor === 'multi_thread' ? { workers: 1 } : {}), driver: 'timer', timerPhaseUs: 0 },
+      machine: { cores: 2, noise: false },
+      tasks: {
+        t: {
+          start: 'spawn',
+          program: [
+            {
+              op: 'repeat',
+              n: 10,
+              body: [
+                { op: 'interval', periodUs: 1000 },
+                { op: 'compute', cost: 1500 },
+              ],
+            },
+          ],
+        },
+      },
+    };
+    const { spans } = run(s, model(), { traceSpans: 1_000_000 });
+    const polls = spans.filter((x) => x.kind === 'poll' && x.task === 't');
+    // From a poll's end (the task blocked on a due tick) to the next poll: a few µs of scheduler
+    // work and a driver poll, not an OS sleep. (The first poll, creation, waits for tick 1 ms.)
+    const idle: number[] = [];
+    for (let i = 2; i < polls.length; i++) idle.push((polls[i].startNs - polls[i - 1].endNs) / 1000);
+    assert.ok(idle.length >= 3, `${polls.length} polls`);
+    assert.ok(
+      idle.every((g) => g < 10),
+      `µs from a poll's end to the next: ${idle.map((g) => g.toFixed(1)).join(', ')}`,
+    );
+  });

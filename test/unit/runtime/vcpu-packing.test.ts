@@ -123,7 +123,10 @@ test('a model without the parameters wakes the block_on thread as before (on the
   // The partitions the worker woke poll first and find nothing, in most ticks.
   const empty = spans.filter((s) => s.kind === 'poll' && s.task !== 'main' && s.startNs > 500_000 && s.endNs - s.startNs < 1000);
   assert.ok(empty.length >= 10, `${empty.length} empty partition polls`);
-  assert.ok(r.latencyUs.p50 > 400, `p50 ${r.latencyUs.p50} µs`);
+  // Those records wait a tick: the slow tail passes 1 ms and the mean is ~3× the packing model's
+  // (~210 µs). (The p50 fell from 421 to 325 µs when a worker parking with a tick already due
+  // stopped sleeping the park overshoot first; the waits for a tick did not change.)
+  assert.ok(r.latencyUs.p90 > 1000 && r.latencyUs.mean > 400, `p90 ${r.latencyUs.p90} µs, mean ${r.latencyUs.mean} µs`);
 });
 
 test('the same bytes with the fast-forward on and off', () => {
