@@ -176,14 +176,7 @@ export class MultiThreadSim extends PollingSimulator {
       this.stParks[w]++; // counted, so that every unpark has its park
       this.haltBegan(w, -Infinity);
     }
-    if (this.W > 0) {
-      this.driverOwner = 0;
-      this.inDriver[0] = 1;
-      const wake = this.parkWakeTime(0);
-      this.plannedWake[0] = wake;
-      this.ownerTick[0] = this.timers.size > 0 ? this.timers.peekTime() : Infinity;
-      if (wake < Infinity) this.wakeThreadAt(0, wake);
-    }
+    if (this.W > 0) this.parkInDriver(0, 0);
     for (let i = 0; i < this.inject.length; i++) this.notifyParked(-1);
     if (this.bo >= 0) {
       this.tasks.state[this.blockOnTask] = S.T_QUEUED;
@@ -1246,15 +1239,24 @@ export class MultiThreadSim extends PollingSimulator {
     if (!this.pickedTask[w] && this.stUnparks[w] > 0) this.stNoop[w]++;
     this.pickedTask[w] = 0;
     this.parkThread(w);
-    if (this.driverOwner < 0 && !this.spinnerHoldsDriver(w)) {
-      this.driverOwner = w;
-      this.inDriver[w] = 1;
-      const wake = this.parkWakeTime(now);
-      this.plannedWake[w] = wake;
-      this.ownerTick[w] = this.timers.size > 0 ? this.timers.peekTime() : Infinity;
-      if (wake < Infinity) this.wakeThreadAt(w, wake);
-    } else this.plannedWake[w] = Infinity;
+    if (this.driverOwner < 0 && !this.spinnerHoldsDriver(w)) this.parkInDriver(w, now);
+    else this.plannedWake[w] = Infinity;
     return true;
+  }
+
+  /**
+   * Worker `w` parks in the driver at `now`: it owns the driver, sleeps for the earliest timer's tick
+   * (tokio's `next_wake`, which timerRegistered compares with) and wakes at parkWakeTime. Returns
+   * whether a timed wake-up was scheduled (none: no timer pending).
+   */
+  private parkInDriver(w: number, now: number): boolean {
+    this.driverOwner = w;
+    this.inDriver[w] = 1;
+    const wake = this.parkWakeTime(now);
+    this.plannedWake[w] = wake;
+    this.ownerTick[w] = this.timers.size > 0 ? this.timers.peekTime() : Infinity;
+    if (wake < Infinity) this.wakeThreadAt(w, wake);
+    return wake < Infinity;
   }
 
   /**
@@ -1339,15 +1341,9 @@ export class MultiThreadSim extends PollingSimulator {
         this.parkCounted[w] = 0;
         this.thrParkStart[w] = this.thrT[w];
         this.haltBegan(w, this.thrT[w]);
-        if (this.driverOwner < 0 && !this.spinnerHoldsDriver(w)) {
-          this.driverOwner = w;
-          this.inDriver[w] = 1;
-          const wake = this.parkWakeTime(this.thrT[w]);
-          this.plannedWake[w] = wake;
-          this.ownerTick[w] = this.timers.size > 0 ? this.timers.peekTime() : Infinity;
-          if (wake < Infinity) this.wakeThreadAt(w, wake);
-          else ++this.thrGen[w];
-        } else ++this.thrGen[w];
+        // In the driver if it is free (a timed wake-up when a timer is pending), else on its condvar.
+        const timed = this.driverOwner < 0 && !this.spinnerHoldsDriver(w) && this.parkInDriver(w, this.thrT[w]);
+        if (!timed) ++this.thrGen[w];
         this.wakerParks(w, this.thrT[w]);
         this.releaseCore(w, this.thrT[w]);
         return false;
