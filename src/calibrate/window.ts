@@ -121,6 +121,11 @@ export function windowEstimate(w: WindowLevels): { est: Estimate; note: string }
   };
 }
 
+/** What checkWindows compares, from a model or the metadata of one being written. */
+export function windowSelf(m: Pick<CostModel, 'tokio' | 'profile' | 'provenance'>): Parameters<typeof checkWindows>[1] {
+  return { tokio: m.tokio, profile: m.profile, cpu: m.provenance.machine?.cpu, cores: m.provenance.machine?.cores };
+}
+
 /**
  * Checks that earlier calibrations can be windows of this one: same tokio version, build profile
  * and machine (CPU model and core count, where both say). Errors name the file (DS1309).

@@ -13,7 +13,7 @@ import type { CommandModule } from 'yargs';
 import { EXIT, InputError, type Diagnostic } from '../../schema/diagnostics.js';
 import type { CostModel } from '../../schema/model.js';
 import { readDocument, readText, stableJson, writeFileAtomic } from '../../io/files.js';
-import { checkWindows, type WindowCalibration } from '../../calibrate/window.js';
+import { checkWindows, windowSelf, type WindowCalibration } from '../../calibrate/window.js';
 import { printDiagnostics, Progress, runCommand } from '../common.js';
 import { buildProbe } from '../../probe/build.js';
 import { checkTaskset, runProbe } from '../../probe/run.js';
@@ -158,12 +158,7 @@ export async function calibrate(a: Args): Promise<{ model: CostModel; warnings: 
   }));
   const { output, source } = await collectOutput(a);
   const meta = metaFor(a, output, source);
-  const bad = checkWindows(windows, {
-    tokio: meta.tokio,
-    profile: meta.profile,
-    cpu: meta.provenance.machine?.cpu,
-    cores: meta.provenance.machine?.cores,
-  });
+  const bad = checkWindows(windows, windowSelf(meta));
   if (bad.length) throw new InputError(bad);
   const fitter = new Fitter(output, {
     seed: a.seed,

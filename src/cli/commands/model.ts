@@ -9,7 +9,7 @@ import { basename } from 'node:path';
 import type { CostModel } from '../../schema/model.js';
 import { readDocument, stableJson, writeFileAtomic } from '../../io/files.js';
 import { diag, InputError } from '../../schema/diagnostics.js';
-import { checkWindows, withWindowSpeed, type WindowCalibration } from '../../calibrate/window.js';
+import { checkWindows, windowSelf, withWindowSpeed, type WindowCalibration } from '../../calibrate/window.js';
 import type { ModelDiffOutput, ModelShowOutput } from '../../schema/cli-docs.js';
 import { checkModel } from '../../model/load.js';
 import { printDiagnostics, runCommand } from '../common.js';
@@ -123,12 +123,7 @@ const windowCommand: CommandModule<object, WindowArgs> = {
     runCommand(() => {
       const m = readModel(argv.file);
       const earlier: WindowCalibration[] = argv.windows.map((f) => ({ file: f, model: readModel(f) }));
-      const bad = checkWindows(earlier, {
-        tokio: m.tokio,
-        profile: m.profile,
-        cpu: m.provenance.machine?.cpu,
-        cores: m.provenance.machine?.cores,
-      });
+      const bad = checkWindows(earlier, windowSelf(m));
       if (m.provenance.kind !== 'calibrated')
         bad.unshift(
           diag('DS1309', argv.file, '', {
